@@ -1,0 +1,60 @@
+namespace OrleansSocket.Gateway.EngineIO;
+
+/// <summary>
+/// The layer above Engine.IO: the Socket.IO client sessions, or the bare echo endpoint.
+/// The transport knows nothing of namespaces; this is the whole seam between the two.
+/// </summary>
+public interface IEngineApplication
+{
+    /// <summary>A new Engine.IO session opened (its open packet is already queued).</summary>
+    IEngineListener OnOpen(IEngineConnection connection);
+}
+
+/// <summary>Receives what arrives on one Engine.IO session. Calls are serial per session, in arrival order.</summary>
+public interface IEngineListener
+{
+    /// <summary>
+    /// One Engine.IO "message" packet: for text, the UTF-8 bytes after the <c>4</c> type character;
+    /// for binary, the raw bytes. <paramref name="data"/> is valid only during the call.
+    /// Must not block: queue work and return.
+    /// </summary>
+    void OnMessage(ReadOnlyMemory<byte> data, bool isBinary);
+
+    /// <summary>
+    /// The session closed, with the reason Engine.IO gives: "transport close", "transport error",
+    /// "ping timeout", "parse error", "forced close". Called once.
+    /// </summary>
+    void OnClose(string reason);
+}
+
+/// <summary>One Engine.IO session as the upper layer sees it, whatever its current transport.</summary>
+public interface IEngineConnection
+{
+    /// <summary>The Engine.IO session id (sid).</summary>
+    string Id { get; }
+    /// <summary>3 or 4.</summary>
+    int ProtocolVersion { get; }
+    /// <summary>"polling" or "websocket"; changes when the session upgrades.</summary>
+    string Transport { get; }
+    /// <summary>The request that opened the session.</summary>
+    EngineHandshake Handshake { get; }
+
+    /// <summary>
+    /// Queues one "message" packet (text: UTF-8 payload without the <c>4</c>; binary: raw bytes).
+    /// Never blocks. The buffer must not be changed afterwards (a broadcast shares one buffer).
+    /// Returns false when the session is closed, or when it is volatile and the socket cannot take it now.
+    /// </summary>
+    bool Send(ReadOnlyMemory<byte> data, bool isBinary, bool isVolatile = false);
+
+    /// <summary>Flushes what is queued, then closes the session ("forced close").</summary>
+    void Close();
+}
+
+/// <summary>The HTTP request that opened an Engine.IO session.</summary>
+public sealed record EngineHandshake(
+    IReadOnlyDictionary<string, string> Headers,
+    IReadOnlyDictionary<string, string> Query,
+    string? RemoteAddress,
+    string Url,
+    bool Secure,
+    DateTimeOffset Issued);

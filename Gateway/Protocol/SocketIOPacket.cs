@@ -1,0 +1,35 @@
+namespace OrleansSocket.Gateway.Protocol;
+
+/// <summary>Socket.IO packet types (protocol v5; in v4 type 4 is ERROR).</summary>
+public enum SocketIOPacketType : byte
+{
+    Connect = 0,
+    Disconnect = 1,
+    Event = 2,
+    Ack = 3,
+    ConnectError = 4,
+    BinaryEvent = 5,
+    BinaryAck = 6,
+}
+
+/// <summary>A decoded Socket.IO packet. JSON parts stay raw UTF-8: the gateway forwards bytes, not object graphs.</summary>
+public sealed class SocketIOPacket
+{
+    public SocketIOPacketType Type { get; init; }
+    public string Namespace { get; init; } = "/";
+    /// <summary>The ack id, when the packet has one.</summary>
+    public long? Id { get; init; }
+    /// <summary>
+    /// The packet's data as UTF-8 JSON, empty when absent. CONNECT: the auth object;
+    /// EVENT/ACK: the whole array; CONNECT_ERROR: the error object (v5) or value (v4).
+    /// </summary>
+    public ReadOnlyMemory<byte> Data { get; init; }
+    /// <summary>EVENT and BINARY_EVENT: the event name (validated: a string, not a reserved name).</summary>
+    public string? EventName { get; init; }
+    /// <summary>EVENT: the JSON array of arguments after the event name; ACK: the whole data array.</summary>
+    public ReadOnlyMemory<byte> Args { get; init; }
+    /// <summary>Binary attachments, in placeholder order (<c>num</c> indexes this list).</summary>
+    public IReadOnlyList<byte[]> Attachments { get; init; } = [];
+    /// <summary>Protocol v4 only: the query string of a namespace CONNECT (<c>/nsp?x=1</c>), used as its auth.</summary>
+    public string? Query { get; init; }
+}

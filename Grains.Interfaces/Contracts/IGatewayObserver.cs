@@ -1,0 +1,22 @@
+namespace OrleansSocket;
+
+/// <summary>
+/// Implemented by each gateway: how grains reach the sockets a gateway holds.
+/// Calls are awaited (not one-way) so that packets to one socket keep their order between processes.
+/// </summary>
+[Alias("OrleansSocket.IGatewayObserver")]
+public interface IGatewayObserver : IGrainObserver
+{
+    /// <summary>Writes an event to one socket.</summary>
+    [Alias("Send")]
+    Task Send(string socketId, OutboundPacket packet);
+
+    /// <summary>Writes an event with an ack id to one socket and completes with the client's ACK arguments.</summary>
+    /// <exception cref="TimeoutException">the client did not answer within <paramref name="timeout"/>.</exception>
+    [Alias("SendWithAck")]
+    Task<SocketPayload> SendWithAck(string socketId, OutboundPacket packet, TimeSpan timeout);
+
+    /// <summary>Server-side disconnect of one namespace socket (sends DISCONNECT); closes the whole connection when asked.</summary>
+    [Alias("Disconnect")]
+    Task Disconnect(string socketId, bool closeConnection);
+}

@@ -1,0 +1,22 @@
+namespace OrleansSocket;
+
+/// <summary>
+/// One Socket.IO socket: a client connected to one namespace. Keyed by the socket id.
+/// Not reentrant: events of one socket run one at a time, in the order the gateway sends them
+/// (the gateway awaits each call before sending the next, which keeps order across processes).
+/// </summary>
+[Alias("OrleansSocket.ISocketGrain")]
+public interface ISocketGrain : IGrainWithStringKey
+{
+    /// <summary>Runs middleware and the namespace's connect handler.</summary>
+    [Alias("Connect")]
+    Task<ConnectResult> Connect(SocketConnectRequest request);
+
+    /// <summary>Runs the handler for the event; returns the ACK arguments when the client asked for one.</summary>
+    [Alias("HandleEvent")]
+    Task<SocketPayload?> HandleEvent(ClientEvent clientEvent);
+
+    /// <summary>The client left (reason as Socket.IO names it: "client namespace disconnect", "transport close", "ping timeout", ...).</summary>
+    [Alias("Disconnected")]
+    Task Disconnected(string reason);
+}

@@ -1,0 +1,9 @@
+namespace OrleansSocket;
+
+/// <summary>An EVENT (or BINARY_EVENT) packet from a client, forwarded by the gateway to the socket's grain.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansSocket.ClientEvent")]
+public sealed record ClientEvent(
+    [property: Id(0)] string Event,
+    [property: Id(1)] SocketPayload Payload,
+    /// <summary>True when the client asked for an acknowledgement (the packet had an id).</summary>
+    [property: Id(2)] bool WantsAck);

@@ -1,0 +1,21 @@
+namespace OrleansSocket;
+
+/// <summary>
+/// What the client presented when it connected to a namespace, as Node's <c>socket.handshake</c>.
+/// Immutable: Orleans passes it between grains without copying.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("OrleansSocket.HandshakeInfo")]
+public sealed record HandshakeInfo
+{
+    [Id(0)] public required IReadOnlyDictionary<string, string> Headers { get; init; }
+    [Id(1)] public required IReadOnlyDictionary<string, string> Query { get; init; }
+    /// <summary>The CONNECT packet's auth object as UTF-8 JSON (<c>{}</c> when the client sent none).</summary>
+    [Id(2)] public required byte[] AuthJson { get; init; }
+    [Id(3)] public string? RemoteAddress { get; init; }
+    /// <summary>3 or 4.</summary>
+    [Id(4)] public int EngineIOVersion { get; init; }
+    /// <summary><c>polling</c> or <c>websocket</c>, at connect time.</summary>
+    [Id(5)] public string Transport { get; init; } = "polling";
+    [Id(6)] public string Url { get; init; } = "";
+    [Id(7)] public DateTimeOffset Issued { get; init; }
+}

@@ -1,0 +1,10 @@
+namespace OrleansSocket;
+
+/// <summary>An event the server sends to clients: the gateway encodes it for each protocol version.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansSocket.OutboundPacket")]
+public sealed record OutboundPacket(
+    [property: Id(0)] string Namespace,
+    [property: Id(1)] string Event,
+    [property: Id(2)] SocketPayload Payload,
+    /// <summary>Volatile packets are dropped when the socket cannot take them now.</summary>
+    [property: Id(3)] bool Volatile = false);
