@@ -1,0 +1,14 @@
+namespace OrleansSocket;
+
+/// <summary>
+/// The client's arguments do not fit the handler's parameters (too many, too few, wrong JSON type, null for a
+/// non-nullable parameter). Passed to the error handlers like exceptions the handler throws.
+/// </summary>
+public sealed class SocketIOBindingException : Exception
+{
+    public SocketIOBindingException(string message, string? parameterName = null, Exception? inner = null)
+        : base(message, inner) => ParameterName = parameterName;
+
+    /// <summary>The parameter that could not be bound, when it was one parameter's fault.</summary>
+    public string? ParameterName { get; }
+}
