@@ -1,0 +1,77 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace OrleansSocket.Grains.Handlers;
+
+/// <summary>
+/// Converts between CLR arguments and <see cref="SocketPayload"/>: handler acks here, <c>ISocket.Emit</c> in the grain.
+/// </summary>
+public static class PayloadSerializer
+{
+    /// <summary>
+    /// Web defaults (camelCase, case-insensitive reads, numbers from strings) plus the binary converters,
+    /// shared by serializing and binding so typed objects round-trip the same way.
+    /// </summary>
+    internal static JsonSerializerOptions Options { get; } = CreateOptions();
+
+    /// <summary>
+    /// Serializes the arguments into a JSON array. <c>byte[]</c> and <c>ReadOnlyMemory&lt;byte&gt;</c> values, at the
+    /// top level or nested in objects, become <c>{"_placeholder":true,"num":n}</c> with the bytes as attachment n
+    /// (numbered in document order); <see cref="JsonElement"/> values are written as they are.
+    /// </summary>
+    public static SocketPayload Serialize(params ReadOnlySpan<object?> args)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64);
+        var attachments = new List<byte[]>();
+        using (BinaryAttachments.Writing(attachments))
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var arg in args)
+            {
+                if (arg is null)
+                    writer.WriteNullValue();
+                else
+                    JsonSerializer.Serialize(writer, arg, arg.GetType(), Options); // runtime type: args are object?
+            }
+            writer.WriteEndArray();
+        }
+        return new SocketPayload(buffer.WrittenSpan.ToArray(), attachments.Count == 0 ? null : attachments.ToArray());
+    }
+
+    /// <summary>The payload's arguments as JSON; binary values stay <c>_placeholder</c> objects.</summary>
+    /// <exception cref="JsonException">the payload is not a JSON array.</exception>
+    public static JsonElement[] ToJsonArgs(SocketPayload payload)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        if (payload.ArgsJson.Length == 0)
+            return [];
+        var root = ParseElement(payload.ArgsJson);
+        if (root.ValueKind != JsonValueKind.Array)
+            throw new JsonException($"Socket.IO arguments must be a JSON array, got {root.ValueKind}.");
+        var args = new JsonElement[root.GetArrayLength()];
+        var i = 0;
+        foreach (var element in root.EnumerateArray())
+            args[i++] = element;
+        return args;
+    }
+
+    /// <summary>Serializes one value to UTF-8 JSON outside a payload (binary as base64), e.g. CONNECT_ERROR data.</summary>
+    internal static byte[] SerializeValue(object value) => JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), Options);
+
+    /// <summary>Parses into an element that owns its memory: handlers may keep arguments after the call.</summary>
+    internal static JsonElement ParseElement(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        return JsonElement.ParseValue(ref reader);
+    }
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        options.Converters.Add(new ByteArrayPlaceholderConverter());
+        options.Converters.Add(new ReadOnlyMemoryPlaceholderConverter());
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}
