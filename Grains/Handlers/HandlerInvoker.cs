@@ -1,0 +1,183 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace OrleansSocket.Grains.Handlers;
+
+/// <summary>
+/// One handler (delegate or method) with everything needed to call it, built once at registration:
+/// parameter plans, a <see cref="MethodInvoker"/>, an instance factory for handler classes, and the return adapter.
+/// </summary>
+internal sealed class HandlerInvoker
+{
+    private readonly ParameterBinder[] parameters;
+    private readonly int argumentCount;
+    private readonly bool hasRest;
+    private readonly MethodInvoker invoker;
+    private readonly object? target;
+    private readonly Type? instanceType;
+    private readonly ObjectFactory? instanceFactory;
+    private readonly ReturnAdapter returns;
+
+    private HandlerInvoker(MethodInfo method, ParameterInfo[] parameterInfos, MethodInvoker invoker, object? target, Type? instanceType)
+    {
+        if (method.ContainsGenericParameters)
+            throw new ArgumentException($"Handler {Describe(method)} is generic; handlers must be closed methods.");
+        if (method.ReturnType == typeof(void) && method.IsDefined(typeof(AsyncStateMachineAttribute), inherit: false))
+            throw new ArgumentException($"Handler {Describe(method)} is async void, which cannot be awaited or have its exceptions caught; return Task.");
+
+        var nullability = new NullabilityInfoContext();
+        parameters = new ParameterBinder[parameterInfos.Length];
+        for (var i = 0; i < parameterInfos.Length; i++)
+            parameters[i] = ParameterBinder.Create(parameterInfos[i], i == parameterInfos.Length - 1, nullability);
+        argumentCount = parameters.Count(p => p.Source == ParameterSource.Argument);
+        hasRest = parameters.Any(p => p.Source == ParameterSource.Rest);
+
+        this.invoker = invoker;
+        this.target = target;
+        this.instanceType = instanceType;
+        if (instanceType is not null)
+            instanceFactory = ActivatorUtilities.CreateFactory(instanceType, Type.EmptyTypes);
+        returns = ReturnAdapter.For(method.ReturnType);
+        Description = Describe(method);
+    }
+
+    /// <summary>For logs and errors: <c>Type.Method</c>.</summary>
+    public string Description { get; }
+
+    public static HandlerInvoker ForDelegate(Delegate handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var method = handler.Method;
+        // A lambda or method group: call its method on its target, where the parameter names, defaults and
+        // nullability annotations live. Multicast and closed-static delegates don't map 1:1, so call Invoke.
+        if (handler.GetInvocationList().Length == 1 && method.IsStatic == (handler.Target is null))
+            return new HandlerInvoker(method, method.GetParameters(), MethodInvoker.Create(method), handler.Target, instanceType: null);
+        var invoke = handler.GetType().GetMethod("Invoke")!;
+        return new HandlerInvoker(invoke, invoke.GetParameters(), MethodInvoker.Create(invoke), handler, instanceType: null);
+    }
+
+    /// <summary>A method of a handler class; instance methods get a new <paramref name="type"/> per call.</summary>
+    public static HandlerInvoker ForMethod(MethodInfo method, Type type) =>
+        new(method, method.GetParameters(), MethodInvoker.Create(method), target: null, method.IsStatic ? null : type);
+
+    /// <summary>
+    /// Binds the client's arguments and calls the handler. Returns its result, <see cref="ReturnAdapter.NoValue"/>
+    /// for no result. <paramref name="ignoreExtraArguments"/> is for connect/disconnect, whose handlers may ignore
+    /// the auth or reason the dispatcher always offers.
+    /// </summary>
+    /// <exception cref="SocketIOBindingException">the arguments do not fit the parameters.</exception>
+    public async Task<object?> Invoke(ISocket socket, JsonElement[] args, byte[][]? attachments, IServiceProvider services,
+        CancellationToken cancellationToken, bool ignoreExtraArguments = false)
+    {
+        var values = Bind(socket, args, attachments, services, cancellationToken, ignoreExtraArguments);
+
+        object? instance = null;
+        if (instanceFactory is not null)
+        {
+            instance = instanceFactory(services, null);
+            if (instance is SocketIOHandler handler)
+                handler.Socket = socket;
+        }
+        try
+        {
+            object? returned;
+            try
+            {
+                returned = invoker.Invoke(instance ?? target, values.AsSpan());
+            }
+            catch (TargetInvocationException e) when (e.InnerException is not null)
+            {
+                ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+                throw;
+            }
+            return await returns.Adapt(returned);
+        }
+        finally
+        {
+            if (instance is IAsyncDisposable asyncDisposable)
+                await asyncDisposable.DisposeAsync();
+            else if (instance is IDisposable disposable)
+                disposable.Dispose();
+        }
+    }
+
+    // Synchronous on purpose: the attachment scope is thread-static and must not span an await.
+    private object?[] Bind(ISocket socket, JsonElement[] args, byte[][]? attachments, IServiceProvider services,
+        CancellationToken cancellationToken, bool ignoreExtraArguments)
+    {
+        if (args.Length > argumentCount && !hasRest && !ignoreExtraArguments)
+            throw new SocketIOBindingException(
+                $"{Description} takes {argumentCount} argument(s) but the client sent {args.Length}.");
+
+        var values = new object?[parameters.Length];
+        var next = 0;
+        using var scope = BinaryAttachments.Reading(attachments);
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            var parameter = parameters[i];
+            switch (parameter.Source)
+            {
+                case ParameterSource.Socket:
+                    values[i] = socket;
+                    break;
+                case ParameterSource.CancellationToken:
+                    values[i] = cancellationToken;
+                    break;
+                case ParameterSource.Services:
+                    values[i] = services;
+                    break;
+                case ParameterSource.Rest:
+                    try
+                    {
+                        values[i] = parameter.ConvertRest(args.AsSpan(Math.Min(next, args.Length)));
+                    }
+                    catch (Exception e) when (IsConversionFailure(e))
+                    {
+                        throw BindingError(parameter, next, e);
+                    }
+                    next = args.Length;
+                    break;
+                default:
+                    if (next < args.Length)
+                    {
+                        try
+                        {
+                            values[i] = parameter.Convert(args[next]);
+                        }
+                        catch (Exception e) when (IsConversionFailure(e))
+                        {
+                            throw BindingError(parameter, next, e);
+                        }
+                    }
+                    else if (parameter.IsOptional)
+                    {
+                        values[i] = parameter.Missing;
+                    }
+                    else
+                    {
+                        throw new SocketIOBindingException(
+                            $"{Description} needs a value for parameter '{parameter.Name}' (argument {next + 1}) but the client sent {args.Length} argument(s).",
+                            parameter.Name);
+                    }
+                    next++;
+                    break;
+            }
+        }
+        return values;
+    }
+
+    // What System.Text.Json throws for JSON that does not fit the type (SocketIOBindingException, for null, passes as it is).
+    private static bool IsConversionFailure(Exception e) =>
+        e is JsonException or FormatException or InvalidOperationException or NotSupportedException or ArgumentException;
+
+    private SocketIOBindingException BindingError(ParameterBinder parameter, int position, Exception e) =>
+        new($"{Description}: argument {position + 1} does not bind to parameter '{parameter.Name}' ({parameter.Type.Name}): {e.Message}",
+            parameter.Name, e);
+
+    // Lambdas compile to mangled names ("<>c.<Main>b__0_0") that would only confuse an error message.
+    private static string Describe(MethodInfo method) =>
+        method.Name.Contains('<') ? "Lambda handler" : $"{method.DeclaringType?.Name}.{method.Name}";
+}

@@ -1,0 +1,152 @@
+using System.Reflection;
+using System.Text.Json;
+
+namespace OrleansSocket.Grains.Handlers;
+
+/// <summary>
+/// The plan for one handler parameter, worked out once at registration so that binding an event does no
+/// reflection lookups: where the value comes from, how JSON converts to it, and what it gets when missing.
+/// </summary>
+internal sealed class ParameterBinder
+{
+    private readonly Func<JsonElement, object?> convert;
+    private readonly object? missingValue;
+
+    private ParameterBinder(ParameterSource source, string name, Type type, bool optional, object? missingValue,
+        Func<JsonElement, object?> convert, Type? restElementType = null)
+    {
+        Source = source;
+        Name = name;
+        Type = type;
+        IsOptional = optional;
+        this.missingValue = missingValue;
+        this.convert = convert;
+        RestElementType = restElementType;
+    }
+
+    public ParameterSource Source { get; }
+    public string Name { get; }
+    public Type Type { get; }
+    /// <summary>May be left out by the client: has a default value or accepts null.</summary>
+    public bool IsOptional { get; }
+    public Type? RestElementType { get; }
+
+    public static ParameterBinder Create(ParameterInfo parameter, bool isLast, NullabilityInfoContext nullabilityContext)
+    {
+        var type = parameter.ParameterType;
+        var name = parameter.Name ?? $"arg{parameter.Position}";
+        if (type.IsByRef || type.IsPointer)
+            throw new ArgumentException($"Handler parameter '{name}' is by-ref or a pointer; handlers take values.");
+
+        ParameterSource? context = type == typeof(ISocket) ? ParameterSource.Socket
+            : type == typeof(CancellationToken) ? ParameterSource.CancellationToken
+            : type == typeof(IServiceProvider) ? ParameterSource.Services
+            : null;
+        if (context is { } source)
+            return new ParameterBinder(source, name, type, optional: true, missingValue: null, convert: static _ => null);
+
+        var nullability = nullabilityContext.Create(parameter);
+        if (isLast && IsRest(parameter, type))
+        {
+            var elementType = type.GetElementType()!;
+            var elementConvert = CreateConverter(elementType, AcceptsNull(elementType, nullability.ElementType), name);
+            return new ParameterBinder(ParameterSource.Rest, name, type, optional: true, missingValue: null, elementConvert, elementType);
+        }
+
+        var nullable = AcceptsNull(type, nullability) || (parameter.HasDefaultValue && parameter.DefaultValue is null);
+        var optional = parameter.HasDefaultValue || parameter.IsOptional || nullable;
+        return new ParameterBinder(ParameterSource.Argument, name, type, optional, MissingValue(parameter, type),
+            CreateConverter(type, nullable, name));
+    }
+
+    /// <summary>The value for a client argument.</summary>
+    /// <remarks>Must run inside <see cref="BinaryAttachments.Reading"/> so binary placeholders resolve.</remarks>
+    public object? Convert(JsonElement element) => convert(element);
+
+    /// <summary>The value when the client sent too few arguments (only for <see cref="IsOptional"/> parameters).</summary>
+    public object? Missing => missingValue;
+
+    /// <summary>The remaining client arguments as the rest parameter's array.</summary>
+    public object ConvertRest(ReadOnlySpan<JsonElement> rest)
+    {
+        if (RestElementType == typeof(JsonElement))
+            return rest.ToArray();
+        if (RestElementType == typeof(object))
+        {
+            var objects = new object?[rest.Length];
+            for (var i = 0; i < rest.Length; i++)
+                objects[i] = convert(rest[i]);
+            return objects;
+        }
+        var array = Array.CreateInstance(RestElementType!, rest.Length);
+        for (var i = 0; i < rest.Length; i++)
+            array.SetValue(convert(rest[i]), i);
+        return array;
+    }
+
+    // object?[] and JsonElement[] always take the rest (that is what they are for); other arrays only with `params`.
+    private static bool IsRest(ParameterInfo parameter, Type type) =>
+        type == typeof(object[]) || type == typeof(JsonElement[])
+        || (type.IsArray && parameter.IsDefined(typeof(ParamArrayAttribute), inherit: false));
+
+    private static bool AcceptsNull(Type type, NullabilityInfo? nullability)
+    {
+        if (type.IsValueType)
+            return Nullable.GetUnderlyingType(type) is not null;
+        // Unknown = code compiled without nullable annotations: be lenient, as C# itself is there.
+        return nullability is null || nullability.ReadState != NullabilityState.NotNull;
+    }
+
+    private static object? MissingValue(ParameterInfo parameter, Type type)
+    {
+        if (parameter.HasDefaultValue)
+        {
+            var value = parameter.DefaultValue;
+            if (value is not null && type.IsEnum)
+                return Enum.ToObject(type, value); // metadata stores enum defaults as the underlying number
+            if (value is not null && Nullable.GetUnderlyingType(type) is { IsEnum: true } enumType)
+                return Enum.ToObject(enumType, value);
+            return value;
+        }
+        return type.IsValueType && Nullable.GetUnderlyingType(type) is null ? Activator.CreateInstance(type) : null;
+    }
+
+    private static Func<JsonElement, object?> CreateConverter(Type type, bool nullable, string name)
+    {
+        if (type == typeof(JsonElement))
+            return static element => element;
+        if (type == typeof(JsonElement?))
+            return static element => element.ValueKind == JsonValueKind.Null ? null : element;
+        if (type == typeof(object))
+        {
+            if (nullable)
+                return ToNatural;
+            return element => ToNatural(element) ?? throw NullNotAllowed(name);
+        }
+        return element =>
+        {
+            if (element.ValueKind == JsonValueKind.Null)
+                return nullable ? null : throw NullNotAllowed(name);
+            return element.Deserialize(type, PayloadSerializer.Options);
+        };
+    }
+
+    /// <summary>
+    /// The value for an <c>object</c> parameter or element: string, bool, null, a number as int, long or double
+    /// (the first that holds it exactly), binary as byte[]; objects and arrays stay <see cref="JsonElement"/>.
+    /// </summary>
+    private static object? ToNatural(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.String => element.GetString(),
+        // Boxed per branch: a plain ?: would widen every number to double.
+        JsonValueKind.Number => element.TryGetInt32(out var i) ? (object)i : element.TryGetInt64(out var l) ? (object)l : element.GetDouble(),
+        JsonValueKind.Object when BinaryAttachments.IsPlaceholder(element, out var num) => BinaryAttachments.Resolve(num),
+        _ => element,
+    };
+
+    private static SocketIOBindingException NullNotAllowed(string name) =>
+        new($"The client sent null for parameter '{name}', which is not nullable.", name);
+}

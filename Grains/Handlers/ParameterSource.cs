@@ -1,0 +1,13 @@
+namespace OrleansSocket.Grains.Handlers;
+
+/// <summary>Where a handler parameter's value comes from.</summary>
+internal enum ParameterSource
+{
+    /// <summary>The next client argument.</summary>
+    Argument,
+    /// <summary>All remaining client arguments (last <c>object?[]</c>/<c>JsonElement[]</c>/<c>params</c> parameter).</summary>
+    Rest,
+    Socket,
+    CancellationToken,
+    Services,
+}

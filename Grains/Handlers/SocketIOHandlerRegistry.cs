@@ -1,0 +1,210 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace OrleansSocket.Grains.Handlers;
+
+/// <summary>
+/// The application's handlers, as the socket grain calls them: connect, one event at a time, disconnect.
+/// A singleton, read-only after construction (shared by all socket grains of the silo).
+/// </summary>
+/// <remarks>
+/// Never throws for what handlers or clients do: handler exceptions and arguments that do not bind go to the
+/// namespace's error handler (<see cref="ISocketIOBuilder.OnError"/>), else the default one, else the log.
+/// </remarks>
+public sealed class SocketIOHandlerRegistry
+{
+    private static readonly object NotHandled = new();
+
+    private readonly Dictionary<string, NamespaceHandlers> namespaces;
+    private readonly NamespaceHandlers? wildcard;
+    private readonly bool wildcardAcceptsAll;
+    private readonly Dictionary<string, Func<ISocket, Exception, string, Task>> errorHandlers;
+    private readonly Func<ISocket, Exception, string, Task>? defaultErrorHandler;
+    private readonly ILogger logger;
+
+    internal SocketIOHandlerRegistry(SocketIOBuilder builder, ILogger<SocketIOHandlerRegistry>? logger)
+    {
+        var any = builder.Namespaces.GetValueOrDefault(SocketIOBuilder.AnyNamespace);
+        namespaces = builder.Namespaces.ToDictionary(kv => kv.Key, kv => kv.Value.Snapshot(any), StringComparer.Ordinal);
+        wildcard = namespaces.GetValueOrDefault(SocketIOBuilder.AnyNamespace);
+        // "*" middleware only applies to namespaces that exist for another reason; "*" handlers serve any namespace.
+        wildcardAcceptsAll = wildcard is { } w && (w.Events.Count > 0 || w.CatchAll is not null || w.Connect is not null || w.Disconnect is not null);
+        errorHandlers = new(builder.ErrorHandlers, StringComparer.Ordinal);
+        defaultErrorHandler = builder.DefaultErrorHandler;
+        this.logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Builds a registry without a service collection (tests, tools).</summary>
+    public static SocketIOHandlerRegistry Create(Action<ISocketIOBuilder> configure, ILogger<SocketIOHandlerRegistry>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var builder = new SocketIOBuilder();
+        configure(builder);
+        return new SocketIOHandlerRegistry(builder, logger);
+    }
+
+    /// <summary>
+    /// Whether clients may connect to <paramref name="ns"/>: a handler, namespace class or middleware is registered
+    /// for it, or a handler (event, catch-all, connect, disconnect) for <c>"*"</c> — <c>"*"</c> middleware or error
+    /// handlers alone do not open every namespace. The main namespace <c>"/"</c> always exists, as in Node and python-socketio.
+    /// </summary>
+    public bool HasNamespace(string ns) => ns == "/" || wildcardAcceptsAll || (ns != SocketIOBuilder.AnyNamespace && namespaces.ContainsKey(ns));
+
+    /// <summary>
+    /// Runs the connection middleware, then the connect handler with the client's auth.
+    /// Refusals: unknown namespace → "Invalid namespace"; the handler returns <c>false</c>, a middleware does not call
+    /// <c>next</c>, or anything throws other than <see cref="ConnectionRefusedException"/> → "Connection rejected by server"
+    /// (unexpected exceptions also go to the error handlers, with event name <c>connect</c>);
+    /// <see cref="ConnectionRefusedException"/> → its message and data.
+    /// </summary>
+    /// <param name="cancellationToken">Injected into handlers that take a <see cref="CancellationToken"/>.</param>
+    public async Task<ConnectResult> Connect(ISocket socket, IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(services);
+        var ns = socket.Namespace;
+        if (!HasNamespace(ns))
+            return new ConnectResult(false, "Invalid namespace");
+
+        var own = namespaces.GetValueOrDefault(ns) ?? wildcard;
+        var handler = own?.Connect ?? wildcard?.Connect;
+        var accepted = false;
+        try
+        {
+            await MiddlewarePipeline.RunConnect(own?.Middleware ?? [], socket, async () =>
+            {
+                if (handler is null)
+                {
+                    accepted = true;
+                    return;
+                }
+                var auth = socket.Handshake.AuthJson is { Length: > 0 } json ? PayloadSerializer.ParseElement(json) : EmptyObject();
+                var result = await handler.Invoke(socket, [auth], null, services, cancellationToken, ignoreExtraArguments: true);
+                accepted = result is not false;
+            });
+        }
+        catch (ConnectionRefusedException refused)
+        {
+            return new ConnectResult(false, refused.Message,
+                refused.ErrorData is null ? null : PayloadSerializer.SerializeValue(refused.ErrorData));
+        }
+        catch (Exception e)
+        {
+            await ReportError(socket, e, HandlerDiscovery.ConnectEvent);
+            return new ConnectResult(false, ConnectionRefusedException.DefaultMessage);
+        }
+        return accepted ? ConnectResult.Ok : new ConnectResult(false, ConnectionRefusedException.DefaultMessage);
+    }
+
+    /// <summary>
+    /// Runs the packet middleware and the event's handler: the namespace's handler for the event, else its
+    /// catch-all, else the <c>"*"</c> namespace's handler, else its catch-all (python-socketio's order).
+    /// </summary>
+    /// <returns>
+    /// The ACK arguments when <see cref="ClientEvent.WantsAck"/>, else null. Also null — no ack at all — when there is
+    /// no handler, a packet middleware dropped the event, or the handler failed (binding error or exception): an
+    /// empty ack would tell the client the call succeeded, and Socket.IO has no error ack; the client's ack timeout
+    /// reports the failure instead.
+    /// </returns>
+    public async Task<SocketPayload?> Dispatch(ISocket socket, ClientEvent ev, IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(ev);
+        ArgumentNullException.ThrowIfNull(services);
+        try
+        {
+            var args = PayloadSerializer.ToJsonArgs(ev.Payload);
+            var packetMiddleware = (namespaces.GetValueOrDefault(socket.Namespace) ?? wildcard)?.PacketMiddleware;
+            object? result = NotHandled;
+            if (packetMiddleware is not { Count: > 0 })
+                result = await InvokeEvent(socket, ev, args, services, cancellationToken);
+            else
+                await MiddlewarePipeline.RunPacket(packetMiddleware, socket, ev.Event, args,
+                    async () => result = await InvokeEvent(socket, ev, args, services, cancellationToken));
+
+            if (!ev.WantsAck || result == NotHandled)
+                return null;
+            return result switch
+            {
+                _ when result == ReturnAdapter.NoValue => SocketPayload.Empty,
+                Ack ack => PayloadSerializer.Serialize(ack.Args as object?[] ?? [.. ack.Args]),
+                _ => PayloadSerializer.Serialize(result),
+            };
+        }
+        catch (Exception e)
+        {
+            await ReportError(socket, e, ev.Event);
+            return null;
+        }
+    }
+
+    /// <summary>Runs the disconnect handler with the reason; its exceptions go to the error handlers (event name <c>disconnect</c>).</summary>
+    public async Task Disconnect(ISocket socket, string reason, IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(services);
+        var handler = namespaces.GetValueOrDefault(socket.Namespace)?.Disconnect ?? wildcard?.Disconnect;
+        if (handler is null)
+            return;
+        try
+        {
+            await handler.Invoke(socket, [JsonSerializer.SerializeToElement(reason)], null, services, cancellationToken,
+                ignoreExtraArguments: true);
+        }
+        catch (Exception e)
+        {
+            await ReportError(socket, e, HandlerDiscovery.DisconnectEvent);
+        }
+    }
+
+    private Task<object?> InvokeEvent(ISocket socket, ClientEvent ev, JsonElement[] args, IServiceProvider services,
+        CancellationToken cancellationToken)
+    {
+        var own = namespaces.GetValueOrDefault(socket.Namespace);
+        var call = (own is null ? null : Find(own, socket, ev, args, services, cancellationToken))
+            ?? (wildcard is null || ReferenceEquals(own, wildcard) ? null : Find(wildcard, socket, ev, args, services, cancellationToken));
+        if (call is not null)
+            return call;
+        logger.LogDebug("No handler for event {Event} in namespace {Namespace} (socket {SocketId}).", ev.Event, socket.Namespace, socket.Id);
+        return Task.FromResult<object?>(NotHandled);
+    }
+
+    private static Task<object?>? Find(NamespaceHandlers handlers, ISocket socket, ClientEvent ev, JsonElement[] args,
+        IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (handlers.Events.TryGetValue(ev.Event, out var handler))
+            return handler.Invoke(socket, args, ev.Payload.Attachments, services, cancellationToken);
+        if (handlers.CatchAll is { } catchAll && !IsReserved(ev.Event))
+            return catchAll(socket, ev.Event, args);
+        return null;
+    }
+
+    private async Task ReportError(ISocket socket, Exception error, string eventName)
+    {
+        var handler = errorHandlers.GetValueOrDefault(socket.Namespace)
+            ?? errorHandlers.GetValueOrDefault(SocketIOBuilder.AnyNamespace)
+            ?? defaultErrorHandler;
+        if (handler is null)
+        {
+            logger.LogError(error, "Handler for event {Event} in namespace {Namespace} failed (socket {SocketId}).",
+                eventName, socket.Namespace, socket.Id);
+            return;
+        }
+        try
+        {
+            await handler(socket, error, eventName);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Error handler failed for event {Event} in namespace {Namespace} (socket {SocketId}); original error: {Error}",
+                eventName, socket.Namespace, socket.Id, error.Message);
+        }
+    }
+
+    // Events the client cannot legitimately send; never given to a catch-all.
+    private static bool IsReserved(string eventName) =>
+        eventName is HandlerDiscovery.ConnectEvent or HandlerDiscovery.DisconnectEvent or "connect_error";
+
+    private static JsonElement EmptyObject() => PayloadSerializer.ParseElement("{}"u8);
+}

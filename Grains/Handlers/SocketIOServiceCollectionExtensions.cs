@@ -1,0 +1,31 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OrleansSocket.Grains.Handlers;
+
+namespace OrleansSocket;
+
+public static class SocketIOServiceCollectionExtensions
+{
+    /// <summary>
+    /// Declares Socket.IO handlers and registers the singleton <see cref="SocketIOHandlerRegistry"/> the socket grains
+    /// dispatch to. May be called several times (e.g. once per feature); registrations accumulate.
+    /// </summary>
+    /// <exception cref="ArgumentException">a handler's signature cannot be bound.</exception>
+    /// <exception cref="InvalidOperationException">an event already has a handler.</exception>
+    public static IServiceCollection AddSocketIOHandlers(this IServiceCollection services, Action<ISocketIOBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        var builder = services.FirstOrDefault(d => !d.IsKeyedService && d.ServiceType == typeof(SocketIOBuilder))?.ImplementationInstance
+            as SocketIOBuilder;
+        if (builder is null)
+        {
+            builder = new SocketIOBuilder();
+            services.AddSingleton(builder);
+            // Built on first use, after every AddSocketIOHandlers call has added its part.
+            services.AddSingleton(sp => new SocketIOHandlerRegistry(builder, sp.GetService<ILogger<SocketIOHandlerRegistry>>()));
+        }
+        configure(builder);
+        return services;
+    }
+}
