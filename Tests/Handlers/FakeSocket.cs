@@ -1,0 +1,48 @@
+using System.Text;
+
+namespace OrleansSocket.Tests.Handlers;
+
+/// <summary>Records what handlers do with their socket.</summary>
+public sealed class FakeSocket : ISocket
+{
+    public FakeSocket(string ns = "/", string authJson = "{}", string id = "sock-1")
+    {
+        Id = id;
+        Namespace = ns;
+        Handshake = new HandshakeInfo
+        {
+            Headers = new Dictionary<string, string>(),
+            Query = new Dictionary<string, string>(),
+            AuthJson = Encoding.UTF8.GetBytes(authJson),
+        };
+    }
+
+    public string Id { get; }
+    public string Namespace { get; }
+    public HandshakeInfo Handshake { get; }
+    public IDictionary<string, object?> Session { get; } = new Dictionary<string, object?>();
+    public string? UserId { get; set; }
+
+    public List<(string Event, object?[] Args)> Emitted { get; } = [];
+    public bool DisconnectCalled { get; private set; }
+
+    public Task Emit(string eventName, params object?[] args)
+    {
+        Emitted.Add((eventName, args));
+        return Task.CompletedTask;
+    }
+
+    public Task<ClientAck> EmitWithAck(string eventName, TimeSpan timeout, params object?[] args)
+    {
+        Emitted.Add((eventName, args));
+        return Task.FromResult(new ClientAck(SocketPayload.Empty));
+    }
+
+    public Task Send(object? data, bool json = false) => Emit(json ? "json" : "message", data);
+
+    public Task Disconnect(bool closeConnection = false)
+    {
+        DisconnectCalled = true;
+        return Task.CompletedTask;
+    }
+}
