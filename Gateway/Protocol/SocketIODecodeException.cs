@@ -1,0 +1,17 @@
+namespace OrleansSocket.Gateway.Protocol;
+
+/// <summary>
+/// A Socket.IO packet the decoder rejects. The only exception <see cref="SocketIODecoder"/> throws for
+/// bad input, so the session layer can catch exactly this and close the connection, as the reference
+/// server does when socket.io-parser throws.
+/// </summary>
+public sealed class SocketIODecodeException : Exception
+{
+    public SocketIODecodeException(string message) : base(message)
+    {
+    }
+
+    public SocketIODecodeException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+}

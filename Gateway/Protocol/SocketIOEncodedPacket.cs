@@ -1,0 +1,23 @@
+namespace OrleansSocket.Gateway.Protocol;
+
+/// <summary>
+/// An encoded Socket.IO packet: one text message, then its binary attachments as separate binary
+/// messages, in order. Immutable once built, so a broadcast encodes once and sends the same buffers
+/// to every socket.
+/// </summary>
+public readonly struct SocketIOEncodedPacket
+{
+    private readonly IReadOnlyList<byte[]>? _binary;
+
+    public SocketIOEncodedPacket(ReadOnlyMemory<byte> text, IReadOnlyList<byte[]> binary)
+    {
+        Text = text;
+        _binary = binary;
+    }
+
+    /// <summary>The text message's UTF-8 payload, without Engine.IO's <c>4</c> type character.</summary>
+    public ReadOnlyMemory<byte> Text { get; }
+
+    /// <summary>The attachments to send right after <see cref="Text"/>, as binary messages (the caller's arrays, not copies).</summary>
+    public IReadOnlyList<byte[]> Binary => _binary ?? [];
+}
