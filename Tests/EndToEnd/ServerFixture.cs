@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace OrleansSocket.Tests.EndToEnd;
+
+/// <summary>
+/// Starts the server under test on a free 127.0.0.1 port for a test collection and kills it
+/// (with its process tree) at the end.
+/// <para>Default command, from <c>Gateway/</c> (so <c>wwwroot</c> is the gateway's):
+/// <c>dotnet Gateway/bin/Release/net10.0/OrleansSocket.Gateway.dll [--profile P] --urls http://127.0.0.1:PORT</c>.</para>
+/// <para><c>OS_E2E_SERVER_CMD</c> substitutes another command, run by <c>/bin/sh</c> from the
+/// repository root, e.g. <c>node Tests/clients/reference-server.js {port}</c>. Placeholders:
+/// <c>{port}</c>, <c>{url}</c>, <c>{profileArgs}</c> (<c>--profile P</c> or empty); with neither
+/// <c>{port}</c> nor <c>{url}</c>, <c>{profileArgs} --urls {url}</c> is appended.</para>
+/// The server counts as up once <c>GET /socket.io/?EIO=4&amp;transport=polling</c> answers 200.
+/// </summary>
+public abstract class ServerFixture : IAsyncLifetime
+{
+    public const string ServerCommandVariable = "OS_E2E_SERVER_CMD";
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(
+        int.TryParse(Environment.GetEnvironmentVariable("OS_E2E_STARTUP_TIMEOUT_S"), out var s) && s > 0 ? s : 90);
+
+    private readonly OutputBuffer _output = new();
+    private Process? _process;
+    private string? _startError;
+
+    /// <summary><c>protocol</c> for the test profile, null for the gateway's default (demo) setup.</summary>
+    protected abstract string? Profile { get; }
+
+    public int Port { get; private set; }
+
+    public string BaseUrl => $"http://127.0.0.1:{Port}";
+
+    public string CommandLine { get; private set; } = "";
+
+    /// <summary>Fails the calling test when the server did not come up (with its output).</summary>
+    public void EnsureStarted()
+    {
+        if (_startError is not null)
+        {
+            Assert.Fail(_startError);
+        }
+
+        if (_process is { HasExited: true })
+        {
+            Assert.Fail($"the server under test exited early (code {_process.ExitCode}).\n{Describe()}");
+        }
+    }
+
+    /// <summary>Command line and the tail of the server's output, for failure messages.</summary>
+    public string Describe(int maxChars = 6000) =>
+        $"--- server: {CommandLine} ---\n{_output.Tail(maxChars)}--- end of server output ---";
+
+    public async Task InitializeAsync()
+    {
+        Port = FreePort();
+        var startInfo = BuildStartInfo();
+        _process = new Process { StartInfo = startInfo };
+        _process.OutputDataReceived += (_, e) => _output.Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => _output.Append(e.Data);
+        try
+        {
+            _process.Start();
+        }
+        catch (Exception ex)
+        {
+            _startError = $"could not start the server under test ({CommandLine}): {ex.Message}";
+            return;
+        }
+
+        _process.StandardInput.Close();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        _startError = await WaitUntilUpAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        ExternalProcess.KillTree(_process);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // nothing more to do
+        }
+
+        _process.Dispose();
+    }
+
+    private ProcessStartInfo BuildStartInfo()
+    {
+        var url = BaseUrl;
+        var profileArgs = Profile is null ? "" : $"--profile {Profile}";
+        ProcessStartInfo startInfo;
+        var template = Environment.GetEnvironmentVariable(ServerCommandVariable);
+        if (!string.IsNullOrWhiteSpace(template))
+        {
+            var command = template.Contains("{port}", StringComparison.Ordinal) || template.Contains("{url}", StringComparison.Ordinal)
+                ? template
+                : $"{template} {{profileArgs}} --urls {{url}}";
+            command = command.Replace("{port}", Port.ToString(), StringComparison.Ordinal)
+                .Replace("{url}", url, StringComparison.Ordinal)
+                .Replace("{profileArgs}", profileArgs, StringComparison.Ordinal);
+            startInfo = new ProcessStartInfo("/bin/sh") { WorkingDirectory = E2eEnvironment.RepoRoot };
+            startInfo.ArgumentList.Add("-c");
+            startInfo.ArgumentList.Add("exec " + command);
+            CommandLine = $"{command}   (from {E2eEnvironment.RepoRoot}, via {ServerCommandVariable})";
+        }
+        else
+        {
+            var dll = E2eEnvironment.GatewayDll;
+            if (!File.Exists(dll))
+            {
+                _startError = $"{dll} not found: build first (dotnet build OrleansSocket.sln -c Release), or run ./test.sh.";
+            }
+
+            startInfo = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.Combine(E2eEnvironment.RepoRoot, "Gateway") };
+            startInfo.ArgumentList.Add(dll);
+            if (Profile is not null)
+            {
+                startInfo.ArgumentList.Add("--profile");
+                startInfo.ArgumentList.Add(Profile);
+            }
+
+            startInfo.ArgumentList.Add("--urls");
+            startInfo.ArgumentList.Add(url);
+            CommandLine = $"dotnet {string.Join(' ', startInfo.ArgumentList)}   (from {startInfo.WorkingDirectory})";
+        }
+
+        startInfo.UseShellExecute = false;
+        startInfo.RedirectStandardOutput = true;
+        startInfo.RedirectStandardError = true;
+        startInfo.RedirectStandardInput = true;
+        return startInfo;
+    }
+
+    private async Task<string?> WaitUntilUpAsync()
+    {
+        if (_startError is not null)
+        {
+            return _startError;
+        }
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var probe = $"{BaseUrl}/socket.io/?EIO=4&transport=polling";
+        var stopwatch = Stopwatch.StartNew();
+        string last = "no answer yet";
+        while (stopwatch.Elapsed < StartupTimeout)
+        {
+            if (_process!.HasExited)
+            {
+                return $"the server under test exited (code {_process.ExitCode}) before answering {probe}.\n{Describe()}";
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(probe);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return null;
+                }
+
+                last = $"HTTP {(int)response.StatusCode}";
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                last = ex.Message;
+            }
+
+            await Task.Delay(250);
+        }
+
+        return $"the server under test did not answer 200 on {probe} within {StartupTimeout.TotalSeconds:F0} s (last: {last}).\n{Describe()}";
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+}
+
+/// <summary>The gateway with <c>--profile protocol</c> (the test profile).</summary>
+public sealed class ProtocolServerFixture : ServerFixture
+{
+    protected override string? Profile => "protocol";
+}
+
+/// <summary>The gateway as shipped (no profile): the demo page at <c>/</c>.</summary>
+public sealed class DemoServerFixture : ServerFixture
+{
+    protected override string? Profile => null;
+}
+
+/// <summary>Client and protocol-suite tests share one protocol-profile server, one test at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProtocolServerCollection : ICollectionFixture<ProtocolServerFixture>
+{
+    public const string Name = "E2E protocol-profile server";
+}
+
+/// <summary>The browser test gets its own server, started without a profile.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class DemoServerCollection : ICollectionFixture<DemoServerFixture>
+{
+    public const string Name = "E2E demo server";
+}
