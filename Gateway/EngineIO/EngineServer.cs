@@ -1,0 +1,265 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.Primitives;
+
+namespace OrleansSocket.Gateway.EngineIO;
+
+/// <summary>
+/// One Engine.IO endpoint: checks each request the way Node's <c>Server.verify</c>/<c>handshake</c> do, opens
+/// sessions, and hands requests that name a session to its transport.
+/// </summary>
+internal sealed class EngineServer
+{
+    public const string PollingName = "polling";
+    public const string WebSocketName = "websocket";
+
+    private readonly IEngineApplication _application;
+    private readonly EngineCors _cors;
+    private readonly HashSet<string> _transports;
+    private readonly ConcurrentDictionary<string, EngineSession> _sessions = new(StringComparer.Ordinal);
+
+    public EngineServer(IEngineApplication application, EngineIOOptions options, EngineLog log, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        Validate(options);
+        _application = application;
+        Options = Snapshot(options);
+        Log = log;
+        Time = time;
+        _cors = new EngineCors(Options.Cors);
+        _transports = new HashSet<string>(Options.Transports, StringComparer.Ordinal);
+    }
+
+    public EngineIOOptions Options { get; }
+    public EngineLog Log { get; }
+    public TimeProvider Time { get; }
+    public int SessionCount => _sessions.Count;
+
+    public async Task HandleRequestAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var isWebSocket = context.WebSockets.IsWebSocketRequest;
+
+        // Node applies the cors middleware before anything else, so even error replies carry its headers.
+        if (!_cors.IsOriginAllowed(request))
+        {
+            await RefuseAsync(context, isWebSocket, EngineErrors.Forbidden);
+            return;
+        }
+        _cors.ApplyHeaders(context);
+        if (!isWebSocket && _cors.TryAnswerPreflight(context)) return;
+
+        var query = request.Query;
+        var transport = Last(query["transport"]);
+        if (transport is null || !_transports.Contains(transport))
+        {
+            await RefuseAsync(context, isWebSocket, EngineErrors.UnknownTransport);
+            return;
+        }
+        if (HasInvalidHeaderChar(request.Headers.Origin.ToString()))
+        {
+            await RefuseAsync(context, isWebSocket, EngineErrors.BadRequest);
+            return;
+        }
+
+        var sid = Last(query["sid"]);
+        if (!string.IsNullOrEmpty(sid))
+        {
+            if (!_sessions.TryGetValue(sid, out var session) || session.ExpireIfDue())
+            {
+                await RefuseAsync(context, isWebSocket, EngineErrors.UnknownSid);
+                return;
+            }
+            if (isWebSocket)
+            {
+                if (transport != WebSocketName)
+                {
+                    await RefuseAsync(context, isWebSocket, EngineErrors.BadRequest);
+                    return;
+                }
+                await UpgradeAsync(context, session, SupportsBinary(query));
+                return;
+            }
+            if (session.Transport != transport || session.Polling is null)
+            {
+                // Node: TRANSPORT_MISMATCH, e.g. a poll after the session moved to WebSocket.
+                await RefuseAsync(context, isWebSocket, EngineErrors.BadRequest);
+                return;
+            }
+            if (HttpMethods.IsGet(request.Method)) await session.Polling.HandleGetAsync(context, isHandshake: false);
+            else if (HttpMethods.IsPost(request.Method)) await session.Polling.HandlePostAsync(context);
+            else context.Response.StatusCode = StatusCodes.Status500InternalServerError; // Node's polling onRequest
+            return;
+        }
+
+        if (!isWebSocket && !HttpMethods.IsGet(request.Method))
+        {
+            await RefuseAsync(context, isWebSocket, EngineErrors.BadHandshakeMethod);
+            return;
+        }
+        if (isWebSocket != (transport == WebSocketName))
+        {
+            // websocket without an upgrade, or an upgrade that names polling.
+            await RefuseAsync(context, isWebSocket, EngineErrors.BadRequest);
+            return;
+        }
+        var protocol = Last(query["EIO"]) switch
+        {
+            "4" => 4,
+            "3" when Options.AllowEIO3 => 3,
+            _ => 0,
+        };
+        if (protocol == 0)
+        {
+            await RefuseAsync(context, isWebSocket, EngineErrors.UnsupportedProtocolVersion);
+            return;
+        }
+
+        if (isWebSocket)
+        {
+            await WebSocketHandshakeAsync(context, protocol, SupportsBinary(query));
+            return;
+        }
+        var polling = CreateSession(context, protocol, PollingName, SupportsBinary(query));
+        polling.Open(OpenPacket(polling, PollingName), _application);
+        await polling.Polling!.HandleGetAsync(context, isHandshake: true);
+    }
+
+    private async Task WebSocketHandshakeAsync(HttpContext context, int protocol, bool supportsBinary)
+    {
+        var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var session = CreateSession(context, protocol, WebSocketName, pollingSupportsBinary: true);
+        using var transport = new WebSocketTransport(socket, session, supportsBinary, context.RequestAborted);
+        session.AttachInitialWebSocket(transport);
+        session.Open(OpenPacket(session, WebSocketName), _application);
+        transport.StartWriter();
+        await transport.RunAsync();
+    }
+
+    private static async Task UpgradeAsync(HttpContext context, EngineSession session, bool supportsBinary)
+    {
+        var socket = await context.WebSockets.AcceptWebSocketAsync();
+        using var transport = new WebSocketTransport(socket, session, supportsBinary, context.RequestAborted);
+        // Already upgrading or upgraded: Node accepts the socket, then closes it.
+        if (!session.TryBeginProbe(transport)) transport.BeginClose();
+        await transport.RunAsync();
+    }
+
+    private EngineSession CreateSession(HttpContext context, int protocol, string transport, bool pollingSupportsBinary)
+    {
+        var session = new EngineSession(this, NewSessionId(), protocol, transport, BuildHandshake(context), pollingSupportsBinary);
+        _sessions[session.Id] = session;
+        Log.SessionOpened(session.Id, protocol, transport);
+        return session;
+    }
+
+    internal void Remove(EngineSession session) => _sessions.TryRemove(new KeyValuePair<string, EngineSession>(session.Id, session));
+
+    /// <summary>Ends every session (host shutdown): pending polls are answered, WebSockets closed.</summary>
+    public void CloseAll()
+    {
+        foreach (var session in _sessions.Values) session.Terminate(EngineSession.ReasonForcedClose);
+    }
+
+    /// <summary>
+    /// The open packet's JSON. v4 has exactly sid, upgrades, pingInterval, pingTimeout, maxPayload;
+    /// v3 clients predate maxPayload, so it is left out for them.
+    /// </summary>
+    private byte[] OpenPacket(EngineSession session, string transport)
+    {
+        var buffer = new ArrayBufferWriter<byte>(160);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("sid", session.Id);
+            json.WriteStartArray("upgrades");
+            if (transport == PollingName && Options.AllowUpgrades && _transports.Contains(WebSocketName)) json.WriteStringValue(WebSocketName);
+            json.WriteEndArray();
+            json.WriteNumber("pingInterval", Options.PingInterval);
+            json.WriteNumber("pingTimeout", Options.PingTimeout);
+            if (session.ProtocolVersion == 4) json.WriteNumber("maxPayload", Options.MaxHttpBufferSize);
+            json.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>20 base64url characters from 15 random bytes: the shape of Node's base64id, but unpredictable throughout.</summary>
+    private static string NewSessionId()
+    {
+        Span<byte> bytes = stackalloc byte[15];
+        RandomNumberGenerator.Fill(bytes);
+        return System.Buffers.Text.Base64Url.EncodeToString(bytes);
+    }
+
+    private EngineHandshake BuildHandshake(HttpContext context)
+    {
+        var request = context.Request;
+        var headers = new Dictionary<string, string>(request.Headers.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in request.Headers) headers[name.ToLowerInvariant()] = values.ToString();
+        var query = new Dictionary<string, string>(request.Query.Count, StringComparer.Ordinal);
+        foreach (var (name, values) in request.Query) query[name] = Last(values) ?? "";
+        return new EngineHandshake(
+            headers,
+            query,
+            context.Connection.RemoteIpAddress?.ToString(),
+            string.Concat(request.PathBase.ToUriComponent(), request.Path.ToUriComponent(), request.QueryString.ToUriComponent()),
+            request.IsHttps,
+            Time.GetUtcNow());
+    }
+
+    private static Task RefuseAsync(HttpContext context, bool isWebSocket, int code) => isWebSocket
+        ? EngineErrors.WriteUpgradeErrorAsync(context.Response, code)
+        : EngineErrors.WriteHttpErrorAsync(context.Response, code);
+
+    /// <summary>Node reads the query with URLSearchParams into an object: the last value of a repeated key wins.</summary>
+    private static string? Last(StringValues values) => values.Count == 0 ? null : values[values.Count - 1];
+
+    /// <summary>v3: <c>b64</c> (any non-empty value) asks for base64 instead of binary.</summary>
+    private static bool SupportsBinary(IQueryCollection query) => string.IsNullOrEmpty(Last(query["b64"]));
+
+    /// <summary>Node's checkInvalidHeaderChar on the Origin header: only tab, printable ASCII and obs-text.</summary>
+    private static bool HasInvalidHeaderChar(string value)
+    {
+        foreach (var c in value)
+            if ((c < 0x20 && c != '\t') || c == 0x7F || c > 0xFF) return true;
+        return false;
+    }
+
+    private static EngineIOOptions Snapshot(EngineIOOptions options) => new()
+    {
+        Path = options.Path,
+        PingInterval = options.PingInterval,
+        PingTimeout = options.PingTimeout,
+        UpgradeTimeout = options.UpgradeTimeout,
+        MaxHttpBufferSize = options.MaxHttpBufferSize,
+        AllowEIO3 = options.AllowEIO3,
+        Transports = [.. options.Transports],
+        AllowUpgrades = options.AllowUpgrades,
+        Cors = new EngineCorsOptions
+        {
+            AllowedOrigins = [.. options.Cors?.AllowedOrigins ?? []],
+            AllowCredentials = options.Cors?.AllowCredentials ?? false,
+        },
+        MaxPacketsPerPoll = options.MaxPacketsPerPoll,
+        MaxBufferedPackets = options.MaxBufferedPackets,
+    };
+
+    private static void Validate(EngineIOOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.PingInterval, 1, nameof(options.PingInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.PingTimeout, 1, nameof(options.PingTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.UpgradeTimeout, 1, nameof(options.UpgradeTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxHttpBufferSize, 1, nameof(options.MaxHttpBufferSize));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MaxHttpBufferSize, int.MaxValue - 1, nameof(options.MaxHttpBufferSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPacketsPerPoll, 1, nameof(options.MaxPacketsPerPoll));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBufferedPackets, 1, nameof(options.MaxBufferedPackets));
+        ArgumentNullException.ThrowIfNull(options.Transports, nameof(options.Transports));
+        foreach (var transport in options.Transports)
+            if (transport is not (PollingName or WebSocketName))
+                throw new ArgumentException($"Unknown Engine.IO transport \"{transport}\" (expected \"polling\" or \"websocket\").", nameof(options));
+        if (options.Transports.Length == 0) throw new ArgumentException("At least one Engine.IO transport must be enabled.", nameof(options));
+    }
+}

@@ -1,0 +1,526 @@
+namespace OrleansSocket.Gateway.EngineIO;
+
+/// <summary>
+/// One Engine.IO session: the send queue, the heartbeat, the upgrade, and the serial delivery of what arrives.
+/// <para>
+/// Locking: <see cref="Gate"/> guards all mutable state and is a leaf lock (nothing calls out while holding it).
+/// <c>_inbound</c> serialises the calls into the <see cref="IEngineListener"/> (OnMessage in arrival order, OnClose last);
+/// it may be held while taking <see cref="Gate"/>, never the other way round.
+/// </para>
+/// </summary>
+internal sealed class EngineSession : IEngineConnection
+{
+    private const string ReasonTransportError = "transport error";
+    private const string ReasonTransportClose = "transport close";
+    private const string ReasonPingTimeout = "ping timeout";
+    private const string ReasonParseError = "parse error";
+    internal const string ReasonForcedClose = "forced close";
+
+    /// <summary>Most packets one WebSocket writer pass takes from the queue before going back for more.</summary>
+    private const int WebSocketBatch = 64;
+
+    internal readonly object Gate = new();
+    private readonly object _inbound = new();
+    private readonly EngineServer _server;
+    private readonly TimeProvider _time;
+    private readonly PacketQueue _queue = new();
+    private readonly long _pingIntervalTicks;
+    private readonly long _pingTimeoutTicks;
+
+    private SessionState _state = SessionState.Open;
+    private string _transportName;
+    private IEngineListener? _listener;
+    private string? _closeReason; // set once, when the session ends
+    private bool _closeNotified;
+
+    private WebSocketTransport? _webSocket; // the active WebSocket, once the session runs on one
+    private WebSocketTransport? _probe;     // a WebSocket in the upgrade probe phase
+    private bool _probeAnswered;            // "3probe" sent: pending polls are released with a noop
+    private ITimer? _upgradeTimer;
+
+    private ITimer? _pingTimer;
+    private ITimer? _expiryTimer;
+    private long _deadline;   // timestamp of the heartbeat deadline (pong due, v4; ping due, v3)
+    private long _lastPacket; // timestamp of the last packet received; any packet delays the timeout (as in Node)
+
+    public EngineSession(EngineServer server, string id, int protocol, string transportName, EngineHandshake handshake, bool pollingSupportsBinary)
+    {
+        _server = server;
+        _time = server.Time;
+        Id = id;
+        ProtocolVersion = protocol;
+        Handshake = handshake;
+        _transportName = transportName;
+        _pingIntervalTicks = MsToTicks(server.Options.PingInterval);
+        _pingTimeoutTicks = MsToTicks(server.Options.PingTimeout);
+        if (transportName == EngineServer.PollingName) Polling = new PollingTransport(this, server.Options, pollingSupportsBinary);
+    }
+
+    public string Id { get; }
+    public int ProtocolVersion { get; }
+    public EngineHandshake Handshake { get; }
+    public string Transport { get { lock (Gate) return _transportName; } }
+
+    /// <summary>The polling transport, when the session started on it (kept after an upgrade to release a pending poll).</summary>
+    internal PollingTransport? Polling { get; }
+
+    internal EngineIOOptions Options => _server.Options;
+
+    // ---------------- opening ----------------
+
+    /// <summary>Queues the open packet, starts the heartbeat, then hands the session to the application.</summary>
+    internal void Open(ReadOnlyMemory<byte> openPayload, IEngineApplication application)
+    {
+        lock (Gate)
+        {
+            _queue.Enqueue(new QueuedPacket(EnginePacketType.Open, openPayload, false, false));
+            WakeWritersLocked();
+            var now = _time.GetTimestamp();
+            _lastPacket = now;
+            _deadline = now + _pingIntervalTicks + _pingTimeoutTicks;
+            // v4: the server pings after pingInterval and wants a pong within pingTimeout.
+            // v3: the client pings; silence for pingInterval + pingTimeout closes the session.
+            _expiryTimer = _time.CreateTimer(static s => ((EngineSession)s!).OnExpiryTimer(), this, TicksToSpan(_deadline - now), Timeout.InfiniteTimeSpan);
+            if (ProtocolVersion == 4)
+                _pingTimer = _time.CreateTimer(static s => ((EngineSession)s!).OnPingTimer(), this, TicksToSpan(_pingIntervalTicks), Timeout.InfiniteTimeSpan);
+        }
+
+        IEngineListener listener;
+        try
+        {
+            listener = application.OnOpen(this);
+        }
+        catch
+        {
+            Terminate(ReasonTransportError);
+            throw;
+        }
+
+        lock (_inbound)
+        {
+            _listener = listener;
+            // Closed while the application was still opening it: tell it now.
+            if (_closeReason is not null) NotifyCloseLocked();
+        }
+    }
+
+    /// <summary>The first transport of a WebSocket-only session.</summary>
+    internal void AttachInitialWebSocket(WebSocketTransport transport)
+    {
+        lock (Gate) _webSocket = transport;
+    }
+
+    // ---------------- IEngineConnection ----------------
+
+    public bool Send(ReadOnlyMemory<byte> data, bool isBinary, bool isVolatile = false)
+    {
+        lock (Gate)
+        {
+            if (_state != SessionState.Open) return false;
+            var limit = Options.MaxBufferedPackets;
+            var overflow = false;
+            if (isVolatile)
+            {
+                // Node drops a volatile packet when the transport cannot write right now; so do we, and when full.
+                if (_queue.Count >= limit || !IsWritableLocked()) return false;
+            }
+            else if (_queue.Count >= limit && !_queue.TryRemoveOldestVolatile())
+            {
+                overflow = true;
+            }
+            if (!overflow)
+            {
+                _queue.Enqueue(new QueuedPacket(EnginePacketType.Message, data, isBinary, isVolatile));
+                WakeWritersLocked();
+                return true;
+            }
+        }
+        // The client does not keep up and nothing can be dropped: end the session rather than grow without bound.
+        _server.Log.SendQueueFull(Id, Options.MaxBufferedPackets);
+        Terminate(ReasonTransportError);
+        return false;
+    }
+
+    public void Close()
+    {
+        lock (Gate)
+        {
+            if (_state != SessionState.Open) return;
+            _state = SessionState.Closing;
+            // The close packet trails what is already queued: the transport that delivers it ends the session.
+            _queue.Enqueue(QueuedPacket.Control(EnginePacketType.Close));
+            WakeWritersLocked();
+        }
+    }
+
+    // ---------------- outbound, for the transports ----------------
+
+    internal SessionState StateLocked => _state;
+    internal bool IsOnWebSocketLocked => _webSocket is not null;
+    internal bool ProbeAnsweredLocked => _probeAnswered;
+    internal int QueueCountLocked => _queue.Count;
+
+    /// <summary>Moves up to <paramref name="max"/> packets to <paramref name="batch"/>; stops after a close marker.</summary>
+    internal void TakeLocked(List<QueuedPacket> batch, int max)
+    {
+        while (batch.Count < max && _queue.Count > 0)
+        {
+            var packet = _queue.Dequeue();
+            batch.Add(packet);
+            if (packet.Type == EnginePacketType.Close) break;
+        }
+    }
+
+    /// <summary>What the WebSocket writer should do next.</summary>
+    internal WriterStep TakeForWebSocket(WebSocketTransport transport, List<QueuedPacket> batch)
+    {
+        lock (Gate)
+        {
+            if (_state == SessionState.Closed || _webSocket != transport) return WriterStep.Stop;
+            if (_queue.Count == 0) return WriterStep.Wait;
+            TakeLocked(batch, WebSocketBatch);
+            return WriterStep.Write;
+        }
+    }
+
+    private bool IsWritableLocked() => _webSocket is not null || (Polling?.IsWaitingLocked ?? false);
+
+    private void WakeWritersLocked()
+    {
+        Polling?.WakeLocked();
+        _webSocket?.Wake();
+    }
+
+    // ---------------- inbound ----------------
+
+    /// <summary>A POST body: decodes packet by packet and delivers each. False when it was malformed (session closed).</summary>
+    internal bool ReceivePayload(Memory<byte> body, bool binaryFraming)
+    {
+        lock (_inbound)
+        {
+            var offset = 0;
+            while (true)
+            {
+                var status = ProtocolVersion == 4
+                    ? PayloadCodecV4.ReadPayloadPacket(body, ref offset, out var packet)
+                    : binaryFraming
+                        ? PayloadCodecV3.ReadBinaryPayloadPacket(body, ref offset, out packet)
+                        : PayloadCodecV3.ReadTextPayloadPacket(body, ref offset, out packet);
+                switch (status)
+                {
+                    case DecodeStatus.End:
+                        return true;
+                    case DecodeStatus.Skip:
+                        continue;
+                    case DecodeStatus.Error:
+                        Terminate(ReasonParseError);
+                        return false;
+                }
+                if (!HandlePacketLocked(packet, viaPolling: true)) return true;
+            }
+        }
+    }
+
+    /// <summary>One WebSocket message, from the active WebSocket, the probe, or a refused one (ignored).</summary>
+    internal ValueTask OnWebSocketMessageAsync(WebSocketTransport transport, Memory<byte> message, bool isBinary)
+    {
+        DecodeStatus status;
+        InboundPacket packet;
+        if (isBinary)
+        {
+            if (ProtocolVersion == 4)
+            {
+                packet = new InboundPacket(EnginePacketType.Message, message, true);
+                status = DecodeStatus.Packet;
+            }
+            else
+            {
+                status = PayloadCodecV3.DecodeBinaryPacket(message, out packet);
+            }
+        }
+        else
+        {
+            status = ProtocolVersion == 4
+                ? PayloadCodecV4.DecodePacket(message, out packet)
+                : PayloadCodecV3.DecodeTextPacket(message, out packet);
+        }
+
+        bool isActive, isProbe;
+        lock (Gate)
+        {
+            isActive = _webSocket == transport;
+            isProbe = _probe == transport;
+        }
+        if (isProbe) return OnProbePacketAsync(transport, status, packet);
+        if (!isActive) return ValueTask.CompletedTask;
+
+        lock (_inbound)
+        {
+            if (status == DecodeStatus.Error) Terminate(ReasonParseError);
+            else if (status == DecodeStatus.Packet) HandlePacketLocked(packet, viaPolling: false);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Handles one packet under <c>_inbound</c>; false stops the rest of a payload.</summary>
+    private bool HandlePacketLocked(in InboundPacket packet, bool viaPolling)
+    {
+        var now = _time.GetTimestamp();
+        lock (Gate)
+        {
+            // Node ignores what arrives once the socket is no longer "open" (closing included).
+            if (_state != SessionState.Open) return false;
+            _lastPacket = now;
+            switch (packet.Type)
+            {
+                case EnginePacketType.Ping when ProtocolVersion == 3:
+                    // The v3 client pings; answer with the same data ("2probe" → "3probe").
+                    var echo = packet.Data.IsEmpty ? ReadOnlyMemory<byte>.Empty : packet.Data.ToArray();
+                    _queue.Enqueue(new QueuedPacket(EnginePacketType.Pong, echo, false, false));
+                    WakeWritersLocked();
+                    _deadline = now + _pingIntervalTicks + _pingTimeoutTicks;
+                    _expiryTimer?.Change(TicksToSpan(_pingIntervalTicks + _pingTimeoutTicks), Timeout.InfiniteTimeSpan);
+                    return true;
+                case EnginePacketType.Pong when ProtocolVersion == 4:
+                    _deadline = now + _pingIntervalTicks + _pingTimeoutTicks;
+                    _pingTimer?.Change(TicksToSpan(_pingIntervalTicks), Timeout.InfiniteTimeSpan);
+                    _expiryTimer?.Change(TicksToSpan(_pingIntervalTicks + _pingTimeoutTicks), Timeout.InfiniteTimeSpan);
+                    return true;
+                case EnginePacketType.Ping:
+                case EnginePacketType.Pong:
+                    break; // wrong heartbeat direction for this protocol: Node treats it as a transport error
+                case EnginePacketType.Close:
+                    break;
+                case EnginePacketType.Message:
+                    break;
+                default:
+                    return true; // open, upgrade, noop: nothing to do
+            }
+        }
+
+        switch (packet.Type)
+        {
+            case EnginePacketType.Message:
+                try
+                {
+                    _listener?.OnMessage(packet.Data, packet.IsBinary);
+                }
+                catch (Exception ex)
+                {
+                    _server.Log.ListenerFailed(ex, Id);
+                }
+                return true;
+            case EnginePacketType.Close:
+                // The client closes: a pending poll is released with a noop (Node's polling onClose).
+                Terminate(ReasonTransportClose, viaPolling ? EnginePacketType.Noop : EnginePacketType.Close);
+                return false;
+            default:
+                Terminate(ReasonTransportError);
+                return false;
+        }
+    }
+
+    // ---------------- upgrade ----------------
+
+    /// <summary>A WebSocket asks to take over a polling session. False when it must be refused (closed right away, as Node does).</summary>
+    internal bool TryBeginProbe(WebSocketTransport transport)
+    {
+        lock (Gate)
+        {
+            if (_state == SessionState.Closed || _webSocket is not null || _probe is not null || Polling is null || !Options.AllowUpgrades)
+                return false;
+            _probe = transport;
+            _upgradeTimer = _time.CreateTimer(static s => ((EngineSession)s!).OnUpgradeTimeout(), this,
+                TimeSpan.FromMilliseconds(Options.UpgradeTimeout), Timeout.InfiniteTimeSpan);
+            return true;
+        }
+    }
+
+    private async ValueTask OnProbePacketAsync(WebSocketTransport transport, DecodeStatus status, InboundPacket packet)
+    {
+        if (status == DecodeStatus.Packet && packet.Type == EnginePacketType.Ping && packet.Data.Span.SequenceEqual("probe"u8))
+        {
+            await transport.SendProbeAnswerAsync();
+            lock (Gate)
+            {
+                if (_probe != transport) return;
+                // From now on polls are answered at once (a noop when nothing is queued), so the client can pause polling.
+                _probeAnswered = true;
+                Polling?.WakeLocked();
+            }
+            return;
+        }
+        if (status == DecodeStatus.Packet && packet.Type == EnginePacketType.Upgrade)
+        {
+            lock (Gate)
+            {
+                if (_probe == transport && _state != SessionState.Closed)
+                {
+                    _probe = null;
+                    _probeAnswered = false;
+                    _upgradeTimer?.Dispose();
+                    _upgradeTimer = null;
+                    _webSocket = transport;
+                    _transportName = EngineServer.WebSocketName;
+                    // A poll still pending is released with a noop; later HTTP requests get 400 (transport mismatch).
+                    Polling?.WakeLocked();
+                    transport.StartWriter();
+                    return;
+                }
+            }
+            transport.BeginClose();
+            return;
+        }
+        // Anything else during the probe cancels the upgrade; the session carries on over polling.
+        CancelProbe(transport);
+    }
+
+    private void OnUpgradeTimeout()
+    {
+        WebSocketTransport? probe;
+        lock (Gate) probe = _probe;
+        if (probe is not null) CancelProbe(probe);
+    }
+
+    private void CancelProbe(WebSocketTransport transport)
+    {
+        lock (Gate)
+        {
+            if (_probe == transport)
+            {
+                _probe = null;
+                _probeAnswered = false;
+                _upgradeTimer?.Dispose();
+                _upgradeTimer = null;
+                Polling?.WakeLocked();
+            }
+        }
+        transport.BeginClose();
+    }
+
+    /// <summary>A WebSocket's receive side ended (peer closed, error, or oversized message).</summary>
+    internal void OnWebSocketEnded(WebSocketTransport transport, string reason)
+    {
+        bool isActive, isProbe;
+        lock (Gate)
+        {
+            isActive = _webSocket == transport;
+            isProbe = _probe == transport;
+        }
+        if (isActive) Terminate(reason);
+        else if (isProbe) CancelProbe(transport);
+    }
+
+    // ---------------- heartbeat ----------------
+
+    private void OnPingTimer()
+    {
+        lock (Gate)
+        {
+            if (_state != SessionState.Open) return; // Node sends nothing once closing; the timeout still runs
+            _queue.Enqueue(QueuedPacket.Control(EnginePacketType.Ping));
+            WakeWritersLocked();
+        }
+    }
+
+    private long ExpiryLocked() =>
+        Math.Max(_deadline, _lastPacket + (ProtocolVersion == 4 ? _pingTimeoutTicks : _pingIntervalTicks + _pingTimeoutTicks));
+
+    private void OnExpiryTimer()
+    {
+        lock (Gate)
+        {
+            if (_state == SessionState.Closed) return;
+            var remaining = ExpiryLocked() - _time.GetTimestamp();
+            if (remaining > 0)
+            {
+                _expiryTimer?.Change(TicksToSpan(remaining), Timeout.InfiniteTimeSpan);
+                return;
+            }
+        }
+        Terminate(ReasonPingTimeout);
+    }
+
+    /// <summary>
+    /// Checked by every request that names this session: past the heartbeat deadline it is closed now, whether or not
+    /// the timer has fired yet, so a request arriving on the deadline sees the same thing whatever the timer jitter.
+    /// True when the session is (now) closed.
+    /// </summary>
+    internal bool ExpireIfDue()
+    {
+        lock (Gate)
+        {
+            if (_state == SessionState.Closed) return true;
+            if (_time.GetTimestamp() < ExpiryLocked()) return false;
+        }
+        Terminate(ReasonPingTimeout);
+        return true;
+    }
+
+    // ---------------- closing ----------------
+
+    /// <summary>
+    /// Ends the session now (idempotent): stops the timers, forgets the queue, releases a pending poll with
+    /// <paramref name="pollReply"/> (Node sends a close packet, or a noop when the client itself closed),
+    /// closes the WebSockets, and tells the application once.
+    /// </summary>
+    internal void Terminate(string reason, EnginePacketType pollReply = EnginePacketType.Close)
+    {
+        WebSocketTransport? webSocket, probe;
+        lock (Gate)
+        {
+            if (_state == SessionState.Closed) return;
+            _state = SessionState.Closed;
+            _closeReason = reason;
+            _queue.Clear();
+            _pingTimer?.Dispose();
+            _expiryTimer?.Dispose();
+            _upgradeTimer?.Dispose();
+            webSocket = _webSocket;
+            probe = _probe;
+            _probe = null;
+            Polling?.OnSessionClosedLocked(pollReply);
+        }
+        _server.Remove(this);
+        _server.Log.SessionClosed(Id, reason);
+        webSocket?.Wake(); // its writer sees the end and closes the socket
+        probe?.BeginClose();
+        lock (_inbound) NotifyCloseLocked();
+    }
+
+    private void NotifyCloseLocked()
+    {
+        if (_listener is null || _closeNotified) return; // not opened yet: Open() reports it
+        _closeNotified = true;
+        try
+        {
+            _listener.OnClose(_closeReason!);
+        }
+        catch (Exception ex)
+        {
+            _server.Log.ListenerFailed(ex, Id);
+        }
+    }
+
+    // ---------------- time ----------------
+
+    private long MsToTicks(int milliseconds) => milliseconds * _time.TimestampFrequency / 1000;
+
+    private TimeSpan TicksToSpan(long ticks) =>
+        TimeSpan.FromMilliseconds(Math.Max(1.0, Math.Ceiling(ticks * 1000.0 / _time.TimestampFrequency)));
+}
+
+internal enum SessionState
+{
+    Open,
+    /// <summary><see cref="IEngineConnection.Close"/> was called: the queue drains, then the session ends.</summary>
+    Closing,
+    Closed,
+}
+
+internal enum WriterStep
+{
+    Write,
+    Wait,
+    Stop,
+}

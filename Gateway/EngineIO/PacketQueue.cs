@@ -1,0 +1,70 @@
+namespace OrleansSocket.Gateway.EngineIO;
+
+/// <summary>
+/// A growable ring of outbound packets (not thread-safe; the session guards it).
+/// Unlike <see cref="Queue{T}"/> it can drop the oldest volatile packet to make room when the session's bound is hit.
+/// </summary>
+internal sealed class PacketQueue
+{
+    private QueuedPacket[] _items = new QueuedPacket[8];
+    private int _head;
+    private int _count;
+    private int _volatileCount;
+
+    public int Count => _count;
+
+    public void Enqueue(in QueuedPacket packet)
+    {
+        if (_count == _items.Length) Grow();
+        _items[(_head + _count) % _items.Length] = packet;
+        _count++;
+        if (packet.IsVolatile) _volatileCount++;
+    }
+
+    public QueuedPacket Dequeue()
+    {
+        if (_count == 0) throw new InvalidOperationException("The queue is empty.");
+        var packet = _items[_head];
+        _items[_head] = default; // release the payload reference
+        _head = (_head + 1) % _items.Length;
+        _count--;
+        if (packet.IsVolatile) _volatileCount--;
+        return packet;
+    }
+
+    public QueuedPacket Peek() => _count == 0 ? throw new InvalidOperationException("The queue is empty.") : _items[_head];
+
+    /// <summary>Removes the oldest volatile packet. O(n), but only runs when the queue is full.</summary>
+    public bool TryRemoveOldestVolatile()
+    {
+        if (_volatileCount == 0) return false;
+        var length = _items.Length;
+        for (var i = 0; i < _count; i++)
+        {
+            if (!_items[(_head + i) % length].IsVolatile) continue;
+            for (var j = i; j < _count - 1; j++)
+                _items[(_head + j) % length] = _items[(_head + j + 1) % length];
+            _items[(_head + _count - 1) % length] = default;
+            _count--;
+            _volatileCount--;
+            return true;
+        }
+        return false;
+    }
+
+    public void Clear()
+    {
+        Array.Clear(_items);
+        _head = 0;
+        _count = 0;
+        _volatileCount = 0;
+    }
+
+    private void Grow()
+    {
+        var next = new QueuedPacket[_items.Length * 2];
+        for (var i = 0; i < _count; i++) next[i] = _items[(_head + i) % _items.Length];
+        _items = next;
+        _head = 0;
+    }
+}

@@ -1,0 +1,304 @@
+using System.Buffers;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+
+namespace OrleansSocket.Gateway.EngineIO;
+
+/// <summary>
+/// HTTP long-polling for one session: a GET is held until there is something to send, a POST carries packets in.
+/// One of each at a time; a second concurrent one is refused with 400 and ends the session, as in Node.
+/// State is guarded by the session's <see cref="EngineSession.Gate"/>.
+/// </summary>
+internal sealed class PollingTransport
+{
+    private static readonly byte[] Ok = "ok"u8.ToArray();
+
+    /// <summary>Flush the response this often while writing a large batch, so it streams instead of piling up.</summary>
+    private const int FlushThreshold = 64 * 1024;
+
+    private readonly EngineSession _session;
+    private readonly EngineIOOptions _options;
+    private readonly bool _supportsBinary; // v3: false when the handshake asked for b64=1
+
+    // One pending wake-up at most: a stale one only makes the poll re-check the queue.
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
+    {
+        FullMode = BoundedChannelFullMode.DropWrite,
+    });
+
+    private readonly List<QueuedPacket> _batch = []; // reused: only one GET is served at a time
+    private bool _getActive;
+    private bool _getWaiting;
+    private bool _postActive;
+    private EnginePacketType _closeReply = EnginePacketType.Close;
+
+    public PollingTransport(EngineSession session, EngineIOOptions options, bool supportsBinary)
+    {
+        _session = session;
+        _options = options;
+        _supportsBinary = supportsBinary;
+    }
+
+    /// <summary>A GET is parked waiting for packets: Node's "writable".</summary>
+    internal bool IsWaitingLocked => _getWaiting;
+
+    internal void WakeLocked() => _wake.Writer.TryWrite(true);
+
+    internal void OnSessionClosedLocked(EnginePacketType reply)
+    {
+        _closeReply = reply;
+        WakeLocked();
+    }
+
+    // ---------------- GET ----------------
+
+    /// <summary>
+    /// Serves one poll. The handshake poll carries only the open packet (what the application queues in OnOpen
+    /// waits for the next poll, as in Node).
+    /// </summary>
+    public async Task HandleGetAsync(HttpContext context, bool isHandshake)
+    {
+        bool overlap;
+        lock (_session.Gate)
+        {
+            overlap = _getActive;
+            _getActive = true;
+        }
+        if (overlap)
+        {
+            // Node: "overlap from client" → transport error; the pending poll is answered with a close packet.
+            _session.Terminate("transport error");
+            await EngineErrors.WriteHttpErrorAsync(context.Response, EngineErrors.BadRequest);
+            return;
+        }
+
+        var terminateReason = (string?)null;
+        try
+        {
+            var aborted = context.RequestAborted;
+            while (true)
+            {
+                lock (_session.Gate)
+                {
+                    _getWaiting = false;
+                    if (_session.StateLocked == SessionState.Closed)
+                        _batch.Add(QueuedPacket.Control(_closeReply));
+                    else if (_session.IsOnWebSocketLocked)
+                        _batch.Add(QueuedPacket.Control(EnginePacketType.Noop)); // upgraded: release the poll
+                    else if (_session.QueueCountLocked > 0)
+                        _session.TakeLocked(_batch, isHandshake ? 1 : _options.MaxPacketsPerPoll);
+                    else if (_session.ProbeAnsweredLocked)
+                        _batch.Add(QueuedPacket.Control(EnginePacketType.Noop)); // upgrading: let the client pause
+                    else
+                        _getWaiting = true;
+                }
+                if (_batch.Count > 0) break;
+                try
+                {
+                    await _wake.Reader.ReadAsync(aborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Node: "poll connection closed prematurely".
+                    terminateReason = "transport error";
+                    return;
+                }
+            }
+
+            var endsSession = _batch[^1].Type == EnginePacketType.Close;
+            try
+            {
+                await WriteBatchAsync(context, _batch);
+            }
+            catch (Exception)
+            {
+                // The client left mid-response (or the write failed): what was taken is lost, so the session ends.
+                terminateReason = "transport error";
+                return;
+            }
+            // A graceful close ends once its close packet went out.
+            if (endsSession) terminateReason = EngineSession.ReasonForcedClose;
+        }
+        finally
+        {
+            lock (_session.Gate)
+            {
+                _getActive = false;
+                _getWaiting = false;
+                _batch.Clear();
+            }
+            if (terminateReason is not null) _session.Terminate(terminateReason);
+        }
+    }
+
+    private async Task WriteBatchAsync(HttpContext context, List<QueuedPacket> batch)
+    {
+        var v4 = _session.ProtocolVersion == 4;
+        var binaryFraming = !v4 && PayloadCodecV3.UseBinaryFraming(batch, _supportsBinary);
+        var length = v4 ? PayloadCodecV4.GetPayloadLength(batch)
+            : binaryFraming ? PayloadCodecV3.GetBinaryPayloadLength(batch)
+            : PayloadCodecV3.GetTextPayloadLength(batch);
+
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = binaryFraming ? "application/octet-stream" : "text/plain; charset=UTF-8";
+        response.ContentLength = length;
+        SetCommonHeaders(context);
+
+        var writer = response.BodyWriter;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var packet = batch[i];
+            if (v4) PayloadCodecV4.WritePayloadPacket(writer, packet, first: i == 0);
+            else if (binaryFraming) PayloadCodecV3.WriteBinaryPayloadPacket(writer, packet);
+            else PayloadCodecV3.WriteTextPayloadPacket(writer, packet);
+            if (writer.UnflushedBytes > FlushThreshold) await writer.FlushAsync(context.RequestAborted);
+        }
+        await writer.FlushAsync(context.RequestAborted);
+    }
+
+    // ---------------- POST ----------------
+
+    public async Task HandlePostAsync(HttpContext context)
+    {
+        bool overlap;
+        lock (_session.Gate)
+        {
+            overlap = _postActive;
+            _postActive = true;
+        }
+        if (overlap)
+        {
+            // Node: "data request overlap from client".
+            _session.Terminate("transport error");
+            await EngineErrors.WriteHttpErrorAsync(context.Response, EngineErrors.BadRequest);
+            return;
+        }
+
+        byte[]? body = null;
+        try
+        {
+            var request = context.Request;
+            var binaryFraming = IsOctetStream(request.ContentType);
+            if (binaryFraming && _session.ProtocolVersion == 4)
+            {
+                // v4 has no binary payload framing (Node: "invalid content").
+                _session.Terminate("transport error");
+                await EngineErrors.WriteHttpErrorAsync(context.Response, EngineErrors.BadRequest);
+                return;
+            }
+
+            var max = _options.MaxHttpBufferSize;
+            if (request.ContentLength > max)
+            {
+                await RefuseTooLargeAsync(context);
+                return;
+            }
+            // Our own bound is the one that counts; keep Kestrel's (30 MB by default) from interfering.
+            var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+            if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = max + 1L;
+
+            int length;
+            try
+            {
+                (body, length) = await ReadBodyAsync(request, max, context.RequestAborted);
+            }
+            catch (Exception)
+            {
+                // The client left or sent a broken body (Node: "data request connection closed prematurely").
+                _session.Terminate("transport error");
+                if (!context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted)
+                    await EngineErrors.WriteHttpErrorAsync(context.Response, EngineErrors.BadRequest);
+                return;
+            }
+            if (length < 0)
+            {
+                await RefuseTooLargeAsync(context);
+                return;
+            }
+
+            if (!_session.ReceivePayload(body.AsMemory(0, length), binaryFraming))
+            {
+                // Parse error: the session is closed. Node destroys the request; a 400 says the same more politely.
+                await EngineErrors.WriteHttpErrorAsync(context.Response, EngineErrors.BadRequest);
+                return;
+            }
+
+            var response = context.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            // text/html rather than text/plain keeps some user agents from offering a download (Node's comment, GH-43).
+            response.ContentType = "text/html";
+            response.ContentLength = Ok.Length;
+            SetCommonHeaders(context);
+            await response.Body.WriteAsync(Ok, context.RequestAborted);
+        }
+        finally
+        {
+            if (body is not null) ArrayPool<byte>.Shared.Return(body);
+            lock (_session.Gate) _postActive = false;
+        }
+    }
+
+    /// <summary>413 and, unlike Node (which keeps the session while the client has lost data), the session ends.</summary>
+    private async Task RefuseTooLargeAsync(HttpContext context)
+    {
+        _session.Terminate("transport error");
+        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        context.Response.ContentLength = 0;
+        await context.Response.CompleteAsync();
+    }
+
+    /// <summary>
+    /// Copies the body into one pooled buffer (the payload is decoded in place from it). Returns length -1 as soon as
+    /// it exceeds <paramref name="max"/>, having buffered no more than that.
+    /// </summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpRequest request, int max, CancellationToken cancellationToken)
+    {
+        var reader = request.BodyReader;
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(request.ContentLength ?? 4096, 1, max));
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(cancellationToken);
+                var sequence = result.Buffer;
+                if (length + sequence.Length > max)
+                {
+                    reader.AdvanceTo(sequence.End);
+                    return (buffer, -1);
+                }
+                if (length + sequence.Length > buffer.Length)
+                {
+                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(buffer.Length * 2L, length + sequence.Length), max));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+                sequence.CopyTo(buffer.AsSpan(length));
+                length += (int)sequence.Length;
+                reader.AdvanceTo(sequence.End);
+                if (result.IsCompleted) return (buffer, length);
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    private static bool IsOctetStream(string? contentType) =>
+        contentType is not null && contentType.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase);
+
+    private static void SetCommonHeaders(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.CacheControl = "no-store";
+        // Node's workaround for IE's XSS filter mangling payloads.
+        var userAgent = context.Request.Headers.UserAgent.ToString();
+        if (userAgent.Contains(";MSIE", StringComparison.Ordinal) || userAgent.Contains("Trident/", StringComparison.Ordinal))
+            headers[HeaderNames.XXSSProtection] = "0";
+    }
+}

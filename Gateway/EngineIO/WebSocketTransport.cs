@@ -1,0 +1,265 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+
+namespace OrleansSocket.Gateway.EngineIO;
+
+/// <summary>
+/// One WebSocket carrying an Engine.IO session: every packet its own message. The receive loop runs on the
+/// request; a writer task drains the session queue once this socket is the session's transport. All sends
+/// (writer, probe answer, close) go through one lock, as a WebSocket allows one send at a time.
+/// </summary>
+internal sealed class WebSocketTransport : IDisposable
+{
+    /// <summary>Below this, "4" and the payload are copied into one frame; above, they go as two fragments of one message.</summary>
+    private const int CoalesceLimit = 4096;
+    private const int InitialReceiveBuffer = 4096;
+    /// <summary>Receive buffers grown past this are handed back after the message, so idle sockets stay small.</summary>
+    private const int KeepReceiveBuffer = 64 * 1024;
+    /// <summary>How long the peer has to answer our close frame (or a stuck send to finish) before the socket is aborted.</summary>
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+
+    private static readonly byte[] TypeDigits = "0123456"u8.ToArray();
+    private static readonly byte[] ProbeAnswer = "3probe"u8.ToArray();
+    private static readonly byte[] V3BinaryPrefix = [(byte)EnginePacketType.Message];
+
+    private readonly WebSocket _socket;
+    private readonly EngineSession _session;
+    private readonly int _maxMessage;
+    private readonly bool _supportsBinary; // v3: false when this socket's request asked for b64=1
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly CancellationTokenSource _abort; // cancels (and so aborts) the socket
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
+    {
+        FullMode = BoundedChannelFullMode.DropWrite,
+        SingleReader = true,
+    });
+    private readonly List<QueuedPacket> _batch = [];
+    private byte[]? _scratch;
+    private Task? _writer;
+    private int _closing;
+    private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
+
+    public WebSocketTransport(WebSocket socket, EngineSession session, bool supportsBinary, CancellationToken requestAborted)
+    {
+        _socket = socket;
+        _session = session;
+        _maxMessage = session.Options.MaxHttpBufferSize;
+        _supportsBinary = supportsBinary;
+        _abort = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+    }
+
+    public void Wake() => _wake.Writer.TryWrite(true);
+
+    /// <summary>Starts draining the session queue onto this socket (it is now the session's transport).</summary>
+    public void StartWriter() => _writer ??= Task.Run(WriteLoopAsync);
+
+    /// <summary>Runs the socket to its end: receives until closed, then finishes the close and the writer.</summary>
+    public async Task RunAsync()
+    {
+        var reason = await ReceiveLoopAsync();
+        _session.OnWebSocketEnded(this, reason);
+        await CloseAsync();
+        if (_writer is not null)
+        {
+            try
+            {
+                await _writer;
+            }
+            catch (Exception)
+            {
+                // the writer reports its own failures to the session
+            }
+        }
+    }
+
+    private async Task<string> ReceiveLoopAsync()
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(buffer.Length * 2L, _maxMessage + 1L));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(length), _abort.Token);
+                if (result.MessageType == WebSocketMessageType.Close) return "transport close";
+                length += result.Count;
+                if (length > _maxMessage)
+                {
+                    // Like ws's maxPayload: close with 1009, having buffered no more than the limit (+1).
+                    _closeStatus = WebSocketCloseStatus.MessageTooBig;
+                    return "transport error";
+                }
+                if (!result.EndOfMessage) continue;
+
+                await _session.OnWebSocketMessageAsync(this, buffer.AsMemory(0, length), result.MessageType == WebSocketMessageType.Binary);
+                length = 0;
+                if (buffer.Length > KeepReceiveBuffer)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+                }
+            }
+        }
+        catch (Exception)
+        {
+            return "transport error"; // reset, aborted, or protocol violation
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                switch (_session.TakeForWebSocket(this, _batch))
+                {
+                    case WriterStep.Stop:
+                        await CloseAsync();
+                        return;
+                    case WriterStep.Wait:
+                        await _wake.Reader.ReadAsync(_abort.Token);
+                        continue;
+                }
+                foreach (var packet in _batch)
+                {
+                    if (packet.Type == EnginePacketType.Close)
+                    {
+                        // A graceful close over WebSocket ends with the close frame, not a close packet (as in Node).
+                        _session.Terminate(EngineSession.ReasonForcedClose);
+                        await CloseAsync();
+                        return;
+                    }
+                    await SendPacketAsync(packet);
+                }
+                _batch.Clear();
+            }
+        }
+        catch (Exception)
+        {
+            _session.Terminate("transport error");
+            await CloseAsync();
+        }
+        finally
+        {
+            _batch.Clear();
+        }
+    }
+
+    private async Task SendPacketAsync(QueuedPacket packet)
+    {
+        await _sendLock.WaitAsync(_abort.Token);
+        try
+        {
+            var token = _abort.Token;
+            var data = packet.Data;
+            if (packet.IsBinary)
+            {
+                if (_session.ProtocolVersion == 4)
+                {
+                    await _socket.SendAsync(data, WebSocketMessageType.Binary, true, token);
+                }
+                else if (_supportsBinary)
+                {
+                    // v3 binary frames start with the packet type byte.
+                    await SendPrefixedAsync(V3BinaryPrefix, data, WebSocketMessageType.Binary, token);
+                }
+                else
+                {
+                    await SendV3Base64Async(packet, token);
+                }
+            }
+            else
+            {
+                await SendPrefixedAsync(TypeDigits.AsMemory((int)packet.Type, 1), data, WebSocketMessageType.Text, token);
+            }
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>One message of prefix + data: copied into one frame when small, else two fragments (no copy of the payload).</summary>
+    private async ValueTask SendPrefixedAsync(ReadOnlyMemory<byte> prefix, ReadOnlyMemory<byte> data, WebSocketMessageType type, CancellationToken token)
+    {
+        if (data.Length <= CoalesceLimit)
+        {
+            var scratch = _scratch ??= new byte[CoalesceLimit + 1];
+            prefix.Span.CopyTo(scratch);
+            data.Span.CopyTo(scratch.AsSpan(prefix.Length));
+            await _socket.SendAsync(scratch.AsMemory(0, prefix.Length + data.Length), type, true, token);
+            return;
+        }
+        await _socket.SendAsync(prefix, type, false, token);
+        await _socket.SendAsync(data, type, true, token);
+    }
+
+    /// <summary>v3 client that cannot take binary frames (b64=1): "b4" + base64 as text.</summary>
+    private async ValueTask SendV3Base64Async(QueuedPacket packet, CancellationToken token)
+    {
+        var length = 2 + PayloadWriting.Base64Length(packet.Data.Length);
+        var writer = new ArrayBufferWriter<byte>(length);
+        PayloadCodecV3.WriteTextPacket(writer, packet);
+        await _socket.SendAsync(writer.WrittenMemory, WebSocketMessageType.Text, true, token);
+    }
+
+    /// <summary>Answers the upgrade probe ("2probe") directly on this socket, ahead of the session queue.</summary>
+    public async ValueTask SendProbeAnswerAsync()
+    {
+        await _sendLock.WaitAsync(_abort.Token);
+        try
+        {
+            await _socket.SendAsync(ProbeAnswer, WebSocketMessageType.Text, true, _abort.Token);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Starts closing without waiting (from timers and the session).</summary>
+    public void BeginClose() => _ = CloseAsync();
+
+    /// <summary>Sends the close frame once; the peer then has <see cref="CloseTimeout"/> to answer before the socket is aborted.</summary>
+    public async Task CloseAsync()
+    {
+        if (Interlocked.Exchange(ref _closing, 1) != 0) return;
+        try
+        {
+            _abort.CancelAfter(CloseTimeout);
+            if (!await _sendLock.WaitAsync(CloseTimeout)) return; // a send is stuck; the abort above ends it
+            try
+            {
+                if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                    await _socket.CloseOutputAsync(_closeStatus, null, _abort.Token);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        catch (Exception)
+        {
+            // the socket is gone already; nothing left to close
+        }
+    }
+
+    public void Dispose()
+    {
+        _abort.Dispose();
+        _sendLock.Dispose();
+    }
+}

@@ -1,0 +1,187 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+using OrleansSocket.Gateway.EngineIO;
+
+namespace OrleansSocket.Tests.EngineIO;
+
+/// <summary>
+/// A real Kestrel on 127.0.0.1 (random port) with several Engine.IO endpoints, each set up for one kind of test.
+/// </summary>
+public sealed class EngineIOServerFixture : IAsyncLifetime
+{
+    /// <summary>The official test suites' configuration: pingInterval 300, pingTimeout 200, cors "*", EIO3 allowed.</summary>
+    public const string Suite = "/engine.io/";
+    /// <summary>Echo without heartbeat interference (pings a minute apart), so replies are exactly what was sent.</summary>
+    public const string Quiet = "/quiet/";
+    /// <summary>Echo with MaxHttpBufferSize 100 and MaxPacketsPerPoll 3.</summary>
+    public const string Small = "/small/";
+    /// <summary>Echo with a list of allowed origins and credentials.</summary>
+    public const string Cors = "/cors/";
+    /// <summary>Echo with the default origin policy (same-origin only) and EIO3 refused.</summary>
+    public const string SameOrigin = "/same/";
+    /// <summary>Recording application, quiet heartbeat, MaxBufferedPackets 4.</summary>
+    public const string Recorded = "/rec/";
+    /// <summary>Recording application with the suite's 300/200 heartbeat.</summary>
+    public const string RecordedFast = "/rec-fast/";
+
+    public const string AllowedOrigin = "https://allowed.example";
+
+    private WebApplication? _app;
+
+    public Uri BaseUri { get; private set; } = null!;
+    public HttpClient Http { get; private set; } = null!;
+    public RecordingApplication Recorder { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+
+        var echo = new EchoEngineApplication();
+        app.MapEngineIO(Suite, echo, new EngineIOOptions
+        {
+            PingInterval = 300,
+            PingTimeout = 200,
+            Cors = new EngineCorsOptions { AllowedOrigins = ["*"] },
+        });
+        app.MapEngineIO(Quiet, echo, Quiet_());
+        var small = Quiet_();
+        small.MaxHttpBufferSize = 100;
+        small.MaxPacketsPerPoll = 3;
+        app.MapEngineIO(Small, echo, small);
+        var cors = Quiet_();
+        cors.Cors = new EngineCorsOptions { AllowedOrigins = [AllowedOrigin], AllowCredentials = true };
+        app.MapEngineIO(Cors, echo, cors);
+        app.MapEngineIO(SameOrigin, echo, new EngineIOOptions { PingInterval = 60000, PingTimeout = 60000, AllowEIO3 = false });
+        var recorded = Quiet_();
+        recorded.MaxBufferedPackets = 4;
+        app.MapEngineIO(Recorded, Recorder, recorded);
+        app.MapEngineIO(RecordedFast, Recorder, new EngineIOOptions { PingInterval = 300, PingTimeout = 200 });
+
+        await app.StartAsync();
+        _app = app;
+        BaseUri = new Uri(app.Urls.First());
+        Http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(10) };
+
+        static EngineIOOptions Quiet_() => new()
+        {
+            PingInterval = 60000,
+            PingTimeout = 60000,
+            Cors = new EngineCorsOptions { AllowedOrigins = ["*"] },
+        };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        if (_app is not null) await _app.DisposeAsync();
+    }
+
+    public Uri WebSocketUri(string pathAndQuery) => new($"ws://{BaseUri.Authority}{pathAndQuery}");
+}
+
+/// <summary>An application that records what happens, and lets a test drive the server side of a session.</summary>
+public sealed class RecordingApplication : IEngineApplication
+{
+    public ConcurrentDictionary<string, RecordedSession> Sessions { get; } = new();
+
+    public IEngineListener OnOpen(IEngineConnection connection)
+    {
+        var session = new RecordedSession(connection);
+        Sessions[connection.Id] = session;
+        return session;
+    }
+
+    public RecordedSession this[string sid] => Sessions[sid];
+}
+
+public sealed class RecordedSession(IEngineConnection connection) : IEngineListener
+{
+    private int _inCall;
+
+    public IEngineConnection Connection { get; } = connection;
+    public ConcurrentQueue<string> Messages { get; } = new();
+    public TaskCompletionSource<string> Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public int CloseCount;
+    public bool OverlappingCalls { get; private set; }
+
+    public void OnMessage(ReadOnlyMemory<byte> data, bool isBinary)
+    {
+        if (Interlocked.Exchange(ref _inCall, 1) == 1) OverlappingCalls = true;
+        var text = isBinary ? "bin:" + Convert.ToHexString(data.Span) : Encoding.UTF8.GetString(data.Span);
+        Messages.Enqueue(text);
+        // "bye": the server answers then closes gracefully (the answer must go out before the close).
+        if (text == "bye")
+        {
+            Connection.Send("ack"u8.ToArray(), false);
+            Connection.Close();
+        }
+        Volatile.Write(ref _inCall, 0);
+    }
+
+    public void OnClose(string reason)
+    {
+        Interlocked.Increment(ref CloseCount);
+        Closed.TrySetResult(reason);
+    }
+
+    public Task<string> WaitClosedAsync() => Closed.Task.WaitAsync(TimeSpan.FromSeconds(5));
+}
+
+/// <summary>Client-side helpers over HttpClient and ClientWebSocket.</summary>
+internal static class EngineClient
+{
+    public static async Task<ClientWebSocket> ConnectAsync(Uri uri, string? origin = null)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        if (origin is not null) socket.Options.SetRequestHeader("Origin", origin);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await socket.ConnectAsync(uri, cts.Token);
+        return socket;
+    }
+
+    public static async Task<(WebSocketMessageType Type, byte[] Data)> ReceiveAsync(WebSocket socket, int timeoutMs = 5000)
+    {
+        using var cts = new CancellationTokenSource(timeoutMs);
+        var buffer = new byte[16 * 1024];
+        using var message = new MemoryStream();
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer, cts.Token);
+            if (result.MessageType == WebSocketMessageType.Close) return (WebSocketMessageType.Close, []);
+            message.Write(buffer, 0, result.Count);
+            if (result.EndOfMessage) return (result.MessageType, message.ToArray());
+        }
+    }
+
+    public static async Task<string> ReceiveTextAsync(WebSocket socket)
+    {
+        var (type, data) = await ReceiveAsync(socket);
+        Assert.Equal(WebSocketMessageType.Text, type);
+        return Encoding.UTF8.GetString(data);
+    }
+
+    public static Task SendTextAsync(WebSocket socket, string text) =>
+        socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    public static Task SendBinaryAsync(WebSocket socket, byte[] data) =>
+        socket.SendAsync(data, WebSocketMessageType.Binary, true, CancellationToken.None);
+
+    /// <summary>Waits for the server's close frame and returns its status.</summary>
+    public static async Task<WebSocketCloseStatus?> ExpectCloseAsync(WebSocket socket, int timeoutMs = 5000)
+    {
+        while (true)
+        {
+            var (type, _) = await ReceiveAsync(socket, timeoutMs);
+            if (type == WebSocketMessageType.Close) return socket.CloseStatus;
+        }
+    }
+}
