@@ -1,1 +1,29 @@
-var b = WebApplication.CreateBuilder(args); var app = b.Build(); app.Run();
+using OrleansSocket.DemoApp;
+using OrleansSocket.Gateway.EngineIO;
+using OrleansSocket.Gateway.Hosting;
+
+// The gateway: terminates Engine.IO and Socket.IO and forwards to the grains. By default it
+// co-hosts a silo (no external service); `--profile protocol` or `--profile bench` selects a
+// test profile (its appsettings file and its handlers).
+var builder = WebApplication.CreateBuilder(args);
+var profile = builder.Configuration["profile"];
+if (!string.IsNullOrEmpty(profile))
+{
+    builder.Configuration.AddJsonFile($"appsettings.{profile}.json", optional: false);
+    builder.Configuration.AddCommandLine(args); // the command line still wins over the profile
+}
+
+builder.AddOrleansSocketCluster(io => Profiles.Configure(io, profile));
+builder.Services.AddSocketIO();
+
+var app = builder.Build();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+app.MapSocketIO();
+if (profile == Profiles.Protocol)
+{
+    // The bare Engine.IO endpoint the official Engine.IO suites test: same timings, echoes every message.
+    var engine = app.Configuration.GetSection($"{SocketIOOptions.Section}:Engine").Get<EngineIOOptions>() ?? new();
+    app.MapEngineIO("/engine.io/", new EchoEngineApplication(), engine);
+}
+app.Run();

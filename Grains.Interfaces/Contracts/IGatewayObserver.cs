@@ -16,6 +16,10 @@ public interface IGatewayObserver : IGrainObserver
     [Alias("SendWithAck")]
     Task<SocketPayload> SendWithAck(string socketId, OutboundPacket packet, TimeSpan timeout);
 
+    /// <summary>Keeps the gateway's local room index in step, before the room grains route broadcasts here.</summary>
+    [Alias("RoomsChanged")]
+    Task RoomsChanged(string socketId, string[] joined, string[] left);
+
     /// <summary>Server-side disconnect of one namespace socket (sends DISCONNECT); closes the whole connection when asked.</summary>
     [Alias("Disconnect")]
     Task Disconnect(string socketId, bool closeConnection);

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace OrleansSocket;
 
 /// <summary>
@@ -15,6 +17,25 @@ public interface ISocketGrain : IGrainWithStringKey
     /// <summary>Runs the handler for the event; returns the ACK arguments when the client asked for one.</summary>
     [Alias("HandleEvent")]
     Task<SocketPayload?> HandleEvent(ClientEvent clientEvent);
+
+    /// <summary>The gateway holding this socket, or null when it is not connected.</summary>
+    [Alias("Gateway"), AlwaysInterleave]
+    Task<string?> Gateway();
+
+    /// <summary>What <c>fetchSockets</c> returns for this socket, or null when it is not connected.</summary>
+    [Alias("Describe"), AlwaysInterleave]
+    Task<RemoteSocket?> Describe();
+
+    /// <summary>Joins rooms on behalf of someone else (<c>socketsJoin</c>); interleaves with a running handler.</summary>
+    [Alias("JoinRooms"), AlwaysInterleave]
+    Task JoinRooms(string[] rooms);
+
+    [Alias("LeaveRooms"), AlwaysInterleave]
+    Task LeaveRooms(string[] rooms);
+
+    /// <summary>Server-side disconnect requested from elsewhere (<c>disconnectSockets</c>).</summary>
+    [Alias("Disconnect"), AlwaysInterleave]
+    Task Disconnect(bool closeConnection);
 
     /// <summary>The client left (reason as Socket.IO names it: "client namespace disconnect", "transport close", "ping timeout", ...).</summary>
     [Alias("Disconnected")]

@@ -16,8 +16,29 @@ public interface ISocket
     /// <summary>The user this socket belongs to, when the connect handler named one.</summary>
     string? UserId { get; set; }
 
+    /// <summary>The rooms this socket is in, its own id's room included.</summary>
+    IReadOnlyCollection<string> Rooms { get; }
+
+    /// <summary>Joins rooms of this namespace (Flask-SocketIO's <c>join_room</c>).</summary>
+    Task Join(params string[] rooms);
+
+    /// <summary>Leaves rooms (Flask-SocketIO's <c>leave_room</c>).</summary>
+    Task Leave(params string[] rooms);
+
+    /// <summary>The other sockets in these rooms (Node's <c>socket.to(room)</c>: this socket is left out).</summary>
+    IBroadcast To(params string[] rooms);
+
+    /// <summary>Every other socket of this namespace (Node's <c>socket.broadcast</c>).</summary>
+    IBroadcast Broadcast { get; }
+
+    /// <summary>The whole server (Node's <c>io</c>): <c>Server.To(room)</c> includes this socket.</summary>
+    ISocketIO Server { get; }
+
     /// <summary>Emits an event to this socket. The packet leaves at once, while the handler still runs.</summary>
     Task Emit(string eventName, params object?[] args);
+
+    /// <summary>Emits an event with arguments already encoded (e.g. a payload a handler received, forwarded as it is).</summary>
+    Task Emit(string eventName, SocketPayload payload);
 
     /// <summary>Emits an event and waits for the client's acknowledgement (Node's <c>emitWithAck</c>).</summary>
     /// <exception cref="TimeoutException">no ack within <paramref name="timeout"/>.</exception>

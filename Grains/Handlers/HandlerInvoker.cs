@@ -33,7 +33,7 @@ internal sealed class HandlerInvoker
         for (var i = 0; i < parameterInfos.Length; i++)
             parameters[i] = ParameterBinder.Create(parameterInfos[i], i == parameterInfos.Length - 1, nullability);
         argumentCount = parameters.Count(p => p.Source == ParameterSource.Argument);
-        hasRest = parameters.Any(p => p.Source == ParameterSource.Rest);
+        hasRest = parameters.Any(p => p.Source is ParameterSource.Rest or ParameterSource.Payload);
 
         this.invoker = invoker;
         this.target = target;
@@ -128,6 +128,12 @@ internal sealed class HandlerInvoker
                     break;
                 case ParameterSource.Services:
                     values[i] = services;
+                    break;
+                case ParameterSource.Payload:
+                    // Placeholders stay as they are and keep indexing the packet's attachments.
+                    values[i] = new SocketPayload(
+                        JsonSerializer.SerializeToUtf8Bytes(args.AsSpan(Math.Min(next, args.Length)).ToArray()), attachments);
+                    next = args.Length;
                     break;
                 case ParameterSource.Rest:
                     try

@@ -7,6 +7,8 @@ internal enum ParameterSource
     Argument,
     /// <summary>All remaining client arguments (last <c>object?[]</c>/<c>JsonElement[]</c>/<c>params</c> parameter).</summary>
     Rest,
+    /// <summary>All remaining client arguments, raw: a <see cref="SocketPayload"/> (binary kept as attachments).</summary>
+    Payload,
     Socket,
     CancellationToken,
     Services,

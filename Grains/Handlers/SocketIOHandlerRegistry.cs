@@ -128,6 +128,7 @@ public sealed class SocketIOHandlerRegistry
             return result switch
             {
                 _ when result == ReturnAdapter.NoValue => SocketPayload.Empty,
+                SocketPayload raw => raw,
                 Ack ack => PayloadSerializer.Serialize(ack.Args as object?[] ?? [.. ack.Args]),
                 _ => PayloadSerializer.Serialize(result),
             };

@@ -1,4 +1,5 @@
 using System.Text;
+using OrleansSocket.Grains.Handlers;
 
 namespace OrleansSocket.Tests.Handlers;
 
@@ -24,7 +25,32 @@ public sealed class FakeSocket : ISocket
     public string? UserId { get; set; }
 
     public List<(string Event, object?[] Args)> Emitted { get; } = [];
+    private readonly HashSet<string> _rooms = [];
+    public IReadOnlyCollection<string> Rooms => _rooms;
+
+    public Task Join(params string[] rooms)
+    {
+        _rooms.UnionWith(rooms);
+        return Task.CompletedTask;
+    }
+
+    public Task Leave(params string[] rooms)
+    {
+        _rooms.ExceptWith(rooms);
+        return Task.CompletedTask;
+    }
+
+    // Broadcasting needs a cluster: the handler-layer tests do not use it (the grain tests do).
+    public IBroadcast To(params string[] rooms) => throw new NotSupportedException("FakeSocket has no cluster.");
+    public IBroadcast Broadcast => throw new NotSupportedException("FakeSocket has no cluster.");
+    public ISocketIO Server => throw new NotSupportedException("FakeSocket has no cluster.");
     public bool DisconnectCalled { get; private set; }
+
+    public Task Emit(string eventName, SocketPayload payload)
+    {
+        Emitted.Add((eventName, PayloadSerializer.ToJsonArgs(payload).Cast<object?>().ToArray()));
+        return Task.CompletedTask;
+    }
 
     public Task Emit(string eventName, params object?[] args)
     {

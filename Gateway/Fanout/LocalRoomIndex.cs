@@ -1,0 +1,96 @@
+using OrleansSocket.Gateway.Sessions;
+
+namespace OrleansSocket.Gateway.Fanout;
+
+/// <summary>
+/// This gateway's own view of rooms: which local sockets are in which room of which namespace.
+/// Broadcasts arrive once per gateway and are resolved here, so the room grains never list members
+/// to the gateways. Every socket is also in the room of its own id (resolved through the server).
+/// </summary>
+internal sealed class LocalRoomIndex
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, HashSet<NamespaceSocket>> _namespaces = [];
+    private readonly Dictionary<(string Namespace, string Room), HashSet<NamespaceSocket>> _rooms = [];
+    private readonly Dictionary<NamespaceSocket, HashSet<string>> _roomsOf = [];
+
+    public void Add(NamespaceSocket socket)
+    {
+        lock (_gate)
+        {
+            Set(_namespaces, socket.Namespace).Add(socket);
+            _roomsOf.TryAdd(socket, []);
+        }
+    }
+
+    public void Join(NamespaceSocket socket, IEnumerable<string> rooms)
+    {
+        lock (_gate)
+        {
+            if (!_roomsOf.TryGetValue(socket, out var own)) _roomsOf[socket] = own = [];
+            foreach (var room in rooms)
+                if (own.Add(room)) Set(_rooms, (socket.Namespace, room)).Add(socket);
+        }
+    }
+
+    public void Leave(NamespaceSocket socket, IEnumerable<string> rooms)
+    {
+        lock (_gate)
+        {
+            if (!_roomsOf.TryGetValue(socket, out var own)) return;
+            foreach (var room in rooms)
+                if (own.Remove(room)) RemoveFrom(_rooms, (socket.Namespace, room), socket);
+        }
+    }
+
+    public void Remove(NamespaceSocket socket)
+    {
+        lock (_gate)
+        {
+            RemoveFrom(_namespaces, socket.Namespace, socket);
+            if (!_roomsOf.Remove(socket, out var own)) return;
+            foreach (var room in own) RemoveFrom(_rooms, (socket.Namespace, room), socket);
+        }
+    }
+
+    /// <summary>The local sockets a broadcast reaches: members of <paramref name="rooms"/> (all of the namespace when empty) minus members of <paramref name="except"/>.</summary>
+    public List<NamespaceSocket> Resolve(string ns, IReadOnlyCollection<string> rooms, IReadOnlyCollection<string> except, Func<string, NamespaceSocket?> findById)
+    {
+        var targets = new HashSet<NamespaceSocket>();
+        lock (_gate)
+        {
+            if (rooms.Count == 0)
+            {
+                if (_namespaces.TryGetValue(ns, out var all)) targets.UnionWith(all);
+            }
+            else
+            {
+                foreach (var room in rooms) AddMembers(targets, ns, room, findById);
+            }
+            if (except.Count > 0)
+            {
+                var excluded = new HashSet<NamespaceSocket>();
+                foreach (var room in except) AddMembers(excluded, ns, room, findById);
+                targets.ExceptWith(excluded);
+            }
+        }
+        return [.. targets];
+    }
+
+    private void AddMembers(HashSet<NamespaceSocket> into, string ns, string room, Func<string, NamespaceSocket?> findById)
+    {
+        if (_rooms.TryGetValue((ns, room), out var members)) into.UnionWith(members);
+        if (findById(room) is { } socket && socket.Namespace == ns && _roomsOf.ContainsKey(socket)) into.Add(socket);
+    }
+
+    private static HashSet<NamespaceSocket> Set<TKey>(Dictionary<TKey, HashSet<NamespaceSocket>> map, TKey key) where TKey : notnull
+    {
+        if (!map.TryGetValue(key, out var set)) map[key] = set = [];
+        return set;
+    }
+
+    private static void RemoveFrom<TKey>(Dictionary<TKey, HashSet<NamespaceSocket>> map, TKey key, NamespaceSocket socket) where TKey : notnull
+    {
+        if (map.TryGetValue(key, out var set) && set.Remove(socket) && set.Count == 0) map.Remove(key);
+    }
+}

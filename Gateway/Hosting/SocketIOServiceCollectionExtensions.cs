@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Options;
+using OrleansSocket;
+using OrleansSocket.Gateway.Fanout;
+using OrleansSocket.Gateway.Hosting;
+using OrleansSocket.Gateway.Sessions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Gateway setup: <c>builder.Services.AddSocketIO()</c>, then <c>app.MapSocketIO()</c>.</summary>
+public static class SocketIOServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the Socket.IO gateway. Options come from the <c>SocketIO</c> configuration section,
+    /// then from <paramref name="configure"/>. Needs an Orleans client or a co-hosted silo.
+    /// </summary>
+    public static IServiceCollection AddSocketIO(this IServiceCollection services, Action<SocketIOOptions>? configure = null)
+    {
+        services.AddOptions<SocketIOOptions>().BindConfiguration(SocketIOOptions.Section);
+        if (configure is not null) services.Configure(configure);
+        services.AddSingleton<SocketIOServer>();
+        services.AddSingleton<BroadcastDelivery>();
+        services.AddHostedService<GatewayStreamConsumer>();
+        services.AddSocketIOEmitter();
+        return services;
+    }
+}

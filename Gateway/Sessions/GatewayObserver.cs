@@ -1,0 +1,32 @@
+namespace OrleansSocket.Gateway.Sessions;
+
+/// <summary>What grains call to reach the sockets this gateway holds. A socket that is gone is skipped quietly.</summary>
+internal sealed class GatewayObserver(SocketIOServer server) : IGatewayObserver
+{
+    public Task Send(string socketId, OutboundPacket packet)
+    {
+        server.Find(socketId)?.Deliver(packet);
+        return Task.CompletedTask;
+    }
+
+    public Task<SocketPayload> SendWithAck(string socketId, OutboundPacket packet, TimeSpan timeout) =>
+        server.Find(socketId) is { } socket
+            ? socket.DeliverWithAck(packet, timeout)
+            : Task.FromException<SocketPayload>(new InvalidOperationException($"Socket {socketId} is not connected."));
+
+    public Task RoomsChanged(string socketId, string[] joined, string[] left)
+    {
+        if (server.Find(socketId) is { } socket)
+        {
+            if (joined.Length > 0) server.Index.Join(socket, joined);
+            if (left.Length > 0) server.Index.Leave(socket, left);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task Disconnect(string socketId, bool closeConnection)
+    {
+        if (server.Find(socketId) is { } socket) socket.ServerDisconnect(closeConnection);
+        return Task.CompletedTask;
+    }
+}

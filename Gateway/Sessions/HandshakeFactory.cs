@@ -1,0 +1,38 @@
+using System.Text.Json;
+using OrleansSocket.Gateway.EngineIO;
+
+namespace OrleansSocket.Gateway.Sessions;
+
+/// <summary>Builds the grain-side <see cref="HandshakeInfo"/> from the Engine.IO request and a namespace CONNECT.</summary>
+internal static class HandshakeFactory
+{
+    private static readonly byte[] EmptyObject = "{}"u8.ToArray();
+
+    public static HandshakeInfo Create(IEngineConnection connection, ReadOnlyMemory<byte> authJson)
+    {
+        var h = connection.Handshake;
+        return new HandshakeInfo
+        {
+            Headers = h.Headers,
+            Query = h.Query,
+            AuthJson = authJson.IsEmpty ? EmptyObject : authJson.ToArray(),
+            RemoteAddress = h.RemoteAddress,
+            EngineIOVersion = connection.ProtocolVersion,
+            Transport = connection.Transport,
+            Url = h.Url,
+            Issued = h.Issued,
+        };
+    }
+
+    /// <summary>
+    /// Protocol v4 clients (socket.io 2.x) have no auth object: their namespace query string
+    /// (<c>/nsp?token=x</c>) stands in for it, as a JSON object of strings.
+    /// </summary>
+    public static byte[] QueryToAuthJson(string? query)
+    {
+        if (string.IsNullOrEmpty(query)) return EmptyObject;
+        var parsed = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query);
+        var dict = parsed.ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
+        return JsonSerializer.SerializeToUtf8Bytes(dict);
+    }
+}

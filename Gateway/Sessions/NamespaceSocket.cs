@@ -1,0 +1,215 @@
+using Microsoft.Extensions.Logging;
+using OrleansSocket.Gateway.Protocol;
+
+namespace OrleansSocket.Gateway.Sessions;
+
+/// <summary>
+/// The gateway's half of one namespace socket: forwards the client's packets to the socket grain,
+/// one awaited call at a time (order is kept across processes, where Orleans one-way and pipelined
+/// calls were measured arriving out of order), and writes what the grain sends back.
+/// </summary>
+internal sealed class NamespaceSocket
+{
+    private enum State { Connecting, Connected, Closed }
+
+    private abstract record Work;
+    private sealed record ConnectWork(SocketConnectRequest Request) : Work;
+    private sealed record EventWork(ClientEvent Event, long? AckId) : Work;
+    private sealed record DisconnectedWork(string Reason) : Work;
+
+    private readonly ClientSession _session;
+    private readonly ISocketGrain _grain;
+    private readonly ILogger _logger;
+    private readonly object _gate = new();
+    private readonly Queue<Work> _work = new();
+    private bool _draining;
+    private State _state = State.Connecting;
+    // Emits the connect handler makes arrive before its answer; the client must see CONNECT first.
+    private List<(SocketIOEncodedPacket Packet, bool Volatile)>? _early;
+    private Dictionary<long, TaskCompletionSource<SocketPayload>>? _acks;
+    private long _nextAckId;
+
+    public NamespaceSocket(ClientSession session, string id, string ns, ISocketGrain grain, ILogger logger)
+    {
+        _session = session;
+        Id = id;
+        Namespace = ns;
+        _grain = grain;
+        _logger = logger;
+    }
+
+    public string Id { get; }
+    public string Namespace { get; }
+    public bool IsConnected { get { lock (_gate) return _state == State.Connected; } }
+
+    public void EnqueueConnect(SocketConnectRequest request) => Enqueue(new ConnectWork(request));
+
+    public void EnqueueEvent(ClientEvent clientEvent, long? ackId) => Enqueue(new EventWork(clientEvent, ackId));
+
+    /// <summary>Sends an event from the grains.</summary>
+    public void Deliver(OutboundPacket packet) =>
+        Deliver(SocketIOEncoder.EncodeEvent(Namespace, packet.Event, packet.Payload.ArgsJson, packet.Payload.Attachments), packet.Volatile);
+
+    /// <summary>Sends an encoded event (a broadcast shares one encoding); held back until the CONNECT answer has gone out.</summary>
+    public void Deliver(SocketIOEncodedPacket packet, bool isVolatile)
+    {
+        lock (_gate)
+        {
+            switch (_state)
+            {
+                case State.Connecting:
+                    (_early ??= []).Add((packet, isVolatile));
+                    return;
+                case State.Closed:
+                    return;
+            }
+        }
+        _session.Writer.Write(packet, isVolatile);
+    }
+
+    /// <summary>Sends an event with an ack id and waits for the client's ACK.</summary>
+    public async Task<SocketPayload> DeliverWithAck(OutboundPacket packet, TimeSpan timeout)
+    {
+        var tcs = new TaskCompletionSource<SocketPayload>(TaskCreationOptions.RunContinuationsAsynchronously);
+        long id;
+        lock (_gate)
+        {
+            if (_state == State.Closed) throw new InvalidOperationException($"Socket {Id} is disconnected.");
+            id = _nextAckId++;
+            (_acks ??= [])[id] = tcs;
+        }
+        _session.Writer.Event(Namespace, packet.Event, packet.Payload, id);
+        try
+        {
+            return await tcs.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            lock (_gate) _acks?.Remove(id);
+            throw new TimeoutException($"Socket {Id} did not acknowledge '{packet.Event}' within {timeout.TotalMilliseconds} ms.");
+        }
+    }
+
+    /// <summary>The client acknowledged a server emit.</summary>
+    public void OnAck(long id, SocketPayload payload)
+    {
+        TaskCompletionSource<SocketPayload>? tcs = null;
+        lock (_gate) _acks?.Remove(id, out tcs);
+        tcs?.TrySetResult(payload);
+    }
+
+    /// <summary>The server disconnects this socket: DISCONNECT to the client, then as if it left.</summary>
+    public void ServerDisconnect(bool closeConnection)
+    {
+        if (IsConnected) _session.Writer.Disconnect(Namespace);
+        _session.Forget(this);
+        Close("server namespace disconnect");
+        if (closeConnection) _session.Connection.Close();
+    }
+
+    /// <summary>The socket is gone (client left, transport closed, server disconnect): tell the grain once.</summary>
+    public void Close(string reason)
+    {
+        Dictionary<long, TaskCompletionSource<SocketPayload>>? acks;
+        lock (_gate)
+        {
+            if (_state == State.Closed) return;
+            _state = State.Closed;
+            _early = null;
+            acks = _acks;
+            _acks = null;
+        }
+        _session.Server.Index.Remove(this);
+        if (acks is not null)
+            foreach (var tcs in acks.Values)
+                tcs.TrySetException(new InvalidOperationException($"Socket {Id} disconnected: {reason}."));
+        Enqueue(new DisconnectedWork(reason));
+    }
+
+    private void Enqueue(Work work)
+    {
+        lock (_gate)
+        {
+            _work.Enqueue(work);
+            if (_draining) return;
+            _draining = true;
+        }
+        _ = DrainAsync();
+    }
+
+    private async Task DrainAsync()
+    {
+        while (true)
+        {
+            Work work;
+            lock (_gate)
+            {
+                if (!_work.TryDequeue(out work!))
+                {
+                    _draining = false;
+                    return;
+                }
+            }
+            try
+            {
+                await RunAsync(work);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Socket {Socket} ({Namespace}): {Work} failed", Id, Namespace, work.GetType().Name);
+                if (work is ConnectWork) Refuse("Internal server error", null);
+            }
+        }
+    }
+
+    private async Task RunAsync(Work work)
+    {
+        switch (work)
+        {
+            case ConnectWork c:
+                var result = await _grain.Connect(c.Request);
+                if (result.Accepted) Accept();
+                else Refuse(result.ErrorMessage ?? "Connection rejected by server", result.ErrorDataJson);
+                break;
+            case EventWork e:
+                if (!IsConnected) return;
+                var ack = await _grain.HandleEvent(e.Event);
+                if (e.AckId is { } id && ack is not null && IsConnected)
+                    _session.Writer.Ack(Namespace, id, ack);
+                break;
+            case DisconnectedWork d:
+                await _grain.Disconnected(d.Reason);
+                break;
+        }
+    }
+
+    private void Accept()
+    {
+        lock (_gate)
+        {
+            if (_state != State.Connecting) return;
+            _state = State.Connected;
+            _session.Server.Index.Add(this);
+            var early = _early;
+            _early = null;
+            // Written under the lock so no later Deliver can overtake CONNECT or the held-back emits.
+            _session.Writer.Connect(Namespace, Id);
+            if (early is not null)
+                foreach (var (packet, isVolatile) in early)
+                    _session.Writer.Write(packet, isVolatile);
+        }
+    }
+
+    private void Refuse(string message, byte[]? dataJson)
+    {
+        lock (_gate)
+        {
+            if (_state != State.Connecting) return;
+            _state = State.Closed;
+            _early = null;
+        }
+        _session.Server.Index.Remove(this); // a connect handler may have joined rooms before refusing
+        _session.Writer.ConnectError(Namespace, message, dataJson);
+        _session.Forget(this);
+    }
+}

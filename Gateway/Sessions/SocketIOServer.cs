@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansSocket.Gateway.EngineIO;
+using OrleansSocket.Gateway.Fanout;
+using OrleansSocket.Gateway.Hosting;
+
+namespace OrleansSocket.Gateway.Sessions;
+
+/// <summary>
+/// This gateway's Socket.IO server: opens a <see cref="ClientSession"/> per Engine.IO connection,
+/// knows every namespace socket it holds, and is what grains reach through <see cref="IGatewayObserver"/>.
+/// </summary>
+internal sealed class SocketIOServer : IEngineApplication
+{
+    private readonly ConcurrentDictionary<string, NamespaceSocket> _sockets = new();
+    private readonly IGrainFactory _grains;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly Lazy<IGatewayObserver> _observerReference;
+    // Orleans holds observers weakly: this field keeps the target alive as long as the server.
+    private readonly GatewayObserver _observer;
+
+    public SocketIOServer(IGrainFactory grains, IOptions<SocketIOOptions> options, ILoggerFactory loggers)
+    {
+        _grains = grains;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<SocketIOServer>();
+        Options = options.Value;
+        _observer = new GatewayObserver(this);
+        // Created on first use: in the co-hosted shape the silo is not up while services are built.
+        _observerReference = new Lazy<IGatewayObserver>(() => _grains.CreateObjectReference<IGatewayObserver>(_observer));
+    }
+
+    public SocketIOOptions Options { get; }
+
+    /// <summary>Unique per gateway process: grains address this gateway by it.</summary>
+    public string GatewayId { get; } = Guid.NewGuid().ToString("N");
+
+    public int SocketCount => _sockets.Count;
+
+    /// <summary>Which local sockets are in which rooms: broadcasts resolve their targets here.</summary>
+    public LocalRoomIndex Index { get; } = new();
+
+    public IEngineListener OnOpen(IEngineConnection connection) =>
+        new ClientSession(this, connection, _loggers.CreateLogger<ClientSession>());
+
+    public NamespaceSocket CreateSocket(ClientSession session, string ns)
+    {
+        while (true)
+        {
+            var id = SocketIds.New();
+            var socket = new NamespaceSocket(session, id, ns, _grains.GetGrain<ISocketGrain>(id), _logger);
+            if (_sockets.TryAdd(id, socket)) return socket;
+        }
+    }
+
+    public SocketConnectRequest ConnectRequest(string ns, HandshakeInfo handshake) =>
+        new(ns, GatewayId, _observerReference.Value, handshake);
+
+    public void Unregister(NamespaceSocket socket) => _sockets.TryRemove(new(socket.Id, socket));
+
+    public NamespaceSocket? Find(string socketId) => _sockets.GetValueOrDefault(socketId);
+}

@@ -1,0 +1,30 @@
+namespace OrleansSocket;
+
+/// <summary>
+/// Collects the answers to one broadcast with acks (Node's <c>io.timeout(ms).emitWithAck</c>),
+/// keyed by a fresh Guid: each gateway reports once with the acks of the sockets it targeted that
+/// answered in time; the emitter waits until every gateway reported or the timeout passed.
+/// </summary>
+[Alias("OrleansSocket.IBroadcastAckGrain")]
+public interface IBroadcastAckGrain : IGrainWithGuidKey
+{
+    /// <param name="targeted">How many sockets this gateway sent the packet to.</param>
+    [Alias("Report")] Task Report(string gatewayId, int targeted, SocketAckReply[] replies);
+
+    /// <summary>Completes when <paramref name="gateways"/> reports arrived, or after <paramref name="timeout"/>.</summary>
+    [Alias("Collect")] Task<BroadcastAckResult> Collect(int gateways, TimeSpan timeout);
+}
+
+/// <summary>One socket's ack to a broadcast.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansSocket.SocketAckReply")]
+public sealed record SocketAckReply(
+    [property: Id(0)] string SocketId,
+    [property: Id(1)] SocketPayload Payload);
+
+/// <summary>What a broadcast with acks collected: every answer, and how many sockets were targeted.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansSocket.BroadcastAckResult")]
+public sealed record BroadcastAckResult(
+    [property: Id(0)] SocketAckReply[] Replies,
+    [property: Id(1)] int Targeted,
+    /// <summary>False when a gateway did not report in time (its sockets count as not answering).</summary>
+    [property: Id(2)] bool Complete);

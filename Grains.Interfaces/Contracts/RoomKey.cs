@@ -1,0 +1,18 @@
+namespace OrleansSocket;
+
+/// <summary>
+/// Grain keys for per-namespace things: a room named "lobby" in "/chat" is not the room "lobby" in "/".
+/// The unit separator cannot start a namespace, so the pair splits back unambiguously at its first occurrence.
+/// </summary>
+public static class RoomKey
+{
+    private const char Separator = '\u001f';
+
+    public static string Of(string ns, string room) => string.Concat(ns, Separator.ToString(), room);
+
+    public static (string Namespace, string Room) Parse(string key)
+    {
+        var i = key.IndexOf(Separator);
+        return i < 0 ? (key, "") : (key[..i], key[(i + 1)..]);
+    }
+}

@@ -1,0 +1,37 @@
+namespace OrleansSocket;
+
+/// <summary>
+/// A set of sockets to emit to or act on, across every gateway of the cluster (Node's
+/// <c>BroadcastOperator</c>). Immutable: each call returns a narrower copy, e.g.
+/// <c>io.Of("/chat").To("lobby").Except("muted").Emit("msg", text)</c>.
+/// Room names and socket ids are interchangeable: every socket is in the room of its own id.
+/// </summary>
+public interface IBroadcast
+{
+    /// <summary>Only sockets in these rooms (or with these ids); several calls add rooms (union).</summary>
+    IBroadcast To(params string[] rooms);
+    /// <summary>Same as <see cref="To"/>.</summary>
+    IBroadcast In(params string[] rooms);
+    /// <summary>Leaves out the sockets in these rooms (or with these ids): Flask-SocketIO's <c>skip_sid</c>.</summary>
+    IBroadcast Except(params string[] rooms);
+    /// <summary>Only the sockets of these users (on any gateway).</summary>
+    IBroadcast ToUser(params string[] userIds);
+    /// <summary>Packets are dropped for sockets that cannot take them now.</summary>
+    IBroadcast Volatile { get; }
+    /// <summary>How long <see cref="EmitWithAck"/> waits for the clients' acks.</summary>
+    IBroadcast Timeout(TimeSpan timeout);
+
+    Task Emit(string eventName, params object?[] args);
+    /// <summary>Flask-SocketIO's <c>send</c>: a <c>message</c> (or <c>json</c>) event.</summary>
+    Task Send(object? data, bool json = false);
+    /// <summary>Emits and collects every targeted socket's ack within the <see cref="Timeout"/> (default 5 s).</summary>
+    Task<BroadcastAcks> EmitWithAck(string eventName, params object?[] args);
+
+    /// <summary>The matching sockets on every gateway (Node's <c>fetchSockets</c>).</summary>
+    Task<IReadOnlyList<RemoteSocket>> FetchSockets();
+    Task<int> Count();
+    /// <summary>Makes the matching sockets join rooms (Node's <c>socketsJoin</c>).</summary>
+    Task SocketsJoin(params string[] rooms);
+    Task SocketsLeave(params string[] rooms);
+    Task DisconnectSockets(bool closeConnection = false);
+}

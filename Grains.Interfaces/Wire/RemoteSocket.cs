@@ -1,0 +1,13 @@
+namespace OrleansSocket;
+
+/// <summary>A socket as <see cref="IBroadcast.FetchSockets"/> returns it, wherever it is connected.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansSocket.RemoteSocket")]
+public sealed record RemoteSocket(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Namespace,
+    [property: Id(2)] string[] Rooms,
+    [property: Id(3)] HandshakeInfo Handshake,
+    /// <summary>The socket's session data as JSON (values that do not serialize are left out).</summary>
+    [property: Id(4)] byte[] DataJson,
+    [property: Id(5)] string? UserId,
+    [property: Id(6)] string GatewayId);

@@ -1,0 +1,124 @@
+using Microsoft.Extensions.DependencyInjection;
+using System.Text.Json;
+using Orleans.Runtime;
+using Orleans.Streams;
+using OrleansSocket.Grains.Handlers;
+
+namespace OrleansSocket.Grains.Emitting;
+
+/// <summary>
+/// <see cref="IBroadcast"/> over the cluster. An emit asks the room (or namespace, or user) grains
+/// which gateways hold the targets and publishes one <see cref="GatewayBroadcast"/> per gateway on
+/// that gateway's stream; each gateway resolves its local members and encodes the packet once.
+/// </summary>
+internal sealed record BroadcastOperator(
+    EmitterContext Context,
+    string Namespace,
+    string[] Rooms,
+    string[] ExceptRooms,
+    string[] Users,
+    bool IsVolatile = false,
+    TimeSpan? AckTimeout = null) : IBroadcast
+{
+    private static readonly TimeSpan DefaultAckTimeout = TimeSpan.FromSeconds(5);
+
+    public IBroadcast To(params string[] rooms) => this with { Rooms = [.. Rooms, .. rooms] };
+    public IBroadcast In(params string[] rooms) => To(rooms);
+    public IBroadcast Except(params string[] rooms) => this with { ExceptRooms = [.. ExceptRooms, .. rooms] };
+    public IBroadcast ToUser(params string[] userIds) => this with { Users = [.. Users, .. userIds] };
+    public IBroadcast Volatile => this with { IsVolatile = true };
+    public IBroadcast Timeout(TimeSpan timeout) => this with { AckTimeout = timeout };
+
+    public Task Emit(string eventName, params object?[] args) => Publish(eventName, PayloadSerializer.Serialize(args), null);
+
+    public Task Send(object? data, bool json = false) => Emit(json ? "json" : "message", data);
+
+    public async Task<BroadcastAcks> EmitWithAck(string eventName, params object?[] args)
+    {
+        var timeout = AckTimeout ?? DefaultAckTimeout;
+        var collectorId = Guid.NewGuid();
+        var gateways = await Publish(eventName, PayloadSerializer.Serialize(args), (collectorId, timeout));
+        // A little longer than the clients get, so the gateways' reports of late answers still arrive.
+        var result = await Context.Grains.GetGrain<IBroadcastAckGrain>(collectorId)
+            .Collect(gateways, timeout + TimeSpan.FromSeconds(1));
+        return new BroadcastAcks(result);
+    }
+
+    public async Task<IReadOnlyList<RemoteSocket>> FetchSockets()
+    {
+        var sockets = await Task.WhenAll((await MemberIds()).Select(id => Context.Grains.GetGrain<ISocketGrain>(id).Describe()));
+        return [.. sockets.OfType<RemoteSocket>()];
+    }
+
+    public async Task<int> Count() => (await MemberIds()).Count;
+
+    public async Task SocketsJoin(params string[] rooms) =>
+        await Task.WhenAll((await MemberIds()).Select(id => Context.Grains.GetGrain<ISocketGrain>(id).JoinRooms(rooms)));
+
+    public async Task SocketsLeave(params string[] rooms) =>
+        await Task.WhenAll((await MemberIds()).Select(id => Context.Grains.GetGrain<ISocketGrain>(id).LeaveRooms(rooms)));
+
+    public async Task DisconnectSockets(bool closeConnection = false) =>
+        await Task.WhenAll((await MemberIds()).Select(id => Context.Grains.GetGrain<ISocketGrain>(id).Disconnect(closeConnection)));
+
+    /// <returns>How many gateways the broadcast went to.</returns>
+    private async Task<int> Publish(string eventName, SocketPayload payload, (Guid Id, TimeSpan Timeout)? ack)
+    {
+        var (targets, gateways) = await Resolve();
+        if (gateways.Count == 0) return 0;
+        var message = new GatewayBroadcast(Namespace, targets, ExceptRooms,
+            new OutboundPacket(Namespace, eventName, payload, IsVolatile), ack?.Id, ack?.Timeout ?? default);
+        await Task.WhenAll(gateways.Select(g => Context.GatewayStream(g).OnNextAsync(message)));
+        return gateways.Count;
+    }
+
+    /// <summary>The rooms to reach (user sockets become socket-id rooms) and the gateways that hold them.</summary>
+    private async Task<(string[] Targets, HashSet<string> Gateways)> Resolve()
+    {
+        if (Rooms.Length == 0 && Users.Length == 0)
+            return ([], [.. await Context.Grains.GetGrain<INamespaceGrain>(Namespace).Gateways()]);
+
+        var gateways = new HashSet<string>();
+        var targets = new List<string>(Rooms);
+        foreach (var roomGateways in await Task.WhenAll(Rooms.Distinct().Select(r => Context.Grains.GetGrain<IRoomGrain>(RoomKey.Of(Namespace, r)).Gateways())))
+            gateways.UnionWith(roomGateways);
+        foreach (var sockets in await Task.WhenAll(Users.Distinct().Select(u => Context.Grains.GetGrain<IUserGrain>(u).Sockets())))
+            foreach (var socket in sockets.Where(s => s.Namespace == Namespace))
+            {
+                targets.Add(socket.SocketId);
+                gateways.Add(socket.GatewayId);
+            }
+        return ([.. targets], gateways);
+    }
+
+    /// <summary>Socket ids matching this operator, for the grain-side utilities (fetch, count, join, leave, disconnect).</summary>
+    private async Task<HashSet<string>> MemberIds()
+    {
+        var members = new HashSet<string>();
+        if (Rooms.Length == 0 && Users.Length == 0)
+            members.UnionWith(await Context.Grains.GetGrain<INamespaceGrain>(Namespace).Members());
+        foreach (var m in await Task.WhenAll(Rooms.Distinct().Select(RoomMembers)))
+            members.UnionWith(m);
+        foreach (var sockets in await Task.WhenAll(Users.Distinct().Select(u => Context.Grains.GetGrain<IUserGrain>(u).Sockets())))
+            members.UnionWith(sockets.Where(s => s.Namespace == Namespace).Select(s => s.SocketId));
+        foreach (var m in await Task.WhenAll(ExceptRooms.Distinct().Select(RoomMembers)))
+            members.ExceptWith(m);
+        return members;
+    }
+
+    private Task<string[]> RoomMembers(string room) => Context.Grains.GetGrain<IRoomGrain>(RoomKey.Of(Namespace, room)).Members();
+}
+
+/// <summary>What an operator needs from its host: grains and the gateways' streams.</summary>
+internal sealed class EmitterContext(IGrainFactory grains, IServiceProvider services)
+{
+    private IStreamProvider? _streams;
+
+    public IGrainFactory Grains => grains;
+
+    public IAsyncStream<GatewayBroadcast> GatewayStream(string gatewayId)
+    {
+        _streams ??= services.GetRequiredKeyedService<IStreamProvider>(GatewayStreams.Provider);
+        return _streams.GetStream<GatewayBroadcast>(GatewayStreams.For(gatewayId));
+    }
+}

@@ -1,0 +1,49 @@
+namespace OrleansSocket.Grains.Emitting;
+
+/// <summary>
+/// <see cref="ISocketIO"/> for any process that reaches the cluster: a silo (grains, hosted services)
+/// or an Orleans client (a gateway, a worker that only emits).
+/// </summary>
+internal sealed class SocketIOEmitter : ISocketIO
+{
+    private readonly EmitterContext _context;
+    private readonly BroadcastOperator _main;
+
+    public SocketIOEmitter(IGrainFactory grains, IServiceProvider services)
+        : this(new EmitterContext(grains, services)) { }
+
+    internal SocketIOEmitter(EmitterContext context)
+    {
+        _context = context;
+        _main = Operator("/");
+    }
+
+    public IBroadcast Of(string ns) => Operator(ns);
+
+    public async Task<IReadOnlyCollection<string>> Rooms(string socketId) =>
+        (await _context.Grains.GetGrain<ISocketGrain>(socketId).Describe())?.Rooms ?? [];
+
+    public async Task CloseRoom(string room, string ns = "/")
+    {
+        var members = await _context.Grains.GetGrain<IRoomGrain>(RoomKey.Of(ns, room)).Members();
+        await Task.WhenAll(members.Where(m => m != room)
+            .Select(id => _context.Grains.GetGrain<ISocketGrain>(id).LeaveRooms([room])));
+    }
+
+    internal BroadcastOperator Operator(string ns) => new(_context, ns, [], [], []);
+
+    public IBroadcast To(params string[] rooms) => _main.To(rooms);
+    public IBroadcast In(params string[] rooms) => _main.In(rooms);
+    public IBroadcast Except(params string[] rooms) => _main.Except(rooms);
+    public IBroadcast ToUser(params string[] userIds) => _main.ToUser(userIds);
+    public IBroadcast Volatile => _main.Volatile;
+    public IBroadcast Timeout(TimeSpan timeout) => _main.Timeout(timeout);
+    public Task Emit(string eventName, params object?[] args) => _main.Emit(eventName, args);
+    public Task Send(object? data, bool json = false) => _main.Send(data, json);
+    public Task<BroadcastAcks> EmitWithAck(string eventName, params object?[] args) => _main.EmitWithAck(eventName, args);
+    public Task<IReadOnlyList<RemoteSocket>> FetchSockets() => _main.FetchSockets();
+    public Task<int> Count() => _main.Count();
+    public Task SocketsJoin(params string[] rooms) => _main.SocketsJoin(rooms);
+    public Task SocketsLeave(params string[] rooms) => _main.SocketsLeave(rooms);
+    public Task DisconnectSockets(bool closeConnection = false) => _main.DisconnectSockets(closeConnection);
+}

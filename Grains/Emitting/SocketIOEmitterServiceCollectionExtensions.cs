@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+using OrleansSocket.Grains.Emitting;
+
+namespace OrleansSocket;
+
+/// <summary>Makes <see cref="ISocketIO"/> injectable in a silo or an Orleans client process.</summary>
+public static class SocketIOEmitterServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="ISocketIO"/>: emit to rooms, namespaces and users from code outside handlers
+    /// (Flask-SocketIO's <c>socketio.emit</c> outside a request, Node's redis-emitter). The process needs
+    /// the <c>SocketIO</c> memory stream provider (<c>AddMemoryStreams(GatewayStreams.Provider)</c>).
+    /// </summary>
+    public static IServiceCollection AddSocketIOEmitter(this IServiceCollection services)
+    {
+        services.AddSingleton<ISocketIO>(sp => new SocketIOEmitter(sp.GetRequiredService<IGrainFactory>(), sp));
+        return services;
+    }
+}

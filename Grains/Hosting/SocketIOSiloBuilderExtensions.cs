@@ -1,0 +1,27 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Hosting;
+
+namespace OrleansSocket;
+
+/// <summary>Silo-side setup: the grains, the application's handlers and the stream provider they fan out through.</summary>
+public static class SocketIOSiloBuilderExtensions
+{
+    /// <summary>The name of the Orleans stream provider rooms and namespaces publish to gateways on.</summary>
+    public const string StreamProvider = GatewayStreams.Provider;
+
+    /// <summary>
+    /// Hosts OrleansSocket's grains in this silo with the application's handlers, e.g.
+    /// <c>silo.AddSocketIO(io =&gt; io.AddHandlers&lt;ChatHandlers&gt;())</c>. Handlers may also be
+    /// added with <c>services.AddSocketIOHandlers(...)</c>. Also registers <see cref="ISocketIO"/>.
+    /// </summary>
+    public static ISiloBuilder AddSocketIO(this ISiloBuilder silo, Action<ISocketIOBuilder>? configure = null)
+    {
+        silo.Services.AddSocketIOHandlers(configure ?? (_ => { }));
+        silo.Services.AddSocketIOEmitter();
+        // Memory streams need a pub-sub store; it only holds subscriptions, which gateways
+        // re-create when they start, so memory storage is enough.
+        silo.AddMemoryGrainStorage("PubSubStore");
+        silo.AddMemoryStreams(StreamProvider);
+        return silo;
+    }
+}

@@ -1,0 +1,31 @@
+using OrleansSocket.Grains.Rooms;
+
+namespace OrleansSocket.Grains.Namespaces;
+
+/// <summary>One namespace: every socket connected to it, by gateway (namespace-wide broadcasts, counts, fetches).</summary>
+internal sealed class NamespaceGrain : Grain, INamespaceGrain
+{
+    private readonly Membership _members = new();
+
+    public Task Add(string socketId, string gatewayId)
+    {
+        _members.Add(socketId, gatewayId);
+        return Task.CompletedTask;
+    }
+
+    public Task Remove(string socketId)
+    {
+        _members.Remove(socketId);
+        return Task.CompletedTask;
+    }
+
+    public Task<string[]> Gateways() => Task.FromResult(_members.Gateways());
+
+    public Task<string[]> Members() => Task.FromResult(_members.Members());
+
+    public Task DropGateway(string gatewayId)
+    {
+        _members.DropGateway(gatewayId);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using OrleansSocket.Grains.Emitting;
+using OrleansSocket.Grains.Handlers;
+
+namespace OrleansSocket.Grains.Sockets;
+
+/// <summary>
+/// The <see cref="ISocket"/> handlers see, living inside the socket grain. Emits go straight to
+/// the gateway that holds the connection, awaited so that packets keep their order.
+/// </summary>
+internal sealed class SocketContext : ISocket
+{
+    private readonly SocketConnectRequest _request;
+    private readonly IGrainFactory _grains;
+    private readonly SocketIOEmitter _server;
+    private readonly HashSet<string> _rooms;
+    private bool _disconnected;
+
+    public SocketContext(string id, SocketConnectRequest request, IGrainFactory grains, IServiceProvider services)
+    {
+        Id = id;
+        _request = request;
+        _grains = grains;
+        _server = new SocketIOEmitter(grains, services);
+        _rooms = [id];
+    }
+
+    public string Id { get; }
+    public string Namespace => _request.Namespace;
+    public HandshakeInfo Handshake => _request.Handshake;
+    public IDictionary<string, object?> Session { get; } = new Dictionary<string, object?>();
+    public string? UserId { get; set; }
+    public IReadOnlyCollection<string> Rooms => _rooms;
+    public ISocketIO Server => _server;
+    public IBroadcast Broadcast => _server.Operator(Namespace).Except(Id);
+
+    internal string GatewayId => _request.GatewayId;
+    internal IGatewayObserver Gateway => _request.Gateway;
+
+    internal void MarkDisconnected() => _disconnected = true;
+
+    public IBroadcast To(params string[] rooms) => _server.Operator(Namespace).To(rooms).Except(Id);
+
+    public async Task Join(params string[] rooms)
+    {
+        var added = rooms.Where(_rooms.Add).ToArray();
+        if (added.Length == 0 || _disconnected) return;
+        // The gateway's index first: once a room grain lists this gateway, broadcasts arrive there.
+        await Gateway.RoomsChanged(Id, added, []);
+        await Task.WhenAll(added.Select(r => Room(r).Join(Id, GatewayId)));
+    }
+
+    public async Task Leave(params string[] rooms)
+    {
+        var removed = rooms.Where(r => r != Id && _rooms.Remove(r)).ToArray();
+        if (removed.Length == 0 || _disconnected) return;
+        await Task.WhenAll(removed.Select(r => Room(r).Leave(Id)));
+        await Gateway.RoomsChanged(Id, [], removed);
+    }
+
+    /// <summary>The socket left: its rooms forget it (the gateway already dropped it from its index).</summary>
+    internal Task LeaveAllRooms() => Task.WhenAll(_rooms.Where(r => r != Id).Select(r => Room(r).Leave(Id)));
+
+    public Task Emit(string eventName, params object?[] args) => Emit(eventName, PayloadSerializer.Serialize(args));
+
+    public Task Emit(string eventName, SocketPayload payload)
+    {
+        if (_disconnected) return Task.CompletedTask;
+        return Gateway.Send(Id, new OutboundPacket(Namespace, eventName, payload));
+    }
+
+    public async Task<ClientAck> EmitWithAck(string eventName, TimeSpan timeout, params object?[] args)
+    {
+        if (_disconnected) throw new InvalidOperationException($"Socket {Id} is disconnected.");
+        var reply = await Gateway.SendWithAck(Id, new OutboundPacket(Namespace, eventName, PayloadSerializer.Serialize(args)), timeout);
+        return new ClientAck(reply);
+    }
+
+    public Task Send(object? data, bool json = false) => Emit(json ? "json" : "message", data);
+
+    public Task Disconnect(bool closeConnection = false)
+    {
+        if (_disconnected) return Task.CompletedTask;
+        return Gateway.Disconnect(Id, closeConnection);
+    }
+
+    internal RemoteSocket Describe() => new(Id, Namespace, [.. _rooms], Handshake, SessionJson(), UserId, GatewayId);
+
+    // Session values are arbitrary objects: what System.Text.Json cannot write is left out.
+    private byte[] SessionJson()
+    {
+        var data = new Dictionary<string, object?>();
+        foreach (var (key, value) in Session)
+        {
+            try
+            {
+                JsonSerializer.SerializeToUtf8Bytes(value, PayloadSerializer.Options);
+                data[key] = value;
+            }
+            catch (Exception e) when (e is NotSupportedException or InvalidOperationException or JsonException)
+            {
+            }
+        }
+        return JsonSerializer.SerializeToUtf8Bytes(data, PayloadSerializer.Options);
+    }
+
+    private IRoomGrain Room(string room) => _grains.GetGrain<IRoomGrain>(RoomKey.Of(Namespace, room));
+}

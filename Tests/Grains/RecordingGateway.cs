@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace OrleansSocket.Tests.Grains;
+
+/// <summary>A gateway observer that records what grains send and answers acks as a client would.</summary>
+public sealed class RecordingGateway : IGatewayObserver
+{
+    public ConcurrentQueue<(string Socket, OutboundPacket Packet)> Sent { get; } = new();
+    public ConcurrentQueue<(string Socket, bool Close)> Disconnects { get; } = new();
+    public Func<OutboundPacket, SocketPayload> AckAnswer { get; set; } = _ => new SocketPayload("[\"because\"]"u8.ToArray());
+
+    public Task Send(string socketId, OutboundPacket packet)
+    {
+        Sent.Enqueue((socketId, packet));
+        return Task.CompletedTask;
+    }
+
+    public Task<SocketPayload> SendWithAck(string socketId, OutboundPacket packet, TimeSpan timeout)
+    {
+        Sent.Enqueue((socketId, packet));
+        return Task.FromResult(AckAnswer(packet));
+    }
+
+    public ConcurrentQueue<(string Socket, string[] Joined, string[] Left)> RoomChanges { get; } = new();
+
+    public Task RoomsChanged(string socketId, string[] joined, string[] left)
+    {
+        RoomChanges.Enqueue((socketId, joined, left));
+        return Task.CompletedTask;
+    }
+
+    public Task Disconnect(string socketId, bool closeConnection)
+    {
+        Disconnects.Enqueue((socketId, closeConnection));
+        return Task.CompletedTask;
+    }
+
+    public static string Json(SocketPayload payload) => Encoding.UTF8.GetString(payload.ArgsJson);
+}

@@ -1,0 +1,112 @@
+using System.Text;
+
+namespace OrleansSocket.Tests.Grains;
+
+/// <summary>The socket grain in a real Orleans cluster: connect, events in order, acks both ways, disconnect.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class SocketGrainTests(ClusterFixture fixture)
+{
+    private readonly RecordingGateway _gateway = new();
+
+    private static HandshakeInfo Handshake(string auth = "{}") => new()
+    {
+        Headers = new Dictionary<string, string> { ["user-agent"] = "test" },
+        Query = new Dictionary<string, string> { ["EIO"] = "4" },
+        AuthJson = Encoding.UTF8.GetBytes(auth),
+        EngineIOVersion = 4,
+        Transport = "websocket",
+    };
+
+    private async Task<(ISocketGrain Grain, string Id, ConnectResult Result)> ConnectAsync(string ns = "/", string auth = "{}")
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var grain = fixture.Client.GetGrain<ISocketGrain>(id);
+        var observer = fixture.Client.CreateObjectReference<IGatewayObserver>(_gateway);
+        var result = await grain.Connect(new SocketConnectRequest(ns, "gw-test", observer, Handshake(auth)));
+        return (grain, id, result);
+    }
+
+    private static ClientEvent Event(string name, string argsJson, bool wantsAck = true) =>
+        new(name, new SocketPayload(Encoding.UTF8.GetBytes(argsJson)), wantsAck);
+
+    [Fact]
+    public async Task Connect_handler_emits_before_the_connect_returns()
+    {
+        var (_, id, result) = await ConnectAsync();
+        Assert.True(result.Accepted);
+        var (socket, packet) = Assert.Single(_gateway.Sent);
+        Assert.Equal(id, socket);
+        Assert.Equal("welcome", packet.Event);
+        Assert.Equal($"[\"{id}\"]", RecordingGateway.Json(packet.Payload));
+    }
+
+    [Fact]
+    public async Task Event_return_value_is_the_ack()
+    {
+        var (grain, _, _) = await ConnectAsync();
+        var ack = await grain.HandleEvent(Event("add", "[2,3]"));
+        Assert.NotNull(ack);
+        Assert.Equal("[5]", RecordingGateway.Json(ack));
+    }
+
+    [Fact]
+    public async Task No_ack_when_the_client_did_not_ask()
+    {
+        var (grain, _, _) = await ConnectAsync();
+        Assert.Null(await grain.HandleEvent(Event("add", "[2,3]", wantsAck: false)));
+    }
+
+    [Fact]
+    public async Task Events_reach_the_handler_in_order()
+    {
+        var (grain, id, _) = await ConnectAsync();
+        for (var i = 0; i < 300; i++) await grain.HandleEvent(Event("seq", $"[{i}]", wantsAck: false));
+        Assert.Equal(Enumerable.Range(0, 300), TestHandlers.Sequences[id]);
+    }
+
+    [Fact]
+    public async Task Handler_can_wait_for_the_clients_ack()
+    {
+        var (grain, _, _) = await ConnectAsync();
+        var ack = await grain.HandleEvent(Event("ask", "[]"));
+        Assert.Equal("[\"because\"]", RecordingGateway.Json(ack!));
+        Assert.Contains(_gateway.Sent, s => s.Packet.Event == "question" && RecordingGateway.Json(s.Packet.Payload) == "[\"what?\"]");
+    }
+
+    [Fact]
+    public async Task Session_lives_as_long_as_the_socket()
+    {
+        var (grain, _, _) = await ConnectAsync();
+        await grain.HandleEvent(Event("remember", "[\"kept\"]", wantsAck: false));
+        Assert.Equal("[\"kept\"]", RecordingGateway.Json((await grain.HandleEvent(Event("recall", "[]")))!));
+    }
+
+    [Fact]
+    public async Task Refusal_carries_message_and_data()
+    {
+        var (_, _, refused) = await ConnectAsync("/private", "{\"token\":\"nope\"}");
+        Assert.False(refused.Accepted);
+        Assert.Equal("Not authorized", refused.ErrorMessage);
+        Assert.Equal("{\"reason\":\"bad token\"}", Encoding.UTF8.GetString(refused.ErrorDataJson!));
+
+        var (_, _, accepted) = await ConnectAsync("/private", "{\"token\":\"ok\"}");
+        Assert.True(accepted.Accepted);
+    }
+
+    [Fact]
+    public async Task Unknown_namespace_is_refused()
+    {
+        var (_, _, result) = await ConnectAsync("/nowhere");
+        Assert.False(result.Accepted);
+        Assert.Equal("Invalid namespace", result.ErrorMessage);
+    }
+
+    [Fact]
+    public async Task Disconnect_handler_gets_the_reason_and_later_events_are_dropped()
+    {
+        var (grain, id, _) = await ConnectAsync();
+        await grain.Disconnected("transport close");
+        Assert.Equal("transport close", TestHandlers.DisconnectReasons[id]);
+        Assert.Null(await grain.HandleEvent(Event("add", "[1,1]")));
+    }
+}

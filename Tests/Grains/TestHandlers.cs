@@ -1,0 +1,32 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+
+namespace OrleansSocket.Tests.Grains;
+
+/// <summary>Handlers the grain-layer tests run in the silo; they record what they saw in static state keyed by socket id.</summary>
+public static class TestHandlers
+{
+    public static readonly ConcurrentDictionary<string, ConcurrentQueue<int>> Sequences = new();
+    public static readonly ConcurrentDictionary<string, string> DisconnectReasons = new();
+
+    public static void Register(ISocketIOBuilder io)
+    {
+        io.OnConnect((ISocket socket) => socket.Emit("welcome", socket.Id));
+        io.On("add", (int a, int b) => a + b);
+        io.On("seq", (ISocket socket, int n) => Sequences.GetOrAdd(socket.Id, _ => new()).Enqueue(n));
+        io.On("ask", async (ISocket socket) =>
+        {
+            var answer = await socket.EmitWithAck("question", TimeSpan.FromSeconds(5), "what?");
+            return answer.Arg<string>(0);
+        });
+        io.On("remember", (ISocket socket, string value) => { socket.Session["value"] = value; });
+        io.On("recall", (ISocket socket) => socket.Session.TryGetValue("value", out var v) ? v as string : null);
+        io.OnDisconnect((ISocket socket, string reason) => { DisconnectReasons[socket.Id] = reason; });
+
+        io.OnConnect((JsonElement auth) =>
+        {
+            if (!auth.TryGetProperty("token", out var token) || token.GetString() != "ok")
+                throw new ConnectionRefusedException("Not authorized", new { reason = "bad token" });
+        }, "/private");
+    }
+}

@@ -1,0 +1,23 @@
+namespace OrleansSocket.DemoApp;
+
+/// <summary>The handler sets the gateway and silo can run, chosen with <c>--profile</c>.</summary>
+public static class Profiles
+{
+    /// <summary>The profile the official protocol suites and the end-to-end client tests run against.</summary>
+    public const string Protocol = "protocol";
+
+    public static void Configure(ISocketIOBuilder io, string? profile)
+    {
+        switch (profile)
+        {
+            case null or "":
+                DemoHandlers.Register(io);
+                break;
+            case Protocol:
+                ProtocolHandlers.Register(io);
+                break;
+            default:
+                throw new ArgumentException($"Unknown profile '{profile}'. Known: (none), {Protocol}.", nameof(profile));
+        }
+    }
+}

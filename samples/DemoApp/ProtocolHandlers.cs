@@ -1,0 +1,32 @@
+using System.Text.Json;
+
+namespace OrleansSocket.DemoApp;
+
+/// <summary>
+/// The profile the official Socket.IO protocol suite expects, plus <c>/private</c> for the
+/// end-to-end tests of a refused connection. Written with the public handler API, run in grains.
+/// </summary>
+public static class ProtocolHandlers
+{
+    public static void Register(ISocketIOBuilder io)
+    {
+        foreach (var ns in new[] { "/", "/custom" })
+        {
+            // On connection the socket emits `auth` with the handshake auth object.
+            io.OnConnect((ISocket socket) => socket.Emit("auth", JsonDocument.Parse(socket.Handshake.AuthJson).RootElement), ns);
+            // `message-with-ack` acks with the same arguments, binary included.
+            io.On("message-with-ack", (SocketPayload args) => args, ns);
+        }
+        // `message` is answered with `message-back` carrying the same arguments.
+        io.On("message", (ISocket socket, SocketPayload args) => socket.Emit("message-back", args));
+
+        io.OnConnect((PrivateAuth? auth) =>
+        {
+            if (auth?.Token != "let-me-in")
+                throw new ConnectionRefusedException("Not authorized", new { reason = "bad token" });
+        }, "/private");
+        io.On("message-with-ack", (SocketPayload args) => args, "/private");
+    }
+
+    public sealed record PrivateAuth(string? Token);
+}
