@@ -18,7 +18,10 @@ builder.Services.AddSocketIO();
 
 var app = builder.Build();
 app.UseDefaultFiles();
+// Before routing: the static files middleware skips requests that already matched an endpoint,
+// and /socket.io/socket.io.js (the browser client) lies under the Engine.IO endpoint's path.
 app.UseStaticFiles();
+app.UseRouting();
 app.MapSocketIO();
 if (profile == Profiles.Protocol)
 {

@@ -24,7 +24,7 @@ public static class PayloadSerializer
         var buffer = new ArrayBufferWriter<byte>(64);
         var attachments = new List<byte[]>();
         using (BinaryAttachments.Writing(attachments))
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartArray();
             foreach (var arg in args)
@@ -66,9 +66,17 @@ public static class PayloadSerializer
         return JsonElement.ParseValue(ref reader);
     }
 
+    // A caller-supplied writer escapes by its own options, not the serializer's.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static JsonSerializerOptions CreateOptions()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            // Socket.IO payloads are JSON text for JavaScript clients, never embedded in HTML: write
+            // characters as they are (as Node's JSON.stringify does) rather than \u0027 and friends.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
         options.Converters.Add(new ByteArrayPlaceholderConverter());
         options.Converters.Add(new ReadOnlyMemoryPlaceholderConverter());
         options.MakeReadOnly(populateMissingResolver: true);
