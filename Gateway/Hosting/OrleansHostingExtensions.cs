@@ -43,7 +43,7 @@ public static class OrleansHostingExtensions
                 client.Configure<ClusterOptions>(c => { c.ClusterId = options.ClusterId; c.ServiceId = options.ServiceId; });
                 if (options.UsesRedis) client.UseRedisClustering(options.RedisConnectionString ?? throw new InvalidOperationException("Cluster:RedisConnectionString is required with Redis clustering."));
                 else client.UseLocalhostClustering(options.ClientGatewayPort);
-                client.AddMemoryStreams(SocketIOSiloBuilderExtensions.StreamProvider);
+                client.AddSocketIOStreams();
             });
         }
         return builder;

@@ -9,7 +9,7 @@ public static class SocketIOEmitterServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="ISocketIO"/>: emit to rooms, namespaces and users from code outside handlers
     /// (Flask-SocketIO's <c>socketio.emit</c> outside a request, Node's redis-emitter). The process needs
-    /// the <c>SocketIO</c> memory stream provider (<c>AddMemoryStreams(GatewayStreams.Provider)</c>).
+    /// the broadcast stream provider: silos get it from <c>AddSocketIO</c>, clients from <c>AddSocketIOStreams()</c>.
     /// </summary>
     public static IServiceCollection AddSocketIOEmitter(this IServiceCollection services)
     {

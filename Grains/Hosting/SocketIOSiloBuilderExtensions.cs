@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 
@@ -21,7 +22,16 @@ public static class SocketIOSiloBuilderExtensions
         // Memory streams need a pub-sub store; it only holds subscriptions, which gateways
         // re-create when they start, so memory storage is enough.
         silo.AddMemoryGrainStorage("PubSubStore");
-        silo.AddMemoryStreams(StreamProvider);
+        var streams = silo.Configuration.GetSection(SocketIOStreamOptions.Section).Get<SocketIOStreamOptions>() ?? new();
+        silo.AddMemoryStreams(StreamProvider, b =>
+        {
+            b.ConfigurePartitioning(streams.Queues);
+            b.ConfigurePullingAgent(o => o.Configure(a =>
+            {
+                a.GetQueueMsgsTimerPeriod = streams.PullPeriod;
+                a.BatchContainerBatchSize = streams.BatchSize;
+            }));
+        });
         return silo;
     }
 }

@@ -12,7 +12,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) => silo.AddSocketIO(TestHandlers.Register));
-        builder.ConfigureClient(client => client.AddMemoryStreams(SocketIOSiloBuilderExtensions.StreamProvider));
+        builder.ConfigureClient(client => client.AddSocketIOStreams());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
