@@ -140,7 +140,11 @@ internal sealed class EngineServer
         // Node writes the open packet after the 101 in a separate, later write. v3 clients (and the v3 protocol
         // suite, which attaches its message listener only after "open") can miss a first frame that reaches them
         // in the same read as the 101, so keep that gap for them.
-        if (protocol == 3) await Task.Delay(V3OpenPacketDelay, context.RequestAborted);
+        if (protocol == 3)
+        {
+            // A client gone meanwhile is noticed by the receive loop below, which ends the session.
+            await Task.Delay(V3OpenPacketDelay, context.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
         transport.StartWriter();
         await transport.RunAsync();
     }
