@@ -72,7 +72,10 @@ internal sealed class EngineServer
         {
             if (!_sessions.TryGetValue(sid, out var session) || session.ExpireIfDue())
             {
-                await RefuseAsync(context, isWebSocket, EngineErrors.UnknownSid);
+                if (session is not null && !isWebSocket && HttpMethods.IsGet(request.Method) && session.TryClaimFinalPoll())
+                    await session.Polling!.HandleGetAsync(context, isHandshake: false); // answered with the noop
+                else
+                    await RefuseAsync(context, isWebSocket, EngineErrors.UnknownSid);
                 return;
             }
             if (isWebSocket)

@@ -43,6 +43,9 @@ internal sealed class PollingTransport
     /// <summary>A GET is parked waiting for packets: Node's "writable".</summary>
     internal bool IsWaitingLocked => _getWaiting;
 
+    /// <summary>A GET is being served (parked or writing).</summary>
+    internal bool IsGetActiveLocked => _getActive;
+
     internal void WakeLocked() => _wake.Writer.TryWrite(true);
 
     internal void OnSessionClosedLocked(EnginePacketType reply)
