@@ -235,6 +235,19 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
     }
 
     [Fact]
+    public async Task ClientClosePacket_OvertakingThePoll_StillGivesThatPollItsNoop()
+    {
+        var sid = await OpenPollingAsync(Recorded, eio: 3, extra: "&b64=1");
+        using (var post = await PostAsync(Poll(Recorded, sid, 3), "1:1"))
+            Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+        Assert.Equal("transport close", await server.Recorder[sid].WaitClosedAsync());
+        Assert.False(server.Recorder[sid].Connection.Send("x"u8.ToArray(), false));
+        Assert.Equal("1:6", await PollTextAsync(Poll(Recorded, sid, 3))); // the poll that was on its way
+        using var next = await Http.GetAsync(Poll(Recorded, sid, 3));
+        await AssertErrorAsync(next, 1);
+    }
+
+    [Fact]
     public async Task ServerClose_FlushesQueuedPacketsThenSendsClose_Polling()
     {
         var sid = await OpenPollingAsync(Recorded);
