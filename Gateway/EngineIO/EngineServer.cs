@@ -15,6 +15,9 @@ internal sealed class EngineServer
     public const string PollingName = "polling";
     public const string WebSocketName = "websocket";
 
+    /// <summary>Gap between the WebSocket 101 and the first frame of a v3 WebSocket-only session (see the handshake).</summary>
+    internal static readonly TimeSpan V3OpenPacketDelay = TimeSpan.FromMilliseconds(10);
+
     private readonly IEngineApplication _application;
     private readonly EngineCors _cors;
     private readonly HashSet<string> _transports;
@@ -69,7 +72,10 @@ internal sealed class EngineServer
         {
             if (!_sessions.TryGetValue(sid, out var session) || session.ExpireIfDue())
             {
-                await RefuseAsync(context, isWebSocket, EngineErrors.UnknownSid);
+                if (session is not null && !isWebSocket && HttpMethods.IsGet(request.Method) && session.TryClaimFinalPoll())
+                    await session.Polling!.HandleGetAsync(context, isHandshake: false); // answered with the noop
+                else
+                    await RefuseAsync(context, isWebSocket, EngineErrors.UnknownSid);
                 return;
             }
             if (isWebSocket)
@@ -134,6 +140,14 @@ internal sealed class EngineServer
         using var transport = new WebSocketTransport(socket, session, supportsBinary, context.RequestAborted);
         session.AttachInitialWebSocket(transport);
         session.Open(OpenPacket(session, WebSocketName), _application);
+        // Node writes the open packet after the 101 in a separate, later write. v3 clients (and the v3 protocol
+        // suite, which attaches its message listener only after "open") can miss a first frame that reaches them
+        // in the same read as the 101, so keep that gap for them.
+        if (protocol == 3)
+        {
+            // A client gone meanwhile is noticed by the receive loop below, which ends the session.
+            await Task.Delay(V3OpenPacketDelay, context.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
         transport.StartWriter();
         await transport.RunAsync();
     }
