@@ -45,6 +45,13 @@ internal sealed class SocketIOServer : IEngineApplication
     public IEngineListener OnOpen(IEngineConnection connection) =>
         new ClientSession(this, connection, _loggers.CreateLogger<ClientSession>());
 
+    /// <summary>A socket with the given id (a recovering session), or null when that id is in use here.</summary>
+    public NamespaceSocket? CreateSocket(ClientSession session, string ns, string id)
+    {
+        var socket = new NamespaceSocket(session, id, ns, _grains.GetGrain<ISocketGrain>(id), _logger);
+        return _sockets.TryAdd(id, socket) ? socket : null;
+    }
+
     public NamespaceSocket CreateSocket(ClientSession session, string ns)
     {
         while (true)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using System.Text.Json;
 using Orleans.Runtime;
 using Orleans.Streams;
@@ -66,8 +67,11 @@ internal sealed record BroadcastOperator(
     {
         var (targets, gateways) = await Resolve();
         if (gateways.Count == 0) return 0;
-        var message = new GatewayBroadcast(Namespace, targets, ExceptRooms,
-            new OutboundPacket(Namespace, eventName, payload, IsVolatile), ack?.Id, ack?.Timeout ?? default);
+        var packet = new OutboundPacket(Namespace, eventName, payload, IsVolatile);
+        // Connection state recovery: events without acks that are not volatile get an offset and are kept.
+        if (ack is null && !IsVolatile && Context.RecoveryEnabled)
+            packet = await Context.Grains.GetGrain<IRecoveryLogGrain>(Namespace).Append(targets, ExceptRooms, packet);
+        var message = new GatewayBroadcast(Namespace, targets, ExceptRooms, packet, ack?.Id, ack?.Timeout ?? default);
         await Task.WhenAll(gateways.Select(g => Context.GatewayStream(g).OnNextAsync(message)));
         return gateways.Count;
     }
@@ -115,6 +119,8 @@ internal sealed class EmitterContext(IGrainFactory grains, IServiceProvider serv
     private IStreamProvider? _streams;
 
     public IGrainFactory Grains => grains;
+
+    public bool RecoveryEnabled { get; } = services.GetService<IOptions<ConnectionStateRecoveryOptions>>()?.Value.Enabled ?? false;
 
     public IAsyncStream<GatewayBroadcast> GatewayStream(string gatewayId)
     {

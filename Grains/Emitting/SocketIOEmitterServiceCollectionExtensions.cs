@@ -13,6 +13,7 @@ public static class SocketIOEmitterServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddSocketIOEmitter(this IServiceCollection services)
     {
+        services.AddOptions<ConnectionStateRecoveryOptions>().BindConfiguration(ConnectionStateRecoveryOptions.Section);
         services.AddSingleton<ISocketIO>(sp => new SocketIOEmitter(sp.GetRequiredService<IGrainFactory>(), sp));
         return services;
     }

@@ -28,6 +28,9 @@ public abstract class ServerFixture : IAsyncLifetime
     /// <summary><c>protocol</c> for the test profile, null for the gateway's default (demo) setup.</summary>
     protected abstract string? Profile { get; }
 
+    /// <summary>More gateway arguments (configuration overrides), after <c>--urls</c>.</summary>
+    protected virtual IReadOnlyList<string> ExtraArgs => [];
+
     public int Port { get; private set; }
 
     public string BaseUrl => $"http://127.0.0.1:{Port}";
@@ -107,6 +110,7 @@ public abstract class ServerFixture : IAsyncLifetime
             var command = template.Contains("{port}", StringComparison.Ordinal) || template.Contains("{url}", StringComparison.Ordinal)
                 ? template
                 : $"{template} {{profileArgs}} --urls {{url}}";
+            if (ExtraArgs.Count > 0) command += " " + string.Join(' ', ExtraArgs);
             command = command.Replace("{port}", Port.ToString(), StringComparison.Ordinal)
                 .Replace("{url}", url, StringComparison.Ordinal)
                 .Replace("{profileArgs}", profileArgs, StringComparison.Ordinal);
@@ -133,6 +137,7 @@ public abstract class ServerFixture : IAsyncLifetime
 
             startInfo.ArgumentList.Add("--urls");
             startInfo.ArgumentList.Add(url);
+            foreach (var arg in ExtraArgs) startInfo.ArgumentList.Add(arg);
             CommandLine = $"dotnet {string.Join(' ', startInfo.ArgumentList)}   (from {startInfo.WorkingDirectory})";
         }
 
