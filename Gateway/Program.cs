@@ -15,6 +15,7 @@ if (!string.IsNullOrEmpty(profile))
 
 builder.AddOrleansSocketCluster(io => Profiles.Configure(io, profile));
 builder.Services.AddSocketIO();
+if (profile == Profiles.Api) builder.Services.AddHostedService<PeriodicTicker>(); // emits from a hosted service
 
 var app = builder.Build();
 app.UseDefaultFiles();

@@ -6,7 +6,7 @@ namespace OrleansSocket.Tests.EndToEnd;
 public sealed class RecoveryServerFixture : ServerFixture
 {
     protected override string? Profile => "protocol";
-    protected override IReadOnlyList<string> ExtraArgs => ["--SocketIO:ConnectionStateRecovery:Enabled=true"];
+    protected override IReadOnlyList<string> ExtraArguments => ["--SocketIO:ConnectionStateRecovery:Enabled=true"];
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]
