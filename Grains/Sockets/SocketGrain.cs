@@ -15,6 +15,7 @@ internal sealed class SocketGrain(SocketIOHandlerRegistry registry, ILogger<Sock
 {
     private SocketContext? _socket;
     private string? _registeredUser;
+    private bool _leaving; // Disconnected is running: deactivation waits until it is done
 
     public async Task<ConnectResult> Connect(SocketConnectRequest request)
     {
@@ -52,19 +53,29 @@ internal sealed class SocketGrain(SocketIOHandlerRegistry registry, ILogger<Sock
     {
         if (_socket is not { } socket) return;
         _socket = null;
+        _leaving = true;
         socket.MarkDisconnected();
-        DeactivateOnIdle();
-        await registry.Disconnect(socket, reason, ServiceProvider);
-        await socket.LeaveAllRooms();
-        await GrainFactory.GetGrain<INamespaceGrain>(socket.Namespace).Remove(socket.Id);
-        if (_registeredUser is not null) await GrainFactory.GetGrain<IUserGrain>(_registeredUser).Remove(socket.Id);
+        try
+        {
+            await registry.Disconnect(socket, reason, ServiceProvider);
+            await socket.LeaveAllRooms();
+            await GrainFactory.GetGrain<INamespaceGrain>(socket.Namespace).Remove(socket.Id);
+            if (_registeredUser is not null) await GrainFactory.GetGrain<IUserGrain>(_registeredUser).Remove(socket.Id);
+        }
+        finally
+        {
+            // Only now: a deactivating grain takes no more calls, not even interleaving ones, so a disconnect
+            // handler that reaches this socket (Server.FetchSockets(), Rooms(id)) or another socket that is
+            // leaving too would wait for Orleans' response timeout.
+            DeactivateOnIdle();
+        }
     }
 
     public Task<string?> Gateway() => Task.FromResult(_socket?.GatewayId);
 
     public Task<RemoteSocket?> Describe()
     {
-        if (_socket is null) DeactivateOnIdle(); // asked about a socket id that is not connected here
+        if (_socket is null && !_leaving) DeactivateOnIdle(); // asked about a socket id that is not connected here
         return Task.FromResult(_socket?.Describe());
     }
 
