@@ -19,6 +19,9 @@ builder.Services.AddSocketIO();
 var app = builder.Build();
 app.UseDefaultFiles();
 app.UseStaticFiles();
+// Routing after the static files: otherwise the Socket.IO endpoint (/socket.io/{**path}) has already matched
+// /socket.io/socket.io.js, the browser client in wwwroot, and the static file middleware leaves it alone.
+app.UseRouting();
 app.MapSocketIO();
 if (profile == Profiles.Protocol)
 {
