@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace OrleansSocket.Grains.Handlers;
@@ -15,6 +16,12 @@ public static class PayloadSerializer
     internal static JsonSerializerOptions Options { get; } = CreateOptions();
 
     /// <summary>
+    /// Relaxed escaping, as the gateway's encoder: text goes out as JSON.stringify writes it (UTF-8, no \uXXXX for
+    /// <c>'</c>, <c>&lt;</c>, <c>&amp;</c> or non-ASCII); HTML-safety does not matter on a Socket.IO wire.
+    /// </summary>
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>
     /// Serializes the arguments into a JSON array. <c>byte[]</c> and <c>ReadOnlyMemory&lt;byte&gt;</c> values, at the
     /// top level or nested in objects, become <c>{"_placeholder":true,"num":n}</c> with the bytes as attachment n
     /// (numbered in document order); <see cref="JsonElement"/> values are written as they are.
@@ -24,7 +31,7 @@ public static class PayloadSerializer
         var buffer = new ArrayBufferWriter<byte>(64);
         var attachments = new List<byte[]>();
         using (BinaryAttachments.Writing(attachments))
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartArray();
             foreach (var arg in args)
@@ -68,7 +75,7 @@ public static class PayloadSerializer
 
     private static JsonSerializerOptions CreateOptions()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         options.Converters.Add(new ByteArrayPlaceholderConverter());
         options.Converters.Add(new ReadOnlyMemoryPlaceholderConverter());
         options.MakeReadOnly(populateMissingResolver: true);
