@@ -12,6 +12,7 @@ public static class Profiles
         {
             case null or "":
                 DemoHandlers.Register(io);
+                ChatHandlers.Register(io);
                 break;
             case Protocol:
                 ProtocolHandlers.Register(io);
