@@ -19,7 +19,6 @@ internal sealed class SocketGrain(
     IOptions<ConnectionStateRecoveryOptions> recoveryOptions,
     ILogger<SocketGrain> logger) : Grain, ISocketGrain
 {
-
     private ConnectionStateRecoveryOptions Recovery => recoveryOptions.Value;
     private SocketContext? _socket;
     private string? _registeredUser;
@@ -27,6 +26,7 @@ internal sealed class SocketGrain(
     // A session that left for a recoverable reason, kept until the recovery window ends.
     private SocketContext? _parked;
     private DateTimeOffset _parkedUntil;
+    private bool _leaving; // Disconnected is running: deactivation waits until it is done
 
     public async Task<ConnectResult> Connect(SocketConnectRequest request)
     {
@@ -95,29 +95,38 @@ internal sealed class SocketGrain(
     {
         if (_socket is not { } socket) return;
         _socket = null;
+        _leaving = true;
         socket.MarkDisconnected();
-        if (Recovery.Enabled && ConnectionStateRecoveryOptions.RecoverableReasons.Contains(reason))
+        var park = Recovery.Enabled && ConnectionStateRecoveryOptions.RecoverableReasons.Contains(reason);
+        if (park)
         {
             _parked = socket;
             _parkedUntil = DateTimeOffset.UtcNow + Recovery.MaxDisconnectionDuration;
-            DelayDeactivation(Recovery.MaxDisconnectionDuration);
         }
-        else
+        try
         {
-            DeactivateOnIdle();
+            await registry.Disconnect(socket, reason, ServiceProvider);
+            await socket.LeaveAllRooms();
+            await GrainFactory.GetGrain<INamespaceGrain>(socket.Namespace).Remove(socket.Id);
+            if (_registeredUser is not null) await GrainFactory.GetGrain<IUserGrain>(_registeredUser).Remove(socket.Id);
+            _registeredUser = null;
         }
-        await registry.Disconnect(socket, reason, ServiceProvider);
-        await socket.LeaveAllRooms();
-        await GrainFactory.GetGrain<INamespaceGrain>(socket.Namespace).Remove(socket.Id);
-        if (_registeredUser is not null) await GrainFactory.GetGrain<IUserGrain>(_registeredUser).Remove(socket.Id);
-        _registeredUser = null;
+        finally
+        {
+            _leaving = false;
+            // Only now: a deactivating grain takes no more calls, not even interleaving ones, so a disconnect
+            // handler that reaches this socket (Server.FetchSockets(), Rooms(id)) or another socket that is
+            // leaving too would wait for Orleans' response timeout. A parked session stays for its window.
+            if (park) DelayDeactivation(Recovery.MaxDisconnectionDuration);
+            else DeactivateOnIdle();
+        }
     }
 
     public Task<string?> Gateway() => Task.FromResult(_socket?.GatewayId);
 
     public Task<RemoteSocket?> Describe()
     {
-        if (_socket is null && _parked is null) DeactivateOnIdle(); // asked about a socket id that is not connected here
+        if (_socket is null && _parked is null && !_leaving) DeactivateOnIdle(); // asked about a socket id that is not connected here
         return Task.FromResult(_socket?.Describe());
     }
 

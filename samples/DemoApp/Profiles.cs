@@ -15,6 +15,7 @@ public static class Profiles
         {
             case null or "":
                 DemoHandlers.Register(io);
+                ChatHandlers.Register(io);
                 break;
             case Protocol:
                 ProtocolHandlers.Register(io);
