@@ -72,7 +72,7 @@ internal sealed record BroadcastOperator(
         if (ack is null && !IsVolatile && Context.RecoveryEnabled)
             packet = await Context.Grains.GetGrain<IRecoveryLogGrain>(Namespace).Append(targets, ExceptRooms, packet);
         var message = new GatewayBroadcast(Namespace, targets, ExceptRooms, packet, ack?.Id, ack?.Timeout ?? default);
-        await Task.WhenAll(gateways.Select(g => Context.GatewayStream(g).OnNextAsync(message)));
+        await Task.WhenAll(gateways.Select(g => Context.Publish(g, message)));
         return gateways.Count;
     }
 
@@ -121,6 +121,29 @@ internal sealed class EmitterContext(IGrainFactory grains, IServiceProvider serv
     public IGrainFactory Grains => grains;
 
     public bool RecoveryEnabled { get; } = services.GetService<IOptions<ConnectionStateRecoveryOptions>>()?.Value.Enabled ?? false;
+
+    // Back-pressure: a memory stream queue holds 16 384 messages and refuses more (InvalidOperationException).
+    // The publisher then waits and tries again, slowing the emitter down to the gateways' pace; a volatile
+    // packet is dropped instead, as it is for a socket that cannot take it.
+    private static readonly TimeSpan[] Backoff = [.. new[] { 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000 }.Select(ms => TimeSpan.FromMilliseconds(ms))];
+
+    public async Task Publish(string gatewayId, GatewayBroadcast message)
+    {
+        var stream = GatewayStream(gatewayId);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await stream.OnNextAsync(message);
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < Backoff.Length)
+            {
+                if (message.Packet.Volatile) return;
+                await Task.Delay(Backoff[attempt]);
+            }
+        }
+    }
 
     public IAsyncStream<GatewayBroadcast> GatewayStream(string gatewayId)
     {
