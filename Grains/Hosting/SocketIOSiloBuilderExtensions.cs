@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Hosting;
 
 namespace OrleansSocket;
@@ -18,6 +19,7 @@ public static class SocketIOSiloBuilderExtensions
     {
         silo.Services.AddSocketIOHandlers(configure ?? (_ => { }));
         silo.Services.AddSocketIOEmitter();
+        silo.Services.TryAddSingleton(TimeProvider.System);
         // Memory streams need a pub-sub store; it only holds subscriptions, which gateways
         // re-create when they start, so memory storage is enough.
         silo.AddMemoryGrainStorage("PubSubStore");
