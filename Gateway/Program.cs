@@ -28,6 +28,6 @@ if (profile == Profiles.Protocol)
 {
     // The bare Engine.IO endpoint the official Engine.IO suites test: same timings, echoes every message.
     var engine = app.Configuration.GetSection($"{SocketIOOptions.Section}:Engine").Get<EngineIOOptions>() ?? new();
-    app.MapEngineIO("/engine.io/", new EchoEngineApplication(), engine);
+    app.MapEngineIO("/engine.io/", new EchoEngineApplication(), engine, app.SessionRouter());
 }
 app.Run();

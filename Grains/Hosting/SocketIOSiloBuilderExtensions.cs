@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Hosting;
 
 namespace OrleansSocket;
@@ -19,6 +20,7 @@ public static class SocketIOSiloBuilderExtensions
     {
         silo.Services.AddSocketIOHandlers(configure ?? (_ => { }));
         silo.Services.AddSocketIOEmitter();
+        silo.Services.TryAddSingleton(TimeProvider.System);
         // Memory streams need a pub-sub store; it only holds subscriptions, which gateways
         // re-create when they start, so memory storage is enough.
         silo.AddMemoryGrainStorage("PubSubStore");
