@@ -6,6 +6,9 @@ public static class Profiles
     /// <summary>The profile the official protocol suites and the end-to-end client tests run against.</summary>
     public const string Protocol = "protocol";
 
+    /// <summary>The benchmark harness's event contract (<see cref="BenchHandlers"/>).</summary>
+    public const string Bench = "bench";
+
     public static void Configure(ISocketIOBuilder io, string? profile)
     {
         switch (profile)
@@ -16,8 +19,11 @@ public static class Profiles
             case Protocol:
                 ProtocolHandlers.Register(io);
                 break;
+            case Bench:
+                BenchHandlers.Register(io);
+                break;
             default:
-                throw new ArgumentException($"Unknown profile '{profile}'. Known: (none), {Protocol}.", nameof(profile));
+                throw new ArgumentException($"Unknown profile '{profile}'. Known: (none), {Protocol}, {Bench}.", nameof(profile));
         }
     }
 }
