@@ -9,7 +9,12 @@ var builder = WebApplication.CreateBuilder(args);
 var profile = builder.Configuration["profile"];
 if (!string.IsNullOrEmpty(profile))
 {
-    builder.Configuration.AddJsonFile($"appsettings.{profile}.json", optional: false);
+    // From the content root (the working directory) when it has the file, else from beside the binary, so that
+    // `dotnet Gateway/bin/Release/net10.0/OrleansSocket.Gateway.dll --profile bench` also works from the repo root.
+    var profileFile = $"appsettings.{profile}.json";
+    if (!File.Exists(Path.Combine(builder.Environment.ContentRootPath, profileFile)))
+        profileFile = Path.Combine(AppContext.BaseDirectory, profileFile);
+    builder.Configuration.AddJsonFile(profileFile, optional: false);
     builder.Configuration.AddCommandLine(args); // the command line still wins over the profile
 }
 

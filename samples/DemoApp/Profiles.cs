@@ -9,6 +9,9 @@ public static class Profiles
     /// <summary>The profile of the server API end-to-end tests (<see cref="ApiHandlers"/>).</summary>
     public const string Api = "api";
 
+    /// <summary>The benchmark harness's event contract (<see cref="BenchHandlers"/>).</summary>
+    public const string Bench = "bench";
+
     public static void Configure(ISocketIOBuilder io, string? profile)
     {
         switch (profile)
@@ -23,8 +26,11 @@ public static class Profiles
             case Api:
                 ApiHandlers.Register(io);
                 break;
+            case Bench:
+                BenchHandlers.Register(io);
+                break;
             default:
-                throw new ArgumentException($"Unknown profile '{profile}'. Known: (none), {Protocol}, {Api}.", nameof(profile));
+                throw new ArgumentException($"Unknown profile '{profile}'. Known: (none), {Protocol}, {Api}, {Bench}.", nameof(profile));
         }
     }
 }
