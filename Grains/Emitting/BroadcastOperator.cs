@@ -68,7 +68,12 @@ internal sealed record BroadcastOperator(
         if (gateways.Count == 0) return 0;
         var message = new GatewayBroadcast(Namespace, targets, ExceptRooms,
             new OutboundPacket(Namespace, eventName, payload, IsVolatile), ack?.Id, ack?.Timeout ?? default);
-        await Task.WhenAll(gateways.Select(g => Context.GatewayStream(g).OnNextAsync(message)));
+        // One message per gateway, all published at once: a slow or dead gateway's stream holds up no other.
+        await Task.WhenAll(gateways.Select(async g =>
+        {
+            await Context.GatewayStream(g).OnNextAsync(message);
+            SocketIOMetrics.StreamMessagePublished();
+        }));
         return gateways.Count;
     }
 
