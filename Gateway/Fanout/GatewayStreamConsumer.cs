@@ -14,12 +14,26 @@ internal sealed class GatewayStreamConsumer(
 {
     private StreamSubscriptionHandle<GatewayBroadcast>? _subscription;
 
+    private IAsyncStream<GatewayBroadcast> Stream =>
+        services.GetRequiredKeyedService<IStreamProvider>(GatewayStreams.Provider)
+            .GetStream<GatewayBroadcast>(GatewayStreams.For(server.GatewayId));
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var provider = services.GetRequiredKeyedService<IStreamProvider>(GatewayStreams.Provider);
-        var stream = provider.GetStream<GatewayBroadcast>(GatewayStreams.For(server.GatewayId));
-        _subscription = await stream.SubscribeAsync(OnNext, OnError);
+        _subscription = await Stream.SubscribeAsync(OnNext, OnError);
         logger.LogInformation("Gateway {Gateway} subscribed to its broadcast stream", server.GatewayId);
+    }
+
+    /// <summary>
+    /// After a silo failure: the stream's pub-sub state (memory grain storage) may have been lost with the silo,
+    /// which would leave this gateway deaf to broadcasts. Subscribes again when the subscription is not listed.
+    /// </summary>
+    public async Task EnsureSubscribedAsync()
+    {
+        var handles = await Stream.GetAllSubscriptionHandles();
+        if (_subscription is { } current && handles.Any(h => h.HandleId == current.HandleId)) return;
+        _subscription = await Stream.SubscribeAsync(OnNext, OnError);
+        logger.LogWarning("Gateway {Gateway}: its broadcast stream subscription was gone (lost with a silo); subscribed again", server.GatewayId);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
