@@ -16,6 +16,9 @@ public static class Profiles
             case Protocol:
                 ProtocolHandlers.Register(io);
                 break;
+            case ClusterHandlers.Profile:
+                ClusterHandlers.Register(io);
+                break;
             default:
                 throw new ArgumentException($"Unknown profile '{profile}'. Known: (none), {Protocol}.", nameof(profile));
         }
