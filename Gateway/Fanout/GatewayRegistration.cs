@@ -18,6 +18,9 @@ internal sealed class GatewayRegistration(
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
     private readonly TimeSpan _lease = configuration.GetOrleansClusterOptions().GatewayLease;
     private HashSet<string>? _knownDeadSilos;
+    private readonly Lock _restoreGate = new();
+    private Task _restoring = Task.CompletedTask;
+    private string? _restoreAgain;
 
     private IGatewayRegistryGrain Registry => grains.GetGrain<IGatewayRegistryGrain>(IGatewayRegistryGrain.Key);
 
@@ -63,11 +66,56 @@ internal sealed class GatewayRegistration(
                 server.CloseAllConnections();
                 break;
             case GatewayLeaseStatus.New when server.SocketCount > 0:
-                await RestoreAsync("the gateway registry did not know this gateway (reactivated after a silo failure)");
+                RequestRestore("the gateway registry did not know this gateway (reactivated after a silo failure)");
                 break;
             default:
-                if (newDead.Length > 0) await RestoreAsync($"silo(s) {string.Join(", ", newDead)} died");
+                if (newDead.Length > 0) RequestRestore($"silo(s) {string.Join(", ", newDead)} died");
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Restores in the background, one run at a time (a request during a run makes one more run): the heartbeats
+    /// must go on meanwhile, or a gateway busy restoring many sockets would miss its lease.
+    /// </summary>
+    private void RequestRestore(string why)
+    {
+        lock (_restoreGate)
+        {
+            if (!_restoring.IsCompleted)
+            {
+                _restoreAgain = why;
+                return;
+            }
+            _restoring = Task.Run(() => RestoreLoopAsync(why));
+        }
+    }
+
+    private async Task RestoreLoopAsync(string why)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RestoreAsync(why);
+            }
+            catch (Exception e)
+            {
+                // e.g. the stream's pub-sub grain still on the dead silo: try again once the cluster caught up.
+                logger.LogWarning("Gateway {Gateway}: restoring sockets failed ({Error}); retrying", server.GatewayId, e.Message);
+                if (attempt < 10)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1));
+                    continue;
+                }
+            }
+            lock (_restoreGate)
+            {
+                if (_restoreAgain is null) return;
+                why = _restoreAgain;
+                _restoreAgain = null;
+                attempt = 0;
+            }
         }
     }
 

@@ -18,7 +18,7 @@ namespace OrleansSocket.Tests.Cluster;
 public sealed class MultiProcessClusterFixture : IAsyncLifetime
 {
     /// <summary>The gateways' lease in the tests (the default is 10 s): the bound a dead gateway's sockets are dropped in.</summary>
-    public static readonly TimeSpan GatewayLease = TimeSpan.FromSeconds(4);
+    public static readonly TimeSpan GatewayLease = TimeSpan.FromSeconds(5);
 
     private readonly string _clusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
     private readonly List<ClusterProcess> _all = [];
