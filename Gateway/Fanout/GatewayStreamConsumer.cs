@@ -32,6 +32,19 @@ internal sealed class GatewayStreamConsumer(
     {
         var handles = await Stream.GetAllSubscriptionHandles();
         if (_subscription is { } current && handles.Any(h => h.HandleId == current.HandleId)) return;
+        if (_subscription is { } stale)
+        {
+            // Drops the old handle's local callback too: a pulling agent that still knows the old subscription
+            // must not deliver every broadcast twice.
+            try
+            {
+                await stale.UnsubscribeAsync();
+            }
+            catch (Exception e)
+            {
+                logger.LogDebug(e, "Unsubscribing the lost broadcast stream subscription failed");
+            }
+        }
         _subscription = await Stream.SubscribeAsync(OnNext, OnError);
         logger.LogWarning("Gateway {Gateway}: its broadcast stream subscription was gone (lost with a silo); subscribed again", server.GatewayId);
     }

@@ -18,6 +18,9 @@ public interface IGatewayRegistryGrain : IGrainWithIntegerKey
 
     /// <summary>The gateways holding a lease now.</summary>
     [Alias("Gateways")] Task<string[]> Gateways();
+
+    /// <summary>The silo this registry activation lives on (diagnostics: its loss makes gateways re-assert their sockets).</summary>
+    [Alias("Host")] Task<string> Host();
 }
 
 /// <summary>A gateway's lease renewal: how long the lease lasts and which namespaces it has sockets in.</summary>

@@ -68,6 +68,8 @@ internal sealed class GatewayRegistryGrain(IClusterMembershipService membership,
 
     public Task<string[]> Gateways() => Task.FromResult(_live.Keys.ToArray());
 
+    public Task<string> Host() => Task.FromResult(RuntimeIdentity);
+
     private void ScheduleChecks(TimeSpan period)
     {
         _checkPeriod = period;

@@ -63,7 +63,7 @@ public sealed class MultiProcessClusterFixture : IAsyncLifetime
                 var (siloPort, gatewayPort) = (FreePort(), FreePort());
                 return Track(new ClusterProcess($"silo{i}", "dotnet", Path.Combine(E2eEnvironment.RepoRoot, "Silo"),
                     [SiloDll, "--profile", "cluster", .. ClusterArgs, $"--Cluster:SiloPort={siloPort}", $"--Cluster:GatewayPort={gatewayPort}"],
-                    readyPort: gatewayPort));
+                    readyPort: gatewayPort) { SiloPort = siloPort });
             })];
             await Task.WhenAll(Silos.Select(s => s.StartAsync(this)));
 
@@ -216,6 +216,8 @@ public sealed class ClusterProcess(string name, string fileName, string workingD
     private Process? _process;
 
     public string Name => name;
+    /// <summary>For a silo: its silo-to-silo port (part of its Orleans address).</summary>
+    public int? SiloPort { get; init; }
     public string? Url => readyUrl;
     public bool IsRunning => _process is { HasExited: false };
     public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
@@ -233,6 +235,7 @@ public sealed class ClusterProcess(string name, string fileName, string workingD
         };
         foreach (var argument in arguments) startInfo.ArgumentList.Add(argument);
         startInfo.Environment["DOTNET_NOLOGO"] = "1";
+        startInfo.Environment["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff "; // to line up the processes' logs
         _output.Append($"--- start: {fileName} {string.Join(' ', arguments)}");
         var process = new Process { StartInfo = startInfo };
         process.OutputDataReceived += (_, e) => _output.Append(e.Data);

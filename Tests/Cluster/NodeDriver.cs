@@ -61,8 +61,11 @@ internal sealed class NodeDriver : IAsyncDisposable
 
     public Task<string> Connect(string id, string url, object? auth = null) => Connect(id, [url], auth);
 
-    /// <summary>Emits with an ack and returns the ack's first argument.</summary>
-    public async Task<JsonNode?> Emit(string id, string eventName, params object?[] args)
+    /// <summary>Emits with an ack (10 s) and returns the ack's first argument.</summary>
+    public Task<JsonNode?> Emit(string id, string eventName, params object?[] args) => EmitWithin(TimeSpan.FromSeconds(10), id, eventName, args);
+
+    /// <summary>Emits with an ack that must arrive within <paramref name="ackTimeout"/>; returns the ack's first argument.</summary>
+    public async Task<JsonNode?> EmitWithin(TimeSpan ackTimeout, string id, string eventName, params object?[] args)
     {
         var reply = await Request(new JsonObject
         {
@@ -70,7 +73,8 @@ internal sealed class NodeDriver : IAsyncDisposable
             ["id"] = id,
             ["event"] = eventName,
             ["args"] = JsonSerializer.SerializeToNode(args),
-        }, TimeSpan.FromSeconds(15));
+            ["timeoutMs"] = (int)ackTimeout.TotalMilliseconds,
+        }, ackTimeout + TimeSpan.FromSeconds(5));
         return reply["ack"]![0]?.DeepClone();
     }
 
