@@ -54,7 +54,7 @@ internal sealed class GatewayRegistration(
 
     private async Task HeartbeatAsync(TimeSpan timeout, CancellationToken stopping)
     {
-        var reply = await Registry.Heartbeat(new GatewayHeartbeat(server.GatewayId, _lease, server.Index.Namespaces()))
+        var reply = await Registry.Heartbeat(new GatewayHeartbeat(server.GatewayId, _lease, server.Index.Namespaces(), server.ObserverReference))
             .WaitAsync(timeout, stopping);
         var newDead = _knownDeadSilos is null ? [] : reply.DeadSilos.Where(s => !_knownDeadSilos.Contains(s)).ToArray();
         _knownDeadSilos = [.. reply.DeadSilos];

@@ -55,6 +55,9 @@ internal sealed class SocketIOServer : IEngineApplication
         }
     }
 
+    /// <summary>How grains reach this gateway.</summary>
+    public IGatewayObserver ObserverReference => _observerReference.Value;
+
     public SocketConnectRequest ConnectRequest(string ns, HandshakeInfo handshake) =>
         new(ns, GatewayId, _observerReference.Value, handshake);
 

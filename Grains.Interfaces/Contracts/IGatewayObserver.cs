@@ -24,6 +24,10 @@ public interface IGatewayObserver : IGrainObserver
     [Alias("UserChanged")]
     Task UserChanged(string socketId, string? userId);
 
+    /// <summary>Answers at once: the gateway registry asks a gateway that missed its lease before declaring it dead.</summary>
+    [Alias("Ping")]
+    Task Ping();
+
     /// <summary>Server-side disconnect of one namespace socket (sends DISCONNECT); closes the whole connection when asked.</summary>
     [Alias("Disconnect")]
     Task Disconnect(string socketId, bool closeConnection);

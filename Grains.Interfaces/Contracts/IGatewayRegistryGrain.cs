@@ -29,7 +29,10 @@ public sealed record GatewayHeartbeat(
     [property: Id(0)] string GatewayId,
     [property: Id(1)] TimeSpan Lease,
     /// <summary>The namespaces whose grains list this gateway's sockets (they are told when it dies).</summary>
-    [property: Id(2)] string[] Namespaces);
+    [property: Id(2)] string[] Namespaces,
+    /// <summary>The gateway itself: pinged before it is declared dead, so that a slow heartbeat (or a second registry
+    /// activation after a silo failure) does not drop a live gateway's sockets.</summary>
+    [property: Id(3)] IGatewayObserver? Gateway = null);
 
 [GenerateSerializer, Alias("OrleansSocket.GatewayLeaseStatus")]
 public enum GatewayLeaseStatus

@@ -7,7 +7,7 @@ namespace OrleansSocket.Grains.Registry;
 /// Gateway leases. A gateway that has not renewed its lease within the lease it asked for is declared dead:
 /// every namespace it reported is told to drop it (which tells each of its socket grains, which leave their
 /// rooms and user). The bound from a gateway's death to its sockets being dropped is the lease plus the
-/// check period (a quarter of the shortest lease, at most one second).
+/// check period (a quarter of the shortest lease, at most one second) plus the ping that confirms it (at most 2 s).
 /// </summary>
 /// <remarks>
 /// State is in memory: when the silo holding it dies, the new activation learns the live gateways from their
@@ -21,8 +21,9 @@ internal sealed class GatewayRegistryGrain(IClusterMembershipService membership,
     private static readonly TimeSpan MaxCheckPeriod = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MinCheckPeriod = TimeSpan.FromMilliseconds(100);
     private const int MaxTombstones = 10_000;
+    private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(2);
 
-    private sealed record Lease(DateTime Expires, TimeSpan Duration, string[] Namespaces);
+    private sealed record Lease(DateTime Expires, TimeSpan Duration, string[] Namespaces, IGatewayObserver? Gateway);
 
     private readonly Dictionary<string, Lease> _live = [];
     // Gateways declared dead, so that one that comes back (a long pause, a partition) is told to drop its connections.
@@ -54,7 +55,7 @@ internal sealed class GatewayRegistryGrain(IClusterMembershipService membership,
             status = _dead.Remove(heartbeat.GatewayId) ? GatewayLeaseStatus.WasDeclaredDead : GatewayLeaseStatus.New;
             logger.LogInformation("Gateway {Gateway} took a lease of {Lease} ({Status})", heartbeat.GatewayId, heartbeat.Lease, status);
         }
-        _live[heartbeat.GatewayId] = new Lease(now + heartbeat.Lease, heartbeat.Lease, namespaces);
+        _live[heartbeat.GatewayId] = new Lease(now + heartbeat.Lease, heartbeat.Lease, namespaces, heartbeat.Gateway ?? previous?.Gateway);
         var period = TimeSpan.FromTicks(Math.Clamp(heartbeat.Lease.Ticks / 4, MinCheckPeriod.Ticks, MaxCheckPeriod.Ticks));
         if (period < _checkPeriod) ScheduleChecks(period);
         return Task.FromResult(new GatewayHeartbeatReply(status, DeadSilos()));
@@ -81,8 +82,19 @@ internal sealed class GatewayRegistryGrain(IClusterMembershipService membership,
     {
         var now = DateTime.UtcNow;
         var expired = _live.Where(kv => kv.Value.Expires < now).ToList();
-        foreach (var (gatewayId, lease) in expired)
+        if (expired.Count == 0) return;
+        var answers = await Task.WhenAll(expired.Select(kv => Answers(kv.Value.Gateway)));
+        now = DateTime.UtcNow;
+        for (var i = 0; i < expired.Count; i++)
         {
+            var (gatewayId, lease) = expired[i];
+            if (!_live.TryGetValue(gatewayId, out var current) || current.Expires >= now) continue; // renewed meanwhile
+            if (answers[i])
+            {
+                logger.LogWarning("Gateway {Gateway} missed its lease ({Lease}) but answers: lease renewed", gatewayId, lease.Duration);
+                _live[gatewayId] = current with { Expires = now + current.Duration };
+                continue;
+            }
             _live.Remove(gatewayId);
             if (_dead.Count >= MaxTombstones) _dead.Remove(_dead.MinBy(kv => kv.Value).Key);
             _dead[gatewayId] = now;
@@ -99,6 +111,21 @@ internal sealed class GatewayRegistryGrain(IClusterMembershipService membership,
                     logger.LogError(e, "Dropping gateway {Gateway} from namespace {Namespace} failed", gatewayId, ns);
                 }
             }
+        }
+    }
+
+    /// <summary>Whether the gateway answers a ping in time (false when there is no reference to ask).</summary>
+    private static async Task<bool> Answers(IGatewayObserver? gateway)
+    {
+        if (gateway is null) return false;
+        try
+        {
+            await gateway.Ping().WaitAsync(PingTimeout);
+            return true;
+        }
+        catch (Exception)
+        {
+            return false;
         }
     }
 

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Orleans.Runtime;
 using OrleansSocket.Tests.EndToEnd;
 
 namespace OrleansSocket.Tests.Cluster;
@@ -76,6 +77,7 @@ public sealed class MultiProcessClusterFixture : IAsyncLifetime
                     readyUrl: $"http://127.0.0.1:{port}"));
             })];
             await Task.WhenAll([.. Gateways.Select(g => g.StartAsync(this)), StartClientAsync()]);
+            await WaitUntilSettledAsync();
             StartupTime = started.Elapsed;
         }
         catch (Exception e)
@@ -88,8 +90,42 @@ public sealed class MultiProcessClusterFixture : IAsyncLifetime
     public async Task EnsureAllRunningAsync()
     {
         EnsureStarted();
-        await Task.WhenAll(Silos.Where(s => !s.IsRunning).Select(s => s.StartAsync(this)));
-        await Task.WhenAll(Gateways.Where(g => !g.IsRunning).Select(g => g.StartAsync(this)));
+        var silos = Silos.Where(s => !s.IsRunning).ToArray();
+        var gateways = Gateways.Where(g => !g.IsRunning).ToArray();
+        await Task.WhenAll(silos.Select(s => s.StartAsync(this)));
+        await Task.WhenAll(gateways.Select(g => g.StartAsync(this)));
+        if (silos.Length + gateways.Length > 0) await WaitUntilSettledAsync();
+    }
+
+    /// <summary>
+    /// Waits until every silo is active in the membership and a broadcast reaches every gateway three times in a
+    /// row. A silo's gateway port opens before it has joined; when it joins, the memory streams' queues move
+    /// between silos, and a broadcast in flight then can be lost (memory streams are at-most-once, see
+    /// docs/scale-out.md) — the tests start once that has happened.
+    /// </summary>
+    private async Task WaitUntilSettledAsync()
+    {
+        var deadline = Stopwatch.StartNew();
+        var management = Grains.GetGrain<IManagementGrain>(0);
+        while ((await management.GetHosts(onlyActive: true)).Count < Silos.Length)
+        {
+            if (deadline.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException("the silos did not all become active within 60 s");
+            await Task.Delay(200);
+        }
+
+        await using var node = NodeDriver.Start();
+        var probes = new List<(string Name, string Sid)>();
+        for (var i = 0; i < Gateways.Length; i++) probes.Add(($"probe{i}", await node.Connect($"probe{i}", Gateways[i].Url!)));
+        var inARow = 0;
+        for (var round = 0; inARow < 3; round++)
+        {
+            if (deadline.Elapsed > TimeSpan.FromSeconds(90)) throw new TimeoutException("broadcasts did not reach every gateway reliably within 90 s");
+            await Emitter.To([.. probes.Select(p => p.Sid)]).Emit("probe", round);
+            var arrived = Stopwatch.StartNew();
+            bool AllGot() => probes.All(p => node.Events(p.Name, "probe").Any(args => (int?)args[0] == round));
+            while (!AllGot() && arrived.Elapsed < TimeSpan.FromSeconds(2)) await Task.Delay(20);
+            inARow = AllGot() ? inARow + 1 : 0;
+        }
     }
 
     /// <summary>GET /metrics of a gateway: its id, socket count and counters.</summary>

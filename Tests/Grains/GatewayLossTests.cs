@@ -94,4 +94,23 @@ public sealed class GatewayLossTests(ClusterFixture fixture)
         await registry.Unregister(gatewayId);
         Assert.DoesNotContain(gatewayId, await registry.Gateways());
     }
+
+    [Fact]
+    public async Task A_gateway_that_missed_its_lease_but_answers_a_ping_keeps_its_sockets()
+    {
+        var (gatewayId, id) = ("gw-" + NewId(), NewId());
+        var registry = fixture.Client.GetGrain<IGatewayRegistryGrain>(IGatewayRegistryGrain.Key);
+        var observer = fixture.Client.CreateObjectReference<IGatewayObserver>(_gateway);
+        await registry.Heartbeat(new GatewayHeartbeat(gatewayId, TimeSpan.FromMilliseconds(300), ["/"], observer));
+        var grain = fixture.Client.GetGrain<ISocketGrain>(id);
+        Assert.True((await grain.Connect(Request(gatewayId))).Accepted);
+
+        // No heartbeat for several leases (a slow gateway, or a second registry activation): the ping keeps it alive.
+        await Task.Delay(1500);
+        Assert.Contains(gatewayId, await registry.Gateways());
+        Assert.NotNull(await grain.Describe());
+        Assert.Equal(GatewayLeaseStatus.Renewed, (await registry.Heartbeat(new GatewayHeartbeat(gatewayId, TimeSpan.FromMinutes(1), ["/"], observer))).Status);
+        await registry.Unregister(gatewayId);
+        await grain.Disconnected("transport close");
+    }
 }

@@ -30,6 +30,8 @@ public sealed class RecordingGateway : IGatewayObserver
         return Task.CompletedTask;
     }
 
+    public Task Ping() => Task.CompletedTask;
+
     public ConcurrentQueue<(string Socket, string? User)> UserChanges { get; } = new();
 
     public Task UserChanged(string socketId, string? userId)
