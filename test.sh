@@ -3,7 +3,7 @@
 #   1. Debian packages, only those missing (apt-get update first; skipped when all present):
 #      python3-socketio python3-websocket python3-requests chromium redis-server
 #   2. npm ci in Tests/clients (official Socket.IO clients v2/v3/v4, mocha suites, reference
-#      server, playwright-core)
+#      server; the browser tests use Playwright for .NET from NuGet, no browser download)
 #   3. dotnet build OrleansSocket.sln -c Release (also npm ci in Gateway/client for the
 #      browser bundle wwwroot/socket.io/socket.io.js, when needed)
 #   4. dotnet test OrleansSocket.sln -c Release --no-build, per-test results and final counts

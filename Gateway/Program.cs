@@ -9,12 +9,18 @@ var builder = WebApplication.CreateBuilder(args);
 var profile = builder.Configuration["profile"];
 if (!string.IsNullOrEmpty(profile))
 {
-    builder.Configuration.AddJsonFile($"appsettings.{profile}.json", optional: false);
+    // From the content root (the working directory) when it has the file, else from beside the binary, so that
+    // `dotnet Gateway/bin/Release/net10.0/OrleansSocket.Gateway.dll --profile bench` also works from the repo root.
+    var profileFile = $"appsettings.{profile}.json";
+    if (!File.Exists(Path.Combine(builder.Environment.ContentRootPath, profileFile)))
+        profileFile = Path.Combine(AppContext.BaseDirectory, profileFile);
+    builder.Configuration.AddJsonFile(profileFile, optional: false);
     builder.Configuration.AddCommandLine(args); // the command line still wins over the profile
 }
 
 builder.AddOrleansSocketCluster(io => Profiles.Configure(io, profile));
 builder.Services.AddSocketIO();
+if (profile == Profiles.Api) builder.Services.AddHostedService<PeriodicTicker>(); // emits from a hosted service
 
 var app = builder.Build();
 app.UseDefaultFiles();
@@ -28,6 +34,6 @@ if (profile == Profiles.Protocol)
 {
     // The bare Engine.IO endpoint the official Engine.IO suites test: same timings, echoes every message.
     var engine = app.Configuration.GetSection($"{SocketIOOptions.Section}:Engine").Get<EngineIOOptions>() ?? new();
-    app.MapEngineIO("/engine.io/", new EchoEngineApplication(), engine);
+    app.MapEngineIO("/engine.io/", new EchoEngineApplication(), engine, app.SessionRouter());
 }
 app.Run();

@@ -11,8 +11,10 @@ public static class EngineIOEndpointExtensions
     /// GET/POST/OPTIONS for long-polling and WebSocket handshakes, for every sub-path, as Node does.
     /// WebSocket support is included (no need for <c>app.UseWebSockets()</c>); its keep-alive pings are off, the
     /// Engine.IO heartbeat does that job. Sessions are closed when the host stops.
+    /// With a <paramref name="router"/>, a request for a session another gateway holds is relayed to it (no sticky sessions).
     /// </summary>
-    public static IEndpointConventionBuilder MapEngineIO(this IEndpointRouteBuilder endpoints, string path, IEngineApplication application, EngineIOOptions options)
+    public static IEndpointConventionBuilder MapEngineIO(this IEndpointRouteBuilder endpoints, string path, IEngineApplication application, EngineIOOptions options,
+        IEngineSessionRouter? router = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -22,8 +24,11 @@ public static class EngineIOEndpointExtensions
             application,
             options,
             new EngineLog(loggerFactory.CreateLogger("OrleansSocket.Gateway.EngineIO")),
-            services.GetService<TimeProvider>() ?? TimeProvider.System);
-        services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(server.CloseAll);
+            services.GetService<TimeProvider>() ?? TimeProvider.System,
+            router);
+        var lifetime = services.GetService<IHostApplicationLifetime>();
+        lifetime?.ApplicationStopping.Register(server.CloseAll);
+        lifetime?.ApplicationStopped.Register(server.DisposeForwarding);
 
         var pipeline = endpoints.CreateApplicationBuilder();
         pipeline.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });

@@ -15,16 +15,24 @@ internal sealed class EngineServer
     public const string PollingName = "polling";
     public const string WebSocketName = "websocket";
 
+    /// <summary>Gap between the WebSocket 101 and the first frame of a v3 WebSocket-only session (see the handshake).</summary>
+    internal static readonly TimeSpan V3OpenPacketDelay = TimeSpan.FromMilliseconds(10);
+
     private readonly IEngineApplication _application;
     private readonly EngineCors _cors;
     private readonly HashSet<string> _transports;
     private readonly ConcurrentDictionary<string, EngineSession> _sessions = new(StringComparer.Ordinal);
+    private readonly IEngineSessionRouter? _router;
+    private readonly SessionForwarder? _forwarder;
 
-    public EngineServer(IEngineApplication application, EngineIOOptions options, EngineLog log, TimeProvider time)
+    /// <param name="router">Finds the gateway holding a session this one does not (no sticky sessions); null: sessions are local only.</param>
+    public EngineServer(IEngineApplication application, EngineIOOptions options, EngineLog log, TimeProvider time, IEngineSessionRouter? router = null)
     {
         ArgumentNullException.ThrowIfNull(application);
         Validate(options);
         _application = application;
+        _router = router;
+        if (router is not null) _forwarder = new SessionForwarder(log);
         Options = Snapshot(options);
         Log = log;
         Time = time;
@@ -69,7 +77,12 @@ internal sealed class EngineServer
         {
             if (!_sessions.TryGetValue(sid, out var session) || session.ExpireIfDue())
             {
-                await RefuseAsync(context, isWebSocket, EngineErrors.UnknownSid);
+                if (session is not null && !isWebSocket && HttpMethods.IsGet(request.Method) && session.TryClaimFinalPoll())
+                    await session.Polling!.HandleGetAsync(context, isHandshake: false); // answered with the noop
+                else if (session is null && await TryForwardAsync(context, sid, isWebSocket))
+                    return;
+                else
+                    await RefuseAsync(context, isWebSocket, EngineErrors.UnknownSid);
                 return;
             }
             if (isWebSocket)
@@ -117,6 +130,8 @@ internal sealed class EngineServer
             return;
         }
 
+        // Other gateways must be able to find this one before it hands out a session id.
+        if (_router is { Ready.IsCompleted: false }) await _router.Ready.WaitAsync(context.RequestAborted);
         if (isWebSocket)
         {
             await WebSocketHandshakeAsync(context, protocol, SupportsBinary(query));
@@ -134,6 +149,14 @@ internal sealed class EngineServer
         using var transport = new WebSocketTransport(socket, session, supportsBinary, context.RequestAborted);
         session.AttachInitialWebSocket(transport);
         session.Open(OpenPacket(session, WebSocketName), _application);
+        // Node writes the open packet after the 101 in a separate, later write. v3 clients (and the v3 protocol
+        // suite, which attaches its message listener only after "open") can miss a first frame that reaches them
+        // in the same read as the 101, so keep that gap for them.
+        if (protocol == 3)
+        {
+            // A client gone meanwhile is noticed by the receive loop below, which ends the session.
+            await Task.Delay(V3OpenPacketDelay, context.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
         transport.StartWriter();
         await transport.RunAsync();
     }
@@ -147,9 +170,34 @@ internal sealed class EngineServer
         await transport.RunAsync();
     }
 
+    /// <summary>
+    /// A session this gateway does not hold: relayed to the gateway that does, if the router knows one and the request
+    /// was not relayed already. False when the request is to be answered here (unknown session).
+    /// </summary>
+    private async Task<bool> TryForwardAsync(HttpContext context, string sid, bool isWebSocket)
+    {
+        if (_router is null || _forwarder is null || context.Request.Headers.ContainsKey(SessionForwarder.ForwardedHeader)) return false;
+        Uri? owner;
+        try
+        {
+            owner = await _router.FindOwnerAsync(sid, context.RequestAborted);
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            Log.RouterFailed(ex, sid);
+            return false;
+        }
+        if (owner is null) return false;
+        // The owner applies the same CORS policy and sends its own headers.
+        context.Response.Headers.Clear();
+        if (isWebSocket) await _forwarder.ForwardWebSocketAsync(context, owner, sid);
+        else await _forwarder.ForwardHttpAsync(context, owner, sid, Options.MaxHttpBufferSize);
+        return true;
+    }
+
     private EngineSession CreateSession(HttpContext context, int protocol, string transport, bool pollingSupportsBinary)
     {
-        var session = new EngineSession(this, NewSessionId(), protocol, transport, BuildHandshake(context), pollingSupportsBinary);
+        var session = new EngineSession(this, NewSessionId(_router?.LocalPrefix), protocol, transport, BuildHandshake(context), pollingSupportsBinary);
         _sessions[session.Id] = session;
         Log.SessionOpened(session.Id, protocol, transport);
         return session;
@@ -162,6 +210,9 @@ internal sealed class EngineServer
     {
         foreach (var session in _sessions.Values) session.Terminate(EngineSession.ReasonForcedClose);
     }
+
+    /// <summary>Releases the forwarding connections (host stopped).</summary>
+    public void DisposeForwarding() => _forwarder?.Dispose();
 
     /// <summary>
     /// The open packet's JSON. v4 has exactly sid, upgrades, pingInterval, pingTimeout, maxPayload;
@@ -185,12 +236,16 @@ internal sealed class EngineServer
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>20 base64url characters from 15 random bytes: the shape of Node's base64id, but unpredictable throughout.</summary>
-    private static string NewSessionId()
+    /// <summary>
+    /// 20 base64url characters from 15 random bytes: the shape of Node's base64id, but unpredictable throughout.
+    /// With a router, its prefix (naming this gateway) goes in front.
+    /// </summary>
+    private static string NewSessionId(string? prefix)
     {
         Span<byte> bytes = stackalloc byte[15];
         RandomNumberGenerator.Fill(bytes);
-        return System.Buffers.Text.Base64Url.EncodeToString(bytes);
+        var random = System.Buffers.Text.Base64Url.EncodeToString(bytes);
+        return string.IsNullOrEmpty(prefix) ? random : prefix + random;
     }
 
     private EngineHandshake BuildHandshake(HttpContext context)
@@ -209,9 +264,14 @@ internal sealed class EngineServer
             Time.GetUtcNow());
     }
 
-    private static Task RefuseAsync(HttpContext context, bool isWebSocket, int code) => isWebSocket
-        ? EngineErrors.WriteUpgradeErrorAsync(context.Response, code)
-        : EngineErrors.WriteHttpErrorAsync(context.Response, code);
+    private static Task RefuseAsync(HttpContext context, bool isWebSocket, int code)
+    {
+        if (!isWebSocket) return EngineErrors.WriteHttpErrorAsync(context.Response, code);
+        // A relayed WebSocket handshake: tell the gateway that relayed it which error this is.
+        if (context.Request.Headers.ContainsKey(SessionForwarder.ForwardedHeader))
+            context.Response.Headers[SessionForwarder.ErrorCodeHeader] = code.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return EngineErrors.WriteUpgradeErrorAsync(context.Response, code);
+    }
 
     /// <summary>Node reads the query with URLSearchParams into an object: the last value of a repeated key wins.</summary>
     private static string? Last(StringValues values) => values.Count == 0 ? null : values[values.Count - 1];

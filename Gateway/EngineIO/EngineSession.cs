@@ -19,6 +19,12 @@ internal sealed class EngineSession : IEngineConnection
     /// <summary>Most packets one WebSocket writer pass takes from the queue before going back for more.</summary>
     private const int WebSocketBatch = 64;
 
+    /// <summary>
+    /// How long a session the client closed by POST stays known for the poll it may still have on the wire
+    /// (a different connection can be overtaken by the POST): that poll gets the noop it would have had.
+    /// </summary>
+    private static readonly TimeSpan FinalPollGrace = TimeSpan.FromSeconds(1);
+
     internal readonly object Gate = new();
     private readonly object _inbound = new();
     private readonly EngineServer _server;
@@ -40,6 +46,8 @@ internal sealed class EngineSession : IEngineConnection
 
     private ITimer? _pingTimer;
     private ITimer? _expiryTimer;
+    private ITimer? _lingerTimer;
+    private bool _finalPollPending; // closed by the client while no poll was here: one late poll still gets its noop
     private long _deadline;   // timestamp of the heartbeat deadline (pong due, v4; ping due, v3)
     private long _lastPacket; // timestamp of the last packet received; any packet delays the timeout (as in Node)
 
@@ -467,6 +475,7 @@ internal sealed class EngineSession : IEngineConnection
     internal void Terminate(string reason, EnginePacketType pollReply = EnginePacketType.Close)
     {
         WebSocketTransport? webSocket, probe;
+        bool linger;
         lock (Gate)
         {
             if (_state == SessionState.Closed) return;
@@ -480,12 +489,40 @@ internal sealed class EngineSession : IEngineConnection
             probe = _probe;
             _probe = null;
             Polling?.OnSessionClosedLocked(pollReply);
+            linger = pollReply == EnginePacketType.Noop && webSocket is null && Polling is { IsGetActiveLocked: false };
+            if (linger)
+            {
+                _finalPollPending = true;
+                _lingerTimer = _time.CreateTimer(static s => ((EngineSession)s!).EndLinger(), this, FinalPollGrace, Timeout.InfiniteTimeSpan);
+            }
         }
-        _server.Remove(this);
+        if (!linger) _server.Remove(this);
         _server.Log.SessionClosed(Id, reason);
         webSocket?.Wake(); // its writer sees the end and closes the socket
         probe?.BeginClose();
         lock (_inbound) NotifyCloseLocked();
+    }
+
+    /// <summary>For a GET naming a closed session: true (once) when it is the late poll the grace period waits for.</summary>
+    internal bool TryClaimFinalPoll()
+    {
+        lock (Gate)
+        {
+            if (!_finalPollPending) return false;
+            _finalPollPending = false;
+        }
+        EndLinger();
+        return true;
+    }
+
+    private void EndLinger()
+    {
+        lock (Gate)
+        {
+            _finalPollPending = false;
+            _lingerTimer?.Dispose();
+        }
+        _server.Remove(this);
     }
 
     private void NotifyCloseLocked()

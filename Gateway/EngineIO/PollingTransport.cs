@@ -43,6 +43,9 @@ internal sealed class PollingTransport
     /// <summary>A GET is parked waiting for packets: Node's "writable".</summary>
     internal bool IsWaitingLocked => _getWaiting;
 
+    /// <summary>A GET is being served (parked or writing).</summary>
+    internal bool IsGetActiveLocked => _getActive;
+
     internal void WakeLocked() => _wake.Writer.TryWrite(true);
 
     internal void OnSessionClosedLocked(EnginePacketType reply)
@@ -74,6 +77,7 @@ internal sealed class PollingTransport
         }
 
         var terminateReason = (string?)null;
+        var released = false;
         try
         {
             var aborted = context.RequestAborted;
@@ -109,7 +113,7 @@ internal sealed class PollingTransport
             var endsSession = _batch[^1].Type == EnginePacketType.Close;
             try
             {
-                await WriteBatchAsync(context, _batch);
+                await WriteBatchAsync(context, _batch, ReleaseGet);
             }
             catch (Exception)
             {
@@ -122,17 +126,29 @@ internal sealed class PollingTransport
         }
         finally
         {
+            if (!released) ReleaseGet();
+            if (terminateReason is not null) _session.Terminate(terminateReason);
+        }
+
+        // Once per GET. The next poll may arrive as soon as the client has the whole response, possibly on
+        // another connection, before this handler has returned: it must not look like an overlapping poll.
+        void ReleaseGet()
+        {
             lock (_session.Gate)
             {
                 _getActive = false;
                 _getWaiting = false;
                 _batch.Clear();
             }
-            if (terminateReason is not null) _session.Terminate(terminateReason);
+            released = true;
         }
     }
 
-    private async Task WriteBatchAsync(HttpContext context, List<QueuedPacket> batch)
+    /// <summary>
+    /// Writes the batch as one payload. <paramref name="beforeFinalFlush"/> runs when every byte is in the response
+    /// pipe but before the client can have all of it; it clears <paramref name="batch"/>.
+    /// </summary>
+    private async Task WriteBatchAsync(HttpContext context, List<QueuedPacket> batch, Action beforeFinalFlush)
     {
         var v4 = _session.ProtocolVersion == 4;
         var binaryFraming = !v4 && PayloadCodecV3.UseBinaryFraming(batch, _supportsBinary);
@@ -153,8 +169,10 @@ internal sealed class PollingTransport
             if (v4) PayloadCodecV4.WritePayloadPacket(writer, packet, first: i == 0);
             else if (binaryFraming) PayloadCodecV3.WriteBinaryPayloadPacket(writer, packet);
             else PayloadCodecV3.WriteTextPayloadPacket(writer, packet);
+            // Partial flushes are safe: the client cannot act on a response it has not fully received.
             if (writer.UnflushedBytes > FlushThreshold) await writer.FlushAsync(context.RequestAborted);
         }
+        beforeFinalFlush();
         await writer.FlushAsync(context.RequestAborted);
     }
 
@@ -177,6 +195,7 @@ internal sealed class PollingTransport
         }
 
         byte[]? body = null;
+        var released = false;
         try
         {
             var request = context.Request;
@@ -195,9 +214,10 @@ internal sealed class PollingTransport
                 await RefuseTooLargeAsync(context);
                 return;
             }
-            // Our own bound is the one that counts; keep Kestrel's (30 MB by default) from interfering.
+            // Our own bound is the one that counts (ReadBodyAsync stops past it): keep Kestrel's (30 MB by default)
+            // from failing the read first and turning the 413 into a 400.
             var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-            if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = max + 1L;
+            if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = null;
 
             int length;
             try
@@ -225,6 +245,10 @@ internal sealed class PollingTransport
                 return;
             }
 
+            // Delivered: the client may send its next POST as soon as it reads "ok", maybe before we return.
+            lock (_session.Gate) _postActive = false;
+            released = true;
+
             var response = context.Response;
             response.StatusCode = StatusCodes.Status200OK;
             // text/html rather than text/plain keeps some user agents from offering a download (Node's comment, GH-43).
@@ -236,7 +260,10 @@ internal sealed class PollingTransport
         finally
         {
             if (body is not null) ArrayPool<byte>.Shared.Return(body);
-            lock (_session.Gate) _postActive = false;
+            if (!released)
+            {
+                lock (_session.Gate) _postActive = false;
+            }
         }
     }
 

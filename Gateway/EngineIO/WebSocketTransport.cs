@@ -197,7 +197,7 @@ internal sealed class WebSocketTransport : IDisposable
     {
         if (data.Length <= CoalesceLimit)
         {
-            var scratch = _scratch ??= new byte[CoalesceLimit + 1];
+            var scratch = _scratch ??= ArrayPool<byte>.Shared.Rent(CoalesceLimit + 1);
             prefix.Span.CopyTo(scratch);
             data.Span.CopyTo(scratch.AsSpan(prefix.Length));
             await _socket.SendAsync(scratch.AsMemory(0, prefix.Length + data.Length), type, true, token);
@@ -257,9 +257,12 @@ internal sealed class WebSocketTransport : IDisposable
         }
     }
 
+    /// <summary>Called once the socket's request is over (receive loop and writer both finished).</summary>
     public void Dispose()
     {
         _abort.Dispose();
         _sendLock.Dispose();
+        if (_scratch is not null) ArrayPool<byte>.Shared.Return(_scratch);
+        _scratch = null;
     }
 }

@@ -25,7 +25,7 @@ internal sealed class BroadcastDelivery(SocketIOServer server, IGrainFactory gra
 
         var packet = broadcast.Packet;
         var encoded = SocketIOEncoder.EncodeEvent(packet.Namespace, packet.Event, packet.Payload.ArgsJson, packet.Payload.Attachments);
-        foreach (var socket in targets) socket.Deliver(encoded, packet.Volatile);
+        foreach (var socket in targets) socket.Deliver(encoded, packet.Volatile, packet.Offset);
         return Task.CompletedTask;
     }
 

@@ -22,6 +22,10 @@ internal sealed class GatewayStreamConsumer(
     {
         _subscription = await Stream.SubscribeAsync(OnNext, OnError);
         logger.LogInformation("Gateway {Gateway} subscribed to its broadcast stream", server.GatewayId);
+        // One message through the whole path now (producer registration, queue, pulling agent, delivery),
+        // so the first real broadcast does not pay for it (measured: 0.5–1.6 s on a cold process). It
+        // names no namespace any socket is in, so it reaches nobody.
+        await Stream.OnNextAsync(new GatewayBroadcast(WarmUpNamespace, [], [], new OutboundPacket(WarmUpNamespace, "warm-up", SocketPayload.Empty)));
     }
 
     /// <summary>
@@ -48,6 +52,8 @@ internal sealed class GatewayStreamConsumer(
         _subscription = await Stream.SubscribeAsync(OnNext, OnError);
         logger.LogWarning("Gateway {Gateway}: its broadcast stream subscription was gone (lost with a silo); subscribed again", server.GatewayId);
     }
+
+    private const string WarmUpNamespace = "\u0000warm-up";
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

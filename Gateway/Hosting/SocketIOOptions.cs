@@ -22,4 +22,18 @@ public sealed class SocketIOOptions
 
     /// <summary>Also serve <c>/socket.io/socket.io.js</c> (the official browser client, copied at build time).</summary>
     public bool ServeClient { get; set; } = true;
+
+    /// <summary>
+    /// Serve requests for sessions held by another gateway of the cluster by relaying them there, so a load
+    /// balancer in front of several gateways needs no sticky sessions (see docs/no-sticky-sessions.md).
+    /// Session ids then start with a tag naming their gateway. False: sessions are local to their gateway.
+    /// </summary>
+    public bool ForwardSessions { get; set; } = true;
+
+    /// <summary>
+    /// Where the other gateways reach this one over HTTP (<c>scheme://host:port</c>), to relay requests for its
+    /// sessions. Default: the first address Kestrel bound, with a wildcard host (<c>0.0.0.0</c>, <c>[::]</c>,
+    /// <c>*</c>, <c>+</c>) replaced by the machine's host name.
+    /// </summary>
+    public string? AdvertisedUrl { get; set; }
 }

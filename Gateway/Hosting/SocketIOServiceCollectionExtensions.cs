@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using OrleansSocket;
 using OrleansSocket.Gateway.Fanout;
 using OrleansSocket.Gateway.Hosting;
+using OrleansSocket.Gateway.Routing;
 using OrleansSocket.Gateway.Sessions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -23,6 +24,9 @@ public static class SocketIOServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<GatewayStreamConsumer>());
         // After the stream consumer: stopped before it, so the drain still has the cluster.
         services.AddHostedService<GatewayRegistration>();
+        // No sticky sessions: requests for another gateway's sessions are relayed to it (SocketIOOptions.ForwardSessions).
+        services.AddSingleton<GatewayDirectoryRouter>();
+        services.AddHostedService(sp => sp.GetRequiredService<GatewayDirectoryRouter>());
         services.AddSocketIOEmitter();
         return services;
     }

@@ -116,6 +116,41 @@ internal sealed class ClientSession : IEngineListener
 
     private void ConnectNamespace(string ns, ReadOnlyMemory<byte> authJson)
     {
+        var request = _server.ConnectRequest(ns, HandshakeFactory.Create(_connection, authJson));
+        // A v5 client that had a session sends its private id and last offset (connection state recovery).
+        if (Protocol == 5 && RecoveryAuth.TryRead(authJson.Span, out var pid, out var offset))
+        {
+            var sid = pid[..pid.IndexOf('.')];
+            NamespaceSocket? recovering;
+            lock (_namespaces)
+            {
+                if (_closed || _namespaces.ContainsKey(ns)) return;
+                recovering = _server.CreateSocket(this, ns, sid);
+                if (recovering is not null) _namespaces[ns] = recovering;
+            }
+            if (recovering is not null)
+            {
+                _connectTimer?.Change(Timeout.Infinite, Timeout.Infinite);
+                recovering.EnqueueRecover(request with { RecoveryPid = pid, RecoveryOffset = offset });
+                return;
+            }
+        }
+        Connect(ns, request);
+    }
+
+    /// <summary>The session could not be recovered: the same CONNECT, as a new socket.</summary>
+    public void ConnectAfterFailedRecovery(NamespaceSocket failed, SocketConnectRequest request)
+    {
+        lock (_namespaces)
+        {
+            if (_namespaces.TryGetValue(failed.Namespace, out var current) && current == failed)
+                _namespaces.Remove(failed.Namespace);
+        }
+        Connect(request.Namespace, request with { RecoveryPid = null, RecoveryOffset = null });
+    }
+
+    private void Connect(string ns, SocketConnectRequest request)
+    {
         NamespaceSocket socket;
         lock (_namespaces)
         {
@@ -124,7 +159,7 @@ internal sealed class ClientSession : IEngineListener
             _namespaces[ns] = socket;
         }
         _connectTimer?.Change(Timeout.Infinite, Timeout.Infinite);
-        socket.EnqueueConnect(_server.ConnectRequest(ns, HandshakeFactory.Create(_connection, authJson)));
+        socket.EnqueueConnect(request);
     }
 
     private void OnConnectTimeout()

@@ -14,6 +14,7 @@ internal sealed class NamespaceSocket
 
     private abstract record Work;
     private sealed record ConnectWork(SocketConnectRequest Request) : Work;
+    private sealed record RecoverWork(SocketConnectRequest Request) : Work;
     private sealed record EventWork(ClientEvent Event, long? AckId) : Work;
     private sealed record DisconnectedWork(string Reason) : Work;
     private sealed record RestoreWork(string[] Rooms, TaskCompletionSource Done) : Work;
@@ -26,7 +27,7 @@ internal sealed class NamespaceSocket
     private bool _draining;
     private State _state = State.Connecting;
     // Emits the connect handler makes arrive before its answer; the client must see CONNECT first.
-    private List<(SocketIOEncodedPacket Packet, bool Volatile)>? _early;
+    private List<(SocketIOEncodedPacket Packet, bool Volatile, string? Offset)>? _early;
     private Dictionary<long, TaskCompletionSource<SocketPayload>>? _acks;
     private long _nextAckId;
     private SocketConnectRequest? _connectRequest;
@@ -66,21 +67,26 @@ internal sealed class NamespaceSocket
         return done.Task;
     }
 
+    /// <summary>Connection state recovery: this socket has the id of the session the client wants back.</summary>
+    public void EnqueueRecover(SocketConnectRequest request) => Enqueue(new RecoverWork(request));
+
     public void EnqueueEvent(ClientEvent clientEvent, long? ackId) => Enqueue(new EventWork(clientEvent, ackId));
 
     /// <summary>Sends an event from the grains.</summary>
-    public void Deliver(OutboundPacket packet) =>
-        Deliver(SocketIOEncoder.EncodeEvent(Namespace, packet.Event, packet.Payload.ArgsJson, packet.Payload.Attachments), packet.Volatile);
+    public void Deliver(OutboundPacket packet) => Deliver(Encode(packet), packet.Volatile, packet.Offset);
+
+    private SocketIOEncodedPacket Encode(OutboundPacket packet) =>
+        SocketIOEncoder.EncodeEvent(Namespace, packet.Event, packet.Payload.ArgsJson, packet.Payload.Attachments);
 
     /// <summary>Sends an encoded event (a broadcast shares one encoding); held back until the CONNECT answer has gone out.</summary>
-    public void Deliver(SocketIOEncodedPacket packet, bool isVolatile)
+    public void Deliver(SocketIOEncodedPacket packet, bool isVolatile, string? offset = null)
     {
         lock (_gate)
         {
             switch (_state)
             {
                 case State.Connecting:
-                    (_early ??= []).Add((packet, isVolatile));
+                    (_early ??= []).Add((packet, isVolatile, offset));
                     return;
                 case State.Closed:
                     return;
@@ -180,7 +186,7 @@ internal sealed class NamespaceSocket
             catch (Exception ex)
             {
                 _logger.LogError(ex, "Socket {Socket} ({Namespace}): {Work} failed", Id, Namespace, work.GetType().Name);
-                if (work is ConnectWork) Refuse("Internal server error", null);
+                if (work is ConnectWork or RecoverWork) Refuse("Internal server error", null);
             }
             finally
             {
@@ -202,9 +208,18 @@ internal sealed class NamespaceSocket
         switch (work)
         {
             case ConnectWork c:
-                var result = await _grain.Connect(c.Request);
-                if (result.Accepted) Accept();
-                else Refuse(result.ErrorMessage ?? "Connection rejected by server", result.ErrorDataJson);
+                Answer(await _grain.Connect(c.Request));
+                break;
+            case RecoverWork r:
+                var recovered = await _grain.Recover(r.Request);
+                if (recovered.IsNotRecoverable)
+                {
+                    // Too late or unknown: the client gets a new session, as with Node.
+                    Abandon();
+                    _session.ConnectAfterFailedRecovery(this, r.Request);
+                    break;
+                }
+                Answer(recovered);
                 break;
             case EventWork e:
                 if (!IsConnected) return;
@@ -222,7 +237,25 @@ internal sealed class NamespaceSocket
         }
     }
 
-    private void Accept()
+    private void Answer(ConnectResult result)
+    {
+        if (result.Accepted) Accept(result.Pid, result.Missed);
+        else Refuse(result.ErrorMessage ?? "Connection rejected by server", result.ErrorDataJson);
+    }
+
+    /// <summary>Gives up this socket without a word to the client (a failed recovery that reconnects as new).</summary>
+    private void Abandon()
+    {
+        lock (_gate)
+        {
+            _state = State.Closed;
+            _early = null;
+        }
+        _session.Server.Index.Remove(this);
+        _session.Server.Unregister(this);
+    }
+
+    private void Accept(string? pid, OutboundPacket[]? missed)
     {
         lock (_gate)
         {
@@ -232,10 +265,19 @@ internal sealed class NamespaceSocket
             var early = _early;
             _early = null;
             // Written under the lock so no later Deliver can overtake CONNECT or the held-back emits.
-            _session.Writer.Connect(Namespace, Id);
+            _session.Writer.Connect(Namespace, Id, pid);
+            // A recovered session: what it missed comes first, and a packet that also arrived live
+            // while it was recovering goes out once.
+            HashSet<string>? replayed = null;
+            foreach (var packet in missed ?? [])
+            {
+                _session.Writer.Write(Encode(packet));
+                if (packet.Offset is { } offset) (replayed ??= []).Add(offset);
+            }
             if (early is not null)
-                foreach (var (packet, isVolatile) in early)
-                    _session.Writer.Write(packet, isVolatile);
+                foreach (var (packet, isVolatile, offset) in early)
+                    if (offset is null || replayed is null || !replayed.Contains(offset))
+                        _session.Writer.Write(packet, isVolatile);
         }
     }
 

@@ -31,7 +31,7 @@ internal sealed class PacketWriter(IEngineConnection connection, int protocol)
     public bool Ack(string ns, long id, SocketPayload payload) =>
         Write(SocketIOEncoder.EncodeAck(ns, id, payload.ArgsJson, payload.Attachments));
 
-    public bool Connect(string ns, string sid) => Write(SocketIOEncoder.EncodeConnect(protocol, ns, sid));
+    public bool Connect(string ns, string sid, string? pid = null) => Write(SocketIOEncoder.EncodeConnect(protocol, ns, sid, pid));
 
     public bool ConnectError(string ns, string message, byte[]? dataJson) =>
         Write(SocketIOEncoder.EncodeConnectError(protocol, ns, message, dataJson));

@@ -45,11 +45,22 @@ internal sealed class SocketIOServer : IEngineApplication
     public IEngineListener OnOpen(IEngineConnection connection) =>
         new ClientSession(this, connection, _loggers.CreateLogger<ClientSession>());
 
+    /// <summary>A socket with the given id (a recovering session), or null when that id is in use here.</summary>
+    public NamespaceSocket? CreateSocket(ClientSession session, string ns, string id)
+    {
+        var socket = new NamespaceSocket(session, id, ns, _grains.GetGrain<ISocketGrain>(id), _logger);
+        return _sockets.TryAdd(id, socket) ? socket : null;
+    }
+
     public NamespaceSocket CreateSocket(ClientSession session, string ns)
     {
+        // Protocol v4 clients (socket.io 2.x) compute their socket id themselves from the Engine.IO id
+        // (the CONNECT packet carries none): "/" is the Engine.IO id, another namespace "/nsp#" + it, as Node gives them.
+        var compatible = session.Protocol == 4 ? (ns == "/" ? session.Connection.Id : ns + "#" + session.Connection.Id) : null;
         while (true)
         {
-            var id = SocketIds.New();
+            var id = compatible ?? SocketIds.New();
+            compatible = null; // taken (the same namespace again on this connection, before the old socket left): a fresh id
             var socket = new NamespaceSocket(session, id, ns, _grains.GetGrain<ISocketGrain>(id), _logger);
             if (_sockets.TryAdd(id, socket)) return socket;
         }

@@ -14,6 +14,15 @@ public interface ISocketGrain : IGrainWithStringKey
     [Alias("Connect")]
     Task<ConnectResult> Connect(SocketConnectRequest request);
 
+    /// <summary>
+    /// Connection state recovery: a client came back with <see cref="SocketConnectRequest.RecoveryPid"/>
+    /// and <see cref="SocketConnectRequest.RecoveryOffset"/>. Accepted and <see cref="ConnectResult.Recovered"/>
+    /// when this socket left within the window for a recoverable reason; otherwise not accepted, and the gateway
+    /// connects the client as a new socket.
+    /// </summary>
+    [Alias("Recover")]
+    Task<ConnectResult> Recover(SocketConnectRequest request);
+
     /// <summary>Runs the handler for the event; returns the ACK arguments when the client asked for one.</summary>
     [Alias("HandleEvent")]
     Task<SocketPayload?> HandleEvent(ClientEvent clientEvent);

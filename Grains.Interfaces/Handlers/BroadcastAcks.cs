@@ -12,6 +12,6 @@ public sealed class BroadcastAcks(BroadcastAckResult result)
     public IReadOnlyDictionary<string, ClientAck> BySocket { get; } =
         result.Replies.ToDictionary(r => r.SocketId, r => new ClientAck(r.Payload));
 
-    /// <summary>The first ack argument of every answer, as <typeparamref name="T"/>.</summary>
+    /// <summary>The first ack argument of every answer, as <typeparamref name="T"/> (default for an answer without arguments).</summary>
     public IReadOnlyList<T?> Values<T>() => [.. BySocket.Values.Select(a => a.Arg<T>(0))];
 }

@@ -13,6 +13,9 @@ public interface ISocket
     HandshakeInfo Handshake { get; }
     /// <summary>Per-socket data that lives as long as the socket (Flask-SocketIO's <c>session</c>).</summary>
     IDictionary<string, object?> Session { get; }
+    /// <summary>True when this connection recovered an earlier session (connection state recovery): same id, rooms and data.</summary>
+    bool Recovered { get; }
+
     /// <summary>The user this socket belongs to, when the connect handler named one.</summary>
     string? UserId { get; set; }
 

@@ -10,4 +10,18 @@ public sealed record ConnectResult(
     [property: Id(2)] byte[]? ErrorDataJson = null)
 {
     public static readonly ConnectResult Ok = new(true);
+
+    /// <summary>A recovery that cannot happen (unknown or expired session, unknown offset): connect as a new socket instead.</summary>
+    public static readonly ConnectResult NotRecoverable = new(false, "Session not recoverable");
+
+    public bool IsNotRecoverable => !Accepted && ErrorMessage == NotRecoverable.ErrorMessage && ErrorDataJson is null;
+
+    /// <summary>The private session id for connection state recovery (sent with the CONNECT reply), when enabled.</summary>
+    [Id(3)] public string? Pid { get; init; }
+
+    /// <summary>The session was recovered: same socket id, rooms and data.</summary>
+    [Id(4)] public bool Recovered { get; init; }
+
+    /// <summary>With <see cref="Recovered"/>: the packets the client missed while away, in order, to send after CONNECT.</summary>
+    [Id(5)] public OutboundPacket[]? Missed { get; init; }
 }

@@ -7,4 +7,8 @@ public sealed record OutboundPacket(
     [property: Id(1)] string Event,
     [property: Id(2)] SocketPayload Payload,
     /// <summary>Volatile packets are dropped when the socket cannot take them now.</summary>
-    [property: Id(3)] bool Volatile = false);
+    [property: Id(3)] bool Volatile = false)
+{
+    /// <summary>Connection state recovery: the packet's offset in its namespace's log (also its last argument).</summary>
+    [Id(4)] public string? Offset { get; init; }
+}

@@ -7,4 +7,11 @@ public sealed record SocketConnectRequest(
     [property: Id(1)] string GatewayId,
     /// <summary>Where the grain sends packets for this socket.</summary>
     [property: Id(2)] IGatewayObserver Gateway,
-    [property: Id(3)] HandshakeInfo Handshake);
+    [property: Id(3)] HandshakeInfo Handshake)
+{
+    /// <summary>Connection state recovery: the private session id the client had (its CONNECT auth's <c>pid</c>).</summary>
+    [Id(4)] public string? RecoveryPid { get; init; }
+
+    /// <summary>Connection state recovery: the offset of the last packet the client received (auth <c>offset</c>).</summary>
+    [Id(5)] public string? RecoveryOffset { get; init; }
+}

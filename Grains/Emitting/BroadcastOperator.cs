@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using System.Text.Json;
 using Orleans.Runtime;
 using Orleans.Streams;
@@ -64,36 +65,49 @@ internal sealed record BroadcastOperator(
     /// <returns>How many gateways the broadcast went to.</returns>
     private async Task<int> Publish(string eventName, SocketPayload payload, (Guid Id, TimeSpan Timeout)? ack)
     {
-        var (targets, gateways) = await Resolve();
+        var (targets, userGateways) = await Targets();
+        var packet = new OutboundPacket(Namespace, eventName, payload, IsVolatile);
+        // Connection state recovery: events without acks that are not volatile get an offset and are kept —
+        // also when no gateway holds a target now (its sockets may be away, to come back). Logged before the
+        // room grains are asked, so a recovering socket either finds it in the log or is back in its rooms.
+        if (ack is null && !IsVolatile && Context.RecoveryEnabled)
+            packet = await Context.Grains.GetGrain<IRecoveryLogGrain>(Namespace).Append(targets, ExceptRooms, packet);
+        var gateways = await Gateways(userGateways);
         if (gateways.Count == 0) return 0;
-        var message = new GatewayBroadcast(Namespace, targets, ExceptRooms,
-            new OutboundPacket(Namespace, eventName, payload, IsVolatile), ack?.Id, ack?.Timeout ?? default);
+        var message = new GatewayBroadcast(Namespace, targets, ExceptRooms, packet, ack?.Id, ack?.Timeout ?? default);
         // One message per gateway, all published at once: a slow or dead gateway's stream holds up no other.
         await Task.WhenAll(gateways.Select(async g =>
         {
-            await Context.GatewayStream(g).OnNextAsync(message);
+            await Context.Publish(g, message);
             SocketIOMetrics.StreamMessagePublished();
         }));
         return gateways.Count;
     }
 
-    /// <summary>The rooms to reach (user sockets become socket-id rooms) and the gateways that hold them.</summary>
-    private async Task<(string[] Targets, HashSet<string> Gateways)> Resolve()
+    /// <summary>The rooms to reach (a user's sockets become socket-id rooms) and the gateways of those user sockets.</summary>
+    private async Task<(string[] Targets, HashSet<string> UserGateways)> Targets()
     {
-        if (Rooms.Length == 0 && Users.Length == 0)
-            return ([], [.. await Context.Grains.GetGrain<INamespaceGrain>(Namespace).Gateways()]);
-
-        var gateways = new HashSet<string>();
+        var userGateways = new HashSet<string>();
+        if (Users.Length == 0) return (Rooms, userGateways);
         var targets = new List<string>(Rooms);
-        foreach (var roomGateways in await Task.WhenAll(Rooms.Distinct().Select(r => Context.Grains.GetGrain<IRoomGrain>(RoomKey.Of(Namespace, r)).Gateways())))
-            gateways.UnionWith(roomGateways);
         foreach (var sockets in await Task.WhenAll(Users.Distinct().Select(u => Context.Grains.GetGrain<IUserGrain>(u).Sockets())))
             foreach (var socket in sockets.Where(s => s.Namespace == Namespace))
             {
                 targets.Add(socket.SocketId);
-                gateways.Add(socket.GatewayId);
+                userGateways.Add(socket.GatewayId);
             }
-        return ([.. targets], gateways);
+        return ([.. targets], userGateways);
+    }
+
+    /// <summary>The gateways holding the rooms' members (all of the namespace's when no room or user is named).</summary>
+    private async Task<HashSet<string>> Gateways(HashSet<string> userGateways)
+    {
+        if (Rooms.Length == 0 && Users.Length == 0)
+            return [.. await Context.Grains.GetGrain<INamespaceGrain>(Namespace).Gateways()];
+        var gateways = userGateways;
+        foreach (var roomGateways in await Task.WhenAll(Rooms.Distinct().Select(r => Context.Grains.GetGrain<IRoomGrain>(RoomKey.Of(Namespace, r)).Gateways())))
+            gateways.UnionWith(roomGateways);
+        return gateways;
     }
 
     /// <summary>Socket ids matching this operator, for the grain-side utilities (fetch, count, join, leave, disconnect).</summary>
@@ -120,6 +134,31 @@ internal sealed class EmitterContext(IGrainFactory grains, IServiceProvider serv
     private IStreamProvider? _streams;
 
     public IGrainFactory Grains => grains;
+
+    public bool RecoveryEnabled { get; } = services.GetService<IOptions<ConnectionStateRecoveryOptions>>()?.Value.Enabled ?? false;
+
+    // Back-pressure: a memory stream queue holds 16 384 messages and refuses more (InvalidOperationException).
+    // The publisher then waits and tries again, slowing the emitter down to the gateways' pace; a volatile
+    // packet is dropped instead, as it is for a socket that cannot take it.
+    private static readonly TimeSpan[] Backoff = [.. new[] { 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000 }.Select(ms => TimeSpan.FromMilliseconds(ms))];
+
+    public async Task Publish(string gatewayId, GatewayBroadcast message)
+    {
+        var stream = GatewayStream(gatewayId);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await stream.OnNextAsync(message);
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < Backoff.Length)
+            {
+                if (message.Packet.Volatile) return;
+                await Task.Delay(Backoff[attempt]);
+            }
+        }
+    }
 
     public IAsyncStream<GatewayBroadcast> GatewayStream(string gatewayId)
     {

@@ -18,19 +18,26 @@ internal sealed class SocketIOEmitter : ISocketIO
         _main = Operator("/");
     }
 
-    public IBroadcast Of(string ns) => Operator(ns);
+    public IBroadcast Of(string ns) => Operator(Normalize(ns));
 
     public async Task<IReadOnlyCollection<string>> Rooms(string socketId) =>
         (await _context.Grains.GetGrain<ISocketGrain>(socketId).Describe())?.Rooms ?? [];
 
     public async Task CloseRoom(string room, string ns = "/")
     {
-        var members = await _context.Grains.GetGrain<IRoomGrain>(RoomKey.Of(ns, room)).Members();
+        var members = await _context.Grains.GetGrain<IRoomGrain>(RoomKey.Of(Normalize(ns), room)).Members();
         await Task.WhenAll(members.Where(m => m != room)
             .Select(id => _context.Grains.GetGrain<ISocketGrain>(id).LeaveRooms([room])));
     }
 
     internal BroadcastOperator Operator(string ns) => new(_context, ns, [], [], []);
+
+    /// <summary>As Node's <c>io.of("chat")</c> and handler registration: a missing leading <c>/</c> is added.</summary>
+    private static string Normalize(string ns)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ns);
+        return ns[0] == '/' ? ns : "/" + ns;
+    }
 
     public IBroadcast To(params string[] rooms) => _main.To(rooms);
     public IBroadcast In(params string[] rooms) => _main.In(rooms);

@@ -9,10 +9,11 @@ public static class SocketIOEmitterServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="ISocketIO"/>: emit to rooms, namespaces and users from code outside handlers
     /// (Flask-SocketIO's <c>socketio.emit</c> outside a request, Node's redis-emitter). The process needs
-    /// the <c>SocketIO</c> memory stream provider (<c>AddMemoryStreams(GatewayStreams.Provider)</c>).
+    /// the broadcast stream provider: silos get it from <c>AddSocketIO</c>, clients from <c>AddSocketIOStreams()</c>.
     /// </summary>
     public static IServiceCollection AddSocketIOEmitter(this IServiceCollection services)
     {
+        services.AddOptions<ConnectionStateRecoveryOptions>().BindConfiguration(ConnectionStateRecoveryOptions.Section);
         services.AddSingleton<ISocketIO>(sp => new SocketIOEmitter(sp.GetRequiredService<IGrainFactory>(), sp));
         return services;
     }

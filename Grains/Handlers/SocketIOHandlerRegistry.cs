@@ -59,7 +59,7 @@ public sealed class SocketIOHandlerRegistry
     /// <see cref="ConnectionRefusedException"/> → its message and data.
     /// </summary>
     /// <param name="cancellationToken">Injected into handlers that take a <see cref="CancellationToken"/>.</param>
-    public async Task<ConnectResult> Connect(ISocket socket, IServiceProvider services, CancellationToken cancellationToken = default)
+    public async Task<ConnectResult> Connect(ISocket socket, IServiceProvider services, CancellationToken cancellationToken = default, bool skipMiddleware = false)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(services);
@@ -72,7 +72,8 @@ public sealed class SocketIOHandlerRegistry
         var accepted = false;
         try
         {
-            await MiddlewarePipeline.RunConnect(own?.Middleware ?? [], socket, async () =>
+            // A recovered session was let in before: Node skips the middleware then (skipMiddlewares).
+            await MiddlewarePipeline.RunConnect(skipMiddleware ? [] : own?.Middleware ?? [], socket, async () =>
             {
                 if (handler is null)
                 {

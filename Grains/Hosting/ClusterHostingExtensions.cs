@@ -66,7 +66,7 @@ public static class ClusterHostingExtensions
         if (options.ResponseTimeout is { } timeout) client.Configure<ClientMessagingOptions>(m => m.ResponseTimeout = timeout);
         if (options.UsesRedis) client.UseRedisClustering(options.RequireRedis());
         else client.UseLocalhostClustering(options.ClientGatewayPort);
-        client.AddMemoryStreams(GatewayStreams.Provider);
+        client.AddSocketIOStreams(); // partitioned as the silos are
         // Learn of a dead silo's gateway sooner than Orleans' 1 minute default.
         client.Configure<GatewayOptions>(g => g.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
 

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Hosting;
 
 namespace OrleansSocket;
@@ -18,10 +20,20 @@ public static class SocketIOSiloBuilderExtensions
     {
         silo.Services.AddSocketIOHandlers(configure ?? (_ => { }));
         silo.Services.AddSocketIOEmitter();
+        silo.Services.TryAddSingleton(TimeProvider.System);
         // Memory streams need a pub-sub store; it only holds subscriptions, which gateways
         // re-create when they start, so memory storage is enough.
         silo.AddMemoryGrainStorage("PubSubStore");
-        silo.AddMemoryStreams(StreamProvider);
+        var streams = silo.Configuration.GetSection(SocketIOStreamOptions.Section).Get<SocketIOStreamOptions>() ?? new();
+        silo.AddMemoryStreams(StreamProvider, b =>
+        {
+            b.ConfigurePartitioning(streams.Queues);
+            b.ConfigurePullingAgent(o => o.Configure(a =>
+            {
+                a.GetQueueMsgsTimerPeriod = streams.PullPeriod;
+                a.BatchContainerBatchSize = streams.BatchSize;
+            }));
+        });
         return silo;
     }
 }

@@ -14,15 +14,27 @@ internal sealed class SocketContext : ISocket
     private readonly IGrainFactory _grains;
     private readonly SocketIOEmitter _server;
     private readonly HashSet<string> _rooms;
+    private readonly bool _recovery;
     private bool _disconnected;
 
-    public SocketContext(string id, SocketConnectRequest request, IGrainFactory grains, IServiceProvider services)
+    public SocketContext(string id, SocketConnectRequest request, IGrainFactory grains, IServiceProvider services, bool recovery)
     {
         Id = id;
         _request = request;
         _grains = grains;
         _server = new SocketIOEmitter(grains, services);
         _rooms = [id];
+        _recovery = recovery;
+    }
+
+    /// <summary>A recovered connection: the earlier session's data, user and rooms, on the new connection.</summary>
+    public SocketContext(SocketContext previous, SocketConnectRequest request, IGrainFactory grains, IServiceProvider services)
+        : this(previous.Id, request, grains, services, previous._recovery)
+    {
+        Recovered = true;
+        UserId = previous.UserId;
+        foreach (var (key, value) in previous.Session) Session[key] = value;
+        _rooms.UnionWith(previous._rooms);
     }
 
     public string Id { get; }
@@ -30,6 +42,7 @@ internal sealed class SocketContext : ISocket
     public HandshakeInfo Handshake => _request.Handshake;
     public IDictionary<string, object?> Session { get; } = new Dictionary<string, object?>();
     public string? UserId { get; set; }
+    public bool Recovered { get; }
     public IReadOnlyCollection<string> Rooms => _rooms;
     public ISocketIO Server => _server;
     public IBroadcast Broadcast => _server.Operator(Namespace).Except(Id);
@@ -64,15 +77,27 @@ internal sealed class SocketContext : ISocket
     /// <summary>Adds the socket back to its room grains (after a silo failure some of them may be new).</summary>
     internal Task RejoinAllRooms() => Task.WhenAll(_rooms.Where(r => r != Id).Select(r => Room(r).Join(Id, GatewayId)));
 
+    /// <summary>A recovered socket is back in its rooms: the gateway's index first, then the room grains.</summary>
+    internal async Task RejoinRooms()
+    {
+        var rooms = _rooms.Where(r => r != Id).ToArray();
+        if (rooms.Length == 0) return;
+        await Gateway.RoomsChanged(Id, rooms, []);
+        await Task.WhenAll(rooms.Select(r => Room(r).Join(Id, GatewayId)));
+    }
+
     /// <summary>The socket left: its rooms forget it (the gateway already dropped it from its index).</summary>
     internal Task LeaveAllRooms() => Task.WhenAll(_rooms.Where(r => r != Id).Select(r => Room(r).Leave(Id)));
 
     public Task Emit(string eventName, params object?[] args) => Emit(eventName, PayloadSerializer.Serialize(args));
 
-    public Task Emit(string eventName, SocketPayload payload)
+    public async Task Emit(string eventName, SocketPayload payload)
     {
-        if (_disconnected) return Task.CompletedTask;
-        return Gateway.Send(Id, new OutboundPacket(Namespace, eventName, payload));
+        if (_disconnected) return;
+        var packet = new OutboundPacket(Namespace, eventName, payload);
+        // With recovery on, Node routes even a socket's own emits through the adapter, to give them an offset.
+        if (_recovery) packet = await _grains.GetGrain<IRecoveryLogGrain>(Namespace).Append([Id], [], packet);
+        await Gateway.Send(Id, packet);
     }
 
     public async Task<ClientAck> EmitWithAck(string eventName, TimeSpan timeout, params object?[] args)

@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OrleansSocket.Grains.Handlers;
 
 namespace OrleansSocket.Grains.Sockets;
@@ -9,16 +11,26 @@ namespace OrleansSocket.Grains.Sockets;
 /// </summary>
 /// <remarks>
 /// Kept active while the client is connected (idle collection would drop the session data and the
-/// gateway reference); the gateway tells it when the client leaves, and then it deactivates.
+/// gateway reference); the gateway tells it when the client leaves, and then it deactivates — or,
+/// with connection state recovery, it keeps the session for the recovery window.
 /// </remarks>
-internal sealed class SocketGrain(SocketIOHandlerRegistry registry, ILogger<SocketGrain> logger) : Grain, ISocketGrain
+internal sealed class SocketGrain(
+    SocketIOHandlerRegistry registry,
+    IOptions<ConnectionStateRecoveryOptions> recoveryOptions,
+    ILogger<SocketGrain> logger) : Grain, ISocketGrain
 {
+    private ConnectionStateRecoveryOptions Recovery => recoveryOptions.Value;
     private SocketContext? _socket;
     private string? _registeredUser;
+    private string? _pid;
+    // A session that left for a recoverable reason, kept until the recovery window ends.
+    private SocketContext? _parked;
+    private DateTimeOffset _parkedUntil;
+    private bool _leaving; // Disconnected is running: deactivation waits until it is done
 
     public async Task<ConnectResult> Connect(SocketConnectRequest request)
     {
-        var socket = new SocketContext(this.GetPrimaryKeyString(), request, GrainFactory, ServiceProvider);
+        var socket = new SocketContext(this.GetPrimaryKeyString(), request, GrainFactory, ServiceProvider, Recovery.Enabled);
         _socket = socket;
         var result = await registry.Connect(socket, ServiceProvider);
         if (!result.Accepted)
@@ -28,10 +40,41 @@ internal sealed class SocketGrain(SocketIOHandlerRegistry registry, ILogger<Sock
             DeactivateOnIdle();
             return result;
         }
-        DelayDeactivation(TimeSpan.MaxValue);
-        await GrainFactory.GetGrain<INamespaceGrain>(request.Namespace).Add(socket.Id, request.GatewayId);
-        await SyncUser(socket);
-        return result;
+        await Joined(socket);
+        if (!Recovery.Enabled) return result;
+        // The private id names this socket (so any gateway finds the grain) plus a secret only the client knows.
+        _pid = $"{socket.Id}.{Convert.ToHexString(RandomNumberGenerator.GetBytes(12))}";
+        return result with { Pid = _pid };
+    }
+
+    public async Task<ConnectResult> Recover(SocketConnectRequest request)
+    {
+        if (_parked is not { } previous || _socket is not null || request.RecoveryPid != _pid
+            || request.RecoveryOffset is not { } offset || DateTimeOffset.UtcNow > _parkedUntil)
+            return ConnectResult.NotRecoverable;
+        var socket = new SocketContext(previous, request, GrainFactory, ServiceProvider);
+        // Back in the rooms first, then read what was missed: a packet logged after the read reaches the
+        // socket live; one logged before may come both ways, and the gateway drops the live copy by offset.
+        await socket.RejoinRooms();
+        var missed = await GrainFactory.GetGrain<IRecoveryLogGrain>(previous.Namespace).Since(offset, [.. previous.Rooms]);
+        if (missed is null)
+        {
+            await socket.LeaveAllRooms(); // the offset is older than the log keeps
+            return ConnectResult.NotRecoverable;
+        }
+        _parked = null;
+        _socket = socket;
+        var result = await registry.Connect(socket, ServiceProvider, skipMiddleware: Recovery.SkipMiddlewares);
+        if (!result.Accepted)
+        {
+            _socket = null;
+            await socket.LeaveAllRooms();
+            DeactivateOnIdle();
+            return result;
+        }
+        await Joined(socket);
+        logger.LogDebug("Socket {Socket} recovered with {Missed} missed packets", socket.Id, missed.Length);
+        return result with { Pid = _pid, Recovered = true, Missed = missed };
     }
 
     public async Task<SocketPayload?> HandleEvent(ClientEvent clientEvent)
@@ -52,12 +95,31 @@ internal sealed class SocketGrain(SocketIOHandlerRegistry registry, ILogger<Sock
     {
         if (_socket is not { } socket) return;
         _socket = null;
+        _leaving = true;
         socket.MarkDisconnected();
-        DeactivateOnIdle();
-        await registry.Disconnect(socket, reason, ServiceProvider);
-        await socket.LeaveAllRooms();
-        await GrainFactory.GetGrain<INamespaceGrain>(socket.Namespace).Remove(socket.Id);
-        if (_registeredUser is not null) await GrainFactory.GetGrain<IUserGrain>(_registeredUser).Remove(socket.Id);
+        var park = Recovery.Enabled && ConnectionStateRecoveryOptions.RecoverableReasons.Contains(reason);
+        if (park)
+        {
+            _parked = socket;
+            _parkedUntil = DateTimeOffset.UtcNow + Recovery.MaxDisconnectionDuration;
+        }
+        try
+        {
+            await registry.Disconnect(socket, reason, ServiceProvider);
+            await socket.LeaveAllRooms();
+            await GrainFactory.GetGrain<INamespaceGrain>(socket.Namespace).Remove(socket.Id);
+            if (_registeredUser is not null) await GrainFactory.GetGrain<IUserGrain>(_registeredUser).Remove(socket.Id);
+            _registeredUser = null;
+        }
+        finally
+        {
+            _leaving = false;
+            // Only now: a deactivating grain takes no more calls, not even interleaving ones, so a disconnect
+            // handler that reaches this socket (Server.FetchSockets(), Rooms(id)) or another socket that is
+            // leaving too would wait for Orleans' response timeout. A parked session stays for its window.
+            if (park) DelayDeactivation(Recovery.MaxDisconnectionDuration);
+            else DeactivateOnIdle();
+        }
     }
 
     public async Task Restore(SocketRestoreRequest request)
@@ -94,7 +156,7 @@ internal sealed class SocketGrain(SocketIOHandlerRegistry registry, ILogger<Sock
 
     public Task<RemoteSocket?> Describe()
     {
-        if (_socket is null) DeactivateOnIdle(); // asked about a socket id that is not connected here
+        if (_socket is null && _parked is null && !_leaving) DeactivateOnIdle(); // asked about a socket id that is not connected here
         return Task.FromResult(_socket?.Describe());
     }
 
@@ -103,6 +165,14 @@ internal sealed class SocketGrain(SocketIOHandlerRegistry registry, ILogger<Sock
     public Task LeaveRooms(string[] rooms) => _socket?.Leave(rooms) ?? Task.CompletedTask;
 
     public Task Disconnect(bool closeConnection) => _socket?.Disconnect(closeConnection) ?? Task.CompletedTask;
+
+    /// <summary>An accepted socket: kept active, counted in its namespace, known to its user.</summary>
+    private async Task Joined(SocketContext socket)
+    {
+        DelayDeactivation(TimeSpan.MaxValue);
+        await GrainFactory.GetGrain<INamespaceGrain>(socket.Namespace).Add(socket.Id, socket.GatewayId);
+        await SyncUser(socket);
+    }
 
     /// <summary>A handler may set <see cref="ISocket.UserId"/>; the user grains follow.</summary>
     private async Task SyncUser(SocketContext socket, bool notifyGateway = true)

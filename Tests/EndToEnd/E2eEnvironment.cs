@@ -31,7 +31,7 @@ internal static class E2eEnvironment
     public static void RequireNodeModules()
     {
         var modules = Path.Combine(ClientsDir, "node_modules");
-        string[] required = ["socket.io-client", "socket.io-client-v3", "socket.io-client-v2", "mocha", "chai", "ws", "playwright-core"];
+        string[] required = ["socket.io-client", "socket.io-client-v3", "socket.io-client-v2", "mocha", "chai", "ws"];
         var missing = required.Where(p => !File.Exists(Path.Combine(modules, p, "package.json"))).ToArray();
         if (missing.Length > 0)
         {

@@ -28,6 +28,9 @@ public abstract class ServerFixture : IAsyncLifetime
     /// <summary><c>protocol</c> for the test profile, null for the gateway's default (demo) setup.</summary>
     protected abstract string? Profile { get; }
 
+    /// <summary>More command-line arguments for the server (after the profile).</summary>
+    protected virtual IReadOnlyList<string> ExtraArguments => [];
+
     public int Port { get; private set; }
 
     public string BaseUrl => $"http://127.0.0.1:{Port}";
@@ -99,7 +102,7 @@ public abstract class ServerFixture : IAsyncLifetime
     private ProcessStartInfo BuildStartInfo()
     {
         var url = BaseUrl;
-        var profileArgs = Profile is null ? "" : $"--profile {Profile}";
+        var profileArgs = string.Join(' ', (Profile is null ? [] : new[] { "--profile", Profile }).Concat(ExtraArguments));
         ProcessStartInfo startInfo;
         var template = Environment.GetEnvironmentVariable(ServerCommandVariable);
         if (!string.IsNullOrWhiteSpace(template))
@@ -129,6 +132,11 @@ public abstract class ServerFixture : IAsyncLifetime
             {
                 startInfo.ArgumentList.Add("--profile");
                 startInfo.ArgumentList.Add(Profile);
+            }
+
+            foreach (var argument in ExtraArguments)
+            {
+                startInfo.ArgumentList.Add(argument);
             }
 
             startInfo.ArgumentList.Add("--urls");
@@ -182,7 +190,7 @@ public abstract class ServerFixture : IAsyncLifetime
         return $"the server under test did not answer 200 on {probe} within {StartupTimeout.TotalSeconds:F0} s (last: {last}).\n{Describe()}";
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -203,6 +211,19 @@ public sealed class ProtocolServerFixture : ServerFixture
     protected override string? Profile => "protocol";
 }
 
+/// <summary>
+/// The gateway with <c>--profile api</c> (samples/DemoApp/ApiHandlers.cs), its co-hosted silo's Orleans
+/// gateway on a known free port (<see cref="OrleansGatewayPort"/>) so an external emitter process can join.
+/// </summary>
+public sealed class ApiServerFixture : ServerFixture
+{
+    public int OrleansGatewayPort { get; } = FreePort();
+
+    protected override string? Profile => "api";
+
+    protected override IReadOnlyList<string> ExtraArguments => ["--Cluster:GatewayPort", OrleansGatewayPort.ToString()];
+}
+
 /// <summary>The gateway as shipped (no profile): the demo page at <c>/</c>.</summary>
 public sealed class DemoServerFixture : ServerFixture
 {
@@ -214,6 +235,13 @@ public sealed class DemoServerFixture : ServerFixture
 public sealed class ProtocolServerCollection : ICollectionFixture<ProtocolServerFixture>
 {
     public const string Name = "E2E protocol-profile server";
+}
+
+/// <summary>The server API tests (Node, Python, SocketIOClient, emitter process) share one api-profile server.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ApiServerCollection : ICollectionFixture<ApiServerFixture>
+{
+    public const string Name = "E2E api-profile server";
 }
 
 /// <summary>The browser test gets its own server, started without a profile.</summary>

@@ -17,7 +17,7 @@ public sealed class EngineIOServerFixture : IAsyncLifetime
     public const string Suite = "/engine.io/";
     /// <summary>Echo without heartbeat interference (pings a minute apart), so replies are exactly what was sent.</summary>
     public const string Quiet = "/quiet/";
-    /// <summary>Echo with MaxHttpBufferSize 100 and MaxPacketsPerPoll 3.</summary>
+    /// <summary>Echo with MaxHttpBufferSize 100, MaxPacketsPerPoll 3 and UpgradeTimeout 300.</summary>
     public const string Small = "/small/";
     /// <summary>Echo with a list of allowed origins and credentials.</summary>
     public const string Cors = "/cors/";
@@ -54,6 +54,7 @@ public sealed class EngineIOServerFixture : IAsyncLifetime
         var small = Quiet_();
         small.MaxHttpBufferSize = 100;
         small.MaxPacketsPerPoll = 3;
+        small.UpgradeTimeout = 300;
         app.MapEngineIO(Small, echo, small);
         var cors = Quiet_();
         cors.Cors = new EngineCorsOptions { AllowedOrigins = [AllowedOrigin], AllowCredentials = true };
@@ -95,6 +96,8 @@ public sealed class RecordingApplication : IEngineApplication
     {
         var session = new RecordedSession(connection);
         Sessions[connection.Id] = session;
+        // "?greet=1": send during OnOpen, which must not ride along with the open packet.
+        if (connection.Handshake.Query.ContainsKey("greet")) connection.Send("welcome"u8.ToArray(), false);
         return session;
     }
 

@@ -235,6 +235,19 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
     }
 
     [Fact]
+    public async Task ClientClosePacket_OvertakingThePoll_StillGivesThatPollItsNoop()
+    {
+        var sid = await OpenPollingAsync(Recorded, eio: 3, extra: "&b64=1");
+        using (var post = await PostAsync(Poll(Recorded, sid, 3), "1:1"))
+            Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+        Assert.Equal("transport close", await server.Recorder[sid].WaitClosedAsync());
+        Assert.False(server.Recorder[sid].Connection.Send("x"u8.ToArray(), false));
+        Assert.Equal("1:6", await PollTextAsync(Poll(Recorded, sid, 3))); // the poll that was on its way
+        using var next = await Http.GetAsync(Poll(Recorded, sid, 3));
+        await AssertErrorAsync(next, 1);
+    }
+
+    [Fact]
     public async Task ServerClose_FlushesQueuedPacketsThenSendsClose_Polling()
     {
         var sid = await OpenPollingAsync(Recorded);
@@ -312,6 +325,17 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
         Assert.Equal(exactly, await ReceiveTextAsync(socket));
         await SendTextAsync(socket, exactly + "b");
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, await ExpectCloseAsync(socket));
+    }
+
+    [Fact]
+    public async Task MaxHttpBufferSize_ChunkedBodyIsCutAtTheLimit()
+    {
+        var sid = await OpenPollingAsync(Small);
+        var content = new UnknownLengthContent(Encoding.UTF8.GetBytes("4" + new string('c', 200)));
+        using (var tooLarge = await Http.PostAsync(Poll(Small, sid), content))
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        using var next = await Http.GetAsync(Poll(Small, sid));
+        await AssertErrorAsync(next, 1);
     }
 
     [Fact]
@@ -434,6 +458,29 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
         await SendTextAsync(socket, "5");
         await SendTextAsync(socket, "4hello");
         Assert.Equal("4hello", await ReceiveTextAsync(socket));
+    }
+
+    [Fact]
+    public async Task Upgrade_NotCompletedInTime_ClosesTheSocketAndPollingCarriesOn()
+    {
+        var sid = await OpenPollingAsync(Small); // UpgradeTimeout 300
+        using var socket = await ConnectAsync(server.WebSocketUri($"{Small}?EIO=4&transport=websocket&sid={sid}"));
+        await SendTextAsync(socket, "2probe");
+        Assert.Equal("3probe", await ReceiveTextAsync(socket));
+        var clock = Stopwatch.StartNew();
+        await ExpectCloseAsync(socket);
+        Assert.InRange(clock.ElapsedMilliseconds, 150, 2000);
+        using (await PostAsync(Poll(Small, sid), "4still polling")) { }
+        Assert.Equal("4still polling", await PollTextAsync(Poll(Small, sid)));
+    }
+
+    [Fact]
+    public async Task HandshakePoll_CarriesOnlyTheOpenPacket()
+    {
+        var text = await Http.GetStringAsync($"{Recorded}?EIO=4&transport=polling&greet=1");
+        Assert.DoesNotContain(RS, text);
+        var sid = SidOf(text);
+        Assert.Equal("4welcome", await PollTextAsync(Poll(Recorded, sid)));
     }
 
     [Fact]
@@ -659,6 +706,18 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
+
+    /// <summary>A body sent chunked (no Content-Length), so the server can only find its size by reading it.</summary>
+    private sealed class UnknownLengthContent(byte[] data) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(data).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {

@@ -1,4 +1,5 @@
 using Orleans.TestingHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace OrleansSocket.Tests.Grains;
 
@@ -12,7 +13,11 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) => silo.AddSocketIO(TestHandlers.Register));
-        builder.ConfigureClient(client => client.AddMemoryStreams(SocketIOSiloBuilderExtensions.StreamProvider));
+        builder.ConfigureClient(client =>
+        {
+            client.AddSocketIOStreams();
+            client.Services.AddSocketIOEmitter();
+        });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

@@ -6,12 +6,19 @@ public static class Profiles
     /// <summary>The profile the official protocol suites and the end-to-end client tests run against.</summary>
     public const string Protocol = "protocol";
 
+    /// <summary>The profile of the server API end-to-end tests (<see cref="ApiHandlers"/>).</summary>
+    public const string Api = "api";
+
+    /// <summary>The benchmark harness's event contract (<see cref="BenchHandlers"/>).</summary>
+    public const string Bench = "bench";
+
     public static void Configure(ISocketIOBuilder io, string? profile)
     {
         switch (profile)
         {
             case null or "":
                 DemoHandlers.Register(io);
+                ChatHandlers.Register(io);
                 break;
             case Protocol:
                 ProtocolHandlers.Register(io);
@@ -19,8 +26,14 @@ public static class Profiles
             case ClusterHandlers.Profile:
                 ClusterHandlers.Register(io);
                 break;
+            case Api:
+                ApiHandlers.Register(io);
+                break;
+            case Bench:
+                BenchHandlers.Register(io);
+                break;
             default:
-                throw new ArgumentException($"Unknown profile '{profile}'. Known: (none), {Protocol}.", nameof(profile));
+                throw new ArgumentException($"Unknown profile '{profile}'. Known: (none), {Protocol}, {Api}, {Bench}, {ClusterHandlers.Profile}.", nameof(profile));
         }
     }
 }

@@ -20,6 +20,11 @@ public static class ProtocolHandlers
         // `message` is answered with `message-back` carrying the same arguments.
         io.On("message", (ISocket socket, SocketPayload args) => socket.Emit("message-back", args));
 
+        // Rooms, for the connection state recovery test: `join` (room) acks the socket id;
+        // `to_room` (room, ...args) broadcasts `room` with the arguments to the room's members.
+        io.On("join", async (ISocket socket, string room) => { await socket.Join(room); return socket.Id; });
+        io.On("to_room", (ISocket socket, string room, JsonElement[] args) => socket.Server.To(room).Emit("room", [.. args.Cast<object?>()]));
+
         io.OnConnect((PrivateAuth? auth) =>
         {
             if (auth?.Token != "let-me-in")

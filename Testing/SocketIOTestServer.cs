@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+
+namespace OrleansSocket.Testing;
+
+/// <summary>
+/// Your handlers in a real Orleans cluster (<c>Microsoft.Orleans.TestingHost</c>, one in-process silo) with test
+/// gateways instead of HTTP: Flask-SocketIO's <c>socketio.test_client(app)</c> for OrleansSocket.
+/// </summary>
+/// <remarks>
+/// <para>Clients (<see cref="ConnectAsync"/>) go through the real socket, room, namespace and user grains and the
+/// real per-gateway broadcast streams, so <c>Emit</c>, <c>To(room)</c>, <c>Broadcast</c>, <c>ToUser</c>, <c>Except</c>,
+/// <c>Server.Of(ns)</c> and acks in both directions behave as in production.</para>
+/// <para>Starting one takes seconds: share it between tests, e.g. as an xunit class or collection fixture, and give
+/// each test its own room names and user ids (the cluster's rooms and users outlive a test).</para>
+/// <code>
+/// public sealed class ChatServer : IAsyncLifetime
+/// {
+///     public SocketIOTestServer Server { get; private set; } = null!;
+///     public async Task InitializeAsync() => Server = await SocketIOTestServer.StartAsync(io => io.AddHandlers&lt;ChatHandlers&gt;());
+///     public async Task DisposeAsync() => await Server.DisposeAsync();
+/// }
+///
+/// public sealed class ChatTests(ChatServer fixture) : IClassFixture&lt;ChatServer&gt; { ... }
+/// </code>
+/// </remarks>
+public sealed class SocketIOTestServer : IAsyncDisposable
+{
+    // Broadcasts reach clients through the memory stream's pulling agent: poll often, over one queue
+    // (client and silo must agree on the queue count), so each operation's flush is quick.
+    private static readonly TimeSpan StreamPollPeriod = TimeSpan.FromMilliseconds(5);
+    private const int StreamQueues = 1;
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly TestGateway[] _gateways;
+    // Sockets with grain calls queued or running (a connect, an event, a disconnect).
+    private readonly ConcurrentDictionary<SocketIOTestClient, byte> _busy = new();
+    private int _nextGateway;
+    private bool _disposed;
+
+    private SocketIOTestServer(InProcessTestCluster cluster, TestGateway[] gateways, SocketIOTestServerOptions options)
+    {
+        Cluster = cluster;
+        _gateways = gateways;
+        Options = options;
+        SocketIO = cluster.Client.ServiceProvider.GetRequiredService<ISocketIO>();
+    }
+
+    /// <summary>Starts a one-silo cluster running the handlers <paramref name="configure"/> declares (as <c>silo.AddSocketIO(configure)</c>).</summary>
+    /// <param name="services">Registers what the handlers inject (the silo's services).</param>
+    public static async Task<SocketIOTestServer> StartAsync(Action<ISocketIOBuilder> configure,
+        Action<IServiceCollection>? services = null, SocketIOTestServerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        options ??= new SocketIOTestServerOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Gateways, 1, nameof(options.Gateways));
+
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddSocketIO(configure);
+            silo.Services.Configure<StreamPullingAgentOptions>(GatewayStreams.Provider, o => o.GetQueueMsgsTimerPeriod = StreamPollPeriod);
+            silo.Services.Configure<HashRingStreamQueueMapperOptions>(GatewayStreams.Provider, o => o.TotalQueueCount = StreamQueues);
+            services?.Invoke(silo.Services);
+            options.ConfigureSilo?.Invoke(silo);
+        });
+        builder.ConfigureClient(client =>
+        {
+            client.AddMemoryStreams(GatewayStreams.Provider);
+            client.Services.Configure<HashRingStreamQueueMapperOptions>(GatewayStreams.Provider, o => o.TotalQueueCount = StreamQueues);
+            client.Services.AddSocketIOEmitter();
+        });
+        var cluster = builder.Build();
+        try
+        {
+            await cluster.DeployAsync();
+            var gateways = new TestGateway[options.Gateways];
+            for (var i = 0; i < gateways.Length; i++) gateways[i] = await TestGateway.StartAsync(cluster.Client);
+            var server = new SocketIOTestServer(cluster, gateways, options);
+            // The first delivery waits for the stream's pulling agent to start: pay that here, not in the first test.
+            await Task.WhenAll(gateways.Select(g => g.FlushAsync(StartTimeout)));
+            return server;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    public SocketIOTestServerOptions Options { get; }
+
+    /// <summary>The TestingHost cluster, for anything else a test needs (more silos, grain calls, deactivation).</summary>
+    public InProcessTestCluster Cluster { get; }
+
+    /// <summary>The cluster's client: call your own grains, or OrleansSocket's.</summary>
+    public IClusterClient Client => Cluster.Client;
+
+    /// <summary>The silo's services: what the handlers get injected (e.g. a fake registered in <c>services</c>).</summary>
+    public IServiceProvider Services => Cluster.Silos[0].ServiceProvider;
+
+    /// <summary>
+    /// The server from outside any handler (Flask-SocketIO's <c>socketio.emit</c>, Node's <c>io</c>): emit to
+    /// rooms, namespaces and users, fetch sockets, close rooms. Its broadcasts arrive asynchronously: call
+    /// <see cref="FlushAsync"/> (or <see cref="SocketIOTestClient.WaitForAsync"/>) before reading what clients received.
+    /// </summary>
+    public ISocketIO SocketIO { get; }
+
+    /// <summary>The test gateways' ids, in the order clients are spread over them.</summary>
+    public IReadOnlyList<string> GatewayIds => [.. _gateways.Select(g => g.Id)];
+
+    /// <summary>
+    /// Opens a connection and connects it to <paramref name="ns"/> with <paramref name="auth"/> (the CONNECT packet's
+    /// auth object, serialized as JSON with web defaults). A refused connection is returned too: check
+    /// <see cref="SocketIOTestClient.IsConnected"/> and <see cref="SocketIOTestClient.ConnectError"/>.
+    /// </summary>
+    /// <param name="headers">The HTTP headers of the handshake (<c>socket.Handshake.Headers</c>).</param>
+    /// <param name="query">The handshake's query string parameters (<c>EIO</c> and <c>transport</c> are added).</param>
+    public Task<SocketIOTestClient> ConnectAsync(object? auth = null, string ns = "/",
+        IReadOnlyDictionary<string, string>? headers = null, IReadOnlyDictionary<string, string>? query = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var gateway = _gateways[(int)(((uint)Interlocked.Increment(ref _nextGateway) - 1) % (uint)_gateways.Length)];
+        var connection = new TestConnection(this, gateway, headers ?? new Dictionary<string, string>(), query ?? new Dictionary<string, string>());
+        return connection.ConnectAsync(ns, auth);
+    }
+
+    /// <summary>
+    /// Waits until what was published so far reached the clients: every broadcast already on the gateways' streams
+    /// is delivered, and disconnects the server started have run their handlers (and what those broadcast, in turn).
+    /// Client operations do this before they return.
+    /// </summary>
+    /// <exception cref="TimeoutException">a stream delivered nothing within <see cref="SocketIOTestServerOptions.Timeout"/>.</exception>
+    public async Task FlushAsync()
+    {
+        for (var round = 0; round < 10; round++)
+        {
+            await Task.WhenAll(_gateways.Select(g => g.FlushAsync(Options.Timeout)));
+            var busy = _busy.Keys.ToArray();
+            if (busy.Length == 0) return;
+            try
+            {
+                await Task.WhenAll(busy.Select(s => s.IdleAsync())).WaitAsync(Options.Timeout);
+            }
+            catch (TimeoutException)
+            {
+                throw new TimeoutException($"Handlers of sockets [{string.Join(", ", busy.Select(s => s.ToString()))}] " +
+                    $"still run after {Options.Timeout.TotalMilliseconds} ms.");
+            }
+        }
+    }
+
+    internal void SetBusy(SocketIOTestClient socket, bool busy)
+    {
+        if (busy) _busy[socket] = 0;
+        else _busy.TryRemove(socket, out _);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        foreach (var gateway in _gateways)
+        {
+            try
+            {
+                await gateway.StopAsync();
+            }
+            catch (Exception)
+            {
+                // the cluster goes away next anyway
+            }
+        }
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+}

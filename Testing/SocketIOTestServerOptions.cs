@@ -1,0 +1,19 @@
+using Orleans.Hosting;
+
+namespace OrleansSocket.Testing;
+
+/// <summary>Options of <see cref="SocketIOTestServer.StartAsync"/>.</summary>
+public sealed class SocketIOTestServerOptions
+{
+    /// <summary>
+    /// How many test gateways the clients are spread over (round robin, see <see cref="SocketIOTestClient.GatewayId"/>).
+    /// One is enough for handler tests; two or more make broadcasts, user emits and broadcast acks cross gateways as in a cluster.
+    /// </summary>
+    public int Gateways { get; set; } = 1;
+
+    /// <summary>How long <see cref="SocketIOTestClient.WaitForAsync"/> and the flush after each operation wait at most.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>More silo configuration (grain storage, other stream providers, ...), after <c>AddSocketIO</c>.</summary>
+    public Action<ISiloBuilder>? ConfigureSilo { get; set; }
+}

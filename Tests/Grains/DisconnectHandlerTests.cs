@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Orleans.TestingHost;
+
+namespace OrleansSocket.Tests.Grains;
+
+/// <summary>
+/// A disconnect handler that asks the cluster about sockets (<c>Server.FetchSockets()</c>, as the demo chat does for
+/// its user list) reaches its own socket grain and the other sockets' grains while it runs. It must not wait for
+/// them: the socket grain used to start deactivating before running the handler, so those calls queued behind the
+/// deactivation until Orleans' 30 s response timeout.
+/// </summary>
+[Collection(FetchingDisconnectCluster.Name)]
+public sealed class DisconnectHandlerTests(FetchingDisconnectCluster fixture)
+{
+    private static readonly TimeSpan Quick = TimeSpan.FromSeconds(10);
+    private readonly RecordingGateway _gateway = new();
+
+    private async Task<(ISocketGrain Grain, string Id)> ConnectAsync()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var grain = fixture.Client.GetGrain<ISocketGrain>(id);
+        var observer = fixture.Client.CreateObjectReference<IGatewayObserver>(_gateway);
+        var handshake = new HandshakeInfo
+        {
+            Headers = new Dictionary<string, string>(),
+            Query = new Dictionary<string, string>(),
+            AuthJson = Encoding.UTF8.GetBytes("{}"),
+            EngineIOVersion = 4,
+        };
+        var result = await grain.Connect(new SocketConnectRequest(FetchingDisconnectCluster.Namespace, "gw-test", observer, handshake));
+        Assert.True(result.Accepted);
+        return (grain, id);
+    }
+
+    [Fact]
+    public async Task Disconnect_handler_can_fetch_the_sockets_of_its_namespace()
+    {
+        var (a, aId) = await ConnectAsync();
+        var (_, bId) = await ConnectAsync();
+
+        await a.Disconnected("transport close").WaitAsync(Quick);
+
+        Assert.True(FetchingDisconnectCluster.Fetched.TryGetValue(aId, out var seen), "the disconnect handler did not finish");
+        Assert.Contains(bId, seen);
+        Assert.DoesNotContain(aId, seen); // a socket that is leaving is not listed any more
+    }
+
+    [Fact]
+    public async Task Sockets_disconnecting_together_can_fetch_each_other()
+    {
+        var (a, aId) = await ConnectAsync();
+        var (b, bId) = await ConnectAsync();
+
+        await Task.WhenAll(a.Disconnected("transport close"), b.Disconnected("transport close")).WaitAsync(Quick);
+
+        Assert.True(FetchingDisconnectCluster.Fetched.ContainsKey(aId), "a's disconnect handler did not finish");
+        Assert.True(FetchingDisconnectCluster.Fetched.ContainsKey(bId), "b's disconnect handler did not finish");
+    }
+}
+
+/// <summary>A one-silo cluster whose namespace <see cref="Namespace"/> fetches its sockets when one disconnects.</summary>
+public sealed class FetchingDisconnectCluster : IAsyncLifetime
+{
+    public const string Name = "Orleans cluster, fetching disconnect handler";
+    public const string Namespace = "/fetching";
+
+    /// <summary>What each socket's disconnect handler fetched, by socket id.</summary>
+    public static readonly ConcurrentDictionary<string, string[]> Fetched = new();
+
+    private InProcessTestCluster _cluster = null!;
+
+    public IClusterClient Client => _cluster.Client;
+
+    public static void Register(ISocketIOBuilder io) =>
+        io.OnDisconnect(async (ISocket socket) =>
+        {
+            var sockets = await socket.Server.Of(Namespace).FetchSockets();
+            Fetched[socket.Id] = [.. sockets.Select(s => s.Id)];
+        }, Namespace);
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) => silo.AddSocketIO(Register));
+        builder.ConfigureClient(client => client.AddMemoryStreams(SocketIOSiloBuilderExtensions.StreamProvider));
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.StopAllSilosAsync();
+        await _cluster.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(FetchingDisconnectCluster.Name)]
+public sealed class FetchingDisconnectClusterCollection : ICollectionFixture<FetchingDisconnectCluster>;

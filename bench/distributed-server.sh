@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# OrleansSocket, distributed shape, as ONE benchmark target: a silo process (grains + the bench handlers)
+# and a gateway process in Orleans client mode, both children of this script, which waits on them so
+# that the harness (which measures the whole process tree of what it started) sees both.
+#
+#   bench/distributed-server.sh PORT        (PORT: the gateway's HTTP port on 127.0.0.1; default $PORT or 3100)
+#
+# Needs the Release build (dotnet build OrleansSocket.sln -c Release). Ports of the silo (silo-to-silo and
+# client gateway) are taken free at start, so several instances or other silos on the box do not clash;
+# set SILO_PORT / SILO_GATEWAY_PORT to fix them. The two processes use localhost clustering.
+# On TERM/INT/EXIT both children are stopped (TERM, then KILL after 4 s); if either exits, so does the other.
+# Extra arguments after PORT go to both processes (e.g. --Logging:LogLevel:Default=Information).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PORT=${1:-${PORT:-3100}}
+shift || true
+CONFIG=${CONFIG:-Release}
+SILO_DIR=$ROOT/Silo/bin/$CONFIG/net10.0
+GW_DIR=$ROOT/Gateway/bin/$CONFIG/net10.0
+for f in "$SILO_DIR/OrleansSocket.Silo.dll" "$GW_DIR/OrleansSocket.Gateway.dll"; do
+  [[ -f $f ]] || { echo "distributed-server: $f missing; run: dotnet build $ROOT/OrleansSocket.sln -c $CONFIG" >&2; exit 2; }
+done
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+SILO_PORT=${SILO_PORT:-$(free_port)}
+SILO_GATEWAY_PORT=${SILO_GATEWAY_PORT:-$(free_port)}
+while [[ $SILO_GATEWAY_PORT == "$SILO_PORT" ]]; do SILO_GATEWAY_PORT=$(free_port); done
+# Same cluster id on both sides, unique per instance so that nothing else on the box can join it.
+CLUSTER_ID=bench-$PORT-$$
+QUIETLOG=(--Logging:LogLevel:Default=Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning --Logging:LogLevel:Orleans=Warning)
+
+SILO_PID="" GW_PID=""
+stop_children() {
+  trap - TERM INT EXIT
+  local p
+  for p in $GW_PID $SILO_PID; do kill -TERM "$p" 2>/dev/null || true; done
+  for _ in $(seq 1 40); do
+    local alive=0
+    for p in $GW_PID $SILO_PID; do kill -0 "$p" 2>/dev/null && alive=1; done
+    (( alive )) || break
+    sleep 0.1
+  done
+  for p in $GW_PID $SILO_PID; do kill -KILL "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap 'stop_children; exit 143' TERM
+trap 'stop_children; exit 130' INT
+trap 'stop_children' EXIT
+
+dotnet "$SILO_DIR/OrleansSocket.Silo.dll" --contentRoot "$SILO_DIR" --profile bench \
+  --Cluster:Clustering=Localhost --Cluster:ClusterId="$CLUSTER_ID" \
+  --Cluster:SiloPort="$SILO_PORT" --Cluster:GatewayPort="$SILO_GATEWAY_PORT" "${QUIETLOG[@]}" "$@" &
+SILO_PID=$!
+
+# The Orleans client does not retry its first connection: start the gateway once the silo's
+# client gateway port accepts connections.
+t0=$SECONDS
+until ss -ltnH "sport = :$SILO_GATEWAY_PORT" 2>/dev/null | grep -q .; do
+  kill -0 "$SILO_PID" 2>/dev/null || { echo "distributed-server: the silo exited during start" >&2; exit 1; }
+  (( SECONDS - t0 < 60 )) || { echo "distributed-server: silo gateway port $SILO_GATEWAY_PORT not listening after 60 s" >&2; exit 1; }
+  sleep 0.1
+done
+
+dotnet "$GW_DIR/OrleansSocket.Gateway.dll" --contentRoot "$GW_DIR" --profile bench \
+  --Cluster:Mode=Client --Cluster:Clustering=Localhost --Cluster:ClusterId="$CLUSTER_ID" \
+  --Cluster:ClientGatewayPort="$SILO_GATEWAY_PORT" --urls "http://127.0.0.1:$PORT" "${QUIETLOG[@]}" "$@" &
+GW_PID=$!
+echo "distributed-server: silo pid $SILO_PID (silo port $SILO_PORT, gateway port $SILO_GATEWAY_PORT), gateway pid $GW_PID on 127.0.0.1:$PORT" >&2
+
+# Until one of them ends (or a signal arrives: the traps above stop both).
+set +e
+wait -n "$SILO_PID" "$GW_PID"
+rc=$?
+echo "distributed-server: a child exited ($rc); stopping the other" >&2
+exit "$rc"

@@ -1,0 +1,343 @@
+#!/usr/bin/env node
+// bench/RESULTS.md from the raw results of bench/run-all.sh. Two sub-commands:
+//
+//   node bench/report.js meta --root DIR --harness DIR --command CMD --quick 0|1 --reps N --targets JSON [--load-args S]
+//        prints the run's metadata (date, machine, versions, commit, targets) as JSON
+//   node bench/report.js report --meta F --results F [--smoke F] [--idle F] [--summary F] [--targets-file F]
+//        [--raw DIR] [--elapsed S] [--failed "..."] --out RESULTS.md
+//        writes the report: medians per scenario and server, ratios to Node, server CPU per operation,
+//        idle CPU, the targets table with met / not met computed from the medians, and the harness's
+//        own summary (summarize.js) verbatim.
+//
+// Medians use the harness's rule (summarize.js): a run during which other processes used more than
+// --noise [25] % of a core is left out when the group has at least one clean run.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { execFileSync } = require('child_process');
+
+const argv = process.argv.slice(2);
+const cmd = argv[0];
+const opt = (k, d) => { const i = argv.indexOf('--' + k); return i >= 0 && i + 1 < argv.length ? argv[i + 1] : d; };
+
+function sh(file, args, fallback = null) {
+  try { return execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { return fallback; }
+}
+function readJson(f, fallback = null) { try { return JSON.parse(fs.readFileSync(f, 'utf8')); } catch { return fallback; } }
+function readJsonl(f) {
+  if (!f || !fs.existsSync(f)) return [];
+  const rows = [];
+  for (const line of fs.readFileSync(f, 'utf8').split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try { rows.push(JSON.parse(line)); } catch { /* skip */ }
+  }
+  return rows;
+}
+
+// ============================== meta ==============================
+function meta() {
+  const root = path.resolve(opt('root', '.')), harness = path.resolve(opt('harness', '.'));
+  const pkg = (name) => readJson(path.join(harness, 'node_modules', name, 'package.json'), {}).version || null;
+  const deb = (name) => sh('dpkg-query', ['-W', '-f=${Version}', name]);
+  const props = (() => { try { return fs.readFileSync(path.join(root, 'Directory.Packages.props'), 'utf8'); } catch { return ''; } })();
+  const cpuinfo = (() => { try { return fs.readFileSync('/proc/cpuinfo', 'utf8'); } catch { return ''; } })();
+  const meminfo = (() => { try { return fs.readFileSync('/proc/meminfo', 'utf8'); } catch { return ''; } })();
+  const osr = (() => { try { return /PRETTY_NAME="([^"]+)"/.exec(fs.readFileSync('/etc/os-release', 'utf8'))[1]; } catch { return null; } })();
+  const runtimes = sh('dotnet', ['--list-runtimes'], '') || '';
+  const rt = (name) => { const m = runtimes.split('\n').filter((l) => l.startsWith(name + ' ')).map((l) => l.split(' ')[1]); return m.length ? m[m.length - 1] : null; };
+  const harnessFiles = ['load.js', 'run.sh', 'bench-all.sh', 'summarize.js', 'smoke.js', 'lib/clients.js', 'lib/stats.js', 'lib/quiet.js', 'peers/node-server.js', 'peers/flask_server.py'];
+  const hash = require('crypto').createHash('sha256');
+  for (const f of harnessFiles) { try { hash.update(f + '\0' + fs.readFileSync(path.join(harness, f))); } catch { hash.update(f + '\0missing'); } }
+  const status = sh('git', ['-C', root, 'status', '--porcelain', '--untracked-files=no'], '');
+  const out = {
+    date: new Date().toISOString(),
+    command: opt('command', ''),
+    quick: opt('quick', '0') === '1',
+    reps: Number(opt('reps', '0')),
+    load_args: opt('load-args', ''),
+    targets: JSON.parse(opt('targets', '[]')),
+    machine: {
+      cpus: Number(sh('nproc', [], '0')),
+      cpu_model: (/model name\s*:\s*(.+)/.exec(cpuinfo) || [])[1] || null,
+      mem_gib: Math.round(Number((/MemTotal:\s+(\d+)/.exec(meminfo) || [0, 0])[1]) / 1048576 * 10) / 10,
+      kernel: sh('uname', ['-r']),
+      os: osr,
+    },
+    versions: {
+      dotnet_sdk: sh('dotnet', ['--version']),
+      dotnet_runtime: rt('Microsoft.NETCore.App'),
+      aspnetcore_runtime: rt('Microsoft.AspNetCore.App'),
+      orleans: (/<OrleansVersion>([^<]+)</.exec(props) || [])[1] || null,
+      node: process.version,
+      socket_io: pkg('socket.io'),
+      socket_io_client: pkg('socket.io-client'),
+      engine_io: pkg('engine.io'),
+      ws: pkg('ws'),
+      python3: sh('/usr/bin/python3', ['-c', 'import platform; print(platform.python_version())']),
+      flask_socketio: deb('python3-flask-socketio'),
+      python_socketio: deb('python3-socketio'),
+      python_engineio: deb('python3-engineio'),
+      eventlet: deb('python3-eventlet'),
+    },
+    orleanssocket: {
+      commit: sh('git', ['-C', root, 'rev-parse', 'HEAD']),
+      branch: sh('git', ['-C', root, 'rev-parse', '--abbrev-ref', 'HEAD']),
+      commit_date: sh('git', ['-C', root, 'log', '-1', '--format=%cI']),
+      dirty: !!status,
+    },
+    harness: { path: harness, sha256: hash.digest('hex').slice(0, 16) },
+  };
+  process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+}
+
+// ============================== report ==============================
+const NOISE = Number(opt('noise', 25));
+const median = (xs) => {
+  const v = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return null;
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+};
+function fmt(x, digits) {
+  if (x === null || x === undefined || Number.isNaN(x)) return '–';
+  if (typeof x !== 'number') return String(x);
+  const a = Math.abs(x);
+  if (digits !== undefined) return x.toFixed(digits);
+  if (a >= 1000) return Math.round(x).toLocaleString('en-US').replace(/,/g, ' ');
+  if (a >= 100) return String(Math.round(x));
+  if (a >= 10) return x.toFixed(1).replace(/\.0$/, '');
+  return String(Math.round(x * 100) / 100);
+}
+const ratio = (a, b) => (a === null || b === null || b === 0 ? null : a / b);
+const fmtRatio = (r) => (r === null ? '' : ` (${r >= 10 ? Math.round(r) : r.toFixed(2)}×)`);
+
+// What is reported per scenario: [metric, label, lower-is-better]. "key" is scenario|variant as run.sh records it.
+const SCENARIOS = [
+  { key: 'connect|', title: 'connect — 1000 WebSocket connections, 50 handshakes in flight', rate: 'conn_per_s', op: 'handshake',
+    metrics: [['conn_per_s', 'connections/s'], ['conn_p50_ms', 'handshake p50 ms'], ['conn_p99_ms', 'handshake p99 ms'], ['failed', 'failed'], ['rss_kb_per_conn', 'RSS KB per connection'], ['server_rss_mb_after', 'server RSS MB (1000 conn.)']] },
+  { key: 'echo_latency|rate=5000', title: 'echo_latency — C=50, 5000 msg/s open loop (echo_ack)', rate: 'achieved_per_s', op: 'echo_ack at 5000/s',
+    metrics: [['achieved_per_s', 'achieved msg/s'], ['p50_ms', 'RTT p50 ms'], ['p90_ms', 'RTT p90 ms'], ['p99_ms', 'RTT p99 ms'], ['max_ms', 'RTT max ms'], ['lost', 'lost']] },
+  { key: 'echo_latency|rate=20000', title: 'echo_latency — C=50, 20000 msg/s open loop (echo_ack)', rate: 'achieved_per_s', op: 'echo_ack at 20000/s',
+    metrics: [['achieved_per_s', 'achieved msg/s'], ['p50_ms', 'RTT p50 ms'], ['p90_ms', 'RTT p90 ms'], ['p99_ms', 'RTT p99 ms'], ['max_ms', 'RTT max ms'], ['lost', 'lost']] },
+  { key: 'echo_throughput|', title: 'echo_throughput — C=50, 10 echo_acks in flight per client (closed loop)', rate: 'acks_per_s', op: 'echo_ack at saturation',
+    metrics: [['acks_per_s', 'acks/s'], ['p50_ms', 'RTT p50 ms'], ['p99_ms', 'RTT p99 ms'], ['lost', 'lost']] },
+  { key: 'broadcast|', title: 'broadcast — 500 receivers, 10 msg/s (5 000 deliveries/s)', rate: 'deliveries_per_s', op: 'broadcast delivery (500 @ 10/s)',
+    metrics: [['deliveries_per_s', 'deliveries/s'], ['p50_ms', 'delivery p50 ms'], ['p99_ms', 'delivery p99 ms'], ['max_ms', 'delivery max ms'], ['lost', 'lost']] },
+  { key: 'broadcast|n=1000,rate=40', title: 'broadcast — 1000 receivers, 40 msg/s (40 000 deliveries/s)', rate: 'deliveries_per_s', op: 'broadcast delivery (1000 @ 40/s)',
+    metrics: [['deliveries_per_s', 'deliveries/s'], ['p50_ms', 'delivery p50 ms'], ['p99_ms', 'delivery p99 ms'], ['max_ms', 'delivery max ms'], ['lost', 'lost']] },
+  { key: 'polling|', title: 'polling — C=20, 200 msg/s, long-polling only', rate: 'achieved_per_s', op: 'echo_ack over polling',
+    metrics: [['achieved_per_s', 'achieved msg/s'], ['p50_ms', 'RTT p50 ms'], ['p99_ms', 'RTT p99 ms'], ['lost', 'lost']] },
+];
+const COMMON = [['server_cpu_pct', 'server CPU % of a core'], ['gen_cpu_pct', 'generator CPU %']];
+
+class NoData extends Error {}
+
+function report() {
+  const M = readJson(opt('meta'), {});
+  const rows = readJsonl(opt('results'));
+  const smoke = readJsonl(opt('smoke'));
+  const idle = readJsonl(opt('idle'));
+  const summary = (() => { try { return fs.readFileSync(opt('summary'), 'utf8').trim(); } catch { return ''; } })();
+  const targetsSpec = readJson(opt('targets-file'), { targets: [] });
+  const outFile = opt('out');
+  const targets = M.targets || [];
+  const byId = new Map(targets.map((t) => [t.id, t]));
+  const names = { node: 'Node socket.io', flask: 'Flask-SocketIO', 'orleans-embedded': 'OrleansSocket embedded', 'orleans-distributed': 'OrleansSocket distributed', ceiling: 'ceiling' };
+  const nameOf = (t) => names[t.id] || t.id;
+  const labelOf = (id) => { const t = byId.get(id); if (!t) throw new NoData(`no target ${id}`); return t.label; };
+
+  // groups: label|scenario|variant -> runs used (clean if any)
+  const groups = new Map();
+  for (const r of rows) {
+    const k = `${r.label}|${r.scenario}|${r.variant || ''}`;
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k).push(r);
+  }
+  const used = (label, key) => {
+    const rs = groups.get(`${label}|${key}`) || [];
+    const ok = rs.filter((r) => r.ok !== false && r.metrics);
+    const clean = ok.filter((r) => (r.metrics.other_cpu_pct ?? 0) <= NOISE);
+    return { all: rs, use: clean.length ? clean : ok, clean: clean.length };
+  };
+  const med = (label, key, metric) => median(used(label, key).use.map((r) => r.metrics[metric]));
+  // server CPU µs per operation, per run, then the median
+  const cpuPerOp = (label, key, rateMetric) => median(used(label, key).use.map((r) => {
+    const c = r.metrics.server_cpu_pct, n = r.metrics[rateMetric];
+    return typeof c === 'number' && typeof n === 'number' && n > 0 ? c * 1e4 / n : null;
+  }));
+  const idleUse = (label) => {
+    const rs = idle.filter((r) => r.label === label && r.ok !== false && r.metrics);
+    const clean = rs.filter((r) => (r.metrics.other_cpu_pct ?? 0) <= NOISE);
+    return { all: idle.filter((r) => r.label === label), use: clean.length ? clean : rs, clean: clean.length };
+  };
+  const idleMed = (label, metric) => median(idleUse(label).use.map((r) => r.metrics[metric]));
+  const smokeOf = (label) => smoke.filter((r) => r.label === label);
+
+  const nodeLabel = byId.has('node') ? byId.get('node').label : null;
+  const ceilLabel = byId.has('ceiling') ? byId.get('ceiling').label : null;
+  const L = [];
+  const p = (s = '') => L.push(s);
+
+  // ---- header ----
+  if (M.quick) {
+    p('# OrleansSocket benchmark — QUICK functional run (NOT a measurement)');
+    p();
+    p('> **This file comes from `QUICK=1 bench/run-all.sh`: one repetition, 3-second windows, no quiet gate,');
+    p('> on whatever else the machine was doing. It shows that the pipeline runs end to end and what each');
+    p('> server did functionally. Its numbers are noise and must not be quoted as performance.**');
+    p('> The measured results are `bench/RESULTS.md`, from a full run (`bench/run-all.sh`) on a quiet machine.');
+  } else {
+    p('# OrleansSocket benchmark results');
+  }
+  p();
+  p('Generated by `bench/report.js` from the raw results of one `bench/run-all.sh` run; do not edit by hand — re-run.');
+  p();
+  p('## Run');
+  p();
+  p(`- Command: \`${M.command || '?'}\``);
+  p(`- Date: ${M.date || '?'} (start); ${opt('elapsed') ? `took ${Math.round(Number(opt('elapsed')) / 60)} min` : ''}`);
+  p(`- Repetitions: ${M.reps} per scenario and server, interleaved (every repetition runs every server once); a fresh server process per scenario run; server pinned to CPU 0, generator to CPU 1 (the harness's defaults).`);
+  if (M.load_args) p(`- Extra load.js flags for every scenario (QUICK shortening): \`${M.load_args}\``);
+  const mc = M.machine || {};
+  p(`- Machine: ${mc.cpus} CPUs (${mc.cpu_model || '?'}), ${mc.mem_gib} GiB, ${mc.os || '?'}, kernel ${mc.kernel || '?'}`);
+  const v = M.versions || {};
+  const os = M.orleanssocket || {};
+  p(`- OrleansSocket: commit \`${os.commit || '?'}\`${os.dirty ? ' **with uncommitted changes**' : ''} (branch ${os.branch || '?'}, ${os.commit_date || '?'}); Orleans ${v.orleans || '?'}`);
+  p(`- .NET SDK ${v.dotnet_sdk || '?'}, runtime ${v.dotnet_runtime || '?'}, ASP.NET Core ${v.aspnetcore_runtime || '?'}`);
+  p(`- Node ${v.node || '?'}; socket.io ${v.socket_io || '?'} (engine.io ${v.engine_io || '?'}, ws ${v.ws || '?'}); generator clients: the harness's lean client; socket.io-client ${v.socket_io_client || '?'} for the smoke check`);
+  p(`- Python ${v.python3 || '?'}; Flask-SocketIO ${v.flask_socketio || 'not installed'}, python-socketio ${v.python_socketio || '?'}, python-engineio ${v.python_engineio || '?'}, eventlet ${v.eventlet || '?'} (Debian packages)`);
+  p(`- Harness: shared/bench, copied unchanged (files' sha256 prefix \`${(M.harness || {}).sha256 || '?'}\`)`);
+  if (opt('raw')) p(`- Raw results: \`${opt('raw')}/\` (JSON lines as load.js printed them)`);
+  const failed = (opt('failed', '') || '').trim();
+  if (failed) p(`- **Failures during the run:** ${failed}`);
+  p();
+  p('| server | label | what | command |');
+  p('|---|---|---|---|');
+  for (const t of targets) p(`| ${nameOf(t)} | \`${t.label}\` | ${t.description} | ${t.command ? '`' + t.command.replace(/\|/g, '\\|') + '`' : `harness peer (\`run.sh ${t.kind}\`)`} |`);
+  p();
+
+  // ---- smoke ----
+  p('## Smoke: the event contract');
+  p();
+  p('The harness\'s `smoke` check (official socket.io-client 4.8.4 and the lean clients, websocket and polling; 14 checks), run twice on one server process: right after start ("cold"), then again ("warm").');
+  p();
+  p('| server | cold | warm | Engine.IO v3 handshake |');
+  p('|---|---|---|---|');
+  for (const t of targets.filter((x) => x.id !== 'ceiling')) {
+    const s = smokeOf(t.label);
+    const cell = (r) => (!r ? 'not run' : r.ok ? `pass (${Object.keys(r.checks || {}).length}/${Object.keys(r.checks || {}).length})`
+      : `**fail**: ${Object.entries(r.checks || {}).filter(([, x]) => x !== true).map(([k, x]) => `${k}: ${x}`).join('; ') || r.error || '?'}`);
+    p(`| ${nameOf(t)} | ${cell(s[0])} | ${cell(s[1])} | ${s.length ? (s[s.length - 1].eio3_accepted ? 'accepted' : 'rejected') : '–'} |`);
+  }
+  p();
+
+  // ---- medians ----
+  const cols = targets.map((t) => t.label);
+  p('## Medians per scenario and server');
+  p();
+  p(`Median over the clean runs (other processes ≤ ${NOISE} % of a core during the window; noisy runs are used only when a group has no clean one). In parentheses: the ratio to Node (for latencies and CPU, above 1 means worse). "runs" is clean/total.`);
+  p();
+  for (const sc of SCENARIOS) {
+    const present = cols.filter((l) => (groups.get(`${l}|${sc.key}`) || []).length);
+    if (!present.length) continue;
+    p(`### ${sc.title}`);
+    p();
+    p(`| metric | ${present.map((l) => nameOf(targets.find((t) => t.label === l))).join(' | ')} |`);
+    p(`|---|${present.map(() => '---').join('|')}|`);
+    for (const [metric, title] of [...sc.metrics, ...COMMON]) {
+      const nodeV = nodeLabel ? med(nodeLabel, sc.key, metric) : null;
+      p(`| ${title} | ${present.map((l) => { const x = med(l, sc.key, metric); return fmt(x) + (l !== nodeLabel && !['failed', 'lost'].includes(metric) ? fmtRatio(ratio(x, nodeV)) : ''); }).join(' | ')} |`);
+    }
+    p(`| runs | ${present.map((l) => { const u = used(l, sc.key); return `${u.clean}/${u.all.length}`; }).join(' | ')} |`);
+    p(`| bound | ${present.map((l) => { const g = med(l, sc.key, 'gen_cpu_pct'), s = med(l, sc.key, 'server_cpu_pct'); return g >= 90 ? '⚠ generator' : s >= 90 ? 'server' : '–'; }).join(' | ')} |`);
+    p();
+  }
+  p('Not run: Flask-SocketIO at 5000 and 20000 msg/s and at 1000 × 40 msg/s (above its ceiling of about 1.8k acks/s and 11k deliveries/s, shared/bench/RESULTS.md); the ceiling for anything but connect and echo (it answers nothing else).');
+  p();
+
+  // ---- CPU per op ----
+  p('## Server CPU per operation');
+  p();
+  p('Server CPU time (whole process tree) per operation in µs, median over runs: server CPU % × 10⁴ ÷ operations per second. In parentheses: × Node and, for echo_ack, × the bare ceiling (a Kestrel WebSocket endpoint that copies the ack bytes, bench/Ceiling). At fixed low rates this includes per-wakeup costs, so compare like with like; the saturated row (echo_throughput) is the cost of an ack at full load.');
+  p();
+  p(`| operation | ${cols.map((l) => nameOf(targets.find((t) => t.label === l))).join(' | ')} |`);
+  p(`|---|${cols.map(() => '---').join('|')}|`);
+  for (const sc of SCENARIOS) {
+    if (!cols.some((l) => (groups.get(`${l}|${sc.key}`) || []).length)) continue;
+    const nodeV = nodeLabel ? cpuPerOp(nodeLabel, sc.key, sc.rate) : null;
+    const ceilV = ceilLabel && sc.key.startsWith('echo_') ? cpuPerOp(ceilLabel, sc.key, sc.rate) : null;
+    p(`| ${sc.op} | ${cols.map((l) => {
+      const x = cpuPerOp(l, sc.key, sc.rate);
+      if (x === null) return '–';
+      const parts = [];
+      if (l !== nodeLabel && nodeV !== null) parts.push(`${fmtRatio(ratio(x, nodeV)).trim().slice(1, -1)} node`);
+      if (l !== ceilLabel && ceilV !== null) parts.push(`${fmtRatio(ratio(x, ceilV)).trim().slice(1, -1)} ceiling`);
+      return `${fmt(x)} µs${parts.length ? ` (${parts.join(', ')})` : ''}`;
+    }).join(' | ')} |`);
+  }
+  p();
+
+  // ---- idle ----
+  if (idle.length) {
+    p('## Idle: no clients');
+    p();
+    p(`Each server started as for the scenarios (pinned to one core), ${(idle[0].params || {}).seconds || '?'} s after it answered its first handshake (plus a settle delay), with no client connected.`);
+    p();
+    p('| server | CPU % of a core | RSS MB | processes | runs |');
+    p('|---|---|---|---|---|');
+    for (const t of targets) {
+      const u = idleUse(t.label);
+      if (!u.all.length) continue;
+      p(`| ${nameOf(t)} | ${fmt(idleMed(t.label, 'server_cpu_pct'))} | ${fmt(idleMed(t.label, 'server_rss_mb'))} | ${fmt(idleMed(t.label, 'server_processes'))} | ${u.clean}/${u.all.length} |`);
+    }
+    p();
+  }
+
+  // ---- targets ----
+  p('## Targets');
+  p();
+  if (targetsSpec.source) { p(`Source of the targets: ${targetsSpec.source}`); p(); }
+  p('Computed from the medians above by `bench/report.js` from `bench/targets.json`; "no data" when a scenario or server was not run or failed.');
+  p();
+  p('| target | measured | needed | result |');
+  p('|---|---|---|---|');
+  const api = {
+    m: (id, key, metric) => { const x = med(labelOf(id), key, metric); if (x === null) throw new NoData(); return x; },
+    cpu: (id, key) => { const sc = SCENARIOS.find((s) => s.key === key); const x = sc ? cpuPerOp(labelOf(id), key, sc.rate) : null; if (x === null) throw new NoData(); return x; },
+    idle: (id, metric) => { const x = idleMed(labelOf(id), metric); if (x === null) throw new NoData(); return x; },
+    smoke: (id) => { const s = smokeOf(labelOf(id)); if (!s.length) throw new NoData(); return s[s.length - 1].ok ? 1 : 0; },
+  };
+  const OPS = { '>=': (a, b) => a >= b, '<=': (a, b) => a <= b, '>': (a, b) => a > b, '<': (a, b) => a < b, '==': (a, b) => a === b };
+  let met = 0, notMet = 0, noData = 0;
+  for (const t of targetsSpec.targets || []) {
+    let value = null, result;
+    try {
+      value = new Function('m', 'cpu', 'idle', 'smoke', `"use strict"; return (${t.expr});`)(api.m, api.cpu, api.idle, api.smoke);
+      if (typeof value !== 'number' || Number.isNaN(value)) throw new NoData();
+      result = OPS[t.op](value, t.threshold) ? (met++, '✅ met') : (notMet++, '❌ not met');
+    } catch (e) {
+      if (!(e instanceof NoData)) throw new Error(`target "${t.name}": ${e.message}`);
+      value = null; noData++; result = 'no data';
+    }
+    const unit = t.unit ? ` ${t.unit}` : '';
+    p(`| ${t.name} | ${value === null ? '–' : fmt(value) + unit} | ${t.op} ${fmt(t.threshold)}${unit} | ${result} |`);
+  }
+  p();
+  p(`${met} met, ${notMet} not met, ${noData} without data.${M.quick ? ' (QUICK run: these verdicts are as noisy as its numbers.)' : ''}`);
+  p();
+
+  // ---- the harness's own summary ----
+  if (summary) {
+    p('## The harness\'s summary (summarize.js, verbatim)');
+    p();
+    p('All metrics of every scenario, with the harness\'s own saturation flags and noise columns.');
+    p();
+    p(summary.replace(/^### /gm, '#### '));
+    p();
+  }
+  fs.writeFileSync(outFile, L.join('\n').replace(/\n{3,}/g, '\n\n'));
+}
+
+if (cmd === 'meta') meta();
+else if (cmd === 'report') report();
+else { process.stderr.write('usage: report.js meta|report ... (see the header)\n'); process.exit(2); }

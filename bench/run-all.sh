@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# The whole benchmark in one run: OrleansSocket (embedded and distributed), the Node and Flask-SocketIO
+# peers, and a bare Kestrel "ceiling", interleaved rep by rep on the same box, measured by the shared
+# harness (shared/bench: run.sh, bench-all.sh, load.js; used as they are), then written up as
+# bench/RESULTS.md (medians, ratios to Node, server CPU per operation, targets met / not met).
+#
+#   bench/run-all.sh                 full run, REPS=3 (about 35 min on a quiet 2-core box)
+#   QUICK=1 bench/run-all.sh         functional pass: REPS=1, short windows, no quiet gate;
+#                                    writes bench/RESULTS.quick-example.md (its numbers are noise)
+#
+# Env (defaults in brackets):
+#   REPS [3; QUICK: 1]       interleaved repetitions of every target's scenarios
+#   TARGETS ["node flask orleans-embedded orleans-distributed ceiling"]
+#   HARNESS_SRC [../shared/bench next to the repo]  copied to WORKDIR/harness (it may be read-only)
+#   WORKDIR [.bench-work]    scratch (git-ignored): harness copy, node_modules, raw results, server logs
+#   RESULTS_OUT [bench/RESULTS.md; QUICK: bench/RESULTS.quick-example.md]
+#   SKIP_BUILD [0]           1: use the existing Release build
+#   IDLE [1]                 1: measure each server's idle CPU (IDLE_SECONDS [10], no clients) every rep
+#   SMOKE [1]                1: run the harness's smoke check (twice on one server: cold, then warm) per target
+#   KEEP_RAW [1; QUICK: 0]   1: copy the raw JSONL next to RESULTS_OUT (bench/results/STAMP/)
+#   PORT, PIN, QUIET, QUIET_MAX_S, RETRY_NOISY, MAX_TRIES, NOISE_MAX, LOAD_ARGS ...: passed to run.sh
+set -euo pipefail
+BENCH=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$BENCH")
+
+# The command as it was given: the variables the caller set, then the script.
+CMDLINE=""
+for v in QUICK REPS TARGETS HARNESS_SRC WORKDIR RESULTS_OUT SKIP_BUILD IDLE IDLE_SECONDS SMOKE KEEP_RAW PORT PIN \
+         QUIET QUIET_MAX_BUSY QUIET_MAX_S RETRY_NOISY MAX_TRIES NOISE_MAX LOAD_ARGS; do
+  [[ -n "${!v+x}" ]] && CMDLINE+="$v=$(printf '%q' "${!v}") "
+done
+CMDLINE+="bench/run-all.sh"
+
+QUICK=${QUICK:-0}
+if [[ $QUICK == 1 ]]; then
+  REPS=${REPS:-1}
+  export QUIET=${QUIET:-0} RETRY_NOISY=${RETRY_NOISY:-0}
+  export LOAD_ARGS=${LOAD_ARGS:---warmup 1 --duration 3 --drain 2 --hold 1}
+  IDLE_SECONDS=${IDLE_SECONDS:-3}; IDLE_SETTLE=${IDLE_SETTLE:-1}
+  RESULTS_OUT=${RESULTS_OUT:-$BENCH/RESULTS.quick-example.md}
+  KEEP_RAW=${KEEP_RAW:-0}
+fi
+REPS=${REPS:-3}
+TARGETS=${TARGETS:-node flask orleans-embedded orleans-distributed ceiling}
+WORKDIR=${WORKDIR:-$ROOT/.bench-work}
+RESULTS_OUT=${RESULTS_OUT:-$BENCH/RESULTS.md}
+SKIP_BUILD=${SKIP_BUILD:-0}; IDLE=${IDLE:-1}; SMOKE=${SMOKE:-1}; KEEP_RAW=${KEEP_RAW:-1}
+export IDLE_SECONDS=${IDLE_SECONDS:-10} IDLE_SETTLE=${IDLE_SETTLE:-3}
+export PORT=${PORT:-3100}
+export READY_TIMEOUT=${READY_TIMEOUT:-120}
+if [[ -z "${HARNESS_SRC:-}" ]]; then
+  for c in "$ROOT/../shared/bench" /work/shared/bench; do [[ -f $c/run.sh ]] && { HARNESS_SRC=$c; break; }; done
+fi
+[[ -f "${HARNESS_SRC:-}/run.sh" ]] || { echo "run-all: the harness (shared/bench) was not found; set HARNESS_SRC" >&2; exit 2; }
+HARNESS_SRC=$(cd "$HARNESS_SRC" && pwd)
+
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+RUNDIR=$WORKDIR/runs/$STAMP
+HARNESS=$WORKDIR/harness
+export LOGDIR=$RUNDIR/logs
+mkdir -p "$RUNDIR" "$LOGDIR"
+T_START=$SECONDS
+say() { printf '[run-all %4ds] %s\n' $((SECONDS - T_START)) "$*" >&2; }
+say "command: $CMDLINE"
+say "raw results and server logs: $RUNDIR"
+
+# ---- prerequisites ----
+for c in node npm dotnet curl taskset ss awk python3 git; do
+  command -v "$c" >/dev/null || { echo "run-all: '$c' is missing" >&2; exit 2; }
+done
+if [[ " $TARGETS " == *" flask "* ]] && ! /usr/bin/python3 -c 'import flask_socketio, eventlet' 2>/dev/null; then
+  say "installing the Flask peer's Debian packages (python3-flask-socketio python3-eventlet)"
+  if [[ $(id -u) == 0 ]]; then
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-flask-socketio python3-eventlet >/dev/null
+  else
+    echo "run-all: python3-flask-socketio and python3-eventlet are needed (apt-get install as root), or drop flask from TARGETS" >&2
+    exit 2
+  fi
+fi
+
+# ---- the harness: a private, writable copy (the shared one may be read-only); its code is not changed ----
+say "copying the harness from $HARNESS_SRC"
+rm -rf "$HARNESS.new"; mkdir -p "$HARNESS.new"
+(cd "$HARNESS_SRC" && tar cf - --exclude=./node_modules --exclude=./results .) | tar xf - -C "$HARNESS.new"
+chmod -R u+w "$HARNESS.new"
+if [[ -d $HARNESS/node_modules ]] && cmp -s "$HARNESS/package-lock.json" "$HARNESS.new/package-lock.json"; then
+  mv "$HARNESS/node_modules" "$HARNESS.new/node_modules"
+fi
+rm -rf "$HARNESS"; mv "$HARNESS.new" "$HARNESS"
+if [[ ! -d $HARNESS/node_modules ]]; then
+  say "npm ci in the harness copy"
+  (cd "$HARNESS" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
+# ---- build ----
+GW_DIR=$ROOT/Gateway/bin/Release/net10.0
+SILO_DIR=$ROOT/Silo/bin/Release/net10.0
+CEIL_DIR=$ROOT/bench/Ceiling/bin/Release/net10.0
+if [[ $SKIP_BUILD != 1 ]]; then
+  for p in Gateway/Gateway.csproj Silo/Silo.csproj bench/Ceiling/Ceiling.csproj; do
+    say "dotnet build $p -c Release"
+    dotnet build "$ROOT/$p" -c Release -nologo -v q >"$RUNDIR/build.log" 2>&1 || { tail -30 "$RUNDIR/build.log" >&2; exit 1; }
+  done
+fi
+
+# ---- targets: harness kind, label, server command, scenarios ----
+# Scenarios: connect (N=1000), echo_throughput (closed loop), broadcast (500 receivers @ 10 msg/s) and
+# polling for every target; echo_latency at 5000 and 20000 msg/s and broadcast 1000 @ 40 msg/s for the
+# targets that can take them (Flask-SocketIO saturates at about 1.8k acks/s: shared/bench/RESULTS.md).
+# The ceiling answers only the echo scenarios' packets.
+BASE_SCEN="connect echo_throughput broadcast polling"
+HI_SCEN="echo_latency:rate=5000 echo_latency:rate=20000 broadcast:n=1000,rate=40"
+target() { # sets KIND LABEL_PREFIX LABEL CMD SCEN HI HAS_SMOKE DESC for $1
+  KIND=cmd LABEL_PREFIX="" CMD="" SCEN=$BASE_SCEN HI=$HI_SCEN HAS_SMOKE=1
+  case $1 in
+    node)  KIND=node; DESC="Node.js socket.io (shared/bench/peers/node-server.js)" ;;
+    flask) KIND=flask; HI=""; DESC="Flask-SocketIO + eventlet (shared/bench/peers/flask_server.py)" ;;
+    orleans-embedded)
+      LABEL_PREFIX="orleans-embedded-"; DESC="OrleansSocket gateway with a co-hosted silo, one process, --profile bench"
+      CMD="dotnet $GW_DIR/OrleansSocket.Gateway.dll --contentRoot $GW_DIR --profile bench --urls http://127.0.0.1:\$PORT" ;;
+    orleans-distributed)
+      LABEL_PREFIX="orleans-distributed-"; DESC="OrleansSocket silo process + gateway process (Orleans client), bench/distributed-server.sh"
+      CMD="$BENCH/distributed-server.sh \$PORT" ;;
+    ceiling)
+      LABEL_PREFIX="ceiling-"; SCEN="connect echo_throughput"; HI="echo_latency:rate=5000 echo_latency:rate=20000"; HAS_SMOKE=0
+      DESC="bare Kestrel + WebSocket answering only open, connect and echo_ack (bench/Ceiling)"
+      CMD="dotnet $CEIL_DIR/OrleansSocket.Bench.Ceiling.dll --urls http://127.0.0.1:\$PORT" ;;
+    *) echo "run-all: unknown target $1" >&2; exit 2 ;;
+  esac
+  LABEL=$LABEL_PREFIX$KIND
+}
+
+# ---- what the report needs to know about this run ----
+TARGETS_JSON=$(for t in $TARGETS; do target "$t"; node -e 'console.log(JSON.stringify({id:process.argv[1],label:process.argv[2],kind:process.argv[3],description:process.argv[4],command:process.argv[5]||null,scenarios:process.argv[6].split(" ").filter(Boolean)}))' \
+  "$t" "$LABEL" "$KIND" "$DESC" "$CMD" "$SCEN $HI"; done | node -e 'console.log(JSON.stringify(require("fs").readFileSync(0,"utf8").trim().split("\n").map(JSON.parse)))')
+node "$BENCH/report.js" meta --root "$ROOT" --harness "$HARNESS" --command "$CMDLINE" --quick "$QUICK" --reps "$REPS" \
+  --targets "$TARGETS_JSON" --load-args "${LOAD_ARGS:-}" >"$RUNDIR/meta.json"
+
+FAILED=()
+# ---- smoke: the event contract, on a cold server and then again on the same (warm) server ----
+if [[ $SMOKE == 1 ]]; then
+  for t in $TARGETS; do
+    target "$t"; [[ $HAS_SMOKE == 1 ]] || continue
+    say "smoke $t (cold, then warm)"
+    (cd "$HARNESS" && SERVER_CMD=$CMD LABEL=$LABEL OUT=$RUNDIR/smoke.jsonl RESTART=0 REPEAT=2 QUIET=0 RETRY_NOISY=0 \
+      ./run.sh "$KIND" smoke >/dev/null 2>>"$RUNDIR/run-all.log") || { say "smoke $t: server failed"; FAILED+=("smoke:$t"); }
+    # The warm run must pass; a cold failure is reported in RESULTS (first-use latency), not as a failure.
+    warm=$(node -e 'const l=require("fs").readFileSync(process.argv[1],"utf8").trim().split("\n").map(JSON.parse).filter(r=>r.label===process.argv[2]);console.log(l.length?(l[l.length-1].ok?"pass":"fail"):"none")' \
+      "$RUNDIR/smoke.jsonl" "$LABEL" 2>/dev/null || echo none)
+    say "smoke $t: warm $warm"
+    [[ $warm == pass ]] || FAILED+=("smoke-warm:$t")
+  done
+fi
+
+# ---- the measured runs, interleaved: every rep runs every target once ----
+: >"$RUNDIR/bench.jsonl"
+for rep in $(seq 1 "$REPS"); do
+  for t in $TARGETS; do
+    target "$t"
+    if [[ $IDLE == 1 ]]; then
+      say "rep $rep/$REPS $t: idle CPU (${IDLE_SECONDS}s, no clients)"
+      SERVER_CMD=$CMD OUT=$RUNDIR/idle.jsonl "$BENCH/idle-cpu.sh" "$HARNESS" "$LABEL" "$KIND" >/dev/null 2>>"$RUNDIR/run-all.log" \
+        || { say "idle $t failed"; FAILED+=("idle:$t:$rep"); }
+    fi
+    say "rep $rep/$REPS $t: $SCEN $HI"
+    (cd "$HARNESS" && SERVER_CMD=$CMD LABEL_PREFIX=$LABEL_PREFIX TARGETS=$KIND REPS=1 SCENARIOS=$SCEN HI_SCENARIOS=$HI \
+      HI_TARGETS="node cmd" OUT=$RUNDIR/bench.jsonl ./bench-all.sh >>"$RUNDIR/bench-all.out" 2>>"$RUNDIR/run-all.log") \
+      || { say "rep $rep $t: bench-all.sh failed (see $RUNDIR/run-all.log)"; FAILED+=("bench:$t:$rep"); }
+  done
+done
+
+# ---- write-up ----
+say "summarizing"
+node "$HARNESS/summarize.js" "$RUNDIR/bench.jsonl" $([[ -f $RUNDIR/smoke.jsonl ]] && echo "$RUNDIR/smoke.jsonl") >"$RUNDIR/summary.md"
+RAW_REL=""
+if [[ $KEEP_RAW == 1 ]]; then
+  RAW=$(dirname "$RESULTS_OUT")/results/$STAMP
+  mkdir -p "$RAW"
+  cp "$RUNDIR"/meta.json "$RUNDIR"/bench.jsonl "$RUNDIR"/summary.md "$RAW"/
+  for f in smoke.jsonl idle.jsonl; do [[ -f $RUNDIR/$f ]] && cp "$RUNDIR/$f" "$RAW/"; done
+  RAW_REL=$(realpath --relative-to="$(dirname "$RESULTS_OUT")" "$RAW")
+fi
+node "$BENCH/report.js" report --meta "$RUNDIR/meta.json" --results "$RUNDIR/bench.jsonl" \
+  --smoke "$RUNDIR/smoke.jsonl" --idle "$RUNDIR/idle.jsonl" --summary "$RUNDIR/summary.md" \
+  --targets-file "$BENCH/targets.json" --raw "$RAW_REL" --elapsed $((SECONDS - T_START)) \
+  --failed "${FAILED[*]:-}" --out "$RESULTS_OUT"
+say "wrote $RESULTS_OUT"
+if ((${#FAILED[@]})); then say "failures: ${FAILED[*]}"; exit 1; fi

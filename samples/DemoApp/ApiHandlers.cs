@@ -1,0 +1,193 @@
+using System.Text.Json;
+
+namespace OrleansSocket.DemoApp;
+
+/// <summary>
+/// The <c>api</c> test profile: every server API feature exposed to clients through events, so the
+/// end-to-end tests drive it with real clients (Tests/clients/api-client.js, python_api_client.py,
+/// Tests/EndToEnd/ApiDotNetClientTests.cs). Written with the public API only, run in grains.
+/// </summary>
+/// <remarks>
+/// <para>Connect to <c>/</c>: auth (or, for socket.io 2.x clients, the connection query) <c>user</c> sets
+/// <see cref="ISocket.UserId"/>; <c>refuse</c> refuses with message <c>"Refused by the connect handler"</c>
+/// and data <c>{ reason: refuse }</c>; on connect the socket gets <c>welcome</c> <c>{ id, user }</c>.
+/// The disconnect handler emits <c>gone</c> (id, reason) to room <c>watchers</c>.</para>
+/// <para>Events of <c>/</c> (args → what the server does; "ack" is the acknowledgement):</para>
+/// <list type="table">
+/// <item><term>binary (bytes, label)</term><description>ack (label, bytes reversed, length): binary arguments</description></item>
+/// <item><term>multi (int a, string b, object c, bool d)</term><description>ack (d, c, b, a): several ack arguments</description></item>
+/// <item><term>emit_multi</term><description>emits <c>multi_back</c> (1, "two", {three: 3}, bytes [4,5,6]) to the caller</description></item>
+/// <item><term>whoami</term><description>ack { id, user, rooms }</description></item>
+/// <item><term>join (room) / leave (room)</term><description>ack the caller's rooms, sorted</description></item>
+/// <item><term>to_room (room, msg)</term><description><c>socket.To(room)</c>: <c>room_msg</c> (room, msg, sender) to the room, sender excluded</description></item>
+/// <item><term>server_to_room (room, msg)</term><description><c>Server.To(room)</c>: same, sender included</description></item>
+/// <item><term>to_room_except (room, except, msg)</term><description><c>Server.To(room).Except(except)</c></description></item>
+/// <item><term>broadcast (msg)</term><description><c>socket.Broadcast</c>: <c>broadcast_msg</c> (msg, sender) to every other socket of <c>/</c></description></item>
+/// <item><term>to_user (user, msg)</term><description><c>Server.ToUser(user)</c>: <c>user_msg</c> (msg) to each of the user's sockets once</description></item>
+/// <item><term>emit_other (msg)</term><description><c>Server.Of("/other")</c>: <c>other_msg</c> (msg) to every socket of <c>/other</c></description></item>
+/// <item><term>volatile (n)</term><description><c>Server.To(caller).Volatile</c>: <c>vol</c> (i) n times, 20 ms apart; ack n</description></item>
+/// <item><term>ask_client (question, timeoutMs)</term><description><c>socket.EmitWithAck("question", ...)</c>: ack { answer: [ack args] },
+/// or { error: "ExceptionType: message" } when the client did not answer in time</description></item>
+/// <item><term>bcast_ack (room, timeoutMs)</term><description><c>Server.To(room).Timeout(t).EmitWithAck("poll", room)</c>:
+/// ack { targeted, allAnswered, answers: { socketId: [ack args] } }</description></item>
+/// <item><term>send (data, json)</term><description><c>socket.Send(data, json)</c>: a <c>message</c> (or <c>json</c>) event back</description></item>
+/// <item><term>message (data) / json (data)</term><description>client <c>send</c>: answered with <c>Send(data)</c> /
+/// <c>Send(data, json: true)</c>, acked with "message:"/"json:" + the data's JSON</description></item>
+/// <item><term>set_data (key, value)</term><description>stores <see cref="ISocket.Session"/>[key] (shown by fetch)</description></item>
+/// <item><term>fetch (room)</term><description><c>Server.In(room).FetchSockets()</c>: ack [{ id, rooms, auth, tag, user, data }] sorted by id
+/// (tag: the connection query's <c>tag</c>)</description></item>
+/// <item><term>count (room)</term><description><c>Server.In(room).Count()</c></description></item>
+/// <item><term>rooms_of (socketId)</term><description><c>Server.Rooms(id)</c>, sorted</description></item>
+/// <item><term>sockets_join (room, newRoom) / sockets_leave (room, oldRoom)</term><description><c>Server.In(room).SocketsJoin/SocketsLeave</c></description></item>
+/// <item><term>close_room (room)</term><description><c>Server.CloseRoom(room)</c></description></item>
+/// <item><term>disconnect_room (room)</term><description><c>Server.In(room).DisconnectSockets()</c></description></item>
+/// <item><term>disconnect_socket (socketId)</term><description><c>Server.In(id).DisconnectSockets()</c>: one socket</description></item>
+/// <item><term>disconnect_me</term><description><c>socket.Disconnect()</c> (no ack: the socket is gone)</description></item>
+/// <item><term>anything else</term><description>catch-all (<c>io.OnAny</c>): ack { caught: event, args }</description></item>
+/// </list>
+/// <para><c>/other</c>: connect emits <c>hello_other</c> (id); <c>whoami</c> acks { id, ns }.
+/// <c>/secure</c>: the connect handler refuses unless auth <c>token</c> is <c>"ok"</c>
+/// ("Not authorized", { code: 4001 }). <c>/guarded</c>: connection middleware refuses unless auth
+/// <c>pass</c> is <c>"ok"</c> ("Refused by middleware", { by: "middleware" }); <c>whoami</c> acks { id, ns }.</para>
+/// <para>With this profile the gateway also runs <see cref="PeriodicTicker"/>: <c>tick</c> (n) to room <c>ticker</c>
+/// every 200 ms, from a hosted service through the injected <see cref="ISocketIO"/>.</para>
+/// </remarks>
+public static class ApiHandlers
+{
+    public static void Register(ISocketIOBuilder io)
+    {
+        io.OnConnect(async (ISocket socket, JsonElement auth) =>
+        {
+            // socket.io 2.x clients send no auth for "/": their connection query stands in.
+            string? Setting(string name) => Text(auth, name) ?? socket.Handshake.Query.GetValueOrDefault(name);
+            if (Setting("refuse") is { } refuse)
+                throw new ConnectionRefusedException("Refused by the connect handler", new { reason = refuse });
+            socket.UserId = Setting("user");
+            await socket.Emit("welcome", new { id = socket.Id, user = socket.UserId });
+        });
+        io.OnDisconnect((ISocket socket, string reason) => socket.Server.To("watchers").Emit("gone", socket.Id, reason));
+
+        // Arguments and acks
+        io.On("binary", (byte[] data, string label) => Ack.Many(label, data.Reverse().ToArray(), data.Length));
+        io.On("multi", (int a, string b, JsonElement c, bool d) => Ack.Many(d, c, b, a));
+        io.On("emit_multi", (ISocket socket) => socket.Emit("multi_back", 1, "two", new { three = 3 }, new byte[] { 4, 5, 6 }));
+        io.On("whoami", (ISocket socket) => new { id = socket.Id, user = socket.UserId, rooms = Sorted(socket.Rooms) });
+        io.On("ask_client", async (ISocket socket, string question, int timeoutMs) =>
+        {
+            try
+            {
+                var ack = await socket.EmitWithAck("question", TimeSpan.FromMilliseconds(timeoutMs), question);
+                return (object)new { answer = ack.Args };
+            }
+            catch (Exception e)
+            {
+                return new { error = $"{e.GetType().Name}: {e.Message}" };
+            }
+        });
+        io.On("bcast_ack", async (ISocket socket, string room, int timeoutMs) =>
+        {
+            var acks = await socket.Server.To(room).Timeout(TimeSpan.FromMilliseconds(timeoutMs)).EmitWithAck("poll", room);
+            return new
+            {
+                targeted = acks.Targeted,
+                allAnswered = acks.AllAnswered,
+                answers = acks.BySocket.ToDictionary(kv => kv.Key, kv => kv.Value.Args),
+            };
+        });
+
+        // Rooms, broadcasts, users, namespaces
+        io.On("join", async (ISocket socket, string room) =>
+        {
+            await socket.Join(room);
+            return Sorted(socket.Rooms);
+        });
+        io.On("leave", async (ISocket socket, string room) =>
+        {
+            await socket.Leave(room);
+            return Sorted(socket.Rooms);
+        });
+        io.On("to_room", (ISocket socket, string room, JsonElement msg) => socket.To(room).Emit("room_msg", room, msg, socket.Id));
+        io.On("server_to_room", (ISocket socket, string room, JsonElement msg) => socket.Server.To(room).Emit("room_msg", room, msg, socket.Id));
+        io.On("to_room_except", (ISocket socket, string room, string except, JsonElement msg) =>
+            socket.Server.To(room).Except(except).Emit("room_msg", room, msg, socket.Id));
+        io.On("broadcast", (ISocket socket, JsonElement msg) => socket.Broadcast.Emit("broadcast_msg", msg, socket.Id));
+        io.On("to_user", (ISocket socket, string user, JsonElement msg) => socket.Server.ToUser(user).Emit("user_msg", msg));
+        io.On("emit_other", (ISocket socket, JsonElement msg) => socket.Server.Of("/other").Emit("other_msg", msg));
+        io.On("volatile", async (ISocket socket, int n) =>
+        {
+            for (var i = 0; i < n; i++)
+            {
+                await socket.Server.To(socket.Id).Volatile.Emit("vol", i);
+                await Task.Delay(20);
+            }
+            return n;
+        });
+
+        // Flask-SocketIO's send: both directions
+        io.On("send", (ISocket socket, JsonElement data, bool json) => socket.Send(data, json));
+        io.On("message", async (ISocket socket, JsonElement data) =>
+        {
+            await socket.Send(data);
+            return "message:" + data.GetRawText();
+        });
+        io.On("json", async (ISocket socket, JsonElement data) =>
+        {
+            await socket.Send(data, json: true);
+            return "json:" + data.GetRawText();
+        });
+
+        // Cluster-wide utilities
+        io.On("set_data", (ISocket socket, string key, JsonElement value) => { socket.Session[key] = value; });
+        io.On("fetch", async (ISocket socket, string room) =>
+        {
+            var sockets = await socket.Server.In(room).FetchSockets();
+            return sockets.OrderBy(s => s.Id, StringComparer.Ordinal).Select(s => new
+            {
+                id = s.Id,
+                rooms = Sorted(s.Rooms),
+                auth = JsonDocument.Parse(s.Handshake.AuthJson).RootElement,
+                tag = s.Handshake.Query.GetValueOrDefault("tag"),
+                user = s.UserId,
+                data = JsonDocument.Parse(s.DataJson).RootElement,
+            }).ToList();
+        });
+        io.On("count", (ISocket socket, string room) => socket.Server.In(room).Count());
+        io.On("rooms_of", async (ISocket socket, string id) => Sorted(await socket.Server.Rooms(id)));
+        io.On("sockets_join", (ISocket socket, string room, string newRoom) => socket.Server.In(room).SocketsJoin(newRoom));
+        io.On("sockets_leave", (ISocket socket, string room, string oldRoom) => socket.Server.In(room).SocketsLeave(oldRoom));
+        io.On("close_room", (ISocket socket, string room) => socket.Server.CloseRoom(room));
+        io.On("disconnect_room", (ISocket socket, string room) => socket.Server.In(room).DisconnectSockets());
+        io.On("disconnect_socket", (ISocket socket, string id) => socket.Server.In(id).DisconnectSockets());
+        io.On("disconnect_me", (ISocket socket) => socket.Disconnect());
+
+        // Catch-all: events without a handler of their own
+        Func<ISocket, string, JsonElement[], Task<object?>> catchAll = (_, eventName, args) =>
+            Task.FromResult<object?>(new { caught = eventName, args });
+        io.OnAny(catchAll);
+
+        // Another namespace
+        io.OnConnect((ISocket socket) => socket.Emit("hello_other", socket.Id), "/other");
+        io.On("whoami", (ISocket socket) => new { id = socket.Id, ns = socket.Namespace }, "/other");
+
+        // Refusals: connect handler and middleware
+        io.OnConnect((JsonElement auth) =>
+        {
+            if (Text(auth, "token") != "ok")
+                throw new ConnectionRefusedException("Not authorized", new { code = 4001 });
+        }, "/secure");
+        io.On("whoami", (ISocket socket) => new { id = socket.Id, ns = socket.Namespace }, "/secure");
+        io.Use(async (socket, next) =>
+        {
+            using var auth = JsonDocument.Parse(socket.Handshake.AuthJson);
+            if (Text(auth.RootElement, "pass") != "ok")
+                throw new ConnectionRefusedException("Refused by middleware", new { by = "middleware" });
+            await next();
+        }, "/guarded");
+        io.On("whoami", (ISocket socket) => new { id = socket.Id, ns = socket.Namespace }, "/guarded");
+    }
+
+    private static string? Text(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static string[] Sorted(IEnumerable<string> rooms) => [.. rooms.Order(StringComparer.Ordinal)];
+}
