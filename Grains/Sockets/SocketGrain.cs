@@ -128,7 +128,7 @@ internal sealed class SocketGrain(
         if (socket is null)
         {
             // A new activation (the old one was on a silo that died): the gateway's copy of the state.
-            socket = new SocketContext(this.GetPrimaryKeyString(), request.Connect, GrainFactory, ServiceProvider);
+            socket = new SocketContext(this.GetPrimaryKeyString(), request.Connect, GrainFactory, ServiceProvider, Recovery.Enabled);
             socket.RestoreRooms(request.Rooms);
             socket.UserId = request.UserId;
             _socket = socket;
