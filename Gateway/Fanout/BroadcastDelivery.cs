@@ -15,7 +15,6 @@ internal sealed class BroadcastDelivery(SocketIOServer server, IGrainFactory gra
     {
         var rooms = broadcast.Sockets ?? broadcast.Rooms;
         var targets = server.Index.Resolve(broadcast.Namespace, rooms, broadcast.ExceptRooms, server.Find);
-        SocketIOMetrics.BroadcastReceived(targets.Count);
         if (broadcast.AckCollector is { } collector)
         {
             // Not awaited: the stream's next message must not wait for these clients' answers.

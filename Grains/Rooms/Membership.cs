@@ -27,13 +27,11 @@ internal sealed class Membership
         if (_gatewayOf.Remove(socketId, out var gatewayId)) Decrement(gatewayId);
     }
 
-    /// <returns>The sockets that were on that gateway.</returns>
-    public List<string> DropGateway(string gatewayId)
+    public void DropGateway(string gatewayId)
     {
-        if (!_perGateway.Remove(gatewayId)) return [];
-        var dropped = _gatewayOf.Where(kv => kv.Value == gatewayId).Select(kv => kv.Key).ToList();
-        foreach (var socketId in dropped) _gatewayOf.Remove(socketId);
-        return dropped;
+        if (!_perGateway.Remove(gatewayId)) return;
+        foreach (var socketId in _gatewayOf.Where(kv => kv.Value == gatewayId).Select(kv => kv.Key).ToList())
+            _gatewayOf.Remove(socketId);
     }
 
     public string[] Gateways() => [.. _perGateway.Keys];

@@ -23,9 +23,6 @@ public static class Profiles
             case Protocol:
                 ProtocolHandlers.Register(io);
                 break;
-            case ClusterHandlers.Profile:
-                ClusterHandlers.Register(io);
-                break;
             case Api:
                 ApiHandlers.Register(io);
                 break;
@@ -33,7 +30,7 @@ public static class Profiles
                 BenchHandlers.Register(io);
                 break;
             default:
-                throw new ArgumentException($"Unknown profile '{profile}'. Known: (none), {Protocol}, {Api}, {Bench}, {ClusterHandlers.Profile}.", nameof(profile));
+                throw new ArgumentException($"Unknown profile '{profile}'. Known: (none), {Protocol}, {Api}, {Bench}.", nameof(profile));
         }
     }
 }
