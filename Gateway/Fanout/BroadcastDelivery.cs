@@ -15,6 +15,7 @@ internal sealed class BroadcastDelivery(SocketIOServer server, IGrainFactory gra
     {
         var rooms = broadcast.Sockets ?? broadcast.Rooms;
         var targets = server.Index.Resolve(broadcast.Namespace, rooms, broadcast.ExceptRooms, server.Find);
+        if (targets.Count == 0) return Task.CompletedTask; // nothing to encode (also the start-up warm-up message)
         if (broadcast.AckCollector is { } collector)
         {
             // Not awaited: the stream's next message must not wait for these clients' answers.

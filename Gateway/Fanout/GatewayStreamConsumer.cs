@@ -26,7 +26,7 @@ internal sealed class GatewayStreamConsumer(
         await stream.OnNextAsync(new GatewayBroadcast(WarmUpNamespace, [], [], new OutboundPacket(WarmUpNamespace, "warm-up", SocketPayload.Empty)));
     }
 
-    private const string WarmUpNamespace = "\u0000warm-up";
+    private const string WarmUpNamespace = "/\u0000warm-up";
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -33,3 +33,35 @@ public sealed class ConnectionStateRecoveryTests(RecoveryServerFixture server, I
         E2eAssert.Succeeded(result, server, output);
     }
 }
+
+/// <summary>A silo and two client-mode gateways, connection state recovery on in every process.</summary>
+public sealed class RecoveryClusterFixture : TwoGatewayClusterFixture
+{
+    protected override IReadOnlyList<string> ExtraArguments => ["--SocketIO:ConnectionStateRecovery:Enabled", "true"];
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RecoveryClusterCollection : ICollectionFixture<RecoveryClusterFixture>
+{
+    public const string Name = "recovery across gateways";
+}
+
+/// <summary>
+/// Connection state recovery is cluster-wide: a client whose transport drops on gateway A and that comes
+/// back on gateway B gets its id, rooms and every missed message exactly once, in order.
+/// </summary>
+[Collection(RecoveryClusterCollection.Name)]
+public sealed class CrossGatewayRecoveryTests(RecoveryClusterFixture cluster, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Session_recovers_on_another_gateway()
+    {
+        E2eEnvironment.RequireNodeModules();
+        cluster.EnsureStarted();
+        var result = await ExternalProcess.RunAsync(
+            "node", ["recovery-client.js", cluster.GatewayA, "150", "60000", cluster.GatewayB],
+            E2eEnvironment.ClientsDir, TimeSpan.FromSeconds(90));
+        output.WriteLine(result.Describe());
+        Assert.True(result.Succeeded, $"{result.Describe()}\n{cluster.Describe()}");
+    }
+}

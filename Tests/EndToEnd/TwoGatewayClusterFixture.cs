@@ -14,7 +14,7 @@ namespace OrleansSocket.Tests.EndToEnd;
 /// relay between gateways) on a shared 2-core machine, a 200 ms pong deadline measures the machine's load.
 /// </para>
 /// </summary>
-public sealed class TwoGatewayClusterFixture : IAsyncLifetime
+public class TwoGatewayClusterFixture : IAsyncLifetime
 {
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(
         int.TryParse(Environment.GetEnvironmentVariable("OS_E2E_STARTUP_TIMEOUT_S"), out var s) && s > 0 ? s : 120);
@@ -35,6 +35,9 @@ public sealed class TwoGatewayClusterFixture : IAsyncLifetime
     /// <summary>Command lines and the tail of each process's output, for failure messages.</summary>
     public string Describe(int maxCharsEach = 4000) => string.Concat(_processes.Select(p =>
         $"--- {p.Name}: {p.CommandLine} ---\n{p.Output.Tail(maxCharsEach)}--- end of {p.Name} ---\n"));
+
+    /// <summary>More configuration for every process of the cluster (silo and both gateways).</summary>
+    protected virtual IReadOnlyList<string> ExtraArguments => [];
 
     public async Task InitializeAsync()
     {
@@ -57,7 +60,7 @@ public sealed class TwoGatewayClusterFixture : IAsyncLifetime
         var siloPort = FreePort();
         var orleansGatewayPort = FreePort();
         Start("silo", silo, Path.Combine(E2eEnvironment.RepoRoot, "Silo"),
-            ["--profile", "protocol", "--Cluster:SiloPort", siloPort.ToString(), "--Cluster:GatewayPort", orleansGatewayPort.ToString()]);
+            ["--profile", "protocol", "--Cluster:SiloPort", siloPort.ToString(), "--Cluster:GatewayPort", orleansGatewayPort.ToString(), .. ExtraArguments]);
         var clock = Stopwatch.StartNew();
         await WaitForTcpAsync(orleansGatewayPort, clock);
 
@@ -74,6 +77,7 @@ public sealed class TwoGatewayClusterFixture : IAsyncLifetime
                 "--SocketIO:Engine:PingTimeout", "5000",
                 "--SocketIO:ConnectTimeout", "00:00:30",
                 "--Logging:LogLevel:OrleansSocket", "Debug",
+                .. ExtraArguments,
             ]);
         }
         GatewayA = $"http://127.0.0.1:{ports[0]}";

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Connection state recovery with the official socket.io-client 4.8 (Socket.IO 4.6+ feature).
 //
-//   node recovery-client.js <baseUrl> [count] [timeoutMs]
+//   node recovery-client.js <baseUrl> [count] [timeoutMs] [reconnectUrl]
+//
+// With reconnectUrl, A reconnects there (another gateway of the same cluster, as a load balancer
+// might send it): the session must be recovered across gateways.
 //
 // Server: the protocol profile with SocketIO:ConnectionStateRecovery:Enabled=true
 // (`join` (room) → ack socket id; `to_room` (room, ...args) → `room` event to the room).
@@ -12,7 +15,7 @@
 "use strict";
 const { io } = require("socket.io-client");
 
-const [baseUrl, countArg, timeoutArg] = process.argv.slice(2);
+const [baseUrl, countArg, timeoutArg, reconnectUrl] = process.argv.slice(2);
 if (!baseUrl) { console.error("usage: node recovery-client.js <baseUrl> [count] [timeoutMs]"); process.exit(2); }
 const COUNT = Number(countArg || 100);
 const TIMEOUT = Number(timeoutArg || 30000);
@@ -44,6 +47,7 @@ const once = (s, ev) => new Promise((resolve) => s.once(ev, resolve));
     b.emit("to_room", "r", n);
     if (n === Math.floor(COUNT / 3) && !dropped) {
       dropped = true;
+      if (reconnectUrl) a.io.uri = reconnectUrl; // the Manager opens its next engine on this URI
       a.io.engine.close(); // as if the network dropped: A will reconnect and ask for recovery
       console.log(`ok - A's transport dropped after ${n} sends`);
     }
@@ -53,7 +57,7 @@ const once = (s, ev) => new Promise((resolve) => s.once(ev, resolve));
   if (!a.connected) await once(a, "connect");
   if (!a.recovered) fail("A reconnected but socket.recovered is false");
   if (a.id !== firstId) fail(`A came back as ${a.id}, expected ${firstId}`);
-  console.log(`ok - A recovered with the same id ${a.id}`);
+  console.log(`ok - A recovered with the same id ${a.id}${reconnectUrl ? ` on ${reconnectUrl}` : ""}`);
 
   const deadline = Date.now() + 5000;
   while (received.length < COUNT && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
