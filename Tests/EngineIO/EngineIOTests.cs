@@ -14,6 +14,7 @@ using static OrleansSocket.Tests.EngineIO.EngineIOServerFixture;
 namespace OrleansSocket.Tests.EngineIO;
 
 /// <summary>The Engine.IO server over real HTTP and WebSocket, checked against the behaviour of Node's engine.io.</summary>
+[Collection(EngineIOTimingCollection.Name)]
 public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<EngineIOServerFixture>
 {
     private const string RS = "\u001e";
@@ -728,4 +729,14 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
             await Task.Delay(10);
         }
     }
+}
+
+/// <summary>
+/// The Engine.IO tests check heartbeats of a few hundred milliseconds: they run alone, not beside the
+/// collections that start silos and gateways as processes (which made them miss those windows on 2 cores).
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class EngineIOTimingCollection
+{
+    public const string Name = "Engine.IO timings";
 }
