@@ -16,7 +16,7 @@ namespace OrleansSocket.Testing;
 /// (<see cref="SocketIOTestServer.FlushAsync"/>), so <see cref="GetReceived"/> can be read right away.
 /// Events that come from elsewhere (timers, hosted services) need <see cref="WaitForAsync"/>.</para>
 /// </remarks>
-public sealed class SocketIOTestClient : IAsyncDisposable
+public sealed class SocketIOTestClient : IAsyncDisposable, OrleansSocket.Grains.Fanout.ILocalSocket
 {
     private static readonly string[] ReservedEvents = ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
 

@@ -1,3 +1,4 @@
+using OrleansSocket.Grains.Fanout;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,7 +36,7 @@ internal sealed class TestGateway : IGatewayObserver
     /// <summary>Unique per test gateway: grains address it by this id.</summary>
     public string Id { get; } = Guid.NewGuid().ToString("N");
 
-    public TestRoomIndex Index { get; } = new();
+    public LocalRoomIndex<SocketIOTestClient> Index { get; } = new();
 
     public static async Task<TestGateway> StartAsync(IClusterClient client)
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OrleansSocket.Gateway.Protocol;
+using OrleansSocket.Grains.Fanout;
 
 namespace OrleansSocket.Gateway.Sessions;
 
@@ -8,7 +9,7 @@ namespace OrleansSocket.Gateway.Sessions;
 /// one awaited call at a time (order is kept across processes, where Orleans one-way and pipelined
 /// calls were measured arriving out of order), and writes what the grain sends back.
 /// </summary>
-internal sealed class NamespaceSocket
+internal sealed class NamespaceSocket : ILocalSocket
 {
     private enum State { Connecting, Connected, Closed }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansSocket.Gateway.EngineIO;
 using OrleansSocket.Gateway.Fanout;
+using OrleansSocket.Grains.Fanout;
 using OrleansSocket.Gateway.Hosting;
 
 namespace OrleansSocket.Gateway.Sessions;
@@ -40,7 +41,7 @@ internal sealed class SocketIOServer : IEngineApplication
     public int SocketCount => _sockets.Count;
 
     /// <summary>Which local sockets are in which rooms: broadcasts resolve their targets here.</summary>
-    public LocalRoomIndex Index { get; } = new();
+    public LocalRoomIndex<NamespaceSocket> Index { get; } = new();
 
     public IEngineListener OnOpen(IEngineConnection connection) =>
         new ClientSession(this, connection, _loggers.CreateLogger<ClientSession>());

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using OrleansSocket.Gateway.Fanout;
+using OrleansSocket.Grains.Fanout;
 using OrleansSocket.Gateway.Sessions;
 
 namespace OrleansSocket.Tests.Fanout;
@@ -7,7 +7,7 @@ namespace OrleansSocket.Tests.Fanout;
 /// <summary>The gateway's local room index: how a broadcast's rooms and exceptions resolve to local sockets.</summary>
 public sealed class LocalRoomIndexTests
 {
-    private readonly LocalRoomIndex _index = new();
+    private readonly LocalRoomIndex<NamespaceSocket> _index = new();
     private readonly Dictionary<string, NamespaceSocket> _byId = [];
 
     private NamespaceSocket Socket(string id, string ns = "/")

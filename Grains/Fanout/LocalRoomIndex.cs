@@ -1,20 +1,26 @@
-using OrleansSocket.Gateway.Sessions;
+namespace OrleansSocket.Grains.Fanout;
 
-namespace OrleansSocket.Gateway.Fanout;
+/// <summary>A socket a gateway holds, as its room index sees it.</summary>
+public interface ILocalSocket
+{
+    string Id { get; }
+    string Namespace { get; }
+}
 
 /// <summary>
 /// This gateway's own view of rooms: which local sockets are in which room of which namespace.
 /// Broadcasts arrive once per gateway and are resolved here, so the room grains never list members
 /// to the gateways. Every socket is also in the room of its own id (resolved through the server).
+/// Shared by the gateway and the test client's test gateway, so both resolve broadcasts alike.
 /// </summary>
-internal sealed class LocalRoomIndex
+public sealed class LocalRoomIndex<TSocket> where TSocket : class, ILocalSocket
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, HashSet<NamespaceSocket>> _namespaces = [];
-    private readonly Dictionary<(string Namespace, string Room), HashSet<NamespaceSocket>> _rooms = [];
-    private readonly Dictionary<NamespaceSocket, HashSet<string>> _roomsOf = [];
+    private readonly Dictionary<string, HashSet<TSocket>> _namespaces = [];
+    private readonly Dictionary<(string Namespace, string Room), HashSet<TSocket>> _rooms = [];
+    private readonly Dictionary<TSocket, HashSet<string>> _roomsOf = [];
 
-    public void Add(NamespaceSocket socket)
+    public void Add(TSocket socket)
     {
         lock (_gate)
         {
@@ -23,7 +29,7 @@ internal sealed class LocalRoomIndex
         }
     }
 
-    public void Join(NamespaceSocket socket, IEnumerable<string> rooms)
+    public void Join(TSocket socket, IEnumerable<string> rooms)
     {
         lock (_gate)
         {
@@ -33,7 +39,7 @@ internal sealed class LocalRoomIndex
         }
     }
 
-    public void Leave(NamespaceSocket socket, IEnumerable<string> rooms)
+    public void Leave(TSocket socket, IEnumerable<string> rooms)
     {
         lock (_gate)
         {
@@ -43,7 +49,7 @@ internal sealed class LocalRoomIndex
         }
     }
 
-    public void Remove(NamespaceSocket socket)
+    public void Remove(TSocket socket)
     {
         lock (_gate)
         {
@@ -54,9 +60,9 @@ internal sealed class LocalRoomIndex
     }
 
     /// <summary>The local sockets a broadcast reaches: members of <paramref name="rooms"/> (all of the namespace when empty) minus members of <paramref name="except"/>.</summary>
-    public List<NamespaceSocket> Resolve(string ns, IReadOnlyCollection<string> rooms, IReadOnlyCollection<string> except, Func<string, NamespaceSocket?> findById)
+    public List<TSocket> Resolve(string ns, IReadOnlyCollection<string> rooms, IReadOnlyCollection<string> except, Func<string, TSocket?> findById)
     {
-        var targets = new HashSet<NamespaceSocket>();
+        var targets = new HashSet<TSocket>();
         lock (_gate)
         {
             if (rooms.Count == 0)
@@ -69,7 +75,7 @@ internal sealed class LocalRoomIndex
             }
             if (except.Count > 0)
             {
-                var excluded = new HashSet<NamespaceSocket>();
+                var excluded = new HashSet<TSocket>();
                 foreach (var room in except) AddMembers(excluded, ns, room, findById);
                 targets.ExceptWith(excluded);
             }
@@ -77,19 +83,19 @@ internal sealed class LocalRoomIndex
         return [.. targets];
     }
 
-    private void AddMembers(HashSet<NamespaceSocket> into, string ns, string room, Func<string, NamespaceSocket?> findById)
+    private void AddMembers(HashSet<TSocket> into, string ns, string room, Func<string, TSocket?> findById)
     {
         if (_rooms.TryGetValue((ns, room), out var members)) into.UnionWith(members);
         if (findById(room) is { } socket && socket.Namespace == ns && _roomsOf.ContainsKey(socket)) into.Add(socket);
     }
 
-    private static HashSet<NamespaceSocket> Set<TKey>(Dictionary<TKey, HashSet<NamespaceSocket>> map, TKey key) where TKey : notnull
+    private static HashSet<TSocket> Set<TKey>(Dictionary<TKey, HashSet<TSocket>> map, TKey key) where TKey : notnull
     {
         if (!map.TryGetValue(key, out var set)) map[key] = set = [];
         return set;
     }
 
-    private static void RemoveFrom<TKey>(Dictionary<TKey, HashSet<NamespaceSocket>> map, TKey key, NamespaceSocket socket) where TKey : notnull
+    private static void RemoveFrom<TKey>(Dictionary<TKey, HashSet<TSocket>> map, TKey key, TSocket socket) where TKey : notnull
     {
         if (map.TryGetValue(key, out var set) && set.Remove(socket) && set.Count == 0) map.Remove(key);
     }
