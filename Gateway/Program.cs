@@ -29,6 +29,7 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseRouting();
 app.MapSocketIO();
+app.MapSocketIOMetrics(); // GET /metrics: this gateway's id, socket count and broadcast counters
 if (profile == Profiles.Protocol)
 {
     // The bare Engine.IO endpoint the official Engine.IO suites test: same timings, echoes every message.

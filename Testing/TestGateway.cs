@@ -115,6 +115,11 @@ internal sealed class TestGateway : IGatewayObserver
         return Task.CompletedTask;
     }
 
+    // The test gateway keeps no copy of user ids: it never restores sockets after a silo failure.
+    public Task UserChanged(string socketId, string? userId) => Task.CompletedTask;
+
+    public Task Ping() => Task.CompletedTask;
+
     public Task Disconnect(string socketId, bool closeConnection)
     {
         Find(socketId)?.ServerDisconnect(closeConnection);

@@ -1,14 +1,11 @@
-using System.Net;
-using System.Net.Sockets;
-using Orleans.Configuration;
 using OrleansSocket;
-using OrleansSocket.Gateway.Hosting;
 
 namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>
 /// Connects the gateway to the grains as configuration says: a co-hosted silo (the embedded
-/// default, no external service) or an Orleans client of separate silos.
+/// default, no external service) or an Orleans client of separate silos (<c>Cluster:Mode=Client</c>).
+/// The clustering itself is <see cref="ClusterHostingExtensions"/>, shared with the <c>Silo</c> host.
 /// </summary>
 public static class OrleansHostingExtensions
 {
@@ -16,43 +13,17 @@ public static class OrleansHostingExtensions
     /// in client mode the silos register them).</param>
     public static WebApplicationBuilder AddOrleansSocketCluster(this WebApplicationBuilder builder, Action<ISocketIOBuilder> handlers)
     {
-        var options = builder.Configuration.GetSection(OrleansClusterOptions.Section).Get<OrleansClusterOptions>() ?? new();
+        var options = builder.Configuration.GetOrleansClusterOptions();
+        builder.Services.AddSingleton(options);
         if (options.IsEmbedded)
         {
-            builder.UseOrleans(silo =>
-            {
-                silo.Configure<ClusterOptions>(c => { c.ClusterId = options.ClusterId; c.ServiceId = options.ServiceId; });
-                if (options.UsesRedis)
-                {
-                    silo.UseRedisClustering(options.RedisConnectionString ?? throw new InvalidOperationException("Cluster:RedisConnectionString is required with Redis clustering."));
-                    silo.ConfigureEndpoints(options.SiloPort == 0 ? FreePort() : options.SiloPort,
-                        options.GatewayPort == 0 ? FreePort() : options.GatewayPort, listenOnAnyHostAddress: false);
-                }
-                else
-                {
-                    silo.UseLocalhostClustering(options.SiloPort == 0 ? FreePort() : options.SiloPort,
-                        options.GatewayPort == 0 ? FreePort() : options.GatewayPort);
-                }
-                silo.AddSocketIO(handlers);
-            });
+            // Free ports unless configured, so that several embedded gateways can run on one machine.
+            builder.UseOrleans(silo => silo.UseSocketIOCluster(options, defaultSiloPort: 0, defaultGatewayPort: 0).AddSocketIO(handlers));
         }
         else
         {
-            builder.UseOrleansClient(client =>
-            {
-                client.Configure<ClusterOptions>(c => { c.ClusterId = options.ClusterId; c.ServiceId = options.ServiceId; });
-                if (options.UsesRedis) client.UseRedisClustering(options.RedisConnectionString ?? throw new InvalidOperationException("Cluster:RedisConnectionString is required with Redis clustering."));
-                else client.UseLocalhostClustering(options.ClientGatewayPort);
-                client.AddSocketIOStreams();
-            });
+            builder.UseOrleansClient(client => client.UseSocketIOCluster(options));
         }
         return builder;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -20,7 +20,10 @@ public static class SocketIOServiceCollectionExtensions
         if (configure is not null) services.Configure(configure);
         services.AddSingleton<SocketIOServer>();
         services.AddSingleton<BroadcastDelivery>();
-        services.AddHostedService<GatewayStreamConsumer>();
+        services.AddSingleton<GatewayStreamConsumer>();
+        services.AddHostedService(sp => sp.GetRequiredService<GatewayStreamConsumer>());
+        // After the stream consumer: stopped before it, so the drain still has the cluster.
+        services.AddHostedService<GatewayRegistration>();
         // No sticky sessions: requests for another gateway's sessions are relayed to it (SocketIOOptions.ForwardSessions).
         services.AddSingleton<GatewayDirectoryRouter>();
         services.AddHostedService(sp => sp.GetRequiredService<GatewayDirectoryRouter>());

@@ -24,6 +24,14 @@ internal sealed class GatewayObserver(SocketIOServer server) : IGatewayObserver
         return Task.CompletedTask;
     }
 
+    public Task Ping() => Task.CompletedTask;
+
+    public Task UserChanged(string socketId, string? userId)
+    {
+        if (server.Find(socketId) is { } socket) socket.UserId = userId;
+        return Task.CompletedTask;
+    }
+
     public Task Disconnect(string socketId, bool closeConnection)
     {
         if (server.Find(socketId) is { } socket) socket.ServerDisconnect(closeConnection);

@@ -18,6 +18,7 @@ internal sealed class NamespaceSocket : ILocalSocket
     private sealed record RecoverWork(SocketConnectRequest Request) : Work;
     private sealed record EventWork(ClientEvent Event, long? AckId) : Work;
     private sealed record DisconnectedWork(string Reason) : Work;
+    private sealed record RestoreWork(string[] Rooms, TaskCompletionSource Done) : Work;
 
     private readonly ClientSession _session;
     private readonly ISocketGrain _grain;
@@ -30,6 +31,7 @@ internal sealed class NamespaceSocket : ILocalSocket
     private List<(SocketIOEncodedPacket Packet, bool Volatile, string? Offset)>? _early;
     private Dictionary<long, TaskCompletionSource<SocketPayload>>? _acks;
     private long _nextAckId;
+    private SocketConnectRequest? _connectRequest;
 
     public NamespaceSocket(ClientSession session, string id, string ns, ISocketGrain grain, ILogger logger)
     {
@@ -43,8 +45,28 @@ internal sealed class NamespaceSocket : ILocalSocket
     public string Id { get; }
     public string Namespace { get; }
     public bool IsConnected { get { lock (_gate) return _state == State.Connected; } }
+    public ClientSession Session => _session;
 
-    public void EnqueueConnect(SocketConnectRequest request) => Enqueue(new ConnectWork(request));
+    /// <summary>The user id a handler gave this socket (kept to restore the socket grain after a silo failure).</summary>
+    public string? UserId { get; set; }
+
+    public void EnqueueConnect(SocketConnectRequest request)
+    {
+        _connectRequest = request;
+        Enqueue(new ConnectWork(request));
+    }
+
+    /// <summary>
+    /// Re-asserts this socket to its grain (in line with its events), after a silo failure may have lost the grain
+    /// or its rooms, namespace or user. Completes when done, or at once when the socket is not connected.
+    /// </summary>
+    public Task EnqueueRestore(string[] rooms)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!IsConnected) done.TrySetResult();
+        else Enqueue(new RestoreWork(rooms, done));
+        return done.Task;
+    }
 
     /// <summary>Connection state recovery: this socket has the id of the session the client wants back.</summary>
     public void EnqueueRecover(SocketConnectRequest request) => Enqueue(new RecoverWork(request));
@@ -127,6 +149,7 @@ internal sealed class NamespaceSocket : ILocalSocket
             _acks = null;
         }
         _session.Server.Index.Remove(this);
+        _session.Server.ClosingStarted();
         if (acks is not null)
             foreach (var tcs in acks.Values)
                 tcs.TrySetException(new InvalidOperationException($"Socket {Id} disconnected: {reason}."));
@@ -166,6 +189,18 @@ internal sealed class NamespaceSocket : ILocalSocket
                 _logger.LogError(ex, "Socket {Socket} ({Namespace}): {Work} failed", Id, Namespace, work.GetType().Name);
                 if (work is ConnectWork or RecoverWork) Refuse("Internal server error", null);
             }
+            finally
+            {
+                switch (work)
+                {
+                    case DisconnectedWork:
+                        _session.Server.ClosingDone();
+                        break;
+                    case RestoreWork r:
+                        r.Done.TrySetResult();
+                        break;
+                }
+            }
         }
     }
 
@@ -195,6 +230,10 @@ internal sealed class NamespaceSocket : ILocalSocket
                 break;
             case DisconnectedWork d:
                 await _grain.Disconnected(d.Reason);
+                break;
+            case RestoreWork r:
+                if (IsConnected && _connectRequest is { } request)
+                    await _grain.Restore(new SocketRestoreRequest(request, r.Rooms, UserId));
                 break;
         }
     }

@@ -67,10 +67,45 @@ internal sealed class SocketIOServer : IEngineApplication
         }
     }
 
+    /// <summary>How grains reach this gateway.</summary>
+    public IGatewayObserver ObserverReference => _observerReference.Value;
+
     public SocketConnectRequest ConnectRequest(string ns, HandshakeInfo handshake) =>
         new(ns, GatewayId, _observerReference.Value, handshake);
 
     public void Unregister(NamespaceSocket socket) => _sockets.TryRemove(new(socket.Id, socket));
 
     public NamespaceSocket? Find(string socketId) => _sockets.GetValueOrDefault(socketId);
+
+    /// <summary>Every namespace socket of this gateway.</summary>
+    public IReadOnlyCollection<NamespaceSocket> Sockets => [.. _sockets.Values];
+
+    private int _closing;
+
+    /// <summary>A socket closed; its grain is still to be told.</summary>
+    internal void ClosingStarted() => Interlocked.Increment(ref _closing);
+
+    internal void ClosingDone() => Interlocked.Decrement(ref _closing);
+
+    /// <summary>
+    /// Closes every client connection (Engine.IO close packet after what is queued: clients see a transport close
+    /// and reconnect, to another gateway behind a load balancer). Each socket's grain is told it left.
+    /// </summary>
+    public void CloseAllConnections()
+    {
+        foreach (var session in _sockets.Values.Select(s => s.Session).Distinct()) session.Connection.Close();
+    }
+
+    /// <summary>Waits until no socket is left and every closed socket's grain was told, or the timeout passed.</summary>
+    /// <returns>Whether everything was closed in time.</returns>
+    public async Task<bool> WaitUntilDrainedAsync(TimeSpan timeout, CancellationToken cancellation)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!_sockets.IsEmpty || Volatile.Read(ref _closing) > 0)
+        {
+            if (DateTime.UtcNow >= deadline) return false;
+            await Task.Delay(50, cancellation);
+        }
+        return true;
+    }
 }

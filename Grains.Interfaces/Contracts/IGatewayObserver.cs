@@ -20,6 +20,14 @@ public interface IGatewayObserver : IGrainObserver
     [Alias("RoomsChanged")]
     Task RoomsChanged(string socketId, string[] joined, string[] left);
 
+    /// <summary>A handler set (or cleared) the socket's user id; the gateway keeps a copy to restore the socket after a silo failure.</summary>
+    [Alias("UserChanged")]
+    Task UserChanged(string socketId, string? userId);
+
+    /// <summary>Answers at once: the gateway registry asks a gateway that missed its lease before declaring it dead.</summary>
+    [Alias("Ping")]
+    Task Ping();
+
     /// <summary>Server-side disconnect of one namespace socket (sends DISCONNECT); closes the whole connection when asked.</summary>
     [Alias("Disconnect")]
     Task Disconnect(string socketId, bool closeConnection);

@@ -46,6 +46,18 @@ public interface ISocketGrain : IGrainWithStringKey
     [Alias("Disconnect"), AlwaysInterleave]
     Task Disconnect(bool closeConnection);
 
+    /// <summary>
+    /// Re-asserts a connected socket after a silo failure: a new activation takes the gateway's copy of its state
+    /// (session data is lost); either way the socket is added back to its namespace, rooms and user, whose grains
+    /// may have been lost. Idempotent. Does not run the connect handler.
+    /// </summary>
+    [Alias("Restore")]
+    Task Restore(SocketRestoreRequest request);
+
+    /// <summary>The gateway holding the socket was declared dead: runs the disconnect handler (reason <c>transport close</c>) and leaves everything.</summary>
+    [Alias("GatewayLost"), OneWay]
+    Task GatewayLost(string gatewayId);
+
     /// <summary>The client left (reason as Socket.IO names it: "client namespace disconnect", "transport close", "ping timeout", ...).</summary>
     [Alias("Disconnected")]
     Task Disconnected(string reason);

@@ -75,7 +75,12 @@ internal sealed record BroadcastOperator(
         var gateways = await Gateways(userGateways);
         if (gateways.Count == 0) return 0;
         var message = new GatewayBroadcast(Namespace, targets, ExceptRooms, packet, ack?.Id, ack?.Timeout ?? default);
-        await Task.WhenAll(gateways.Select(g => Context.Publish(g, message)));
+        // One message per gateway, all published at once: a slow or dead gateway's stream holds up no other.
+        await Task.WhenAll(gateways.Select(async g =>
+        {
+            await Context.Publish(g, message);
+            SocketIOMetrics.StreamMessagePublished();
+        }));
         return gateways.Count;
     }
 

@@ -59,6 +59,18 @@ public sealed class LocalRoomIndex<TSocket> where TSocket : class, ILocalSocket
         }
     }
 
+    /// <summary>The rooms a local socket joined (not its own id's room).</summary>
+    public string[] RoomsOf(TSocket socket)
+    {
+        lock (_gate) return _roomsOf.TryGetValue(socket, out var own) ? [.. own] : [];
+    }
+
+    /// <summary>The namespaces this gateway has connected sockets in.</summary>
+    public string[] Namespaces()
+    {
+        lock (_gate) return [.. _namespaces.Keys];
+    }
+
     /// <summary>The local sockets a broadcast reaches: members of <paramref name="rooms"/> (all of the namespace when empty) minus members of <paramref name="except"/>.</summary>
     public List<TSocket> Resolve(string ns, IReadOnlyCollection<string> rooms, IReadOnlyCollection<string> except, Func<string, TSocket?> findById)
     {

@@ -23,9 +23,12 @@ internal sealed class NamespaceGrain : Grain, INamespaceGrain
 
     public Task<string[]> Members() => Task.FromResult(_members.Members());
 
+    /// <summary>The gateway is gone: its sockets leave this namespace at once, and each socket grain is told
+    /// (one-way) so that it runs its disconnect handler and leaves its rooms and user.</summary>
     public Task DropGateway(string gatewayId)
     {
-        _members.DropGateway(gatewayId);
+        foreach (var socketId in _members.DropGateway(gatewayId))
+            GrainFactory.GetGrain<ISocketGrain>(socketId).GatewayLost(gatewayId).Ignore();
         return Task.CompletedTask;
     }
 }

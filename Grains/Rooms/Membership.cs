@@ -27,11 +27,13 @@ internal sealed class Membership
         if (_gatewayOf.Remove(socketId, out var gatewayId)) Decrement(gatewayId);
     }
 
-    public void DropGateway(string gatewayId)
+    /// <returns>The sockets that were on that gateway.</returns>
+    public List<string> DropGateway(string gatewayId)
     {
-        if (!_perGateway.Remove(gatewayId)) return;
-        foreach (var socketId in _gatewayOf.Where(kv => kv.Value == gatewayId).Select(kv => kv.Key).ToList())
-            _gatewayOf.Remove(socketId);
+        if (!_perGateway.Remove(gatewayId)) return [];
+        var dropped = _gatewayOf.Where(kv => kv.Value == gatewayId).Select(kv => kv.Key).ToList();
+        foreach (var socketId in dropped) _gatewayOf.Remove(socketId);
+        return dropped;
     }
 
     public string[] Gateways() => [.. _perGateway.Keys];

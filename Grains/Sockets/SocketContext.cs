@@ -71,6 +71,12 @@ internal sealed class SocketContext : ISocket
         await Gateway.RoomsChanged(Id, [], removed);
     }
 
+    /// <summary>Takes the gateway's copy of the rooms (restoring the socket in a new activation).</summary>
+    internal void RestoreRooms(IEnumerable<string> rooms) => _rooms.UnionWith(rooms);
+
+    /// <summary>Adds the socket back to its room grains (after a silo failure some of them may be new).</summary>
+    internal Task RejoinAllRooms() => Task.WhenAll(_rooms.Where(r => r != Id).Select(r => Room(r).Join(Id, GatewayId)));
+
     /// <summary>A recovered socket is back in its rooms: the gateway's index first, then the room grains.</summary>
     internal async Task RejoinRooms()
     {

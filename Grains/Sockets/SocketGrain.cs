@@ -122,6 +122,36 @@ internal sealed class SocketGrain(
         }
     }
 
+    public async Task Restore(SocketRestoreRequest request)
+    {
+        var socket = _socket;
+        if (socket is null)
+        {
+            // A new activation (the old one was on a silo that died): the gateway's copy of the state.
+            socket = new SocketContext(this.GetPrimaryKeyString(), request.Connect, GrainFactory, ServiceProvider, Recovery.Enabled);
+            socket.RestoreRooms(request.Rooms);
+            socket.UserId = request.UserId;
+            _socket = socket;
+            _registeredUser = null;
+            DelayDeactivation(TimeSpan.MaxValue);
+            logger.LogInformation("Socket {Socket} ({Namespace}) restored from gateway {Gateway}", socket.Id, socket.Namespace, socket.GatewayId);
+        }
+        // Idempotent adds: the namespace, room and user grains may be new activations too.
+        await GrainFactory.GetGrain<INamespaceGrain>(socket.Namespace).Add(socket.Id, socket.GatewayId);
+        await socket.RejoinAllRooms();
+        if (_registeredUser is not null)
+            await GrainFactory.GetGrain<IUserGrain>(_registeredUser).Add(new UserSocket(socket.Id, socket.Namespace, socket.GatewayId));
+        else
+            await SyncUser(socket, notifyGateway: false);
+    }
+
+    public async Task GatewayLost(string gatewayId)
+    {
+        if (_socket is not { } socket || socket.GatewayId != gatewayId) return;
+        logger.LogInformation("Socket {Socket} ({Namespace}) dropped: gateway {Gateway} is gone", socket.Id, socket.Namespace, gatewayId);
+        await Disconnected("transport close");
+    }
+
     public Task<string?> Gateway() => Task.FromResult(_socket?.GatewayId);
 
     public Task<RemoteSocket?> Describe()
@@ -145,12 +175,14 @@ internal sealed class SocketGrain(
     }
 
     /// <summary>A handler may set <see cref="ISocket.UserId"/>; the user grains follow.</summary>
-    private async Task SyncUser(SocketContext socket)
+    private async Task SyncUser(SocketContext socket, bool notifyGateway = true)
     {
         if (socket.UserId == _registeredUser) return;
         if (_registeredUser is not null) await GrainFactory.GetGrain<IUserGrain>(_registeredUser).Remove(socket.Id);
         _registeredUser = socket.UserId;
         if (_registeredUser is not null)
             await GrainFactory.GetGrain<IUserGrain>(_registeredUser).Add(new UserSocket(socket.Id, socket.Namespace, socket.GatewayId));
+        // The gateway keeps a copy, to restore this socket should this activation be lost with its silo.
+        if (notifyGateway) await socket.Gateway.UserChanged(socket.Id, _registeredUser);
     }
 }

@@ -30,6 +30,16 @@ public sealed class RecordingGateway : IGatewayObserver
         return Task.CompletedTask;
     }
 
+    public Task Ping() => Task.CompletedTask;
+
+    public ConcurrentQueue<(string Socket, string? User)> UserChanges { get; } = new();
+
+    public Task UserChanged(string socketId, string? userId)
+    {
+        UserChanges.Enqueue((socketId, userId));
+        return Task.CompletedTask;
+    }
+
     public Task Disconnect(string socketId, bool closeConnection)
     {
         Disconnects.Enqueue((socketId, closeConnection));

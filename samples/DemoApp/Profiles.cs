@@ -23,6 +23,9 @@ public static class Profiles
             case Protocol:
                 ProtocolHandlers.Register(io);
                 break;
+            case ClusterHandlers.Profile:
+                ClusterHandlers.Register(io);
+                break;
             case Api:
                 ApiHandlers.Register(io);
                 break;
@@ -30,7 +33,7 @@ public static class Profiles
                 BenchHandlers.Register(io);
                 break;
             default:
-                throw new ArgumentException($"Unknown profile '{profile}'. Known: (none), {Protocol}, {Api}, {Bench}.", nameof(profile));
+                throw new ArgumentException($"Unknown profile '{profile}'. Known: (none), {Protocol}, {Api}, {Bench}, {ClusterHandlers.Profile}.", nameof(profile));
         }
     }
 }

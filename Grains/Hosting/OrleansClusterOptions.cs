@@ -1,0 +1,68 @@
+namespace OrleansSocket;
+
+/// <summary>
+/// How a process joins the cluster, bound from the <c>Cluster</c> configuration section. Shared by the
+/// <c>Silo</c> host, the gateway (embedded silo or Orleans client) and any emitter-only client, so that a
+/// distributed deployment is chosen by configuration only (see <see cref="ClusterHostingExtensions"/>).
+/// </summary>
+public sealed class OrleansClusterOptions
+{
+    public const string Section = "Cluster";
+
+    /// <summary>Gateway only. <c>Embedded</c> (default): a silo in this process. <c>Client</c>: connect to separate silos.</summary>
+    public string Mode { get; set; } = "Embedded";
+
+    /// <summary><c>Localhost</c> (default) or <c>Redis</c>.</summary>
+    public string Clustering { get; set; } = "Localhost";
+
+    /// <summary>The Redis connection string when <see cref="Clustering"/> is <c>Redis</c>, e.g. <c>127.0.0.1:6379</c>.</summary>
+    public string? RedisConnectionString { get; set; }
+
+    public string ClusterId { get; set; } = "orleanssocket";
+    public string ServiceId { get; set; } = "orleanssocket";
+
+    /// <summary>
+    /// Silo-to-silo port and the port Orleans clients (gateways) connect to. Unset: the <c>Silo</c> host takes
+    /// 11111 and 30000; an embedded silo takes free ports, so that several gateways can run on one machine.
+    /// </summary>
+    public int? SiloPort { get; set; }
+    public int? GatewayPort { get; set; }
+
+    /// <summary>
+    /// With Redis clustering: the address this silo advertises to the others (e.g. <c>127.0.0.1</c> for a
+    /// cluster on one machine). Unset: the host's first non-loopback IPv4 address, as Orleans picks it.
+    /// </summary>
+    public string? AdvertisedIPAddress { get; set; }
+
+    /// <summary>Client mode with localhost clustering: the silo gateway port to connect to.</summary>
+    public int ClientGatewayPort { get; set; } = 30000;
+
+    /// <summary>Client mode: how long a client keeps retrying its first connection (silos may start after it).</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Silo: how long after its connection dropped an Orleans client (a gateway) counts as gone, so that
+    /// calls and stream deliveries to it fail instead of waiting (Orleans' default is 1 minute).
+    /// </summary>
+    public TimeSpan ClientDropTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Grain call timeout on silos and clients; unset: Orleans' default (30 s).</summary>
+    public TimeSpan? ResponseTimeout { get; set; }
+
+    /// <summary>
+    /// Gateways renew a lease in the gateway registry; one that has not renewed it for this long is declared
+    /// dead and its sockets are dropped from rooms, users and namespaces. Renewed every third of it.
+    /// </summary>
+    public TimeSpan GatewayLease { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Silo: <c>UseKubernetesHosting</c> (pod name, pod IP and cluster id from the pod's environment).</summary>
+    public bool Kubernetes { get; set; }
+
+    public bool IsEmbedded => string.Equals(Mode, "Embedded", StringComparison.OrdinalIgnoreCase);
+    public bool UsesRedis => string.Equals(Clustering, "Redis", StringComparison.OrdinalIgnoreCase);
+
+    public string RequireRedis() =>
+        RedisConnectionString is { Length: > 0 } redis
+            ? redis
+            : throw new InvalidOperationException("Cluster:RedisConnectionString is required with Redis clustering.");
+}

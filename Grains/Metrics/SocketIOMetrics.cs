@@ -1,0 +1,51 @@
+using System.Diagnostics.Metrics;
+
+namespace OrleansSocket;
+
+/// <summary>
+/// OrleansSocket's counters, on the <c>OrleansSocket</c> <see cref="Meter"/> (read them with a
+/// <see cref="MeterListener"/>, OpenTelemetry or <c>dotnet-counters</c>), with running totals per process
+/// for the gateway's <c>/metrics</c> endpoint. They show the broadcast cost: one stream message per gateway
+/// that holds targets (<see cref="StreamMessagesName"/>), one delivery per socket (<see cref="DeliveriesName"/>).
+/// </summary>
+public static class SocketIOMetrics
+{
+    public const string MeterName = "OrleansSocket";
+    public const string StreamMessagesName = "orleanssocket.broadcast.stream_messages";
+    public const string DeliveriesName = "orleanssocket.broadcast.deliveries";
+    public const string BroadcastsName = "orleanssocket.broadcast.received";
+
+    private static readonly Meter Meter = new(MeterName);
+    private static readonly Counter<long> StreamMessages = Meter.CreateCounter<long>(StreamMessagesName, "{message}",
+        "GatewayBroadcast messages published to gateway streams (one per gateway per broadcast).");
+    private static readonly Counter<long> Deliveries = Meter.CreateCounter<long>(DeliveriesName, "{packet}",
+        "Broadcast packets a gateway wrote to its local sockets.");
+    private static readonly Counter<long> Broadcasts = Meter.CreateCounter<long>(BroadcastsName, "{message}",
+        "GatewayBroadcast messages a gateway received on its stream.");
+
+    private static long _streamMessages;
+    private static long _deliveries;
+    private static long _broadcasts;
+
+    /// <summary>Totals in this process since it started, by instrument name.</summary>
+    public static IReadOnlyDictionary<string, long> Totals() => new Dictionary<string, long>
+    {
+        [StreamMessagesName] = Interlocked.Read(ref _streamMessages),
+        [DeliveriesName] = Interlocked.Read(ref _deliveries),
+        [BroadcastsName] = Interlocked.Read(ref _broadcasts),
+    };
+
+    public static void StreamMessagePublished(int count = 1)
+    {
+        Interlocked.Add(ref _streamMessages, count);
+        StreamMessages.Add(count);
+    }
+
+    public static void BroadcastReceived(int deliveries)
+    {
+        Interlocked.Increment(ref _broadcasts);
+        Broadcasts.Add(1);
+        Interlocked.Add(ref _deliveries, deliveries);
+        Deliveries.Add(deliveries);
+    }
+}

@@ -1,0 +1,134 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace OrleansSocket.Grains.Registry;
+
+/// <summary>
+/// Gateway leases. A gateway that has not renewed its lease within the lease it asked for is declared dead:
+/// every namespace it reported is told to drop it (which tells each of its socket grains, which leave their
+/// rooms and user). The bound from a gateway's death to its sockets being dropped is the lease plus the
+/// check period (a quarter of the shortest lease, at most one second) plus the ping that confirms it (at most 2 s).
+/// </summary>
+/// <remarks>
+/// State is in memory: when the silo holding it dies, the new activation learns the live gateways from their
+/// next heartbeats (answered <see cref="GatewayLeaseStatus.New"/>, upon which they re-assert their sockets). A
+/// gateway that dies in the same window is not seen dying (its sockets stay listed until their grains are told
+/// otherwise); see docs/scale-out.md.
+/// </remarks>
+internal sealed class GatewayRegistryGrain(IClusterMembershipService membership, ILogger<GatewayRegistryGrain> logger)
+    : Grain, IGatewayRegistryGrain
+{
+    private static readonly TimeSpan MaxCheckPeriod = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MinCheckPeriod = TimeSpan.FromMilliseconds(100);
+    private const int MaxTombstones = 10_000;
+    private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(2);
+
+    private sealed record Lease(DateTime Expires, TimeSpan Duration, string[] Namespaces, IGatewayObserver? Gateway);
+
+    private readonly Dictionary<string, Lease> _live = [];
+    // Gateways declared dead, so that one that comes back (a long pause, a partition) is told to drop its connections.
+    private readonly Dictionary<string, DateTime> _dead = [];
+    private IGrainTimer? _timer;
+    private TimeSpan _checkPeriod = MaxCheckPeriod;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Heartbeats keep the activation busy, but a quiet cluster must not lose its leases to idle collection.
+        DelayDeactivation(TimeSpan.MaxValue);
+        ScheduleChecks(MaxCheckPeriod);
+        return Task.CompletedTask;
+    }
+
+    public Task<GatewayHeartbeatReply> Heartbeat(GatewayHeartbeat heartbeat)
+    {
+        var now = DateTime.UtcNow;
+        var status = GatewayLeaseStatus.Renewed;
+        var namespaces = heartbeat.Namespaces;
+        if (_live.TryGetValue(heartbeat.GatewayId, out var previous))
+        {
+            // Namespaces only accumulate: one whose sockets all left since may still list some of them.
+            if (!namespaces.All(previous.Namespaces.Contains)) namespaces = [.. previous.Namespaces.Union(namespaces)];
+            else namespaces = previous.Namespaces;
+        }
+        else
+        {
+            status = _dead.Remove(heartbeat.GatewayId) ? GatewayLeaseStatus.WasDeclaredDead : GatewayLeaseStatus.New;
+            logger.LogInformation("Gateway {Gateway} took a lease of {Lease} ({Status})", heartbeat.GatewayId, heartbeat.Lease, status);
+        }
+        _live[heartbeat.GatewayId] = new Lease(now + heartbeat.Lease, heartbeat.Lease, namespaces, heartbeat.Gateway ?? previous?.Gateway);
+        var period = TimeSpan.FromTicks(Math.Clamp(heartbeat.Lease.Ticks / 4, MinCheckPeriod.Ticks, MaxCheckPeriod.Ticks));
+        if (period < _checkPeriod) ScheduleChecks(period);
+        return Task.FromResult(new GatewayHeartbeatReply(status, DeadSilos()));
+    }
+
+    public Task Unregister(string gatewayId)
+    {
+        if (_live.Remove(gatewayId)) logger.LogInformation("Gateway {Gateway} gave its lease back", gatewayId);
+        return Task.CompletedTask;
+    }
+
+    public Task<string[]> Gateways() => Task.FromResult(_live.Keys.ToArray());
+
+    public Task<string> Host() => Task.FromResult(RuntimeIdentity);
+
+    private void ScheduleChecks(TimeSpan period)
+    {
+        _checkPeriod = period;
+        _timer?.Dispose();
+        _timer = this.RegisterGrainTimer(CheckLeases, new GrainTimerCreationOptions(period, period) { KeepAlive = true });
+    }
+
+    private async Task CheckLeases(CancellationToken cancellation)
+    {
+        var now = DateTime.UtcNow;
+        var expired = _live.Where(kv => kv.Value.Expires < now).ToList();
+        if (expired.Count == 0) return;
+        var answers = await Task.WhenAll(expired.Select(kv => Answers(kv.Value.Gateway)));
+        now = DateTime.UtcNow;
+        for (var i = 0; i < expired.Count; i++)
+        {
+            var (gatewayId, lease) = expired[i];
+            if (!_live.TryGetValue(gatewayId, out var current) || current.Expires >= now) continue; // renewed meanwhile
+            if (answers[i])
+            {
+                logger.LogWarning("Gateway {Gateway} missed its lease ({Lease}) but answers: lease renewed", gatewayId, lease.Duration);
+                _live[gatewayId] = current with { Expires = now + current.Duration };
+                continue;
+            }
+            _live.Remove(gatewayId);
+            if (_dead.Count >= MaxTombstones) _dead.Remove(_dead.MinBy(kv => kv.Value).Key);
+            _dead[gatewayId] = now;
+            logger.LogWarning("Gateway {Gateway} missed its lease ({Lease}, {Late:F1} s late): dropping its sockets in {Namespaces}",
+                gatewayId, lease.Duration, (now - lease.Expires).TotalSeconds, string.Join(", ", lease.Namespaces));
+            foreach (var ns in lease.Namespaces)
+            {
+                try
+                {
+                    await GrainFactory.GetGrain<INamespaceGrain>(ns).DropGateway(gatewayId);
+                }
+                catch (Exception e)
+                {
+                    logger.LogError(e, "Dropping gateway {Gateway} from namespace {Namespace} failed", gatewayId, ns);
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether the gateway answers a ping in time (false when there is no reference to ask).</summary>
+    private static async Task<bool> Answers(IGatewayObserver? gateway)
+    {
+        if (gateway is null) return false;
+        try
+        {
+            await gateway.Ping().WaitAsync(PingTimeout);
+            return true;
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+    }
+
+    private string[] DeadSilos() =>
+        [.. membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead).Select(m => m.SiloAddress.ToParsableString())];
+}

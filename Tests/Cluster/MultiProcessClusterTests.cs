@@ -1,0 +1,341 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Text.Json.Nodes;
+using Xunit.Abstractions;
+
+namespace OrleansSocket.Tests.Cluster;
+
+/// <summary>One cluster of separate processes for the whole class, alone (not in parallel with other tests).</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MultiProcessClusterCollection : ICollectionFixture<MultiProcessClusterFixture>
+{
+    public const string Name = "Multi-process cluster (redis + 2 silos + 2 gateways)";
+}
+
+/// <summary>
+/// Scale-out across processes: official socket.io-client 4.x sockets on two gateway processes (Orleans clients of
+/// two silo processes, Redis membership) and an external emitter in the test process. Node-loss tests kill
+/// processes; each test starts by bringing back whatever an earlier one killed.
+/// </summary>
+[Collection(MultiProcessClusterCollection.Name)]
+[Trait("Category", "MultiProcess")]
+public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster, ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private NodeDriver _node = null!;
+
+    private string Gw1 => cluster.GatewayUrls[0];
+    private string Gw2 => cluster.GatewayUrls[1];
+
+    public async Task InitializeAsync()
+    {
+        cluster.EnsureStarted();
+        var restart = Stopwatch.StartNew();
+        var wereDown = cluster.Silos.Concat(cluster.Gateways).Where(p => !p.IsRunning).Select(p => p.Name).ToArray();
+        await cluster.EnsureAllRunningAsync();
+        if (wereDown.Length > 0) output.WriteLine($"restarted {string.Join(", ", wereDown)} in {restart.ElapsedMilliseconds} ms");
+        else output.WriteLine($"cluster started in {cluster.StartupTime.TotalMilliseconds:F0} ms (redis, 2 silos, 2 gateways, test client)");
+        _node = NodeDriver.Start();
+    }
+
+    public async Task DisposeAsync() => await _node.DisposeAsync();
+
+    [Fact]
+    public Task RoomBroadcastReachesMembersOnBothGateways() => Run(async () =>
+    {
+        await _node.Connect("a", Gw1);
+        await _node.Connect("b", Gw2);
+        await Join("room-1", "a", "b");
+
+        Assert.Equal(true, (bool?)await _node.Emit("a", "room-say", "room-1", "from a"));
+        await _node.WaitUntil(() => Got("a", "room-msg", "from a") == 1 && Got("b", "room-msg", "from a") == 1, Wait, "a's room message on both gateways");
+        Assert.Equal(true, (bool?)await _node.Emit("b", "room-say", "room-1", "from b"));
+        await _node.WaitUntil(() => Got("a", "room-msg", "from b") == 1 && Got("b", "room-msg", "from b") == 1, Wait, "b's room message on both gateways");
+    });
+
+    [Fact]
+    public Task AcksCrossGatewaysAndProcesses() => Run(async () =>
+    {
+        var a = await _node.Connect("a", Gw1);
+        var b = await _node.Connect("b", Gw2);
+        await Join("room-2", "a", "b");
+
+        // A handler in a silo waits for the ack of its own socket, on gateway B.
+        Assert.Equal("b answers q1", (string?)await _node.Emit("b", "ask-me", "q1"));
+
+        // A handler for a socket on gateway A broadcasts with acks: the socket on gateway B answers through its gateway.
+        var room = (await _node.Emit("a", "ask-room", "room-2", "q2"))!.AsObject();
+        Assert.Equal(2, (int)room["targeted"]!);
+        Assert.True((bool)room["allAnswered"]!);
+        Assert.Equal("b answers q2", (string?)room["answers"]![b]);
+        Assert.Equal("a answers q2", (string?)room["answers"]![a]);
+
+        // The external emitter asks a socket on gateway B.
+        var acks = await cluster.Emitter.To(b).Timeout(TimeSpan.FromSeconds(5)).EmitWithAck("question", "q3");
+        Assert.True(acks.AllAnswered);
+        Assert.Equal("b answers q3", acks.BySocket[b].Arg<string>(0));
+    });
+
+    [Fact]
+    public Task UserEmitReachesEachSocketOfTheUserOnce() => Run(async () =>
+    {
+        var user = "user-" + Guid.NewGuid().ToString("N")[..6];
+        await _node.Connect("u-on-1", Gw1, new { user });
+        await _node.Connect("u-on-2", Gw2, new { user });
+        await _node.Connect("other", Gw1, new { user = user + "-other" });
+
+        Assert.Equal(true, (bool?)await _node.Emit("other", "user-say", user, "for the user"));
+        await _node.WaitUntil(() => Got("u-on-1", "user-msg", "for the user") >= 1 && Got("u-on-2", "user-msg", "for the user") >= 1, Wait, "the user's sockets on both gateways");
+        await cluster.Emitter.ToUser(user).Emit("user-msg", "from outside");
+        await _node.WaitUntil(() => Got("u-on-1", "user-msg", "from outside") >= 1 && Got("u-on-2", "user-msg", "from outside") >= 1, Wait, "the external emit to the user");
+        await Task.Delay(300); // a duplicate would have arrived by now
+        Assert.Equal(1, Got("u-on-1", "user-msg", "for the user"));
+        Assert.Equal(1, Got("u-on-2", "user-msg", "for the user"));
+        Assert.Equal(1, Got("u-on-1", "user-msg", "from outside"));
+        Assert.Equal(1, Got("u-on-2", "user-msg", "from outside"));
+        Assert.Empty(_node.Events("other", "user-msg"));
+    });
+
+    [Fact]
+    public Task ExternalEmitterReachesBothGateways() => Run(async () =>
+    {
+        await _node.Connect("a", Gw1);
+        await _node.Connect("b", Gw2);
+        await Join("room-ext", "a", "b");
+
+        await cluster.Emitter.To("room-ext").Emit("news", "to the room");
+        await cluster.Emitter.Emit("news", "to everyone");
+        await _node.WaitUntil(() => Got("a", "news", "to the room") == 1 && Got("b", "news", "to the room") == 1
+            && Got("a", "news", "to everyone") == 1 && Got("b", "news", "to everyone") == 1, Wait, "the external emits on both gateways");
+    });
+
+    [Fact]
+    public Task FetchAndCountSeeSocketsOfBothGateways() => Run(async () =>
+    {
+        var a1 = await _node.Connect("a1", Gw1, new { user = "fetch-user" });
+        var a2 = await _node.Connect("a2", Gw1);
+        var b1 = await _node.Connect("b1", Gw2);
+        await Join("room-fetch", "a1", "a2", "b1");
+
+        Assert.Equal(3, (int)(await _node.Emit("b1", "count", "room-fetch"))!);
+        var fetched = (await _node.Emit("a1", "fetch", "room-fetch"))!.AsArray();
+        Assert.Equal(new[] { a1, a2, b1 }.Order(StringComparer.Ordinal), fetched.Select(s => (string)s!["id"]!).Order(StringComparer.Ordinal));
+        Assert.Equal(2, fetched.Select(s => (string)s!["gateway"]!).Distinct().Count());
+        Assert.Equal("fetch-user", (string?)fetched.Single(s => (string)s!["id"]! == a1)!["user"]);
+
+        Assert.Equal(3, await cluster.Emitter.In("room-fetch").Count());
+        var remote = await cluster.Emitter.In("room-fetch").FetchSockets();
+        Assert.Equal(3, remote.Count);
+        Assert.All(remote, s => Assert.Contains("room-fetch", s.Rooms));
+    });
+
+    [Fact]
+    public Task BroadcastCostsOneStreamMessagePerGatewayAndOneDeliveryPerSocket() => Run(async () =>
+    {
+        const int perGateway = 20;
+        var ids = Enumerable.Range(0, perGateway).SelectMany(i => new[] { $"g1-{i}", $"g2-{i}" }).ToArray();
+        await Task.WhenAll(ids.Select(id => _node.Connect(id, id.StartsWith("g1") ? Gw1 : Gw2)));
+        await Join("room-metrics", ids);
+
+        long streamMessages = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == SocketIOMetrics.MeterName && instrument.Name == SocketIOMetrics.StreamMessagesName) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref streamMessages, value));
+        listener.Start();
+        var before = await Task.WhenAll(cluster.Gateways.Select(cluster.Metrics));
+
+        await cluster.Emitter.To("room-metrics").Emit("bulk", "once");
+        await _node.WaitUntil(() => ids.All(id => Got(id, "bulk", "once") == 1), Wait, "the broadcast on all 40 sockets");
+        var after = await Task.WhenAll(cluster.Gateways.Select(cluster.Metrics));
+
+        long Delta(int gateway, string counter) => (long)after[gateway]["counters"]![counter]! - (long)before[gateway]["counters"]![counter]!;
+        output.WriteLine($"room of {ids.Length} sockets on 2 gateways: {Interlocked.Read(ref streamMessages)} stream messages published, " +
+            $"received {Delta(0, SocketIOMetrics.BroadcastsName)} + {Delta(1, SocketIOMetrics.BroadcastsName)}, " +
+            $"deliveries {Delta(0, SocketIOMetrics.DeliveriesName)} + {Delta(1, SocketIOMetrics.DeliveriesName)}");
+        Assert.Equal(2, Interlocked.Read(ref streamMessages));
+        Assert.Equal(1, Delta(0, SocketIOMetrics.BroadcastsName));
+        Assert.Equal(1, Delta(1, SocketIOMetrics.BroadcastsName));
+        Assert.Equal(perGateway, Delta(0, SocketIOMetrics.DeliveriesName));
+        Assert.Equal(perGateway, Delta(1, SocketIOMetrics.DeliveriesName));
+    });
+
+    [Fact]
+    public Task TenThousandEventsOfOneSocketArriveInOrder() => Run(async () =>
+    {
+        await _node.Connect("seq", Gw1);
+        var (report, ms) = await _node.Sequence("seq", 10_000);
+        output.WriteLine($"10 000 events from one socket (gateway and silo in separate processes): {ms} ms, report {report?.ToJsonString()}");
+        Assert.Equal(10_000, (long)report!["count"]!);
+        Assert.Equal(0, (long)report["errors"]!);
+    });
+
+    [Fact]
+    public Task KilledGatewayIsDroppedAndItsClientsFailOver() => Run(async () =>
+    {
+        var doomed = await _node.Connect("doomed", [Gw1, Gw2], new { user = "failover-user" });
+        var survivor = await _node.Connect("survivor", Gw2, new { user = "failover-user" });
+        await Join("room-kill", "doomed", "survivor");
+        Assert.Equal(2, await cluster.Emitter.In("room-kill").Count());
+
+        var clock = Stopwatch.StartNew();
+        cluster.Gateways[0].Kill(); // kill -9
+
+        // Broadcasts to a room with members on the dead gateway do not wait for it.
+        var emitted = clock.Elapsed;
+        await cluster.Emitter.To("room-kill").Emit("after-kill", 1);
+        await _node.WaitUntil(() => Got("survivor", "after-kill", 1) == 1, Wait, "the broadcast on the surviving gateway");
+        var broadcastLatency = clock.Elapsed - emitted;
+
+        // The client fails over to the other gateway (a new socket there).
+        await _node.WaitUntil(() => _node.Lifecycle("doomed").Any(m => (string?)m["ev"] == "connect" && (string?)m["url"] == Gw2), Wait, "the client's reconnection to gateway 2");
+        var reconnected = clock.Elapsed;
+
+        // The dead gateway's socket leaves rooms, user and namespace within the lease bound.
+        while ((await cluster.Emitter.In("room-kill").FetchSockets()).Any(s => s.Id == doomed))
+        {
+            Assert.True(clock.Elapsed < MultiProcessClusterFixture.GatewayLease + TimeSpan.FromSeconds(10), "the dead gateway's socket is still in the room");
+            await Task.Delay(100);
+        }
+        var cleaned = clock.Elapsed;
+        var userSockets = (await cluster.Emitter.ToUser("failover-user").FetchSockets()).Select(s => s.Id).ToArray();
+        Assert.DoesNotContain(doomed, userSockets);
+        Assert.Contains(survivor, userSockets);
+        Assert.DoesNotContain(doomed, (await cluster.Emitter.FetchSockets()).Select(s => s.Id));
+
+        // The new socket works like any other.
+        Assert.Equal(true, (bool?)await _node.Emit("doomed", "join", "room-kill"));
+        Assert.Equal(true, (bool?)await _node.Emit("survivor", "room-say", "room-kill", "after failover"));
+        await _node.WaitUntil(() => Got("doomed", "room-msg", "after failover") == 1, Wait, "a room message on the failed-over socket");
+
+        output.WriteLine($"gateway kill -9 (lease {MultiProcessClusterFixture.GatewayLease.TotalSeconds} s): broadcast to the room reached the other gateway in {broadcastLatency.TotalMilliseconds:F0} ms; " +
+            $"client reconnected to gateway 2 after {reconnected.TotalMilliseconds:F0} ms; dead gateway's socket dropped after {cleaned.TotalMilliseconds:F0} ms");
+    });
+
+    [Fact]
+    public Task KilledSiloLosesNoSocketRoomOrUser() => Run(async () =>
+    {
+        var sockets = new[] { "s1", "s2", "s3", "s4" };
+        var sids = new Dictionary<string, string>();
+        for (var i = 0; i < sockets.Length; i++)
+            sids[sockets[i]] = await _node.Connect(sockets[i], i % 2 == 0 ? Gw1 : Gw2, new { user = "silo-user-" + sockets[i] });
+        await Join("room-silo", sockets);
+
+        // The silo without the gateway registry: the gateways learn of the loss from the membership (a new dead
+        // silo in the heartbeat reply). Losing the registry's silo instead makes them re-assert because the new
+        // registry activation does not know them; both paths end in the same restore (docs/scale-out.md).
+        var registryHost = await cluster.Grains.GetGrain<IGatewayRegistryGrain>(IGatewayRegistryGrain.Key).Host();
+        var victim = cluster.Silos.First(s => registryHost.Split(':')[1] != s.SiloPort.ToString()); // S127.0.0.1:port:generation
+        output.WriteLine($"registry on {registryHost}; killing {victim.Name}");
+        var clock = Stopwatch.StartNew();
+        output.WriteLine($"kill -9 {victim.Name} at {DateTime.Now:HH:mm:ss.fff}");
+        victim.Kill(); // kill -9
+
+        // Until every socket's event round trip and room broadcast work again.
+        var round = 0;
+        while (true)
+        {
+            round++;
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the cluster did not recover within 60 s\n{cluster.DescribeAll()}");
+            try
+            {
+                // Short ack timeouts: an event sent to the dead silo before it was declared dead waits for Orleans'
+                // response timeout; a new round (new events) measures when the cluster works again.
+                var tag = $"round {round}";
+                await Task.WhenAll(sockets.Select(s => _node.EmitWithin(TimeSpan.FromSeconds(2), s, "whoami")));
+                await _node.EmitWithin(TimeSpan.FromSeconds(2), sockets[0], "room-say", "room-silo", tag);
+                await _node.WaitUntil(() => sockets.All(s => Got(s, "room-msg", tag) >= 1), TimeSpan.FromSeconds(2), "the room broadcast");
+                break;
+            }
+            catch (Exception e) when (e is TimeoutException or InvalidOperationException or Xunit.Sdk.FailException)
+            {
+                await Task.Delay(250);
+            }
+        }
+        var working = clock.Elapsed;
+
+        // State the grains had: every socket is in the room, has its user, and is listed in the namespace.
+        var state = "";
+        while (true)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"room, users or namespace not restored: {state}");
+            try
+            {
+                var members = (await cluster.Emitter.In("room-silo").FetchSockets()).Select(s => s.Id).ToHashSet();
+                var whoami = await Task.WhenAll(sockets.Select(s => _node.Emit(s, "whoami")));
+                var users = await Task.WhenAll(sockets.Select(s => cluster.Emitter.ToUser("silo-user-" + s).Count()));
+                state = $"members {string.Join(",", members)}, users {string.Join(",", users)}, whoami {string.Join(" ", whoami.Select(w => w?.ToJsonString()))}";
+                if (sockets.All(s => members.Contains(sids[s])) && users.All(u => u == 1)
+                    && whoami.All(w => w!["rooms"]!.AsArray().Any(r => (string?)r == "room-silo"))) break;
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException or InvalidOperationException)
+            {
+                // The test's own Orleans client may still try the dead silo's gateway.
+                state = e.Message;
+            }
+            await Task.Delay(250);
+        }
+        var restored = clock.Elapsed;
+        Assert.All(sockets, s => Assert.DoesNotContain(_node.Lifecycle(s), m => (string?)m["ev"] == "disconnect"));
+
+        // Exactly once: a gateway that subscribed to its stream again must not get broadcasts twice.
+        await cluster.Emitter.To("room-silo").Emit("room-msg", "after recovery");
+        await _node.WaitUntil(() => sockets.All(s => Got(s, "room-msg", "after recovery") >= 1), Wait, "the broadcast after recovery");
+        await Task.Delay(500);
+        Assert.All(sockets, s => Assert.Equal(1, Got(s, "room-msg", "after recovery")));
+        output.WriteLine($"silo kill -9: events and room broadcasts work again after {working.TotalMilliseconds:F0} ms ({round} rounds); " +
+            $"rooms, users and namespace complete after {restored.TotalMilliseconds:F0} ms; no client was disconnected");
+    });
+
+    [Fact]
+    public Task SigtermDrainsAGateway() => Run(async () =>
+    {
+        var leaving = await _node.Connect("leaving", Gw2);
+        await _node.Connect("staying", Gw1);
+        await Join("room-drain", "leaving", "staying");
+
+        var clock = Stopwatch.StartNew();
+        var exited = await cluster.Gateways[1].TerminateAsync(TimeSpan.FromSeconds(30));
+        var exitTime = clock.Elapsed;
+        Assert.True(exited, "the gateway did not exit within 30 s of SIGTERM");
+        Assert.Equal(0, cluster.Gateways[1].ExitCode);
+        await _node.WaitUntil(() => _node.Lifecycle("leaving").Any(m => (string?)m["ev"] == "disconnect"), Wait, "the client's disconnect");
+        var reason = (string?)_node.Lifecycle("leaving").First(m => (string?)m["ev"] == "disconnect")["reason"];
+        Assert.Equal("transport close", reason);
+
+        // Drained: the grains were told before the process exited.
+        var members = (await cluster.Emitter.In("room-drain").FetchSockets()).Select(s => s.Id).ToArray();
+        Assert.DoesNotContain(leaving, members);
+        Assert.Single(members);
+        output.WriteLine($"SIGTERM: gateway drained and exited (code 0) in {exitTime.TotalMilliseconds:F0} ms; client saw '{reason}'; its socket was gone from the room at exit");
+    });
+
+    private int Got(string id, string eventName, JsonNode? firstArg) =>
+        _node.Events(id, eventName).Count(args => JsonNode.DeepEquals(args[0], firstArg));
+
+    private int Got(string id, string eventName, string firstArg) => Got(id, eventName, JsonValue.Create(firstArg));
+
+    private int Got(string id, string eventName, int firstArg) => Got(id, eventName, JsonValue.Create(firstArg));
+
+    private async Task Join(string room, params string[] ids)
+    {
+        foreach (var ack in await Task.WhenAll(ids.Select(id => _node.Emit(id, "join", room)))) Assert.Equal(true, (bool?)ack);
+    }
+
+    /// <summary>Runs a test; on failure adds the processes' output to the message.</summary>
+    private async Task Run(Func<Task> test)
+    {
+        try
+        {
+            await test();
+        }
+        catch (Exception e)
+        {
+            output.WriteLine(cluster.DescribeAll());
+            output.WriteLine("node driver stderr: " + _node.Stderr);
+            throw new Xunit.Sdk.XunitException($"{e.GetType().Name}: {e.Message}\n(see the test output for the processes' logs)\n{e.StackTrace}");
+        }
+    }
+}
