@@ -85,6 +85,31 @@ internal sealed class NodeDriver : IAsyncDisposable
         return (reply["ack"]![0]?.DeepClone(), (long)reply["ms"]!);
     }
 
+    /// <summary>
+    /// Emits <paramref name="eventName"/>(args..., n) for n = 0..count-1, one every <paramref name="interval"/>, each
+    /// with an ack (<paramref name="ackTimeout"/>), on whatever socket <paramref name="id"/> has at the time (after a
+    /// failover, the new one). Completes when every emit was acked or timed out: the acked and failed n.
+    /// </summary>
+    public async Task<(long[] Acked, long[] Failed, long Ms)> Pump(string id, string eventName, object?[] args, int count, TimeSpan interval, TimeSpan ackTimeout)
+    {
+        var reply = await Request(new JsonObject
+        {
+            ["cmd"] = "pump",
+            ["id"] = id,
+            ["event"] = eventName,
+            ["args"] = JsonSerializer.SerializeToNode(args),
+            ["count"] = count,
+            ["intervalMs"] = (int)interval.TotalMilliseconds,
+            ["timeoutMs"] = (int)ackTimeout.TotalMilliseconds,
+        }, count * (interval + TimeSpan.FromMilliseconds(20)) + ackTimeout + TimeSpan.FromSeconds(30));
+        static long[] Numbers(JsonNode? array) => [.. array!.AsArray().Select(n => (long)n!)];
+        return (Numbers(reply["acked"]), Numbers(reply["failed"]), (long)reply["ms"]!);
+    }
+
+    /// <summary>Events <paramref name="id"/> received with this name, with the driver's arrival time (ms since the epoch).</summary>
+    public List<(JsonArray Args, long Time)> TimedEvents(string id, string eventName) =>
+        [.. Messages(id).Where(m => (string?)m["ev"] == "event" && (string?)m["event"] == eventName).Select(m => ((JsonArray)m["args"]!, (long)m["t"]!))];
+
     public Task Close(string id) => Request(new JsonObject { ["cmd"] = "close", ["id"] = id }, TimeSpan.FromSeconds(5));
 
     /// <summary>Events <paramref name="id"/> received so far with this name (arguments of each).</summary>

@@ -14,11 +14,15 @@
 //        emits with an ack; answers {"ack":[...]} (the ack's arguments).
 //   {"req":3,"cmd":"seq","id":"a1","count":10000}
 //        emits `seq` 0..count-1 without acks, then `seq-report` with one; answers {"ack":[...],"ms":...}.
-//   {"req":4,"cmd":"close","id":"a1"}
+//   {"req":4,"cmd":"pump","id":"a1","event":"room-say","args":["room"],"count":300,"intervalMs":10,"timeoutMs":2000}
+//        emits event(...args, n) for n = 0..count-1, one every intervalMs on whatever socket `id` has then
+//        (after a failover, the new one), each with an ack; answers {"acked":[n...],"failed":[n...],"ms":...}
+//        once every emit was acked or timed out.
+//   {"req":5,"cmd":"close","id":"a1"}
 //
 // Unsolicited messages: {"ev":"connect","id","sid","url"} on every (re)connection,
-// {"ev":"disconnect","id","reason"}, and {"ev":"event","id","event","args"} for every event a
-// socket receives. A `question` event with an ack function is answered with "<id> answers <question>".
+// {"ev":"disconnect","id","reason"}, and {"ev":"event","id","event","args","t"} for every event a
+// socket receives (t: Date.now() on arrival). A `question` event with an ack function is answered with "<id> answers <question>".
 "use strict";
 
 const readline = require("readline");
@@ -75,7 +79,7 @@ function connectTo(state) {
       args.pop();
       last(`${state.id} answers ${args[0]}`);
     }
-    out({ ev: "event", id: state.id, event, args });
+    out({ ev: "event", id: state.id, event, args, t: Date.now() });
   });
 }
 
@@ -117,6 +121,27 @@ async function handle(command) {
       for (let n = 0; n < command.count; n++) socket.emit("seq", n);
       const report = await socket.timeout(command.timeoutMs || 120000).emitWithAck("seq-report");
       return { ack: [report], ms: Date.now() - started };
+    }
+    case "pump": {
+      const started = Date.now();
+      const acked = [];
+      const failed = [];
+      const emits = [];
+      for (let n = 0; n < command.count; n++) {
+        const state = sockets.get(command.id);
+        if (!state) throw new Error(`no socket ${command.id}`);
+        emits.push(
+          state.socket
+            .timeout(command.timeoutMs || 2000)
+            .emitWithAck(command.event, ...(command.args || []), n)
+            .then(() => acked.push(n), () => failed.push(n))
+        );
+        await new Promise((r) => setTimeout(r, command.intervalMs || 10));
+      }
+      await Promise.all(emits);
+      acked.sort((a, b) => a - b);
+      failed.sort((a, b) => a - b);
+      return { acked, failed, ms: Date.now() - started };
     }
     case "close": {
       const state = sockets.get(command.id);
