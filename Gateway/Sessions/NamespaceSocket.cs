@@ -29,6 +29,12 @@ internal sealed class NamespaceSocket : ILocalSocket
     private State _state = State.Connecting;
     // Emits the connect handler makes arrive before its answer; the client must see CONNECT first.
     private List<(SocketIOEncodedPacket Packet, bool Volatile, string? Offset)>? _early;
+    // A recovered session: the offsets it was sent as missed packets. A packet logged before the recovery read
+    // can also arrive live, after CONNECT (the broadcast was still on its way): that copy is dropped. Kept for a
+    // while only, as a live copy comes within the stream latency.
+    private HashSet<string>? _replayed;
+    private long _replayedUntil;
+    private static readonly TimeSpan ReplayedWindow = TimeSpan.FromSeconds(30);
     private Dictionary<long, TaskCompletionSource<SocketPayload>>? _acks;
     private long _nextAckId;
     private SocketConnectRequest? _connectRequest;
@@ -91,6 +97,11 @@ internal sealed class NamespaceSocket : ILocalSocket
                     return;
                 case State.Closed:
                     return;
+            }
+            if (_replayed is not null && offset is not null)
+            {
+                if (Environment.TickCount64 > _replayedUntil) _replayed = null;
+                else if (_replayed.Remove(offset)) return; // already sent as a missed packet
             }
         }
         _session.Writer.Write(packet, isVolatile);
@@ -277,8 +288,13 @@ internal sealed class NamespaceSocket : ILocalSocket
             }
             if (early is not null)
                 foreach (var (packet, isVolatile, offset) in early)
-                    if (offset is null || replayed is null || !replayed.Contains(offset))
+                    if (offset is null || replayed is null || !replayed.Remove(offset))
                         _session.Writer.Write(packet, isVolatile);
+            if (replayed is { Count: > 0 })
+            {
+                _replayed = replayed;
+                _replayedUntil = Environment.TickCount64 + (long)ReplayedWindow.TotalMilliseconds;
+            }
         }
     }
 

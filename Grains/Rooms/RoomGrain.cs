@@ -1,43 +1,43 @@
 namespace OrleansSocket.Grains.Rooms;
 
-/// <summary>One room: its members by gateway. Deactivates when the last member leaves.</summary>
-internal sealed class RoomGrain : Grain, IRoomGrain
+/// <summary>One room: its members by gateway.</summary>
+/// <remarks>
+/// An empty room (also one named for a socket id, asked for its gateway) is collected after 2 idle minutes;
+/// see <see cref="MembershipGrain"/>.
+/// </remarks>
+[CollectionAgeLimit(Minutes = 2)]
+internal sealed class RoomGrain : MembershipGrain, IRoomGrain
 {
-    private readonly Membership _members = new();
-
     public Task Join(string socketId, string gatewayId)
     {
-        _members.Add(socketId, gatewayId);
+        AddMember(socketId, gatewayId);
         return Task.CompletedTask;
     }
 
     public Task Leave(string socketId)
     {
-        _members.Remove(socketId);
-        if (_members.Count == 0) DeactivateOnIdle();
+        RemoveMember(socketId);
         return Task.CompletedTask;
     }
 
     public async Task<string[]> Gateways()
     {
-        if (_members.Count > 0) return _members.Gateways();
+        if (Membership.Count > 0) return Membership.Gateways();
         // Nobody joined a room of this name: it may be a socket id (every socket is in its own room).
         var (ns, room) = RoomKey.Parse(this.GetPrimaryKeyString());
-        DeactivateOnIdle();
         return await SocketGateway(ns, room) is { } gateway ? [gateway] : [];
     }
 
     public async Task<string[]> Members()
     {
-        if (_members.Count > 0) return _members.Members();
+        if (Membership.Count > 0) return Membership.Members();
         var (ns, room) = RoomKey.Parse(this.GetPrimaryKeyString());
-        DeactivateOnIdle();
         return await SocketGateway(ns, room) is not null ? [room] : [];
     }
 
     public Task DropGateway(string gatewayId)
     {
-        _members.DropGateway(gatewayId);
+        DropMembersOf(gatewayId);
         return Task.CompletedTask;
     }
 
