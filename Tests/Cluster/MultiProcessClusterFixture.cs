@@ -54,14 +54,14 @@ public sealed class MultiProcessClusterFixture : IAsyncLifetime
             RequireFile(RedisServer);
             StartWatchdog();
 
-            RedisPort = FreePort();
+            RedisPort = E2eEnvironment.FreePort();
             Redis = Track(new ClusterProcess("redis", RedisServer, E2eEnvironment.RepoRoot,
                 ["--port", RedisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], readyPort: RedisPort));
             await Redis.StartAsync(this);
 
             Silos = [.. Enumerable.Range(1, 2).Select(i =>
             {
-                var (siloPort, gatewayPort) = (FreePort(), FreePort());
+                var (siloPort, gatewayPort) = (E2eEnvironment.FreePort(), E2eEnvironment.FreePort());
                 return Track(new ClusterProcess($"silo{i}", "dotnet", Path.Combine(E2eEnvironment.RepoRoot, "Silo"),
                     [SiloDll, "--profile", "cluster", .. ClusterArgs, $"--Cluster:SiloPort={siloPort}", $"--Cluster:GatewayPort={gatewayPort}"],
                     readyPort: gatewayPort) { SiloPort = siloPort });
@@ -70,7 +70,7 @@ public sealed class MultiProcessClusterFixture : IAsyncLifetime
 
             Gateways = [.. Enumerable.Range(1, 2).Select(i =>
             {
-                var port = FreePort();
+                var port = E2eEnvironment.FreePort();
                 return Track(new ClusterProcess($"gateway{i}", "dotnet", Path.Combine(E2eEnvironment.RepoRoot, "Gateway"),
                     [E2eEnvironment.GatewayDll, "--profile", "cluster", "--Cluster:Mode=Client", .. ClusterArgs,
                      $"--Cluster:GatewayLease={GatewayLease}", "--urls", $"http://127.0.0.1:{port}"],
@@ -227,19 +227,6 @@ public sealed class MultiProcessClusterFixture : IAsyncLifetime
             throw new FileNotFoundException($"{path} not found: build first (dotnet build OrleansSocket.sln -c Release) and install redis-server, or run ./test.sh");
     }
 
-    internal static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
 }
 
 /// <summary>One process of the cluster: started, probed until ready, killed (SIGKILL), stopped (SIGTERM), started again.</summary>

@@ -27,6 +27,21 @@ internal static class E2eEnvironment
 
     public const string PythonPath = "/usr/bin/python3";
 
+    /// <summary>A loopback port free now (the OS's choice), for a server a test starts.</summary>
+    public static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
     /// <summary>Fails the test unless Tests/clients/node_modules holds the packages of package.json.</summary>
     public static void RequireNodeModules()
     {

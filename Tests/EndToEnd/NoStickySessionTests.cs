@@ -34,7 +34,7 @@ public sealed class NoStickySessionTests(TwoGatewayClusterFixture cluster, ITest
     {
         E2eEnvironment.RequireNodeModules();
         cluster.EnsureStarted();
-        var proxyPort = FreePort();
+        var proxyPort = E2eEnvironment.FreePort();
         using var proxy = StartProxy(proxyPort, out var proxyOutput);
         try
         {
@@ -273,19 +273,5 @@ public sealed class NoStickySessionTests(TwoGatewayClusterFixture cluster, ITest
     {
         var sorted = samples.Order().ToArray();
         return sorted[Math.Min(sorted.Length - 1, sorted.Length * percentile / 100)];
-    }
-
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
     }
 }

@@ -57,7 +57,7 @@ public abstract class ServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Port = FreePort();
+        Port = E2eEnvironment.FreePort();
         var startInfo = BuildStartInfo();
         _process = new Process { StartInfo = startInfo };
         _process.OutputDataReceived += (_, e) => _output.Append(e.Data);
@@ -190,19 +190,6 @@ public abstract class ServerFixture : IAsyncLifetime
         return $"the server under test did not answer 200 on {probe} within {StartupTimeout.TotalSeconds:F0} s (last: {last}).\n{Describe()}";
     }
 
-    internal static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
 }
 
 /// <summary>The gateway with <c>--profile protocol</c> (the test profile).</summary>
@@ -217,7 +204,7 @@ public sealed class ProtocolServerFixture : ServerFixture
 /// </summary>
 public sealed class ApiServerFixture : ServerFixture
 {
-    public int OrleansGatewayPort { get; } = FreePort();
+    public int OrleansGatewayPort { get; } = E2eEnvironment.FreePort();
 
     protected override string? Profile => "api";
 

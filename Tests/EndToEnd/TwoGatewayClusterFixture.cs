@@ -57,14 +57,14 @@ public class TwoGatewayClusterFixture : IAsyncLifetime
         foreach (var dll in new[] { silo, E2eEnvironment.GatewayDll })
             if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} not found: build first (dotnet build OrleansSocket.sln -c Release), or run ./test.sh.");
 
-        var siloPort = FreePort();
-        var orleansGatewayPort = FreePort();
+        var siloPort = E2eEnvironment.FreePort();
+        var orleansGatewayPort = E2eEnvironment.FreePort();
         Start("silo", silo, Path.Combine(E2eEnvironment.RepoRoot, "Silo"),
             ["--profile", "protocol", "--Cluster:SiloPort", siloPort.ToString(), "--Cluster:GatewayPort", orleansGatewayPort.ToString(), .. ExtraArguments]);
         var clock = Stopwatch.StartNew();
         await WaitForTcpAsync(orleansGatewayPort, clock);
 
-        var ports = new[] { FreePort(), FreePort() };
+        var ports = new[] { E2eEnvironment.FreePort(), E2eEnvironment.FreePort() };
         foreach (var (port, name) in ports.Zip(new[] { "gateway A", "gateway B" }))
         {
             Start(name, E2eEnvironment.GatewayDll, Path.Combine(E2eEnvironment.RepoRoot, "Gateway"),
@@ -175,19 +175,6 @@ public class TwoGatewayClusterFixture : IAsyncLifetime
             if (process.HasExited) throw new InvalidOperationException($"{name} exited (code {process.ExitCode})");
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]

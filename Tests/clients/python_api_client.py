@@ -306,8 +306,8 @@ def run():
     def bcast_ack():
         for x in (a, b):
             x.sio.on('poll', (lambda name: lambda r: '%s:%s' % (name, r))(x.name))
-        cc.sio.on('poll', lambda r: time.sleep(1.5))  # C answers too late
-        equal(a.call('bcast_ack', room, 500),
+        cc.sio.on('poll', lambda r: time.sleep(2.5))  # C answers too late
+        equal(a.call('bcast_ack', room, 1000),
               {'targeted': 3, 'allAnswered': False,
                'answers': {a.sid: ['A:' + room], b.sid: ['B:' + room]}},
               '"bcast_ack" result (C too late)')
