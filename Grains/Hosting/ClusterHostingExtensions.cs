@@ -39,6 +39,12 @@ public static class ClusterHostingExtensions
         }
 
         silo.UseRedisClustering(options.RequireRedis());
+        // The streams' pub-sub state (which gateway subscribed to which stream, which pulling agent produces it)
+        // in Redis too, so that it outlives any one silo. In memory it was lost with a killed silo: the gateways
+        // subscribed again under new ids, the pulling agents kept delivering to the old ones, and every broadcast
+        // was dropped ("got an item for subscription ..., but I don't have any subscriber").
+        silo.AddRedisGrainStorage(SocketIOSiloBuilderExtensions.PubSubStore,
+            o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(options.RequireRedis()));
         if (options.Kubernetes)
         {
             // UseKubernetesHosting sets the advertised (pod) address and listens on any address; only the ports are ours.

@@ -11,6 +11,9 @@ public static class SocketIOSiloBuilderExtensions
     /// <summary>The name of the Orleans stream provider rooms and namespaces publish to gateways on.</summary>
     public const string StreamProvider = GatewayStreams.Provider;
 
+    /// <summary>The grain storage Orleans keeps stream subscriptions in (the name Orleans' streams look up).</summary>
+    public const string PubSubStore = "PubSubStore";
+
     /// <summary>
     /// Hosts OrleansSocket's grains in this silo with the application's handlers, e.g.
     /// <c>silo.AddSocketIO(io =&gt; io.AddHandlers&lt;ChatHandlers&gt;())</c>. Handlers may also be
@@ -21,9 +24,10 @@ public static class SocketIOSiloBuilderExtensions
         silo.Services.AddSocketIOHandlers(configure ?? (_ => { }));
         silo.Services.AddSocketIOEmitter();
         silo.Services.TryAddSingleton(TimeProvider.System);
-        // Memory streams need a pub-sub store; it only holds subscriptions, which gateways
-        // re-create when they start, so memory storage is enough.
-        silo.AddMemoryGrainStorage("PubSubStore");
+        // Memory streams need a pub-sub store. In one process memory storage is enough; a cluster configures a
+        // durable one first (Redis, in UseSocketIOCluster), which this leaves in place.
+        if (!silo.Services.Any(s => s.IsKeyedService && s.ServiceType == typeof(Orleans.Storage.IGrainStorage) && Equals(s.ServiceKey, PubSubStore)))
+            silo.AddMemoryGrainStorage(PubSubStore);
         var streams = silo.Configuration.GetSection(SocketIOStreamOptions.Section).Get<SocketIOStreamOptions>() ?? new();
         silo.AddMemoryStreams(StreamProvider, b =>
         {
