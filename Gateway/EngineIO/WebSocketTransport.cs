@@ -14,8 +14,6 @@ internal sealed class WebSocketTransport : IDisposable
     /// <summary>Below this, "4" and the payload are copied into one frame; above, they go as two fragments of one message.</summary>
     private const int CoalesceLimit = 4096;
     private const int InitialReceiveBuffer = 4096;
-    /// <summary>Receive buffers grown past this are handed back after the message, so idle sockets stay small.</summary>
-    private const int KeepReceiveBuffer = 64 * 1024;
     /// <summary>How long the peer has to answer our close frame (or a stuck send to finish) before the socket is aborted.</summary>
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
@@ -35,7 +33,6 @@ internal sealed class WebSocketTransport : IDisposable
         SingleReader = true,
     });
     private readonly List<QueuedPacket> _batch = [];
-    private byte[]? _scratch;
     private Task? _writer;
     private int _closing;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
@@ -75,13 +72,27 @@ internal sealed class WebSocketTransport : IDisposable
 
     private async Task<string> ReceiveLoopAsync()
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+        // No buffer is held between messages: an idle socket waits with a zero-byte receive (it completes once a
+        // frame has arrived, with nothing consumed), and only then rents one for the message.
+        byte[]? buffer = null;
         var length = 0;
         try
         {
             while (true)
             {
-                if (length == buffer.Length)
+                if (buffer is null)
+                {
+                    var first = await _socket.ReceiveAsync(Memory<byte>.Empty, _abort.Token);
+                    if (first.MessageType == WebSocketMessageType.Close) return "transport close";
+                    if (first.EndOfMessage)
+                    {
+                        // an empty message
+                        await _session.OnWebSocketMessageAsync(this, Memory<byte>.Empty, first.MessageType == WebSocketMessageType.Binary);
+                        continue;
+                    }
+                    buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+                }
+                else if (length == buffer.Length)
                 {
                     var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(buffer.Length * 2L, _maxMessage + 1L));
                     buffer.AsSpan(0, length).CopyTo(bigger);
@@ -101,11 +112,8 @@ internal sealed class WebSocketTransport : IDisposable
 
                 await _session.OnWebSocketMessageAsync(this, buffer.AsMemory(0, length), result.MessageType == WebSocketMessageType.Binary);
                 length = 0;
-                if (buffer.Length > KeepReceiveBuffer)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
-                }
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = null;
             }
         }
         catch (Exception)
@@ -114,7 +122,7 @@ internal sealed class WebSocketTransport : IDisposable
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -197,10 +205,19 @@ internal sealed class WebSocketTransport : IDisposable
     {
         if (data.Length <= CoalesceLimit)
         {
-            var scratch = _scratch ??= ArrayPool<byte>.Shared.Rent(CoalesceLimit + 1);
-            prefix.Span.CopyTo(scratch);
-            data.Span.CopyTo(scratch.AsSpan(prefix.Length));
-            await _socket.SendAsync(scratch.AsMemory(0, prefix.Length + data.Length), type, true, token);
+            // Rented per send, not kept: an idle socket holds no send buffer.
+            var size = prefix.Length + data.Length;
+            var scratch = ArrayPool<byte>.Shared.Rent(size);
+            try
+            {
+                prefix.Span.CopyTo(scratch);
+                data.Span.CopyTo(scratch.AsSpan(prefix.Length));
+                await _socket.SendAsync(scratch.AsMemory(0, size), type, true, token);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(scratch);
+            }
             return;
         }
         await _socket.SendAsync(prefix, type, false, token);
@@ -262,7 +279,5 @@ internal sealed class WebSocketTransport : IDisposable
     {
         _abort.Dispose();
         _sendLock.Dispose();
-        if (_scratch is not null) ArrayPool<byte>.Shared.Return(_scratch);
-        _scratch = null;
     }
 }

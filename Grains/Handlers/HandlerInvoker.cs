@@ -34,6 +34,8 @@ internal sealed class HandlerInvoker
             parameters[i] = ParameterBinder.Create(parameterInfos[i], i == parameterInfos.Length - 1, nullability);
         argumentCount = parameters.Count(p => p.Source == ParameterSource.Argument);
         hasRest = parameters.Any(p => p.Source is ParameterSource.Rest or ParameterSource.Payload);
+        TakesWholePayload = argumentCount == 0 && parameters.Any(p => p.Source == ParameterSource.Payload)
+            && !parameters.Any(p => p.Source == ParameterSource.Rest);
 
         this.invoker = invoker;
         this.target = target;
@@ -46,6 +48,13 @@ internal sealed class HandlerInvoker
 
     /// <summary>For logs and errors: <c>Type.Method</c>.</summary>
     public string Description { get; }
+
+    /// <summary>
+    /// The handler's only client-argument parameter is a <see cref="SocketPayload"/> (besides socket, services,
+    /// cancellation token): it gets all the arguments, so <see cref="InvokeWithPayload"/> can hand it the
+    /// payload as received, without parsing and re-serialising it.
+    /// </summary>
+    public bool TakesWholePayload { get; }
 
     public static HandlerInvoker ForDelegate(Delegate handler)
     {
@@ -69,11 +78,33 @@ internal sealed class HandlerInvoker
     /// the auth or reason the dispatcher always offers.
     /// </summary>
     /// <exception cref="SocketIOBindingException">the arguments do not fit the parameters.</exception>
-    public async Task<object?> Invoke(ISocket socket, JsonElement[] args, byte[][]? attachments, IServiceProvider services,
-        CancellationToken cancellationToken, bool ignoreExtraArguments = false)
-    {
-        var values = Bind(socket, args, attachments, services, cancellationToken, ignoreExtraArguments);
+    public Task<object?> Invoke(ISocket socket, JsonElement[] args, byte[][]? attachments, IServiceProvider services,
+        CancellationToken cancellationToken, bool ignoreExtraArguments = false) =>
+        Call(Bind(socket, args, attachments, services, cancellationToken, ignoreExtraArguments), socket, services);
 
+    /// <summary>
+    /// For <see cref="TakesWholePayload"/> handlers: calls with <paramref name="payload"/> itself (a JSON array of
+    /// the client's arguments, binary values as placeholders into its attachments) as the payload parameter.
+    /// </summary>
+    public Task<object?> InvokeWithPayload(ISocket socket, SocketPayload payload, IServiceProvider services,
+        CancellationToken cancellationToken)
+    {
+        var values = new object?[parameters.Length];
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            values[i] = parameters[i].Source switch
+            {
+                ParameterSource.Socket => socket,
+                ParameterSource.CancellationToken => cancellationToken,
+                ParameterSource.Services => services,
+                _ => payload, // the payload parameter, the only other kind such a handler has
+            };
+        }
+        return Call(values, socket, services);
+    }
+
+    private async Task<object?> Call(object?[] values, ISocket socket, IServiceProvider services)
+    {
         object? instance = null;
         if (instanceFactory is not null)
         {

@@ -115,9 +115,18 @@ public sealed class SocketIOHandlerRegistry
         ArgumentNullException.ThrowIfNull(services);
         try
         {
-            var args = PayloadSerializer.ToJsonArgs(ev.Payload);
-            var packetMiddleware = (namespaces.GetValueOrDefault(socket.Namespace) ?? wildcard)?.PacketMiddleware;
+            var own = namespaces.GetValueOrDefault(socket.Namespace);
+            var packetMiddleware = (own ?? wildcard)?.PacketMiddleware;
             object? result = NotHandled;
+            if (packetMiddleware is not { Count: > 0 } && own is not null && own.Events.TryGetValue(ev.Event, out var direct)
+                && direct.TakesWholePayload && IsJsonArray(ev.Payload.ArgsJson))
+            {
+                // Copy-through: the handler takes the arguments as a SocketPayload and nothing else reads them, so
+                // they are not parsed (the gateway's decoder has validated them) nor re-serialised.
+                result = await direct.InvokeWithPayload(socket, ev.Payload, services, cancellationToken);
+                return !ev.WantsAck ? null : ToAck(result);
+            }
+            var args = PayloadSerializer.ToJsonArgs(ev.Payload);
             if (packetMiddleware is not { Count: > 0 })
                 result = await InvokeEvent(socket, ev, args, services, cancellationToken);
             else
@@ -126,19 +135,32 @@ public sealed class SocketIOHandlerRegistry
 
             if (!ev.WantsAck || result == NotHandled)
                 return null;
-            return result switch
-            {
-                _ when result == ReturnAdapter.NoValue => SocketPayload.Empty,
-                SocketPayload raw => raw,
-                Ack ack => PayloadSerializer.Serialize(ack.Args as object?[] ?? [.. ack.Args]),
-                _ => PayloadSerializer.Serialize(result),
-            };
+            return ToAck(result);
         }
         catch (Exception e)
         {
             await ReportError(socket, e, ev.Event);
             return null;
         }
+    }
+
+    private static SocketPayload ToAck(object? result) => result switch
+    {
+        _ when result == ReturnAdapter.NoValue => SocketPayload.Empty,
+        SocketPayload raw => raw,
+        Ack ack => PayloadSerializer.Serialize(ack.Args as object?[] ?? [.. ack.Args]),
+        _ => PayloadSerializer.Serialize(result),
+    };
+
+    /// <summary>Starts like a JSON array (what the gateway's decoder guarantees); anything else takes the parsing path and its error.</summary>
+    private static bool IsJsonArray(byte[] json)
+    {
+        foreach (var b in json)
+        {
+            if (b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') continue;
+            return b == (byte)'[';
+        }
+        return false;
     }
 
     /// <summary>Runs the disconnect handler with the reason; its exceptions go to the error handlers (event name <c>disconnect</c>).</summary>

@@ -16,6 +16,10 @@ public sealed class SocketIOStreamOptions
     /// <summary>Stream messages handed to a gateway per delivery (raises throughput between processes).</summary>
     public int BatchSize { get; set; } = 64;
 
-    /// <summary>Memory stream queues (each is pulled every <see cref="PullPeriod"/>).</summary>
-    public int Queues { get; set; } = 2;
+    /// <summary>
+    /// Memory stream queues (each is pulled every <see cref="PullPeriod"/>, so each costs idle CPU: measured
+    /// embedded, 2 queues 5.5-6.2 % of a core idle, 1 queue 4.0-4.7 %). The queues' pulling agents are spread over
+    /// the silos: with several silos, as many queues as silos spreads the broadcast work.
+    /// </summary>
+    public int Queues { get; set; } = 1;
 }
