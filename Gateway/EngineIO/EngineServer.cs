@@ -95,6 +95,8 @@ internal sealed class EngineServer
                 await UpgradeAsync(context, session, SupportsBinary(query));
                 return;
             }
+            if (HttpMethods.IsGet(request.Method) && session.UpgradeSettling is { } settling)
+                await WaitForUpgradeAsync(settling, context.RequestAborted);
             if (session.Transport != transport || session.Polling is null)
             {
                 // Node: TRANSPORT_MISMATCH, e.g. a poll after the session moved to WebSocket.
@@ -262,6 +264,25 @@ internal sealed class EngineServer
             string.Concat(request.PathBase.ToUriComponent(), request.Path.ToUriComponent(), request.QueryString.ToUriComponent()),
             request.IsHttps,
             Time.GetUtcNow());
+    }
+
+    /// <summary>Node's upgrade check interval: how long a poll during an answered probe may be held.</summary>
+    private static readonly TimeSpan UpgradeCheckInterval = TimeSpan.FromMilliseconds(100);
+
+    private async Task WaitForUpgradeAsync(Task settling, CancellationToken aborted)
+    {
+        try
+        {
+            await settling.WaitAsync(UpgradeCheckInterval, Time, aborted);
+        }
+        catch (TimeoutException)
+        {
+            // Still upgrading: the poll is answered with a noop so the client can pause.
+        }
+        catch (OperationCanceledException)
+        {
+            // The client gave up; the poll handler sees the aborted request.
+        }
     }
 
     private static Task RefuseAsync(HttpContext context, bool isWebSocket, int code)

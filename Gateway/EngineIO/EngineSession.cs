@@ -42,6 +42,7 @@ internal sealed class EngineSession : IEngineConnection
     private WebSocketTransport? _webSocket; // the active WebSocket, once the session runs on one
     private WebSocketTransport? _probe;     // a WebSocket in the upgrade probe phase
     private bool _probeAnswered;            // "3probe" sent: pending polls are released with a noop
+    private TaskCompletionSource? _upgradeSettled; // completes when an answered probe upgrades or is given up
     private ITimer? _upgradeTimer;
 
     private ITimer? _pingTimer;
@@ -166,6 +167,22 @@ internal sealed class EngineSession : IEngineConnection
     internal SessionState StateLocked => _state;
     internal bool IsOnWebSocketLocked => _webSocket is not null;
     internal bool ProbeAnsweredLocked => _probeAnswered;
+
+    /// <summary>
+    /// While an answered probe waits for its upgrade packet, a task that completes when the upgrade is done or
+    /// given up; otherwise null. A poll arriving in that window waits a little on it (Node answers such a poll
+    /// only on its 100 ms upgrade check), so a client's "5" sent just before the poll is seen first.
+    /// </summary>
+    internal Task? UpgradeSettling
+    {
+        get { lock (Gate) return _upgradeSettled?.Task; }
+    }
+
+    private void SettleUpgradeLocked()
+    {
+        _upgradeSettled?.TrySetResult();
+        _upgradeSettled = null;
+    }
     internal int QueueCountLocked => _queue.Count;
 
     /// <summary>Moves up to <paramref name="max"/> packets to <paramref name="batch"/>; stops after a close marker.</summary>
@@ -354,6 +371,7 @@ internal sealed class EngineSession : IEngineConnection
                 if (_probe != transport) return;
                 // From now on polls are answered at once (a noop when nothing is queued), so the client can pause polling.
                 _probeAnswered = true;
+                _upgradeSettled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 Polling?.WakeLocked();
             }
             return;
@@ -369,6 +387,7 @@ internal sealed class EngineSession : IEngineConnection
                     _upgradeTimer?.Dispose();
                     _upgradeTimer = null;
                     _webSocket = transport;
+                    SettleUpgradeLocked();
                     _transportName = EngineServer.WebSocketName;
                     // A poll still pending is released with a noop; later HTTP requests get 400 (transport mismatch).
                     Polling?.WakeLocked();
@@ -400,6 +419,7 @@ internal sealed class EngineSession : IEngineConnection
                 _probeAnswered = false;
                 _upgradeTimer?.Dispose();
                 _upgradeTimer = null;
+                SettleUpgradeLocked();
                 Polling?.WakeLocked();
             }
         }
@@ -488,6 +508,7 @@ internal sealed class EngineSession : IEngineConnection
             webSocket = _webSocket;
             probe = _probe;
             _probe = null;
+            SettleUpgradeLocked();
             Polling?.OnSessionClosedLocked(pollReply);
             linger = pollReply == EnginePacketType.Noop && webSocket is null && Polling is { IsGetActiveLocked: false };
             if (linger)

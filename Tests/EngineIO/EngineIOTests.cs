@@ -39,7 +39,7 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
         Assert.Matches("^[A-Za-z0-9_-]{20}$", sid);
         Assert.Equal(["websocket"], root.GetProperty("upgrades").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(300, root.GetProperty("pingInterval").GetInt32());
-        Assert.Equal(200, root.GetProperty("pingTimeout").GetInt32());
+        Assert.Equal(2000, root.GetProperty("pingTimeout").GetInt32());
         Assert.Equal(1_000_000, root.GetProperty("maxPayload").GetInt32());
 
         // Two handshakes never share a sid.
@@ -456,6 +456,41 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
         Assert.Equal("3probe", await ReceiveTextAsync(socket));
         using (var response = await poll)
             Assert.Equal("6", await response.Content.ReadAsStringAsync());
+        await SendTextAsync(socket, "5");
+        await SendTextAsync(socket, "4hello");
+        Assert.Equal("4hello", await ReceiveTextAsync(socket));
+    }
+
+    [Fact]
+    public async Task Upgrade_PollRacingTheUpgradePacket_IsRefusedAsAfterTheUpgrade()
+    {
+        // The client sends "5" and polls at once: whichever the server reads first, the poll is the upgraded
+        // session's and gets 400 (CI once saw the poll overtake the "5" and get a noop).
+        var sid = await OpenPollingAsync(Quiet);
+        using var socket = await ConnectAsync(server.WebSocketUri($"{Quiet}?EIO=4&transport=websocket&sid={sid}"));
+        await SendTextAsync(socket, "2probe");
+        Assert.Equal("3probe", await ReceiveTextAsync(socket));
+        var poll = Http.GetAsync(Poll(Quiet, sid));
+        await SendTextAsync(socket, "5");
+        using (var response = await poll)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains("\"code\":3", await response.Content.ReadAsStringAsync());
+        }
+        await SendTextAsync(socket, "4hello");
+        Assert.Equal("4hello", await ReceiveTextAsync(socket));
+    }
+
+    [Fact]
+    public async Task Upgrade_PollDuringAnsweredProbe_GetsANoopAfterTheCheckInterval()
+    {
+        var sid = await OpenPollingAsync(Quiet);
+        using var socket = await ConnectAsync(server.WebSocketUri($"{Quiet}?EIO=4&transport=websocket&sid={sid}"));
+        await SendTextAsync(socket, "2probe");
+        Assert.Equal("3probe", await ReceiveTextAsync(socket));
+        var clock = Stopwatch.StartNew();
+        Assert.Equal("6", await PollTextAsync(Poll(Quiet, sid)));
+        Assert.InRange(clock.ElapsedMilliseconds, 90, 2000); // held for Node's 100 ms upgrade check
         await SendTextAsync(socket, "5");
         await SendTextAsync(socket, "4hello");
         Assert.Equal("4hello", await ReceiveTextAsync(socket));
