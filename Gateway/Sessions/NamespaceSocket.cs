@@ -98,13 +98,21 @@ internal sealed class NamespaceSocket : ILocalSocket
                 case State.Closed:
                     return;
             }
-            if (_replayed is not null && offset is not null)
-            {
-                if (Environment.TickCount64 > _replayedUntil) _replayed = null;
-                else if (_replayed.Remove(offset)) return; // already sent as a missed packet
-            }
+            if (WasReplayedLocked(offset)) return;
         }
         _session.Writer.Write(packet, isVolatile);
+    }
+
+    /// <summary>True (once) for the live copy of a packet a recovery already sent as missed.</summary>
+    private bool WasReplayedLocked(string? offset)
+    {
+        if (_replayed is null || offset is null) return false;
+        if (Environment.TickCount64 > _replayedUntil)
+        {
+            _replayed = null;
+            return false;
+        }
+        return _replayed.Remove(offset);
     }
 
     /// <summary>Sends an event with an ack id and waits for the client's ACK.</summary>
@@ -286,15 +294,16 @@ internal sealed class NamespaceSocket : ILocalSocket
                 _session.Writer.Write(Encode(packet));
                 if (packet.Offset is { } offset) (replayed ??= []).Add(offset);
             }
-            if (early is not null)
-                foreach (var (packet, isVolatile, offset) in early)
-                    if (offset is null || replayed is null || !replayed.Remove(offset))
-                        _session.Writer.Write(packet, isVolatile);
-            if (replayed is { Count: > 0 })
+            if (replayed is not null)
             {
                 _replayed = replayed;
                 _replayedUntil = Environment.TickCount64 + (long)ReplayedWindow.TotalMilliseconds;
             }
+            if (early is not null)
+                foreach (var (packet, isVolatile, offset) in early)
+                    if (!WasReplayedLocked(offset))
+                        _session.Writer.Write(packet, isVolatile);
+            if (_replayed is { Count: 0 }) _replayed = null;
         }
     }
 

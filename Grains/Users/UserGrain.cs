@@ -1,26 +1,27 @@
+using OrleansSocket.Grains.Lifetime;
+
 namespace OrleansSocket.Grains.Users;
 
 /// <summary>One user: their sockets on every gateway, so an emit to the user reaches each device once.</summary>
-/// <remarks>
-/// Kept active while the user has sockets (the list is in memory only), then left to idle collection rather
-/// than deactivated at once, which raced a reconnecting tab's <c>Add</c> (see <c>MembershipGrain</c>).
-/// </remarks>
+/// <remarks>Active while the user has sockets (the list is in memory only), then left to idle collection.</remarks>
 [CollectionAgeLimit(Minutes = 2)]
-internal sealed class UserGrain : Grain, IUserGrain
+internal sealed class UserGrain : KeepAliveWhileNonEmpty, IUserGrain
 {
     private readonly Dictionary<string, UserSocket> _sockets = [];
 
     public Task Add(UserSocket socket)
     {
+        var before = _sockets.Count;
         _sockets[socket.SocketId] = socket;
-        if (_sockets.Count == 1) DelayDeactivation(TimeSpan.MaxValue);
+        OnCountChanged(before, _sockets.Count);
         return Task.CompletedTask;
     }
 
     public Task Remove(string socketId)
     {
+        var before = _sockets.Count;
         _sockets.Remove(socketId);
-        if (_sockets.Count == 0) DelayDeactivation(TimeSpan.FromSeconds(-1)); // cancels the keep-alive
+        OnCountChanged(before, _sockets.Count);
         return Task.CompletedTask;
     }
 
