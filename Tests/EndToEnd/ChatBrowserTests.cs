@@ -29,6 +29,7 @@ public sealed class ChatBrowserTests(DemoServerFixture server, ITestOutputHelper
     private readonly List<BrowserTab> _tabs = [];
     private readonly string _nonce = DateTime.UtcNow.Ticks.ToString("x");
     private string _baseUrl = "";
+    private string _lastStep = "(none)";
 
     [Fact]
     public async Task TwoBrowsersChatAndRoomMessagesStayInTheRoom()
@@ -46,7 +47,8 @@ public sealed class ChatBrowserTests(DemoServerFixture server, ITestOutputHelper
         }
         catch (Exception ex) when (ex is BrowserCheckException or PlaywrightException or System.TimeoutException)
         {
-            var what = ex is System.TimeoutException ? $"overall timeout of {overall.TotalSeconds:0} s exceeded" : ex.Message;
+            var what = (ex is System.TimeoutException ? $"overall timeout of {overall.TotalSeconds:0} s exceeded" : ex.Message)
+                + $" ({ex.GetType().FullName}; after the step: {_lastStep})";
             var details = "";
             foreach (var tab in _tabs.ToArray())
             {
@@ -191,7 +193,11 @@ public sealed class ChatBrowserTests(DemoServerFixture server, ITestOutputHelper
         output.WriteLine($"PASS chat ({ChromiumBrowser.ExecutablePath}) {_baseUrl}/");
     }
 
-    private void Step(string text) => output.WriteLine($"ok   {text}");
+    private void Step(string text)
+    {
+        _lastStep = text;
+        output.WriteLine($"ok   {text}");
+    }
 
     private async Task<BrowserTab> OpenAsync(ChromiumBrowser browser, string name)
     {
@@ -218,6 +224,12 @@ public sealed class ChatBrowserTests(DemoServerFixture server, ITestOutputHelper
     private static async Task SignInAsync(BrowserTab tab, string nickname)
     {
         await tab.Page.FillAsync("#nickname", nickname);
+        var filled = await tab.Page.InputValueAsync("#nickname");
+        if (filled != nickname)
+        {
+            throw new BrowserCheckException($"{tab.Name}: #nickname holds \"{filled}\" after filling in \"{nickname}\"");
+        }
+
         await tab.Page.ClickAsync("#sign-in");
         await ExpectTextAsync(tab, "#chat-status", $"connected as {nickname}", $"sign in as {nickname}");
         await tab.Page.WaitForSelectorAsync("#chat", new() { State = WaitForSelectorState.Visible });

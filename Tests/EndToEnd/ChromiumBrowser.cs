@@ -108,6 +108,7 @@ internal sealed class BrowserTab
 {
     private readonly ConcurrentQueue<string> _frames = new();
     private readonly ConcurrentQueue<string> _events = new();
+    private readonly ConcurrentQueue<string> _sent = new();
 
     private BrowserTab(string name, IPage page)
     {
@@ -125,6 +126,14 @@ internal sealed class BrowserTab
                 if (frame.Text is { } text)
                 {
                     _frames.Enqueue($"ws: {text}");
+                }
+            };
+            // Only for failure reports: what the page sent (Frames is what the server sent).
+            ws.FrameSent += (_, frame) =>
+            {
+                if (frame.Text is { } text)
+                {
+                    _sent.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} ws sent: {text}");
                 }
             };
         };
@@ -229,6 +238,9 @@ internal sealed class BrowserTab
         {
             text.AppendLine($"page events:\n  {string.Join("\n  ", Events)}");
         }
+
+        text.AppendLine($"last frames received:\n  {string.Join("\n  ", _frames.TakeLast(12))}");
+        text.AppendLine($"last frames sent:\n  {string.Join("\n  ", _sent.TakeLast(12))}");
 
         return text.ToString();
     }
