@@ -41,8 +41,9 @@ internal sealed class EngineSession : IEngineConnection
 
     private WebSocketTransport? _webSocket; // the active WebSocket, once the session runs on one
     private WebSocketTransport? _probe;     // a WebSocket in the upgrade probe phase
-    private bool _probeAnswered;            // "3probe" sent: pending polls are released with a noop
-    private TaskCompletionSource? _upgradeSettled; // completes when an answered probe upgrades or is given up
+    // Set once "3probe" is sent (pending polls are then released with a noop); completed and cleared when that
+    // probe upgrades or is given up.
+    private TaskCompletionSource? _upgradeSettled;
     private ITimer? _upgradeTimer;
 
     private ITimer? _pingTimer;
@@ -166,7 +167,7 @@ internal sealed class EngineSession : IEngineConnection
 
     internal SessionState StateLocked => _state;
     internal bool IsOnWebSocketLocked => _webSocket is not null;
-    internal bool ProbeAnsweredLocked => _probeAnswered;
+    internal bool ProbeAnsweredLocked => _upgradeSettled is not null;
 
     /// <summary>
     /// While an answered probe waits for its upgrade packet, a task that completes when the upgrade is done or
@@ -176,12 +177,6 @@ internal sealed class EngineSession : IEngineConnection
     internal Task? UpgradeSettling
     {
         get { lock (Gate) return _upgradeSettled?.Task; }
-    }
-
-    private void SettleUpgradeLocked()
-    {
-        _upgradeSettled?.TrySetResult();
-        _upgradeSettled = null;
     }
     internal int QueueCountLocked => _queue.Count;
 
@@ -369,8 +364,7 @@ internal sealed class EngineSession : IEngineConnection
             lock (Gate)
             {
                 if (_probe != transport) return;
-                // From now on polls are answered at once (a noop when nothing is queued), so the client can pause polling.
-                _probeAnswered = true;
+                // From now on polls get a noop when nothing is queued (a new one after up to 100 ms: EngineServer), so the client can pause polling.
                 _upgradeSettled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 Polling?.WakeLocked();
             }
@@ -383,7 +377,6 @@ internal sealed class EngineSession : IEngineConnection
                 if (_probe == transport && _state != SessionState.Closed)
                 {
                     _probe = null;
-                    _probeAnswered = false;
                     _upgradeTimer?.Dispose();
                     _upgradeTimer = null;
                     _webSocket = transport;
@@ -416,7 +409,6 @@ internal sealed class EngineSession : IEngineConnection
             if (_probe == transport)
             {
                 _probe = null;
-                _probeAnswered = false;
                 _upgradeTimer?.Dispose();
                 _upgradeTimer = null;
                 SettleUpgradeLocked();
@@ -424,6 +416,12 @@ internal sealed class EngineSession : IEngineConnection
             }
         }
         transport.BeginClose();
+    }
+
+    private void SettleUpgradeLocked()
+    {
+        _upgradeSettled?.TrySetResult();
+        _upgradeSettled = null;
     }
 
     /// <summary>A WebSocket's receive side ended (peer closed, error, or oversized message).</summary>

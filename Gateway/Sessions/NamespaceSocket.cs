@@ -112,7 +112,9 @@ internal sealed class NamespaceSocket : ILocalSocket
             _replayed = null;
             return false;
         }
-        return _replayed.Remove(offset);
+        if (!_replayed.Remove(offset)) return false;
+        if (_replayed.Count == 0) _replayed = null; // every replayed packet's live copy has been dropped
+        return true;
     }
 
     /// <summary>Sends an event with an ack id and waits for the client's ACK.</summary>
@@ -303,7 +305,6 @@ internal sealed class NamespaceSocket : ILocalSocket
                 foreach (var (packet, isVolatile, offset) in early)
                     if (!WasReplayedLocked(offset))
                         _session.Writer.Write(packet, isVolatile);
-            if (_replayed is { Count: 0 }) _replayed = null;
         }
     }
 

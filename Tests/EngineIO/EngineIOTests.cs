@@ -419,16 +419,23 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
 
     // ---------------- upgrade ----------------
 
+    /// <summary>A WebSocket for polling session <paramref name="sid"/> whose "2probe" has been answered with "3probe".</summary>
+    private async Task<ClientWebSocket> ProbeAsync(string path, string sid, int eio = 4)
+    {
+        var socket = await ConnectAsync(server.WebSocketUri($"{path}?EIO={eio}&transport=websocket&sid={sid}"));
+        await SendTextAsync(socket, "2probe");
+        Assert.Equal("3probe", await ReceiveTextAsync(socket));
+        return socket;
+    }
+
     [Theory]
     [InlineData(4, "6")]
     [InlineData(3, "1:6")]
     public async Task Upgrade_ProbeNoopThenTheSessionMovesToWebSocket(int eio, string noop)
     {
         var sid = await OpenPollingAsync(Recorded, eio, eio == 3 ? "&b64=1" : "");
-        using var socket = await ConnectAsync(server.WebSocketUri($"{Recorded}?EIO={eio}&transport=websocket&sid={sid}"));
-        await SendTextAsync(socket, "2probe");
-        Assert.Equal("3probe", await ReceiveTextAsync(socket));
-        Assert.Equal(noop, await PollTextAsync(Poll(Recorded, sid, eio))); // answered at once during the upgrade
+        using var socket = await ProbeAsync(Recorded, sid, eio);
+        Assert.Equal(noop, await PollTextAsync(Poll(Recorded, sid, eio))); // a noop during the upgrade
 
         var connection = server.Recorder[sid].Connection;
         Assert.True(connection.Send("queued"u8.ToArray(), false)); // queued before the switch, flushed over WebSocket
@@ -451,9 +458,7 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
         var sid = await OpenPollingAsync(Quiet);
         var poll = Http.GetAsync(Poll(Quiet, sid));
         await Task.Delay(100);
-        using var socket = await ConnectAsync(server.WebSocketUri($"{Quiet}?EIO=4&transport=websocket&sid={sid}"));
-        await SendTextAsync(socket, "2probe");
-        Assert.Equal("3probe", await ReceiveTextAsync(socket));
+        using var socket = await ProbeAsync(Quiet, sid);
         using (var response = await poll)
             Assert.Equal("6", await response.Content.ReadAsStringAsync());
         await SendTextAsync(socket, "5");
@@ -467,9 +472,7 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
         // The client sends "5" and polls at once: whichever the server reads first, the poll is the upgraded
         // session's and gets 400 (CI once saw the poll overtake the "5" and get a noop).
         var sid = await OpenPollingAsync(Quiet);
-        using var socket = await ConnectAsync(server.WebSocketUri($"{Quiet}?EIO=4&transport=websocket&sid={sid}"));
-        await SendTextAsync(socket, "2probe");
-        Assert.Equal("3probe", await ReceiveTextAsync(socket));
+        using var socket = await ProbeAsync(Quiet, sid);
         var poll = Http.GetAsync(Poll(Quiet, sid));
         await SendTextAsync(socket, "5");
         using (var response = await poll)
@@ -485,9 +488,7 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
     public async Task Upgrade_PollDuringAnsweredProbe_GetsANoopAfterTheCheckInterval()
     {
         var sid = await OpenPollingAsync(Quiet);
-        using var socket = await ConnectAsync(server.WebSocketUri($"{Quiet}?EIO=4&transport=websocket&sid={sid}"));
-        await SendTextAsync(socket, "2probe");
-        Assert.Equal("3probe", await ReceiveTextAsync(socket));
+        using var socket = await ProbeAsync(Quiet, sid);
         var clock = Stopwatch.StartNew();
         Assert.Equal("6", await PollTextAsync(Poll(Quiet, sid)));
         Assert.InRange(clock.ElapsedMilliseconds, 90, 2000); // held for Node's 100 ms upgrade check
@@ -500,9 +501,7 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
     public async Task Upgrade_NotCompletedInTime_ClosesTheSocketAndPollingCarriesOn()
     {
         var sid = await OpenPollingAsync(Small); // UpgradeTimeout 300
-        using var socket = await ConnectAsync(server.WebSocketUri($"{Small}?EIO=4&transport=websocket&sid={sid}"));
-        await SendTextAsync(socket, "2probe");
-        Assert.Equal("3probe", await ReceiveTextAsync(socket));
+        using var socket = await ProbeAsync(Small, sid);
         var clock = Stopwatch.StartNew();
         await ExpectCloseAsync(socket);
         Assert.InRange(clock.ElapsedMilliseconds, 150, 2000);
@@ -523,9 +522,7 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
     public async Task SecondWebSocketForAnUpgradedSession_IsClosed()
     {
         var sid = await OpenPollingAsync(Quiet);
-        using var socket = await ConnectAsync(server.WebSocketUri($"{Quiet}?EIO=4&transport=websocket&sid={sid}"));
-        await SendTextAsync(socket, "2probe");
-        await ReceiveTextAsync(socket);
+        using var socket = await ProbeAsync(Quiet, sid);
         await SendTextAsync(socket, "5");
 
         using var second = await ConnectAsync(server.WebSocketUri($"{Quiet}?EIO=4&transport=websocket&sid={sid}"));
