@@ -325,6 +325,11 @@ function report() {
   p();
   p(`${met} met, ${notMet} not met, ${noData} without data.${M.quick ? ' (QUICK run: these verdicts are as noisy as its numbers.)' : ''}`);
   p();
+  // The verdicts are computed; why a target is missed needs a profile, which lives with the write-up.
+  if (notMet) {
+    p('For each target not met: the gap, what explains it (with the profiles taken) and what would close it are in [`docs/performance.md`](../docs/performance.md), section "Measured".');
+    p();
+  }
 
   // ---- the harness's own summary ----
   if (summary) {
