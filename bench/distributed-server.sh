@@ -15,10 +15,11 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PORT=${1:-${PORT:-3100}}
 shift || true
 CONFIG=${CONFIG:-Release}
-SILO_DIR=$ROOT/Silo/bin/$CONFIG/net10.0
-GW_DIR=$ROOT/Gateway/bin/$CONFIG/net10.0
-for f in "$SILO_DIR/OrleansSocket.Silo.dll" "$GW_DIR/OrleansSocket.Gateway.dll"; do
-  [[ -f $f ]] || { echo "distributed-server: $f missing; run: dotnet build $ROOT/OrleansSocket.sln -c $CONFIG" >&2; exit 2; }
+# SILO_DIR / GW_DIR: where the two apps are (default: the build output; bench/run-all.sh passes its publish).
+SILO_DIR=${SILO_DIR:-$ROOT/Silo/bin/$CONFIG/net10.0}
+GW_DIR=${GW_DIR:-$ROOT/Gateway/bin/$CONFIG/net10.0}
+for f in "$SILO_DIR/OrleansSocket.Silo" "$GW_DIR/OrleansSocket.Gateway"; do
+  [[ -x $f ]] || { echo "distributed-server: $f missing; run: dotnet build $ROOT/OrleansSocket.sln -c $CONFIG" >&2; exit 2; }
 done
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
@@ -47,7 +48,7 @@ trap 'stop_children; exit 143' TERM
 trap 'stop_children; exit 130' INT
 trap 'stop_children' EXIT
 
-dotnet "$SILO_DIR/OrleansSocket.Silo.dll" --contentRoot "$SILO_DIR" --profile bench \
+"$SILO_DIR/OrleansSocket.Silo" --contentRoot "$SILO_DIR" --profile bench \
   --Cluster:Clustering=Localhost --Cluster:ClusterId="$CLUSTER_ID" \
   --Cluster:SiloPort="$SILO_PORT" --Cluster:GatewayPort="$SILO_GATEWAY_PORT" "${QUIETLOG[@]}" "$@" &
 SILO_PID=$!
@@ -61,7 +62,7 @@ until ss -ltnH "sport = :$SILO_GATEWAY_PORT" 2>/dev/null | grep -q .; do
   sleep 0.1
 done
 
-dotnet "$GW_DIR/OrleansSocket.Gateway.dll" --contentRoot "$GW_DIR" --profile bench \
+"$GW_DIR/OrleansSocket.Gateway" --contentRoot "$GW_DIR" --profile bench \
   --Cluster:Mode=Client --Cluster:Clustering=Localhost --Cluster:ClusterId="$CLUSTER_ID" \
   --Cluster:ClientGatewayPort="$SILO_GATEWAY_PORT" --urls "http://127.0.0.1:$PORT" "${QUIETLOG[@]}" "$@" &
 GW_PID=$!

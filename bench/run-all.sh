@@ -14,7 +14,9 @@
 #   HARNESS_SRC [../shared/bench next to the repo]  copied to WORKDIR/harness (it may be read-only)
 #   WORKDIR [.bench-work]    scratch (git-ignored): harness copy, node_modules, raw results, server logs
 #   RESULTS_OUT [bench/RESULTS.md; QUICK: bench/RESULTS.quick-example.md]
-#   SKIP_BUILD [0]           1: use the existing Release build
+#   BUILD [publish]          publish: the servers as bench/publish.sh makes them (self-contained, ReadyToRun
+#                            composite, tiered compilation off; about 9 min); build: the `dotnet build` output
+#   SKIP_BUILD [0]           1: use the existing publish (WORKDIR/publish) or Release build
 #   IDLE [1]                 1: measure each server's idle CPU (IDLE_SECONDS [10], no clients) every rep
 #   SMOKE [1]                1: run the harness's smoke check (twice on one server: cold, then warm) per target
 #   KEEP_RAW [1; QUICK: 0]   1: copy the raw JSONL next to RESULTS_OUT (bench/results/STAMP/)
@@ -25,7 +27,7 @@ ROOT=$(dirname "$BENCH")
 
 # The command as it was given: the variables the caller set, then the script.
 CMDLINE=""
-for v in QUICK REPS TARGETS HARNESS_SRC WORKDIR RESULTS_OUT SKIP_BUILD IDLE IDLE_SECONDS SMOKE KEEP_RAW PORT PIN \
+for v in QUICK REPS TARGETS HARNESS_SRC WORKDIR RESULTS_OUT BUILD SKIP_BUILD IDLE IDLE_SECONDS SMOKE KEEP_RAW PORT PIN \
          QUIET QUIET_MAX_BUSY QUIET_MAX_S RETRY_NOISY MAX_TRIES NOISE_MAX LOAD_ARGS; do
   [[ -n "${!v+x}" ]] && CMDLINE+="$v=$(printf '%q' "${!v}") "
 done
@@ -44,7 +46,7 @@ REPS=${REPS:-3}
 TARGETS=${TARGETS:-node flask orleans-embedded orleans-distributed ceiling}
 WORKDIR=${WORKDIR:-$ROOT/.bench-work}
 RESULTS_OUT=${RESULTS_OUT:-$BENCH/RESULTS.md}
-SKIP_BUILD=${SKIP_BUILD:-0}; IDLE=${IDLE:-1}; SMOKE=${SMOKE:-1}; KEEP_RAW=${KEEP_RAW:-1}
+BUILD=${BUILD:-publish}; SKIP_BUILD=${SKIP_BUILD:-0}; IDLE=${IDLE:-1}; SMOKE=${SMOKE:-1}; KEEP_RAW=${KEEP_RAW:-1}
 export IDLE_SECONDS=${IDLE_SECONDS:-10} IDLE_SETTLE=${IDLE_SETTLE:-3}
 export PORT=${PORT:-3100}
 export READY_TIMEOUT=${READY_TIMEOUT:-120}
@@ -94,15 +96,29 @@ if [[ ! -d $HARNESS/node_modules ]]; then
 fi
 
 # ---- build ----
-GW_DIR=$ROOT/Gateway/bin/Release/net10.0
-SILO_DIR=$ROOT/Silo/bin/Release/net10.0
-CEIL_DIR=$ROOT/bench/Ceiling/bin/Release/net10.0
-if [[ $SKIP_BUILD != 1 ]]; then
-  for p in Gateway/Gateway.csproj Silo/Silo.csproj bench/Ceiling/Ceiling.csproj; do
-    say "dotnet build $p -c Release"
-    dotnet build "$ROOT/$p" -c Release -nologo -v q >"$RUNDIR/build.log" 2>&1 || { tail -30 "$RUNDIR/build.log" >&2; exit 1; }
-  done
-fi
+# Each server runs from its apphost (OrleansSocket.Gateway, ...), which the build and the publish both make.
+case $BUILD in
+  publish)
+    GW_DIR=$WORKDIR/publish/gateway SILO_DIR=$WORKDIR/publish/silo CEIL_DIR=$WORKDIR/publish/ceiling
+    BUILD_DESC="self-contained, ReadyToRun composite, tiered compilation off (bench/publish.sh)"
+    if [[ $SKIP_BUILD != 1 ]]; then
+      say "bench/publish.sh $WORKDIR/publish"
+      "$BENCH/publish.sh" "$WORKDIR/publish" >"$RUNDIR/build.log" 2>&1 || { tail -30 "$RUNDIR/build.log" >&2; exit 1; }
+    fi ;;
+  build)
+    GW_DIR=$ROOT/Gateway/bin/Release/net10.0 SILO_DIR=$ROOT/Silo/bin/Release/net10.0 CEIL_DIR=$ROOT/bench/Ceiling/bin/Release/net10.0
+    BUILD_DESC="dotnet build -c Release, JIT with tiered compilation"
+    if [[ $SKIP_BUILD != 1 ]]; then
+      for p in Gateway/Gateway.csproj Silo/Silo.csproj bench/Ceiling/Ceiling.csproj; do
+        say "dotnet build $p -c Release"
+        dotnet build "$ROOT/$p" -c Release -nologo -v q >"$RUNDIR/build.log" 2>&1 || { tail -30 "$RUNDIR/build.log" >&2; exit 1; }
+      done
+    fi ;;
+  *) echo "run-all: BUILD must be publish or build" >&2; exit 2 ;;
+esac
+for f in "$GW_DIR/OrleansSocket.Gateway" "$SILO_DIR/OrleansSocket.Silo" "$CEIL_DIR/OrleansSocket.Bench.Ceiling"; do
+  [[ -x $f ]] || { echo "run-all: $f missing (BUILD=$BUILD SKIP_BUILD=$SKIP_BUILD)" >&2; exit 2; }
+done
 
 # ---- targets: harness kind, label, server command, scenarios ----
 # Scenarios: connect (N=1000), echo_throughput (closed loop), broadcast (500 receivers @ 10 msg/s) and
@@ -117,15 +133,15 @@ target() { # sets KIND LABEL_PREFIX LABEL CMD SCEN HI HAS_SMOKE DESC for $1
     node)  KIND=node; DESC="Node.js socket.io (shared/bench/peers/node-server.js)" ;;
     flask) KIND=flask; HI=""; DESC="Flask-SocketIO + eventlet (shared/bench/peers/flask_server.py)" ;;
     orleans-embedded)
-      LABEL_PREFIX="orleans-embedded-"; DESC="OrleansSocket gateway with a co-hosted silo, one process, --profile bench"
-      CMD="dotnet $GW_DIR/OrleansSocket.Gateway.dll --contentRoot $GW_DIR --profile bench --urls http://127.0.0.1:\$PORT" ;;
+      LABEL_PREFIX="orleans-embedded-"; DESC="OrleansSocket gateway with a co-hosted silo, one process, --profile bench; $BUILD_DESC"
+      CMD="$GW_DIR/OrleansSocket.Gateway --contentRoot $GW_DIR --profile bench --urls http://127.0.0.1:\$PORT" ;;
     orleans-distributed)
-      LABEL_PREFIX="orleans-distributed-"; DESC="OrleansSocket silo process + gateway process (Orleans client), bench/distributed-server.sh"
-      CMD="$BENCH/distributed-server.sh \$PORT" ;;
+      LABEL_PREFIX="orleans-distributed-"; DESC="OrleansSocket silo process + gateway process (Orleans client), bench/distributed-server.sh; $BUILD_DESC"
+      CMD="GW_DIR=$GW_DIR SILO_DIR=$SILO_DIR $BENCH/distributed-server.sh \$PORT" ;;
     ceiling)
       LABEL_PREFIX="ceiling-"; SCEN="connect echo_throughput"; HI="echo_latency:rate=5000 echo_latency:rate=20000"; HAS_SMOKE=0
-      DESC="bare Kestrel + WebSocket answering only open, connect and echo_ack (bench/Ceiling)"
-      CMD="dotnet $CEIL_DIR/OrleansSocket.Bench.Ceiling.dll --urls http://127.0.0.1:\$PORT" ;;
+      DESC="bare Kestrel + WebSocket answering only open, connect and echo_ack (bench/Ceiling); $BUILD_DESC"
+      CMD="$CEIL_DIR/OrleansSocket.Bench.Ceiling --urls http://127.0.0.1:\$PORT" ;;
     *) echo "run-all: unknown target $1" >&2; exit 2 ;;
   esac
   LABEL=$LABEL_PREFIX$KIND

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Publishes what the benchmark runs: the gateway, the silo and the bare ceiling, each self-contained and
+# precompiled (ReadyToRun, composite with the framework) with tiered compilation off, into OUT/{gateway,silo,ceiling}.
+#
+#   bench/publish.sh OUT
+#
+# Why: on a fresh server pinned to one core, the JIT was measured at 46 % of the connect window and 27 % of
+# the broadcast window (the connect and broadcast paths compiled, then re-compiled at tier 1, while measured;
+# docs/performance.md "Where the time goes"). Precompiled code without tiering is never re-compiled, so no JIT
+# competes with the measured work; the cost is code without dynamic PGO (see "What each change bought").
+# BUILD=build in bench/run-all.sh measures the plain `dotnet build` output instead.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT=${1:?usage: bench/publish.sh OUT}
+RID=${RID:-linux-x64}
+for p in gateway:Gateway/Gateway.csproj silo:Silo/Silo.csproj ceiling:bench/Ceiling/Ceiling.csproj; do
+  dir=${p%%:*} proj=${p#*:}
+  echo "publish: $proj -> $OUT/$dir" >&2
+  dotnet publish "$ROOT/$proj" -c Release -r "$RID" --self-contained true -nologo -v q \
+    -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true -p:TieredCompilation=false \
+    -o "$OUT/$dir"
+done
