@@ -137,7 +137,7 @@ target() { # sets KIND LABEL_PREFIX LABEL CMD SCEN HI HAS_SMOKE DESC for $1
       CMD="$GW_DIR/OrleansSocket.Gateway --contentRoot $GW_DIR --profile bench --urls http://127.0.0.1:\$PORT" ;;
     orleans-distributed)
       LABEL_PREFIX="orleans-distributed-"; DESC="OrleansSocket silo process + gateway process (Orleans client), bench/distributed-server.sh; $BUILD_DESC"
-      CMD="GW_DIR=$GW_DIR SILO_DIR=$SILO_DIR $BENCH/distributed-server.sh \$PORT" ;;
+      CMD="env GW_DIR=$GW_DIR SILO_DIR=$SILO_DIR $BENCH/distributed-server.sh \$PORT" ;;
     ceiling)
       LABEL_PREFIX="ceiling-"; SCEN="connect echo_throughput"; HI="echo_latency:rate=5000 echo_latency:rate=20000"; HAS_SMOKE=0
       DESC="bare Kestrel + WebSocket answering only open, connect and echo_ack (bench/Ceiling); $BUILD_DESC"
