@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Publishes what the benchmark runs: the gateway, the silo and the bare ceiling, each self-contained and
+# Publishes what `BUILD=publish bench/run-all.sh` runs: the gateway, the silo and the bare ceiling, each self-contained and
 # precompiled (ReadyToRun, composite with the framework) with tiered compilation off, into OUT/{gateway,silo,ceiling}.
 #
 #   bench/publish.sh OUT
@@ -8,7 +8,8 @@
 # the broadcast window (the connect and broadcast paths compiled, then re-compiled at tier 1, while measured;
 # docs/performance.md "Where the time goes"). Precompiled code without tiering is never re-compiled, so no JIT
 # competes with the measured work; the cost is code without dynamic PGO (see "What each change bought").
-# BUILD=build in bench/run-all.sh measures the plain `dotnet build` output instead.
+# The benchmark's default (BUILD=build) is the plain `dotnet build` output: in a full run this publish lost more
+# closed-loop throughput than it gained in connects and broadcasts (bench/results/20261203T131600Z/RESULTS.md).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:?usage: bench/publish.sh OUT}

@@ -14,8 +14,9 @@
 #   HARNESS_SRC [../shared/bench next to the repo]  copied to WORKDIR/harness (it may be read-only)
 #   WORKDIR [.bench-work]    scratch (git-ignored): harness copy, node_modules, raw results, server logs
 #   RESULTS_OUT [bench/RESULTS.md; QUICK: bench/RESULTS.quick-example.md]
-#   BUILD [publish]          publish: the servers as bench/publish.sh makes them (self-contained, ReadyToRun
-#                            composite, tiered compilation off; about 9 min); build: the `dotnet build` output
+#   BUILD [build]            build: the `dotnet build -c Release` output; publish: the servers as bench/publish.sh
+#                            makes them (self-contained, ReadyToRun composite, tiered compilation off; about 9 min;
+#                            faster connects and broadcasts on a fresh server, slower closed loop: docs/performance.md)
 #   SKIP_BUILD [0]           1: use the existing publish (WORKDIR/publish) or Release build
 #   IDLE [1]                 1: measure each server's idle CPU (IDLE_SECONDS [10], no clients) every rep
 #   SMOKE [1]                1: run the harness's smoke check (twice on one server: cold, then warm) per target
@@ -46,7 +47,7 @@ REPS=${REPS:-3}
 TARGETS=${TARGETS:-node flask orleans-embedded orleans-distributed ceiling}
 WORKDIR=${WORKDIR:-$ROOT/.bench-work}
 RESULTS_OUT=${RESULTS_OUT:-$BENCH/RESULTS.md}
-BUILD=${BUILD:-publish}; SKIP_BUILD=${SKIP_BUILD:-0}; IDLE=${IDLE:-1}; SMOKE=${SMOKE:-1}; KEEP_RAW=${KEEP_RAW:-1}
+BUILD=${BUILD:-build}; SKIP_BUILD=${SKIP_BUILD:-0}; IDLE=${IDLE:-1}; SMOKE=${SMOKE:-1}; KEEP_RAW=${KEEP_RAW:-1}
 export IDLE_SECONDS=${IDLE_SECONDS:-10} IDLE_SETTLE=${IDLE_SETTLE:-3}
 export PORT=${PORT:-3100}
 export READY_TIMEOUT=${READY_TIMEOUT:-120}
