@@ -5,7 +5,8 @@
 #
 #   bench/distributed-server.sh PORT        (PORT: the gateway's HTTP port on 127.0.0.1; default $PORT or 3100)
 #
-# Needs the Release build (dotnet build OrleansSocket.sln -c Release). Ports of the silo (silo-to-silo and
+# Needs the Release build (dotnet build OrleansSocket.sln -c Release), or SILO_DIR / GW_DIR pointing elsewhere
+# (bench/run-all.sh BUILD=publish passes bench/publish.sh's output). Ports of the silo (silo-to-silo and
 # client gateway) are taken free at start, so several instances or other silos on the box do not clash;
 # set SILO_PORT / SILO_GATEWAY_PORT to fix them. The two processes use localhost clustering.
 # On TERM/INT/EXIT both children are stopped (TERM, then KILL after 4 s); if either exits, so does the other.
@@ -15,11 +16,10 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PORT=${1:-${PORT:-3100}}
 shift || true
 CONFIG=${CONFIG:-Release}
-# SILO_DIR / GW_DIR: where the two apps are (default: the build output; bench/run-all.sh passes its publish).
 SILO_DIR=${SILO_DIR:-$ROOT/Silo/bin/$CONFIG/net10.0}
 GW_DIR=${GW_DIR:-$ROOT/Gateway/bin/$CONFIG/net10.0}
 for f in "$SILO_DIR/OrleansSocket.Silo" "$GW_DIR/OrleansSocket.Gateway"; do
-  [[ -x $f ]] || { echo "distributed-server: $f missing; run: dotnet build $ROOT/OrleansSocket.sln -c $CONFIG" >&2; exit 2; }
+  [[ -x $f ]] || { echo "distributed-server: $f missing; run: dotnet build $ROOT/OrleansSocket.sln -c $CONFIG (or set SILO_DIR / GW_DIR)" >&2; exit 2; }
 done
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
