@@ -120,6 +120,9 @@ internal sealed class TestGateway : IGatewayObserver
 
     public Task Ping() => Task.CompletedTask;
 
+    // Test connections never ask for connection state recovery, so no session of theirs is ever taken over.
+    public Task Supersede(string socketId, string connectionId) => Task.CompletedTask;
+
     public Task Disconnect(string socketId, bool closeConnection)
     {
         Find(socketId)?.ServerDisconnect(closeConnection);

@@ -132,10 +132,10 @@ internal sealed class GatewayRegistration(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        var count = server.SocketCount;
         server.CloseAllConnections();
         var drained = await server.WaitUntilDrainedAsync(DrainTimeout, cancellationToken);
-        logger.LogInformation("Gateway {Gateway} drained {Count} sockets{Late}", server.GatewayId, count, drained ? "" : " (timed out)");
+        // Not the socket count now: the Engine.IO endpoint closed the connections when the host began stopping.
+        logger.LogInformation("Gateway {Gateway} drained {Count} sockets{Late}", server.GatewayId, server.ClosedWhileStopping, drained ? "" : " (timed out)");
         await base.StopAsync(cancellationToken);
         try
         {

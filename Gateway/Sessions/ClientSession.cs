@@ -8,7 +8,7 @@ namespace OrleansSocket.Gateway.Sessions;
 /// One Engine.IO connection seen by Socket.IO (Node's <c>Client</c>): decodes packets and
 /// demultiplexes them to the namespace sockets multiplexed on this connection.
 /// </summary>
-internal sealed class ClientSession : IEngineListener
+internal sealed partial class ClientSession : IEngineListener
 {
     private readonly SocketIOServer _server;
     private readonly IEngineConnection _connection;
@@ -117,10 +117,21 @@ internal sealed class ClientSession : IEngineListener
     private void ConnectNamespace(string ns, ReadOnlyMemory<byte> authJson)
     {
         var request = _server.ConnectRequest(ns, HandshakeFactory.Create(_connection, authJson));
-        // A v5 client that had a session sends its private id and last offset (connection state recovery).
-        if (Protocol == 5 && RecoveryAuth.TryRead(authJson.Span, out var pid, out var offset))
+        // A v5 client that had a session sends its private id and last offset (connection state recovery). With
+        // recovery off they are ordinary auth fields; with it on, only the shapes the server hands out are looked up.
+        if (Protocol == 5 && _server.RecoveryEnabled && RecoveryAuth.Read(authJson.Span, out var pid, out var offset, out var sid) is var recovery
+            && recovery != RecoveryAuth.Result.None)
         {
-            var sid = pid[..pid.IndexOf('.')];
+            if (recovery == RecoveryAuth.Result.Malformed)
+            {
+                LogMalformedRecovery(_logger, _connection.Id, ns);
+                Connect(ns, request);
+                return;
+            }
+            // The session is still held here by an earlier connection (half open, or not yet timed out): the pid is its
+            // credential, so that connection leaves and this one takes the session over.
+            if (_server.Find(sid) is { } held && held.Session != this && RecoveryTokens.PidMatches(pid, held.Pid))
+                held.Session.Supersede(held);
             NamespaceSocket? recovering;
             lock (_namespaces)
             {
@@ -131,7 +142,7 @@ internal sealed class ClientSession : IEngineListener
             if (recovering is not null)
             {
                 _connectTimer?.Change(Timeout.Infinite, Timeout.Infinite);
-                recovering.EnqueueRecover(request with { RecoveryPid = pid, RecoveryOffset = offset });
+                recovering.EnqueueRecover(request with { RecoveryPid = pid, RecoveryOffset = offset, ConnectionId = recovering.ConnectionId });
                 return;
             }
         }
@@ -159,7 +170,18 @@ internal sealed class ClientSession : IEngineListener
             _namespaces[ns] = socket;
         }
         _connectTimer?.Change(Timeout.Infinite, Timeout.Infinite);
-        socket.EnqueueConnect(request);
+        socket.EnqueueConnect(request with { ConnectionId = socket.ConnectionId });
+    }
+
+    /// <summary>
+    /// A recovering connection took the session of <paramref name="socket"/> over: the socket leaves at once (its grain
+    /// is told, and ignores it once taken over) and this connection, which the client has left, is closed.
+    /// </summary>
+    public void Supersede(NamespaceSocket socket)
+    {
+        Forget(socket);
+        socket.Close("transport close");
+        _connection.Close();
     }
 
     private void OnConnectTimeout()
@@ -193,4 +215,7 @@ internal sealed class ClientSession : IEngineListener
         }
         _server.Unregister(socket);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {Sid}: CONNECT to {Namespace} carries a malformed recovery pid or offset; connecting as a new session")]
+    private static partial void LogMalformedRecovery(ILogger logger, string sid, string @namespace);
 }

@@ -32,6 +32,12 @@ internal sealed class GatewayObserver(SocketIOServer server) : IGatewayObserver
         return Task.CompletedTask;
     }
 
+    public Task Supersede(string socketId, string connectionId)
+    {
+        if (server.Find(socketId) is { } socket && socket.ConnectionId == connectionId) socket.Session.Supersede(socket);
+        return Task.CompletedTask;
+    }
+
     public Task Disconnect(string socketId, bool closeConnection)
     {
         if (server.Find(socketId) is { } socket) socket.ServerDisconnect(closeConnection);

@@ -50,6 +50,12 @@ internal sealed class NamespaceSocket : ILocalSocket
 
     public string Id { get; }
     public string Namespace { get; }
+
+    /// <summary>This gateway-side socket among the connections a session may have had (<see cref="SocketConnectRequest.ConnectionId"/>).</summary>
+    public string ConnectionId { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>The private session id the client was given (connection state recovery), once connected.</summary>
+    public string? Pid { get; private set; }
     public bool IsConnected { get { lock (_gate) return _state == State.Connected; } }
     public ClientSession Session => _session;
 
@@ -250,7 +256,7 @@ internal sealed class NamespaceSocket : ILocalSocket
                     _session.Writer.Ack(Namespace, id, ack);
                 break;
             case DisconnectedWork d:
-                await _grain.Disconnected(d.Reason);
+                await _grain.Disconnected(d.Reason, ConnectionId);
                 break;
             case RestoreWork r:
                 if (IsConnected && _connectRequest is { } request)
@@ -283,6 +289,7 @@ internal sealed class NamespaceSocket : ILocalSocket
         {
             if (_state != State.Connecting) return;
             _state = State.Connected;
+            Pid = pid;
             _session.Server.Index.Add(this);
             var early = _early;
             _early = null;

@@ -5,14 +5,26 @@ namespace OrleansSocket.Gateway.Sessions;
 /// <summary>Reads the <c>pid</c> and <c>offset</c> a socket.io-client ≥ 4.6 adds to its CONNECT auth when it had a session.</summary>
 internal static class RecoveryAuth
 {
-    public static bool TryRead(ReadOnlySpan<byte> authJson, out string pid, out string offset)
+    /// <summary>What a CONNECT's auth says about recovery.</summary>
+    public enum Result
     {
-        pid = offset = "";
-        if (authJson.IsEmpty) return false;
+        /// <summary>No <c>pid</c> and <c>offset</c> strings: an ordinary connect.</summary>
+        None,
+        /// <summary>Both, of the shapes the server hands out: a session to look up.</summary>
+        WellFormed,
+        /// <summary>Both, but not of those shapes (or too long): names no session, nothing is looked up.</summary>
+        Malformed,
+    }
+
+    /// <summary>Reads <c>pid</c> and <c>offset</c>; <paramref name="socketId"/> is the socket the pid names when well formed.</summary>
+    public static Result Read(ReadOnlySpan<byte> authJson, out string pid, out string offset, out string socketId)
+    {
+        pid = offset = socketId = "";
+        if (authJson.IsEmpty) return Result.None;
         try
         {
             var reader = new Utf8JsonReader(authJson);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return Result.None;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isPid = reader.ValueTextEquals("pid"u8);
@@ -20,8 +32,11 @@ internal static class RecoveryAuth
                 reader.Read();
                 if ((isPid || isOffset) && reader.TokenType == JsonTokenType.String)
                 {
-                    if (isPid) pid = reader.GetString()!;
-                    else offset = reader.GetString()!;
+                    // Longer than the server ever hands out: not even copied.
+                    var max = isPid ? RecoveryTokens.PidLength : RecoveryTokens.MaxOffsetLength;
+                    var value = reader.ValueIsEscaped || reader.ValueSpan.Length > max ? "\0" : reader.GetString()!;
+                    if (isPid) pid = value;
+                    else offset = value;
                 }
                 else
                 {
@@ -31,9 +46,9 @@ internal static class RecoveryAuth
         }
         catch (JsonException)
         {
-            return false; // the codec validated the JSON; this only guards the shape
+            return Result.None; // the codec validated the JSON; this only guards the shape
         }
-        // Our pids are "<socket id>.<secret>"; anything else cannot name a session here.
-        return pid.Length > 0 && offset.Length > 0 && pid.IndexOf('.') > 0;
+        if (pid.Length == 0 || offset.Length == 0) return Result.None;
+        return RecoveryTokens.TryParsePid(pid, out socketId) && RecoveryTokens.IsWellFormedOffset(offset) ? Result.WellFormed : Result.Malformed;
     }
 }

@@ -22,9 +22,12 @@ internal sealed class SocketIOServer : IEngineApplication
     // Orleans holds observers weakly: this field keeps the target alive as long as the server.
     private readonly GatewayObserver _observer;
 
-    public SocketIOServer(IGrainFactory grains, IOptions<SocketIOOptions> options, ILoggerFactory loggers)
+    public SocketIOServer(IGrainFactory grains, IOptions<SocketIOOptions> options, ILoggerFactory loggers,
+        IOptions<ConnectionStateRecoveryOptions>? recovery = null, IHostApplicationLifetime? lifetime = null)
     {
         _grains = grains;
+        RecoveryEnabled = recovery?.Value.Enabled ?? false;
+        _stopping = lifetime?.ApplicationStopping ?? CancellationToken.None;
         _loggers = loggers;
         _logger = loggers.CreateLogger<SocketIOServer>();
         Options = options.Value;
@@ -34,6 +37,10 @@ internal sealed class SocketIOServer : IEngineApplication
     }
 
     public SocketIOOptions Options { get; }
+
+    /// <summary>Connection state recovery (<see cref="ConnectionStateRecoveryOptions.Enabled"/>, set alike on gateways and
+    /// silos): when off, a CONNECT's <c>pid</c> and <c>offset</c> are ordinary auth fields and nothing is looked up.</summary>
+    public bool RecoveryEnabled { get; }
 
     /// <summary>Unique per gateway process: grains address this gateway by it.</summary>
     public string GatewayId { get; } = Guid.NewGuid().ToString("N");
@@ -81,9 +88,21 @@ internal sealed class SocketIOServer : IEngineApplication
     public IReadOnlyCollection<NamespaceSocket> Sockets => [.. _sockets.Values];
 
     private int _closing;
+    private int _closedWhileStopping;
+    private readonly CancellationToken _stopping;
+
+    /// <summary>
+    /// Sockets that closed once the host began stopping: what a drain closed. Counted as they close because the
+    /// Engine.IO endpoint closes every session on <c>ApplicationStopping</c>, before the hosted services stop.
+    /// </summary>
+    public int ClosedWhileStopping => Volatile.Read(ref _closedWhileStopping);
 
     /// <summary>A socket closed; its grain is still to be told.</summary>
-    internal void ClosingStarted() => Interlocked.Increment(ref _closing);
+    internal void ClosingStarted()
+    {
+        Interlocked.Increment(ref _closing);
+        if (_stopping.IsCancellationRequested) Interlocked.Increment(ref _closedWhileStopping);
+    }
 
     internal void ClosingDone() => Interlocked.Decrement(ref _closing);
 

@@ -31,4 +31,12 @@ public interface IGatewayObserver : IGrainObserver
     /// <summary>Server-side disconnect of one namespace socket (sends DISCONNECT); closes the whole connection when asked.</summary>
     [Alias("Disconnect")]
     Task Disconnect(string socketId, bool closeConnection);
+
+    /// <summary>
+    /// The session of <paramref name="socketId"/> was taken over by a recovering connection: the socket of connection
+    /// <paramref name="connectionId"/>, if this gateway still holds it, leaves and its Engine.IO connection is closed (the
+    /// client has moved to another). One-way: the gateway of the old connection may be dead.
+    /// </summary>
+    [Alias("Supersede"), Orleans.Concurrency.OneWay]
+    Task Supersede(string socketId, string connectionId);
 }

@@ -17,8 +17,11 @@ public interface ISocketGrain : IGrainWithStringKey
     /// <summary>
     /// Connection state recovery: a client came back with <see cref="SocketConnectRequest.RecoveryPid"/>
     /// and <see cref="SocketConnectRequest.RecoveryOffset"/>. Accepted and <see cref="ConnectResult.Recovered"/>
-    /// when this socket left within the window for a recoverable reason; otherwise not accepted, and the gateway
-    /// connects the client as a new socket.
+    /// when the pid is this session's and the socket left within the window for a recoverable reason — or still
+    /// counts as connected: the pid is the session's credential, so the new connection takes the session over (the
+    /// earlier connection is told to close, through <see cref="IGatewayObserver.Supersede"/>, and the disconnect
+    /// handler runs for it with reason <c>transport close</c>). Otherwise <see cref="ConnectResult.IsNotRecoverable"/>,
+    /// and the gateway connects the client as a new socket.
     /// </summary>
     [Alias("Recover")]
     Task<ConnectResult> Recover(SocketConnectRequest request);
@@ -59,6 +62,9 @@ public interface ISocketGrain : IGrainWithStringKey
     Task GatewayLost(string gatewayId);
 
     /// <summary>The client left (reason as Socket.IO names it: "client namespace disconnect", "transport close", "ping timeout", ...).</summary>
+    /// <param name="reason">Why the socket left.</param>
+    /// <param name="connectionId">The <see cref="SocketConnectRequest.ConnectionId"/> of the connection that left; ignored
+    /// when the session has been taken over by another connection since. Null: whichever connection is current.</param>
     [Alias("Disconnected")]
-    Task Disconnected(string reason);
+    Task Disconnected(string reason, string? connectionId = null);
 }

@@ -12,9 +12,11 @@ public sealed record ConnectResult(
     public static readonly ConnectResult Ok = new(true);
 
     /// <summary>A recovery that cannot happen (unknown or expired session, unknown offset): connect as a new socket instead.</summary>
-    public static readonly ConnectResult NotRecoverable = new(false, "Session not recoverable");
+    public static readonly ConnectResult NotRecoverable = new(false, "Session not recoverable") { IsNotRecoverable = true };
 
-    public bool IsNotRecoverable => !Accepted && ErrorMessage == NotRecoverable.ErrorMessage && ErrorDataJson is null;
+    /// <summary>The answer to a recovery that cannot happen (<see cref="NotRecoverable"/>), as opposed to a refusal
+    /// by the connect handler or middleware.</summary>
+    [Id(6)] public bool IsNotRecoverable { get; init; }
 
     /// <summary>The private session id for connection state recovery (sent with the CONNECT reply), when enabled.</summary>
     [Id(3)] public string? Pid { get; init; }

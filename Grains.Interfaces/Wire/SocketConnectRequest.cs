@@ -14,4 +14,10 @@ public sealed record SocketConnectRequest(
 
     /// <summary>Connection state recovery: the offset of the last packet the client received (auth <c>offset</c>).</summary>
     [Id(5)] public string? RecoveryOffset { get; init; }
+
+    /// <summary>
+    /// Names the gateway-side socket (one connection of the client) this request came from. A session taken over by a
+    /// later connection ignores what its earlier connection still reports (<see cref="ISocketGrain.Disconnected"/>).
+    /// </summary>
+    [Id(6)] public string? ConnectionId { get; init; }
 }

@@ -14,14 +14,14 @@ internal sealed class RecoveryLogGrain(IOptions<ConnectionStateRecoveryOptions> 
 
     private readonly LinkedList<Entry> _entries = new();
     private readonly Dictionary<string, LinkedListNode<Entry>> _byOffset = [];
-    private readonly string _epoch = Convert.ToHexString(Guid.NewGuid().ToByteArray(), 0, 4).ToLowerInvariant();
+    private readonly string _epoch = RecoveryTokens.NewEpoch();
     private long _next;
 
     public Task<OutboundPacket> Append(string[] rooms, string[] except, OutboundPacket packet)
     {
         var now = DateTimeOffset.UtcNow;
         Trim(now);
-        var offset = $"{_epoch}-{_next++:x}";
+        var offset = RecoveryTokens.Offset(_epoch, _next++);
         var stored = packet with { Payload = WithOffset(packet.Payload, offset), Offset = offset };
         _byOffset[offset] = _entries.AddLast(new Entry(offset, now, rooms, except, stored));
         return Task.FromResult(stored);

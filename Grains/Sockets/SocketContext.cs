@@ -49,6 +49,7 @@ internal sealed class SocketContext : ISocket
 
     internal string GatewayId => _request.GatewayId;
     internal IGatewayObserver Gateway => _request.Gateway;
+    internal string? ConnectionId => _request.ConnectionId;
 
     internal void MarkDisconnected() => _disconnected = true;
 

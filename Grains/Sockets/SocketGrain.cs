@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansSocket.Grains.Handlers;
@@ -14,7 +13,7 @@ namespace OrleansSocket.Grains.Sockets;
 /// gateway reference); the gateway tells it when the client leaves, and then it deactivates — or,
 /// with connection state recovery, it keeps the session for the recovery window.
 /// </remarks>
-internal sealed class SocketGrain(
+internal sealed partial class SocketGrain(
     SocketIOHandlerRegistry registry,
     IOptions<ConnectionStateRecoveryOptions> recoveryOptions,
     ILogger<SocketGrain> logger) : Grain, ISocketGrain
@@ -43,15 +42,32 @@ internal sealed class SocketGrain(
         await Joined(socket);
         if (!Recovery.Enabled) return result;
         // The private id names this socket (so any gateway finds the grain) plus a secret only the client knows.
-        _pid = $"{socket.Id}.{Convert.ToHexString(RandomNumberGenerator.GetBytes(12))}";
+        _pid = RecoveryTokens.NewPid(socket.Id);
         return result with { Pid = _pid };
     }
 
     public async Task<ConnectResult> Recover(SocketConnectRequest request)
     {
-        if (_parked is not { } previous || _socket is not null || request.RecoveryPid != _pid
-            || request.RecoveryOffset is not { } offset || DateTimeOffset.UtcNow > _parkedUntil)
-            return ConnectResult.NotRecoverable;
+        var id = this.GetPrimaryKeyString();
+        if (_socket is null && _parked is null)
+        {
+            // Nothing to recover here (unknown or long gone): no activation is kept for the id a client named.
+            DeactivateOnIdle();
+            return NotRecoverable(id, "no session with this id");
+        }
+        if (!RecoveryTokens.PidMatches(request.RecoveryPid, _pid)) return NotRecoverable(id, "wrong private id");
+        if (request.RecoveryOffset is not { } offset) return NotRecoverable(id, "no offset");
+        if (_socket is { } current)
+        {
+            // The old connection still counts as connected: its gateway died and its lease has not run out yet, or
+            // its transport is half open. The pid is the session's credential (as in Node), so this connection takes
+            // the session over now; the old one is told to close if its gateway is alive.
+            LogTakeOver(logger, id, current.GatewayId, request.GatewayId);
+            if (current.ConnectionId is { } old) current.Gateway.Supersede(id, old).Ignore();
+            await Leave(current, "transport close");
+        }
+        if (_parked is not { } previous) return NotRecoverable(id, "the session was not kept");
+        if (DateTimeOffset.UtcNow > _parkedUntil) return NotRecoverable(id, "the recovery window has passed");
         var socket = new SocketContext(previous, request, GrainFactory, ServiceProvider);
         // Back in the rooms first, then read what was missed: a packet logged after the read reaches the
         // socket live; one logged before may come both ways, and the gateway drops the live copy by offset.
@@ -59,8 +75,8 @@ internal sealed class SocketGrain(
         var missed = await GrainFactory.GetGrain<IRecoveryLogGrain>(previous.Namespace).Since(offset, [.. previous.Rooms]);
         if (missed is null)
         {
-            await socket.LeaveAllRooms(); // the offset is older than the log keeps
-            return ConnectResult.NotRecoverable;
+            await socket.LeaveAllRooms();
+            return NotRecoverable(id, "the offset is unknown (older than the log keeps, or from before a restart)");
         }
         _parked = null;
         _socket = socket;
@@ -91,9 +107,21 @@ internal sealed class SocketGrain(
         return ack;
     }
 
-    public async Task Disconnected(string reason)
+    public async Task Disconnected(string reason, string? connectionId = null)
     {
         if (_socket is not { } socket) return;
+        if (connectionId is not null && socket.ConnectionId is { } current && connectionId != current)
+        {
+            LogStaleDisconnect(logger, socket.Id, reason);
+            return;
+        }
+        await Leave(socket, reason);
+    }
+
+    /// <summary>The socket left: the disconnect handler runs, it leaves its rooms, namespace and user; kept for the
+    /// recovery window when the reason allows it.</summary>
+    private async Task Leave(SocketContext socket, string reason)
+    {
         _socket = null;
         _leaving = true;
         socket.MarkDisconnected();
@@ -125,6 +153,8 @@ internal sealed class SocketGrain(
     public async Task Restore(SocketRestoreRequest request)
     {
         var socket = _socket;
+        // This activation saw the socket leave (or be taken over): the gateway's copy is out of date.
+        if (socket is null && (_parked is not null || _pid is not null)) return;
         if (socket is null)
         {
             // A new activation (the old one was on a silo that died): the gateway's copy of the state.
@@ -149,7 +179,7 @@ internal sealed class SocketGrain(
     {
         if (_socket is not { } socket || socket.GatewayId != gatewayId) return;
         logger.LogInformation("Socket {Socket} ({Namespace}) dropped: gateway {Gateway} is gone", socket.Id, socket.Namespace, gatewayId);
-        await Disconnected("transport close");
+        await Leave(socket, "transport close");
     }
 
     public Task<string?> Gateway() => Task.FromResult(_socket?.GatewayId);
@@ -185,4 +215,19 @@ internal sealed class SocketGrain(
         // The gateway keeps a copy, to restore this socket should this activation be lost with its silo.
         if (notifyGateway) await socket.Gateway.UserChanged(socket.Id, _registeredUser);
     }
+
+    private ConnectResult NotRecoverable(string socketId, string reason)
+    {
+        LogRecoveryRefused(logger, socketId, reason);
+        return ConnectResult.NotRecoverable;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Socket {Socket}: recovery refused: {Reason}; the client connects as a new session")]
+    private static partial void LogRecoveryRefused(ILogger logger, string socket, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Socket {Socket}: a recovering connection on gateway {NewGateway} takes the session over from gateway {OldGateway}")]
+    private static partial void LogTakeOver(ILogger logger, string socket, string oldGateway, string newGateway);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Socket {Socket}: '{Reason}' from a connection the session was taken over from; ignored")]
+    private static partial void LogStaleDisconnect(ILogger logger, string socket, string reason);
 }

@@ -46,5 +46,13 @@ public sealed class RecordingGateway : IGatewayObserver
         return Task.CompletedTask;
     }
 
+    public ConcurrentQueue<(string Socket, string ConnectionId)> Superseded { get; } = new();
+
+    public Task Supersede(string socketId, string connectionId)
+    {
+        Superseded.Enqueue((socketId, connectionId));
+        return Task.CompletedTask;
+    }
+
     public static string Json(SocketPayload payload) => Encoding.UTF8.GetString(payload.ArgsJson);
 }
