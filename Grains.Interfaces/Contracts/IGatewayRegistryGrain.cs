@@ -13,6 +13,13 @@ public interface IGatewayRegistryGrain : IGrainWithIntegerKey
     /// <summary>Renews (or takes) the gateway's lease.</summary>
     [Alias("Heartbeat")] Task<GatewayHeartbeatReply> Heartbeat(GatewayHeartbeat heartbeat);
 
+    /// <summary>
+    /// A namespace grain took the first socket of <paramref name="gatewayId"/>: should the gateway die, the namespace is
+    /// told to drop it, whatever the gateway reported in its heartbeats (it may die before its next one). Called before
+    /// the socket is counted in the namespace, so every socket a gateway holds is covered by its lease.
+    /// </summary>
+    [Alias("AddNamespace"), Orleans.Concurrency.AlwaysInterleave] Task AddNamespace(string gatewayId, string @namespace);
+
     /// <summary>A gateway that shut down cleanly (after its sockets left) gives its lease back.</summary>
     [Alias("Unregister")] Task Unregister(string gatewayId);
 
@@ -28,7 +35,8 @@ public interface IGatewayRegistryGrain : IGrainWithIntegerKey
 public sealed record GatewayHeartbeat(
     [property: Id(0)] string GatewayId,
     [property: Id(1)] TimeSpan Lease,
-    /// <summary>The namespaces whose grains list this gateway's sockets (they are told when it dies).</summary>
+    /// <summary>The namespaces whose grains list this gateway's sockets (they are told when it dies); the namespace grains
+    /// also report them (<see cref="IGatewayRegistryGrain.AddNamespace"/>), so a gateway that dies before reporting loses none.</summary>
     [property: Id(2)] string[] Namespaces,
     /// <summary>The gateway itself: pinged before it is declared dead, so that a slow heartbeat (or a second registry
     /// activation after a silo failure) does not drop a live gateway's sockets.</summary>

@@ -6,11 +6,19 @@ namespace OrleansSocket.Grains.Namespaces;
 /// <remarks>Kept active while it has sockets (see <see cref="MembershipGrain"/>).</remarks>
 internal sealed class NamespaceGrain : MembershipGrain, INamespaceGrain
 {
+    // Gateways this activation reported to the registry as holding sockets here.
+    private readonly HashSet<string> _reported = [];
 
-    public Task Add(string socketId, string gatewayId)
+    public async Task Add(string socketId, string gatewayId)
     {
+        // Before the socket is counted: the registry then drops it should its gateway die at any time, even before
+        // the gateway's next heartbeat would have reported this namespace.
+        if (!_reported.Contains(gatewayId))
+        {
+            await GrainFactory.GetGrain<IGatewayRegistryGrain>(IGatewayRegistryGrain.Key).AddNamespace(gatewayId, this.GetPrimaryKeyString());
+            _reported.Add(gatewayId);
+        }
         AddMember(socketId, gatewayId);
-        return Task.CompletedTask;
     }
 
     public Task Remove(string socketId)
@@ -27,6 +35,7 @@ internal sealed class NamespaceGrain : MembershipGrain, INamespaceGrain
     /// (one-way) so that it runs its disconnect handler and leaves its rooms and user.</summary>
     public Task DropGateway(string gatewayId)
     {
+        _reported.Remove(gatewayId);
         foreach (var socketId in DropMembersOf(gatewayId))
             GrainFactory.GetGrain<ISocketGrain>(socketId).GatewayLost(gatewayId).Ignore();
         return Task.CompletedTask;

@@ -23,9 +23,12 @@ internal sealed class GatewayRegistryGrain(IClusterMembershipService membership,
     private const int MaxTombstones = 10_000;
     private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(2);
 
-    private sealed record Lease(DateTime Expires, TimeSpan Duration, string[] Namespaces, IGatewayObserver? Gateway);
+    private sealed record Lease(DateTime Expires, TimeSpan Duration, IGatewayObserver? Gateway);
 
     private readonly Dictionary<string, Lease> _live = [];
+    // Where each gateway has sockets: from its heartbeats and, as soon as it has its first socket there, from the
+    // namespace grains. Only accumulates while the gateway lives (one whose sockets all left may still list some).
+    private readonly Dictionary<string, HashSet<string>> _namespaces = [];
     // Gateways declared dead, so that one that comes back (a long pause, a partition) is told to drop its connections.
     private readonly Dictionary<string, DateTime> _dead = [];
     private IGrainTimer? _timer;
@@ -43,26 +46,33 @@ internal sealed class GatewayRegistryGrain(IClusterMembershipService membership,
     {
         var now = DateTime.UtcNow;
         var status = GatewayLeaseStatus.Renewed;
-        var namespaces = heartbeat.Namespaces;
-        if (_live.TryGetValue(heartbeat.GatewayId, out var previous))
-        {
-            // Namespaces only accumulate: one whose sockets all left since may still list some of them.
-            if (!namespaces.All(previous.Namespaces.Contains)) namespaces = [.. previous.Namespaces.Union(namespaces)];
-            else namespaces = previous.Namespaces;
-        }
-        else
+        if (!_live.TryGetValue(heartbeat.GatewayId, out var previous))
         {
             status = _dead.Remove(heartbeat.GatewayId) ? GatewayLeaseStatus.WasDeclaredDead : GatewayLeaseStatus.New;
             logger.LogInformation("Gateway {Gateway} took a lease of {Lease} ({Status})", heartbeat.GatewayId, heartbeat.Lease, status);
         }
-        _live[heartbeat.GatewayId] = new Lease(now + heartbeat.Lease, heartbeat.Lease, namespaces, heartbeat.Gateway ?? previous?.Gateway);
+        foreach (var ns in heartbeat.Namespaces) AddNamespaceOf(heartbeat.GatewayId, ns);
+        _live[heartbeat.GatewayId] = new Lease(now + heartbeat.Lease, heartbeat.Lease, heartbeat.Gateway ?? previous?.Gateway);
         var period = TimeSpan.FromTicks(Math.Clamp(heartbeat.Lease.Ticks / 4, MinCheckPeriod.Ticks, MaxCheckPeriod.Ticks));
         if (period < _checkPeriod) ScheduleChecks(period);
         return Task.FromResult(new GatewayHeartbeatReply(status, DeadSilos()));
     }
 
+    public Task AddNamespace(string gatewayId, string @namespace)
+    {
+        AddNamespaceOf(gatewayId, @namespace);
+        return Task.CompletedTask;
+    }
+
+    private void AddNamespaceOf(string gatewayId, string @namespace)
+    {
+        if (!_namespaces.TryGetValue(gatewayId, out var namespaces)) _namespaces[gatewayId] = namespaces = [];
+        namespaces.Add(@namespace);
+    }
+
     public Task Unregister(string gatewayId)
     {
+        _namespaces.Remove(gatewayId);
         if (_live.Remove(gatewayId)) logger.LogInformation("Gateway {Gateway} gave its lease back", gatewayId);
         return Task.CompletedTask;
     }
@@ -98,9 +108,11 @@ internal sealed class GatewayRegistryGrain(IClusterMembershipService membership,
             _live.Remove(gatewayId);
             if (_dead.Count >= MaxTombstones) _dead.Remove(_dead.MinBy(kv => kv.Value).Key);
             _dead[gatewayId] = now;
+            // Read now, after the pings: a namespace reported meanwhile (AddNamespace interleaves) is included.
+            string[] namespaces = _namespaces.Remove(gatewayId, out var held) ? [.. held] : [];
             logger.LogWarning("Gateway {Gateway} missed its lease ({Lease}, {Late:F1} s late): dropping its sockets in {Namespaces}",
-                gatewayId, lease.Duration, (now - lease.Expires).TotalSeconds, string.Join(", ", lease.Namespaces));
-            foreach (var ns in lease.Namespaces)
+                gatewayId, lease.Duration, (now - lease.Expires).TotalSeconds, string.Join(", ", namespaces));
+            foreach (var ns in namespaces)
             {
                 try
                 {

@@ -96,6 +96,29 @@ public sealed class GatewayLossTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_gateway_that_dies_before_reporting_a_namespace_still_loses_its_sockets_there()
+    {
+        var (gatewayId, id, room) = ("gw-" + NewId(), NewId(), "room-" + NewId());
+        const string ns = "/";
+        var registry = fixture.Client.GetGrain<IGatewayRegistryGrain>(IGatewayRegistryGrain.Key);
+        // Its only heartbeat came before any client: it reported no namespace, and it sends none after.
+        Assert.Equal(GatewayLeaseStatus.New, (await registry.Heartbeat(new GatewayHeartbeat(gatewayId, TimeSpan.FromMilliseconds(300), []))).Status);
+        var grain = fixture.Client.GetGrain<ISocketGrain>(id);
+        Assert.True((await grain.Connect(Request(gatewayId, ns))).Accepted);
+        await grain.JoinRooms([room]);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (TestHandlers.DisconnectReasons.GetValueOrDefault(id) is null)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the socket of a gateway that never reported its namespace was not dropped");
+            await Task.Delay(50);
+        }
+        Assert.DoesNotContain(id, await fixture.Client.GetGrain<INamespaceGrain>(ns).Members());
+        Assert.DoesNotContain(id, await fixture.Client.GetGrain<IRoomGrain>(RoomKey.Of(ns, room)).Members());
+        Assert.Null(await grain.Describe());
+    }
+
+    [Fact]
     public async Task A_gateway_that_missed_its_lease_but_answers_a_ping_keeps_its_sockets()
     {
         var (gatewayId, id) = ("gw-" + NewId(), NewId());
