@@ -11,7 +11,8 @@ namespace OrleansSocket.Tests.Cluster;
 
 /// <summary>
 /// A distributed deployment on loopback, as separate processes: <c>redis-server</c> on a free port (membership),
-/// two <c>Silo</c> processes and two <c>Gateway</c> processes in client mode (Release dlls, <c>--profile cluster</c>),
+/// two <c>Silo</c> processes and two <c>Gateway</c> processes in client mode (Release dlls, <c>--profile cluster</c>,
+/// connection state recovery on),
 /// plus an Orleans client in the test process with <see cref="ISocketIO"/> (the external emitter).
 /// Every process is killed with its tree at the end; a watchdog shell kills them too should the test host die.
 /// Killed processes can be started again (same ports) with <see cref="EnsureAllRunningAsync"/>.
@@ -171,10 +172,12 @@ public sealed class MultiProcessClusterFixture : IAsyncLifetime
     internal static string SiloDll => Path.Combine(E2eEnvironment.RepoRoot, "Silo", "bin", "Release", "net10.0", "OrleansSocket.Silo.dll");
     private const string RedisServer = "/usr/bin/redis-server";
 
+    // Connection state recovery on in every process (as the failover it is about needs it).
     private string[] ClusterArgs =>
     [
         "--Cluster:Clustering=Redis", $"--Cluster:RedisConnectionString=127.0.0.1:{RedisPort}",
         "--Cluster:AdvertisedIPAddress=127.0.0.1", $"--Cluster:ClusterId={_clusterId}",
+        "--SocketIO:ConnectionStateRecovery:Enabled=true",
     ];
 
     private async Task StartClientAsync()
@@ -190,6 +193,7 @@ public sealed class MultiProcessClusterFixture : IAsyncLifetime
         };
         builder.UseOrleansClient(client => client.UseSocketIOCluster(options));
         builder.Services.AddSocketIOEmitter();
+        builder.Services.Configure<ConnectionStateRecoveryOptions>(o => o.Enabled = true);
         _clientHost = builder.Build();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await _clientHost.StartAsync(cts.Token);

@@ -240,6 +240,65 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
         Assert.True(maxGap < 2000, $"the survivor's broadcasts stalled for {maxGap} ms");
     });
 
+    [Fact]
+    public Task GatewayKilledBeforeItsNextHeartbeatLosesItsSockets() => Run(async () =>
+    {
+        // The first sockets of this gateway in a namespace it never reported in a heartbeat, killed right after they
+        // joined: its last heartbeat listed no namespace for them (heartbeats are a third of the lease apart).
+        var ns = DemoApp.ClusterHandlers.LivenessNamespace;
+        var ids = Enumerable.Range(0, 5).Select(i => $"early-{i}").ToArray();
+        var sids = await Task.WhenAll(ids.Select(id => _node.Connect(id, Gw1 + ns)));
+        await Task.WhenAll(ids.Select(id => _node.Emit(id, "join", "room-early")));
+        var room = cluster.Emitter.Of(ns).In("room-early");
+        Assert.Equal(ids.Length, (await room.FetchSockets()).Count);
+        var clock = Stopwatch.StartNew();
+        cluster.Gateways[0].Kill(); // kill -9
+
+        var bound = MultiProcessClusterFixture.GatewayLease + TimeSpan.FromSeconds(10);
+        while ((await room.FetchSockets()).Count > 0 || (await cluster.Emitter.Of(ns).FetchSockets()).Any(s => sids.Contains(s.Id)))
+        {
+            Assert.True(clock.Elapsed < bound, $"the dead gateway's sockets were still listed {bound.TotalSeconds:F0} s after the kill");
+            await Task.Delay(100);
+        }
+        output.WriteLine($"gateway kill -9 right after 5 sockets joined {ns}: they left the room and fetchSockets after {clock.ElapsedMilliseconds} ms " +
+            $"(lease {MultiProcessClusterFixture.GatewayLease.TotalSeconds} s)");
+    });
+
+    [Fact]
+    public Task RecoveryRightAfterAGatewayKillTakesTheSessionOver() => Run(async () =>
+    {
+        var sid = await _node.Connect("rec", [Gw1, Gw2], recover: true);
+        await _node.Connect("sender", Gw2);
+        await Join("room-rec", "rec");
+
+        // The sender broadcasts to the room 40 times a second before, through and after the kill.
+        const int pumped = 200;
+        var pump = _node.Pump("sender", "room-say", ["room-rec"], pumped, TimeSpan.FromMilliseconds(25), TimeSpan.FromSeconds(3));
+        await _node.WaitUntil(() => NumberedRoomMessages("rec").Count >= 20, Wait, "the first room messages");
+        var clock = Stopwatch.StartNew();
+        cluster.Gateways[0].Kill(); // kill -9
+
+        // The client reconnects to the other gateway at once with its pid and offset, long before the dead gateway's
+        // lease runs out: it gets its session back (same id), not a new one.
+        await _node.WaitUntil(() => _node.Lifecycle("rec").Any(m => (string?)m["ev"] == "connect" && (string?)m["url"] == Gw2), Wait, "the reconnection to gateway 2");
+        var reconnected = clock.Elapsed;
+        var connect = _node.Lifecycle("rec").Last(m => (string?)m["ev"] == "connect");
+        Assert.True((bool?)connect["recovered"] == true, $"not recovered: {connect.ToJsonString()}");
+        Assert.Equal(sid, (string?)connect["sid"]);
+
+        var (acked, failed, _) = await pump;
+        Assert.Empty(failed);
+        await _node.WaitUntil(() => NumberedRoomMessages("rec").Count >= pumped, Wait, "every room message on the recovered socket");
+        await Task.Delay(300); // a duplicate would have arrived by now
+        var received = NumberedRoomMessages("rec").Select(m => m.N).ToArray();
+        Assert.Equal(Enumerable.Range(0, pumped).Select(n => (long)n), received); // each once, in order
+        Assert.Equal(pumped, acked.Length);
+        var fetched = await cluster.Emitter.In("room-rec").FetchSockets();
+        Assert.Equal(sid, Assert.Single(fetched).Id);
+        output.WriteLine($"gateway kill -9: the client reconnected to gateway 2 after {reconnected.TotalMilliseconds:F0} ms and was recovered " +
+            $"(same id, {pumped} room messages at 40/s through the kill received once each, in order)");
+    });
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -332,11 +391,17 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
         var pump = _node.Pump("leaving", "room-say", ["room-drain"], pumped, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(2));
         await _node.WaitUntil(() => NumberedRoomMessages("staying").Count >= 30, Wait, "the first room messages");
 
+        var held = (int)(await cluster.Metrics(cluster.Gateways[1]))["sockets"]!;
         var clock = Stopwatch.StartNew();
         var exited = await cluster.Gateways[1].TerminateAsync(TimeSpan.FromSeconds(30));
         var exitTime = clock.Elapsed;
         Assert.True(exited, "the gateway did not exit within 30 s of SIGTERM");
         Assert.Equal(0, cluster.Gateways[1].ExitCode);
+        // The drain's log line counts the sockets it closed (it logged 0 when it counted after the connections closed).
+        var log = cluster.Gateways[1].Output;
+        var drainLine = log[log.LastIndexOf("--- start:", StringComparison.Ordinal)..].Split('\n').Last(l => l.Contains(" drained ", StringComparison.Ordinal));
+        Assert.True(held >= 1, "no socket on the gateway");
+        Assert.Contains($" drained {held} sockets", drainLine);
         await _node.WaitUntil(() => _node.Lifecycle("leaving").Any(m => (string?)m["ev"] == "disconnect"), Wait, "the client's disconnect");
         var reason = (string?)_node.Lifecycle("leaving").First(m => (string?)m["ev"] == "disconnect")["reason"];
         Assert.Equal("transport close", reason);

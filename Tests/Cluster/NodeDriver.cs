@@ -46,8 +46,11 @@ internal sealed class NodeDriver : IAsyncDisposable
 
     public string Stderr => _stderr.Tail(4000);
 
-    /// <summary>Connects socket <paramref name="id"/> to the first url (failing over to the others); returns its socket id.</summary>
-    public async Task<string> Connect(string id, string[] urls, object? auth = null)
+    /// <summary>
+    /// Connects socket <paramref name="id"/> to the first url (failing over to the others); returns its socket id.
+    /// With <paramref name="recover"/> the same client socket fails over, presenting its pid and offset.
+    /// </summary>
+    public async Task<string> Connect(string id, string[] urls, object? auth = null, bool recover = false)
     {
         var reply = await Request(new JsonObject
         {
@@ -55,6 +58,7 @@ internal sealed class NodeDriver : IAsyncDisposable
             ["id"] = id,
             ["urls"] = new JsonArray([.. urls.Select(u => (JsonNode)u)]),
             ["auth"] = auth is null ? new JsonObject() : JsonSerializer.SerializeToNode(auth),
+            ["recover"] = recover,
         }, TimeSpan.FromSeconds(20));
         return (string)reply["sid"]!;
     }

@@ -10,6 +10,8 @@
 //        connects to urls[0] over websocket; answers {"sid":...,"url":...} once connected.
 //        With several urls the socket fails over: after a disconnect the client did not ask for,
 //        it connects to the next url (then the next, round robin) until connected again.
+//        With "recover":true the same socket.io-client socket reconnects there by itself (its Manager's
+//        uri is moved to the next url), so it presents its pid and offset (connection state recovery).
 //   {"req":2,"cmd":"emit","id":"a1","event":"join","args":["room"],"timeoutMs":10000}
 //        emits with an ack; answers {"ack":[...]} (the ack's arguments).
 //   {"req":3,"cmd":"seq","id":"a1","count":10000}
@@ -20,7 +22,7 @@
 //        once every emit was acked or timed out.
 //   {"req":5,"cmd":"close","id":"a1"}
 //
-// Unsolicited messages: {"ev":"connect","id","sid","url"} on every (re)connection,
+// Unsolicited messages: {"ev":"connect","id","sid","url","recovered"} on every (re)connection,
 // {"ev":"disconnect","id","reason"}, and {"ev":"event","id","event","args","t"} for every event a
 // socket receives (t: Date.now() on arrival). A `question` event with an ack function is answered with "<id> answers <question>".
 "use strict";
@@ -34,8 +36,8 @@ function out(message) {
   process.stdout.write(JSON.stringify(message) + "\n");
 }
 
-function open(id, urls, auth, onFirstConnect) {
-  const state = { id, urls, auth, index: 0, socket: null, closed: false, first: onFirstConnect };
+function open(id, urls, auth, recover, onFirstConnect) {
+  const state = { id, urls, auth, recover: !!recover, index: 0, socket: null, closed: false, first: onFirstConnect };
   sockets.set(id, state);
   connectTo(state);
 }
@@ -47,14 +49,14 @@ function connectTo(state) {
     forceNew: true,
     auth: state.auth,
     // With one url the client's own reconnection is used; with several the driver rotates urls itself.
-    reconnection: state.urls.length === 1,
+    reconnection: state.urls.length === 1 || state.recover,
     reconnectionDelay: 200,
     reconnectionDelayMax: 1000,
     timeout: 5000,
   });
   state.socket = socket;
   socket.on("connect", () => {
-    out({ ev: "connect", id: state.id, sid: socket.id, url });
+    out({ ev: "connect", id: state.id, sid: socket.id, url: socket.io.uri, recovered: socket.recovered });
     if (state.first) {
       const first = state.first;
       state.first = null;
@@ -62,7 +64,8 @@ function connectTo(state) {
     }
   });
   socket.on("connect_error", (err) => {
-    if (state.urls.length > 1 && !state.closed) rotate(state, socket);
+    if (state.recover && state.urls.length > 1 && !state.closed) nextUri(state, socket);
+    else if (state.urls.length > 1 && !state.closed) rotate(state, socket);
     else if (state.first && !socket.active) {
       const first = state.first;
       state.first = null;
@@ -71,7 +74,10 @@ function connectTo(state) {
   });
   socket.on("disconnect", (reason) => {
     out({ ev: "disconnect", id: state.id, reason });
-    if (state.urls.length > 1 && !state.closed && reason !== "io client disconnect") rotate(state, socket);
+    if (state.urls.length > 1 && !state.closed && reason !== "io client disconnect") {
+      if (state.recover) nextUri(state, socket);
+      else rotate(state, socket);
+    }
   });
   socket.onAny((event, ...args) => {
     const last = args[args.length - 1];
@@ -81,6 +87,12 @@ function connectTo(state) {
     }
     out({ ev: "event", id: state.id, event, args, t: Date.now() });
   });
+}
+
+// The Manager opens its next engine on this uri: the same socket reconnects there, with its pid and offset.
+function nextUri(state, socket) {
+  state.index++;
+  socket.io.uri = state.urls[state.index % state.urls.length];
 }
 
 function rotate(state, socket) {
@@ -104,7 +116,7 @@ async function handle(command) {
     case "connect":
       return await new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error("connect timed out")), command.timeoutMs || 15000);
-        open(command.id, command.urls, command.auth || {}, (err, result) => {
+        open(command.id, command.urls, command.auth || {}, command.recover, (err, result) => {
           clearTimeout(timer);
           if (err) reject(new Error(err));
           else resolve(result);

@@ -11,6 +11,9 @@ public static class ClusterHandlers
 {
     public const string Profile = "cluster";
 
+    /// <summary>A second namespace, with <c>join</c> only.</summary>
+    public const string LivenessNamespace = "/liveness";
+
     public static void Register(ISocketIOBuilder io)
     {
         // auth { user: "..." } names the socket's user.
@@ -25,6 +28,13 @@ public static class ClusterHandlers
             await socket.Join(room);
             return true;
         });
+
+        // A namespace only the gateway-liveness test uses: no gateway has reported it in a heartbeat before.
+        io.On("join", async (ISocket socket, string room) =>
+        {
+            await socket.Join(room);
+            return true;
+        }, LivenessNamespace);
 
         // Every member of the room, the sender included, gets `room-msg`.
         io.On("room-say", async (ISocket socket, string room, JsonElement message) =>
