@@ -5,7 +5,8 @@ namespace OrleansSocket.Grains.Registry;
 
 /// <summary>
 /// Gateway leases. A gateway that has not renewed its lease within the lease it asked for is declared dead:
-/// every namespace it reported is told to drop it (which tells each of its socket grains, which leave their
+/// every namespace it has sockets in (reported in its heartbeats, and by the namespace grains before they count its
+/// first socket, <see cref="IGatewayRegistryGrain.AddNamespace"/>) is told to drop it (which tells each of its socket grains, which leave their
 /// rooms and user). The bound from a gateway's death to its sockets being dropped is the lease plus the
 /// check period (a quarter of the shortest lease, at most one second) plus the ping that confirms it (at most 2 s).
 /// </summary>
