@@ -27,16 +27,30 @@ public abstract class RecoveryFieldsTests(IClusterClient client, bool recoveryEn
     protected async Task<(string Sid, string[] SocketGrains)> ConnectAsync(string authJson)
     {
         var factory = RecordingGrainFactory.Wrap(client, out var recorded);
-        var server = new SocketIOServer(factory, Options.Create(new SocketIOOptions()), NullLoggerFactory.Instance,
-            Options.Create(new ConnectionStateRecoveryOptions { Enabled = recoveryEnabled }));
-        var connection = new FakeConnection();
-        var session = server.OnOpen(connection);
-        session.OnMessage(Encoding.UTF8.GetBytes("0" + authJson), isBinary: false);
-        var reply = await connection.Sent.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        var server = NewServer(factory);
+        var (session, connection) = Open(server);
+        var reply = await ConnectAsync(session, connection, authJson);
         session.OnClose("transport close");
+        return (reply.GetProperty("sid").GetString()!, [.. recorded]);
+    }
+
+    private protected SocketIOServer NewServer(IGrainFactory? factory = null) =>
+        new(factory ?? client, Options.Create(new SocketIOOptions()), NullLoggerFactory.Instance,
+            Options.Create(new ConnectionStateRecoveryOptions { Enabled = recoveryEnabled }));
+
+    private protected static (IEngineListener Session, FakeConnection Connection) Open(SocketIOServer server)
+    {
+        var connection = new FakeConnection();
+        return (server.OnOpen(connection), connection);
+    }
+
+    /// <summary>Sends a CONNECT to "/" and returns the CONNECT answer's object (sid, pid).</summary>
+    protected static async Task<JsonElement> ConnectAsync(IEngineListener session, FakeConnection connection, string authJson)
+    {
+        session.OnMessage(Encoding.UTF8.GetBytes("0" + authJson), isBinary: false);
+        var reply = await connection.NextAsync();
         Assert.StartsWith("0{", reply);
-        var sid = JsonDocument.Parse(reply[1..]).RootElement.GetProperty("sid").GetString()!;
-        return (sid, [.. recorded]);
+        return JsonDocument.Parse(reply[1..]).RootElement.Clone();
     }
 
     protected static string Auth(string pid, string offset) => $"{{\"token\":\"t\",\"pid\":\"{pid}\",\"offset\":\"{offset}\"}}";
@@ -46,9 +60,12 @@ public abstract class RecoveryFieldsTests(IClusterClient client, bool recoveryEn
     protected static string WellFormedOffset => RecoveryTokens.Offset("0badcafe", 1);
 
     /// <summary>An <see cref="IEngineConnection"/> that keeps what is sent to the client.</summary>
-    private sealed class FakeConnection : IEngineConnection
+    protected sealed class FakeConnection : IEngineConnection
     {
-        public System.Threading.Channels.Channel<string> Sent { get; } = System.Threading.Channels.Channel.CreateUnbounded<string>();
+        private System.Threading.Channels.Channel<string> Sent { get; } = System.Threading.Channels.Channel.CreateUnbounded<string>();
+        public bool Closed { get; private set; }
+
+        public Task<string> NextAsync() => Sent.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         public string Id { get; } = Guid.NewGuid().ToString("N");
         public int ProtocolVersion => 4;
         public string Transport => "websocket";
@@ -56,7 +73,7 @@ public abstract class RecoveryFieldsTests(IClusterClient client, bool recoveryEn
 
         public bool Send(ReadOnlyMemory<byte> data, bool isBinary, bool isVolatile = false) => Sent.Writer.TryWrite(Encoding.UTF8.GetString(data.Span));
 
-        public void Close() => Sent.Writer.TryComplete();
+        public void Close() => Closed = true;
     }
 }
 
@@ -121,6 +138,28 @@ public sealed class RecoveryFieldsWithRecoveryOnTests(GrainRecoveryFixture fixtu
     {
         var (sid, socketGrains) = await ConnectAsync(Auth(NamedId + "." + new string('A', 400_000), WellFormedOffset));
         Assert.Equal([sid], socketGrains);
+    }
+
+    [Fact]
+    public async Task A_valid_pid_takes_over_a_session_still_held_by_an_earlier_connection_of_the_same_gateway()
+    {
+        var server = NewServer();
+        var (first, firstConnection) = Open(server);
+        var connected = await ConnectAsync(first, firstConnection, "{}");
+        var (sid, pid) = (connected.GetProperty("sid").GetString()!, connected.GetProperty("pid").GetString()!);
+        var welcome = JsonDocument.Parse((await firstConnection.NextAsync())[1..]).RootElement; // ["welcome", sid, offset]
+        var offset = welcome[welcome.GetArrayLength() - 1].GetString()!;
+
+        // The client's old transport is half open here; it comes back on a new connection to the same gateway.
+        var (second, secondConnection) = Open(server);
+        var recovered = await ConnectAsync(second, secondConnection, Auth(pid, offset));
+
+        Assert.Equal(sid, recovered.GetProperty("sid").GetString());
+        Assert.Equal(pid, recovered.GetProperty("pid").GetString());
+        Assert.True(firstConnection.Closed, "the superseded connection was not closed");
+        Assert.Same(secondConnection, server.Find(sid)!.Session.Connection);
+        Assert.True(server.Find(sid)!.IsConnected);
+        second.OnClose("client namespace disconnect");
     }
 
     [Fact]
