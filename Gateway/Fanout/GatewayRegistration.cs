@@ -11,7 +11,7 @@ namespace OrleansSocket.Gateway.Fanout;
 /// connections are closed (clients see a transport close and reconnect elsewhere), the grains are told each
 /// socket left, then the lease is given back.
 /// </summary>
-internal sealed class GatewayRegistration(
+internal sealed partial class GatewayRegistration(
     SocketIOServer server, GatewayStreamConsumer stream, IGrainFactory grains, IConfiguration configuration,
     ILogger<GatewayRegistration> logger) : BackgroundService
 {
@@ -135,7 +135,7 @@ internal sealed class GatewayRegistration(
         server.CloseAllConnections();
         var drained = await server.WaitUntilDrainedAsync(DrainTimeout, cancellationToken);
         // Not the socket count now: the Engine.IO endpoint closed the connections when the host began stopping.
-        logger.LogInformation("Gateway {Gateway} drained {Count} sockets{Late}", server.GatewayId, server.ClosedWhileStopping, drained ? "" : " (timed out)");
+        LogDrained(logger, server.GatewayId, server.ClosedWhileStopping, drained ? "" : " (timed out)");
         await base.StopAsync(cancellationToken);
         try
         {
@@ -146,4 +146,7 @@ internal sealed class GatewayRegistration(
             logger.LogDebug(e, "Giving the lease back failed");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gateway {Gateway} drained {Count} sockets{Late}")]
+    private static partial void LogDrained(ILogger logger, string gateway, int count, string late);
 }
