@@ -7,8 +7,8 @@ namespace OrleansSocket.Tests.EndToEnd;
 /// <summary>
 /// Starts the server under test on a free 127.0.0.1 port for a test collection and kills it
 /// (with its process tree) at the end.
-/// <para>Default command, from <c>Gateway/</c> (so <c>wwwroot</c> is the gateway's):
-/// <c>dotnet Gateway/bin/Release/net10.0/OrleansSocket.Gateway.dll [--profile P] --urls http://127.0.0.1:PORT</c>.</para>
+/// <para>Default command, from <c>Gateway/Host/</c> (so <c>wwwroot</c> is the gateway's):
+/// <c>dotnet Gateway/Host/bin/Release/net10.0/OrleansSocket.Gateway.Host.dll [--profile P] --urls http://127.0.0.1:PORT</c>.</para>
 /// <para><c>OS_E2E_SERVER_CMD</c> substitutes another command, run by <c>/bin/sh</c> from the
 /// repository root, e.g. <c>node Tests/clients/reference-server.js {port}</c>. Placeholders:
 /// <c>{port}</c>, <c>{url}</c>, <c>{profileArgs}</c> (<c>--profile P</c> or empty); with neither
@@ -126,7 +126,7 @@ public abstract class ServerFixture : IAsyncLifetime
                 _startError = $"{dll} not found: build first (dotnet build OrleansSocket.sln -c Release), or run ./test.sh.";
             }
 
-            startInfo = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.Combine(E2eEnvironment.RepoRoot, "Gateway") };
+            startInfo = new ProcessStartInfo("dotnet") { WorkingDirectory = E2eEnvironment.GatewayDir };
             startInfo.ArgumentList.Add(dll);
             if (Profile is not null)
             {
