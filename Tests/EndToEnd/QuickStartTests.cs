@@ -10,17 +10,8 @@ namespace OrleansSocket.Tests.EndToEnd;
 public sealed class QuickStartTests(QuickStartServerFixture server, ITestOutputHelper output)
 {
     [Fact]
-    public async Task OfficialClientGetsTheAckAndTheOtherSocketTheMessage()
-    {
-        E2eEnvironment.RequireNodeModules();
-        server.EnsureStarted();
-        var result = await ExternalProcess.RunAsync(
-            "node",
-            ["quickstart-client.js", server.BaseUrl, "30000"],
-            E2eEnvironment.ClientsDir,
-            TimeSpan.FromSeconds(60));
-        E2eAssert.Succeeded(result, server, output);
-    }
+    public Task OfficialClientGetsTheAckAndTheOtherSocketTheMessage() =>
+        E2eAssert.NodeScriptSucceedsAsync(server, output, "quickstart-client.js", "30000");
 }
 
 /// <summary>samples/QuickStart as built by <c>dotnet build OrleansSocket.sln -c Release</c>; never substituted.</summary>
