@@ -17,8 +17,8 @@ PORT=${1:-${PORT:-3100}}
 shift || true
 CONFIG=${CONFIG:-Release}
 SILO_DIR=${SILO_DIR:-$ROOT/Silo/bin/$CONFIG/net10.0}
-GW_DIR=${GW_DIR:-$ROOT/Gateway/bin/$CONFIG/net10.0}
-for f in "$SILO_DIR/OrleansSocket.Silo" "$GW_DIR/OrleansSocket.Gateway"; do
+GW_DIR=${GW_DIR:-$ROOT/Gateway/Host/bin/$CONFIG/net10.0}
+for f in "$SILO_DIR/OrleansSocket.Silo" "$GW_DIR/OrleansSocket.Gateway.Host"; do
   [[ -x $f ]] || { echo "distributed-server: $f missing; run: dotnet build $ROOT/OrleansSocket.sln -c $CONFIG (or set SILO_DIR / GW_DIR)" >&2; exit 2; }
 done
 
@@ -62,7 +62,7 @@ until ss -ltnH "sport = :$SILO_GATEWAY_PORT" 2>/dev/null | grep -q .; do
   sleep 0.1
 done
 
-"$GW_DIR/OrleansSocket.Gateway" --contentRoot "$GW_DIR" --profile bench \
+"$GW_DIR/OrleansSocket.Gateway.Host" --contentRoot "$GW_DIR" --profile bench \
   --Cluster:Mode=Client --Cluster:Clustering=Localhost --Cluster:ClusterId="$CLUSTER_ID" \
   --Cluster:ClientGatewayPort="$SILO_GATEWAY_PORT" --urls "http://127.0.0.1:$PORT" "${QUIETLOG[@]}" "$@" &
 GW_PID=$!

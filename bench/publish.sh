@@ -14,7 +14,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:?usage: bench/publish.sh OUT}
 RID=${RID:-linux-x64}
-for p in gateway:Gateway/Gateway.csproj silo:Silo/Silo.csproj ceiling:bench/Ceiling/Ceiling.csproj; do
+for p in gateway:Gateway/Host/Gateway.Host.csproj silo:Silo/Silo.csproj ceiling:bench/Ceiling/Ceiling.csproj; do
   dir=${p%%:*} proj=${p#*:}
   echo "publish: $proj -> $OUT/$dir" >&2
   dotnet publish "$ROOT/$proj" -c Release -r "$RID" --self-contained true -nologo -v q \

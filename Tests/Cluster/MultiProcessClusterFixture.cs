@@ -11,7 +11,7 @@ namespace OrleansSocket.Tests.Cluster;
 
 /// <summary>
 /// A distributed deployment on loopback, as separate processes: <c>redis-server</c> on a free port (membership),
-/// two <c>Silo</c> processes and two <c>Gateway</c> processes in client mode (Release dlls, <c>--profile cluster</c>,
+/// two <c>Silo</c> processes and two <c>Gateway/Host</c> processes in client mode (Release dlls, <c>--profile cluster</c>,
 /// connection state recovery on),
 /// plus an Orleans client in the test process with <see cref="ISocketIO"/> (the external emitter).
 /// Every process is killed with its tree at the end; a watchdog shell kills them too should the test host die.
@@ -72,7 +72,7 @@ public sealed class MultiProcessClusterFixture : IAsyncLifetime
             Gateways = [.. Enumerable.Range(1, 2).Select(i =>
             {
                 var port = E2eEnvironment.FreePort();
-                return Track(new ClusterProcess($"gateway{i}", "dotnet", Path.Combine(E2eEnvironment.RepoRoot, "Gateway"),
+                return Track(new ClusterProcess($"gateway{i}", "dotnet", E2eEnvironment.GatewayDir,
                     [E2eEnvironment.GatewayDll, "--profile", "cluster", "--Cluster:Mode=Client", .. ClusterArgs,
                      $"--Cluster:GatewayLease={GatewayLease}", "--urls", $"http://127.0.0.1:{port}"],
                     readyUrl: $"http://127.0.0.1:{port}"));

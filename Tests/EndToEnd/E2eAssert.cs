@@ -13,4 +13,13 @@ internal static class E2eAssert
             Assert.Fail($"{result.Describe()}\n{server.Describe()}");
         }
     }
+
+    /// <summary>Runs <c>node SCRIPT BASEURL ARGS...</c> in Tests/clients against the started server; fails as <see cref="Succeeded"/>.</summary>
+    public static async Task NodeScriptSucceedsAsync(ServerFixture server, ITestOutputHelper output, string script, params string[] arguments)
+    {
+        E2eEnvironment.RequireNodeModules();
+        server.EnsureStarted();
+        var result = await ExternalProcess.RunAsync("node", [script, server.BaseUrl, .. arguments], E2eEnvironment.ClientsDir, TimeSpan.FromSeconds(60));
+        Succeeded(result, server, output);
+    }
 }

@@ -16,8 +16,11 @@ internal static class E2eEnvironment
     /// <summary>Tests/protocol-suites: the protocol conformance suites (mocha).</summary>
     public static string SuitesDir => Path.Combine(RepoRoot, "Tests", "protocol-suites");
 
-    /// <summary>The gateway as built by <c>dotnet build OrleansSocket.sln -c Release</c>.</summary>
-    public static string GatewayDll => Path.Combine(RepoRoot, "Gateway", "bin", "Release", "net10.0", "OrleansSocket.Gateway.dll");
+    /// <summary>The gateway host's project directory (Gateway/Host): its content root, where wwwroot is.</summary>
+    public static string GatewayDir => Path.Combine(RepoRoot, "Gateway", "Host");
+
+    /// <summary>The gateway host as built by <c>dotnet build OrleansSocket.sln -c Release</c>.</summary>
+    public static string GatewayDll => Path.Combine(GatewayDir, "bin", "Release", "net10.0", "OrleansSocket.Gateway.Host.dll");
 
     /// <summary>Where screenshots and other artifacts go (OS_E2E_ARTIFACTS_DIR, default: the test output dir).</summary>
     public static string ArtifactsDir =>

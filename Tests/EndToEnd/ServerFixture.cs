@@ -7,8 +7,8 @@ namespace OrleansSocket.Tests.EndToEnd;
 /// <summary>
 /// Starts the server under test on a free 127.0.0.1 port for a test collection and kills it
 /// (with its process tree) at the end.
-/// <para>Default command, from <c>Gateway/</c> (so <c>wwwroot</c> is the gateway's):
-/// <c>dotnet Gateway/bin/Release/net10.0/OrleansSocket.Gateway.dll [--profile P] --urls http://127.0.0.1:PORT</c>.</para>
+/// <para>Default command, from <c>Gateway/Host/</c> (so <c>wwwroot</c> is the gateway's):
+/// <c>dotnet Gateway/Host/bin/Release/net10.0/OrleansSocket.Gateway.Host.dll [--profile P] --urls http://127.0.0.1:PORT</c>.</para>
 /// <para><c>OS_E2E_SERVER_CMD</c> substitutes another command, run by <c>/bin/sh</c> from the
 /// repository root, e.g. <c>node Tests/clients/reference-server.js {port}</c>. Placeholders:
 /// <c>{port}</c>, <c>{url}</c>, <c>{profileArgs}</c> (<c>--profile P</c> or empty); with neither
@@ -30,6 +30,12 @@ public abstract class ServerFixture : IAsyncLifetime
 
     /// <summary>More command-line arguments for the server (after the profile).</summary>
     protected virtual IReadOnlyList<string> ExtraArguments => [];
+
+    /// <summary>The program to start: its project directory (working directory and content root) and its built dll.</summary>
+    protected virtual (string Directory, string Dll) Program => (E2eEnvironment.GatewayDir, E2eEnvironment.GatewayDll);
+
+    /// <summary>Whether <c>OS_E2E_SERVER_CMD</c> may substitute another server (not for a fixture of one particular program).</summary>
+    protected virtual bool Substitutable => true;
 
     public int Port { get; private set; }
 
@@ -105,7 +111,7 @@ public abstract class ServerFixture : IAsyncLifetime
         var profileArgs = string.Join(' ', (Profile is null ? [] : new[] { "--profile", Profile }).Concat(ExtraArguments));
         ProcessStartInfo startInfo;
         var template = Environment.GetEnvironmentVariable(ServerCommandVariable);
-        if (!string.IsNullOrWhiteSpace(template))
+        if (Substitutable && !string.IsNullOrWhiteSpace(template))
         {
             var command = template.Contains("{port}", StringComparison.Ordinal) || template.Contains("{url}", StringComparison.Ordinal)
                 ? template
@@ -120,13 +126,13 @@ public abstract class ServerFixture : IAsyncLifetime
         }
         else
         {
-            var dll = E2eEnvironment.GatewayDll;
+            var (directory, dll) = Program;
             if (!File.Exists(dll))
             {
                 _startError = $"{dll} not found: build first (dotnet build OrleansSocket.sln -c Release), or run ./test.sh.";
             }
 
-            startInfo = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.Combine(E2eEnvironment.RepoRoot, "Gateway") };
+            startInfo = new ProcessStartInfo("dotnet") { WorkingDirectory = directory };
             startInfo.ArgumentList.Add(dll);
             if (Profile is not null)
             {

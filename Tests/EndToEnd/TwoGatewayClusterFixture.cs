@@ -67,7 +67,7 @@ public class TwoGatewayClusterFixture : IAsyncLifetime
         var ports = new[] { E2eEnvironment.FreePort(), E2eEnvironment.FreePort() };
         foreach (var (port, name) in ports.Zip(new[] { "gateway A", "gateway B" }))
         {
-            Start(name, E2eEnvironment.GatewayDll, Path.Combine(E2eEnvironment.RepoRoot, "Gateway"),
+            Start(name, E2eEnvironment.GatewayDll, E2eEnvironment.GatewayDir,
             [
                 "--profile", "protocol",
                 "--urls", $"http://127.0.0.1:{port}",

@@ -10,7 +10,7 @@ var profile = builder.Configuration["profile"];
 if (!string.IsNullOrEmpty(profile))
 {
     // From the content root (the working directory) when it has the file, else from beside the binary, so that
-    // `dotnet Gateway/bin/Release/net10.0/OrleansSocket.Gateway.dll --profile bench` also works from the repo root.
+    // `dotnet Gateway/Host/bin/Release/net10.0/OrleansSocket.Gateway.Host.dll --profile bench` also works from the repo root.
     var profileFile = $"appsettings.{profile}.json";
     if (!File.Exists(Path.Combine(builder.Environment.ContentRootPath, profileFile)))
         profileFile = Path.Combine(AppContext.BaseDirectory, profileFile);
