@@ -2,7 +2,8 @@ namespace OrleansSocket.Gateway.EngineIO;
 
 /// <summary>
 /// A growable ring of outbound packets (not thread-safe; the session guards it).
-/// Unlike <see cref="Queue{T}"/> it can drop the oldest volatile packet to make room when the session's bound is hit.
+/// Unlike <see cref="Queue{T}"/> it can drop the oldest volatile packet to make room when the session's bound is hit,
+/// and it keeps the payload bytes it holds, for the session's bound in bytes.
 /// </summary>
 internal sealed class PacketQueue
 {
@@ -10,14 +11,19 @@ internal sealed class PacketQueue
     private int _head;
     private int _count;
     private int _volatileCount;
+    private long _bytes;
 
     public int Count => _count;
+
+    /// <summary>Sum of the queued packets' payload lengths.</summary>
+    public long Bytes => _bytes;
 
     public void Enqueue(in QueuedPacket packet)
     {
         if (_count == _items.Length) Grow();
         _items[(_head + _count) % _items.Length] = packet;
         _count++;
+        _bytes += packet.Data.Length;
         if (packet.IsVolatile) _volatileCount++;
     }
 
@@ -28,6 +34,7 @@ internal sealed class PacketQueue
         _items[_head] = default; // release the payload reference
         _head = (_head + 1) % _items.Length;
         _count--;
+        _bytes -= packet.Data.Length;
         if (packet.IsVolatile) _volatileCount--;
         return packet;
     }
@@ -41,12 +48,14 @@ internal sealed class PacketQueue
         var length = _items.Length;
         for (var i = 0; i < _count; i++)
         {
-            if (!_items[(_head + i) % length].IsVolatile) continue;
+            var removed = _items[(_head + i) % length];
+            if (!removed.IsVolatile) continue;
             for (var j = i; j < _count - 1; j++)
                 _items[(_head + j) % length] = _items[(_head + j + 1) % length];
             _items[(_head + _count - 1) % length] = default;
             _count--;
             _volatileCount--;
+            _bytes -= removed.Data.Length;
             return true;
         }
         return false;
@@ -58,6 +67,7 @@ internal sealed class PacketQueue
         _head = 0;
         _count = 0;
         _volatileCount = 0;
+        _bytes = 0;
     }
 
     private void Grow()

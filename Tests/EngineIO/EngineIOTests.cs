@@ -291,11 +291,14 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
         var queue = new PacketQueue();
         for (var i = 0; i < 10; i++)
             queue.Enqueue(new QueuedPacket(EnginePacketType.Message, new byte[] { (byte)i }, false, i % 3 == 1));
+        Assert.Equal(10, queue.Bytes);
         Assert.True(queue.TryRemoveOldestVolatile()); // removes 1
         Assert.True(queue.TryRemoveOldestVolatile()); // removes 4
+        Assert.Equal(8, queue.Bytes);
         var left = new List<byte>();
         while (queue.Count > 0) left.Add(queue.Dequeue().Data.Span[0]);
         Assert.Equal([0, 2, 3, 5, 6, 7, 8, 9], left);
+        Assert.Equal(0, queue.Bytes);
         Assert.False(queue.TryRemoveOldestVolatile());
     }
 
