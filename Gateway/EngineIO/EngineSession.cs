@@ -558,7 +558,10 @@ internal sealed class EngineSession : IEngineConnection
         }
         if (!linger) _server.Remove(this);
         _server.Log.SessionClosed(Id, reason);
-        webSocket?.Wake(); // its writer sees the end and closes the socket
+        // Its writer sees the end and closes the socket; closing starts here too, as the writer may be stuck in a
+        // send the client does not read: the close then aborts that send after its timeout, releasing what it holds.
+        webSocket?.Wake();
+        webSocket?.BeginClose();
         probe?.BeginClose();
         lock (_inbound) NotifyCloseLocked();
     }
