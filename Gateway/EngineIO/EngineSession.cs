@@ -139,6 +139,31 @@ internal sealed class EngineSession : IEngineConnection
         return false;
     }
 
+    public bool SendWithAttachments(ReadOnlyMemory<byte> text, IReadOnlyList<byte[]> attachments, bool isVolatile = false)
+    {
+        if (attachments.Count == 0) return Send(text, false, isVolatile);
+        BufferBound overflow;
+        lock (Gate)
+        {
+            if (_state != SessionState.Open) return false;
+            if (isVolatile && !IsWritableLocked()) return false;
+            long bytes = text.Length;
+            foreach (var attachment in attachments) bytes += attachment.Length;
+            overflow = MakeRoomLocked(1 + attachments.Count, bytes, isVolatile);
+            if (overflow == BufferBound.None)
+            {
+                _queue.Enqueue(new QueuedPacket(EnginePacketType.Message, text, false, isVolatile));
+                foreach (var attachment in attachments)
+                    _queue.Enqueue(new QueuedPacket(EnginePacketType.Message, attachment, true, isVolatile, IsAttachment: true));
+                WakeWritersLocked();
+                return true;
+            }
+            if (isVolatile) return false;
+        }
+        CloseOverflowing(overflow);
+        return false;
+    }
+
     public void Close()
     {
         lock (Gate)
@@ -195,24 +220,30 @@ internal sealed class EngineSession : IEngineConnection
         lock (Gate) ReleaseWrittenLocked(bytes);
     }
 
-    /// <summary>
-    /// Queues a packet if it fits both bounds, first dropping the oldest queued volatile packets to make room for a
-    /// packet that is not volatile itself; a volatile packet that does not fit is not queued. Returns the bound that
-    /// left no room, or <see cref="BufferBound.None"/> once queued.
-    /// </summary>
+    /// <summary>Queues a packet if it fits both bounds (see <see cref="MakeRoomLocked"/>).</summary>
     private BufferBound TryEnqueueLocked(in QueuedPacket packet)
     {
-        while (true)
-        {
-            var bound = _queue.Count >= Options.MaxBufferedPackets ? BufferBound.Packets
-                : BufferedBytesLocked + packet.Data.Length > Options.MaxBufferedBytes ? BufferBound.Bytes
-                : BufferBound.None;
-            if (bound == BufferBound.None) break;
-            if (packet.IsVolatile || !_queue.TryRemoveOldestVolatile()) return bound;
-        }
+        var bound = MakeRoomLocked(1, packet.Data.Length, packet.IsVolatile);
+        if (bound != BufferBound.None) return bound;
         _queue.Enqueue(packet);
         WakeWritersLocked();
         return BufferBound.None;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="packets"/> more packets of <paramref name="bytes"/> in all fit both bounds; for ones
+    /// that are not volatile, the oldest queued volatile packets are dropped first to make room. Returns the bound
+    /// that left no room, or <see cref="BufferBound.None"/>.
+    /// </summary>
+    private BufferBound MakeRoomLocked(int packets, long bytes, bool isVolatile)
+    {
+        while (true)
+        {
+            var bound = _queue.Count + packets > Options.MaxBufferedPackets ? BufferBound.Packets
+                : BufferedBytesLocked + bytes > Options.MaxBufferedBytes ? BufferBound.Bytes
+                : BufferBound.None;
+            if (bound == BufferBound.None || isVolatile || !_queue.TryRemoveOldestVolatile()) return bound;
+        }
     }
 
     /// <summary>The client does not keep up and nothing can be dropped: end the session rather than grow without bound.</summary>

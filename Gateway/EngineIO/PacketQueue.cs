@@ -41,21 +41,31 @@ internal sealed class PacketQueue
 
     public QueuedPacket Peek() => _count == 0 ? throw new InvalidOperationException("The queue is empty.") : _items[_head];
 
-    /// <summary>Removes the oldest volatile packet. O(n), but only runs when the queue is full.</summary>
+    /// <summary>
+    /// Removes the oldest queued volatile packet with its attachments (never attachments whose packet is already
+    /// taken: the client expects them). O(n), but only runs when a bound is hit.
+    /// </summary>
     public bool TryRemoveOldestVolatile()
     {
         if (_volatileCount == 0) return false;
         var length = _items.Length;
         for (var i = 0; i < _count; i++)
         {
-            var removed = _items[(_head + i) % length];
-            if (!removed.IsVolatile) continue;
-            for (var j = i; j < _count - 1; j++)
-                _items[(_head + j) % length] = _items[(_head + j + 1) % length];
-            _items[(_head + _count - 1) % length] = default;
-            _count--;
-            _volatileCount--;
-            _bytes -= removed.Data.Length;
+            var first = _items[(_head + i) % length];
+            if (!first.IsVolatile || first.IsAttachment) continue;
+            var run = 1;
+            while (i + run < _count && _items[(_head + i + run) % length].IsAttachment) run++;
+            for (var k = i; k < i + run; k++)
+            {
+                var removed = _items[(_head + k) % length];
+                _bytes -= removed.Data.Length;
+                if (removed.IsVolatile) _volatileCount--;
+            }
+            for (var j = i; j < _count - run; j++)
+                _items[(_head + j) % length] = _items[(_head + j + run) % length];
+            for (var j = _count - run; j < _count; j++)
+                _items[(_head + j) % length] = default;
+            _count -= run;
             return true;
         }
         return false;

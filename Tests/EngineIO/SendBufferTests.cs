@@ -123,6 +123,55 @@ public sealed class SendBufferTests
     }
 
     [Fact]
+    public void Attachments_AVolatilePacketIsDroppedWithItsAttachments()
+    {
+        var session = OpenDrained(protocol: 4, maxBytes: 1000, writable: true);
+        Assert.True(session.SendWithAttachments(Payload("v1", 10), [Payload("a1", 300), Payload("b1", 300)], isVolatile: true));
+        Assert.True(session.Send(Payload("m1", 300), false));
+        Assert.Equal(910, BufferedBytes(session));
+
+        // 1110 > 1000: the volatile packet goes, and its attachments with it.
+        Assert.True(session.Send(Payload("m2", 200), false));
+        Assert.Equal(500, BufferedBytes(session));
+
+        // A volatile packet whose attachments do not fit is not queued at all.
+        Assert.False(session.SendWithAttachments(Payload("v2", 10), [Payload("a2", 300), Payload("b2", 300)], isVolatile: true));
+        Assert.Equal(500, BufferedBytes(session));
+        Assert.Equal(StillOpen, Reason(session));
+
+        // Exactly at the bound, then one byte over: closed.
+        Assert.True(session.SendWithAttachments(Payload("m3", 100), [Payload("a3", 400)]));
+        Assert.Equal(["m1", "m2", "m3", "a3"], Take(session).Select(Name));
+        Assert.Equal(1000, BufferedBytes(session));
+        Assert.False(session.SendWithAttachments(Payload("m4", 1), [Payload("a4", 1)]));
+        Assert.Equal("transport error", Reason(session));
+    }
+
+    [Fact]
+    public void Attachments_OfAPacketAlreadyTakenAreNeverDropped()
+    {
+        var session = OpenDrained(protocol: 4, maxBytes: 1000, writable: true);
+        Assert.True(session.SendWithAttachments(Payload("v1", 10), [Payload("a1", 300), Payload("b1", 300)], isVolatile: true));
+        var batch = new List<QueuedPacket>();
+        lock (session.Gate) session.TakeLocked(batch, 1); // the writer took the text packet: the client expects both attachments
+        Assert.Equal(["v1"], batch.Select(Name));
+
+        // Making room would need the attachments: the session closes instead of sending the client a broken packet.
+        Assert.False(session.Send(Payload("m1", 400), false));
+        Assert.Equal("transport error", Reason(session));
+    }
+
+    [Fact]
+    public void Attachments_CountAgainstThePacketBound()
+    {
+        var session = OpenDrained(protocol: 4, maxBytes: 1_000_000, maxPackets: 3, writable: true);
+        Assert.True(session.SendWithAttachments(Payload("v1", 2), [Payload("a1", 2)], isVolatile: true));
+        Assert.False(session.SendWithAttachments(Payload("v2", 2), [Payload("a2", 2)], isVolatile: true)); // 4 packets
+        Assert.True(session.SendWithAttachments(Payload("m1", 2), [Payload("a1", 2), Payload("b1", 2)])); // v1 made room
+        Assert.Equal(["m1", "a1", "b1"], Take(session).Select(Name));
+    }
+
+    [Fact]
     public void V3PongsCount_APingWhosePongDoesNotFitClosesTheSession()
     {
         var session = OpenDrained(protocol: 3, maxBytes: 100);
