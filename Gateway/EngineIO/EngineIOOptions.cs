@@ -50,11 +50,22 @@ public sealed class EngineIOOptions
     public int MaxPacketsPerPoll { get; set; } = 256;
 
     /// <summary>
-    /// Most packets queued for one session. When full, the oldest queued volatile packet is dropped to make room;
-    /// if there is none, the client is not keeping up and the session closes ("transport error").
-    /// 4096 absorbs broadcast bursts while a polling client is between two requests.
+    /// Most packets queued for one session (everything it is sent: messages, pings, pongs). When a packet would
+    /// pass this bound or <see cref="MaxBufferedBytes"/>, the oldest queued volatile packets are dropped to make room;
+    /// if that is not enough, the client is not keeping up and the session closes ("transport error").
+    /// A volatile packet that does not fit is dropped. 4096 absorbs broadcast bursts while a polling client is
+    /// between two requests.
     /// </summary>
     public int MaxBufferedPackets { get; set; } = 4096;
+
+    /// <summary>
+    /// Most payload bytes one session holds for its client: queued packets plus those a transport has taken but not
+    /// yet written (a WebSocket send the client does not read, a poll response being written). Handled like
+    /// <see cref="MaxBufferedPackets"/>. Node's ws never closes a socket for its <c>bufferedAmount</c>, so a client
+    /// that does not read makes it grow without bound; 4 MB holds four messages of the largest size a client may send
+    /// (<see cref="MaxHttpBufferSize"/>), and must exceed the largest packet the application sends to one client.
+    /// </summary>
+    public long MaxBufferedBytes { get; set; } = 4_000_000;
 }
 
 /// <summary>Cross-origin settings, shaped after the options Node's <c>cors</c> package takes.</summary>

@@ -11,8 +11,8 @@ internal sealed partial class EngineLog(ILogger logger)
     [LoggerMessage(2, LogLevel.Debug, "Engine.IO session {Sid} closed: {Reason}")]
     public partial void SessionClosed(string sid, string reason);
 
-    [LoggerMessage(3, LogLevel.Warning, "Engine.IO session {Sid}: send queue full ({Limit} packets), closing")]
-    public partial void SendQueueFull(string sid, int limit);
+    [LoggerMessage(3, LogLevel.Warning, "Engine.IO session {Sid}: send queue full ({Limit} {Unit}), closing")]
+    public partial void SendQueueFull(string sid, long limit, string unit);
 
     [LoggerMessage(4, LogLevel.Error, "Engine.IO session {Sid}: the application's listener threw")]
     public partial void ListenerFailed(Exception exception, string sid);

@@ -15,8 +15,9 @@ internal enum EnginePacketType : byte
 /// <summary>
 /// A packet waiting in a session's send queue. <see cref="Data"/> is never copied: the sender promised not to change it.
 /// For <see cref="EnginePacketType.Close"/> the packet is also the end marker of a graceful close.
+/// <see cref="IsAttachment"/>: a binary attachment of the Socket.IO packet queued before it, kept or dropped with it.
 /// </summary>
-internal readonly record struct QueuedPacket(EnginePacketType Type, ReadOnlyMemory<byte> Data, bool IsBinary, bool IsVolatile)
+internal readonly record struct QueuedPacket(EnginePacketType Type, ReadOnlyMemory<byte> Data, bool IsBinary, bool IsVolatile, bool IsAttachment = false)
 {
     public static QueuedPacket Control(EnginePacketType type) => new(type, default, false, false);
 }

@@ -325,6 +325,7 @@ internal sealed class EngineServer
         },
         MaxPacketsPerPoll = options.MaxPacketsPerPoll,
         MaxBufferedPackets = options.MaxBufferedPackets,
+        MaxBufferedBytes = options.MaxBufferedBytes,
     };
 
     private static void Validate(EngineIOOptions options)
@@ -337,6 +338,7 @@ internal sealed class EngineServer
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MaxHttpBufferSize, int.MaxValue - 1, nameof(options.MaxHttpBufferSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPacketsPerPoll, 1, nameof(options.MaxPacketsPerPoll));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBufferedPackets, 1, nameof(options.MaxBufferedPackets));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBufferedBytes, 1, nameof(options.MaxBufferedBytes));
         ArgumentNullException.ThrowIfNull(options.Transports, nameof(options.Transports));
         foreach (var transport in options.Transports)
             if (transport is not (PollingName or WebSocketName))

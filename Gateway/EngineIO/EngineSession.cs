@@ -30,6 +30,7 @@ internal sealed class EngineSession : IEngineConnection
     private readonly EngineServer _server;
     private readonly TimeProvider _time;
     private readonly PacketQueue _queue = new();
+    private long _inFlightBytes; // taken by a transport and not yet written: still held, so still counted
     private readonly long _pingIntervalTicks;
     private readonly long _pingTimeoutTicks;
 
@@ -124,30 +125,42 @@ internal sealed class EngineSession : IEngineConnection
 
     public bool Send(ReadOnlyMemory<byte> data, bool isBinary, bool isVolatile = false)
     {
+        BufferBound overflow;
         lock (Gate)
         {
             if (_state != SessionState.Open) return false;
-            var limit = Options.MaxBufferedPackets;
-            var overflow = false;
-            if (isVolatile)
+            // Node drops a volatile packet when the transport cannot write right now; so do we, and when full.
+            if (isVolatile && !IsWritableLocked()) return false;
+            overflow = TryEnqueueLocked(new QueuedPacket(EnginePacketType.Message, data, isBinary, isVolatile));
+            if (overflow == BufferBound.None) return true;
+            if (isVolatile) return false;
+        }
+        CloseOverflowing(overflow);
+        return false;
+    }
+
+    public bool SendWithAttachments(ReadOnlyMemory<byte> text, IReadOnlyList<byte[]> attachments, bool isVolatile = false)
+    {
+        if (attachments.Count == 0) return Send(text, false, isVolatile);
+        BufferBound overflow;
+        lock (Gate)
+        {
+            if (_state != SessionState.Open) return false;
+            if (isVolatile && !IsWritableLocked()) return false;
+            long bytes = text.Length;
+            foreach (var attachment in attachments) bytes += attachment.Length;
+            overflow = MakeRoomLocked(1 + attachments.Count, bytes, isVolatile);
+            if (overflow == BufferBound.None)
             {
-                // Node drops a volatile packet when the transport cannot write right now; so do we, and when full.
-                if (_queue.Count >= limit || !IsWritableLocked()) return false;
-            }
-            else if (_queue.Count >= limit && !_queue.TryRemoveOldestVolatile())
-            {
-                overflow = true;
-            }
-            if (!overflow)
-            {
-                _queue.Enqueue(new QueuedPacket(EnginePacketType.Message, data, isBinary, isVolatile));
+                _queue.Enqueue(new QueuedPacket(EnginePacketType.Message, text, false, isVolatile));
+                foreach (var attachment in attachments)
+                    _queue.Enqueue(new QueuedPacket(EnginePacketType.Message, attachment, true, isVolatile, IsAttachment: true));
                 WakeWritersLocked();
                 return true;
             }
+            if (isVolatile) return false;
         }
-        // The client does not keep up and nothing can be dropped: end the session rather than grow without bound.
-        _server.Log.SendQueueFull(Id, Options.MaxBufferedPackets);
-        Terminate(ReasonTransportError);
+        CloseOverflowing(overflow);
         return false;
     }
 
@@ -180,15 +193,65 @@ internal sealed class EngineSession : IEngineConnection
     }
     internal int QueueCountLocked => _queue.Count;
 
-    /// <summary>Moves up to <paramref name="max"/> packets to <paramref name="batch"/>; stops after a close marker.</summary>
+    /// <summary>Payload bytes held for the client: queued, or taken by a transport and not yet written.</summary>
+    internal long BufferedBytesLocked => _queue.Bytes + _inFlightBytes;
+
+    /// <summary>
+    /// Moves up to <paramref name="max"/> packets to <paramref name="batch"/>; stops after a close marker.
+    /// Their bytes stay counted until the transport reports them written (<see cref="ReleaseWrittenLocked"/>).
+    /// </summary>
     internal void TakeLocked(List<QueuedPacket> batch, int max)
     {
         while (batch.Count < max && _queue.Count > 0)
         {
             var packet = _queue.Dequeue();
+            _inFlightBytes += packet.Data.Length;
             batch.Add(packet);
             if (packet.Type == EnginePacketType.Close) break;
         }
+    }
+
+    /// <summary>A transport wrote (or dropped) <paramref name="bytes"/> of payload it had taken.</summary>
+    internal void ReleaseWrittenLocked(long bytes) => _inFlightBytes -= bytes;
+
+    /// <summary>The WebSocket writer sent one packet it had taken.</summary>
+    internal void ReleaseWritten(long bytes)
+    {
+        lock (Gate) ReleaseWrittenLocked(bytes);
+    }
+
+    /// <summary>Queues a packet if it fits both bounds (see <see cref="MakeRoomLocked"/>).</summary>
+    private BufferBound TryEnqueueLocked(in QueuedPacket packet)
+    {
+        var bound = MakeRoomLocked(1, packet.Data.Length, packet.IsVolatile);
+        if (bound != BufferBound.None) return bound;
+        _queue.Enqueue(packet);
+        WakeWritersLocked();
+        return BufferBound.None;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="packets"/> more packets of <paramref name="bytes"/> in all fit both bounds; for ones
+    /// that are not volatile, the oldest queued volatile packets are dropped first to make room. Returns the bound
+    /// that left no room, or <see cref="BufferBound.None"/>.
+    /// </summary>
+    private BufferBound MakeRoomLocked(int packets, long bytes, bool isVolatile)
+    {
+        while (true)
+        {
+            var bound = _queue.Count + packets > Options.MaxBufferedPackets ? BufferBound.Packets
+                : BufferedBytesLocked + bytes > Options.MaxBufferedBytes ? BufferBound.Bytes
+                : BufferBound.None;
+            if (bound == BufferBound.None || isVolatile || !_queue.TryRemoveOldestVolatile()) return bound;
+        }
+    }
+
+    /// <summary>The client does not keep up and nothing can be dropped: end the session rather than grow without bound.</summary>
+    private void CloseOverflowing(BufferBound bound)
+    {
+        if (bound == BufferBound.Packets) _server.Log.SendQueueFull(Id, Options.MaxBufferedPackets, "packets");
+        else _server.Log.SendQueueFull(Id, Options.MaxBufferedBytes, "bytes");
+        Terminate(ReasonTransportError);
     }
 
     /// <summary>What the WebSocket writer should do next.</summary>
@@ -286,6 +349,7 @@ internal sealed class EngineSession : IEngineConnection
     private bool HandlePacketLocked(in InboundPacket packet, bool viaPolling)
     {
         var now = _time.GetTimestamp();
+        var overflow = BufferBound.None;
         lock (Gate)
         {
             // Node ignores what arrives once the socket is no longer "open" (closing included).
@@ -294,10 +358,11 @@ internal sealed class EngineSession : IEngineConnection
             switch (packet.Type)
             {
                 case EnginePacketType.Ping when ProtocolVersion == 3:
-                    // The v3 client pings; answer with the same data ("2probe" → "3probe").
+                    // The v3 client pings; answer with the same data ("2probe" → "3probe"). The pong is counted
+                    // like any packet: a client that pings without reading fills its own queue, not the server.
                     var echo = packet.Data.IsEmpty ? ReadOnlyMemory<byte>.Empty : packet.Data.ToArray();
-                    _queue.Enqueue(new QueuedPacket(EnginePacketType.Pong, echo, false, false));
-                    WakeWritersLocked();
+                    overflow = TryEnqueueLocked(new QueuedPacket(EnginePacketType.Pong, echo, false, false));
+                    if (overflow != BufferBound.None) break;
                     _deadline = now + _pingIntervalTicks + _pingTimeoutTicks;
                     _expiryTimer?.Change(TicksToSpan(_pingIntervalTicks + _pingTimeoutTicks), Timeout.InfiniteTimeSpan);
                     return true;
@@ -318,6 +383,11 @@ internal sealed class EngineSession : IEngineConnection
             }
         }
 
+        if (overflow != BufferBound.None)
+        {
+            CloseOverflowing(overflow);
+            return false;
+        }
         switch (packet.Type)
         {
             case EnginePacketType.Message:
@@ -441,12 +511,14 @@ internal sealed class EngineSession : IEngineConnection
 
     private void OnPingTimer()
     {
+        BufferBound overflow;
         lock (Gate)
         {
             if (_state != SessionState.Open) return; // Node sends nothing once closing; the timeout still runs
-            _queue.Enqueue(QueuedPacket.Control(EnginePacketType.Ping));
-            WakeWritersLocked();
+            overflow = TryEnqueueLocked(QueuedPacket.Control(EnginePacketType.Ping));
+            if (overflow == BufferBound.None) return;
         }
+        CloseOverflowing(overflow);
     }
 
     private long ExpiryLocked() =>
@@ -517,7 +589,10 @@ internal sealed class EngineSession : IEngineConnection
         }
         if (!linger) _server.Remove(this);
         _server.Log.SessionClosed(Id, reason);
-        webSocket?.Wake(); // its writer sees the end and closes the socket
+        // Its writer sees the end and closes the socket; closing starts here too, as the writer may be stuck in a
+        // send the client does not read: the close then aborts that send after its timeout, releasing what it holds.
+        webSocket?.Wake();
+        webSocket?.BeginClose();
         probe?.BeginClose();
         lock (_inbound) NotifyCloseLocked();
     }
@@ -572,6 +647,14 @@ internal enum SessionState
     /// <summary><see cref="IEngineConnection.Close"/> was called: the queue drains, then the session ends.</summary>
     Closing,
     Closed,
+}
+
+/// <summary>Which bound of the send queue a packet did not fit in.</summary>
+internal enum BufferBound
+{
+    None,
+    Packets,
+    Bytes,
 }
 
 internal enum WriterStep

@@ -46,6 +46,20 @@ public interface IEngineConnection
     /// </summary>
     bool Send(ReadOnlyMemory<byte> data, bool isBinary, bool isVolatile = false);
 
+    /// <summary>
+    /// Queues a text "message" packet followed by its binary attachments (a Socket.IO packet with binary) as one
+    /// unit: nothing else is queued between them, and a volatile unit is queued whole or not at all, and dropped
+    /// whole to make room. Otherwise like <see cref="Send"/>. The default implementation, for connections that
+    /// queue nothing themselves, sends the text and then each attachment with <see cref="Send"/>.
+    /// </summary>
+    bool SendWithAttachments(ReadOnlyMemory<byte> text, IReadOnlyList<byte[]> attachments, bool isVolatile = false)
+    {
+        ArgumentNullException.ThrowIfNull(attachments);
+        if (!Send(text, isBinary: false, isVolatile)) return false;
+        foreach (var attachment in attachments) Send(attachment, isBinary: true);
+        return true;
+    }
+
     /// <summary>Flushes what is queued, then closes the session ("forced close").</summary>
     void Close();
 }

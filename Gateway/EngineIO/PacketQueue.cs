@@ -2,7 +2,8 @@ namespace OrleansSocket.Gateway.EngineIO;
 
 /// <summary>
 /// A growable ring of outbound packets (not thread-safe; the session guards it).
-/// Unlike <see cref="Queue{T}"/> it can drop the oldest volatile packet to make room when the session's bound is hit.
+/// Unlike <see cref="Queue{T}"/> it can drop the oldest volatile packet to make room when the session's bound is hit,
+/// and it keeps the payload bytes it holds, for the session's bound in bytes.
 /// </summary>
 internal sealed class PacketQueue
 {
@@ -10,14 +11,19 @@ internal sealed class PacketQueue
     private int _head;
     private int _count;
     private int _volatileCount;
+    private long _bytes;
 
     public int Count => _count;
+
+    /// <summary>Sum of the queued packets' payload lengths.</summary>
+    public long Bytes => _bytes;
 
     public void Enqueue(in QueuedPacket packet)
     {
         if (_count == _items.Length) Grow();
         _items[(_head + _count) % _items.Length] = packet;
         _count++;
+        _bytes += packet.Data.Length;
         if (packet.IsVolatile) _volatileCount++;
     }
 
@@ -28,25 +34,38 @@ internal sealed class PacketQueue
         _items[_head] = default; // release the payload reference
         _head = (_head + 1) % _items.Length;
         _count--;
+        _bytes -= packet.Data.Length;
         if (packet.IsVolatile) _volatileCount--;
         return packet;
     }
 
     public QueuedPacket Peek() => _count == 0 ? throw new InvalidOperationException("The queue is empty.") : _items[_head];
 
-    /// <summary>Removes the oldest volatile packet. O(n), but only runs when the queue is full.</summary>
+    /// <summary>
+    /// Removes the oldest queued volatile packet with its attachments (never attachments whose packet is already
+    /// taken: the client expects them). O(n), but only runs when a bound is hit.
+    /// </summary>
     public bool TryRemoveOldestVolatile()
     {
         if (_volatileCount == 0) return false;
         var length = _items.Length;
         for (var i = 0; i < _count; i++)
         {
-            if (!_items[(_head + i) % length].IsVolatile) continue;
-            for (var j = i; j < _count - 1; j++)
-                _items[(_head + j) % length] = _items[(_head + j + 1) % length];
-            _items[(_head + _count - 1) % length] = default;
-            _count--;
-            _volatileCount--;
+            var first = _items[(_head + i) % length];
+            if (!first.IsVolatile || first.IsAttachment) continue;
+            var run = 1;
+            while (i + run < _count && _items[(_head + i + run) % length].IsAttachment) run++;
+            for (var k = i; k < i + run; k++)
+            {
+                var removed = _items[(_head + k) % length];
+                _bytes -= removed.Data.Length;
+                if (removed.IsVolatile) _volatileCount--;
+            }
+            for (var j = i; j < _count - run; j++)
+                _items[(_head + j) % length] = _items[(_head + j + run) % length];
+            for (var j = _count - run; j < _count; j++)
+                _items[(_head + j) % length] = default;
+            _count -= run;
             return true;
         }
         return false;
@@ -58,6 +77,7 @@ internal sealed class PacketQueue
         _head = 0;
         _count = 0;
         _volatileCount = 0;
+        _bytes = 0;
     }
 
     private void Grow()

@@ -138,6 +138,10 @@ internal sealed class PollingTransport
             {
                 _getActive = false;
                 _getWaiting = false;
+                // Written to the response (or lost with it): no longer held for the client.
+                long bytes = 0;
+                foreach (var packet in _batch) bytes += packet.Data.Length;
+                _session.ReleaseWrittenLocked(bytes);
                 _batch.Clear();
             }
             released = true;

@@ -141,8 +141,9 @@ internal sealed class WebSocketTransport : IDisposable
                         await _wake.Reader.ReadAsync(_abort.Token);
                         continue;
                 }
-                foreach (var packet in _batch)
+                for (var i = 0; i < _batch.Count; i++)
                 {
+                    var packet = _batch[i];
                     if (packet.Type == EnginePacketType.Close)
                     {
                         // A graceful close over WebSocket ends with the close frame, not a close packet (as in Node).
@@ -151,6 +152,9 @@ internal sealed class WebSocketTransport : IDisposable
                         return;
                     }
                     await SendPacketAsync(packet);
+                    // Sent: the payload is no longer held here, so it stops counting against the session's bound.
+                    _batch[i] = default;
+                    if (!packet.Data.IsEmpty) _session.ReleaseWritten(packet.Data.Length);
                 }
                 _batch.Clear();
             }

@@ -9,21 +9,14 @@ namespace OrleansSocket.Gateway.Sessions;
 /// </summary>
 internal sealed class PacketWriter(IEngineConnection connection, int protocol)
 {
-    private readonly Lock _gate = new();
-
     public int Protocol => protocol;
 
-    public bool Write(SocketIOEncodedPacket packet, bool isVolatile = false)
-    {
-        // A binary packet's frames must not interleave with another packet's frames.
-        lock (_gate)
-        {
-            if (!connection.Send(packet.Text, isBinary: false, isVolatile)) return false;
-            foreach (var attachment in packet.Binary)
-                connection.Send(attachment, isBinary: true);
-            return true;
-        }
-    }
+    /// <summary>
+    /// The packet's frames go as one unit: they do not interleave with another packet's frames, and a volatile
+    /// packet is never dropped without its attachments, nor sent without them.
+    /// </summary>
+    public bool Write(SocketIOEncodedPacket packet, bool isVolatile = false) =>
+        connection.SendWithAttachments(packet.Text, packet.Binary, isVolatile);
 
     public bool Event(string ns, string eventName, SocketPayload payload, long? ackId = null, bool isVolatile = false) =>
         Write(SocketIOEncoder.EncodeEvent(ns, eventName, payload.ArgsJson, payload.Attachments, ackId), isVolatile);

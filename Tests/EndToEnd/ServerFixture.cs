@@ -41,6 +41,9 @@ public abstract class ServerFixture : IAsyncLifetime
 
     public string BaseUrl => $"http://127.0.0.1:{Port}";
 
+    /// <summary>The server process's id (with <c>OS_E2E_SERVER_CMD</c>, the command that <c>/bin/sh</c> execs).</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("the server under test was not started");
+
     public string CommandLine { get; private set; } = "";
 
     /// <summary>Fails the calling test when the server did not come up (with its output).</summary>
@@ -56,6 +59,9 @@ public abstract class ServerFixture : IAsyncLifetime
             Assert.Fail($"the server under test exited early (code {_process.ExitCode}).\n{Describe()}");
         }
     }
+
+    /// <summary>Everything the server wrote to stdout and stderr so far.</summary>
+    public string Output => _output.ToString();
 
     /// <summary>Command line and the tail of the server's output, for failure messages.</summary>
     public string Describe(int maxChars = 6000) =>
