@@ -97,7 +97,13 @@ if [[ ! -d $HARNESS/node_modules ]]; then
 fi
 
 # ---- build ----
-# Each server runs from its apphost (OrleansSocket.Gateway.Host, ...), which the build and the publish both make.
+# The servers' projects and apphosts, relative to the repository: the one place to change when they move.
+# Each server runs from its apphost, which the build (next to the project, bin/Release/net10.0) and the
+# publish (bench/publish.sh, WORKDIR/publish/gateway|silo|ceiling) both make.
+GW_PROJ=Gateway/Host/Gateway.Host.csproj GW_APP=OrleansSocket.Gateway.Host
+SILO_PROJ=Silo/Silo.csproj               SILO_APP=OrleansSocket.Silo
+CEIL_PROJ=bench/Ceiling/Ceiling.csproj   CEIL_APP=OrleansSocket.Bench.Ceiling
+built_dir() { echo "$ROOT/$(dirname "$1")/bin/Release/net10.0"; }
 case $BUILD in
   publish)
     GW_DIR=$WORKDIR/publish/gateway SILO_DIR=$WORKDIR/publish/silo CEIL_DIR=$WORKDIR/publish/ceiling
@@ -107,17 +113,17 @@ case $BUILD in
       "$BENCH/publish.sh" "$WORKDIR/publish" >"$RUNDIR/build.log" 2>&1 || { tail -30 "$RUNDIR/build.log" >&2; exit 1; }
     fi ;;
   build)
-    GW_DIR=$ROOT/Gateway/Host/bin/Release/net10.0 SILO_DIR=$ROOT/Silo/bin/Release/net10.0 CEIL_DIR=$ROOT/bench/Ceiling/bin/Release/net10.0
+    GW_DIR=$(built_dir $GW_PROJ) SILO_DIR=$(built_dir $SILO_PROJ) CEIL_DIR=$(built_dir $CEIL_PROJ)
     BUILD_DESC="dotnet build -c Release, JIT with tiered compilation"
     if [[ $SKIP_BUILD != 1 ]]; then
-      for p in Gateway/Host/Gateway.Host.csproj Silo/Silo.csproj bench/Ceiling/Ceiling.csproj; do
+      for p in $GW_PROJ $SILO_PROJ $CEIL_PROJ; do
         say "dotnet build $p -c Release"
         dotnet build "$ROOT/$p" -c Release -nologo -v q >"$RUNDIR/build.log" 2>&1 || { tail -30 "$RUNDIR/build.log" >&2; exit 1; }
       done
     fi ;;
   *) echo "run-all: BUILD must be publish or build" >&2; exit 2 ;;
 esac
-for f in "$GW_DIR/OrleansSocket.Gateway.Host" "$SILO_DIR/OrleansSocket.Silo" "$CEIL_DIR/OrleansSocket.Bench.Ceiling"; do
+for f in "$GW_DIR/$GW_APP" "$SILO_DIR/$SILO_APP" "$CEIL_DIR/$CEIL_APP"; do
   [[ -x $f ]] || { echo "run-all: $f missing (BUILD=$BUILD SKIP_BUILD=$SKIP_BUILD)" >&2; exit 2; }
 done
 
@@ -135,14 +141,14 @@ target() { # sets KIND LABEL_PREFIX LABEL CMD SCEN HI HAS_SMOKE DESC for $1
     flask) KIND=flask; HI=""; DESC="Flask-SocketIO + eventlet (shared/bench/peers/flask_server.py)" ;;
     orleans-embedded)
       LABEL_PREFIX="orleans-embedded-"; DESC="OrleansSocket gateway with a co-hosted silo, one process, --profile bench; $BUILD_DESC"
-      CMD="$GW_DIR/OrleansSocket.Gateway.Host --contentRoot $GW_DIR --profile bench --urls http://127.0.0.1:\$PORT" ;;
+      CMD="$GW_DIR/$GW_APP --contentRoot $GW_DIR --profile bench --urls http://127.0.0.1:\$PORT" ;;
     orleans-distributed)
       LABEL_PREFIX="orleans-distributed-"; DESC="OrleansSocket silo process + gateway process (Orleans client), bench/distributed-server.sh; $BUILD_DESC"
       CMD="env GW_DIR=$GW_DIR SILO_DIR=$SILO_DIR $BENCH/distributed-server.sh \$PORT" ;;
     ceiling)
       LABEL_PREFIX="ceiling-"; SCEN="connect echo_throughput"; HI="echo_latency:rate=5000 echo_latency:rate=20000"; HAS_SMOKE=0
       DESC="bare Kestrel + WebSocket answering only open, connect and echo_ack (bench/Ceiling); $BUILD_DESC"
-      CMD="$CEIL_DIR/OrleansSocket.Bench.Ceiling --urls http://127.0.0.1:\$PORT" ;;
+      CMD="$CEIL_DIR/$CEIL_APP --urls http://127.0.0.1:\$PORT" ;;
     *) echo "run-all: unknown target $1" >&2; exit 2 ;;
   esac
   LABEL=$LABEL_PREFIX$KIND
