@@ -167,28 +167,27 @@ function report() {
     const clean = ok.filter((r) => (r.metrics.other_cpu_pct ?? 0) <= NOISE);
     return { all: rs, use: clean.length ? clean : ok, clean: clean.length };
   };
-  const used = (label, key) => pick(groups.get(`${label}|${key}`) || []);
-  const med = (label, key, metric) => median(used(label, key).use.map((r) => r.metrics[metric]));
+  const medOf = (u, metric) => median(u.use.map((r) => r.metrics[metric]));
   // server CPU µs per operation, per run, then the median
-  const cpuPerOp = (label, key, rateMetric) => median(used(label, key).use.map((r) => {
+  const cpuOf = (u, rateMetric) => median(u.use.map((r) => {
     const c = r.metrics.server_cpu_pct, n = r.metrics[rateMetric];
     return typeof c === 'number' && typeof n === 'number' && n > 0 ? c * 1e4 / n : null;
   }));
+  const used = (label, key) => pick(groups.get(`${label}|${key}`) || []);
+  const med = (label, key, metric) => medOf(used(label, key), metric);
+  const cpuPerOp = (label, key, rateMetric) => cpuOf(used(label, key), rateMetric);
   const idleUse = (label) => pick(idle.filter((r) => r.label === label));
-  const idleMed = (label, metric) => median(idleUse(label).use.map((r) => r.metrics[metric]));
+  const idleMed = (label, metric) => medOf(idleUse(label), metric);
   const smokeOf = (label) => smoke.filter((r) => r.label === label);
 
   // Cold rows: fresh processes, keyed by label and scenario (the cold echo's variant carries its window length).
   const coldRows = readJsonl(opt('cold'));
   const handshakes = readJsonl(opt('handshake'));
   const coldUse = (label, scen) => pick(coldRows.filter((r) => r.label === label && r.scenario === scen));
-  const coldMed = (label, scen, metric) => median(coldUse(label, scen).use.map((r) => r.metrics[metric]));
-  const coldCpuPerOp = (label, scen, rateMetric) => median(coldUse(label, scen).use.map((r) => {
-    const c = r.metrics.server_cpu_pct, n = r.metrics[rateMetric];
-    return typeof c === 'number' && typeof n === 'number' && n > 0 ? c * 1e4 / n : null;
-  }));
+  const coldMed = (label, scen, metric) => medOf(coldUse(label, scen), metric);
+  const coldCpuPerOp = (label, scen, rateMetric) => cpuOf(coldUse(label, scen), rateMetric);
   const hsUse = (label) => pick(handshakes.filter((r) => r.label === label));
-  const hsMed = (label, metric) => median(hsUse(label).use.map((r) => r.metrics[metric]));
+  const hsMed = (label, metric) => medOf(hsUse(label), metric);
   const COLD_RATE = { connect: 'conn_per_s', echo_latency: 'achieved_per_s' };
 
   const nodeLabel = byId.has('node') ? byId.get('node').label : null;
@@ -330,23 +329,22 @@ function report() {
     row('server RSS MB then', (l) => hsMed(l, 'server_rss_mb'));
     row('attempts', (l) => hsMed(l, 'attempts'), true);
     runs('runs', hsUse);
-    p(`| **first 1 000 connections** | ${hsCols.map(() => '').join(' | ')} |`);
-    row('connections/s', (l) => coldMed(l, 'connect', 'conn_per_s'));
-    row('handshake p50 ms', (l) => coldMed(l, 'connect', 'conn_p50_ms'));
-    row('handshake p99 ms', (l) => coldMed(l, 'connect', 'conn_p99_ms'));
-    row('failed', (l) => coldMed(l, 'connect', 'failed'), true);
-    row('server CPU µs per connection', (l) => coldCpuPerOp(l, 'connect', 'conn_per_s'));
-    row('connections/s, cold ÷ warm', (l) => ratio(coldMed(l, 'connect', 'conn_per_s'), med(l, 'connect|', 'conn_per_s')), true);
-    runs('runs', (l) => coldUse(l, 'connect'));
-    p(`| **first ${echoS} s of echo_ack at 5 000 msg/s** | ${hsCols.map(() => '').join(' | ')} |`);
-    row('achieved msg/s', (l) => coldMed(l, 'echo_latency', 'achieved_per_s'));
-    row('RTT p50 ms', (l) => coldMed(l, 'echo_latency', 'p50_ms'));
-    row('RTT p99 ms', (l) => coldMed(l, 'echo_latency', 'p99_ms'));
-    row('RTT max ms', (l) => coldMed(l, 'echo_latency', 'max_ms'));
-    row('lost', (l) => coldMed(l, 'echo_latency', 'lost'), true);
-    row('server CPU µs per echo_ack', (l) => coldCpuPerOp(l, 'echo_latency', 'achieved_per_s'));
-    row('CPU per echo_ack, cold ÷ warm', (l) => ratio(coldCpuPerOp(l, 'echo_latency', 'achieved_per_s'), cpuPerOp(l, 'echo_latency|rate=5000', 'achieved_per_s')), true);
-    runs('runs', (l) => coldUse(l, 'echo_latency'));
+    // One block per cold run.sh scenario: its metrics, server CPU per operation, and cold ÷ warm of one figure.
+    const coldBlock = (title, scen, metrics, cpuTitle, vsWarm) => {
+      p(`| **${title}** | ${hsCols.map(() => '').join(' | ')} |`);
+      for (const [metric, t] of metrics) row(t, (l) => coldMed(l, scen, metric), ['failed', 'lost'].includes(metric));
+      row(cpuTitle, (l) => coldCpuPerOp(l, scen, COLD_RATE[scen]));
+      row(vsWarm.title, (l) => ratio(vsWarm.cold(l), vsWarm.warm(l)), true);
+      runs('runs', (l) => coldUse(l, scen));
+    };
+    coldBlock('first 1 000 connections', 'connect',
+      [['conn_per_s', 'connections/s'], ['conn_p50_ms', 'handshake p50 ms'], ['conn_p99_ms', 'handshake p99 ms'], ['failed', 'failed']],
+      'server CPU µs per connection', { title: 'connections/s, cold ÷ warm',
+        cold: (l) => coldMed(l, 'connect', 'conn_per_s'), warm: (l) => med(l, 'connect|', 'conn_per_s') });
+    coldBlock(`first ${echoS} s of echo_ack at 5 000 msg/s`, 'echo_latency',
+      [['achieved_per_s', 'achieved msg/s'], ['p50_ms', 'RTT p50 ms'], ['p99_ms', 'RTT p99 ms'], ['max_ms', 'RTT max ms'], ['lost', 'lost']],
+      'server CPU µs per echo_ack', { title: 'CPU per echo_ack, cold ÷ warm',
+        cold: (l) => coldCpuPerOp(l, 'echo_latency', 'achieved_per_s'), warm: (l) => cpuPerOp(l, 'echo_latency|rate=5000', 'achieved_per_s') });
     p();
   }
 
@@ -408,22 +406,17 @@ function report() {
     p();
   }
 
-  // ---- the harness's own summary ----
-  if (summary) {
-    p('## The harness\'s summary (summarize.js, verbatim): warm');
-    p();
-    p('All metrics of every warm scenario, with the harness\'s own saturation flags and noise columns.');
-    p();
-    p(summary.replace(/^### /gm, '#### '));
-    p();
-  }
+  // ---- the harness's own summaries ----
   const coldSummary = (() => { try { return fs.readFileSync(opt('cold-summary'), 'utf8').trim(); } catch { return ''; } })();
-  if (coldSummary) {
-    p('## The harness\'s summary (summarize.js, verbatim): cold');
+  for (const [which, text, intro] of [
+    ['warm', summary, 'All metrics of every warm scenario, with the harness\'s own saturation flags and noise columns.'],
+    ['cold', coldSummary, 'The cold connect and echo runs (fresh processes, `WARM=0`).']]) {
+    if (!text) continue;
+    p(`## The harness's summary (summarize.js, verbatim): ${which}`);
     p();
-    p('The cold connect and echo runs (fresh processes, `WARM=0`).');
+    p(intro);
     p();
-    p(coldSummary.replace(/^### /gm, '#### '));
+    p(text.replace(/^### /gm, '#### '));
     p();
   }
   fs.writeFileSync(outFile, L.join('\n').replace(/\n{3,}/g, '\n\n'));
