@@ -2,12 +2,15 @@
 // bench/RESULTS.md from the raw results of bench/run-all.sh. Two sub-commands:
 //
 //   node bench/report.js meta --root DIR --harness DIR --command CMD --quick 0|1 --reps N --targets JSON [--load-args S]
+//        [--warm S] [--cold 0|1] [--cold-echo-s S]
 //        prints the run's metadata (date, machine, versions, commit, targets) as JSON
 //   node bench/report.js report --meta F --results F [--smoke F] [--idle F] [--summary F] [--targets-file F]
-//        [--raw DIR] [--elapsed S] [--failed "..."] --out RESULTS.md
-//        writes the report: medians per scenario and server, ratios to Node, server CPU per operation,
-//        idle CPU, the targets table with met / not met computed from the medians, and the harness's
-//        own summary (summarize.js) verbatim.
+//        [--cold F] [--handshake F] [--cold-summary F] [--raw DIR] [--elapsed S] [--failed "..."] --out RESULTS.md
+//        writes the report: the warm rows (--results: the scenarios run with the harness's WARM, the
+//        headline) and the cold rows (--handshake: time to first handshake; --cold: the first connections
+//        and echo seconds of fresh processes), medians per scenario and server, ratios to Node, server CPU
+//        per operation, idle CPU, the targets table with met / not met computed from the medians, and
+//        the harness's own summaries (summarize.js) verbatim.
 //
 // Medians use the harness's rule (summarize.js): a run during which other processes used more than
 // --noise [25] % of a core is left out when the group has at least one clean run.
@@ -55,6 +58,9 @@ function meta() {
     quick: opt('quick', '0') === '1',
     reps: Number(opt('reps', '0')),
     load_args: opt('load-args', ''),
+    warm_s: Number(opt('warm', '0')),
+    cold: opt('cold', '0') === '1',
+    cold_echo_s: Number(opt('cold-echo-s', '10')),
     targets: JSON.parse(opt('targets', '[]')),
     machine: {
       cpus: Number(sh('nproc', [], '0')),
@@ -125,6 +131,8 @@ const SCENARIOS = [
     metrics: [['deliveries_per_s', 'deliveries/s'], ['p50_ms', 'delivery p50 ms'], ['p99_ms', 'delivery p99 ms'], ['max_ms', 'delivery max ms'], ['lost', 'lost']] },
   { key: 'broadcast|n=1000,rate=40', title: 'broadcast — 1000 receivers, 40 msg/s (40 000 deliveries/s)', rate: 'deliveries_per_s', op: 'broadcast delivery (1000 @ 40/s)',
     metrics: [['deliveries_per_s', 'deliveries/s'], ['p50_ms', 'delivery p50 ms'], ['p99_ms', 'delivery p99 ms'], ['max_ms', 'delivery max ms'], ['lost', 'lost']] },
+  { key: 'connect|n=10000', title: 'connect — 10 000 WebSocket connections, 50 handshakes in flight (memory at scale)', rate: 'conn_per_s', op: 'handshake (10 000)',
+    metrics: [['conn_per_s', 'connections/s'], ['conn_p50_ms', 'handshake p50 ms'], ['conn_p99_ms', 'handshake p99 ms'], ['failed', 'failed'], ['rss_kb_per_conn', 'RSS KB per connection'], ['server_rss_mb_after', 'server RSS MB (10 000 conn.)']] },
   { key: 'polling|', title: 'polling — C=20, 200 msg/s, long-polling only', rate: 'achieved_per_s', op: 'echo_ack over polling',
     metrics: [['achieved_per_s', 'achieved msg/s'], ['p50_ms', 'RTT p50 ms'], ['p99_ms', 'RTT p99 ms'], ['lost', 'lost']] },
 ];
@@ -153,25 +161,34 @@ function report() {
     if (!groups.has(k)) groups.set(k, []);
     groups.get(k).push(r);
   }
-  const used = (label, key) => {
-    const rs = groups.get(`${label}|${key}`) || [];
+  // the runs of a group that count: the clean ones if any, else every successful one
+  const pick = (rs) => {
     const ok = rs.filter((r) => r.ok !== false && r.metrics);
     const clean = ok.filter((r) => (r.metrics.other_cpu_pct ?? 0) <= NOISE);
     return { all: rs, use: clean.length ? clean : ok, clean: clean.length };
   };
-  const med = (label, key, metric) => median(used(label, key).use.map((r) => r.metrics[metric]));
+  const medOf = (u, metric) => median(u.use.map((r) => r.metrics[metric]));
   // server CPU µs per operation, per run, then the median
-  const cpuPerOp = (label, key, rateMetric) => median(used(label, key).use.map((r) => {
+  const cpuOf = (u, rateMetric) => median(u.use.map((r) => {
     const c = r.metrics.server_cpu_pct, n = r.metrics[rateMetric];
     return typeof c === 'number' && typeof n === 'number' && n > 0 ? c * 1e4 / n : null;
   }));
-  const idleUse = (label) => {
-    const rs = idle.filter((r) => r.label === label && r.ok !== false && r.metrics);
-    const clean = rs.filter((r) => (r.metrics.other_cpu_pct ?? 0) <= NOISE);
-    return { all: idle.filter((r) => r.label === label), use: clean.length ? clean : rs, clean: clean.length };
-  };
-  const idleMed = (label, metric) => median(idleUse(label).use.map((r) => r.metrics[metric]));
+  const used = (label, key) => pick(groups.get(`${label}|${key}`) || []);
+  const med = (label, key, metric) => medOf(used(label, key), metric);
+  const cpuPerOp = (label, key, rateMetric) => cpuOf(used(label, key), rateMetric);
+  const idleUse = (label) => pick(idle.filter((r) => r.label === label));
+  const idleMed = (label, metric) => medOf(idleUse(label), metric);
   const smokeOf = (label) => smoke.filter((r) => r.label === label);
+
+  // Cold rows: fresh processes, keyed by label and scenario (the cold echo's variant carries its window length).
+  const coldRows = readJsonl(opt('cold'));
+  const handshakes = readJsonl(opt('handshake'));
+  const coldUse = (label, scen) => pick(coldRows.filter((r) => r.label === label && r.scenario === scen));
+  const coldMed = (label, scen, metric) => medOf(coldUse(label, scen), metric);
+  const coldCpuPerOp = (label, scen, rateMetric) => cpuOf(coldUse(label, scen), rateMetric);
+  const hsUse = (label) => pick(handshakes.filter((r) => r.label === label));
+  const hsMed = (label, metric) => medOf(hsUse(label), metric);
+  const COLD_RATE = { connect: 'conn_per_s', echo_latency: 'achieved_per_s' };
 
   const nodeLabel = byId.has('node') ? byId.get('node').label : null;
   const ceilLabel = byId.has('ceiling') ? byId.get('ceiling').label : null;
@@ -182,7 +199,7 @@ function report() {
   if (M.quick) {
     p('# OrleansSocket benchmark — QUICK functional run (NOT a measurement)');
     p();
-    p('> **This file comes from `QUICK=1 bench/run-all.sh`: one repetition, 3-second windows, no quiet gate,');
+    p(`> **This file comes from \`QUICK=1 bench/run-all.sh\`: one repetition, 3-second windows, WARM=${M.warm_s || 0}, no quiet gate,`);
     p('> on whatever else the machine was doing. It shows that the pipeline runs end to end and what each');
     p('> server did functionally. Its numbers are noise and must not be quoted as performance.**');
     p('> The measured results are `bench/RESULTS.md`, from a full run (`bench/run-all.sh`) on a quiet machine.');
@@ -192,11 +209,24 @@ function report() {
   p();
   p('Generated by `bench/report.js` from the raw results of one `bench/run-all.sh` run; do not edit by hand — re-run.');
   p();
+  const warmS = M.warm_s || 0;
+  if (warmS > 0) {
+    p(`**The warm figures are the headline.** Every row under "Warm" ran with the harness's \`WARM=${warmS}\`: ${warmS} s of the same scenario, unmeasured, against the same server process right before the measured run (connect: its whole run once more), because production servers are warm and V8 warms Node too.`);
+  } else {
+    p('**These rows ran without the harness\'s warm-up (`WARM=0`)**: every scenario measured a fresh process, so JIT and first-use costs are in every figure.');
+  }
+  p();
+  if (M.cold) {
+    p(`**Cold rows** are separate: the section "Cold: a fresh server process" and the targets whose names start with "cold". Each is a fresh server process: the time from its spawn to the first Socket.IO handshake (\`bench/lib/first-handshake.js\`), its first 1 000 connections (connect, \`WARM=0\`) and its first ${M.cold_echo_s} s of echo_ack at 5 000 msg/s (\`WARM=0\`, no load.js warm-up). A fresh server (autoscaling, deploys) pays these costs.`);
+  } else {
+    p('Cold rows were not measured in this run (`COLD=0`).');
+  }
+  p();
   p('## Run');
   p();
   p(`- Command: \`${M.command || '?'}\``);
   p(`- Date: ${M.date || '?'} (start); ${opt('elapsed') ? `took ${Math.round(Number(opt('elapsed')) / 60)} min` : ''}`);
-  p(`- Repetitions: ${M.reps} per scenario and server, interleaved (every repetition runs every server once); a fresh server process per scenario run; server pinned to CPU 0, generator to CPU 1 (the harness's defaults).`);
+  p(`- Repetitions: ${M.reps} per scenario and server, interleaved (every repetition runs, for every server in turn: idle CPU, the warm scenarios${M.cold ? ', the cold rows' : ''}); a fresh server process per scenario run${warmS > 0 ? ` (warm: ${warmS} s unmeasured, then the measured run on the same process)` : ''}; server pinned to CPU 0, generator to CPU 1 (the harness's defaults); medians, ratios to Node from the same run.`);
   if (M.load_args) p(`- Extra load.js flags for every scenario (QUICK shortening): \`${M.load_args}\``);
   const mc = M.machine || {};
   p(`- Machine: ${mc.cpus} CPUs (${mc.cpu_model || '?'}), ${mc.mem_gib} GiB, ${mc.os || '?'}, kernel ${mc.kernel || '?'}`);
@@ -233,7 +263,7 @@ function report() {
 
   // ---- medians ----
   const cols = targets.map((t) => t.label);
-  p('## Medians per scenario and server');
+  p(`## Warm (the headline): medians per scenario and server${warmS > 0 ? ` (WARM=${warmS})` : ''}`);
   p();
   p(`Median over the clean runs (other processes ≤ ${NOISE} % of a core during the window; noisy runs are used only when a group has no clean one). In parentheses: the ratio to Node (for latencies and CPU, above 1 means worse). "runs" is clean/total.`);
   p();
@@ -252,11 +282,11 @@ function report() {
     p(`| bound | ${present.map((l) => { const g = med(l, sc.key, 'gen_cpu_pct'), s = med(l, sc.key, 'server_cpu_pct'); return g >= 90 ? '⚠ generator' : s >= 90 ? 'server' : '–'; }).join(' | ')} |`);
     p();
   }
-  p('Not run: Flask-SocketIO at 5000 and 20000 msg/s and at 1000 × 40 msg/s (above its ceiling of about 1.8k acks/s and 11k deliveries/s, shared/bench/RESULTS.md); the ceiling for anything but connect and echo (it answers nothing else).');
+  p('Not run: Flask-SocketIO at 5000 and 20000 msg/s, at 1000 × 40 msg/s and with 10 000 connections (above its ceiling of about 1.8k acks/s and 11k deliveries/s, shared/bench/RESULTS.md); the ceiling for anything but connect (1 000) and echo (it answers nothing else).');
   p();
 
   // ---- CPU per op ----
-  p('## Server CPU per operation');
+  p('## Warm: server CPU per operation');
   p();
   p('Server CPU time (whole process tree) per operation in µs, median over runs: server CPU % × 10⁴ ÷ operations per second. In parentheses: × Node and, for echo_ack, × the bare ceiling (a Kestrel WebSocket endpoint that copies the ack bytes, bench/Ceiling). At fixed low rates this includes per-wakeup costs, so compare like with like; the saturated row (echo_throughput) is the cost of an ack at full load.');
   p();
@@ -276,6 +306,47 @@ function report() {
     }).join(' | ')} |`);
   }
   p();
+
+  // ---- cold ----
+  if (coldRows.length || handshakes.length) {
+    p('## Cold: a fresh server process');
+    p();
+    p(`Each block is a fresh server process, started as for the warm scenarios (pinned to CPU 0). Time to first handshake: from the spawn of the server until socket.io-client (websocket transport, retrying every ${((handshakes[0] || {}).params || {}).poll_ms || '?'} ms from the spawn on) has its CONNECT answered. First 1 000 connections and first echo seconds: the harness's \`run.sh\` with \`WARM=0\`, after its own readiness probe (one polling handshake) and 1 s of settling. Medians over the clean runs, ratio to Node in parentheses; "cold ÷ warm" compares with the same server's warm row of this run.`);
+    p();
+    const hsCols = targets.map((t) => t.label).filter((l) => hsUse(l).all.length || coldUse(l, 'connect').all.length || coldUse(l, 'echo_latency').all.length);
+    const cell = (l, x, nodeV, noRatio) => fmt(x) + (l !== nodeLabel && !noRatio ? fmtRatio(ratio(x, nodeV)) : '');
+    p(`| metric | ${hsCols.map((l) => nameOf(targets.find((t) => t.label === l))).join(' | ')} |`);
+    p(`|---|${hsCols.map(() => '---').join('|')}|`);
+    const row = (title, f, noRatio = false) => {
+      const nodeV = nodeLabel ? f(nodeLabel) : null;
+      p(`| ${title} | ${hsCols.map((l) => cell(l, f(l), nodeV, noRatio)).join(' | ')} |`);
+    };
+    const runs = (title, u) => p(`| ${title} | ${hsCols.map((l) => { const x = u(l); return `${x.clean}/${x.all.length}`; }).join(' | ')} |`);
+    const echoS = M.cold_echo_s || '?';
+    p(`| **time to first handshake** | ${hsCols.map(() => '').join(' | ')} |`);
+    row('spawn → first Socket.IO handshake, ms', (l) => hsMed(l, 'first_handshake_ms'));
+    row('server CPU s until then', (l) => hsMed(l, 'server_cpu_s'));
+    row('server RSS MB then', (l) => hsMed(l, 'server_rss_mb'));
+    row('attempts', (l) => hsMed(l, 'attempts'), true);
+    runs('runs', hsUse);
+    // One block per cold run.sh scenario: its metrics, server CPU per operation, and cold ÷ warm of one figure.
+    const coldBlock = (title, scen, metrics, cpuTitle, vsWarm) => {
+      p(`| **${title}** | ${hsCols.map(() => '').join(' | ')} |`);
+      for (const [metric, t] of metrics) row(t, (l) => coldMed(l, scen, metric), ['failed', 'lost'].includes(metric));
+      row(cpuTitle, (l) => coldCpuPerOp(l, scen, COLD_RATE[scen]));
+      row(vsWarm.title, (l) => ratio(vsWarm.cold(l), vsWarm.warm(l)), true);
+      runs('runs', (l) => coldUse(l, scen));
+    };
+    coldBlock('first 1 000 connections', 'connect',
+      [['conn_per_s', 'connections/s'], ['conn_p50_ms', 'handshake p50 ms'], ['conn_p99_ms', 'handshake p99 ms'], ['failed', 'failed']],
+      'server CPU µs per connection', { title: 'connections/s, cold ÷ warm',
+        cold: (l) => coldMed(l, 'connect', 'conn_per_s'), warm: (l) => med(l, 'connect|', 'conn_per_s') });
+    coldBlock(`first ${echoS} s of echo_ack at 5 000 msg/s`, 'echo_latency',
+      [['achieved_per_s', 'achieved msg/s'], ['p50_ms', 'RTT p50 ms'], ['p99_ms', 'RTT p99 ms'], ['max_ms', 'RTT max ms'], ['lost', 'lost']],
+      'server CPU µs per echo_ack', { title: 'CPU per echo_ack, cold ÷ warm',
+        cold: (l) => coldCpuPerOp(l, 'echo_latency', 'achieved_per_s'), warm: (l) => cpuPerOp(l, 'echo_latency|rate=5000', 'achieved_per_s') });
+    p();
+  }
 
   // ---- idle ----
   if (idle.length) {
@@ -306,13 +377,17 @@ function report() {
     cpu: (id, key) => { const sc = SCENARIOS.find((s) => s.key === key); const x = sc ? cpuPerOp(labelOf(id), key, sc.rate) : null; if (x === null) throw new NoData(); return x; },
     idle: (id, metric) => { const x = idleMed(labelOf(id), metric); if (x === null) throw new NoData(); return x; },
     smoke: (id) => { const s = smokeOf(labelOf(id)); if (!s.length) throw new NoData(); return s[s.length - 1].ok ? 1 : 0; },
+    cold: (id, scen, metric) => { const x = coldMed(labelOf(id), scen, metric); if (x === null) throw new NoData(); return x; },
+    coldCpu: (id, scen) => { const x = coldCpuPerOp(labelOf(id), scen, COLD_RATE[scen]); if (x === null) throw new NoData(); return x; },
+    handshake: (id, metric) => { const x = hsMed(labelOf(id), metric); if (x === null) throw new NoData(); return x; },
   };
   const OPS = { '>=': (a, b) => a >= b, '<=': (a, b) => a <= b, '>': (a, b) => a > b, '<': (a, b) => a < b, '==': (a, b) => a === b };
   let met = 0, notMet = 0, noData = 0;
   for (const t of targetsSpec.targets || []) {
     let value = null, result;
     try {
-      value = new Function('m', 'cpu', 'idle', 'smoke', `"use strict"; return (${t.expr});`)(api.m, api.cpu, api.idle, api.smoke);
+      value = new Function('m', 'cpu', 'idle', 'smoke', 'cold', 'coldCpu', 'handshake', `"use strict"; return (${t.expr});`)(
+        api.m, api.cpu, api.idle, api.smoke, api.cold, api.coldCpu, api.handshake);
       if (typeof value !== 'number' || Number.isNaN(value)) throw new NoData();
       result = OPS[t.op](value, t.threshold) ? (met++, '✅ met') : (notMet++, '❌ not met');
     } catch (e) {
@@ -331,13 +406,17 @@ function report() {
     p();
   }
 
-  // ---- the harness's own summary ----
-  if (summary) {
-    p('## The harness\'s summary (summarize.js, verbatim)');
+  // ---- the harness's own summaries ----
+  const coldSummary = (() => { try { return fs.readFileSync(opt('cold-summary'), 'utf8').trim(); } catch { return ''; } })();
+  for (const [which, text, intro] of [
+    ['warm', summary, 'All metrics of every warm scenario, with the harness\'s own saturation flags and noise columns.'],
+    ['cold', coldSummary, 'The cold connect and echo runs (fresh processes, `WARM=0`).']]) {
+    if (!text) continue;
+    p(`## The harness's summary (summarize.js, verbatim): ${which}`);
     p();
-    p('All metrics of every scenario, with the harness\'s own saturation flags and noise columns.');
+    p(intro);
     p();
-    p(summary.replace(/^### /gm, '#### '));
+    p(text.replace(/^### /gm, '#### '));
     p();
   }
   fs.writeFileSync(outFile, L.join('\n').replace(/\n{3,}/g, '\n\n'));

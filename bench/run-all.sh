@@ -4,13 +4,28 @@
 # harness (shared/bench: run.sh, bench-all.sh, load.js; used as they are), then written up as
 # bench/RESULTS.md (medians, ratios to Node, server CPU per operation, targets met / not met).
 #
-#   bench/run-all.sh                 full run, REPS=3 (about 35 min on a quiet 2-core box)
-#   QUICK=1 bench/run-all.sh         functional pass: REPS=1, short windows, no quiet gate;
-#                                    writes bench/RESULTS.quick-example.md (its numbers are noise)
+# Every target is measured two ways, reported as separate rows:
+#   warm (the headline)  every scenario with the harness's WARM=5: 5 s of the same scenario, unmeasured,
+#                        against the same server process right before the measured run (connect repeats
+#                        its whole run once). Production servers are warm, and V8 warms Node too.
+#   cold                 fresh server processes: (a) the time from the server's spawn to the first
+#                        successful Socket.IO handshake (bench/lib/first-handshake.js, socket.io-client
+#                        retrying every 10 ms), (b) the first 1 000 connections (connect, WARM=0),
+#                        (c) the first 10 s of echo_ack at 5 000 msg/s (echo_latency, WARM=0, no warm-up).
+# Each repetition runs, for every target in turn: idle CPU, the warm scenarios, the cold rows.
+#
+#   bench/run-all.sh                 full run, REPS=3 (not yet timed with the warm-ups and cold rows;
+#                                    without them it took about 35 min on a quiet 2-core box)
+#   QUICK=1 bench/run-all.sh         functional pass: REPS=1, short windows, WARM=2, 3-s cold echo, no quiet
+#                                    gate; writes bench/RESULTS.quick-example.md (its numbers are noise)
+#   QUICK=1 TARGETS="node orleans-embedded" RESULTS_OUT=/tmp/quick.md bench/run-all.sh   # a faster pass
 #
 # Env (defaults in brackets):
-#   REPS [3; QUICK: 1]       interleaved repetitions of every target's scenarios
+#   REPS [3; QUICK: 1]       interleaved repetitions of every target's warm and cold runs
 #   TARGETS ["node flask orleans-embedded orleans-distributed ceiling"]
+#   WARM [5; QUICK: 2]       seconds of unmeasured warm-up per warm scenario (the harness's WARM)
+#   COLD [1]                 1: measure the cold rows; 0: warm only
+#   COLD_ECHO_S [10; QUICK: 3]  length of the cold echo window (a fresh process's first seconds)
 #   HARNESS_SRC [../shared/bench next to the repo]  copied to WORKDIR/harness (it may be read-only)
 #   WORKDIR [.bench-work]    scratch (git-ignored): harness copy, node_modules, raw results, server logs
 #   RESULTS_OUT [bench/RESULTS.md; QUICK: bench/RESULTS.quick-example.md]
@@ -28,7 +43,7 @@ ROOT=$(dirname "$BENCH")
 
 # The command as it was given: the variables the caller set, then the script.
 CMDLINE=""
-for v in QUICK REPS TARGETS HARNESS_SRC WORKDIR RESULTS_OUT BUILD SKIP_BUILD IDLE IDLE_SECONDS SMOKE KEEP_RAW PORT PIN \
+for v in QUICK REPS TARGETS WARM COLD COLD_ECHO_S HARNESS_SRC WORKDIR RESULTS_OUT BUILD SKIP_BUILD IDLE IDLE_SECONDS SMOKE KEEP_RAW PORT PIN \
          QUIET QUIET_MAX_BUSY QUIET_MAX_S RETRY_NOISY MAX_TRIES NOISE_MAX LOAD_ARGS; do
   [[ -n "${!v+x}" ]] && CMDLINE+="$v=$(printf '%q' "${!v}") "
 done
@@ -42,8 +57,10 @@ if [[ $QUICK == 1 ]]; then
   IDLE_SECONDS=${IDLE_SECONDS:-3}; IDLE_SETTLE=${IDLE_SETTLE:-1}
   RESULTS_OUT=${RESULTS_OUT:-$BENCH/RESULTS.quick-example.md}
   KEEP_RAW=${KEEP_RAW:-0}
+  WARM=${WARM:-2}; COLD_ECHO_S=${COLD_ECHO_S:-3}
 fi
 REPS=${REPS:-3}
+WARM=${WARM:-5}; COLD=${COLD:-1}; COLD_ECHO_S=${COLD_ECHO_S:-10}
 TARGETS=${TARGETS:-node flask orleans-embedded orleans-distributed ceiling}
 WORKDIR=${WORKDIR:-$ROOT/.bench-work}
 RESULTS_OUT=${RESULTS_OUT:-$BENCH/RESULTS.md}
@@ -97,7 +114,13 @@ if [[ ! -d $HARNESS/node_modules ]]; then
 fi
 
 # ---- build ----
-# Each server runs from its apphost (OrleansSocket.Gateway.Host, ...), which the build and the publish both make.
+# The servers' projects and apphosts, relative to the repository: the one place to change when they move.
+# Each server runs from its apphost, which the build (next to the project, bin/Release/net10.0) and the
+# publish (bench/publish.sh, WORKDIR/publish/gateway|silo|ceiling) both make.
+GW_PROJ=Gateway/Host/Gateway.Host.csproj GW_APP=OrleansSocket.Gateway.Host
+SILO_PROJ=Silo/Silo.csproj               SILO_APP=OrleansSocket.Silo
+CEIL_PROJ=bench/Ceiling/Ceiling.csproj   CEIL_APP=OrleansSocket.Bench.Ceiling
+built_dir() { echo "$ROOT/$(dirname "$1")/bin/Release/net10.0"; }
 case $BUILD in
   publish)
     GW_DIR=$WORKDIR/publish/gateway SILO_DIR=$WORKDIR/publish/silo CEIL_DIR=$WORKDIR/publish/ceiling
@@ -107,42 +130,45 @@ case $BUILD in
       "$BENCH/publish.sh" "$WORKDIR/publish" >"$RUNDIR/build.log" 2>&1 || { tail -30 "$RUNDIR/build.log" >&2; exit 1; }
     fi ;;
   build)
-    GW_DIR=$ROOT/Gateway/Host/bin/Release/net10.0 SILO_DIR=$ROOT/Silo/bin/Release/net10.0 CEIL_DIR=$ROOT/bench/Ceiling/bin/Release/net10.0
+    GW_DIR=$(built_dir $GW_PROJ) SILO_DIR=$(built_dir $SILO_PROJ) CEIL_DIR=$(built_dir $CEIL_PROJ)
     BUILD_DESC="dotnet build -c Release, JIT with tiered compilation"
     if [[ $SKIP_BUILD != 1 ]]; then
-      for p in Gateway/Host/Gateway.Host.csproj Silo/Silo.csproj bench/Ceiling/Ceiling.csproj; do
+      for p in $GW_PROJ $SILO_PROJ $CEIL_PROJ; do
         say "dotnet build $p -c Release"
         dotnet build "$ROOT/$p" -c Release -nologo -v q >"$RUNDIR/build.log" 2>&1 || { tail -30 "$RUNDIR/build.log" >&2; exit 1; }
       done
     fi ;;
   *) echo "run-all: BUILD must be publish or build" >&2; exit 2 ;;
 esac
-for f in "$GW_DIR/OrleansSocket.Gateway.Host" "$SILO_DIR/OrleansSocket.Silo" "$CEIL_DIR/OrleansSocket.Bench.Ceiling"; do
+for f in "$GW_DIR/$GW_APP" "$SILO_DIR/$SILO_APP" "$CEIL_DIR/$CEIL_APP"; do
   [[ -x $f ]] || { echo "run-all: $f missing (BUILD=$BUILD SKIP_BUILD=$SKIP_BUILD)" >&2; exit 2; }
 done
 
 # ---- targets: harness kind, label, server command, scenarios ----
 # Scenarios: connect (N=1000), echo_throughput (closed loop), broadcast (500 receivers @ 10 msg/s) and
-# polling for every target; echo_latency at 5000 and 20000 msg/s and broadcast 1000 @ 40 msg/s for the
-# targets that can take them (Flask-SocketIO saturates at about 1.8k acks/s: shared/bench/RESULTS.md).
-# The ceiling answers only the echo scenarios' packets.
+# polling for every target; echo_latency at 5000 and 20000 msg/s, broadcast 1000 @ 40 msg/s and connect
+# N=10000 (RSS per idle connection at scale) for the targets that can take them (Flask-SocketIO saturates
+# at about 1.8k acks/s: shared/bench/RESULTS.md). The ceiling answers only the echo scenarios' packets.
 BASE_SCEN="connect echo_throughput broadcast polling"
-HI_SCEN="echo_latency:rate=5000 echo_latency:rate=20000 broadcast:n=1000,rate=40"
-target() { # sets KIND LABEL_PREFIX LABEL CMD SCEN HI HAS_SMOKE DESC for $1
-  KIND=cmd LABEL_PREFIX="" CMD="" SCEN=$BASE_SCEN HI=$HI_SCEN HAS_SMOKE=1
+HI_SCEN="echo_latency:rate=5000 echo_latency:rate=20000 broadcast:n=1000,rate=40 connect:n=10000"
+# The cold rows, on fresh processes (RESTART=1, WARM=0) after the first-handshake measurement
+# (Flask-SocketIO: connect only, 5000 msg/s is above its ceiling).
+COLD_SCEN="connect echo_latency:rate=5000,duration=$COLD_ECHO_S,warmup=0"
+target() { # sets KIND LABEL_PREFIX LABEL CMD SCEN HI COLD_S HAS_SMOKE DESC for $1
+  KIND=cmd LABEL_PREFIX="" CMD="" SCEN=$BASE_SCEN HI=$HI_SCEN COLD_S=$COLD_SCEN HAS_SMOKE=1
   case $1 in
     node)  KIND=node; DESC="Node.js socket.io (shared/bench/peers/node-server.js)" ;;
-    flask) KIND=flask; HI=""; DESC="Flask-SocketIO + eventlet (shared/bench/peers/flask_server.py)" ;;
+    flask) KIND=flask; HI=""; COLD_S=connect; DESC="Flask-SocketIO + eventlet (shared/bench/peers/flask_server.py)" ;;
     orleans-embedded)
       LABEL_PREFIX="orleans-embedded-"; DESC="OrleansSocket gateway with a co-hosted silo, one process, --profile bench; $BUILD_DESC"
-      CMD="$GW_DIR/OrleansSocket.Gateway.Host --contentRoot $GW_DIR --profile bench --urls http://127.0.0.1:\$PORT" ;;
+      CMD="$GW_DIR/$GW_APP --contentRoot $GW_DIR --profile bench --urls http://127.0.0.1:\$PORT" ;;
     orleans-distributed)
       LABEL_PREFIX="orleans-distributed-"; DESC="OrleansSocket silo process + gateway process (Orleans client), bench/distributed-server.sh; $BUILD_DESC"
       CMD="env GW_DIR=$GW_DIR SILO_DIR=$SILO_DIR $BENCH/distributed-server.sh \$PORT" ;;
     ceiling)
       LABEL_PREFIX="ceiling-"; SCEN="connect echo_throughput"; HI="echo_latency:rate=5000 echo_latency:rate=20000"; HAS_SMOKE=0
       DESC="bare Kestrel + WebSocket answering only open, connect and echo_ack (bench/Ceiling); $BUILD_DESC"
-      CMD="$CEIL_DIR/OrleansSocket.Bench.Ceiling --urls http://127.0.0.1:\$PORT" ;;
+      CMD="$CEIL_DIR/$CEIL_APP --urls http://127.0.0.1:\$PORT" ;;
     *) echo "run-all: unknown target $1" >&2; exit 2 ;;
   esac
   LABEL=$LABEL_PREFIX$KIND
@@ -152,8 +178,9 @@ target() { # sets KIND LABEL_PREFIX LABEL CMD SCEN HI HAS_SMOKE DESC for $1
 TARGETS_JSON=$(for t in $TARGETS; do target "$t"; node -e 'console.log(JSON.stringify({id:process.argv[1],label:process.argv[2],kind:process.argv[3],description:process.argv[4],command:process.argv[5]||null,scenarios:process.argv[6].split(" ").filter(Boolean)}))' \
   "$t" "$LABEL" "$KIND" "$DESC" "$CMD" "$SCEN $HI"; done | node -e 'console.log(JSON.stringify(require("fs").readFileSync(0,"utf8").trim().split("\n").map(JSON.parse)))')
 node "$BENCH/report.js" meta --root "$ROOT" --harness "$HARNESS" --command "$CMDLINE" --quick "$QUICK" --reps "$REPS" \
-  --targets "$TARGETS_JSON" --load-args "${LOAD_ARGS:-}" >"$RUNDIR/meta.json"
+  --targets "$TARGETS_JSON" --load-args "${LOAD_ARGS:-}" --warm "$WARM" --cold "$COLD" --cold-echo-s "$COLD_ECHO_S" >"$RUNDIR/meta.json"
 
+GEN_PIN=(); [[ ${PIN:-1} == 1 ]] && GEN_PIN=(taskset -c "${GEN_CPUS:-1}")
 FAILED=()
 # ---- smoke: the event contract, on a cold server and then again on the same (warm) server ----
 if [[ $SMOKE == 1 ]]; then
@@ -180,26 +207,39 @@ for rep in $(seq 1 "$REPS"); do
       SERVER_CMD=$CMD OUT=$RUNDIR/idle.jsonl "$BENCH/idle-cpu.sh" "$HARNESS" "$LABEL" "$KIND" >/dev/null 2>>"$RUNDIR/run-all.log" \
         || { say "idle $t failed"; FAILED+=("idle:$t:$rep"); }
     fi
-    say "rep $rep/$REPS $t: $SCEN $HI"
+    say "rep $rep/$REPS $t: warm (WARM=$WARM): $SCEN $HI"
     (cd "$HARNESS" && SERVER_CMD=$CMD LABEL_PREFIX=$LABEL_PREFIX TARGETS=$KIND REPS=1 SCENARIOS=$SCEN HI_SCENARIOS=$HI \
-      HI_TARGETS="node cmd" OUT=$RUNDIR/bench.jsonl ./bench-all.sh >>"$RUNDIR/bench-all.out" 2>>"$RUNDIR/run-all.log") \
+      HI_TARGETS="node cmd" WARM=$WARM OUT=$RUNDIR/bench.jsonl ./bench-all.sh >>"$RUNDIR/bench-all.out" 2>>"$RUNDIR/run-all.log") \
       || { say "rep $rep $t: bench-all.sh failed (see $RUNDIR/run-all.log)"; FAILED+=("bench:$t:$rep"); }
+    [[ $COLD == 1 ]] || continue
+    say "rep $rep/$REPS $t: cold: first handshake, $COLD_S"
+    if [[ ${QUIET:-1} == 1 ]]; then node "$HARNESS/lib/quiet.js" --max-busy "${QUIET_MAX_BUSY:-20}" --max-wait "${QUIET_MAX_S:-90}" >/dev/null; fi
+    "${GEN_PIN[@]}" node "$BENCH/lib/first-handshake.js" --harness "$HARNESS" --label "$LABEL" --kind "$KIND" --cmd "$CMD" \
+      --port "$PORT" --pin "${PIN:-1}" --server-cpus "${SERVER_CPUS:-0}" --timeout "$READY_TIMEOUT" \
+      --log "$LOGDIR/$LABEL-first-handshake.log" >>"$RUNDIR/handshake.jsonl" 2>>"$RUNDIR/run-all.log" \
+      || { say "rep $rep $t: no first handshake (see $LOGDIR/$LABEL-first-handshake.log)"; FAILED+=("first-handshake:$t:$rep"); }
+    # shellcheck disable=SC2086
+    (cd "$HARNESS" && SERVER_CMD=$CMD LABEL=$LABEL RESTART=1 REPEAT=1 WARM=0 OUT=$RUNDIR/cold.jsonl \
+      ./run.sh "$KIND" $COLD_S >/dev/null 2>>"$RUNDIR/run-all.log") \
+      || { say "rep $rep $t: cold run.sh failed (see $RUNDIR/run-all.log)"; FAILED+=("cold:$t:$rep"); }
   done
 done
 
 # ---- write-up ----
 say "summarizing"
 node "$HARNESS/summarize.js" "$RUNDIR/bench.jsonl" $([[ -f $RUNDIR/smoke.jsonl ]] && echo "$RUNDIR/smoke.jsonl") >"$RUNDIR/summary.md"
+[[ -s $RUNDIR/cold.jsonl ]] && node "$HARNESS/summarize.js" "$RUNDIR/cold.jsonl" >"$RUNDIR/cold-summary.md"
 RAW_REL=""
 if [[ $KEEP_RAW == 1 ]]; then
   RAW=$(dirname "$RESULTS_OUT")/results/$STAMP
   mkdir -p "$RAW"
   cp "$RUNDIR"/meta.json "$RUNDIR"/bench.jsonl "$RUNDIR"/summary.md "$RAW"/
-  for f in smoke.jsonl idle.jsonl; do [[ -f $RUNDIR/$f ]] && cp "$RUNDIR/$f" "$RAW/"; done
+  for f in smoke.jsonl idle.jsonl handshake.jsonl cold.jsonl cold-summary.md; do [[ -f $RUNDIR/$f ]] && cp "$RUNDIR/$f" "$RAW/"; done
   RAW_REL=$(realpath --relative-to="$(dirname "$RESULTS_OUT")" "$RAW")
 fi
 node "$BENCH/report.js" report --meta "$RUNDIR/meta.json" --results "$RUNDIR/bench.jsonl" \
   --smoke "$RUNDIR/smoke.jsonl" --idle "$RUNDIR/idle.jsonl" --summary "$RUNDIR/summary.md" \
+  --cold "$RUNDIR/cold.jsonl" --handshake "$RUNDIR/handshake.jsonl" --cold-summary "$RUNDIR/cold-summary.md" \
   --targets-file "$BENCH/targets.json" --raw "$RAW_REL" --elapsed $((SECONDS - T_START)) \
   --failed "${FAILED[*]:-}" --out "$RESULTS_OUT"
 say "wrote $RESULTS_OUT"
