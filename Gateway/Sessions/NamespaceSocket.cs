@@ -268,7 +268,7 @@ internal sealed class NamespaceSocket : ILocalSocket
     private void Answer(ConnectResult result)
     {
         if (result.Accepted) Accept(result.Pid, result.Missed);
-        else Refuse(result.ErrorMessage ?? "Connection rejected by server", result.ErrorDataJson);
+        else Refuse(result.ErrorMessage ?? "Connection rejected by server", result.ErrorDataJson, result.IsInvalidNamespace);
     }
 
     /// <summary>Gives up this socket without a word to the client (a failed recovery that reconnects as new).</summary>
@@ -315,7 +315,7 @@ internal sealed class NamespaceSocket : ILocalSocket
         }
     }
 
-    private void Refuse(string message, byte[]? dataJson)
+    private void Refuse(string message, byte[]? dataJson, bool invalidNamespace = false)
     {
         lock (_gate)
         {
@@ -324,7 +324,8 @@ internal sealed class NamespaceSocket : ILocalSocket
             _early = null;
         }
         _session.Server.Index.Remove(this); // a connect handler may have joined rooms before refusing
-        _session.Writer.ConnectError(Namespace, message, dataJson);
+        if (invalidNamespace) _session.Writer.InvalidNamespace(Namespace, message);
+        else _session.Writer.ConnectError(Namespace, message, dataJson);
         _session.Forget(this);
     }
 }
