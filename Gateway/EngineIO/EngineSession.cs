@@ -1,3 +1,5 @@
+using System.Text.Unicode;
+
 namespace OrleansSocket.Gateway.EngineIO;
 
 /// <summary>
@@ -276,7 +278,10 @@ internal sealed class EngineSession : IEngineConnection
 
     // ---------------- inbound ----------------
 
-    /// <summary>A POST body: decodes packet by packet and delivers each. False when it was malformed (session closed).</summary>
+    /// <summary>
+    /// A POST body: decodes packet by packet and delivers each. False when it was malformed (session closed).
+    /// A text packet must be valid UTF-8, as a WebSocket text frame must be.
+    /// </summary>
     internal bool ReceivePayload(Memory<byte> body, bool binaryFraming)
     {
         lock (_inbound)
@@ -289,6 +294,8 @@ internal sealed class EngineSession : IEngineConnection
                     : binaryFraming
                         ? PayloadCodecV3.ReadBinaryPayloadPacket(body, ref offset, out packet)
                         : PayloadCodecV3.ReadTextPayloadPacket(body, ref offset, out packet);
+                if (status == DecodeStatus.Packet && !packet.IsBinary && !Utf8.IsValid(packet.Data.Span))
+                    status = DecodeStatus.Error;
                 switch (status)
                 {
                     case DecodeStatus.End:
