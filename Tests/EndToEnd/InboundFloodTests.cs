@@ -17,7 +17,7 @@ public sealed class InboundFloodTests(FloodServerFixture server, ITestOutputHelp
     /// <summary>The documented bound on the gateway's RSS growth while one client floods it (measured figures: docs/performance.md).</summary>
     private const long MaxRssGrowthBytes = 100_000_000;
 
-    private static readonly TimeSpan FloodDuration = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan FloodDuration = TimeSpan.FromSeconds(5);
 
     [Fact]
     public async Task A_flooding_client_is_held_back_and_another_keeps_getting_its_acks()
