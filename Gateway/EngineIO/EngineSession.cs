@@ -1,3 +1,5 @@
+using System.Text.Unicode;
+
 namespace OrleansSocket.Gateway.EngineIO;
 
 /// <summary>
@@ -276,29 +278,36 @@ internal sealed class EngineSession : IEngineConnection
 
     // ---------------- inbound ----------------
 
-    /// <summary>A POST body: decodes packet by packet and delivers each. False when it was malformed (session closed).</summary>
-    internal bool ReceivePayload(Memory<byte> body, bool binaryFraming)
+    /// <summary>
+    /// A POST body: decodes packet by packet and delivers each, waiting for the listener to make room before each
+    /// message (the POST is answered only then: the client sends its next one after). False when it was malformed
+    /// (session closed). A text packet must be valid UTF-8, as a WebSocket text frame must be.
+    /// </summary>
+    internal async ValueTask<bool> ReceivePayloadAsync(Memory<byte> body, bool binaryFraming)
     {
-        lock (_inbound)
+        var offset = 0;
+        while (true)
         {
-            var offset = 0;
-            while (true)
+            var status = ProtocolVersion == 4
+                ? PayloadCodecV4.ReadPayloadPacket(body, ref offset, out var packet)
+                : binaryFraming
+                    ? PayloadCodecV3.ReadBinaryPayloadPacket(body, ref offset, out packet)
+                    : PayloadCodecV3.ReadTextPayloadPacket(body, ref offset, out packet);
+            if (status == DecodeStatus.Packet && !packet.IsBinary && !Utf8.IsValid(packet.Data.Span))
+                status = DecodeStatus.Error;
+            switch (status)
             {
-                var status = ProtocolVersion == 4
-                    ? PayloadCodecV4.ReadPayloadPacket(body, ref offset, out var packet)
-                    : binaryFraming
-                        ? PayloadCodecV3.ReadBinaryPayloadPacket(body, ref offset, out packet)
-                        : PayloadCodecV3.ReadTextPayloadPacket(body, ref offset, out packet);
-                switch (status)
-                {
-                    case DecodeStatus.End:
-                        return true;
-                    case DecodeStatus.Skip:
-                        continue;
-                    case DecodeStatus.Error:
-                        Terminate(ReasonParseError);
-                        return false;
-                }
+                case DecodeStatus.End:
+                    return true;
+                case DecodeStatus.Skip:
+                    continue;
+                case DecodeStatus.Error:
+                    Terminate(ReasonParseError);
+                    return false;
+            }
+            if (packet.Type == EnginePacketType.Message) await WaitForRoomAsync(packet.Data.Length);
+            lock (_inbound)
+            {
                 if (!HandlePacketLocked(packet, viaPolling: true)) return true;
             }
         }
@@ -337,12 +346,38 @@ internal sealed class EngineSession : IEngineConnection
         if (isProbe) return OnProbePacketAsync(transport, status, packet);
         if (!isActive) return ValueTask.CompletedTask;
 
+        if (status == DecodeStatus.Packet && packet.Type == EnginePacketType.Message)
+        {
+            // The receive loop awaits this: while the listener has no room, nothing more is read from the socket.
+            var room = WaitForRoomAsync(packet.Data.Length);
+            if (!room.IsCompletedSuccessfully) return HandleWhenRoomAsync(room, packet);
+            room.GetAwaiter().GetResult();
+        }
+        HandleWebSocketPacket(status, packet);
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask HandleWhenRoomAsync(ValueTask room, InboundPacket packet)
+    {
+        await room;
+        HandleWebSocketPacket(DecodeStatus.Packet, packet);
+    }
+
+    private void HandleWebSocketPacket(DecodeStatus status, in InboundPacket packet)
+    {
         lock (_inbound)
         {
             if (status == DecodeStatus.Error) Terminate(ReasonParseError);
             else if (status == DecodeStatus.Packet) HandlePacketLocked(packet, viaPolling: false);
         }
-        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The listener's inbound back-pressure (none before it is known).</summary>
+    private ValueTask WaitForRoomAsync(int length)
+    {
+        IEngineListener? listener;
+        lock (_inbound) listener = _listener;
+        return listener?.WaitForRoomAsync(length) ?? ValueTask.CompletedTask;
     }
 
     /// <summary>Handles one packet under <c>_inbound</c>; false stops the rest of a payload.</summary>

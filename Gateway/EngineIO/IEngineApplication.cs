@@ -21,6 +21,16 @@ public interface IEngineListener
     void OnMessage(ReadOnlyMemory<byte> data, bool isBinary);
 
     /// <summary>
+    /// Inbound back-pressure: awaited before each "message" packet of <paramref name="length"/> bytes is passed to
+    /// <see cref="OnMessage"/>. While it is pending the session reads nothing more from its client (a WebSocket
+    /// stops receiving, so TCP holds the client back; a POST is answered once all its packets are in). A session
+    /// whose listener makes no room for as long as its heartbeat allows closes ("ping timeout"): the packets that
+    /// would prove the client alive are not read. Must complete once <see cref="OnClose"/> has been called.
+    /// The default takes everything at once.
+    /// </summary>
+    ValueTask WaitForRoomAsync(int length) => ValueTask.CompletedTask;
+
+    /// <summary>
     /// The session closed, with the reason Engine.IO gives: "transport close", "transport error",
     /// "ping timeout", "parse error", "forced close". Called once.
     /// </summary>

@@ -242,7 +242,7 @@ internal sealed class PollingTransport
                 return;
             }
 
-            if (!_session.ReceivePayload(body.AsMemory(0, length), binaryFraming))
+            if (!await _session.ReceivePayloadAsync(body.AsMemory(0, length), binaryFraming))
             {
                 // Parse error: the session is closed. Node destroys the request; a 400 says the same more politely.
                 await EngineErrors.WriteHttpErrorAsync(context.Response, EngineErrors.BadRequest);

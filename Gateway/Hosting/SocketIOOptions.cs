@@ -14,10 +14,25 @@ public sealed class SocketIOOptions
     /// <summary>A connection that joins no namespace within this time is closed (Node's <c>connectTimeout</c>).</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(45);
 
+    /// <summary>
+    /// Most packets one connection (all its namespaces together) may have read and not yet handled by their socket
+    /// grains. At the bound the connection's transport stops reading (WebSocket: TCP back-pressure; polling: the
+    /// POST is answered once its packets are in) until a handler finishes. Events and CONNECTs count; acks do not.
+    /// </summary>
+    public int MaxInboundPackets { get; set; } = 256;
+
+    /// <summary>
+    /// Most bytes of those packets (as received), including a binary packet still waiting for attachments. A packet
+    /// that does not fit waits until handlers have made room; one larger than the bound gets in once nothing else of
+    /// its connection is queued (the transport's <c>Engine:MaxHttpBufferSize</c> and
+    /// <c>Parser:MaxPendingBinaryBytes</c> bound it then).
+    /// </summary>
+    public long MaxInboundBytes { get; set; } = 1_000_000;
+
     /// <summary>The Engine.IO transport: heartbeat, payload limits, CORS, transports.</summary>
     public EngineIOOptions Engine { get; set; } = new();
 
-    /// <summary>Socket.IO packet decoding limits (attachments per packet).</summary>
+    /// <summary>Socket.IO packet decoding limits (attachments per packet, bytes of a packet awaiting attachments).</summary>
     public SocketIOParserOptions Parser { get; set; } = new();
 
     /// <summary>Also serve <c>/socket.io/socket.io.js</c> (the official browser client, copied at build time).</summary>

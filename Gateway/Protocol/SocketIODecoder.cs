@@ -19,12 +19,14 @@ public sealed class SocketIODecoder
 {
     private readonly int _maxAttachments;
     private readonly int _maxDepth;
+    private readonly long _maxPendingBytes;
     private readonly NamespaceCache _namespaces = new();
 
     // The binary packet being reassembled: its attachment list is filled in place, then it is returned.
     private SocketIOPacket? _pending;
     private List<byte[]>? _pendingAttachments;
     private int _expectedAttachments;
+    private long _pendingBytes;
 
     public SocketIODecoder(int protocolVersion, SocketIOParserOptions options)
     {
@@ -36,9 +38,11 @@ public sealed class SocketIODecoder
 
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxAttachments);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDepth, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxPendingBinaryBytes);
         ProtocolVersion = protocolVersion;
         _maxAttachments = options.MaxAttachments;
         _maxDepth = options.MaxDepth;
+        _maxPendingBytes = options.MaxPendingBinaryBytes;
     }
 
     /// <summary>5 (Socket.IO 3+, Engine.IO 4) or 4 (Socket.IO 1.x/2.x, Engine.IO 3).</summary>
@@ -46,6 +50,9 @@ public sealed class SocketIODecoder
 
     /// <summary>True between a binary packet's text frame and its last attachment.</summary>
     public bool IsAwaitingAttachments => _pending is not null;
+
+    /// <summary>Bytes received of the pending binary packet (its text frame and attachments so far); 0 when there is none.</summary>
+    public long PendingBytes => _pendingBytes;
 
     /// <summary>
     /// Decodes a text message (the UTF-8 after Engine.IO's <c>4</c>). Returns the packet, or null when it is
@@ -89,8 +96,14 @@ public sealed class SocketIODecoder
             return packet;
         }
 
+        if (utf8.Length > _maxPendingBytes)
+        {
+            throw TooLarge();
+        }
+
         // The list is the packet's own Attachments, filled in place by DecodeBinary.
         _pending = packet;
+        _pendingBytes = utf8.Length;
         _pendingAttachments = attachments;
         _expectedAttachments = header.Attachments;
         return null;
@@ -107,6 +120,13 @@ public sealed class SocketIODecoder
             throw new SocketIODecodeException("got binary data when not reconstructing a packet");
         }
 
+        if (_pendingBytes + data.Length > _maxPendingBytes)
+        {
+            Reset();
+            throw TooLarge();
+        }
+
+        _pendingBytes += data.Length;
         _pendingAttachments.Add(data.ToArray());
         if (_pendingAttachments.Count < _expectedAttachments)
         {
@@ -124,7 +144,11 @@ public sealed class SocketIODecoder
         _pending = null;
         _pendingAttachments = null;
         _expectedAttachments = 0;
+        _pendingBytes = 0;
     }
+
+    private SocketIODecodeException TooLarge() =>
+        new($"binary packet larger than {_maxPendingBytes} bytes (MaxPendingBinaryBytes)");
 
     private Body DecodeConnect(in PacketHeader header, ReadOnlySpan<byte> payload)
     {

@@ -12,6 +12,14 @@ public sealed class SocketIOParserOptions
     public int MaxAttachments { get; set; } = 10;
 
     /// <summary>
+    /// Most bytes one BINARY_EVENT/BINARY_ACK may hold while its attachments arrive: its text frame plus the
+    /// attachments received so far. Past it the connection closes as for any malformed packet. The default is
+    /// what <see cref="MaxAttachments"/> attachments of the transport's default 1 MB message limit can reach, as
+    /// Node allows; the bytes also count against the connection's <c>SocketIO:MaxInboundBytes</c>.
+    /// </summary>
+    public long MaxPendingBinaryBytes { get; set; } = 10_000_000;
+
+    /// <summary>
     /// Deepest JSON nesting accepted in a payload. JSON.parse has no such limit, but an unbounded depth
     /// lets one small packet cost a lot of stack and scanning; 64 is System.Text.Json's default.
     /// </summary>

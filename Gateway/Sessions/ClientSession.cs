@@ -26,12 +26,13 @@ internal sealed partial class ClientSession : IEngineListener
         // Engine.IO 3 carries Socket.IO protocol v4 (socket.io 2.x clients); Engine.IO 4 carries v5.
         Protocol = connection.ProtocolVersion == 3 ? 4 : 5;
         _decoder = new SocketIODecoder(Protocol, server.Options.Parser);
+        Inbound = new InboundBudget(server.Options.MaxInboundPackets, server.Options.MaxInboundBytes);
         Writer = new PacketWriter(connection, Protocol);
         if (Protocol == 4)
         {
             // v4 clients are connected to "/" without asking, with no auth (Node gives `{}`;
             // their query string stays in the handshake's query).
-            ConnectNamespace("/", ReadOnlyMemory<byte>.Empty);
+            ConnectNamespace("/", ReadOnlyMemory<byte>.Empty, charge: 0);
         }
         else
         {
@@ -44,8 +45,15 @@ internal sealed partial class ClientSession : IEngineListener
     public IEngineConnection Connection => _connection;
     public SocketIOServer Server => _server;
 
+    /// <summary>What this connection holds of its client's input (bounded: the transport waits for room).</summary>
+    public InboundBudget Inbound { get; }
+
+    public ValueTask WaitForRoomAsync(int length) => Inbound.WaitForRoomAsync(length);
+
     public void OnMessage(ReadOnlyMemory<byte> data, bool isBinary)
     {
+        // The bytes this message completes a packet with: a binary packet's text frame and attachments count together.
+        var bytes = _decoder.PendingBytes + data.Length;
         SocketIOPacket? packet;
         try
         {
@@ -55,10 +63,12 @@ internal sealed partial class ClientSession : IEngineListener
         {
             // As Node: a packet that cannot be decoded ends the connection, and nothing else.
             _logger.LogInformation("Connection {Sid}: closing on a bad packet: {Error}", _connection.Id, ex.Message);
+            Inbound.SetPending(0);
             _connection.Close();
             return;
         }
-        if (packet is not null) Handle(packet);
+        Inbound.SetPending(_decoder.PendingBytes);
+        if (packet is not null) Handle(packet, bytes);
     }
 
     public void OnClose(string reason)
@@ -72,6 +82,7 @@ internal sealed partial class ClientSession : IEngineListener
             _namespaces.Clear();
         }
         _connectTimer?.Dispose();
+        Inbound.Close();
         foreach (var socket in sockets)
         {
             _server.Unregister(socket);
@@ -79,18 +90,19 @@ internal sealed partial class ClientSession : IEngineListener
         }
     }
 
-    private void Handle(SocketIOPacket packet)
+    /// <summary>Handles a decoded packet; <paramref name="bytes"/> is what it is charged to <see cref="Inbound"/> when queued.</summary>
+    private void Handle(SocketIOPacket packet, long bytes)
     {
         switch (packet.Type)
         {
             case SocketIOPacketType.Connect:
                 ConnectNamespace(packet.Namespace,
-                    Protocol == 4 ? HandshakeFactory.QueryToAuthJson(packet.Query) : packet.Data);
+                    Protocol == 4 ? HandshakeFactory.QueryToAuthJson(packet.Query) : packet.Data, bytes);
                 break;
             case SocketIOPacketType.Event:
             case SocketIOPacketType.BinaryEvent:
                 if (Find(packet.Namespace) is { } target)
-                    target.EnqueueEvent(new ClientEvent(packet.EventName!, ToPayload(packet), packet.Id.HasValue), packet.Id);
+                    target.EnqueueEvent(new ClientEvent(packet.EventName!, ToPayload(packet), packet.Id.HasValue), packet.Id, bytes);
                 break;
             case SocketIOPacketType.Ack:
             case SocketIOPacketType.BinaryAck:
@@ -114,7 +126,7 @@ internal sealed partial class ClientSession : IEngineListener
     private static SocketPayload ToPayload(SocketIOPacket packet) =>
         new(packet.Args.ToArray(), packet.Attachments.Count == 0 ? null : [.. packet.Attachments]);
 
-    private void ConnectNamespace(string ns, ReadOnlyMemory<byte> authJson)
+    private void ConnectNamespace(string ns, ReadOnlyMemory<byte> authJson, long charge)
     {
         var request = _server.ConnectRequest(ns, HandshakeFactory.Create(_connection, authJson));
         // A v5 client that had a session sends its private id and last offset (connection state recovery). With
@@ -125,7 +137,7 @@ internal sealed partial class ClientSession : IEngineListener
             if (recovery == RecoveryAuth.Result.Malformed)
             {
                 LogMalformedRecovery(_logger, _connection.Id, ns);
-                Connect(ns, request);
+                Connect(ns, request, charge);
                 return;
             }
             // The session is still held here by an earlier connection (half open, or not yet timed out): the pid is its
@@ -142,11 +154,11 @@ internal sealed partial class ClientSession : IEngineListener
             if (recovering is not null)
             {
                 _connectTimer?.Change(Timeout.Infinite, Timeout.Infinite);
-                recovering.EnqueueRecover(request with { RecoveryPid = pid, RecoveryOffset = offset, ConnectionId = recovering.ConnectionId });
+                recovering.EnqueueRecover(request with { RecoveryPid = pid, RecoveryOffset = offset, ConnectionId = recovering.ConnectionId }, charge);
                 return;
             }
         }
-        Connect(ns, request);
+        Connect(ns, request, charge);
     }
 
     /// <summary>The session could not be recovered: the same CONNECT, as a new socket.</summary>
@@ -157,10 +169,10 @@ internal sealed partial class ClientSession : IEngineListener
             if (_namespaces.TryGetValue(failed.Namespace, out var current) && current == failed)
                 _namespaces.Remove(failed.Namespace);
         }
-        Connect(request.Namespace, request with { RecoveryPid = null, RecoveryOffset = null });
+        Connect(request.Namespace, request with { RecoveryPid = null, RecoveryOffset = null }, charge: 0);
     }
 
-    private void Connect(string ns, SocketConnectRequest request)
+    private void Connect(string ns, SocketConnectRequest request, long charge)
     {
         NamespaceSocket socket;
         lock (_namespaces)
@@ -170,7 +182,7 @@ internal sealed partial class ClientSession : IEngineListener
             _namespaces[ns] = socket;
         }
         _connectTimer?.Change(Timeout.Infinite, Timeout.Infinite);
-        socket.EnqueueConnect(request with { ConnectionId = socket.ConnectionId });
+        socket.EnqueueConnect(request with { ConnectionId = socket.ConnectionId }, charge);
     }
 
     /// <summary>

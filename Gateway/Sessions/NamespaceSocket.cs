@@ -13,7 +13,11 @@ internal sealed class NamespaceSocket : ILocalSocket
 {
     private enum State { Connecting, Connected, Closed }
 
-    private abstract record Work;
+    private abstract record Work
+    {
+        /// <summary>A client packet's bytes, charged to the connection's inbound budget until handled; null for the gateway's own work.</summary>
+        public long? Charge { get; init; }
+    }
     private sealed record ConnectWork(SocketConnectRequest Request) : Work;
     private sealed record RecoverWork(SocketConnectRequest Request) : Work;
     private sealed record EventWork(ClientEvent Event, long? AckId) : Work;
@@ -62,10 +66,10 @@ internal sealed class NamespaceSocket : ILocalSocket
     /// <summary>The user id a handler gave this socket (kept to restore the socket grain after a silo failure).</summary>
     public string? UserId { get; set; }
 
-    public void EnqueueConnect(SocketConnectRequest request)
+    public void EnqueueConnect(SocketConnectRequest request, long charge)
     {
         _connectRequest = request;
-        Enqueue(new ConnectWork(request));
+        Enqueue(new ConnectWork(request) { Charge = charge });
     }
 
     /// <summary>
@@ -81,9 +85,10 @@ internal sealed class NamespaceSocket : ILocalSocket
     }
 
     /// <summary>Connection state recovery: this socket has the id of the session the client wants back.</summary>
-    public void EnqueueRecover(SocketConnectRequest request) => Enqueue(new RecoverWork(request));
+    public void EnqueueRecover(SocketConnectRequest request, long charge) => Enqueue(new RecoverWork(request) { Charge = charge });
 
-    public void EnqueueEvent(ClientEvent clientEvent, long? ackId) => Enqueue(new EventWork(clientEvent, ackId));
+    /// <summary>An event from the client; <paramref name="charge"/> is its size, held against the connection's inbound bound until handled.</summary>
+    public void EnqueueEvent(ClientEvent clientEvent, long? ackId, long charge) => Enqueue(new EventWork(clientEvent, ackId) { Charge = charge });
 
     /// <summary>Sends an event from the grains.</summary>
     public void Deliver(OutboundPacket packet) => Deliver(Encode(packet), packet.Volatile, packet.Offset);
@@ -185,6 +190,7 @@ internal sealed class NamespaceSocket : ILocalSocket
 
     private void Enqueue(Work work)
     {
+        if (work.Charge is { } charge) _session.Inbound.Add(charge);
         lock (_gate)
         {
             _work.Enqueue(work);
@@ -218,6 +224,7 @@ internal sealed class NamespaceSocket : ILocalSocket
             }
             finally
             {
+                if (work.Charge is { } charge) _session.Inbound.Release(charge);
                 switch (work)
                 {
                     case DisconnectedWork:
@@ -268,7 +275,7 @@ internal sealed class NamespaceSocket : ILocalSocket
     private void Answer(ConnectResult result)
     {
         if (result.Accepted) Accept(result.Pid, result.Missed);
-        else Refuse(result.ErrorMessage ?? "Connection rejected by server", result.ErrorDataJson);
+        else Refuse(result.ErrorMessage ?? "Connection rejected by server", result.ErrorDataJson, result.IsInvalidNamespace);
     }
 
     /// <summary>Gives up this socket without a word to the client (a failed recovery that reconnects as new).</summary>
@@ -315,7 +322,7 @@ internal sealed class NamespaceSocket : ILocalSocket
         }
     }
 
-    private void Refuse(string message, byte[]? dataJson)
+    private void Refuse(string message, byte[]? dataJson, bool invalidNamespace = false)
     {
         lock (_gate)
         {
@@ -324,7 +331,8 @@ internal sealed class NamespaceSocket : ILocalSocket
             _early = null;
         }
         _session.Server.Index.Remove(this); // a connect handler may have joined rooms before refusing
-        _session.Writer.ConnectError(Namespace, message, dataJson);
+        if (invalidNamespace) _session.Writer.InvalidNamespace(Namespace, message);
+        else _session.Writer.ConnectError(Namespace, message, dataJson);
         _session.Forget(this);
     }
 }

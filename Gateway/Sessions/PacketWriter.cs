@@ -29,5 +29,11 @@ internal sealed class PacketWriter(IEngineConnection connection, int protocol)
     public bool ConnectError(string ns, string message, byte[]? dataJson) =>
         Write(SocketIOEncoder.EncodeConnectError(protocol, ns, message, dataJson));
 
+    /// <summary>
+    /// The refusal of an unknown namespace, as Node's socket.io sends it to every client: the protocol v5 shape
+    /// <c>{"message":"Invalid namespace"}</c>, which socket.io-client 2.x also hands to its "error" event.
+    /// </summary>
+    public bool InvalidNamespace(string ns, string message) => Write(SocketIOEncoder.EncodeConnectError(5, ns, message));
+
     public bool Disconnect(string ns) => Write(SocketIOEncoder.EncodeDisconnect(ns));
 }

@@ -31,6 +31,8 @@ internal sealed class SocketIOServer : IEngineApplication
         _loggers = loggers;
         _logger = loggers.CreateLogger<SocketIOServer>();
         Options = options.Value;
+        ArgumentOutOfRangeException.ThrowIfLessThan(Options.MaxInboundPackets, 1, nameof(Options.MaxInboundPackets));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Options.MaxInboundBytes, 1, nameof(Options.MaxInboundBytes));
         _observer = new GatewayObserver(this);
         // Created on first use: in the co-hosted shape the silo is not up while services are built.
         _observerReference = new Lazy<IGatewayObserver>(() => _grains.CreateObjectReference<IGatewayObserver>(_observer));

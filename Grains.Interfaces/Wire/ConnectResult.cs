@@ -18,6 +18,15 @@ public sealed record ConnectResult(
     /// by the connect handler or middleware.</summary>
     [Id(6)] public bool IsNotRecoverable { get; init; }
 
+    /// <summary>No handler serves the namespace.</summary>
+    public static readonly ConnectResult InvalidNamespace = new(false, "Invalid namespace") { IsInvalidNamespace = true };
+
+    /// <summary>
+    /// Refused as <see cref="InvalidNamespace"/>: Node answers it as <c>{"message":"Invalid namespace"}</c> to clients
+    /// of both protocols, where other refusals reach a protocol v4 (socket.io 2.x) client as a string or the error's data.
+    /// </summary>
+    [Id(7)] public bool IsInvalidNamespace { get; init; }
+
     /// <summary>The private session id for connection state recovery (sent with the CONNECT reply), when enabled.</summary>
     [Id(3)] public string? Pid { get; init; }
 

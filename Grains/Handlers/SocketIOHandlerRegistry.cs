@@ -65,7 +65,7 @@ public sealed class SocketIOHandlerRegistry
         ArgumentNullException.ThrowIfNull(services);
         var ns = socket.Namespace;
         if (!HasNamespace(ns))
-            return new ConnectResult(false, "Invalid namespace");
+            return ConnectResult.InvalidNamespace;
 
         var own = namespaces.GetValueOrDefault(ns) ?? wildcard;
         var handler = own?.Connect ?? wildcard?.Connect;

@@ -176,6 +176,34 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
         await AssertErrorAsync(poll, 1);
     }
 
+    [Theory]
+    [InlineData(4, "text/plain", new byte[] { (byte)'4', (byte)'a', 0xFF, (byte)'b' })]
+    [InlineData(3, "text/plain", new byte[] { (byte)'3', (byte)':', (byte)'4', 0xC3, 0x28 })]
+    [InlineData(3, "application/octet-stream", new byte[] { 0, 3, 255, (byte)'4', 0xED, 0xA0 })]
+    public async Task InvalidUtf8InAPostedTextPacket_ClosesTheSessionAsOverWebSocket(int eio, string contentType, byte[] body)
+    {
+        // Over WebSocket the same bytes in a text frame end the session (close 1007); a POST is refused alike.
+        var sid = await OpenPollingAsync(Recorded, eio);
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        using var post = await Http.PostAsync(Poll(Recorded, sid, eio), content);
+        Assert.Equal(HttpStatusCode.BadRequest, post.StatusCode);
+        Assert.Equal("parse error", await server.Recorder[sid].WaitClosedAsync());
+        Assert.Empty(server.Recorder[sid].Messages);
+    }
+
+    [Fact]
+    public async Task InvalidUtf8InAWebSocketTextFrame_ClosesTheSession()
+    {
+        using var socket = await ConnectAsync(server.WebSocketUri($"{Recorded}?EIO=4&transport=websocket"));
+        var sid = SidOf(await ReceiveTextAsync(socket));
+        await socket.SendAsync(new byte[] { (byte)'4', (byte)'a', 0xFF }, WebSocketMessageType.Text, true, CancellationToken.None);
+
+        Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, await ExpectCloseAsync(socket));
+        Assert.Equal("transport error", await server.Recorder[sid].WaitClosedAsync());
+        Assert.Empty(server.Recorder[sid].Messages);
+    }
+
     [Fact]
     public async Task MessagesReachTheApplicationInOrderOneAtATime()
     {

@@ -34,6 +34,7 @@ public sealed class WireSerializationTests(ClusterFixture fixture)
         new ClientEvent("ev", Payload, true),
         new OutboundPacket("/chat", "ev", Payload, Volatile: true),
         new ConnectResult(false, "no", "{\"d\":1}"u8.ToArray()),
+        ConnectResult.InvalidNamespace,
         new SocketConnectRequest("/", "gw", fixture.Client.CreateObjectReference<IGatewayObserver>(new RecordingGateway()), Handshake),
         new UserSocket("sid", "/", "gw"),
         new GatewayBroadcast("/", ["r1", "r2"], ["x"], new OutboundPacket("/", "ev", Payload), Guid.Empty, TimeSpan.FromSeconds(2), ["s1"]),

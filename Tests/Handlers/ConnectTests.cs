@@ -15,7 +15,9 @@ public class ConnectTests
         Assert.False(host.Registry.HasNamespace("/nope"));
         var result = await host.Registry.Connect(new FakeSocket("/nope"), host.Services);
 
-        Assert.Equal(new ConnectResult(false, "Invalid namespace"), result);
+        Assert.Equal(ConnectResult.InvalidNamespace, result);
+        Assert.Equal("Invalid namespace", result.ErrorMessage);
+        Assert.True(result.IsInvalidNamespace);
     }
 
     [Fact]

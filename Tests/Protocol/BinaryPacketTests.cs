@@ -115,6 +115,43 @@ public class BinaryPacketTests
         Assert.Throws<SocketIODecodeException>(() => decoder.DecodeBinary([1]));
     }
 
+    [Theory]
+    [InlineData(0, false)] // exactly MaxPendingBinaryBytes: taken
+    [InlineData(1, true)]  // one byte over: refused, nothing kept
+    public void MaxPendingBinaryBytes_bounds_the_text_frame_and_attachments_together(int extra, bool refused)
+    {
+        var header = Wire.Bytes("52-[\"a\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]");
+        var decoder = new SocketIODecoder(5, new SocketIOParserOptions { MaxPendingBinaryBytes = header.Length + 30 });
+        Assert.Null(decoder.DecodeText(header));
+        Assert.Null(decoder.DecodeBinary(new byte[20]));
+        Assert.Equal(header.Length + 20, decoder.PendingBytes);
+
+        if (refused)
+        {
+            var error = Assert.Throws<SocketIODecodeException>(() => decoder.DecodeBinary(new byte[10 + extra]));
+            Assert.Contains("MaxPendingBinaryBytes", error.Message);
+            Assert.False(decoder.IsAwaitingAttachments);
+            Assert.Equal(0, decoder.PendingBytes);
+        }
+        else
+        {
+            Assert.Equal(2, decoder.DecodeBinary(new byte[10 + extra])?.Attachments.Count);
+            Assert.Equal(0, decoder.PendingBytes);
+        }
+    }
+
+    [Fact]
+    public void A_binary_text_frame_alone_over_MaxPendingBinaryBytes_is_refused()
+    {
+        var header = Wire.Bytes("51-[\"a\",{\"_placeholder\":true,\"num\":0}]");
+        var decoder = new SocketIODecoder(5, new SocketIOParserOptions { MaxPendingBinaryBytes = header.Length - 1 });
+
+        Assert.Throws<SocketIODecodeException>(() => decoder.DecodeText(header));
+        Assert.False(decoder.IsAwaitingAttachments);
+        // A packet without attachments is not held between messages: the bound does not apply to it.
+        Assert.Equal("b", decoder.DecodeText(Wire.Bytes("2[\"b\",\"" + new string('x', header.Length) + "\"]"))?.EventName);
+    }
+
     [Fact]
     public void Encoder_sends_the_callers_attachment_arrays_without_copying()
     {

@@ -220,6 +220,21 @@ async function run() {
     ok(main.connected, '"/" got disconnected by the refusal on "/private"');
   });
 
+  await step('unknown namespace "/does-not-exist" is refused', async () => {
+    const unknown = connect("/does-not-exist", {});
+    if (version === 2) {
+      // socket.io 2.x hands the ERROR packet's data to "error"; Node's socket.io 4 sends it {message} too
+      const [data] = await expectEvent(unknown, "error", 'the "error" event on "/does-not-exist"', ["connect"]);
+      equal(data, { message: "Invalid namespace" }, '"error" data on "/does-not-exist"');
+    } else {
+      const [err] = await expectEvent(unknown, "connect_error", '"connect_error" on "/does-not-exist"', ["connect"]);
+      ok(err instanceof Error, `connect_error is not an Error: ${inspect(err)}`);
+      equal(err.message, "Invalid namespace", "connect_error message");
+    }
+    ok(!unknown.connected, '"/does-not-exist" socket is connected although refused');
+    ok(main.connected, '"/" got disconnected by the refusal on "/does-not-exist"');
+  });
+
   await step('successful connection to "/private" with the token', async () => {
     const allowed = connect("/private", { token: "let-me-in" }, { forceNew: true });
     await expectEvent(allowed, "connect", 'connect on "/private" with the token');
