@@ -211,8 +211,10 @@ public sealed class SocketIOHandlerRegistry
             ?? defaultErrorHandler;
         if (handler is null)
         {
-            logger.LogError(error, "Handler for event {Event} in namespace {Namespace} failed (socket {SocketId}).",
-                eventName, socket.Namespace, socket.Id);
+            if (IsClientCaused(error))
+                HandlerLog.ClientArgumentsRefused(logger, eventName, socket.Namespace, socket.Id, error.Message);
+            else
+                HandlerLog.HandlerFailed(logger, error, eventName, socket.Namespace, socket.Id);
             return;
         }
         try
@@ -221,10 +223,12 @@ public sealed class SocketIOHandlerRegistry
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Error handler failed for event {Event} in namespace {Namespace} (socket {SocketId}); original error: {Error}",
-                eventName, socket.Namespace, socket.Id, error.Message);
+            HandlerLog.ErrorHandlerFailed(logger, e, eventName, socket.Namespace, socket.Id, error.Message);
         }
     }
+
+    /// <summary>Arguments that do not bind: what the client sent is wrong, not the application.</summary>
+    private static bool IsClientCaused(Exception error) => error is SocketIOBindingException;
 
     // Events the client cannot legitimately send; never given to a catch-all.
     private static bool IsReserved(string eventName) =>
