@@ -90,7 +90,7 @@ internal sealed class ClientSession : IEngineListener
             case SocketIOPacketType.Event:
             case SocketIOPacketType.BinaryEvent:
                 if (Find(packet.Namespace) is { } target)
-                    target.EnqueueEvent(new ClientEvent(packet.EventName!, ToPayload(packet), packet.Id.HasValue), packet.Id);
+                    target.EnqueueEvent(new ClientEvent(packet.EventName!, ToPayload(packet), packet.Id.HasValue) { AckId = packet.Id }, packet.Id);
                 break;
             case SocketIOPacketType.Ack:
             case SocketIOPacketType.BinaryAck:

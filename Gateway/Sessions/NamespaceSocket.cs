@@ -140,6 +140,12 @@ internal sealed class NamespaceSocket : ILocalSocket
         }
     }
 
+    /// <summary>A handler's answer that came after its grain call returned (it awaited something outside the socket).</summary>
+    public void SendAck(long id, SocketPayload payload)
+    {
+        if (IsConnected) _session.Writer.Ack(Namespace, id, payload);
+    }
+
     /// <summary>The client acknowledged a server emit.</summary>
     public void OnAck(long id, SocketPayload payload)
     {

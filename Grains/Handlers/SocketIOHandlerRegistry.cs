@@ -108,7 +108,19 @@ public sealed class SocketIOHandlerRegistry
     /// empty ack would tell the client the call succeeded, and Socket.IO has no error ack; the client's ack timeout
     /// reports the failure instead.
     /// </returns>
+    /// <remarks>A handler that takes an <see cref="IAck"/> answers through it: what it sends before this returns is the result.</remarks>
     public async Task<SocketPayload?> Dispatch(ISocket socket, ClientEvent ev, IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ev);
+        var ack = new AckCallback(ev.WantsAck);
+        var result = await Dispatch(socket, ev, services, ack, cancellationToken);
+        return result ?? ack.Detach(late: null);
+    }
+
+    /// <summary>As <see cref="Dispatch(ISocket, ClientEvent, IServiceProvider, CancellationToken)"/>, with the event's ack
+    /// callback: null when the handler claimed it (took an <see cref="IAck"/>), which then carries its answer.</summary>
+    internal async Task<SocketPayload?> Dispatch(ISocket socket, ClientEvent ev, IServiceProvider services, AckCallback ack,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(ev);
@@ -123,17 +135,17 @@ public sealed class SocketIOHandlerRegistry
             {
                 // Copy-through: the handler takes the arguments as a SocketPayload and nothing else reads them, so
                 // they are not parsed (the gateway's decoder has validated them) nor re-serialised.
-                result = await direct.InvokeWithPayload(socket, ev.Payload, services, cancellationToken);
-                return !ev.WantsAck ? null : ToAck(result);
+                result = await direct.InvokeWithPayload(socket, ev.Payload, services, cancellationToken, ack);
+                return !ev.WantsAck || ack.Claimed ? null : ToAck(result);
             }
             var args = PayloadSerializer.ToJsonArgs(ev.Payload);
             if (packetMiddleware is not { Count: > 0 })
-                result = await InvokeEvent(socket, ev, args, services, cancellationToken);
+                result = await InvokeEvent(socket, ev, args, services, ack, cancellationToken);
             else
                 await MiddlewarePipeline.RunPacket(packetMiddleware, socket, ev.Event, args,
-                    async () => result = await InvokeEvent(socket, ev, args, services, cancellationToken));
+                    async () => result = await InvokeEvent(socket, ev, args, services, ack, cancellationToken));
 
-            if (!ev.WantsAck || result == NotHandled)
+            if (!ev.WantsAck || result == NotHandled || ack.Claimed)
                 return null;
             return ToAck(result);
         }
@@ -183,11 +195,11 @@ public sealed class SocketIOHandlerRegistry
     }
 
     private Task<object?> InvokeEvent(ISocket socket, ClientEvent ev, JsonElement[] args, IServiceProvider services,
-        CancellationToken cancellationToken)
+        AckCallback ack, CancellationToken cancellationToken)
     {
         var own = namespaces.GetValueOrDefault(socket.Namespace);
-        var call = (own is null ? null : Find(own, socket, ev, args, services, cancellationToken))
-            ?? (wildcard is null || ReferenceEquals(own, wildcard) ? null : Find(wildcard, socket, ev, args, services, cancellationToken));
+        var call = (own is null ? null : Find(own, socket, ev, args, services, ack, cancellationToken))
+            ?? (wildcard is null || ReferenceEquals(own, wildcard) ? null : Find(wildcard, socket, ev, args, services, ack, cancellationToken));
         if (call is not null)
             return call;
         logger.LogDebug("No handler for event {Event} in namespace {Namespace} (socket {SocketId}).", ev.Event, socket.Namespace, socket.Id);
@@ -195,10 +207,10 @@ public sealed class SocketIOHandlerRegistry
     }
 
     private static Task<object?>? Find(NamespaceHandlers handlers, ISocket socket, ClientEvent ev, JsonElement[] args,
-        IServiceProvider services, CancellationToken cancellationToken)
+        IServiceProvider services, AckCallback ack, CancellationToken cancellationToken)
     {
         if (handlers.Events.TryGetValue(ev.Event, out var handler))
-            return handler.Invoke(socket, args, ev.Payload.Attachments, services, cancellationToken);
+            return handler.Invoke(socket, args, ev.Payload.Attachments, services, cancellationToken, ack: ack);
         if (handlers.CatchAll is { } catchAll && !IsReserved(ev.Event))
             return catchAll(socket, ev.Event, args);
         return null;

@@ -54,7 +54,9 @@ internal sealed class SocketContext : ISocket
 
     public IBroadcast To(params string[] rooms) => _server.Operator(Namespace).To(rooms).Except(Id);
 
-    public async Task Join(params string[] rooms)
+    public Task Join(params string[] rooms) => EventRun.Track(JoinRooms(rooms));
+
+    private async Task JoinRooms(string[] rooms)
     {
         var added = rooms.Where(_rooms.Add).ToArray();
         if (added.Length == 0 || _disconnected) return;
@@ -63,7 +65,9 @@ internal sealed class SocketContext : ISocket
         await Task.WhenAll(added.Select(r => Room(r).Join(Id, GatewayId)));
     }
 
-    public async Task Leave(params string[] rooms)
+    public Task Leave(params string[] rooms) => EventRun.Track(LeaveRooms(rooms));
+
+    private async Task LeaveRooms(string[] rooms)
     {
         var removed = rooms.Where(r => r != Id && _rooms.Remove(r)).ToArray();
         if (removed.Length == 0 || _disconnected) return;
@@ -91,7 +95,9 @@ internal sealed class SocketContext : ISocket
 
     public Task Emit(string eventName, params object?[] args) => Emit(eventName, PayloadSerializer.Serialize(args));
 
-    public async Task Emit(string eventName, SocketPayload payload)
+    public Task Emit(string eventName, SocketPayload payload) => EventRun.Track(EmitPayload(eventName, payload));
+
+    private async Task EmitPayload(string eventName, SocketPayload payload)
     {
         if (_disconnected) return;
         var packet = new OutboundPacket(Namespace, eventName, payload);
@@ -112,7 +118,7 @@ internal sealed class SocketContext : ISocket
     public Task Disconnect(bool closeConnection = false)
     {
         if (_disconnected) return Task.CompletedTask;
-        return Gateway.Disconnect(Id, closeConnection);
+        return EventRun.Track(Gateway.Disconnect(Id, closeConnection));
     }
 
     internal RemoteSocket Describe() => new(Id, Namespace, [.. _rooms], Handshake, SessionJson(), UserId, GatewayId);

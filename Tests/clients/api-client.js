@@ -235,9 +235,11 @@ async function run() {
     ok(toBuffer(bytes) && toBuffer(bytes).equals(Buffer.from([4, 5, 6])), `"multi_back" argument 3 is not bytes 4,5,6: ${inspect(bytes)}`);
   });
 
+  let held = null; // the ack callback of a question the client answers only when the scenario says so
   await step("server EmitWithAck answered by the client", async () => {
     a.socket.on("question", (q, cb) => {
-      if (!String(q).startsWith("ignore")) cb(`answer:${q}`);
+      if (String(q).startsWith("hold")) held = () => cb(`answer:${q}`);
+      else if (!String(q).startsWith("ignore")) cb(`answer:${q}`);
     });
     equal(await ack(a, "ask_client", "q1", 3000), [{ answer: ["answer:q1"] }], '"ask_client" ack');
   });
@@ -246,6 +248,34 @@ async function run() {
     const [reply] = await ack(a, "ask_client", "ignore me", 300);
     ok(reply && typeof reply.error === "string" && /^TimeoutException: .*did not acknowledge 'question' within 300 ms/.test(reply.error),
       `"ask_client" did not report a TimeoutException: ${inspect(reply)}`);
+  });
+
+  await step("a handler awaiting the client's ack does not hold up the socket's next event", async () => {
+    let firstDone = false;
+    const first = ack(a, "ask_client", "hold", 8000).then((reply) => { firstDone = true; return reply; });
+    const [me] = await ack(a, "whoami"); // sent after "ask_client", answered while it still waits
+    equal(me.id, a.socket.id, '"whoami" ack while "ask_client" waits');
+    ok(!firstDone, '"ask_client" was acked before the client answered its question');
+    ok(typeof held === "function", 'the client got no "question" to answer');
+    held();
+    equal(await first, [{ answer: ["answer:hold"] }], '"ask_client" ack after the late answer');
+  });
+
+  await step("IAck: a handler keeps the ack and another handler answers it", async () => {
+    let keptDone = false;
+    const kept = ack(a, "keep_ack", "k1").then((reply) => { keptDone = true; return reply; });
+    equal(await ack(a, "release_ack", "nope", 0), [false], '"release_ack" of an unknown key');
+    ok(!keptDone, '"keep_ack" was acked although its handler kept the ack');
+    equal(await ack(a, "release_ack", "k1", { late: [1, 2] }), [true], '"release_ack" ack');
+    equal(await kept, [{ late: [1, 2] }], '"keep_ack" ack, sent by the "release_ack" handler');
+  });
+
+  await step("IAck: a handler that never answers leaves the ack unanswered", async () => {
+    let answered = false;
+    a.socket.emit("decline_ack", () => { answered = true; });
+    equal(await ack(a, "compute_after_decline"), [{ caught: "compute_after_decline", args: [] }], "the next event's ack");
+    await sleep(QUIET_MS);
+    ok(!answered, '"decline_ack" was acked');
   });
 
   await step("join a room: the ack lists the socket's rooms", async () => {

@@ -28,6 +28,9 @@ namespace OrleansSocket.DemoApp;
 /// <item><term>volatile (n)</term><description><c>Server.To(caller).Volatile</c>: <c>vol</c> (i) n times, 20 ms apart; ack n</description></item>
 /// <item><term>ask_client (question, timeoutMs)</term><description><c>socket.EmitWithAck("question", ...)</c>: ack { answer: [ack args] },
 /// or { error: "ExceptionType: message" } when the client did not answer in time</description></item>
+/// <item><term>keep_ack (key)</term><description>takes an <see cref="IAck"/> and keeps it in the session under key: no ack now</description></item>
+/// <item><term>release_ack (key, value)</term><description>answers the ack kept under key with value (from this other handler); ack true, or false when none is kept</description></item>
+/// <item><term>decline_ack</term><description>takes an <see cref="IAck"/> and never answers</description></item>
 /// <item><term>bcast_ack (room, timeoutMs)</term><description><c>Server.To(room).Timeout(t).EmitWithAck("poll", room)</c>:
 /// ack { targeted, allAnswered, answers: { socketId: [ack args] } }</description></item>
 /// <item><term>send (data, json)</term><description><c>socket.Send(data, json)</c>: a <c>message</c> (or <c>json</c>) event back</description></item>
@@ -84,6 +87,15 @@ public static class ApiHandlers
                 return new { error = $"{e.GetType().Name}: {e.Message}" };
             }
         });
+        io.On("keep_ack", (ISocket socket, IAck ack, string key) => { socket.Session["ack:" + key] = ack; });
+        io.On("release_ack", async (ISocket socket, string key, JsonElement value) =>
+        {
+            if (!socket.Session.TryGetValue("ack:" + key, out var kept) || kept is not IAck ack) return false;
+            socket.Session.Remove("ack:" + key);
+            await ack.SendAsync(value);
+            return true;
+        });
+        io.On("decline_ack", (IAck ack) => { });
         io.On("bcast_ack", async (ISocket socket, string room, int timeoutMs) =>
         {
             var acks = await socket.Server.To(room).Timeout(TimeSpan.FromMilliseconds(timeoutMs)).EmitWithAck("poll", room);
