@@ -47,6 +47,10 @@ public interface ISocket
     /// <exception cref="TimeoutException">no ack within <paramref name="timeout"/>.</exception>
     Task<ClientAck> EmitWithAck(string eventName, TimeSpan timeout, params object?[] args);
 
+    /// <summary><see cref="EmitWithAck(string, TimeSpan, object?[])"/> with arguments already encoded.</summary>
+    /// <exception cref="TimeoutException">no ack within <paramref name="timeout"/>.</exception>
+    Task<ClientAck> EmitWithAck(string eventName, TimeSpan timeout, SocketPayload payload);
+
     /// <summary>Flask-SocketIO's <c>send</c>: a <c>message</c> event, or <c>json</c> when <paramref name="json"/> is true.</summary>
     Task Send(object? data, bool json = false);
 

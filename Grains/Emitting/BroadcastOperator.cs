@@ -32,15 +32,24 @@ internal sealed record BroadcastOperator(
     public IBroadcast Timeout(TimeSpan timeout) => this with { AckTimeout = timeout };
 
     // The socket operations (all but EmitWithAck, which waits for clients) count as a running handler's own work: see EventRun.
-    public Task Emit(string eventName, params object?[] args) => EventRun.Track(Publish(eventName, PayloadSerializer.Serialize(args), null));
+    public Task Emit(string eventName, params object?[] args) => Emit(eventName, PayloadSerializer.Serialize(args));
+
+    public Task Emit(string eventName, SocketPayload payload)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        return EventRun.Track(Publish(eventName, payload, null));
+    }
 
     public Task Send(object? data, bool json = false) => Emit(json ? "json" : "message", data);
 
-    public async Task<BroadcastAcks> EmitWithAck(string eventName, params object?[] args)
+    public Task<BroadcastAcks> EmitWithAck(string eventName, params object?[] args) => EmitWithAck(eventName, PayloadSerializer.Serialize(args));
+
+    public async Task<BroadcastAcks> EmitWithAck(string eventName, SocketPayload payload)
     {
+        ArgumentNullException.ThrowIfNull(payload);
         var timeout = AckTimeout ?? DefaultAckTimeout;
         var collectorId = Guid.NewGuid();
-        var gateways = await Publish(eventName, PayloadSerializer.Serialize(args), (collectorId, timeout));
+        var gateways = await Publish(eventName, payload, (collectorId, timeout));
         // A little longer than the clients get, so the gateways' reports of late answers still arrive.
         var result = await Context.Grains.GetGrain<IBroadcastAckGrain>(collectorId)
             .Collect(gateways, timeout + TimeSpan.FromSeconds(1));

@@ -52,8 +52,10 @@ internal sealed class SocketIOEmitter : ISocketIO
     public IBroadcast Volatile => _main.Volatile;
     public IBroadcast Timeout(TimeSpan timeout) => _main.Timeout(timeout);
     public Task Emit(string eventName, params object?[] args) => _main.Emit(eventName, args);
+    public Task Emit(string eventName, SocketPayload payload) => _main.Emit(eventName, payload);
     public Task Send(object? data, bool json = false) => _main.Send(data, json);
     public Task<BroadcastAcks> EmitWithAck(string eventName, params object?[] args) => _main.EmitWithAck(eventName, args);
+    public Task<BroadcastAcks> EmitWithAck(string eventName, SocketPayload payload) => _main.EmitWithAck(eventName, payload);
     public Task<IReadOnlyList<RemoteSocket>> FetchSockets() => _main.FetchSockets();
     public Task<int> Count() => _main.Count();
     public Task SocketsJoin(params string[] rooms) => _main.SocketsJoin(rooms);

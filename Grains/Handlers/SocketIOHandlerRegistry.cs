@@ -139,6 +139,8 @@ public sealed class SocketIOHandlerRegistry
                 return !ev.WantsAck || ack.Claimed ? null : ToAck(result);
             }
             var args = PayloadSerializer.ToJsonArgs(ev.Payload);
+            // JsonElement arguments the handler emits again keep their binary (on this async flow only).
+            ReceivedBinary.Enter(ev.Payload.Attachments, args);
             if (packetMiddleware is not { Count: > 0 })
                 result = await InvokeEvent(socket, ev, args, services, ack, cancellationToken);
             else

@@ -106,10 +106,14 @@ internal sealed class SocketContext : ISocket
         await Gateway.Send(Id, packet);
     }
 
-    public async Task<ClientAck> EmitWithAck(string eventName, TimeSpan timeout, params object?[] args)
+    public Task<ClientAck> EmitWithAck(string eventName, TimeSpan timeout, params object?[] args) =>
+        EmitWithAck(eventName, timeout, PayloadSerializer.Serialize(args));
+
+    public async Task<ClientAck> EmitWithAck(string eventName, TimeSpan timeout, SocketPayload payload)
     {
+        ArgumentNullException.ThrowIfNull(payload);
         if (_disconnected) throw new InvalidOperationException($"Socket {Id} is disconnected.");
-        var reply = await Gateway.SendWithAck(Id, new OutboundPacket(Namespace, eventName, PayloadSerializer.Serialize(args)), timeout);
+        var reply = await Gateway.SendWithAck(Id, new OutboundPacket(Namespace, eventName, payload), timeout);
         return new ClientAck(reply);
     }
 

@@ -59,6 +59,9 @@ public sealed class FakeSocket : ISocket
         return Task.CompletedTask;
     }
 
+    public Task<ClientAck> EmitWithAck(string eventName, TimeSpan timeout, SocketPayload payload) =>
+        EmitWithAck(eventName, timeout, PayloadSerializer.ToJsonArgs(payload).Cast<object?>().ToArray());
+
     public Task<ClientAck> EmitWithAck(string eventName, TimeSpan timeout, params object?[] args)
     {
         Emitted.Add((eventName, args));

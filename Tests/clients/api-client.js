@@ -55,7 +55,7 @@ function sleep(ms) {
 }
 
 // Every event the scenario listens for (socket.io-client 2.x has no onAny).
-const EVENTS = ["welcome", "room_msg", "broadcast_msg", "user_msg", "other_msg", "multi_back", "message", "json",
+const EVENTS = ["welcome", "room_msg", "nested", "broadcast_msg", "user_msg", "other_msg", "multi_back", "message", "json",
   "vol", "gone", "tick", "hello_other", "disconnect", "connect_error", "error"];
 
 /** Records a socket's events; next() waits for one (bounded), none() checks that none arrived. */
@@ -295,6 +295,24 @@ async function run() {
     const isThis = (args) => args[1] === "all of room";
     for (const x of [a, b, c]) equal(await x.inbox.next("room_msg", '"room_msg"', isThis), [room, "all of room", a.socket.id], `${x.name}: "room_msg"`);
     await w.inbox.none("room_msg", "a room emit although not in the room", isThis);
+  });
+
+  await step("binary nested in arguments on broadcasts, from the client and from the server", async () => {
+    a.socket.emit("server_to_room", room, { file: Buffer.from([1, 2, 3]), deep: [{ bytes: Buffer.from([4]) }] });
+    const withFile = (args) => args[1] && typeof args[1] === "object" && "file" in args[1];
+    for (const x of [a, b, c]) {
+      const [, msg] = await x.inbox.next("room_msg", '"room_msg" with binary inside', withFile);
+      ok(toBuffer(msg.file) && toBuffer(msg.file).equals(Buffer.from([1, 2, 3])), `${x.name}: msg.file is not the bytes 1,2,3: ${inspect(msg)}`);
+      ok(toBuffer(msg.deep[0].bytes) && toBuffer(msg.deep[0].bytes).equals(Buffer.from([4])), `${x.name}: msg.deep[0].bytes is not the byte 4: ${inspect(msg)}`);
+    }
+    equal(await ack(a, "nested_binary", room), [true], '"nested_binary" ack');
+    for (const x of [a, b, c]) {
+      const [value] = await x.inbox.next("nested", '"nested"');
+      ok(toBuffer(value.file) && toBuffer(value.file).equals(Buffer.from([7, 8, 9])), `${x.name}: "nested" file is not the bytes 7,8,9: ${inspect(value)}`);
+      ok(toBuffer(value.meta.inner) && toBuffer(value.meta.inner).equals(Buffer.from([1])), `${x.name}: "nested" meta.inner is not the byte 1: ${inspect(value)}`);
+    }
+    a.socket.on("question_bin", (value, cb) => cb(Boolean(toBuffer(value.file) && toBuffer(value.file).equals(Buffer.from([7, 8, 9])))));
+    equal(await ack(a, "ask_binary", 3000), [{ answer: [true] }], '"ask_binary" ack (the client got the bytes inside the object)');
   });
 
   await step("Server.To(room).Except(room) and Except(socket id)", async () => {

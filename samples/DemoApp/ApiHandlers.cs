@@ -17,6 +17,8 @@ namespace OrleansSocket.DemoApp;
 /// <item><term>binary (bytes, label)</term><description>ack (label, bytes reversed, length): binary arguments</description></item>
 /// <item><term>multi (int a, string b, object c, bool d)</term><description>ack (d, c, b, a): several ack arguments</description></item>
 /// <item><term>emit_multi</term><description>emits <c>multi_back</c> (1, "two", {three: 3}, bytes [4,5,6]) to the caller</description></item>
+/// <item><term>nested_binary (room)</term><description><c>Server.To(room)</c>: <c>nested</c> ({ file: bytes [7,8,9], meta: { inner: bytes [1] } }); ack true</description></item>
+/// <item><term>ask_binary (timeoutMs)</term><description><c>socket.EmitWithAck("question_bin", { file: bytes [7,8,9] })</c>: ack { answer: [ack args] }</description></item>
 /// <item><term>whoami</term><description>ack { id, user, rooms }</description></item>
 /// <item><term>join (room) / leave (room)</term><description>ack the caller's rooms, sorted</description></item>
 /// <item><term>to_room (room, msg)</term><description><c>socket.To(room)</c>: <c>room_msg</c> (room, msg, sender) to the room, sender excluded</description></item>
@@ -74,6 +76,13 @@ public static class ApiHandlers
         io.On("binary", (byte[] data, string label) => Ack.Many(label, data.Reverse().ToArray(), data.Length));
         io.On("multi", (int a, string b, JsonElement c, bool d) => Ack.Many(d, c, b, a));
         io.On("emit_multi", (ISocket socket) => socket.Emit("multi_back", 1, "two", new { three = 3 }, new byte[] { 4, 5, 6 }));
+        io.On("nested_binary", async (ISocket socket, string room) =>
+        {
+            await socket.Server.To(room).Emit("nested", new { file = new byte[] { 7, 8, 9 }, meta = new { inner = new byte[] { 1 } } });
+            return true;
+        });
+        io.On("ask_binary", async (ISocket socket, int timeoutMs) =>
+            new { answer = (await socket.EmitWithAck("question_bin", TimeSpan.FromMilliseconds(timeoutMs), new { file = new byte[] { 7, 8, 9 } })).Args });
         io.On("whoami", (ISocket socket) => new { id = socket.Id, user = socket.UserId, rooms = Sorted(socket.Rooms) });
         io.On("ask_client", async (ISocket socket, string question, int timeoutMs) =>
         {
