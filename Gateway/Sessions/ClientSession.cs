@@ -61,6 +61,14 @@ internal sealed class ClientSession : IEngineListener
         if (packet is not null) Handle(packet);
     }
 
+    /// <summary>The connection upgraded: its sockets' grains learn the new transport, in line with their events.</summary>
+    public void OnUpgrade(string transport)
+    {
+        NamespaceSocket[] sockets;
+        lock (_namespaces) sockets = [.. _namespaces.Values];
+        foreach (var socket in sockets) socket.EnqueueTransport(transport);
+    }
+
     public void OnClose(string reason)
     {
         NamespaceSocket[] sockets;

@@ -19,6 +19,7 @@ internal sealed class NamespaceSocket : ILocalSocket
     private sealed record EventWork(ClientEvent Event, long? AckId) : Work;
     private sealed record DisconnectedWork(string Reason) : Work;
     private sealed record RestoreWork(string[] Rooms, TaskCompletionSource Done) : Work;
+    private sealed record TransportWork(string Transport) : Work;
 
     private readonly ClientSession _session;
     private readonly ISocketGrain _grain;
@@ -78,6 +79,9 @@ internal sealed class NamespaceSocket : ILocalSocket
     public void EnqueueRecover(SocketConnectRequest request) => Enqueue(new RecoverWork(request));
 
     public void EnqueueEvent(ClientEvent clientEvent, long? ackId) => Enqueue(new EventWork(clientEvent, ackId));
+
+    /// <summary>The connection upgraded (e.g. to "websocket"): the grain's <see cref="ISocket.Transport"/> follows.</summary>
+    public void EnqueueTransport(string transport) => Enqueue(new TransportWork(transport));
 
     /// <summary>Sends an event from the grains.</summary>
     public void Deliver(OutboundPacket packet) => Deliver(Encode(packet), packet.Volatile, packet.Offset);
@@ -257,6 +261,9 @@ internal sealed class NamespaceSocket : ILocalSocket
                 break;
             case DisconnectedWork d:
                 await _grain.Disconnected(d.Reason);
+                break;
+            case TransportWork t:
+                if (IsConnected) await _grain.TransportChanged(t.Transport);
                 break;
             case RestoreWork r:
                 if (IsConnected && _connectRequest is { } request)

@@ -32,6 +32,10 @@ public interface ISocketGrain : IGrainWithStringKey
     [Alias("HandleEvent")]
     Task<SocketPayload?> HandleEvent(ClientEvent clientEvent);
 
+    /// <summary>The client's connection moved to another transport (an upgrade from polling to "websocket").</summary>
+    [Alias("TransportChanged")]
+    Task TransportChanged(string transport);
+
     /// <summary>The gateway holding this socket, or null when it is not connected.</summary>
     [Alias("Gateway"), AlwaysInterleave]
     Task<string?> Gateway();

@@ -16,6 +16,12 @@ public interface ISocket
     /// <summary>True when this connection recovered an earlier session (connection state recovery): same id, rooms and data.</summary>
     bool Recovered { get; }
 
+    /// <summary>
+    /// The transport the client's connection uses now: "polling" or "websocket" (Node's <c>socket.conn.transport.name</c>).
+    /// Follows an upgrade from polling to WebSocket; <see cref="HandshakeInfo.Transport"/> stays the one at connect.
+    /// </summary>
+    string Transport { get; }
+
     /// <summary>The user this socket belongs to, when the connect handler named one.</summary>
     string? UserId { get; set; }
 

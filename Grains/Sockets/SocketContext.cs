@@ -25,6 +25,7 @@ internal sealed class SocketContext : ISocket
         _server = new SocketIOEmitter(grains, services);
         _rooms = [id];
         _recovery = recovery;
+        Transport = request.Handshake.Transport;
     }
 
     /// <summary>A recovered connection: the earlier session's data, user and rooms, on the new connection.</summary>
@@ -43,6 +44,7 @@ internal sealed class SocketContext : ISocket
     public IDictionary<string, object?> Session { get; } = new Dictionary<string, object?>();
     public string? UserId { get; set; }
     public bool Recovered { get; }
+    public string Transport { get; internal set; }
     public IReadOnlyCollection<string> Rooms => _rooms;
     public ISocketIO Server => _server;
     public IBroadcast Broadcast => _server.Operator(Namespace).Except(Id);
@@ -125,7 +127,7 @@ internal sealed class SocketContext : ISocket
         return EventRun.Track(Gateway.Disconnect(Id, closeConnection));
     }
 
-    internal RemoteSocket Describe() => new(Id, Namespace, [.. _rooms], Handshake, SessionJson(), UserId, GatewayId);
+    internal RemoteSocket Describe() => new(Id, Namespace, [.. _rooms], Handshake, SessionJson(), UserId, GatewayId) { Transport = Transport };
 
     // Session values are arbitrary objects: what System.Text.Json cannot write is left out.
     private byte[] SessionJson()

@@ -184,6 +184,12 @@ internal sealed class SocketGrain(
         await Disconnected("transport close");
     }
 
+    public Task TransportChanged(string transport)
+    {
+        if (_socket is { } socket) socket.Transport = transport;
+        return Task.CompletedTask;
+    }
+
     public Task<string?> Gateway() => Task.FromResult(_socket?.GatewayId);
 
     public Task<RemoteSocket?> Describe()

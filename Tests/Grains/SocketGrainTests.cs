@@ -17,12 +17,13 @@ public sealed class SocketGrainTests(ClusterFixture fixture)
         Transport = "websocket",
     };
 
-    private async Task<(ISocketGrain Grain, string Id, ConnectResult Result)> ConnectAsync(string ns = "/", string auth = "{}")
+    private async Task<(ISocketGrain Grain, string Id, ConnectResult Result)> ConnectAsync(string ns = "/", string auth = "{}",
+        string transport = "websocket")
     {
         var id = Guid.NewGuid().ToString("N");
         var grain = fixture.Client.GetGrain<ISocketGrain>(id);
         var observer = fixture.Client.CreateObjectReference<IGatewayObserver>(_gateway);
-        var result = await grain.Connect(new SocketConnectRequest(ns, "gw-test", observer, Handshake(auth)));
+        var result = await grain.Connect(new SocketConnectRequest(ns, "gw-test", observer, Handshake(auth) with { Transport = transport }));
         return (grain, id, result);
     }
 
@@ -91,6 +92,21 @@ public sealed class SocketGrainTests(ClusterFixture fixture)
             await Task.Delay(10);
         }
         throw new TimeoutException($"No late ack {ackId} for socket {socketId}.");
+    }
+
+    [Fact]
+    public async Task Transport_follows_the_upgrade_for_handlers_and_fetched_sockets()
+    {
+        var (grain, _, _) = await ConnectAsync(transport: "polling");
+        Assert.Equal("[\"polling\"]", RecordingGateway.Json((await grain.HandleEvent(Event("transport", "[]")))!));
+        Assert.Equal("polling", (await grain.Describe())!.Transport);
+
+        await grain.TransportChanged("websocket");
+
+        Assert.Equal("[\"websocket\"]", RecordingGateway.Json((await grain.HandleEvent(Event("transport", "[]")))!));
+        var described = (await grain.Describe())!;
+        Assert.Equal("websocket", described.Transport);
+        Assert.Equal("polling", described.Handshake.Transport); // the handshake stays as it was at connect
     }
 
     [Fact]

@@ -216,6 +216,22 @@ async function run() {
     equal(await ack(w, "join", "watchers"), [[w.socket.id, "watchers"].sort()], 'W: "join" ack (its rooms)');
   });
 
+  await step("the socket's current transport (ISocket.Transport, FetchSockets), also after an upgrade", async () => {
+    const engine = a.socket.io.engine;
+    if (mode === "upgrade" && engine.transport.name !== "websocket") {
+      await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new CheckError(`A: no upgrade to websocket within ${STEP_TIMEOUT} ms`)), STEP_TIMEOUT);
+        engine.once("upgrade", () => { clearTimeout(timer); resolve(); });
+      });
+    }
+    const expected = mode === "polling" ? "polling" : "websocket";
+    equal(engine.transport.name, expected, "the client's own transport");
+    const [reply] = await ack(a, "transport");
+    equal(reply, { transport: expected, fetched: expected, handshake: reply.handshake }, '"transport" ack');
+    // socket.io 2.x is connected to "/" when the session opens, so surely before the upgrade: the handshake keeps "polling".
+    if (version === 2) equal(reply.handshake, mode === "websocket" ? "websocket" : "polling", "handshake transport");
+  });
+
   await step("binary arguments: bytes in, bytes out", async () => {
     const [lbl, reversed, length, ...rest] = await ack(a, "binary", Buffer.from([0, 1, 2, 255]), "lbl");
     equal(rest, [], "extra ack arguments");

@@ -19,6 +19,7 @@ namespace OrleansSocket.DemoApp;
 /// <item><term>emit_multi</term><description>emits <c>multi_back</c> (1, "two", {three: 3}, bytes [4,5,6]) to the caller</description></item>
 /// <item><term>nested_binary (room)</term><description><c>Server.To(room)</c>: <c>nested</c> ({ file: bytes [7,8,9], meta: { inner: bytes [1] } }); ack true</description></item>
 /// <item><term>ask_binary (timeoutMs)</term><description><c>socket.EmitWithAck("question_bin", { file: bytes [7,8,9] })</c>: ack { answer: [ack args] }</description></item>
+/// <item><term>transport</term><description>ack { transport, fetched, handshake }: <see cref="ISocket.Transport"/>, the transport <c>FetchSockets</c> reports for the caller, and the one at connect</description></item>
 /// <item><term>whoami</term><description>ack { id, user, rooms }</description></item>
 /// <item><term>join (room) / leave (room)</term><description>ack the caller's rooms, sorted</description></item>
 /// <item><term>to_room (room, msg)</term><description><c>socket.To(room)</c>: <c>room_msg</c> (room, msg, sender) to the room, sender excluded</description></item>
@@ -83,6 +84,8 @@ public static class ApiHandlers
         });
         io.On("ask_binary", async (ISocket socket, int timeoutMs) =>
             new { answer = (await socket.EmitWithAck("question_bin", TimeSpan.FromMilliseconds(timeoutMs), new { file = new byte[] { 7, 8, 9 } })).Args });
+        io.On("transport", async (ISocket socket) =>
+            new { transport = socket.Transport, fetched = (await socket.Server.In(socket.Id).FetchSockets()).Single().Transport, handshake = socket.Handshake.Transport });
         io.On("whoami", (ISocket socket) => new { id = socket.Id, user = socket.UserId, rooms = Sorted(socket.Rooms) });
         io.On("ask_client", async (ISocket socket, string question, int timeoutMs) =>
         {
