@@ -196,6 +196,25 @@ public sealed class SocketIOHandlerRegistry
         }
     }
 
+    /// <summary>Runs the upgrade handler with the new transport's name; its exceptions go to the error handlers (event name <c>upgrade</c>).</summary>
+    public async Task Upgrade(ISocket socket, string transport, IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(services);
+        var handler = namespaces.GetValueOrDefault(socket.Namespace)?.Upgrade ?? wildcard?.Upgrade;
+        if (handler is null)
+            return;
+        try
+        {
+            await handler.Invoke(socket, [JsonSerializer.SerializeToElement(transport)], null, services, cancellationToken,
+                ignoreExtraArguments: true);
+        }
+        catch (Exception e)
+        {
+            await ReportError(socket, e, HandlerDiscovery.UpgradeEvent);
+        }
+    }
+
     private Task<object?> InvokeEvent(ISocket socket, ClientEvent ev, JsonElement[] args, IServiceProvider services,
         AckCallback ack, CancellationToken cancellationToken)
     {

@@ -184,10 +184,11 @@ internal sealed class SocketGrain(
         await Disconnected("transport close");
     }
 
-    public Task TransportChanged(string transport)
+    public async Task TransportChanged(string transport)
     {
-        if (_socket is { } socket) socket.Transport = transport;
-        return Task.CompletedTask;
+        if (_socket is not { } socket || socket.Transport == transport) return;
+        socket.Transport = transport;
+        await registry.Upgrade(socket, transport, ServiceProvider);
     }
 
     public Task<string?> Gateway() => Task.FromResult(_socket?.GatewayId);

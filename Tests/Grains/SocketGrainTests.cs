@@ -102,11 +102,14 @@ public sealed class SocketGrainTests(ClusterFixture fixture)
         Assert.Equal("polling", (await grain.Describe())!.Transport);
 
         await grain.TransportChanged("websocket");
+        await grain.TransportChanged("websocket"); // no change, no second upgrade handler call
 
         Assert.Equal("[\"websocket\"]", RecordingGateway.Json((await grain.HandleEvent(Event("transport", "[]")))!));
         var described = (await grain.Describe())!;
         Assert.Equal("websocket", described.Transport);
         Assert.Equal("polling", described.Handshake.Transport); // the handshake stays as it was at connect
+        var upgraded = Assert.Single(_gateway.Sent, s => s.Packet.Event == "upgraded");
+        Assert.Equal("[\"websocket\",\"websocket\"]", RecordingGateway.Json(upgraded.Packet.Payload));
     }
 
     [Fact]

@@ -20,6 +20,7 @@ public static class TestHandlers
             return answer.Arg<string>(0);
         });
         io.On("transport", (ISocket socket) => socket.Transport);
+        io.OnUpgrade((ISocket socket, string transport) => socket.Emit("upgraded", transport, socket.Transport));
         io.On("remember", (ISocket socket, string value) => { socket.Session["value"] = value; });
         io.On("recall", (ISocket socket) => socket.Session.TryGetValue("value", out var v) ? v as string : null);
         io.OnDisconnect((ISocket socket, string reason) => { DisconnectReasons[socket.Id] = reason; });

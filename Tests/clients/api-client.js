@@ -55,7 +55,7 @@ function sleep(ms) {
 }
 
 // Every event the scenario listens for (socket.io-client 2.x has no onAny).
-const EVENTS = ["welcome", "room_msg", "nested", "broadcast_msg", "user_msg", "other_msg", "multi_back", "message", "json",
+const EVENTS = ["welcome", "room_msg", "nested", "upgraded", "broadcast_msg", "user_msg", "other_msg", "multi_back", "message", "json",
   "vol", "gone", "tick", "hello_other", "disconnect", "connect_error", "error"];
 
 /** Records a socket's events; next() waits for one (bounded), none() checks that none arrived. */
@@ -226,6 +226,7 @@ async function run() {
     }
     const expected = mode === "polling" ? "polling" : "websocket";
     equal(engine.transport.name, expected, "the client's own transport");
+    if (mode === "upgrade") equal(await a.inbox.next("upgraded", '"upgraded" from the upgrade handler'), ["websocket"], '"upgraded"');
     const [reply] = await ack(a, "transport");
     equal(reply, { transport: expected, fetched: expected, handshake: reply.handshake }, '"transport" ack');
     // socket.io 2.x is connected to "/" when the session opens, so surely before the upgrade: the handshake keeps "polling".

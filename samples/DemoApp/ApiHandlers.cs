@@ -11,7 +11,8 @@ namespace OrleansSocket.DemoApp;
 /// <para>Connect to <c>/</c>: auth (or, for socket.io 2.x clients, the connection query) <c>user</c> sets
 /// <see cref="ISocket.UserId"/>; <c>refuse</c> refuses with message <c>"Refused by the connect handler"</c>
 /// and data <c>{ reason: refuse }</c>; on connect the socket gets <c>welcome</c> <c>{ id, user }</c>.
-/// The disconnect handler emits <c>gone</c> (id, reason) to room <c>watchers</c>.</para>
+/// The disconnect handler emits <c>gone</c> (id, reason) to room <c>watchers</c>; the upgrade handler emits
+/// <c>upgraded</c> (transport) to the socket whose connection upgraded.</para>
 /// <para>Events of <c>/</c> (args → what the server does; "ack" is the acknowledgement):</para>
 /// <list type="table">
 /// <item><term>binary (bytes, label)</term><description>ack (label, bytes reversed, length): binary arguments</description></item>
@@ -72,6 +73,7 @@ public static class ApiHandlers
             await socket.Emit("welcome", new { id = socket.Id, user = socket.UserId });
         });
         io.OnDisconnect((ISocket socket, string reason) => socket.Server.To("watchers").Emit("gone", socket.Id, reason));
+        io.OnUpgrade((ISocket socket, string transport) => socket.Emit("upgraded", transport));
 
         // Arguments and acks
         io.On("binary", (byte[] data, string label) => Ack.Many(label, data.Reverse().ToArray(), data.Length));
