@@ -178,40 +178,31 @@ public sealed class SocketIOHandlerRegistry
     }
 
     /// <summary>Runs the disconnect handler with the reason; its exceptions go to the error handlers (event name <c>disconnect</c>).</summary>
-    public async Task Disconnect(ISocket socket, string reason, IServiceProvider services, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(socket);
-        ArgumentNullException.ThrowIfNull(services);
-        var handler = namespaces.GetValueOrDefault(socket.Namespace)?.Disconnect ?? wildcard?.Disconnect;
-        if (handler is null)
-            return;
-        try
-        {
-            await handler.Invoke(socket, [JsonSerializer.SerializeToElement(reason)], null, services, cancellationToken,
-                ignoreExtraArguments: true);
-        }
-        catch (Exception e)
-        {
-            await ReportError(socket, e, HandlerDiscovery.DisconnectEvent);
-        }
-    }
+    public Task Disconnect(ISocket socket, string reason, IServiceProvider services, CancellationToken cancellationToken = default) =>
+        RunWithOneArgument(socket, static h => h.Disconnect, reason, HandlerDiscovery.DisconnectEvent, services, cancellationToken);
 
     /// <summary>Runs the upgrade handler with the new transport's name; its exceptions go to the error handlers (event name <c>upgrade</c>).</summary>
-    public async Task Upgrade(ISocket socket, string transport, IServiceProvider services, CancellationToken cancellationToken = default)
+    public Task Upgrade(ISocket socket, string transport, IServiceProvider services, CancellationToken cancellationToken = default) =>
+        RunWithOneArgument(socket, static h => h.Upgrade, transport, HandlerDiscovery.UpgradeEvent, services, cancellationToken);
+
+    /// <summary>A handler the server calls (not a client event) with one string it may take or ignore.</summary>
+    private async Task RunWithOneArgument(ISocket socket, Func<NamespaceHandlers, HandlerInvoker?> select, string argument,
+        string eventName, IServiceProvider services, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(services);
-        var handler = namespaces.GetValueOrDefault(socket.Namespace)?.Upgrade ?? wildcard?.Upgrade;
+        var own = namespaces.GetValueOrDefault(socket.Namespace);
+        var handler = (own is null ? null : select(own)) ?? (wildcard is null ? null : select(wildcard));
         if (handler is null)
             return;
         try
         {
-            await handler.Invoke(socket, [JsonSerializer.SerializeToElement(transport)], null, services, cancellationToken,
+            await handler.Invoke(socket, [JsonSerializer.SerializeToElement(argument)], null, services, cancellationToken,
                 ignoreExtraArguments: true);
         }
         catch (Exception e)
         {
-            await ReportError(socket, e, HandlerDiscovery.UpgradeEvent);
+            await ReportError(socket, e, eventName);
         }
     }
 
