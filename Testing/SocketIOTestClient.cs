@@ -13,7 +13,9 @@ namespace OrleansSocket.Testing;
 /// its own socket id and auth), and <see cref="CloseAsync"/> drops the whole connection.</para>
 /// <para>Every operation (<see cref="EmitAsync"/>, <see cref="EmitWithAckAsync"/>, <see cref="DisconnectAsync"/>,
 /// connecting) returns once the handler finished and what it broadcast reached the test clients
-/// (<see cref="SocketIOTestServer.FlushAsync"/>), so <see cref="GetReceived"/> can be read right away.
+/// (<see cref="SocketIOTestServer.FlushAsync"/>), so <see cref="GetReceived"/> can be read right away — except
+/// that a handler awaiting something outside its socket (a client's ack, a timer, I/O) lets the next operation
+/// start, as on the gateway; <see cref="EmitWithAckAsync"/> still waits for its answer.
 /// Events that come from elsewhere (timers, hosted services) need <see cref="WaitForAsync"/>.</para>
 /// </remarks>
 public sealed class SocketIOTestClient : IAsyncDisposable, OrleansSocket.Grains.Fanout.ILocalSocket
@@ -26,6 +28,9 @@ public sealed class SocketIOTestClient : IAsyncDisposable, OrleansSocket.Grains.
     private readonly ISocketGrain _grain;
     private readonly Lock _gate = new();
     private readonly List<ReceivedEvent> _received = [];
+    // Acks a handler sends after its grain call returned (it awaited something outside the socket, or used IAck).
+    private readonly Dictionary<long, TaskCompletionSource<SocketPayload>> _lateAcks = [];
+    private long _nextAckId;
     private List<ReceivedEvent>? _early = [];
     private TaskCompletionSource _arrived = NewSignal();
     private Task _tail = Task.CompletedTask;
@@ -118,7 +123,8 @@ public sealed class SocketIOTestClient : IAsyncDisposable, OrleansSocket.Grains.
         }
     }
 
-    /// <summary>Emits an event to the server and waits until its handler finished (Flask's <c>client.emit</c>).</summary>
+    /// <summary>Emits an event to the server and waits until its handler finished, or waits on something outside the
+    /// socket (a client's ack, a timer, I/O: then the next event runs meanwhile), as Flask's <c>client.emit</c>.</summary>
     /// <param name="args">Serialized like handler arguments: JSON with web defaults, <c>byte[]</c> as binary attachments.</param>
     public async Task EmitAsync(string eventName, params object?[]? args)
     {
@@ -127,18 +133,42 @@ public sealed class SocketIOTestClient : IAsyncDisposable, OrleansSocket.Grains.
         await _connection.Server.FlushAsync();
     }
 
-    /// <summary>Emits an event with an ack and returns the handler's answer (its return value, or <see cref="Ack.Many"/>'s arguments).</summary>
-    /// <exception cref="TimeoutException">the server sent no ack, as a real client would see it: no handler for the event,
-    /// a packet middleware dropped it, or the handler failed (its error went to the error handlers).</exception>
+    /// <summary>Emits an event with an ack and returns the handler's answer (its return value, <see cref="Ack.Many"/>'s
+    /// arguments, or what it sent through <see cref="IAck"/>), also when it comes after the handler awaited something
+    /// outside the socket. Later events of this client do not wait for it.</summary>
+    /// <exception cref="TimeoutException">the server sent no ack within <see cref="SocketIOTestServerOptions.Timeout"/>, as a
+    /// real client would see it: no handler for the event, a packet middleware dropped it, the handler failed (its error
+    /// went to the error handlers), or it took an <see cref="IAck"/> and did not answer.</exception>
     public async Task<ClientAck> EmitWithAckAsync(string eventName, params object?[]? args)
     {
-        var clientEvent = Event(eventName, args, wantsAck: true);
-        var ack = await Enqueue(() => IsConnected ? _grain.HandleEvent(clientEvent) : Task.FromResult<SocketPayload?>(null));
-        await _connection.Server.FlushAsync();
-        return ack is null
-            ? throw new TimeoutException($"The server did not acknowledge '{eventName}' on {Namespace}: no handler for it, " +
-                "a packet middleware dropped it, or the handler failed (see the error handlers).")
-            : new ClientAck(ack);
+        var late = new TaskCompletionSource<SocketPayload>(TaskCreationOptions.RunContinuationsAsynchronously);
+        long ackId;
+        lock (_gate)
+        {
+            ackId = _nextAckId++;
+            _lateAcks[ackId] = late;
+        }
+        try
+        {
+            var clientEvent = Event(eventName, args, wantsAck: true) with { AckId = ackId };
+            var ack = await Enqueue(() => IsConnected ? _grain.HandleEvent(clientEvent) : Task.FromResult<SocketPayload?>(null));
+            try
+            {
+                ack ??= await late.Task.WaitAsync(_connection.Server.Options.Timeout);
+            }
+            catch (TimeoutException)
+            {
+                throw new TimeoutException($"The server did not acknowledge '{eventName}' on {Namespace} within " +
+                    $"{_connection.Server.Options.Timeout.TotalMilliseconds} ms: no handler for it, a packet middleware dropped it, " +
+                    "the handler failed (see the error handlers), or it took an IAck and did not answer.");
+            }
+            await _connection.Server.FlushAsync();
+            return new ClientAck(ack);
+        }
+        finally
+        {
+            lock (_gate) _lateAcks.Remove(ackId);
+        }
     }
 
     /// <summary>Flask-SocketIO's <c>send</c>: a <c>message</c> event, or <c>json</c> when <paramref name="json"/> is true.</summary>
@@ -213,6 +243,14 @@ public sealed class SocketIOTestClient : IAsyncDisposable, OrleansSocket.Grains.
         var received = new ReceivedEvent(Namespace, packet.Event, packet.Payload, ackRequested: true);
         Deliver(received);
         return OnServerAck(received) is { } answer ? PayloadSerializer.Serialize(answer) : null;
+    }
+
+    /// <summary>A handler's ack that came after its grain call returned.</summary>
+    internal void LateAck(long ackId, SocketPayload payload)
+    {
+        TaskCompletionSource<SocketPayload>? late;
+        lock (_gate) _lateAcks.TryGetValue(ackId, out late);
+        late?.TrySetResult(payload);
     }
 
     /// <summary>The server disconnected this socket (<c>socket.Disconnect()</c>, <c>DisconnectSockets</c>).</summary>

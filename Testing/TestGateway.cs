@@ -105,6 +105,12 @@ internal sealed class TestGateway : IGatewayObserver
         throw new TimeoutException($"Socket {socketId} did not acknowledge '{packet.Event}' within {timeout.TotalMilliseconds} ms.");
     }
 
+    public Task Ack(string socketId, long ackId, SocketPayload payload)
+    {
+        Find(socketId)?.LateAck(ackId, payload);
+        return Task.CompletedTask;
+    }
+
     public Task RoomsChanged(string socketId, string[] joined, string[] left)
     {
         if (Find(socketId) is { } socket)

@@ -477,6 +477,7 @@ internal sealed class EngineSession : IEngineConnection
         }
         if (status == DecodeStatus.Packet && packet.Type == EnginePacketType.Upgrade)
         {
+            var upgraded = false;
             lock (Gate)
             {
                 if (_probe == transport && _state != SessionState.Closed)
@@ -490,8 +491,14 @@ internal sealed class EngineSession : IEngineConnection
                     // A poll still pending is released with a noop; later HTTP requests get 400 (transport mismatch).
                     Polling?.WakeLocked();
                     transport.StartWriter();
-                    return;
+                    upgraded = true;
                 }
+            }
+            if (upgraded)
+            {
+                // Before the new transport's first message is read: the receive loop awaits this call.
+                lock (_inbound) NotifyUpgradeLocked();
+                return;
             }
             transport.BeginClose();
             return;
@@ -652,6 +659,19 @@ internal sealed class EngineSession : IEngineConnection
             _lingerTimer?.Dispose();
         }
         _server.Remove(this);
+    }
+
+    private void NotifyUpgradeLocked()
+    {
+        if (_listener is null || _closeNotified) return;
+        try
+        {
+            _listener.OnUpgrade(EngineServer.WebSocketName);
+        }
+        catch (Exception ex)
+        {
+            _server.Log.ListenerFailed(ex, Id);
+        }
     }
 
     private void NotifyCloseLocked()

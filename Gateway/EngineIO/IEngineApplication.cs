@@ -35,6 +35,12 @@ public interface IEngineListener
     /// "ping timeout", "parse error", "forced close". Called once.
     /// </summary>
     void OnClose(string reason);
+
+    /// <summary>The session moved to another transport (polling → "websocket"); serial with <see cref="OnMessage"/>:
+    /// what arrives after the upgrade comes after this call.</summary>
+    void OnUpgrade(string transport)
+    {
+    }
 }
 
 /// <summary>One Engine.IO session as the upper layer sees it, whatever its current transport.</summary>

@@ -71,6 +71,14 @@ internal sealed partial class ClientSession : IEngineListener
         if (packet is not null) Handle(packet, bytes);
     }
 
+    /// <summary>The connection upgraded: its sockets' grains learn the new transport, in line with their events.</summary>
+    public void OnUpgrade(string transport)
+    {
+        NamespaceSocket[] sockets;
+        lock (_namespaces) sockets = [.. _namespaces.Values];
+        foreach (var socket in sockets) socket.EnqueueTransport(transport);
+    }
+
     public void OnClose(string reason)
     {
         NamespaceSocket[] sockets;
@@ -102,7 +110,7 @@ internal sealed partial class ClientSession : IEngineListener
             case SocketIOPacketType.Event:
             case SocketIOPacketType.BinaryEvent:
                 if (Find(packet.Namespace) is { } target)
-                    target.EnqueueEvent(new ClientEvent(packet.EventName!, ToPayload(packet), packet.Id.HasValue), packet.Id, bytes);
+                    target.EnqueueEvent(new ClientEvent(packet.EventName!, ToPayload(packet), packet.Id.HasValue) { AckId = packet.Id }, packet.Id, bytes);
                 break;
             case SocketIOPacketType.Ack:
             case SocketIOPacketType.BinaryAck:

@@ -14,6 +14,12 @@ internal sealed class GatewayObserver(SocketIOServer server) : IGatewayObserver
             ? socket.DeliverWithAck(packet, timeout)
             : Task.FromException<SocketPayload>(new InvalidOperationException($"Socket {socketId} is not connected."));
 
+    public Task Ack(string socketId, long ackId, SocketPayload payload)
+    {
+        server.Find(socketId)?.SendAck(ackId, payload);
+        return Task.CompletedTask;
+    }
+
     public Task RoomsChanged(string socketId, string[] joined, string[] left)
     {
         if (server.Find(socketId) is { } socket)

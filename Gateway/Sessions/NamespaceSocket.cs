@@ -23,6 +23,7 @@ internal sealed class NamespaceSocket : ILocalSocket
     private sealed record EventWork(ClientEvent Event, long? AckId) : Work;
     private sealed record DisconnectedWork(string Reason) : Work;
     private sealed record RestoreWork(string[] Rooms, TaskCompletionSource Done) : Work;
+    private sealed record TransportWork(string Transport) : Work;
 
     private readonly ClientSession _session;
     private readonly ISocketGrain _grain;
@@ -90,6 +91,9 @@ internal sealed class NamespaceSocket : ILocalSocket
     /// <summary>An event from the client; <paramref name="charge"/> is its size, held against the connection's inbound bound until handled.</summary>
     public void EnqueueEvent(ClientEvent clientEvent, long? ackId, long charge) => Enqueue(new EventWork(clientEvent, ackId) { Charge = charge });
 
+    /// <summary>The connection upgraded (e.g. to "websocket"): the grain's <see cref="ISocket.Transport"/> follows.</summary>
+    public void EnqueueTransport(string transport) => Enqueue(new TransportWork(transport));
+
     /// <summary>Sends an event from the grains.</summary>
     public void Deliver(OutboundPacket packet) => Deliver(Encode(packet), packet.Volatile, packet.Offset);
 
@@ -149,6 +153,12 @@ internal sealed class NamespaceSocket : ILocalSocket
             lock (_gate) _acks?.Remove(id);
             throw new TimeoutException($"Socket {Id} did not acknowledge '{packet.Event}' within {timeout.TotalMilliseconds} ms.");
         }
+    }
+
+    /// <summary>A handler's answer that came after its grain call returned (it awaited something outside the socket).</summary>
+    public void SendAck(long id, SocketPayload payload)
+    {
+        if (IsConnected) _session.Writer.Ack(Namespace, id, payload);
     }
 
     /// <summary>The client acknowledged a server emit.</summary>
@@ -264,6 +274,9 @@ internal sealed class NamespaceSocket : ILocalSocket
                 break;
             case DisconnectedWork d:
                 await _grain.Disconnected(d.Reason, ConnectionId);
+                break;
+            case TransportWork t:
+                if (IsConnected) await _grain.TransportChanged(t.Transport);
                 break;
             case RestoreWork r:
                 if (IsConnected && _connectRequest is { } request)

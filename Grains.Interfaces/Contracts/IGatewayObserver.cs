@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace OrleansSocket;
 
 /// <summary>
@@ -12,9 +14,19 @@ public interface IGatewayObserver : IGrainObserver
     Task Send(string socketId, OutboundPacket packet);
 
     /// <summary>Writes an event with an ack id to one socket and completes with the client's ACK arguments.</summary>
+    /// <remarks>Always interleaved: Orleans runs an observer's calls one at a time, and this one waits for a client,
+    /// which would hold up every other call to the gateway (and every socket behind it) meanwhile. Its packet is
+    /// still written in order: the grain issues it only after its earlier calls for the socket completed.</remarks>
     /// <exception cref="TimeoutException">the client did not answer within <paramref name="timeout"/>.</exception>
-    [Alias("SendWithAck")]
+    [Alias("SendWithAck"), AlwaysInterleave]
     Task<SocketPayload> SendWithAck(string socketId, OutboundPacket packet, TimeSpan timeout);
+
+    /// <summary>
+    /// Acknowledges a client's event after <see cref="ISocketGrain.HandleEvent"/> returned (its handler awaited something
+    /// outside the socket, or answered through <see cref="IAck"/>). <paramref name="ackId"/> is <see cref="ClientEvent.AckId"/>.
+    /// </summary>
+    [Alias("Ack")]
+    Task Ack(string socketId, long ackId, SocketPayload payload);
 
     /// <summary>Keeps the gateway's local room index in step, before the room grains route broadcasts here.</summary>
     [Alias("RoomsChanged")]

@@ -4,7 +4,7 @@ namespace OrleansSocket;
 
 /// <summary>
 /// One Socket.IO socket: a client connected to one namespace. Keyed by the socket id.
-/// Not reentrant: events of one socket run one at a time, in the order the gateway sends them
+/// Not reentrant: events of one socket start one at a time, in the order the gateway sends them
 /// (the gateway awaits each call before sending the next, which keeps order across processes).
 /// </summary>
 [Alias("OrleansSocket.ISocketGrain")]
@@ -26,9 +26,18 @@ public interface ISocketGrain : IGrainWithStringKey
     [Alias("Recover")]
     Task<ConnectResult> Recover(SocketConnectRequest request);
 
-    /// <summary>Runs the handler for the event; returns the ACK arguments when the client asked for one.</summary>
+    /// <summary>
+    /// Runs the handler for the event until it finishes or waits on something outside the socket (a client's ack, a
+    /// timer, I/O; not the socket's own emits, joins or broadcasts). Returns the ACK arguments when the client asked for
+    /// one and the handler answered by then; a later answer goes to <see cref="IGatewayObserver.Ack"/> with
+    /// <see cref="ClientEvent.AckId"/>, while this grain takes the socket's next events.
+    /// </summary>
     [Alias("HandleEvent")]
     Task<SocketPayload?> HandleEvent(ClientEvent clientEvent);
+
+    /// <summary>The client's connection moved to another transport (an upgrade from polling to "websocket").</summary>
+    [Alias("TransportChanged")]
+    Task TransportChanged(string transport);
 
     /// <summary>The gateway holding this socket, or null when it is not connected.</summary>
     [Alias("Gateway"), AlwaysInterleave]

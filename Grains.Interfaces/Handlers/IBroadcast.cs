@@ -21,11 +21,17 @@ public interface IBroadcast
     /// <summary>How long <see cref="EmitWithAck"/> waits for the clients' acks.</summary>
     IBroadcast Timeout(TimeSpan timeout);
 
+    /// <summary>Emits to the matching sockets. <c>byte[]</c> and <c>ReadOnlyMemory&lt;byte&gt;</c> values, at any depth, go
+    /// as binary attachments; so do the binary values of a <see cref="System.Text.Json.JsonElement"/> a handler received.</summary>
     Task Emit(string eventName, params object?[] args);
+    /// <summary>Emits arguments already encoded, e.g. a <see cref="SocketPayload"/> a handler received (binary kept).</summary>
+    Task Emit(string eventName, SocketPayload payload);
     /// <summary>Flask-SocketIO's <c>send</c>: a <c>message</c> (or <c>json</c>) event.</summary>
     Task Send(object? data, bool json = false);
     /// <summary>Emits and collects every targeted socket's ack within the <see cref="Timeout"/> (default 5 s).</summary>
     Task<BroadcastAcks> EmitWithAck(string eventName, params object?[] args);
+    /// <summary><see cref="EmitWithAck(string, object?[])"/> with arguments already encoded.</summary>
+    Task<BroadcastAcks> EmitWithAck(string eventName, SocketPayload payload);
 
     /// <summary>The matching sockets on every gateway (Node's <c>fetchSockets</c>).</summary>
     Task<IReadOnlyList<RemoteSocket>> FetchSockets();

@@ -16,6 +16,12 @@ public interface ISocket
     /// <summary>True when this connection recovered an earlier session (connection state recovery): same id, rooms and data.</summary>
     bool Recovered { get; }
 
+    /// <summary>
+    /// The transport the client's connection uses now: "polling" or "websocket" (Node's <c>socket.conn.transport.name</c>).
+    /// Follows an upgrade from polling to WebSocket; <see cref="HandshakeInfo.Transport"/> stays the one at connect.
+    /// </summary>
+    string Transport { get; }
+
     /// <summary>The user this socket belongs to, when the connect handler named one.</summary>
     string? UserId { get; set; }
 
@@ -46,6 +52,10 @@ public interface ISocket
     /// <summary>Emits an event and waits for the client's acknowledgement (Node's <c>emitWithAck</c>).</summary>
     /// <exception cref="TimeoutException">no ack within <paramref name="timeout"/>.</exception>
     Task<ClientAck> EmitWithAck(string eventName, TimeSpan timeout, params object?[] args);
+
+    /// <summary><see cref="EmitWithAck(string, TimeSpan, object?[])"/> with arguments already encoded.</summary>
+    /// <exception cref="TimeoutException">no ack within <paramref name="timeout"/>.</exception>
+    Task<ClientAck> EmitWithAck(string eventName, TimeSpan timeout, SocketPayload payload);
 
     /// <summary>Flask-SocketIO's <c>send</c>: a <c>message</c> event, or <c>json</c> when <paramref name="json"/> is true.</summary>
     Task Send(object? data, bool json = false);

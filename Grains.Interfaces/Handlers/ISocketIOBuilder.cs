@@ -29,6 +29,13 @@ public interface ISocketIOBuilder
     /// <summary>The disconnect handler: may take the reason string.</summary>
     ISocketIOBuilder OnDisconnect(Delegate handler, string ns = "/");
 
+    /// <summary>
+    /// Runs when a socket's connection upgrades to another transport (Node's <c>socket.conn.on("upgrade")</c>): may take
+    /// the new transport's name ("websocket"), also in <see cref="ISocket.Transport"/>. Like the connect handler, it runs
+    /// in line with the socket's events: those after the upgrade wait for it.
+    /// </summary>
+    ISocketIOBuilder OnUpgrade(Delegate handler, string ns = "/");
+
     /// <summary>Catch-all for events with no handler of their own (python-socketio's <c>on('*')</c>);
     /// acknowledges with no arguments. Binary arguments arrive as <c>_placeholder</c> objects.</summary>
     ISocketIOBuilder OnAny(Func<ISocket, string, JsonElement[], Task> handler, string ns = "/");

@@ -6,4 +6,11 @@ public sealed record ClientEvent(
     [property: Id(0)] string Event,
     [property: Id(1)] SocketPayload Payload,
     /// <summary>True when the client asked for an acknowledgement (the packet had an id).</summary>
-    [property: Id(2)] bool WantsAck);
+    [property: Id(2)] bool WantsAck)
+{
+    /// <summary>
+    /// The packet's id, when the client asked for an acknowledgement: a handler that answers after
+    /// <see cref="ISocketGrain.HandleEvent"/> returned sends its ack to the gateway with it (<see cref="IGatewayObserver.Ack"/>).
+    /// </summary>
+    [Id(3)] public long? AckId { get; init; }
+}

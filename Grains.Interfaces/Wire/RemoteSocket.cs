@@ -10,4 +10,8 @@ public sealed record RemoteSocket(
     /// <summary>The socket's session data as JSON (values that do not serialize are left out).</summary>
     [property: Id(4)] byte[] DataJson,
     [property: Id(5)] string? UserId,
-    [property: Id(6)] string GatewayId);
+    [property: Id(6)] string GatewayId)
+{
+    /// <summary>The transport the client's connection used when it was fetched: "polling" or "websocket" (see <see cref="ISocket.Transport"/>).</summary>
+    [Id(7)] public string Transport { get; init; } = "";
+}

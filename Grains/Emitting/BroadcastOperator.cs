@@ -4,6 +4,7 @@ using System.Text.Json;
 using Orleans.Runtime;
 using Orleans.Streams;
 using OrleansSocket.Grains.Handlers;
+using OrleansSocket.Grains.Sockets;
 
 namespace OrleansSocket.Grains.Emitting;
 
@@ -30,37 +31,54 @@ internal sealed record BroadcastOperator(
     public IBroadcast Volatile => this with { IsVolatile = true };
     public IBroadcast Timeout(TimeSpan timeout) => this with { AckTimeout = timeout };
 
-    public Task Emit(string eventName, params object?[] args) => Publish(eventName, PayloadSerializer.Serialize(args), null);
+    // The socket operations (all but EmitWithAck, which waits for clients) count as a running handler's own work: see EventRun.
+    public Task Emit(string eventName, params object?[] args) => Emit(eventName, PayloadSerializer.Serialize(args));
+
+    public Task Emit(string eventName, SocketPayload payload)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        return EventRun.Track(Publish(eventName, payload, null));
+    }
 
     public Task Send(object? data, bool json = false) => Emit(json ? "json" : "message", data);
 
-    public async Task<BroadcastAcks> EmitWithAck(string eventName, params object?[] args)
+    public Task<BroadcastAcks> EmitWithAck(string eventName, params object?[] args) => EmitWithAck(eventName, PayloadSerializer.Serialize(args));
+
+    public async Task<BroadcastAcks> EmitWithAck(string eventName, SocketPayload payload)
     {
+        ArgumentNullException.ThrowIfNull(payload);
         var timeout = AckTimeout ?? DefaultAckTimeout;
         var collectorId = Guid.NewGuid();
-        var gateways = await Publish(eventName, PayloadSerializer.Serialize(args), (collectorId, timeout));
+        var gateways = await Publish(eventName, payload, (collectorId, timeout));
         // A little longer than the clients get, so the gateways' reports of late answers still arrive.
         var result = await Context.Grains.GetGrain<IBroadcastAckGrain>(collectorId)
             .Collect(gateways, timeout + TimeSpan.FromSeconds(1));
         return new BroadcastAcks(result);
     }
 
-    public async Task<IReadOnlyList<RemoteSocket>> FetchSockets()
+    public Task<IReadOnlyList<RemoteSocket>> FetchSockets() => EventRun.Track(Fetch());
+
+    private async Task<IReadOnlyList<RemoteSocket>> Fetch()
     {
         var sockets = await Task.WhenAll((await MemberIds()).Select(id => Context.Grains.GetGrain<ISocketGrain>(id).Describe()));
         return [.. sockets.OfType<RemoteSocket>()];
     }
 
-    public async Task<int> Count() => (await MemberIds()).Count;
+    public Task<int> Count() => EventRun.Track(CountMembers());
 
-    public async Task SocketsJoin(params string[] rooms) =>
-        await Task.WhenAll((await MemberIds()).Select(id => Context.Grains.GetGrain<ISocketGrain>(id).JoinRooms(rooms)));
+    public Task SocketsJoin(params string[] rooms) =>
+        EventRun.Track(ForEachMember(socket => socket.JoinRooms(rooms)));
 
-    public async Task SocketsLeave(params string[] rooms) =>
-        await Task.WhenAll((await MemberIds()).Select(id => Context.Grains.GetGrain<ISocketGrain>(id).LeaveRooms(rooms)));
+    public Task SocketsLeave(params string[] rooms) =>
+        EventRun.Track(ForEachMember(socket => socket.LeaveRooms(rooms)));
 
-    public async Task DisconnectSockets(bool closeConnection = false) =>
-        await Task.WhenAll((await MemberIds()).Select(id => Context.Grains.GetGrain<ISocketGrain>(id).Disconnect(closeConnection)));
+    public Task DisconnectSockets(bool closeConnection = false) =>
+        EventRun.Track(ForEachMember(socket => socket.Disconnect(closeConnection)));
+
+    private async Task<int> CountMembers() => (await MemberIds()).Count;
+
+    private async Task ForEachMember(Func<ISocketGrain, Task> action) =>
+        await Task.WhenAll((await MemberIds()).Select(id => action(Context.Grains.GetGrain<ISocketGrain>(id))));
 
     /// <returns>How many gateways the broadcast went to.</returns>
     private async Task<int> Publish(string eventName, SocketPayload payload, (Guid Id, TimeSpan Timeout)? ack)

@@ -1,3 +1,5 @@
+using OrleansSocket.Grains.Sockets;
+
 namespace OrleansSocket.Grains.Emitting;
 
 /// <summary>
@@ -20,10 +22,14 @@ internal sealed class SocketIOEmitter : ISocketIO
 
     public IBroadcast Of(string ns) => Operator(Normalize(ns));
 
-    public async Task<IReadOnlyCollection<string>> Rooms(string socketId) =>
+    public Task<IReadOnlyCollection<string>> Rooms(string socketId) => EventRun.Track(RoomsOf(socketId));
+
+    public Task CloseRoom(string room, string ns = "/") => EventRun.Track(LeaveRoom(room, ns));
+
+    private async Task<IReadOnlyCollection<string>> RoomsOf(string socketId) =>
         (await _context.Grains.GetGrain<ISocketGrain>(socketId).Describe())?.Rooms ?? [];
 
-    public async Task CloseRoom(string room, string ns = "/")
+    private async Task LeaveRoom(string room, string ns)
     {
         var members = await _context.Grains.GetGrain<IRoomGrain>(RoomKey.Of(Normalize(ns), room)).Members();
         await Task.WhenAll(members.Where(m => m != room)
@@ -46,8 +52,10 @@ internal sealed class SocketIOEmitter : ISocketIO
     public IBroadcast Volatile => _main.Volatile;
     public IBroadcast Timeout(TimeSpan timeout) => _main.Timeout(timeout);
     public Task Emit(string eventName, params object?[] args) => _main.Emit(eventName, args);
+    public Task Emit(string eventName, SocketPayload payload) => _main.Emit(eventName, payload);
     public Task Send(object? data, bool json = false) => _main.Send(data, json);
     public Task<BroadcastAcks> EmitWithAck(string eventName, params object?[] args) => _main.EmitWithAck(eventName, args);
+    public Task<BroadcastAcks> EmitWithAck(string eventName, SocketPayload payload) => _main.EmitWithAck(eventName, payload);
     public Task<IReadOnlyList<RemoteSocket>> FetchSockets() => _main.FetchSockets();
     public Task<int> Count() => _main.Count();
     public Task SocketsJoin(params string[] rooms) => _main.SocketsJoin(rooms);

@@ -7,6 +7,8 @@ internal static class HandlerDiscovery
 {
     public const string ConnectEvent = "connect";
     public const string DisconnectEvent = "disconnect";
+    /// <summary>The name an upgrade handler's failures are reported under (not a client event).</summary>
+    public const string UpgradeEvent = "upgrade";
 
     /// <summary>Methods with <see cref="OnAttribute"/>, <see cref="OnConnectAttribute"/> or <see cref="OnDisconnectAttribute"/>.</summary>
     public static IEnumerable<DiscoveredHandler> Attributed(Type type, string ns)

@@ -78,16 +78,18 @@ internal sealed class HandlerInvoker
     /// the auth or reason the dispatcher always offers.
     /// </summary>
     /// <exception cref="SocketIOBindingException">the arguments do not fit the parameters.</exception>
+    /// <param name="ack">The event's ack callback, for a handler that takes an <see cref="IAck"/> (which claims it);
+    /// null for connect and disconnect, whose handlers get an ack that was not requested.</param>
     public Task<object?> Invoke(ISocket socket, JsonElement[] args, byte[][]? attachments, IServiceProvider services,
-        CancellationToken cancellationToken, bool ignoreExtraArguments = false) =>
-        Call(Bind(socket, args, attachments, services, cancellationToken, ignoreExtraArguments), socket, services);
+        CancellationToken cancellationToken, bool ignoreExtraArguments = false, AckCallback? ack = null) =>
+        Call(Bind(socket, args, attachments, services, cancellationToken, ignoreExtraArguments, ack), socket, services);
 
     /// <summary>
     /// For <see cref="TakesWholePayload"/> handlers: calls with <paramref name="payload"/> itself (a JSON array of
     /// the client's arguments, binary values as placeholders into its attachments) as the payload parameter.
     /// </summary>
     public Task<object?> InvokeWithPayload(ISocket socket, SocketPayload payload, IServiceProvider services,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, AckCallback? ack = null)
     {
         var values = new object?[parameters.Length];
         for (var i = 0; i < parameters.Length; i++)
@@ -97,6 +99,7 @@ internal sealed class HandlerInvoker
                 ParameterSource.Socket => socket,
                 ParameterSource.CancellationToken => cancellationToken,
                 ParameterSource.Services => services,
+                ParameterSource.Ack => Claim(ack),
                 _ => payload, // the payload parameter, the only other kind such a handler has
             };
         }
@@ -137,7 +140,7 @@ internal sealed class HandlerInvoker
 
     // Synchronous on purpose: the attachment scope is thread-static and must not span an await.
     private object?[] Bind(ISocket socket, JsonElement[] args, byte[][]? attachments, IServiceProvider services,
-        CancellationToken cancellationToken, bool ignoreExtraArguments)
+        CancellationToken cancellationToken, bool ignoreExtraArguments, AckCallback? ack)
     {
         if (args.Length > argumentCount && !hasRest && !ignoreExtraArguments)
             throw new SocketIOBindingException(
@@ -159,6 +162,9 @@ internal sealed class HandlerInvoker
                     break;
                 case ParameterSource.Services:
                     values[i] = services;
+                    break;
+                case ParameterSource.Ack:
+                    values[i] = Claim(ack);
                     break;
                 case ParameterSource.Payload:
                     // Placeholders stay as they are and keep indexing the packet's attachments.
@@ -204,6 +210,13 @@ internal sealed class HandlerInvoker
             }
         }
         return values;
+    }
+
+    private static AckCallback Claim(AckCallback? ack)
+    {
+        ack ??= new AckCallback(requested: false);
+        ack.Claim();
+        return ack;
     }
 
     // What System.Text.Json throws for JSON that does not fit the type (SocketIOBindingException, for null, passes as it is).

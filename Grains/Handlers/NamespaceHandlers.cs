@@ -10,6 +10,7 @@ internal sealed class NamespaceHandlers
     public Dictionary<string, HandlerInvoker> Events { get; private init; } = new(StringComparer.Ordinal);
     public HandlerInvoker? Connect { get; set; }
     public HandlerInvoker? Disconnect { get; set; }
+    public HandlerInvoker? Upgrade { get; set; }
     public Func<ISocket, string, JsonElement[], Task<object?>>? CatchAll { get; set; }
     public List<Func<ISocket, Func<Task>, Task>> Middleware { get; private init; } = [];
     public List<Func<ISocket, string, JsonElement[], Func<Task>, Task>> PacketMiddleware { get; private init; } = [];
@@ -20,6 +21,7 @@ internal sealed class NamespaceHandlers
         Events = new Dictionary<string, HandlerInvoker>(Events, StringComparer.Ordinal),
         Connect = Connect,
         Disconnect = Disconnect,
+        Upgrade = Upgrade,
         CatchAll = CatchAll,
         Middleware = wildcard is null || ReferenceEquals(wildcard, this) ? [.. Middleware] : [.. wildcard.Middleware, .. Middleware],
         PacketMiddleware = wildcard is null || ReferenceEquals(wildcard, this)

@@ -41,6 +41,7 @@ internal sealed class ParameterBinder
         ParameterSource? context = type == typeof(ISocket) ? ParameterSource.Socket
             : type == typeof(CancellationToken) ? ParameterSource.CancellationToken
             : type == typeof(IServiceProvider) ? ParameterSource.Services
+            : type == typeof(IAck) ? ParameterSource.Ack
             : type == typeof(SocketPayload) && isLast ? ParameterSource.Payload
             : null;
         if (context is { } source)

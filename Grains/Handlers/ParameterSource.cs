@@ -12,4 +12,6 @@ internal enum ParameterSource
     Socket,
     CancellationToken,
     Services,
+    /// <summary>The event's <see cref="IAck"/>: the handler answers the client itself.</summary>
+    Ack,
 }

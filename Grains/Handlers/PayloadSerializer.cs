@@ -17,7 +17,8 @@ public static class PayloadSerializer
     /// <summary>
     /// Serializes the arguments into a JSON array. <c>byte[]</c> and <c>ReadOnlyMemory&lt;byte&gt;</c> values, at the
     /// top level or nested in objects, become <c>{"_placeholder":true,"num":n}</c> with the bytes as attachment n
-    /// (numbered in document order); <see cref="JsonElement"/> values are written as they are.
+    /// (numbered in document order); <see cref="JsonElement"/> values are written as they are, except that one a handler
+    /// received from a client gets its binary back (see <see cref="ReceivedBinary"/>).
     /// </summary>
     public static SocketPayload Serialize(params ReadOnlySpan<object?> args)
     {
@@ -79,6 +80,7 @@ public static class PayloadSerializer
         };
         options.Converters.Add(new ByteArrayPlaceholderConverter());
         options.Converters.Add(new ReadOnlyMemoryPlaceholderConverter());
+        options.Converters.Add(new JsonElementPlaceholderConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

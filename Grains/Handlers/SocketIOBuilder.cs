@@ -29,6 +29,14 @@ internal sealed class SocketIOBuilder : ISocketIOBuilder
     public ISocketIOBuilder OnDisconnect(Delegate handler, string ns = "/") =>
         Add(Normalize(ns), HandlerDiscovery.DisconnectEvent, HandlerInvoker.ForDelegate(handler));
 
+    public ISocketIOBuilder OnUpgrade(Delegate handler, string ns = "/")
+    {
+        var invoker = HandlerInvoker.ForDelegate(handler);
+        var handlers = For(Normalize(ns));
+        handlers.Upgrade = handlers.Upgrade is null ? invoker : throw Duplicate(Normalize(ns), HandlerDiscovery.UpgradeEvent, invoker);
+        return this;
+    }
+
     public ISocketIOBuilder OnAny(Func<ISocket, string, JsonElement[], Task> handler, string ns = "/")
     {
         ArgumentNullException.ThrowIfNull(handler);

@@ -108,7 +108,19 @@ public sealed class SocketIOHandlerRegistry
     /// empty ack would tell the client the call succeeded, and Socket.IO has no error ack; the client's ack timeout
     /// reports the failure instead.
     /// </returns>
+    /// <remarks>A handler that takes an <see cref="IAck"/> answers through it: what it sends before this returns is the result.</remarks>
     public async Task<SocketPayload?> Dispatch(ISocket socket, ClientEvent ev, IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ev);
+        var ack = new AckCallback(ev.WantsAck);
+        var result = await Dispatch(socket, ev, services, ack, cancellationToken);
+        return result ?? ack.Detach(late: null);
+    }
+
+    /// <summary>As <see cref="Dispatch(ISocket, ClientEvent, IServiceProvider, CancellationToken)"/>, with the event's ack
+    /// callback: null when the handler claimed it (took an <see cref="IAck"/>), which then carries its answer.</summary>
+    internal async Task<SocketPayload?> Dispatch(ISocket socket, ClientEvent ev, IServiceProvider services, AckCallback ack,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(ev);
@@ -123,17 +135,19 @@ public sealed class SocketIOHandlerRegistry
             {
                 // Copy-through: the handler takes the arguments as a SocketPayload and nothing else reads them, so
                 // they are not parsed (the gateway's decoder has validated them) nor re-serialised.
-                result = await direct.InvokeWithPayload(socket, ev.Payload, services, cancellationToken);
-                return !ev.WantsAck ? null : ToAck(result);
+                result = await direct.InvokeWithPayload(socket, ev.Payload, services, cancellationToken, ack);
+                return !ev.WantsAck || ack.Claimed ? null : ToAck(result);
             }
             var args = PayloadSerializer.ToJsonArgs(ev.Payload);
+            // JsonElement arguments the handler emits again keep their binary (on this async flow only).
+            ReceivedBinary.Enter(ev.Payload.Attachments, args);
             if (packetMiddleware is not { Count: > 0 })
-                result = await InvokeEvent(socket, ev, args, services, cancellationToken);
+                result = await InvokeEvent(socket, ev, args, services, ack, cancellationToken);
             else
                 await MiddlewarePipeline.RunPacket(packetMiddleware, socket, ev.Event, args,
-                    async () => result = await InvokeEvent(socket, ev, args, services, cancellationToken));
+                    async () => result = await InvokeEvent(socket, ev, args, services, ack, cancellationToken));
 
-            if (!ev.WantsAck || result == NotHandled)
+            if (!ev.WantsAck || result == NotHandled || ack.Claimed)
                 return null;
             return ToAck(result);
         }
@@ -164,30 +178,40 @@ public sealed class SocketIOHandlerRegistry
     }
 
     /// <summary>Runs the disconnect handler with the reason; its exceptions go to the error handlers (event name <c>disconnect</c>).</summary>
-    public async Task Disconnect(ISocket socket, string reason, IServiceProvider services, CancellationToken cancellationToken = default)
+    public Task Disconnect(ISocket socket, string reason, IServiceProvider services, CancellationToken cancellationToken = default) =>
+        RunWithOneArgument(socket, static h => h.Disconnect, reason, HandlerDiscovery.DisconnectEvent, services, cancellationToken);
+
+    /// <summary>Runs the upgrade handler with the new transport's name; its exceptions go to the error handlers (event name <c>upgrade</c>).</summary>
+    public Task Upgrade(ISocket socket, string transport, IServiceProvider services, CancellationToken cancellationToken = default) =>
+        RunWithOneArgument(socket, static h => h.Upgrade, transport, HandlerDiscovery.UpgradeEvent, services, cancellationToken);
+
+    /// <summary>A handler the server calls (not a client event) with one string it may take or ignore.</summary>
+    private async Task RunWithOneArgument(ISocket socket, Func<NamespaceHandlers, HandlerInvoker?> select, string argument,
+        string eventName, IServiceProvider services, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(services);
-        var handler = namespaces.GetValueOrDefault(socket.Namespace)?.Disconnect ?? wildcard?.Disconnect;
+        var own = namespaces.GetValueOrDefault(socket.Namespace);
+        var handler = (own is null ? null : select(own)) ?? (wildcard is null ? null : select(wildcard));
         if (handler is null)
             return;
         try
         {
-            await handler.Invoke(socket, [JsonSerializer.SerializeToElement(reason)], null, services, cancellationToken,
+            await handler.Invoke(socket, [JsonSerializer.SerializeToElement(argument)], null, services, cancellationToken,
                 ignoreExtraArguments: true);
         }
         catch (Exception e)
         {
-            await ReportError(socket, e, HandlerDiscovery.DisconnectEvent);
+            await ReportError(socket, e, eventName);
         }
     }
 
     private Task<object?> InvokeEvent(ISocket socket, ClientEvent ev, JsonElement[] args, IServiceProvider services,
-        CancellationToken cancellationToken)
+        AckCallback ack, CancellationToken cancellationToken)
     {
         var own = namespaces.GetValueOrDefault(socket.Namespace);
-        var call = (own is null ? null : Find(own, socket, ev, args, services, cancellationToken))
-            ?? (wildcard is null || ReferenceEquals(own, wildcard) ? null : Find(wildcard, socket, ev, args, services, cancellationToken));
+        var call = (own is null ? null : Find(own, socket, ev, args, services, ack, cancellationToken))
+            ?? (wildcard is null || ReferenceEquals(own, wildcard) ? null : Find(wildcard, socket, ev, args, services, ack, cancellationToken));
         if (call is not null)
             return call;
         logger.LogDebug("No handler for event {Event} in namespace {Namespace} (socket {SocketId}).", ev.Event, socket.Namespace, socket.Id);
@@ -195,10 +219,10 @@ public sealed class SocketIOHandlerRegistry
     }
 
     private static Task<object?>? Find(NamespaceHandlers handlers, ISocket socket, ClientEvent ev, JsonElement[] args,
-        IServiceProvider services, CancellationToken cancellationToken)
+        IServiceProvider services, AckCallback ack, CancellationToken cancellationToken)
     {
         if (handlers.Events.TryGetValue(ev.Event, out var handler))
-            return handler.Invoke(socket, args, ev.Payload.Attachments, services, cancellationToken);
+            return handler.Invoke(socket, args, ev.Payload.Attachments, services, cancellationToken, ack: ack);
         if (handlers.CatchAll is { } catchAll && !IsReserved(ev.Event))
             return catchAll(socket, ev.Event, args);
         return null;
@@ -211,8 +235,10 @@ public sealed class SocketIOHandlerRegistry
             ?? defaultErrorHandler;
         if (handler is null)
         {
-            logger.LogError(error, "Handler for event {Event} in namespace {Namespace} failed (socket {SocketId}).",
-                eventName, socket.Namespace, socket.Id);
+            if (IsClientCaused(error))
+                HandlerLog.ClientArgumentsRefused(logger, eventName, socket.Namespace, socket.Id, error.Message);
+            else
+                HandlerLog.HandlerFailed(logger, error, eventName, socket.Namespace, socket.Id);
             return;
         }
         try
@@ -221,10 +247,12 @@ public sealed class SocketIOHandlerRegistry
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Error handler failed for event {Event} in namespace {Namespace} (socket {SocketId}); original error: {Error}",
-                eventName, socket.Namespace, socket.Id, error.Message);
+            HandlerLog.ErrorHandlerFailed(logger, e, eventName, socket.Namespace, socket.Id, error.Message);
         }
     }
+
+    /// <summary>Arguments that do not bind: what the client sent is wrong, not the application.</summary>
+    private static bool IsClientCaused(Exception error) => error is SocketIOBindingException;
 
     // Events the client cannot legitimately send; never given to a catch-all.
     private static bool IsReserved(string eventName) =>

@@ -25,6 +25,7 @@ internal sealed class SocketContext : ISocket
         _server = new SocketIOEmitter(grains, services);
         _rooms = [id];
         _recovery = recovery;
+        Transport = request.Handshake.Transport;
     }
 
     /// <summary>A recovered connection: the earlier session's data, user and rooms, on the new connection.</summary>
@@ -43,6 +44,7 @@ internal sealed class SocketContext : ISocket
     public IDictionary<string, object?> Session { get; } = new Dictionary<string, object?>();
     public string? UserId { get; set; }
     public bool Recovered { get; }
+    public string Transport { get; internal set; }
     public IReadOnlyCollection<string> Rooms => _rooms;
     public ISocketIO Server => _server;
     public IBroadcast Broadcast => _server.Operator(Namespace).Except(Id);
@@ -55,7 +57,9 @@ internal sealed class SocketContext : ISocket
 
     public IBroadcast To(params string[] rooms) => _server.Operator(Namespace).To(rooms).Except(Id);
 
-    public async Task Join(params string[] rooms)
+    public Task Join(params string[] rooms) => EventRun.Track(JoinRooms(rooms));
+
+    private async Task JoinRooms(string[] rooms)
     {
         var added = rooms.Where(_rooms.Add).ToArray();
         if (added.Length == 0 || _disconnected) return;
@@ -64,7 +68,9 @@ internal sealed class SocketContext : ISocket
         await Task.WhenAll(added.Select(r => Room(r).Join(Id, GatewayId)));
     }
 
-    public async Task Leave(params string[] rooms)
+    public Task Leave(params string[] rooms) => EventRun.Track(LeaveRooms(rooms));
+
+    private async Task LeaveRooms(string[] rooms)
     {
         var removed = rooms.Where(r => r != Id && _rooms.Remove(r)).ToArray();
         if (removed.Length == 0 || _disconnected) return;
@@ -92,7 +98,9 @@ internal sealed class SocketContext : ISocket
 
     public Task Emit(string eventName, params object?[] args) => Emit(eventName, PayloadSerializer.Serialize(args));
 
-    public async Task Emit(string eventName, SocketPayload payload)
+    public Task Emit(string eventName, SocketPayload payload) => EventRun.Track(EmitPayload(eventName, payload));
+
+    private async Task EmitPayload(string eventName, SocketPayload payload)
     {
         if (_disconnected) return;
         var packet = new OutboundPacket(Namespace, eventName, payload);
@@ -101,10 +109,14 @@ internal sealed class SocketContext : ISocket
         await Gateway.Send(Id, packet);
     }
 
-    public async Task<ClientAck> EmitWithAck(string eventName, TimeSpan timeout, params object?[] args)
+    public Task<ClientAck> EmitWithAck(string eventName, TimeSpan timeout, params object?[] args) =>
+        EmitWithAck(eventName, timeout, PayloadSerializer.Serialize(args));
+
+    public async Task<ClientAck> EmitWithAck(string eventName, TimeSpan timeout, SocketPayload payload)
     {
+        ArgumentNullException.ThrowIfNull(payload);
         if (_disconnected) throw new InvalidOperationException($"Socket {Id} is disconnected.");
-        var reply = await Gateway.SendWithAck(Id, new OutboundPacket(Namespace, eventName, PayloadSerializer.Serialize(args)), timeout);
+        var reply = await Gateway.SendWithAck(Id, new OutboundPacket(Namespace, eventName, payload), timeout);
         return new ClientAck(reply);
     }
 
@@ -113,10 +125,10 @@ internal sealed class SocketContext : ISocket
     public Task Disconnect(bool closeConnection = false)
     {
         if (_disconnected) return Task.CompletedTask;
-        return Gateway.Disconnect(Id, closeConnection);
+        return EventRun.Track(Gateway.Disconnect(Id, closeConnection));
     }
 
-    internal RemoteSocket Describe() => new(Id, Namespace, [.. _rooms], Handshake, SessionJson(), UserId, GatewayId);
+    internal RemoteSocket Describe() => new(Id, Namespace, [.. _rooms], Handshake, SessionJson(), UserId, GatewayId) { Transport = Transport };
 
     // Session values are arbitrary objects: what System.Text.Json cannot write is left out.
     private byte[] SessionJson()

@@ -6,7 +6,8 @@ namespace OrleansSocket.Grains.Sockets;
 
 /// <summary>
 /// One namespace socket. Holds what Node keeps on <c>socket</c> (handshake, session data, rooms,
-/// user id) and runs the application's handlers for it, one event at a time.
+/// user id) and runs the application's handlers for it: started one at a time in the order the events came,
+/// each until it finishes or waits on something outside the socket (see <see cref="EventRun"/>).
 /// </summary>
 /// <remarks>
 /// Kept active while the client is connected (idle collection would drop the session data and the
@@ -102,9 +103,40 @@ internal sealed partial class SocketGrain(
             logger.LogDebug("Event {Event} for unknown socket {Socket} dropped", clientEvent.Event, this.GetPrimaryKeyString());
             return null;
         }
-        var ack = await registry.Dispatch(socket, clientEvent, ServiceProvider);
+        var ack = new AckCallback(clientEvent.WantsAck);
+        var run = new EventRun();
+        run.Enter();
+        var handler = registry.Dispatch(socket, clientEvent, ServiceProvider, ack);
+        var finished = await run.SettleAsync(handler);
+        // From here on a late answer goes to the gateway by its ack id (also one given through IAck by a later handler).
+        var early = ack.Detach(clientEvent.AckId is { } ackId ? payload => socket.Gateway.Ack(socket.Id, ackId, payload) : null);
+        if (!finished)
+        {
+            // The handler waits on something outside the socket (a client's ack, a timer, I/O): it goes on, and the
+            // grain takes the next event meanwhile (Node's interleaving at awaits); its ack follows when it is done.
+            _ = FinishLaterAsync(socket, clientEvent, handler);
+            await SyncUser(socket);
+            return early;
+        }
+        var answer = await handler;
         await SyncUser(socket);
-        return ack;
+        return answer ?? early;
+    }
+
+    /// <summary>A handler that outlived its <see cref="HandleEvent"/> call: its answer goes to the gateway by ack id.</summary>
+    private async Task FinishLaterAsync(SocketContext socket, ClientEvent clientEvent, Task<SocketPayload?> handler)
+    {
+        var answer = await handler; // the registry reports the handler's failures and returns null
+        try
+        {
+            if (answer is not null && clientEvent.AckId is { } ackId && _socket == socket)
+                await socket.Gateway.Ack(socket.Id, ackId, answer);
+            if (_socket == socket) await SyncUser(socket);
+        }
+        catch (Exception e)
+        {
+            SocketLog.LateAckFailed(logger, e, clientEvent.Event, socket.Id);
+        }
     }
 
     public async Task Disconnected(string reason, string? connectionId = null)
@@ -182,6 +214,13 @@ internal sealed partial class SocketGrain(
         await Leave(socket, "transport close");
     }
 
+    public async Task TransportChanged(string transport)
+    {
+        if (_socket is not { } socket || socket.Transport == transport) return;
+        socket.Transport = transport;
+        await registry.Upgrade(socket, transport, ServiceProvider);
+    }
+
     public Task<string?> Gateway() => Task.FromResult(_socket?.GatewayId);
 
     public Task<RemoteSocket?> Describe()
@@ -207,13 +246,16 @@ internal sealed partial class SocketGrain(
     /// <summary>A handler may set <see cref="ISocket.UserId"/>; the user grains follow.</summary>
     private async Task SyncUser(SocketContext socket, bool notifyGateway = true)
     {
-        if (socket.UserId == _registeredUser) return;
-        if (_registeredUser is not null) await GrainFactory.GetGrain<IUserGrain>(_registeredUser).Remove(socket.Id);
-        _registeredUser = socket.UserId;
-        if (_registeredUser is not null)
-            await GrainFactory.GetGrain<IUserGrain>(_registeredUser).Add(new UserSocket(socket.Id, socket.Namespace, socket.GatewayId));
+        var previous = _registeredUser;
+        var current = socket.UserId;
+        if (current == previous) return;
+        // Recorded before the calls: an interleaved handler that finishes meanwhile sees the change as made.
+        _registeredUser = current;
+        if (previous is not null) await GrainFactory.GetGrain<IUserGrain>(previous).Remove(socket.Id);
+        if (current is not null)
+            await GrainFactory.GetGrain<IUserGrain>(current).Add(new UserSocket(socket.Id, socket.Namespace, socket.GatewayId));
         // The gateway keeps a copy, to restore this socket should this activation be lost with its silo.
-        if (notifyGateway) await socket.Gateway.UserChanged(socket.Id, _registeredUser);
+        if (notifyGateway) await socket.Gateway.UserChanged(socket.Id, current);
     }
 
     private ConnectResult NotRecoverable(string socketId, string reason)

@@ -22,6 +22,15 @@ public sealed class RecordingGateway : IGatewayObserver
         return Task.FromResult(AckAnswer(packet));
     }
 
+    /// <summary>Acks of handlers that answered after their HandleEvent call returned.</summary>
+    public ConcurrentQueue<(string Socket, long AckId, SocketPayload Payload)> LateAcks { get; } = new();
+
+    public Task Ack(string socketId, long ackId, SocketPayload payload)
+    {
+        LateAcks.Enqueue((socketId, ackId, payload));
+        return Task.CompletedTask;
+    }
+
     public ConcurrentQueue<(string Socket, string[] Joined, string[] Left)> RoomChanges { get; } = new();
 
     public Task RoomsChanged(string socketId, string[] joined, string[] left)

@@ -17,17 +17,23 @@ public sealed class SocketGrainTests(ClusterFixture fixture)
         Transport = "websocket",
     };
 
-    private async Task<(ISocketGrain Grain, string Id, ConnectResult Result)> ConnectAsync(string ns = "/", string auth = "{}")
+    private async Task<(ISocketGrain Grain, string Id, ConnectResult Result)> ConnectAsync(string ns = "/", string auth = "{}",
+        string transport = "websocket")
     {
         var id = Guid.NewGuid().ToString("N");
         var grain = fixture.Client.GetGrain<ISocketGrain>(id);
         var observer = fixture.Client.CreateObjectReference<IGatewayObserver>(_gateway);
-        var result = await grain.Connect(new SocketConnectRequest(ns, "gw-test", observer, Handshake(auth)));
+        var result = await grain.Connect(new SocketConnectRequest(ns, "gw-test", observer, Handshake(auth) with { Transport = transport }));
         return (grain, id, result);
     }
 
+    private static long _nextAckId;
+
     private static ClientEvent Event(string name, string argsJson, bool wantsAck = true) =>
-        new(name, new SocketPayload(Encoding.UTF8.GetBytes(argsJson)), wantsAck);
+        new(name, new SocketPayload(Encoding.UTF8.GetBytes(argsJson)), wantsAck)
+        {
+            AckId = wantsAck ? Interlocked.Increment(ref _nextAckId) : null,
+        };
 
     [Fact]
     public async Task Connect_handler_emits_before_the_connect_returns()
@@ -67,10 +73,43 @@ public sealed class SocketGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task Handler_can_wait_for_the_clients_ack()
     {
-        var (grain, _, _) = await ConnectAsync();
-        var ack = await grain.HandleEvent(Event("ask", "[]"));
-        Assert.Equal("[\"because\"]", RecordingGateway.Json(ack!));
+        var (grain, id, _) = await ConnectAsync();
+        var ask = Event("ask", "[]");
+
+        // Waiting for a client lets the call return; the answer follows to the gateway with the event's ack id.
+        Assert.Null(await grain.HandleEvent(ask));
+        var late = await LateAck(id, ask.AckId!.Value);
+        Assert.Equal("[\"because\"]", RecordingGateway.Json(late));
         Assert.Contains(_gateway.Sent, s => s.Packet.Event == "question" && RecordingGateway.Json(s.Packet.Payload) == "[\"what?\"]");
+    }
+
+    private async Task<SocketPayload> LateAck(string socketId, long ackId)
+    {
+        for (var i = 0; i < 500; i++)
+        {
+            foreach (var (socket, id, payload) in _gateway.LateAcks)
+                if (socket == socketId && id == ackId) return payload;
+            await Task.Delay(10);
+        }
+        throw new TimeoutException($"No late ack {ackId} for socket {socketId}.");
+    }
+
+    [Fact]
+    public async Task Transport_follows_the_upgrade_for_handlers_and_fetched_sockets()
+    {
+        var (grain, _, _) = await ConnectAsync(transport: "polling");
+        Assert.Equal("[\"polling\"]", RecordingGateway.Json((await grain.HandleEvent(Event("transport", "[]")))!));
+        Assert.Equal("polling", (await grain.Describe())!.Transport);
+
+        await grain.TransportChanged("websocket");
+        await grain.TransportChanged("websocket"); // no change, no second upgrade handler call
+
+        Assert.Equal("[\"websocket\"]", RecordingGateway.Json((await grain.HandleEvent(Event("transport", "[]")))!));
+        var described = (await grain.Describe())!;
+        Assert.Equal("websocket", described.Transport);
+        Assert.Equal("polling", described.Handshake.Transport); // the handshake stays as it was at connect
+        var upgraded = Assert.Single(_gateway.Sent, s => s.Packet.Event == "upgraded");
+        Assert.Equal("[\"websocket\",\"websocket\"]", RecordingGateway.Json(upgraded.Packet.Payload));
     }
 
     [Fact]

@@ -19,6 +19,8 @@ public static class TestHandlers
             var answer = await socket.EmitWithAck("question", TimeSpan.FromSeconds(5), "what?");
             return answer.Arg<string>(0);
         });
+        io.On("transport", (ISocket socket) => socket.Transport);
+        io.OnUpgrade((ISocket socket, string transport) => socket.Emit("upgraded", transport, socket.Transport));
         io.On("remember", (ISocket socket, string value) => { socket.Session["value"] = value; });
         io.On("recall", (ISocket socket) => socket.Session.TryGetValue("value", out var v) ? v as string : null);
         io.OnDisconnect((ISocket socket, string reason) => { DisconnectReasons[socket.Id] = reason; });

@@ -89,6 +89,37 @@ public class ErrorHandlingTests
     }
 
     [Fact]
+    public async Task Arguments_that_do_not_bind_are_logged_at_debug_in_one_line_without_the_exception()
+    {
+        var logger = new ListLogger();
+        var registry = SocketIOHandlerRegistry.Create(io => io.On("room message", (Message message) => message.Text), logger);
+
+        var ack = await registry.Dispatch(new FakeSocket(), TestHost.Event("room message", 42), new EmptyServices());
+
+        Assert.Null(ack);
+        var entry = Assert.Single(logger.Entries);
+        Assert.Equal(LogLevel.Debug, entry.Level);
+        Assert.Null(entry.Exception);
+        Assert.DoesNotContain('\n', entry.Message);
+        Assert.Contains("room message", entry.Message);
+        Assert.Contains("'message'", entry.Message);
+    }
+
+    [Fact]
+    public async Task Arguments_that_do_not_bind_still_reach_the_error_handler()
+    {
+        var host = TestHost.Create(io => io.On("room message", (Message message) => message.Text));
+
+        await host.Dispatch(new FakeSocket(), "room message", 42);
+
+        var (_, error, eventName) = Assert.Single(host.Errors);
+        Assert.IsType<SocketIOBindingException>(error);
+        Assert.Equal("room message", eventName);
+    }
+
+    private sealed record Message(string Room, string Text);
+
+    [Fact]
     public async Task Error_handler_that_throws_is_logged_and_not_thrown()
     {
         var logger = new ListLogger();

@@ -24,6 +24,7 @@ public sealed class FakeSocket : ISocket
     public IDictionary<string, object?> Session { get; } = new Dictionary<string, object?>();
     public string? UserId { get; set; }
     public bool Recovered => false;
+    public string Transport => "websocket";
 
     public List<(string Event, object?[] Args)> Emitted { get; } = [];
     private readonly HashSet<string> _rooms = [];
@@ -58,6 +59,9 @@ public sealed class FakeSocket : ISocket
         Emitted.Add((eventName, args));
         return Task.CompletedTask;
     }
+
+    public Task<ClientAck> EmitWithAck(string eventName, TimeSpan timeout, SocketPayload payload) =>
+        EmitWithAck(eventName, timeout, PayloadSerializer.ToJsonArgs(payload).Cast<object?>().ToArray());
 
     public Task<ClientAck> EmitWithAck(string eventName, TimeSpan timeout, params object?[] args)
     {

@@ -55,7 +55,7 @@ function sleep(ms) {
 }
 
 // Every event the scenario listens for (socket.io-client 2.x has no onAny).
-const EVENTS = ["welcome", "room_msg", "broadcast_msg", "user_msg", "other_msg", "multi_back", "message", "json",
+const EVENTS = ["welcome", "room_msg", "nested", "upgraded", "broadcast_msg", "user_msg", "other_msg", "multi_back", "message", "json",
   "vol", "gone", "tick", "hello_other", "disconnect", "connect_error", "error"];
 
 /** Records a socket's events; next() waits for one (bounded), none() checks that none arrived. */
@@ -216,6 +216,23 @@ async function run() {
     equal(await ack(w, "join", "watchers"), [[w.socket.id, "watchers"].sort()], 'W: "join" ack (its rooms)');
   });
 
+  await step("the socket's current transport (ISocket.Transport, FetchSockets), also after an upgrade", async () => {
+    const engine = a.socket.io.engine;
+    if (mode === "upgrade" && engine.transport.name !== "websocket") {
+      await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new CheckError(`A: no upgrade to websocket within ${STEP_TIMEOUT} ms`)), STEP_TIMEOUT);
+        engine.once("upgrade", () => { clearTimeout(timer); resolve(); });
+      });
+    }
+    const expected = mode === "polling" ? "polling" : "websocket";
+    equal(engine.transport.name, expected, "the client's own transport");
+    if (mode === "upgrade") equal(await a.inbox.next("upgraded", '"upgraded" from the upgrade handler'), ["websocket"], '"upgraded"');
+    const [reply] = await ack(a, "transport");
+    equal(reply, { transport: expected, fetched: expected, handshake: reply.handshake }, '"transport" ack');
+    // socket.io 2.x is connected to "/" when the session opens, so surely before the upgrade: the handshake keeps "polling".
+    if (version === 2) equal(reply.handshake, mode === "websocket" ? "websocket" : "polling", "handshake transport");
+  });
+
   await step("binary arguments: bytes in, bytes out", async () => {
     const [lbl, reversed, length, ...rest] = await ack(a, "binary", Buffer.from([0, 1, 2, 255]), "lbl");
     equal(rest, [], "extra ack arguments");
@@ -235,9 +252,11 @@ async function run() {
     ok(toBuffer(bytes) && toBuffer(bytes).equals(Buffer.from([4, 5, 6])), `"multi_back" argument 3 is not bytes 4,5,6: ${inspect(bytes)}`);
   });
 
+  let held = null; // the ack callback of a question the client answers only when the scenario says so
   await step("server EmitWithAck answered by the client", async () => {
     a.socket.on("question", (q, cb) => {
-      if (!String(q).startsWith("ignore")) cb(`answer:${q}`);
+      if (String(q).startsWith("hold")) held = () => cb(`answer:${q}`);
+      else if (!String(q).startsWith("ignore")) cb(`answer:${q}`);
     });
     equal(await ack(a, "ask_client", "q1", 3000), [{ answer: ["answer:q1"] }], '"ask_client" ack');
   });
@@ -246,6 +265,34 @@ async function run() {
     const [reply] = await ack(a, "ask_client", "ignore me", 300);
     ok(reply && typeof reply.error === "string" && /^TimeoutException: .*did not acknowledge 'question' within 300 ms/.test(reply.error),
       `"ask_client" did not report a TimeoutException: ${inspect(reply)}`);
+  });
+
+  await step("a handler awaiting the client's ack does not hold up the socket's next event", async () => {
+    let firstDone = false;
+    const first = ack(a, "ask_client", "hold", 8000).then((reply) => { firstDone = true; return reply; });
+    const [me] = await ack(a, "whoami"); // sent after "ask_client", answered while it still waits
+    equal(me.id, a.socket.id, '"whoami" ack while "ask_client" waits');
+    ok(!firstDone, '"ask_client" was acked before the client answered its question');
+    ok(typeof held === "function", 'the client got no "question" to answer');
+    held();
+    equal(await first, [{ answer: ["answer:hold"] }], '"ask_client" ack after the late answer');
+  });
+
+  await step("IAck: a handler keeps the ack and another handler answers it", async () => {
+    let keptDone = false;
+    const kept = ack(a, "keep_ack", "k1").then((reply) => { keptDone = true; return reply; });
+    equal(await ack(a, "release_ack", "nope", 0), [false], '"release_ack" of an unknown key');
+    ok(!keptDone, '"keep_ack" was acked although its handler kept the ack');
+    equal(await ack(a, "release_ack", "k1", { late: [1, 2] }), [true], '"release_ack" ack');
+    equal(await kept, [{ late: [1, 2] }], '"keep_ack" ack, sent by the "release_ack" handler');
+  });
+
+  await step("IAck: a handler that never answers leaves the ack unanswered", async () => {
+    let answered = false;
+    a.socket.emit("decline_ack", () => { answered = true; });
+    equal(await ack(a, "compute_after_decline"), [{ caught: "compute_after_decline", args: [] }], "the next event's ack");
+    await sleep(QUIET_MS);
+    ok(!answered, '"decline_ack" was acked');
   });
 
   await step("join a room: the ack lists the socket's rooms", async () => {
@@ -265,6 +312,24 @@ async function run() {
     const isThis = (args) => args[1] === "all of room";
     for (const x of [a, b, c]) equal(await x.inbox.next("room_msg", '"room_msg"', isThis), [room, "all of room", a.socket.id], `${x.name}: "room_msg"`);
     await w.inbox.none("room_msg", "a room emit although not in the room", isThis);
+  });
+
+  await step("binary nested in arguments on broadcasts, from the client and from the server", async () => {
+    a.socket.emit("server_to_room", room, { file: Buffer.from([1, 2, 3]), deep: [{ bytes: Buffer.from([4]) }] });
+    const withFile = (args) => args[1] && typeof args[1] === "object" && "file" in args[1];
+    for (const x of [a, b, c]) {
+      const [, msg] = await x.inbox.next("room_msg", '"room_msg" with binary inside', withFile);
+      ok(toBuffer(msg.file) && toBuffer(msg.file).equals(Buffer.from([1, 2, 3])), `${x.name}: msg.file is not the bytes 1,2,3: ${inspect(msg)}`);
+      ok(toBuffer(msg.deep[0].bytes) && toBuffer(msg.deep[0].bytes).equals(Buffer.from([4])), `${x.name}: msg.deep[0].bytes is not the byte 4: ${inspect(msg)}`);
+    }
+    equal(await ack(a, "nested_binary", room), [true], '"nested_binary" ack');
+    for (const x of [a, b, c]) {
+      const [value] = await x.inbox.next("nested", '"nested"');
+      ok(toBuffer(value.file) && toBuffer(value.file).equals(Buffer.from([7, 8, 9])), `${x.name}: "nested" file is not the bytes 7,8,9: ${inspect(value)}`);
+      ok(toBuffer(value.meta.inner) && toBuffer(value.meta.inner).equals(Buffer.from([1])), `${x.name}: "nested" meta.inner is not the byte 1: ${inspect(value)}`);
+    }
+    a.socket.on("question_bin", (value, cb) => cb(Boolean(toBuffer(value.file) && toBuffer(value.file).equals(Buffer.from([7, 8, 9])))));
+    equal(await ack(a, "ask_binary", 3000), [{ answer: [true] }], '"ask_binary" ack (the client got the bytes inside the object)');
   });
 
   await step("Server.To(room).Except(room) and Except(socket id)", async () => {

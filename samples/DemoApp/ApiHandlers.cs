@@ -11,12 +11,16 @@ namespace OrleansSocket.DemoApp;
 /// <para>Connect to <c>/</c>: auth (or, for socket.io 2.x clients, the connection query) <c>user</c> sets
 /// <see cref="ISocket.UserId"/>; <c>refuse</c> refuses with message <c>"Refused by the connect handler"</c>
 /// and data <c>{ reason: refuse }</c>; on connect the socket gets <c>welcome</c> <c>{ id, user }</c>.
-/// The disconnect handler emits <c>gone</c> (id, reason) to room <c>watchers</c>.</para>
+/// The disconnect handler emits <c>gone</c> (id, reason) to room <c>watchers</c>; the upgrade handler emits
+/// <c>upgraded</c> (transport) to the socket whose connection upgraded.</para>
 /// <para>Events of <c>/</c> (args → what the server does; "ack" is the acknowledgement):</para>
 /// <list type="table">
 /// <item><term>binary (bytes, label)</term><description>ack (label, bytes reversed, length): binary arguments</description></item>
 /// <item><term>multi (int a, string b, object c, bool d)</term><description>ack (d, c, b, a): several ack arguments</description></item>
 /// <item><term>emit_multi</term><description>emits <c>multi_back</c> (1, "two", {three: 3}, bytes [4,5,6]) to the caller</description></item>
+/// <item><term>nested_binary (room)</term><description><c>Server.To(room)</c>: <c>nested</c> ({ file: bytes [7,8,9], meta: { inner: bytes [1] } }); ack true</description></item>
+/// <item><term>ask_binary (timeoutMs)</term><description><c>socket.EmitWithAck("question_bin", { file: bytes [7,8,9] })</c>: ack { answer: [ack args] }</description></item>
+/// <item><term>transport</term><description>ack { transport, fetched, handshake }: <see cref="ISocket.Transport"/>, the transport <c>FetchSockets</c> reports for the caller, and the one at connect</description></item>
 /// <item><term>whoami</term><description>ack { id, user, rooms }</description></item>
 /// <item><term>join (room) / leave (room)</term><description>ack the caller's rooms, sorted</description></item>
 /// <item><term>to_room (room, msg)</term><description><c>socket.To(room)</c>: <c>room_msg</c> (room, msg, sender) to the room, sender excluded</description></item>
@@ -28,6 +32,9 @@ namespace OrleansSocket.DemoApp;
 /// <item><term>volatile (n)</term><description><c>Server.To(caller).Volatile</c>: <c>vol</c> (i) n times, 20 ms apart; ack n</description></item>
 /// <item><term>ask_client (question, timeoutMs)</term><description><c>socket.EmitWithAck("question", ...)</c>: ack { answer: [ack args] },
 /// or { error: "ExceptionType: message" } when the client did not answer in time</description></item>
+/// <item><term>keep_ack (key)</term><description>takes an <see cref="IAck"/> and keeps it in the session under key: no ack now</description></item>
+/// <item><term>release_ack (key, value)</term><description>answers the ack kept under key with value (from this other handler); ack true, or false when none is kept</description></item>
+/// <item><term>decline_ack</term><description>takes an <see cref="IAck"/> and never answers</description></item>
 /// <item><term>bcast_ack (room, timeoutMs)</term><description><c>Server.To(room).Timeout(t).EmitWithAck("poll", room)</c>:
 /// ack { targeted, allAnswered, answers: { socketId: [ack args] } }</description></item>
 /// <item><term>send (data, json)</term><description><c>socket.Send(data, json)</c>: a <c>message</c> (or <c>json</c>) event back</description></item>
@@ -66,11 +73,21 @@ public static class ApiHandlers
             await socket.Emit("welcome", new { id = socket.Id, user = socket.UserId });
         });
         io.OnDisconnect((ISocket socket, string reason) => socket.Server.To("watchers").Emit("gone", socket.Id, reason));
+        io.OnUpgrade((ISocket socket, string transport) => socket.Emit("upgraded", transport));
 
         // Arguments and acks
         io.On("binary", (byte[] data, string label) => Ack.Many(label, data.Reverse().ToArray(), data.Length));
         io.On("multi", (int a, string b, JsonElement c, bool d) => Ack.Many(d, c, b, a));
         io.On("emit_multi", (ISocket socket) => socket.Emit("multi_back", 1, "two", new { three = 3 }, new byte[] { 4, 5, 6 }));
+        io.On("nested_binary", async (ISocket socket, string room) =>
+        {
+            await socket.Server.To(room).Emit("nested", new { file = new byte[] { 7, 8, 9 }, meta = new { inner = new byte[] { 1 } } });
+            return true;
+        });
+        io.On("ask_binary", async (ISocket socket, int timeoutMs) =>
+            new { answer = (await socket.EmitWithAck("question_bin", TimeSpan.FromMilliseconds(timeoutMs), new { file = new byte[] { 7, 8, 9 } })).Args });
+        io.On("transport", async (ISocket socket) =>
+            new { transport = socket.Transport, fetched = (await socket.Server.In(socket.Id).FetchSockets()).Single().Transport, handshake = socket.Handshake.Transport });
         io.On("whoami", (ISocket socket) => new { id = socket.Id, user = socket.UserId, rooms = Sorted(socket.Rooms) });
         io.On("ask_client", async (ISocket socket, string question, int timeoutMs) =>
         {
@@ -84,6 +101,15 @@ public static class ApiHandlers
                 return new { error = $"{e.GetType().Name}: {e.Message}" };
             }
         });
+        io.On("keep_ack", (ISocket socket, IAck ack, string key) => { socket.Session["ack:" + key] = ack; });
+        io.On("release_ack", async (ISocket socket, string key, JsonElement value) =>
+        {
+            if (!socket.Session.TryGetValue("ack:" + key, out var kept) || kept is not IAck ack) return false;
+            socket.Session.Remove("ack:" + key);
+            await ack.SendAsync(value);
+            return true;
+        });
+        io.On("decline_ack", (IAck ack) => { });
         io.On("bcast_ack", async (ISocket socket, string room, int timeoutMs) =>
         {
             var acks = await socket.Server.To(room).Timeout(TimeSpan.FromMilliseconds(timeoutMs)).EmitWithAck("poll", room);

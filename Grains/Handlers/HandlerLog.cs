@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Logging;
+
+namespace OrleansSocket.Grains.Handlers;
+
+/// <summary>What the dispatcher logs when no error handler takes a failure.</summary>
+internal static partial class HandlerLog
+{
+    /// <summary>
+    /// Arguments that do not bind are the client's doing: one short line at Debug, no stack trace, so a client
+    /// sending bad events cannot grow the log by a stack trace per event.
+    /// </summary>
+    [LoggerMessage(1, LogLevel.Debug, "Event {Event} in namespace {Namespace} (socket {SocketId}) refused: {Reason}")]
+    public static partial void ClientArgumentsRefused(ILogger logger, string @event, string @namespace, string socketId, string reason);
+
+    [LoggerMessage(2, LogLevel.Error, "Handler for event {Event} in namespace {Namespace} failed (socket {SocketId}).")]
+    public static partial void HandlerFailed(ILogger logger, Exception error, string @event, string @namespace, string socketId);
+
+    [LoggerMessage(3, LogLevel.Error, "Error handler failed for event {Event} in namespace {Namespace} (socket {SocketId}); original error: {OriginalError}")]
+    public static partial void ErrorHandlerFailed(ILogger logger, Exception error, string @event, string @namespace, string socketId, string originalError);
+}

@@ -1,0 +1,166 @@
+using System.Collections.Concurrent;
+using OrleansSocket.Testing;
+
+namespace OrleansSocket.Tests.Testing;
+
+/// <summary>
+/// Handlers of one socket start in order; one that waits on something outside the socket (a client's ack, I/O) does
+/// not hold up the next event, and its ack follows when it is done; one that only awaits the socket's own operations
+/// finishes before the next starts. <see cref="IAck"/>: no automatic answer, an answer later from another handler.
+/// </summary>
+public sealed class HandlerInterleavingTests(InterleavingServerFixture fixture) : IClassFixture<InterleavingServerFixture>
+{
+    private SocketIOTestServer Server => fixture.Server;
+
+    [Fact]
+    public async Task Handler_awaiting_io_does_not_delay_the_next_event_and_acks_when_done()
+    {
+        await using var client = await Server.ConnectAsync();
+        var gate = InterleavingServerFixture.Gate(client.Id);
+
+        var first = client.EmitWithAckAsync("wait_io", client.Id);
+        var second = await client.EmitWithAckAsync("compute", 20);
+
+        Assert.Equal(42, second.Arg<int>(0));
+        Assert.False(first.IsCompleted); // the first handler still waits on its I/O
+        gate.SetResult("io done");
+        Assert.Equal("io done", (await first).Arg<string>(0));
+    }
+
+    [Fact]
+    public async Task Handler_awaiting_an_unanswered_client_ack_does_not_delay_the_next_event()
+    {
+        await using var client = await Server.ConnectAsync();
+        client.OnServerAck = e => e.Event == "question" ? null : []; // the client never answers the question
+
+        var first = client.EmitWithAckAsync("ask", 60_000);
+        var second = await client.EmitWithAckAsync("compute", 1);
+
+        Assert.Equal(23, second.Arg<int>(0));
+        Assert.False(first.IsCompleted);
+        Assert.Equal("question", (await client.WaitForAsync("question")).Event);
+        await Assert.ThrowsAsync<TimeoutException>(() => first); // still unanswered when the test client gives up
+    }
+
+    [Fact]
+    public async Task Handlers_that_await_only_the_sockets_own_operations_run_one_after_another()
+    {
+        await using var client = await Server.ConnectAsync();
+
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(i => client.EmitAsync("steps", i)));
+
+        var steps = client.GetReceived().Where(e => e.Event == "step").Select(e => e.Arg<string>(0)!).ToArray();
+        Assert.Equal(Enumerable.Range(0, 5).SelectMany(i => new[] { $"{i}a", $"{i}b" }), steps);
+        var log = (await client.EmitWithAckAsync("steps_log")).Arg<string[]>(0)!;
+        Assert.Equal(Enumerable.Range(0, 5).SelectMany(i => new[] { $"{i} start", $"{i} end" }), log);
+    }
+
+    [Fact]
+    public async Task Handler_with_an_ack_parameter_can_answer_later_from_another_handler()
+    {
+        await using var client = await Server.ConnectAsync();
+
+        var kept = client.EmitWithAckAsync("keep_ack");
+        var released = await client.EmitWithAckAsync("release_ack", "late", 7);
+
+        Assert.True(released.Arg<bool>(0)); // the kept ack was requested and not sent yet
+        var answer = await kept;
+        Assert.Equal("late", answer.Arg<string>(0));
+        Assert.Equal(7, answer.Arg<int>(1));
+    }
+
+    [Fact]
+    public async Task Handler_with_an_ack_parameter_that_does_not_send_leaves_the_ack_unanswered()
+    {
+        await using var client = await Server.ConnectAsync();
+
+        await Assert.ThrowsAsync<TimeoutException>(() => client.EmitWithAckAsync("decline_ack"));
+        // The return value was not sent either: the next ack is the next event's.
+        Assert.Equal(3, (await client.EmitWithAckAsync("compute", -19)).Arg<int>(0));
+    }
+
+    [Fact]
+    public async Task Ack_sent_before_the_handler_returns_is_the_answer_and_only_the_first_counts()
+    {
+        await using var client = await Server.ConnectAsync();
+
+        var answer = await client.EmitWithAckAsync("ack_twice", new { bytes = new byte[] { 1, 2, 3 } });
+
+        Assert.Equal("first", answer.Arg<string>(0));
+        Assert.Equal(new byte[] { 1, 2, 3 }, answer.Arg<Blob>(1)!.Bytes);
+    }
+
+    [Fact]
+    public async Task Ack_parameter_of_an_event_sent_without_ack_is_not_requested()
+    {
+        await using var client = await Server.ConnectAsync();
+
+        await client.EmitAsync("ack_requested");
+
+        Assert.False((await client.WaitForAsync("requested")).Arg<bool>(0));
+        Assert.Equal("sent", (await client.EmitWithAckAsync("ack_requested")).Arg<string>(0));
+        Assert.True((await client.WaitForAsync("requested")).Arg<bool>(0));
+    }
+
+    public sealed record Blob(byte[] Bytes);
+}
+
+public sealed class InterleavingServerFixture : IAsyncLifetime
+{
+    private static readonly ConcurrentDictionary<string, TaskCompletionSource<string>> Gates = new();
+
+    public SocketIOTestServer Server { get; private set; } = null!;
+
+    /// <summary>Stands for I/O the handler awaits; the test completes it.</summary>
+    public static TaskCompletionSource<string> Gate(string key) =>
+        Gates.GetOrAdd(key, _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    public async Task InitializeAsync() => Server = await SocketIOTestServer.StartAsync(Register,
+        options: new SocketIOTestServerOptions { Timeout = TimeSpan.FromSeconds(2) });
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+
+    private static void Register(ISocketIOBuilder io)
+    {
+        io.On("wait_io", async (string key) => await Gate(key).Task);
+        io.On("compute", (int n) => n + 22);
+        io.On("ask", async (ISocket socket, int timeoutMs) =>
+            (await socket.EmitWithAck("question", TimeSpan.FromMilliseconds(timeoutMs), "sure?")).Args.Length);
+        io.On("steps", async (ISocket socket, int n) =>
+        {
+            if (!socket.Session.TryGetValue("steps", out var value)) socket.Session["steps"] = value = new List<string>();
+            var log = (List<string>)value!;
+            log.Add($"{n} start");
+            await socket.Emit("step", $"{n}a");
+            await socket.Join($"room-{n}");
+            await socket.Server.To($"room-{n}").Emit("broadcast", n);
+            await socket.Server.In($"room-{n}").Count();
+            await socket.Emit("step", $"{n}b");
+            log.Add($"{n} end");
+        });
+        io.On("steps_log", (ISocket socket) => socket.Session["steps"]);
+        io.On("keep_ack", (ISocket socket, IAck ack) =>
+        {
+            socket.Session["kept"] = ack;
+            return "not sent: the handler took the ack";
+        });
+        io.On("release_ack", async (ISocket socket, string text, int n) =>
+        {
+            var kept = (IAck)socket.Session["kept"]!;
+            var waiting = kept.Requested && !kept.Sent;
+            await kept.SendAsync(text, n);
+            return waiting;
+        });
+        io.On("decline_ack", (IAck ack) => "not sent");
+        io.On("ack_twice", async (IAck ack, Dictionary<string, byte[]> data) =>
+        {
+            await ack.SendAsync("first", new { bytes = data["bytes"] });
+            await ack.SendAsync("second");
+        });
+        io.On("ack_requested", async (ISocket socket, IAck ack) =>
+        {
+            await socket.Emit("requested", ack.Requested);
+            await ack.SendAsync("sent"); // nothing when the client did not ask
+        });
+    }
+}
