@@ -12,6 +12,4 @@ public interface IRoomGrain : IGrainWithStringKey
     /// <summary>The gateways that hold members. For a room nobody joined, the socket of that id (every socket is in the room of its own id).</summary>
     [Alias("Gateways")] Task<string[]> Gateways();
     [Alias("Members")] Task<string[]> Members();
-    /// <summary>Drops every member on a gateway that is gone.</summary>
-    [Alias("DropGateway")] Task DropGateway(string gatewayId);
 }

@@ -35,12 +35,6 @@ internal sealed class RoomGrain : MembershipGrain, IRoomGrain
         return await SocketGateway(ns, room) is not null ? [room] : [];
     }
 
-    public Task DropGateway(string gatewayId)
-    {
-        DropMembersOf(gatewayId);
-        return Task.CompletedTask;
-    }
-
     private async Task<string?> SocketGateway(string ns, string socketId)
     {
         var socket = await GrainFactory.GetGrain<ISocketGrain>(socketId).Describe();

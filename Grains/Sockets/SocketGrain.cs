@@ -221,8 +221,6 @@ internal sealed partial class SocketGrain(
         await registry.Upgrade(socket, transport, ServiceProvider);
     }
 
-    public Task<string?> Gateway() => Task.FromResult(_socket?.GatewayId);
-
     public Task<RemoteSocket?> Describe()
     {
         if (_socket is null && _parked is null && !_leaving) DeactivateOnIdle(); // asked about a socket id that is not connected here

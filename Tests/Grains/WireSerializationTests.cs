@@ -37,7 +37,7 @@ public sealed class WireSerializationTests(ClusterFixture fixture)
         ConnectResult.InvalidNamespace,
         new SocketConnectRequest("/", "gw", fixture.Client.CreateObjectReference<IGatewayObserver>(new RecordingGateway()), Handshake),
         new UserSocket("sid", "/", "gw"),
-        new GatewayBroadcast("/", ["r1", "r2"], ["x"], new OutboundPacket("/", "ev", Payload), Guid.Empty, TimeSpan.FromSeconds(2), ["s1"]),
+        new GatewayBroadcast("/", ["r1", "r2"], ["x"], new OutboundPacket("/", "ev", Payload), Guid.Empty, TimeSpan.FromSeconds(2)),
         new SocketAckReply("sid", Payload),
         new BroadcastAckResult([new SocketAckReply("sid", Payload)], 3, true),
         new RemoteSocket("sid", "/", ["sid", "room"], Handshake, "{\"k\":1}"u8.ToArray(), "alice", "gw"),
