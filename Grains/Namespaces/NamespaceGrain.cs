@@ -6,16 +6,16 @@ namespace OrleansSocket.Grains.Namespaces;
 /// <remarks>Kept active while it has sockets (see <see cref="MembershipGrain"/>).</remarks>
 internal sealed class NamespaceGrain : MembershipGrain, INamespaceGrain
 {
-    // Gateways this activation reported to the registry as holding sockets here.
+    // Gateways this activation reported to the gateway membership as holding sockets here.
     private readonly HashSet<string> _reported = [];
 
     public async Task Add(string socketId, string gatewayId)
     {
-        // Before the socket is counted: the registry then drops it should its gateway die at any time, even before
+        // Before the socket is counted: the membership then drops it should its gateway die at any time, even before
         // the gateway's next heartbeat would have reported this namespace.
         if (!_reported.Contains(gatewayId))
         {
-            await GrainFactory.GetGrain<IGatewayRegistryGrain>(IGatewayRegistryGrain.Key).AddNamespace(gatewayId, this.GetPrimaryKeyString());
+            await GrainFactory.GetGrain<IGatewayMembershipGrain>(IGatewayMembershipGrain.Key).AddNamespace(gatewayId, this.GetPrimaryKeyString());
             _reported.Add(gatewayId);
         }
         AddMember(socketId, gatewayId);
