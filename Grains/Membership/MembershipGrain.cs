@@ -16,32 +16,16 @@ internal abstract class MembershipGrain : KeepAliveWhileNonEmpty, IMembershipGra
 {
     protected SocketsByGateway Sockets { get; } = new();
 
-    public virtual Task Join(string socketId, string gatewayId)
-    {
-        var before = Sockets.Count;
-        Sockets.Add(socketId, gatewayId);
-        OnCountChanged(before, Sockets.Count);
-        return Task.CompletedTask;
-    }
+    protected override int Count => Sockets.Count;
 
-    public Task Leave(string socketId)
-    {
-        var before = Sockets.Count;
-        Sockets.Remove(socketId);
-        OnCountChanged(before, Sockets.Count);
-        return Task.CompletedTask;
-    }
+    public virtual Task Join(string socketId, string gatewayId) => Change(() => Sockets.Add(socketId, gatewayId));
+
+    public Task Leave(string socketId) => Change(() => Sockets.Remove(socketId));
 
     public virtual Task<string[]> Gateways() => Task.FromResult(Sockets.Gateways());
 
     public virtual Task<string[]> Members() => Task.FromResult(Sockets.Members());
 
     /// <returns>The sockets that were on that gateway.</returns>
-    protected List<string> DropMembersOf(string gatewayId)
-    {
-        var before = Sockets.Count;
-        var dropped = Sockets.DropGateway(gatewayId);
-        OnCountChanged(before, Sockets.Count);
-        return dropped;
-    }
+    protected List<string> DropMembersOf(string gatewayId) => ChangeAndGet(() => Sockets.DropGateway(gatewayId));
 }
