@@ -146,7 +146,7 @@ internal sealed class TestGateway : IGatewayObserver
         }
         try
         {
-            var targets = Index.Resolve(broadcast.Namespace, broadcast.Sockets ?? broadcast.Rooms, broadcast.ExceptRooms, Find);
+            var targets = Index.Resolve(broadcast.Namespace, broadcast.Rooms, broadcast.ExceptRooms, Find);
             if (broadcast.AckCollector is { } collector)
             {
                 // Not awaited, as on the gateway: the next message must not wait for these answers.

@@ -35,7 +35,7 @@ public static class SocketIOEndpointRouteBuilderExtensions
     {
         var services = endpoints.ServiceProvider;
         return services.GetRequiredService<IOptions<SocketIOOptions>>().Value.ForwardSessions
-            ? services.GetService<GatewayDirectoryRouter>()
+            ? services.GetService<GatewaySessionRouter>()
             : null;
     }
 }
