@@ -210,7 +210,7 @@ internal sealed class EngineServer
     /// <summary>Ends every session (host shutdown): pending polls are answered, WebSockets closed.</summary>
     public void CloseAll()
     {
-        foreach (var session in _sessions.Values) session.Terminate(EngineSession.ReasonForcedClose);
+        foreach (var session in _sessions.Values) session.Terminate(EngineCloseReason.ForcedClose);
     }
 
     /// <summary>Releases the forwarding connections (host stopped).</summary>

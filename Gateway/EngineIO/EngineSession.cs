@@ -12,12 +12,6 @@ namespace OrleansSocket.Gateway.EngineIO;
 /// </summary>
 internal sealed class EngineSession : IEngineConnection
 {
-    private const string ReasonTransportError = "transport error";
-    private const string ReasonTransportClose = "transport close";
-    private const string ReasonPingTimeout = "ping timeout";
-    private const string ReasonParseError = "parse error";
-    internal const string ReasonForcedClose = "forced close";
-
     /// <summary>Most packets one WebSocket writer pass takes from the queue before going back for more.</summary>
     private const int WebSocketBatch = 64;
 
@@ -39,7 +33,7 @@ internal sealed class EngineSession : IEngineConnection
     private SessionState _state = SessionState.Open;
     private string _transportName;
     private IEngineListener? _listener;
-    private string? _closeReason; // set once, when the session ends
+    private EngineCloseReason? _closeReason; // set once, when the session ends
     private bool _closeNotified;
 
     private WebSocketTransport? _webSocket; // the active WebSocket, once the session runs on one
@@ -105,7 +99,7 @@ internal sealed class EngineSession : IEngineConnection
         }
         catch
         {
-            Terminate(ReasonTransportError);
+            Terminate(EngineCloseReason.TransportError);
             throw;
         }
 
@@ -253,7 +247,7 @@ internal sealed class EngineSession : IEngineConnection
     {
         if (bound == BufferBound.Packets) _server.Log.SendQueueFull(Id, Options.MaxBufferedPackets, "packets");
         else _server.Log.SendQueueFull(Id, Options.MaxBufferedBytes, "bytes");
-        Terminate(ReasonTransportError);
+        Terminate(EngineCloseReason.TransportError);
     }
 
     /// <summary>What the WebSocket writer should do next.</summary>
@@ -302,7 +296,7 @@ internal sealed class EngineSession : IEngineConnection
                 case DecodeStatus.Skip:
                     continue;
                 case DecodeStatus.Error:
-                    Terminate(ReasonParseError);
+                    Terminate(EngineCloseReason.ParseError);
                     return false;
             }
             if (packet.Type == EnginePacketType.Message) await WaitForRoomAsync(packet.Data.Length);
@@ -367,7 +361,7 @@ internal sealed class EngineSession : IEngineConnection
     {
         lock (_inbound)
         {
-            if (status == DecodeStatus.Error) Terminate(ReasonParseError);
+            if (status == DecodeStatus.Error) Terminate(EngineCloseReason.ParseError);
             else if (status == DecodeStatus.Packet) HandlePacketLocked(packet, viaPolling: false);
         }
     }
@@ -437,10 +431,10 @@ internal sealed class EngineSession : IEngineConnection
                 return true;
             case EnginePacketType.Close:
                 // The client closes: a pending poll is released with a noop (Node's polling onClose).
-                Terminate(ReasonTransportClose, viaPolling ? EnginePacketType.Noop : EnginePacketType.Close);
+                Terminate(EngineCloseReason.TransportClose, viaPolling ? EnginePacketType.Noop : EnginePacketType.Close);
                 return false;
             default:
-                Terminate(ReasonTransportError);
+                Terminate(EngineCloseReason.TransportError);
                 return false;
         }
     }
@@ -537,7 +531,7 @@ internal sealed class EngineSession : IEngineConnection
     }
 
     /// <summary>A WebSocket's receive side ended (peer closed, error, or oversized message).</summary>
-    internal void OnWebSocketEnded(WebSocketTransport transport, string reason)
+    internal void OnWebSocketEnded(WebSocketTransport transport, EngineCloseReason reason)
     {
         bool isActive, isProbe;
         lock (Gate)
@@ -578,7 +572,7 @@ internal sealed class EngineSession : IEngineConnection
                 return;
             }
         }
-        Terminate(ReasonPingTimeout);
+        Terminate(EngineCloseReason.PingTimeout);
     }
 
     /// <summary>
@@ -593,7 +587,7 @@ internal sealed class EngineSession : IEngineConnection
             if (_state == SessionState.Closed) return true;
             if (_time.GetTimestamp() < ExpiryLocked()) return false;
         }
-        Terminate(ReasonPingTimeout);
+        Terminate(EngineCloseReason.PingTimeout);
         return true;
     }
 
@@ -604,7 +598,7 @@ internal sealed class EngineSession : IEngineConnection
     /// <paramref name="pollReply"/> (Node sends a close packet, or a noop when the client itself closed),
     /// closes the WebSockets, and tells the application once.
     /// </summary>
-    internal void Terminate(string reason, EnginePacketType pollReply = EnginePacketType.Close)
+    internal void Terminate(EngineCloseReason reason, EnginePacketType pollReply = EnginePacketType.Close)
     {
         WebSocketTransport? webSocket, probe;
         bool linger;
@@ -630,7 +624,7 @@ internal sealed class EngineSession : IEngineConnection
             }
         }
         if (!linger) _server.Remove(this);
-        _server.Log.SessionClosed(Id, reason);
+        _server.Log.SessionClosed(Id, reason.ToWireString());
         // Its writer sees the end and closes the socket; closing starts here too, as the writer may be stuck in a
         // send the client does not read: the close then aborts that send after its timeout, releasing what it holds.
         webSocket?.Wake();
@@ -680,7 +674,7 @@ internal sealed class EngineSession : IEngineConnection
         _closeNotified = true;
         try
         {
-            _listener.OnClose(_closeReason!);
+            _listener.OnClose(_closeReason!.Value.ToWireString());
         }
         catch (Exception ex)
         {

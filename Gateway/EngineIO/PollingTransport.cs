@@ -71,12 +71,12 @@ internal sealed class PollingTransport
         if (overlap)
         {
             // Node: "overlap from client" → transport error; the pending poll is answered with a close packet.
-            _session.Terminate("transport error");
+            _session.Terminate(EngineCloseReason.TransportError);
             await EngineErrors.WriteHttpErrorAsync(context.Response, EngineErrors.BadRequest);
             return;
         }
 
-        var terminateReason = (string?)null;
+        var terminateReason = (EngineCloseReason?)null;
         var released = false;
         try
         {
@@ -105,7 +105,7 @@ internal sealed class PollingTransport
                 catch (OperationCanceledException)
                 {
                     // Node: "poll connection closed prematurely".
-                    terminateReason = "transport error";
+                    terminateReason = EngineCloseReason.TransportError;
                     return;
                 }
             }
@@ -118,16 +118,16 @@ internal sealed class PollingTransport
             catch (Exception)
             {
                 // The client left mid-response (or the write failed): what was taken is lost, so the session ends.
-                terminateReason = "transport error";
+                terminateReason = EngineCloseReason.TransportError;
                 return;
             }
             // A graceful close ends once its close packet went out.
-            if (endsSession) terminateReason = EngineSession.ReasonForcedClose;
+            if (endsSession) terminateReason = EngineCloseReason.ForcedClose;
         }
         finally
         {
             if (!released) ReleaseGet();
-            if (terminateReason is not null) _session.Terminate(terminateReason);
+            if (terminateReason is not null) _session.Terminate(terminateReason.Value);
         }
 
         // Once per GET. The next poll may arrive as soon as the client has the whole response, possibly on
@@ -193,7 +193,7 @@ internal sealed class PollingTransport
         if (overlap)
         {
             // Node: "data request overlap from client".
-            _session.Terminate("transport error");
+            _session.Terminate(EngineCloseReason.TransportError);
             await EngineErrors.WriteHttpErrorAsync(context.Response, EngineErrors.BadRequest);
             return;
         }
@@ -207,7 +207,7 @@ internal sealed class PollingTransport
             if (binaryFraming && _session.ProtocolVersion == 4)
             {
                 // v4 has no binary payload framing (Node: "invalid content").
-                _session.Terminate("transport error");
+                _session.Terminate(EngineCloseReason.TransportError);
                 await EngineErrors.WriteHttpErrorAsync(context.Response, EngineErrors.BadRequest);
                 return;
             }
@@ -231,7 +231,7 @@ internal sealed class PollingTransport
             catch (Exception)
             {
                 // The client left or sent a broken body (Node: "data request connection closed prematurely").
-                _session.Terminate("transport error");
+                _session.Terminate(EngineCloseReason.TransportError);
                 if (!context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted)
                     await EngineErrors.WriteHttpErrorAsync(context.Response, EngineErrors.BadRequest);
                 return;
@@ -274,7 +274,7 @@ internal sealed class PollingTransport
     /// <summary>413 and, unlike Node (which keeps the session while the client has lost data), the session ends.</summary>
     private async Task RefuseTooLargeAsync(HttpContext context)
     {
-        _session.Terminate("transport error");
+        _session.Terminate(EngineCloseReason.TransportError);
         context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
         context.Response.ContentLength = 0;
         await context.Response.CompleteAsync();

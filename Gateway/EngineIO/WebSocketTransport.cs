@@ -70,7 +70,7 @@ internal sealed class WebSocketTransport : IDisposable
         }
     }
 
-    private async Task<string> ReceiveLoopAsync()
+    private async Task<EngineCloseReason> ReceiveLoopAsync()
     {
         // No buffer is held between messages: an idle socket waits with a zero-byte receive (it completes once a
         // frame has arrived, with nothing consumed), and only then rents one for the message.
@@ -83,7 +83,7 @@ internal sealed class WebSocketTransport : IDisposable
                 if (buffer is null)
                 {
                     var first = await _socket.ReceiveAsync(Memory<byte>.Empty, _abort.Token);
-                    if (first.MessageType == WebSocketMessageType.Close) return "transport close";
+                    if (first.MessageType == WebSocketMessageType.Close) return EngineCloseReason.TransportClose;
                     if (first.EndOfMessage)
                     {
                         // an empty message
@@ -100,13 +100,13 @@ internal sealed class WebSocketTransport : IDisposable
                     buffer = bigger;
                 }
                 var result = await _socket.ReceiveAsync(buffer.AsMemory(length), _abort.Token);
-                if (result.MessageType == WebSocketMessageType.Close) return "transport close";
+                if (result.MessageType == WebSocketMessageType.Close) return EngineCloseReason.TransportClose;
                 length += result.Count;
                 if (length > _maxMessage)
                 {
                     // Like ws's maxPayload: close with 1009, having buffered no more than the limit (+1).
                     _closeStatus = WebSocketCloseStatus.MessageTooBig;
-                    return "transport error";
+                    return EngineCloseReason.TransportError;
                 }
                 if (!result.EndOfMessage) continue;
 
@@ -118,7 +118,7 @@ internal sealed class WebSocketTransport : IDisposable
         }
         catch (Exception)
         {
-            return "transport error"; // reset, aborted, or protocol violation
+            return EngineCloseReason.TransportError; // reset, aborted, or protocol violation
         }
         finally
         {
@@ -147,7 +147,7 @@ internal sealed class WebSocketTransport : IDisposable
                     if (packet.Type == EnginePacketType.Close)
                     {
                         // A graceful close over WebSocket ends with the close frame, not a close packet (as in Node).
-                        _session.Terminate(EngineSession.ReasonForcedClose);
+                        _session.Terminate(EngineCloseReason.ForcedClose);
                         await CloseAsync();
                         return;
                     }
@@ -161,7 +161,7 @@ internal sealed class WebSocketTransport : IDisposable
         }
         catch (Exception)
         {
-            _session.Terminate("transport error");
+            _session.Terminate(EngineCloseReason.TransportError);
             await CloseAsync();
         }
         finally
