@@ -32,7 +32,7 @@ internal sealed class EngineServer
         Validate(options);
         _application = application;
         _router = router;
-        if (router is not null) _forwarder = new SessionForwarder(log);
+        if (router is not null) _forwarder = new SessionForwarder(log, time);
         Options = Snapshot(options);
         Log = log;
         Time = time;
@@ -96,7 +96,7 @@ internal sealed class EngineServer
                 return;
             }
             if (HttpMethods.IsGet(request.Method) && session.UpgradeSettling is { } settling)
-                await WaitForUpgradeAsync(settling, context.RequestAborted);
+                await WaitForUpgradeAsync(settling, Time, context.RequestAborted);
             if (session.Transport != transport || session.Polling is null)
             {
                 // Node: TRANSPORT_MISMATCH, e.g. a poll after the session moved to WebSocket.
@@ -157,7 +157,7 @@ internal sealed class EngineServer
         if (protocol == 3)
         {
             // A client gone meanwhile is noticed by the receive loop below, which ends the session.
-            await Task.Delay(V3OpenPacketDelay, context.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.Delay(V3OpenPacketDelay, Time, context.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         transport.StartWriter();
         await transport.RunAsync();
@@ -269,11 +269,12 @@ internal sealed class EngineServer
     /// <summary>Node's upgrade check interval: how long a poll during an answered probe may be held.</summary>
     private static readonly TimeSpan UpgradeCheckInterval = TimeSpan.FromMilliseconds(100);
 
-    private async Task WaitForUpgradeAsync(Task settling, CancellationToken aborted)
+    /// <summary>Holds a poll that arrived during an answered probe until the upgrade settles, or Node's check interval passed.</summary>
+    internal static async Task WaitForUpgradeAsync(Task settling, TimeProvider time, CancellationToken aborted)
     {
         try
         {
-            await settling.WaitAsync(UpgradeCheckInterval, Time, aborted);
+            await settling.WaitAsync(UpgradeCheckInterval, time, aborted);
         }
         catch (TimeoutException)
         {

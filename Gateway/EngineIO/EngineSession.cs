@@ -73,6 +73,9 @@ internal sealed class EngineSession : IEngineConnection
 
     internal EngineIOOptions Options => _server.Options;
 
+    /// <summary>The clock every timer and delay of this session and its transports runs on.</summary>
+    internal TimeProvider Time => _time;
+
     // ---------------- opening ----------------
 
     /// <summary>Queues the open packet, starts the heartbeat, then hands the session to the application.</summary>

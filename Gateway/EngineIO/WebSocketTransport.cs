@@ -34,6 +34,7 @@ internal sealed class WebSocketTransport : IDisposable
     });
     private readonly List<QueuedPacket> _batch = [];
     private Task? _writer;
+    private ITimer? _closeTimer; // aborts the socket when the peer does not finish the close in time
     private int _closing;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
 
@@ -260,8 +261,15 @@ internal sealed class WebSocketTransport : IDisposable
         if (Interlocked.Exchange(ref _closing, 1) != 0) return;
         try
         {
-            _abort.CancelAfter(CloseTimeout);
-            if (!await _sendLock.WaitAsync(CloseTimeout)) return; // a send is stuck; the abort above ends it
+            _closeTimer = _session.Time.CreateTimer(static s => ((WebSocketTransport)s!).Abort(), this, CloseTimeout, Timeout.InfiniteTimeSpan);
+            try
+            {
+                await _sendLock.WaitAsync(_abort.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // a send was stuck until the abort above (or the client left): the socket is aborted
+            }
             try
             {
                 if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -278,9 +286,23 @@ internal sealed class WebSocketTransport : IDisposable
         }
     }
 
+    private void Abort()
+    {
+        try
+        {
+            _abort.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // the request is over already
+        }
+    }
+
     /// <summary>Called once the socket's request is over (receive loop and writer both finished).</summary>
     public void Dispose()
     {
+        Interlocked.Exchange(ref _closing, 1); // no close timer after this
+        _closeTimer?.Dispose();
         _abort.Dispose();
         _sendLock.Dispose();
     }
