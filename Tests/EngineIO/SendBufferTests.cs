@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using OrleansSocket.Gateway.EngineIO;
 using OrleansSocket.Tests.Handlers;
 
@@ -18,6 +19,7 @@ public sealed class SendBufferTests
 
     private readonly ListLogger _log = new();
     private readonly RecordingApplication _application = new();
+    private readonly FakeTimeProvider _clock = new();
 
     [Fact]
     public void Bytes_ExactlyAtTheBoundFit_OneByteMoreClosesTheSession()
@@ -197,12 +199,15 @@ public sealed class SendBufferTests
     }
 
     [Fact]
-    public async Task V4ServerPingsCount_AgainstThePacketBound()
+    public void V4ServerPingsCount_AgainstThePacketBound()
     {
         // A v4 client that answers pings without reading: each ping is queued, so it counts.
         var session = Open(protocol: 4, maxBytes: 1_000_000, maxPackets: 2, pingInterval: 20);
         Assert.True(session.Send(Payload("m", 1), false)); // with the open packet: full
-        Assert.Equal("transport error", await _application[session.Id].WaitClosedAsync());
+        _clock.Advance(TimeSpan.FromMilliseconds(19));
+        Assert.Equal(StillOpen, Reason(session));
+        _clock.Advance(TimeSpan.FromMilliseconds(1)); // the ping does not fit
+        Assert.Equal("transport error", Reason(session));
     }
 
     // ---------------- helpers ----------------
@@ -220,7 +225,7 @@ public sealed class SendBufferTests
             MaxBufferedBytes = maxBytes,
             MaxBufferedPackets = maxPackets,
         };
-        var server = new EngineServer(_application, options, new EngineLog(_log), TimeProvider.System);
+        var server = new EngineServer(_application, options, new EngineLog(_log), _clock);
         var handshake = new EngineHandshake(new Dictionary<string, string>(), new Dictionary<string, string>(), null, "/", false, DateTimeOffset.UnixEpoch);
         var id = Guid.NewGuid().ToString("N");
         EngineSession session;
