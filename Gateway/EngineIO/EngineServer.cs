@@ -154,7 +154,7 @@ internal sealed class EngineServer
         // Node writes the open packet after the 101 in a separate, later write. v3 clients (and the v3 protocol
         // suite, which attaches its message listener only after "open") can miss a first frame that reaches them
         // in the same read as the 101, so keep that gap for them.
-        if (protocol == 3)
+        if (session.Codec.DelaysFirstWebSocketFrame)
         {
             // A client gone meanwhile is noticed by the receive loop below, which ends the session.
             await Task.Delay(V3OpenPacketDelay, Time, context.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -232,7 +232,7 @@ internal sealed class EngineServer
             json.WriteEndArray();
             json.WriteNumber("pingInterval", Options.PingInterval);
             json.WriteNumber("pingTimeout", Options.PingTimeout);
-            if (session.ProtocolVersion == 4) json.WriteNumber("maxPayload", Options.MaxHttpBufferSize);
+            if (session.Codec.AdvertisesMaxPayload) json.WriteNumber("maxPayload", Options.MaxHttpBufferSize);
             json.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();

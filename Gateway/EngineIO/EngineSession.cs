@@ -55,7 +55,7 @@ internal sealed class EngineSession : IEngineConnection
         _server = server;
         _time = server.Time;
         Id = id;
-        ProtocolVersion = protocol;
+        Codec = EngineCodec.For(protocol);
         Handshake = handshake;
         _transportName = transportName;
         _pingIntervalTicks = MsToTicks(server.Options.PingInterval);
@@ -64,7 +64,10 @@ internal sealed class EngineSession : IEngineConnection
     }
 
     public string Id { get; }
-    public int ProtocolVersion { get; }
+    public int ProtocolVersion => Codec.Protocol;
+
+    /// <summary>The revision's encoding and rules, chosen at the handshake.</summary>
+    internal EngineCodec Codec { get; }
     public EngineHandshake Handshake { get; }
     public string Transport { get { lock (Gate) return _transportName; } }
 
@@ -91,7 +94,7 @@ internal sealed class EngineSession : IEngineConnection
             // v4: the server pings after pingInterval and wants a pong within pingTimeout.
             // v3: the client pings; silence for pingInterval + pingTimeout closes the session.
             _expiryTimer = _time.CreateTimer(static s => ((EngineSession)s!).OnExpiryTimer(), this, TicksToSpan(_deadline - now), Timeout.InfiniteTimeSpan);
-            if (ProtocolVersion == 4)
+            if (Codec.ServerPings)
                 _pingTimer = _time.CreateTimer(static s => ((EngineSession)s!).OnPingTimer(), this, TicksToSpan(_pingIntervalTicks), Timeout.InfiniteTimeSpan);
         }
 
@@ -285,11 +288,7 @@ internal sealed class EngineSession : IEngineConnection
         var offset = 0;
         while (true)
         {
-            var status = ProtocolVersion == 4
-                ? PayloadCodecV4.ReadPayloadPacket(body, ref offset, out var packet)
-                : binaryFraming
-                    ? PayloadCodecV3.ReadBinaryPayloadPacket(body, ref offset, out packet)
-                    : PayloadCodecV3.ReadTextPayloadPacket(body, ref offset, out packet);
+            var status = Codec.ReadPayloadPacket(body, ref offset, binaryFraming, out var packet);
             if (status == DecodeStatus.Packet && !packet.IsBinary && !Utf8.IsValid(packet.Data.Span))
                 status = DecodeStatus.Error;
             switch (status)
@@ -313,26 +312,7 @@ internal sealed class EngineSession : IEngineConnection
     /// <summary>One WebSocket message, from the active WebSocket, the probe, or a refused one (ignored).</summary>
     internal ValueTask OnWebSocketMessageAsync(WebSocketTransport transport, Memory<byte> message, bool isBinary)
     {
-        DecodeStatus status;
-        InboundPacket packet;
-        if (isBinary)
-        {
-            if (ProtocolVersion == 4)
-            {
-                packet = new InboundPacket(EnginePacketType.Message, message, true);
-                status = DecodeStatus.Packet;
-            }
-            else
-            {
-                status = PayloadCodecV3.DecodeBinaryPacket(message, out packet);
-            }
-        }
-        else
-        {
-            status = ProtocolVersion == 4
-                ? PayloadCodecV4.DecodePacket(message, out packet)
-                : PayloadCodecV3.DecodeTextPacket(message, out packet);
-        }
+        var status = Codec.DecodeMessage(message, isBinary, out var packet);
 
         bool isActive, isProbe;
         lock (Gate)
@@ -389,7 +369,7 @@ internal sealed class EngineSession : IEngineConnection
             _lastPacket = now;
             switch (packet.Type)
             {
-                case EnginePacketType.Ping when ProtocolVersion == 3:
+                case EnginePacketType.Ping when !Codec.ServerPings:
                     // The v3 client pings; answer with the same data ("2probe" → "3probe"). The pong is counted
                     // like any packet: a client that pings without reading fills its own queue, not the server.
                     var echo = packet.Data.IsEmpty ? ReadOnlyMemory<byte>.Empty : packet.Data.ToArray();
@@ -398,7 +378,7 @@ internal sealed class EngineSession : IEngineConnection
                     _deadline = now + _pingIntervalTicks + _pingTimeoutTicks;
                     _expiryTimer?.Change(TicksToSpan(_pingIntervalTicks + _pingTimeoutTicks), Timeout.InfiniteTimeSpan);
                     return true;
-                case EnginePacketType.Pong when ProtocolVersion == 4:
+                case EnginePacketType.Pong when Codec.ServerPings:
                     _deadline = now + _pingIntervalTicks + _pingTimeoutTicks;
                     _pingTimer?.Change(TicksToSpan(_pingIntervalTicks), Timeout.InfiniteTimeSpan);
                     _expiryTimer?.Change(TicksToSpan(_pingIntervalTicks + _pingTimeoutTicks), Timeout.InfiniteTimeSpan);
@@ -561,7 +541,7 @@ internal sealed class EngineSession : IEngineConnection
     }
 
     private long ExpiryLocked() =>
-        Math.Max(_deadline, _lastPacket + (ProtocolVersion == 4 ? _pingTimeoutTicks : _pingIntervalTicks + _pingTimeoutTicks));
+        Math.Max(_deadline, _lastPacket + (Codec.ServerPings ? _pingTimeoutTicks : _pingIntervalTicks + _pingTimeoutTicks));
 
     private void OnExpiryTimer()
     {

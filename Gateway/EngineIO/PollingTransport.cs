@@ -154,11 +154,9 @@ internal sealed class PollingTransport
     /// </summary>
     private async Task WriteBatchAsync(HttpContext context, List<QueuedPacket> batch, Action beforeFinalFlush)
     {
-        var v4 = _session.ProtocolVersion == 4;
-        var binaryFraming = !v4 && PayloadCodecV3.UseBinaryFraming(batch, _supportsBinary);
-        var length = v4 ? PayloadCodecV4.GetPayloadLength(batch)
-            : binaryFraming ? PayloadCodecV3.GetBinaryPayloadLength(batch)
-            : PayloadCodecV3.GetTextPayloadLength(batch);
+        var codec = _session.Codec;
+        var binaryFraming = codec.UseBinaryFraming(batch, _supportsBinary);
+        var length = codec.GetPayloadLength(batch, binaryFraming);
 
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
@@ -170,9 +168,7 @@ internal sealed class PollingTransport
         for (var i = 0; i < batch.Count; i++)
         {
             var packet = batch[i];
-            if (v4) PayloadCodecV4.WritePayloadPacket(writer, packet, first: i == 0);
-            else if (binaryFraming) PayloadCodecV3.WriteBinaryPayloadPacket(writer, packet);
-            else PayloadCodecV3.WriteTextPayloadPacket(writer, packet);
+            codec.WritePayloadPacket(writer, packet, i, binaryFraming);
             // Partial flushes are safe: the client cannot act on a response it has not fully received.
             if (writer.UnflushedBytes > FlushThreshold) await writer.FlushAsync(context.RequestAborted);
         }
@@ -204,7 +200,7 @@ internal sealed class PollingTransport
         {
             var request = context.Request;
             var binaryFraming = IsOctetStream(request.ContentType);
-            if (binaryFraming && _session.ProtocolVersion == 4)
+            if (binaryFraming && !_session.Codec.AcceptsBinaryFraming)
             {
                 // v4 has no binary payload framing (Node: "invalid content").
                 _session.Terminate(EngineCloseReason.TransportError);

@@ -24,7 +24,7 @@ internal sealed class WebSocketTransport : IDisposable
     private readonly WebSocket _socket;
     private readonly EngineSession _session;
     private readonly int _maxMessage;
-    private readonly bool _supportsBinary; // v3: false when this socket's request asked for b64=1
+    private readonly BinaryMessageForm _binaryForm; // v3: base64 text when this socket's request asked for b64=1
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _abort; // cancels (and so aborts) the socket
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
@@ -43,7 +43,7 @@ internal sealed class WebSocketTransport : IDisposable
         _socket = socket;
         _session = session;
         _maxMessage = session.Options.MaxHttpBufferSize;
-        _supportsBinary = supportsBinary;
+        _binaryForm = session.Codec.BinaryForm(supportsBinary);
         _abort = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
     }
 
@@ -180,18 +180,17 @@ internal sealed class WebSocketTransport : IDisposable
             var data = packet.Data;
             if (packet.IsBinary)
             {
-                if (_session.ProtocolVersion == 4)
+                switch (_binaryForm)
                 {
-                    await _socket.SendAsync(data, WebSocketMessageType.Binary, true, token);
-                }
-                else if (_supportsBinary)
-                {
-                    // v3 binary frames start with the packet type byte.
-                    await SendPrefixedAsync(V3BinaryPrefix, data, WebSocketMessageType.Binary, token);
-                }
-                else
-                {
-                    await SendV3Base64Async(packet, token);
+                    case BinaryMessageForm.Raw:
+                        await _socket.SendAsync(data, WebSocketMessageType.Binary, true, token);
+                        break;
+                    case BinaryMessageForm.TypePrefixed:
+                        await SendPrefixedAsync(V3BinaryPrefix, data, WebSocketMessageType.Binary, token);
+                        break;
+                    default:
+                        await SendV3Base64Async(packet, token);
+                        break;
                 }
             }
             else
