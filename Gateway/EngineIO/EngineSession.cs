@@ -25,10 +25,8 @@ internal sealed class EngineSession : IEngineConnection
     private readonly object _inbound = new();
     private readonly EngineServer _server;
     private readonly TimeProvider _time;
-    private readonly PacketQueue _queue = new();
-    private long _inFlightBytes; // taken by a transport and not yet written: still held, so still counted
-    private readonly long _pingIntervalTicks;
-    private readonly long _pingTimeoutTicks;
+    private readonly EngineOutbox _outbox;
+    private readonly EngineHeartbeat _heartbeat;
 
     private SessionState _state = SessionState.Open;
     private string _transportName;
@@ -37,18 +35,10 @@ internal sealed class EngineSession : IEngineConnection
     private bool _closeNotified;
 
     private WebSocketTransport? _webSocket; // the active WebSocket, once the session runs on one
-    private WebSocketTransport? _probe;     // a WebSocket in the upgrade probe phase
-    // Set once "3probe" is sent (pending polls are then released with a noop); completed and cleared when that
-    // probe upgrades or is given up.
-    private TaskCompletionSource? _upgradeSettled;
-    private ITimer? _upgradeTimer;
+    private readonly EngineUpgrade _upgrade = new();
 
-    private ITimer? _pingTimer;
-    private ITimer? _expiryTimer;
     private ITimer? _lingerTimer;
     private bool _finalPollPending; // closed by the client while no poll was here: one late poll still gets its noop
-    private long _deadline;   // timestamp of the heartbeat deadline (pong due, v4; ping due, v3)
-    private long _lastPacket; // timestamp of the last packet received; any packet delays the timeout (as in Node)
 
     public EngineSession(EngineServer server, string id, int protocol, string transportName, EngineHandshake handshake, bool pollingSupportsBinary)
     {
@@ -58,8 +48,9 @@ internal sealed class EngineSession : IEngineConnection
         Codec = EngineCodec.For(protocol);
         Handshake = handshake;
         _transportName = transportName;
-        _pingIntervalTicks = MsToTicks(server.Options.PingInterval);
-        _pingTimeoutTicks = MsToTicks(server.Options.PingTimeout);
+        _outbox = new EngineOutbox(server.Options.MaxBufferedPackets, server.Options.MaxBufferedBytes);
+        _heartbeat = new EngineHeartbeat(_time, server.Options.PingInterval, server.Options.PingTimeout, Codec.ServerPings,
+            OnPingDue, () => Terminate(EngineCloseReason.PingTimeout));
         if (transportName == EngineServer.PollingName) Polling = new PollingTransport(this, server.Options, pollingSupportsBinary);
     }
 
@@ -86,16 +77,9 @@ internal sealed class EngineSession : IEngineConnection
     {
         lock (Gate)
         {
-            _queue.Enqueue(new QueuedPacket(EnginePacketType.Open, openPayload, false, false));
+            _outbox.EnqueueControl(new QueuedPacket(EnginePacketType.Open, openPayload, false, false));
             WakeWritersLocked();
-            var now = _time.GetTimestamp();
-            _lastPacket = now;
-            _deadline = now + _pingIntervalTicks + _pingTimeoutTicks;
-            // v4: the server pings after pingInterval and wants a pong within pingTimeout.
-            // v3: the client pings; silence for pingInterval + pingTimeout closes the session.
-            _expiryTimer = _time.CreateTimer(static s => ((EngineSession)s!).OnExpiryTimer(), this, TicksToSpan(_deadline - now), Timeout.InfiniteTimeSpan);
-            if (Codec.ServerPings)
-                _pingTimer = _time.CreateTimer(static s => ((EngineSession)s!).OnPingTimer(), this, TicksToSpan(_pingIntervalTicks), Timeout.InfiniteTimeSpan);
+            _heartbeat.Start();
         }
 
         IEngineListener listener;
@@ -149,14 +133,9 @@ internal sealed class EngineSession : IEngineConnection
         {
             if (_state != SessionState.Open) return false;
             if (isVolatile && !IsWritableLocked()) return false;
-            long bytes = text.Length;
-            foreach (var attachment in attachments) bytes += attachment.Length;
-            overflow = MakeRoomLocked(1 + attachments.Count, bytes, isVolatile);
+            overflow = _outbox.TryEnqueueWithAttachments(text, attachments, isVolatile);
             if (overflow == BufferBound.None)
             {
-                _queue.Enqueue(new QueuedPacket(EnginePacketType.Message, text, false, isVolatile));
-                foreach (var attachment in attachments)
-                    _queue.Enqueue(new QueuedPacket(EnginePacketType.Message, attachment, true, isVolatile, IsAttachment: true));
                 WakeWritersLocked();
                 return true;
             }
@@ -173,7 +152,7 @@ internal sealed class EngineSession : IEngineConnection
             if (_state != SessionState.Open) return;
             _state = SessionState.Closing;
             // The close packet trails what is already queued: the transport that delivers it ends the session.
-            _queue.Enqueue(QueuedPacket.Control(EnginePacketType.Close));
+            _outbox.EnqueueControl(QueuedPacket.Control(EnginePacketType.Close));
             WakeWritersLocked();
         }
     }
@@ -182,7 +161,7 @@ internal sealed class EngineSession : IEngineConnection
 
     internal SessionState StateLocked => _state;
     internal bool IsOnWebSocketLocked => _webSocket is not null;
-    internal bool ProbeAnsweredLocked => _upgradeSettled is not null;
+    internal bool ProbeAnsweredLocked => _upgrade.ProbeAnswered;
 
     /// <summary>
     /// While an answered probe waits for its upgrade packet, a task that completes when the upgrade is done or
@@ -191,30 +170,18 @@ internal sealed class EngineSession : IEngineConnection
     /// </summary>
     internal Task? UpgradeSettling
     {
-        get { lock (Gate) return _upgradeSettled?.Task; }
+        get { lock (Gate) return _upgrade.Settling; }
     }
-    internal int QueueCountLocked => _queue.Count;
+    internal int QueueCountLocked => _outbox.Count;
 
     /// <summary>Payload bytes held for the client: queued, or taken by a transport and not yet written.</summary>
-    internal long BufferedBytesLocked => _queue.Bytes + _inFlightBytes;
+    internal long BufferedBytesLocked => _outbox.BufferedBytes;
 
-    /// <summary>
-    /// Moves up to <paramref name="max"/> packets to <paramref name="batch"/>; stops after a close marker.
-    /// Their bytes stay counted until the transport reports them written (<see cref="ReleaseWrittenLocked"/>).
-    /// </summary>
-    internal void TakeLocked(List<QueuedPacket> batch, int max)
-    {
-        while (batch.Count < max && _queue.Count > 0)
-        {
-            var packet = _queue.Dequeue();
-            _inFlightBytes += packet.Data.Length;
-            batch.Add(packet);
-            if (packet.Type == EnginePacketType.Close) break;
-        }
-    }
+    /// <summary>See <see cref="EngineOutbox.Take"/>.</summary>
+    internal void TakeLocked(List<QueuedPacket> batch, int max) => _outbox.Take(batch, max);
 
     /// <summary>A transport wrote (or dropped) <paramref name="bytes"/> of payload it had taken.</summary>
-    internal void ReleaseWrittenLocked(long bytes) => _inFlightBytes -= bytes;
+    internal void ReleaseWrittenLocked(long bytes) => _outbox.ReleaseWritten(bytes);
 
     /// <summary>The WebSocket writer sent one packet it had taken.</summary>
     internal void ReleaseWritten(long bytes)
@@ -222,37 +189,19 @@ internal sealed class EngineSession : IEngineConnection
         lock (Gate) ReleaseWrittenLocked(bytes);
     }
 
-    /// <summary>Queues a packet if it fits both bounds (see <see cref="MakeRoomLocked"/>).</summary>
+    /// <summary>Queues a packet if it fits the outbox's bounds, and wakes the transport.</summary>
     private BufferBound TryEnqueueLocked(in QueuedPacket packet)
     {
-        var bound = MakeRoomLocked(1, packet.Data.Length, packet.IsVolatile);
-        if (bound != BufferBound.None) return bound;
-        _queue.Enqueue(packet);
-        WakeWritersLocked();
-        return BufferBound.None;
-    }
-
-    /// <summary>
-    /// Whether <paramref name="packets"/> more packets of <paramref name="bytes"/> in all fit both bounds; for ones
-    /// that are not volatile, the oldest queued volatile packets are dropped first to make room. Returns the bound
-    /// that left no room, or <see cref="BufferBound.None"/>.
-    /// </summary>
-    private BufferBound MakeRoomLocked(int packets, long bytes, bool isVolatile)
-    {
-        while (true)
-        {
-            var bound = _queue.Count + packets > Options.MaxBufferedPackets ? BufferBound.Packets
-                : BufferedBytesLocked + bytes > Options.MaxBufferedBytes ? BufferBound.Bytes
-                : BufferBound.None;
-            if (bound == BufferBound.None || isVolatile || !_queue.TryRemoveOldestVolatile()) return bound;
-        }
+        var bound = _outbox.TryEnqueue(packet);
+        if (bound == BufferBound.None) WakeWritersLocked();
+        return bound;
     }
 
     /// <summary>The client does not keep up and nothing can be dropped: end the session rather than grow without bound.</summary>
     private void CloseOverflowing(BufferBound bound)
     {
-        if (bound == BufferBound.Packets) _server.Log.SendQueueFull(Id, Options.MaxBufferedPackets, "packets");
-        else _server.Log.SendQueueFull(Id, Options.MaxBufferedBytes, "bytes");
+        if (bound == BufferBound.Packets) _server.Log.SendQueueFull(Id, _outbox.MaxPackets, "packets");
+        else _server.Log.SendQueueFull(Id, _outbox.MaxBytes, "bytes");
         Terminate(EngineCloseReason.TransportError);
     }
 
@@ -262,7 +211,7 @@ internal sealed class EngineSession : IEngineConnection
         lock (Gate)
         {
             if (_state == SessionState.Closed || _webSocket != transport) return WriterStep.Stop;
-            if (_queue.Count == 0) return WriterStep.Wait;
+            if (_outbox.Count == 0) return WriterStep.Wait;
             TakeLocked(batch, WebSocketBatch);
             return WriterStep.Write;
         }
@@ -318,7 +267,7 @@ internal sealed class EngineSession : IEngineConnection
         lock (Gate)
         {
             isActive = _webSocket == transport;
-            isProbe = _probe == transport;
+            isProbe = _upgrade.Probe == transport;
         }
         if (isProbe) return OnProbePacketAsync(transport, status, packet);
         if (!isActive) return ValueTask.CompletedTask;
@@ -366,7 +315,7 @@ internal sealed class EngineSession : IEngineConnection
         {
             // Node ignores what arrives once the socket is no longer "open" (closing included).
             if (_state != SessionState.Open) return false;
-            _lastPacket = now;
+            _heartbeat.OnPacket(now);
             switch (packet.Type)
             {
                 case EnginePacketType.Ping when !Codec.ServerPings:
@@ -375,13 +324,10 @@ internal sealed class EngineSession : IEngineConnection
                     var echo = packet.Data.IsEmpty ? ReadOnlyMemory<byte>.Empty : packet.Data.ToArray();
                     overflow = TryEnqueueLocked(new QueuedPacket(EnginePacketType.Pong, echo, false, false));
                     if (overflow != BufferBound.None) break;
-                    _deadline = now + _pingIntervalTicks + _pingTimeoutTicks;
-                    _expiryTimer?.Change(TicksToSpan(_pingIntervalTicks + _pingTimeoutTicks), Timeout.InfiniteTimeSpan);
+                    _heartbeat.OnClientPing(now);
                     return true;
                 case EnginePacketType.Pong when Codec.ServerPings:
-                    _deadline = now + _pingIntervalTicks + _pingTimeoutTicks;
-                    _pingTimer?.Change(TicksToSpan(_pingIntervalTicks), Timeout.InfiniteTimeSpan);
-                    _expiryTimer?.Change(TicksToSpan(_pingIntervalTicks + _pingTimeoutTicks), Timeout.InfiniteTimeSpan);
+                    _heartbeat.OnPong(now);
                     return true;
                 case EnginePacketType.Ping:
                 case EnginePacketType.Pong:
@@ -429,11 +375,9 @@ internal sealed class EngineSession : IEngineConnection
     {
         lock (Gate)
         {
-            if (_state == SessionState.Closed || _webSocket is not null || _probe is not null || Polling is null || !Options.AllowUpgrades)
+            if (_state == SessionState.Closed || _webSocket is not null || _upgrade.Probe is not null || Polling is null || !Options.AllowUpgrades)
                 return false;
-            _probe = transport;
-            _upgradeTimer = _time.CreateTimer(static s => ((EngineSession)s!).OnUpgradeTimeout(), this,
-                TimeSpan.FromMilliseconds(Options.UpgradeTimeout), Timeout.InfiniteTimeSpan);
+            _upgrade.Begin(transport, _time, TimeSpan.FromMilliseconds(Options.UpgradeTimeout), OnUpgradeTimeout);
             return true;
         }
     }
@@ -445,9 +389,9 @@ internal sealed class EngineSession : IEngineConnection
             await transport.SendProbeAnswerAsync();
             lock (Gate)
             {
-                if (_probe != transport) return;
+                if (_upgrade.Probe != transport) return;
                 // From now on polls get a noop when nothing is queued (a new one after up to 100 ms: EngineServer), so the client can pause polling.
-                _upgradeSettled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _upgrade.MarkAnswered();
                 Polling?.WakeLocked();
             }
             return;
@@ -457,13 +401,10 @@ internal sealed class EngineSession : IEngineConnection
             var upgraded = false;
             lock (Gate)
             {
-                if (_probe == transport && _state != SessionState.Closed)
+                if (_upgrade.Probe == transport && _state != SessionState.Closed)
                 {
-                    _probe = null;
-                    _upgradeTimer?.Dispose();
-                    _upgradeTimer = null;
+                    _upgrade.End();
                     _webSocket = transport;
-                    SettleUpgradeLocked();
                     _transportName = EngineServer.WebSocketName;
                     // A poll still pending is released with a noop; later HTTP requests get 400 (transport mismatch).
                     Polling?.WakeLocked();
@@ -487,7 +428,7 @@ internal sealed class EngineSession : IEngineConnection
     private void OnUpgradeTimeout()
     {
         WebSocketTransport? probe;
-        lock (Gate) probe = _probe;
+        lock (Gate) probe = _upgrade.Probe;
         if (probe is not null) CancelProbe(probe);
     }
 
@@ -495,22 +436,13 @@ internal sealed class EngineSession : IEngineConnection
     {
         lock (Gate)
         {
-            if (_probe == transport)
+            if (_upgrade.Probe == transport)
             {
-                _probe = null;
-                _upgradeTimer?.Dispose();
-                _upgradeTimer = null;
-                SettleUpgradeLocked();
+                _upgrade.End();
                 Polling?.WakeLocked();
             }
         }
         transport.BeginClose();
-    }
-
-    private void SettleUpgradeLocked()
-    {
-        _upgradeSettled?.TrySetResult();
-        _upgradeSettled = null;
     }
 
     /// <summary>A WebSocket's receive side ended (peer closed, error, or oversized message).</summary>
@@ -520,7 +452,7 @@ internal sealed class EngineSession : IEngineConnection
         lock (Gate)
         {
             isActive = _webSocket == transport;
-            isProbe = _probe == transport;
+            isProbe = _upgrade.Probe == transport;
         }
         if (isActive) Terminate(reason);
         else if (isProbe) CancelProbe(transport);
@@ -528,7 +460,8 @@ internal sealed class EngineSession : IEngineConnection
 
     // ---------------- heartbeat ----------------
 
-    private void OnPingTimer()
+    /// <summary>v4: the heartbeat wants a ping sent.</summary>
+    private void OnPingDue()
     {
         BufferBound overflow;
         lock (Gate)
@@ -538,24 +471,6 @@ internal sealed class EngineSession : IEngineConnection
             if (overflow == BufferBound.None) return;
         }
         CloseOverflowing(overflow);
-    }
-
-    private long ExpiryLocked() =>
-        Math.Max(_deadline, _lastPacket + (Codec.ServerPings ? _pingTimeoutTicks : _pingIntervalTicks + _pingTimeoutTicks));
-
-    private void OnExpiryTimer()
-    {
-        lock (Gate)
-        {
-            if (_state == SessionState.Closed) return;
-            var remaining = ExpiryLocked() - _time.GetTimestamp();
-            if (remaining > 0)
-            {
-                _expiryTimer?.Change(TicksToSpan(remaining), Timeout.InfiniteTimeSpan);
-                return;
-            }
-        }
-        Terminate(EngineCloseReason.PingTimeout);
     }
 
     /// <summary>
@@ -568,7 +483,7 @@ internal sealed class EngineSession : IEngineConnection
         lock (Gate)
         {
             if (_state == SessionState.Closed) return true;
-            if (_time.GetTimestamp() < ExpiryLocked()) return false;
+            if (!_heartbeat.IsDue()) return false;
         }
         Terminate(EngineCloseReason.PingTimeout);
         return true;
@@ -590,14 +505,10 @@ internal sealed class EngineSession : IEngineConnection
             if (_state == SessionState.Closed) return;
             _state = SessionState.Closed;
             _closeReason = reason;
-            _queue.Clear();
-            _pingTimer?.Dispose();
-            _expiryTimer?.Dispose();
-            _upgradeTimer?.Dispose();
+            _outbox.Clear();
+            _heartbeat.Stop();
             webSocket = _webSocket;
-            probe = _probe;
-            _probe = null;
-            SettleUpgradeLocked();
+            probe = _upgrade.End();
             Polling?.OnSessionClosedLocked(pollReply);
             linger = pollReply == EnginePacketType.Noop && webSocket is null && Polling is { IsGetActiveLocked: false };
             if (linger)
@@ -664,13 +575,6 @@ internal sealed class EngineSession : IEngineConnection
             _server.Log.ListenerFailed(ex, Id);
         }
     }
-
-    // ---------------- time ----------------
-
-    private long MsToTicks(int milliseconds) => milliseconds * _time.TimestampFrequency / 1000;
-
-    private TimeSpan TicksToSpan(long ticks) =>
-        TimeSpan.FromMilliseconds(Math.Max(1.0, Math.Ceiling(ticks * 1000.0 / _time.TimestampFrequency)));
 }
 
 internal enum SessionState
@@ -679,14 +583,6 @@ internal enum SessionState
     /// <summary><see cref="IEngineConnection.Close"/> was called: the queue drains, then the session ends.</summary>
     Closing,
     Closed,
-}
-
-/// <summary>Which bound of the send queue a packet did not fit in.</summary>
-internal enum BufferBound
-{
-    None,
-    Packets,
-    Bytes,
 }
 
 internal enum WriterStep
