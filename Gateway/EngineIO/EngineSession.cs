@@ -3,11 +3,14 @@ using System.Text.Unicode;
 namespace OrleansSocket.Gateway.EngineIO;
 
 /// <summary>
-/// One Engine.IO session: the send queue, the heartbeat, the upgrade, and the serial delivery of what arrives.
+/// One Engine.IO session (engine.io's <c>Socket</c>): its state, its current transport, and the serial delivery of
+/// what arrives; the outbox (<see cref="EngineOutbox"/>), heartbeat (<see cref="EngineHeartbeat"/>), upgrade
+/// (<see cref="EngineUpgrade"/>) and codec (<see cref="EngineCodec"/>) are its parts.
 /// <para>
-/// Locking: <see cref="Gate"/> guards all mutable state and is a leaf lock (nothing calls out while holding it).
+/// Locking: <c>_gate</c> guards all mutable state; while holding it the session calls out only to its parts
+/// (outbox, heartbeat, upgrade) and to its transports' non-blocking members, whose own locks are leaves.
 /// <c>_inbound</c> serialises the calls into the <see cref="IEngineListener"/> (OnMessage in arrival order, OnClose last);
-/// it may be held while taking <see cref="Gate"/>, never the other way round.
+/// it may be held while taking <c>_gate</c>, never the other way round.
 /// </para>
 /// </summary>
 internal sealed class EngineSession : IEngineConnection
@@ -21,7 +24,7 @@ internal sealed class EngineSession : IEngineConnection
     /// </summary>
     private static readonly TimeSpan FinalPollGrace = TimeSpan.FromSeconds(1);
 
-    internal readonly object Gate = new();
+    private readonly object _gate = new();
     private readonly object _inbound = new();
     private readonly EngineServer _server;
     private readonly TimeProvider _time;
@@ -34,7 +37,8 @@ internal sealed class EngineSession : IEngineConnection
     private EngineCloseReason? _closeReason; // set once, when the session ends
     private bool _closeNotified;
 
-    private WebSocketTransport? _webSocket; // the active WebSocket, once the session runs on one
+    private EngineTransport? _transport; // the current one (none yet for a WebSocket session before its socket is attached)
+    private EnginePacketType _pollCloseReply = EnginePacketType.Close; // what a poll gets once the session is closed
     private readonly EngineUpgrade _upgrade = new();
 
     private ITimer? _lingerTimer;
@@ -51,7 +55,11 @@ internal sealed class EngineSession : IEngineConnection
         _outbox = new EngineOutbox(server.Options.MaxBufferedPackets, server.Options.MaxBufferedBytes);
         _heartbeat = new EngineHeartbeat(_time, server.Options.PingInterval, server.Options.PingTimeout, Codec.ServerPings,
             OnPingDue, () => Terminate(EngineCloseReason.PingTimeout));
-        if (transportName == EngineServer.PollingName) Polling = new PollingTransport(this, server.Options, pollingSupportsBinary);
+        if (transportName == EngineServer.PollingName)
+        {
+            Polling = new PollingTransport(this, server.Options, pollingSupportsBinary);
+            _transport = Polling;
+        }
     }
 
     public string Id { get; }
@@ -60,7 +68,7 @@ internal sealed class EngineSession : IEngineConnection
     /// <summary>The revision's encoding and rules, chosen at the handshake.</summary>
     internal EngineCodec Codec { get; }
     public EngineHandshake Handshake { get; }
-    public string Transport { get { lock (Gate) return _transportName; } }
+    public string Transport { get { lock (_gate) return _transportName; } }
 
     /// <summary>The polling transport, when the session started on it (kept after an upgrade to release a pending poll).</summary>
     internal PollingTransport? Polling { get; }
@@ -75,7 +83,7 @@ internal sealed class EngineSession : IEngineConnection
     /// <summary>Queues the open packet, starts the heartbeat, then hands the session to the application.</summary>
     internal void Open(ReadOnlyMemory<byte> openPayload, IEngineApplication application)
     {
-        lock (Gate)
+        lock (_gate)
         {
             _outbox.EnqueueControl(new QueuedPacket(EnginePacketType.Open, openPayload, false, false));
             WakeWritersLocked();
@@ -104,7 +112,7 @@ internal sealed class EngineSession : IEngineConnection
     /// <summary>The first transport of a WebSocket-only session.</summary>
     internal void AttachInitialWebSocket(WebSocketTransport transport)
     {
-        lock (Gate) _webSocket = transport;
+        lock (_gate) SetTransportLocked(transport);
     }
 
     // ---------------- IEngineConnection ----------------
@@ -112,7 +120,7 @@ internal sealed class EngineSession : IEngineConnection
     public bool Send(ReadOnlyMemory<byte> data, bool isBinary, bool isVolatile = false)
     {
         BufferBound overflow;
-        lock (Gate)
+        lock (_gate)
         {
             if (_state != SessionState.Open) return false;
             // Node drops a volatile packet when the transport cannot write right now; so do we, and when full.
@@ -129,7 +137,7 @@ internal sealed class EngineSession : IEngineConnection
     {
         if (attachments.Count == 0) return Send(text, false, isVolatile);
         BufferBound overflow;
-        lock (Gate)
+        lock (_gate)
         {
             if (_state != SessionState.Open) return false;
             if (isVolatile && !IsWritableLocked()) return false;
@@ -147,7 +155,7 @@ internal sealed class EngineSession : IEngineConnection
 
     public void Close()
     {
-        lock (Gate)
+        lock (_gate)
         {
             if (_state != SessionState.Open) return;
             _state = SessionState.Closing;
@@ -159,9 +167,12 @@ internal sealed class EngineSession : IEngineConnection
 
     // ---------------- outbound, for the transports ----------------
 
-    internal SessionState StateLocked => _state;
-    internal bool IsOnWebSocketLocked => _webSocket is not null;
-    internal bool ProbeAnsweredLocked => _upgrade.ProbeAnswered;
+    /// <summary>The session now runs on <paramref name="transport"/> (engine.io's <c>setTransport</c>).</summary>
+    internal void SetTransportLocked(EngineTransport transport)
+    {
+        _transport = transport;
+        _transportName = transport.Name;
+    }
 
     /// <summary>
     /// While an answered probe waits for its upgrade packet, a task that completes when the upgrade is done or
@@ -170,23 +181,47 @@ internal sealed class EngineSession : IEngineConnection
     /// </summary>
     internal Task? UpgradeSettling
     {
-        get { lock (Gate) return _upgrade.Settling; }
+        get { lock (_gate) return _upgrade.Settling; }
     }
-    internal int QueueCountLocked => _outbox.Count;
-
     /// <summary>Payload bytes held for the client: queued, or taken by a transport and not yet written.</summary>
-    internal long BufferedBytesLocked => _outbox.BufferedBytes;
+    internal long BufferedBytes
+    {
+        get { lock (_gate) return _outbox.BufferedBytes; }
+    }
 
     /// <summary>See <see cref="EngineOutbox.Take"/>.</summary>
-    internal void TakeLocked(List<QueuedPacket> batch, int max) => _outbox.Take(batch, max);
+    internal void Take(List<QueuedPacket> batch, int max)
+    {
+        lock (_gate) _outbox.Take(batch, max);
+    }
 
     /// <summary>A transport wrote (or dropped) <paramref name="bytes"/> of payload it had taken.</summary>
-    internal void ReleaseWrittenLocked(long bytes) => _outbox.ReleaseWritten(bytes);
-
-    /// <summary>The WebSocket writer sent one packet it had taken.</summary>
     internal void ReleaseWritten(long bytes)
     {
-        lock (Gate) ReleaseWrittenLocked(bytes);
+        lock (_gate) _outbox.ReleaseWritten(bytes);
+    }
+
+    /// <summary>
+    /// What a poll answers now, into <paramref name="batch"/> (true), or false: nothing yet, and the poll is parked
+    /// (writable) until woken. The handshake poll takes only the open packet (<paramref name="max"/> 1).
+    /// </summary>
+    internal bool TakeForPoll(PollingTransport polling, List<QueuedPacket> batch, int max)
+    {
+        lock (_gate)
+        {
+            polling.SetWaiting(false);
+            if (_state == SessionState.Closed)
+                batch.Add(QueuedPacket.Control(_pollCloseReply));
+            else if (_transport != polling)
+                batch.Add(QueuedPacket.Control(EnginePacketType.Noop)); // upgraded: release the poll
+            else if (_outbox.Count > 0)
+                _outbox.Take(batch, max);
+            else if (_upgrade.ProbeAnswered)
+                batch.Add(QueuedPacket.Control(EnginePacketType.Noop)); // upgrading: let the client pause
+            else
+                polling.SetWaiting(true);
+            return batch.Count > 0;
+        }
     }
 
     /// <summary>Queues a packet if it fits the outbox's bounds, and wakes the transport.</summary>
@@ -208,22 +243,18 @@ internal sealed class EngineSession : IEngineConnection
     /// <summary>What the WebSocket writer should do next.</summary>
     internal WriterStep TakeForWebSocket(WebSocketTransport transport, List<QueuedPacket> batch)
     {
-        lock (Gate)
+        lock (_gate)
         {
-            if (_state == SessionState.Closed || _webSocket != transport) return WriterStep.Stop;
+            if (_state == SessionState.Closed || _transport != transport) return WriterStep.Stop;
             if (_outbox.Count == 0) return WriterStep.Wait;
-            TakeLocked(batch, WebSocketBatch);
+            _outbox.Take(batch, WebSocketBatch);
             return WriterStep.Write;
         }
     }
 
-    private bool IsWritableLocked() => _webSocket is not null || (Polling?.IsWaitingLocked ?? false);
+    private bool IsWritableLocked() => _transport?.IsWritable ?? false;
 
-    private void WakeWritersLocked()
-    {
-        Polling?.WakeLocked();
-        _webSocket?.Wake();
-    }
+    private void WakeWritersLocked() => _transport?.Wake();
 
     // ---------------- inbound ----------------
 
@@ -264,9 +295,9 @@ internal sealed class EngineSession : IEngineConnection
         var status = Codec.DecodeMessage(message, isBinary, out var packet);
 
         bool isActive, isProbe;
-        lock (Gate)
+        lock (_gate)
         {
-            isActive = _webSocket == transport;
+            isActive = _transport == transport;
             isProbe = _upgrade.Probe == transport;
         }
         if (isProbe) return OnProbePacketAsync(transport, status, packet);
@@ -311,7 +342,7 @@ internal sealed class EngineSession : IEngineConnection
     {
         var now = _time.GetTimestamp();
         var overflow = BufferBound.None;
-        lock (Gate)
+        lock (_gate)
         {
             // Node ignores what arrives once the socket is no longer "open" (closing included).
             if (_state != SessionState.Open) return false;
@@ -373,9 +404,9 @@ internal sealed class EngineSession : IEngineConnection
     /// <summary>A WebSocket asks to take over a polling session. False when it must be refused (closed right away, as Node does).</summary>
     internal bool TryBeginProbe(WebSocketTransport transport)
     {
-        lock (Gate)
+        lock (_gate)
         {
-            if (_state == SessionState.Closed || _webSocket is not null || _upgrade.Probe is not null || Polling is null || !Options.AllowUpgrades)
+            if (_state == SessionState.Closed || _transport != Polling || _upgrade.Probe is not null || Polling is null || !Options.AllowUpgrades)
                 return false;
             _upgrade.Begin(transport, _time, TimeSpan.FromMilliseconds(Options.UpgradeTimeout), OnUpgradeTimeout);
             return true;
@@ -387,27 +418,26 @@ internal sealed class EngineSession : IEngineConnection
         if (status == DecodeStatus.Packet && packet.Type == EnginePacketType.Ping && packet.Data.Span.SequenceEqual("probe"u8))
         {
             await transport.SendProbeAnswerAsync();
-            lock (Gate)
+            lock (_gate)
             {
                 if (_upgrade.Probe != transport) return;
                 // From now on polls get a noop when nothing is queued (a new one after up to 100 ms: EngineServer), so the client can pause polling.
                 _upgrade.MarkAnswered();
-                Polling?.WakeLocked();
+                Polling?.Wake();
             }
             return;
         }
         if (status == DecodeStatus.Packet && packet.Type == EnginePacketType.Upgrade)
         {
             var upgraded = false;
-            lock (Gate)
+            lock (_gate)
             {
                 if (_upgrade.Probe == transport && _state != SessionState.Closed)
                 {
                     _upgrade.End();
-                    _webSocket = transport;
-                    _transportName = EngineServer.WebSocketName;
+                    SetTransportLocked(transport);
                     // A poll still pending is released with a noop; later HTTP requests get 400 (transport mismatch).
-                    Polling?.WakeLocked();
+                    Polling?.Wake();
                     transport.StartWriter();
                     upgraded = true;
                 }
@@ -428,18 +458,18 @@ internal sealed class EngineSession : IEngineConnection
     private void OnUpgradeTimeout()
     {
         WebSocketTransport? probe;
-        lock (Gate) probe = _upgrade.Probe;
+        lock (_gate) probe = _upgrade.Probe;
         if (probe is not null) CancelProbe(probe);
     }
 
     private void CancelProbe(WebSocketTransport transport)
     {
-        lock (Gate)
+        lock (_gate)
         {
             if (_upgrade.Probe == transport)
             {
                 _upgrade.End();
-                Polling?.WakeLocked();
+                Polling?.Wake();
             }
         }
         transport.BeginClose();
@@ -449,9 +479,9 @@ internal sealed class EngineSession : IEngineConnection
     internal void OnWebSocketEnded(WebSocketTransport transport, EngineCloseReason reason)
     {
         bool isActive, isProbe;
-        lock (Gate)
+        lock (_gate)
         {
-            isActive = _webSocket == transport;
+            isActive = _transport == transport;
             isProbe = _upgrade.Probe == transport;
         }
         if (isActive) Terminate(reason);
@@ -464,7 +494,7 @@ internal sealed class EngineSession : IEngineConnection
     private void OnPingDue()
     {
         BufferBound overflow;
-        lock (Gate)
+        lock (_gate)
         {
             if (_state != SessionState.Open) return; // Node sends nothing once closing; the timeout still runs
             overflow = TryEnqueueLocked(QueuedPacket.Control(EnginePacketType.Ping));
@@ -480,7 +510,7 @@ internal sealed class EngineSession : IEngineConnection
     /// </summary>
     internal bool ExpireIfDue()
     {
-        lock (Gate)
+        lock (_gate)
         {
             if (_state == SessionState.Closed) return true;
             if (!_heartbeat.IsDue()) return false;
@@ -498,19 +528,20 @@ internal sealed class EngineSession : IEngineConnection
     /// </summary>
     internal void Terminate(EngineCloseReason reason, EnginePacketType pollReply = EnginePacketType.Close)
     {
-        WebSocketTransport? webSocket, probe;
+        EngineTransport? current;
+        WebSocketTransport? probe;
         bool linger;
-        lock (Gate)
+        lock (_gate)
         {
             if (_state == SessionState.Closed) return;
             _state = SessionState.Closed;
             _closeReason = reason;
             _outbox.Clear();
             _heartbeat.Stop();
-            webSocket = _webSocket;
+            current = _transport;
             probe = _upgrade.End();
-            Polling?.OnSessionClosedLocked(pollReply);
-            linger = pollReply == EnginePacketType.Noop && webSocket is null && Polling is { IsGetActiveLocked: false };
+            _pollCloseReply = pollReply;
+            linger = pollReply == EnginePacketType.Noop && Polling is { IsGetActive: false } && current == Polling;
             if (linger)
             {
                 _finalPollPending = true;
@@ -519,10 +550,9 @@ internal sealed class EngineSession : IEngineConnection
         }
         if (!linger) _server.Remove(this);
         _server.Log.SessionClosed(Id, reason.ToWireString());
-        // Its writer sees the end and closes the socket; closing starts here too, as the writer may be stuck in a
-        // send the client does not read: the close then aborts that send after its timeout, releasing what it holds.
-        webSocket?.Wake();
-        webSocket?.BeginClose();
+        current?.Close();
+        // After an upgrade the polling transport is no longer current; a poll it may still hold gets its answer too.
+        if (Polling is not null && Polling != current) Polling.Wake();
         probe?.BeginClose();
         lock (_inbound) NotifyCloseLocked();
     }
@@ -530,7 +560,7 @@ internal sealed class EngineSession : IEngineConnection
     /// <summary>For a GET naming a closed session: true (once) when it is the late poll the grace period waits for.</summary>
     internal bool TryClaimFinalPoll()
     {
-        lock (Gate)
+        lock (_gate)
         {
             if (!_finalPollPending) return false;
             _finalPollPending = false;
@@ -541,7 +571,7 @@ internal sealed class EngineSession : IEngineConnection
 
     private void EndLinger()
     {
-        lock (Gate)
+        lock (_gate)
         {
             _finalPollPending = false;
             _lingerTimer?.Dispose();

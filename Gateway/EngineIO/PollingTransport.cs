@@ -8,9 +8,9 @@ namespace OrleansSocket.Gateway.EngineIO;
 /// <summary>
 /// HTTP long-polling for one session: a GET is held until there is something to send, a POST carries packets in.
 /// One of each at a time; a second concurrent one is refused with 400 and ends the session, as in Node.
-/// State is guarded by the session's <see cref="EngineSession.Gate"/>.
+/// Its own state is guarded by its own lock, a leaf taken after the session's (which reads <see cref="IsWritable"/>).
 /// </summary>
-internal sealed class PollingTransport
+internal sealed class PollingTransport : EngineTransport
 {
     private static readonly byte[] Ok = "ok"u8.ToArray();
 
@@ -28,10 +28,10 @@ internal sealed class PollingTransport
     });
 
     private readonly List<QueuedPacket> _batch = []; // reused: only one GET is served at a time
+    private readonly object _lock = new();
     private bool _getActive;
     private bool _getWaiting;
     private bool _postActive;
-    private EnginePacketType _closeReply = EnginePacketType.Close;
 
     public PollingTransport(EngineSession session, EngineIOOptions options, bool supportsBinary)
     {
@@ -40,19 +40,30 @@ internal sealed class PollingTransport
         _supportsBinary = supportsBinary;
     }
 
+    public override string Name => EngineServer.PollingName;
+
     /// <summary>A GET is parked waiting for packets: Node's "writable".</summary>
-    internal bool IsWaitingLocked => _getWaiting;
+    public override bool IsWritable
+    {
+        get { lock (_lock) return _getWaiting; }
+    }
 
     /// <summary>A GET is being served (parked or writing).</summary>
-    internal bool IsGetActiveLocked => _getActive;
-
-    internal void WakeLocked() => _wake.Writer.TryWrite(true);
-
-    internal void OnSessionClosedLocked(EnginePacketType reply)
+    internal bool IsGetActive
     {
-        _closeReply = reply;
-        WakeLocked();
+        get { lock (_lock) return _getActive; }
     }
+
+    /// <summary>Set by the session, under its lock, as it finds nothing to send a GET (or something).</summary>
+    internal void SetWaiting(bool waiting)
+    {
+        lock (_lock) _getWaiting = waiting;
+    }
+
+    public override void Wake() => _wake.Writer.TryWrite(true);
+
+    /// <summary>A pending GET is answered with the session's close reply.</summary>
+    public override void Close() => Wake();
 
     // ---------------- GET ----------------
 
@@ -63,7 +74,7 @@ internal sealed class PollingTransport
     public async Task HandleGetAsync(HttpContext context, bool isHandshake)
     {
         bool overlap;
-        lock (_session.Gate)
+        lock (_lock)
         {
             overlap = _getActive;
             _getActive = true;
@@ -83,21 +94,7 @@ internal sealed class PollingTransport
             var aborted = context.RequestAborted;
             while (true)
             {
-                lock (_session.Gate)
-                {
-                    _getWaiting = false;
-                    if (_session.StateLocked == SessionState.Closed)
-                        _batch.Add(QueuedPacket.Control(_closeReply));
-                    else if (_session.IsOnWebSocketLocked)
-                        _batch.Add(QueuedPacket.Control(EnginePacketType.Noop)); // upgraded: release the poll
-                    else if (_session.QueueCountLocked > 0)
-                        _session.TakeLocked(_batch, isHandshake ? 1 : _options.MaxPacketsPerPoll);
-                    else if (_session.ProbeAnsweredLocked)
-                        _batch.Add(QueuedPacket.Control(EnginePacketType.Noop)); // upgrading: let the client pause
-                    else
-                        _getWaiting = true;
-                }
-                if (_batch.Count > 0) break;
+                if (_session.TakeForPoll(this, _batch, isHandshake ? 1 : _options.MaxPacketsPerPoll)) break;
                 try
                 {
                     await _wake.Reader.ReadAsync(aborted);
@@ -134,15 +131,15 @@ internal sealed class PollingTransport
         // another connection, before this handler has returned: it must not look like an overlapping poll.
         void ReleaseGet()
         {
-            lock (_session.Gate)
+            // Written to the response (or lost with it): no longer held for the client.
+            long bytes = 0;
+            foreach (var packet in _batch) bytes += packet.Data.Length;
+            _session.ReleaseWritten(bytes);
+            _batch.Clear();
+            lock (_lock)
             {
                 _getActive = false;
                 _getWaiting = false;
-                // Written to the response (or lost with it): no longer held for the client.
-                long bytes = 0;
-                foreach (var packet in _batch) bytes += packet.Data.Length;
-                _session.ReleaseWrittenLocked(bytes);
-                _batch.Clear();
             }
             released = true;
         }
@@ -181,7 +178,7 @@ internal sealed class PollingTransport
     public async Task HandlePostAsync(HttpContext context)
     {
         bool overlap;
-        lock (_session.Gate)
+        lock (_lock)
         {
             overlap = _postActive;
             _postActive = true;
@@ -246,7 +243,7 @@ internal sealed class PollingTransport
             }
 
             // Delivered: the client may send its next POST as soon as it reads "ok", maybe before we return.
-            lock (_session.Gate) _postActive = false;
+            lock (_lock) _postActive = false;
             released = true;
 
             var response = context.Response;
@@ -262,7 +259,7 @@ internal sealed class PollingTransport
             if (body is not null) ArrayPool<byte>.Shared.Return(body);
             if (!released)
             {
-                lock (_session.Gate) _postActive = false;
+                lock (_lock) _postActive = false;
             }
         }
     }

@@ -9,7 +9,7 @@ namespace OrleansSocket.Gateway.EngineIO;
 /// request; a writer task drains the session queue once this socket is the session's transport. All sends
 /// (writer, probe answer, close) go through one lock, as a WebSocket allows one send at a time.
 /// </summary>
-internal sealed class WebSocketTransport : IDisposable
+internal sealed class WebSocketTransport : EngineTransport, IDisposable
 {
     /// <summary>Below this, "4" and the payload are copied into one frame; above, they go as two fragments of one message.</summary>
     private const int CoalesceLimit = 4096;
@@ -47,7 +47,22 @@ internal sealed class WebSocketTransport : IDisposable
         _abort = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
     }
 
-    public void Wake() => _wake.Writer.TryWrite(true);
+    public override string Name => EngineServer.WebSocketName;
+
+    /// <summary>Always: a packet queued now is written as soon as the writer gets to it.</summary>
+    public override bool IsWritable => true;
+
+    public override void Wake() => _wake.Writer.TryWrite(true);
+
+    /// <summary>
+    /// The writer sees the end and closes the socket; closing starts here too, as the writer may be stuck in a send
+    /// the client does not read: the close then aborts that send after its timeout, releasing what it holds.
+    /// </summary>
+    public override void Close()
+    {
+        Wake();
+        BeginClose();
+    }
 
     /// <summary>Starts draining the session queue onto this socket (it is now the session's transport).</summary>
     public void StartWriter() => _writer ??= Task.Run(WriteLoopAsync);

@@ -155,7 +155,7 @@ public sealed class SendBufferTests
         var session = OpenDrained(protocol: 4, maxBytes: 1000, writable: true);
         Assert.True(session.SendWithAttachments(Payload("v1", 10), [Payload("a1", 300), Payload("b1", 300)], isVolatile: true));
         var batch = new List<QueuedPacket>();
-        lock (session.Gate) session.TakeLocked(batch, 1); // the writer took the text packet: the client expects both attachments
+        session.Take(batch, 1); // the writer took the text packet: the client expects both attachments
         Assert.Equal(["v1"], batch.Select(Name));
 
         // Making room would need the attachments: the session closes instead of sending the client a broken packet.
@@ -264,19 +264,13 @@ public sealed class SendBufferTests
     private static List<QueuedPacket> Take(EngineSession session)
     {
         var batch = new List<QueuedPacket>();
-        lock (session.Gate) session.TakeLocked(batch, int.MaxValue);
+        session.Take(batch, int.MaxValue);
         return batch;
     }
 
-    private static void Release(EngineSession session, long bytes)
-    {
-        lock (session.Gate) session.ReleaseWrittenLocked(bytes);
-    }
+    private static void Release(EngineSession session, long bytes) => session.ReleaseWritten(bytes);
 
-    private static long BufferedBytes(EngineSession session)
-    {
-        lock (session.Gate) return session.BufferedBytesLocked;
-    }
+    private static long BufferedBytes(EngineSession session) => session.BufferedBytes;
 
     private string Reason(EngineSession session) =>
         _application[session.Id].Closed.Task is { IsCompleted: true } closed ? closed.Result : StillOpen;
