@@ -1,5 +1,3 @@
-using System.Text.Unicode;
-
 namespace OrleansSocket.Gateway.EngineIO;
 
 /// <summary>
@@ -259,73 +257,54 @@ internal sealed class EngineSession : IEngineConnection
     // ---------------- inbound ----------------
 
     /// <summary>
-    /// A POST body: decodes packet by packet and delivers each, waiting for the listener to make room before each
-    /// message (the POST is answered only then: the client sends its next one after). False when it was malformed
-    /// (session closed). A text packet must be valid UTF-8, as a WebSocket text frame must be.
+    /// A packet (or a decoding failure) from a transport (engine.io's transport "packet" event): from the probe, it
+    /// goes to the upgrade; from the current transport, or from the polling one still finishing a POST after an
+    /// upgrade, to the session; from a refused WebSocket, nowhere. Before a message it waits for the listener to
+    /// make room: the transport awaits this, so nothing more is read from the client meanwhile. False: the session
+    /// takes nothing more from this transport's current payload.
     /// </summary>
-    internal async ValueTask<bool> ReceivePayloadAsync(Memory<byte> body, bool binaryFraming)
+    internal ValueTask<bool> OnPacketAsync(EngineTransport transport, DecodeStatus status, InboundPacket packet)
     {
-        var offset = 0;
-        while (true)
-        {
-            var status = Codec.ReadPayloadPacket(body, ref offset, binaryFraming, out var packet);
-            if (status == DecodeStatus.Packet && !packet.IsBinary && !Utf8.IsValid(packet.Data.Span))
-                status = DecodeStatus.Error;
-            switch (status)
-            {
-                case DecodeStatus.End:
-                    return true;
-                case DecodeStatus.Skip:
-                    continue;
-                case DecodeStatus.Error:
-                    Terminate(EngineCloseReason.ParseError);
-                    return false;
-            }
-            if (packet.Type == EnginePacketType.Message) await WaitForRoomAsync(packet.Data.Length);
-            lock (_inbound)
-            {
-                if (!HandlePacketLocked(packet, viaPolling: true)) return true;
-            }
-        }
-    }
-
-    /// <summary>One WebSocket message, from the active WebSocket, the probe, or a refused one (ignored).</summary>
-    internal ValueTask OnWebSocketMessageAsync(WebSocketTransport transport, Memory<byte> message, bool isBinary)
-    {
-        var status = Codec.DecodeMessage(message, isBinary, out var packet);
-
-        bool isActive, isProbe;
+        WebSocketTransport? probe;
+        bool isCurrent;
         lock (_gate)
         {
-            isActive = _transport == transport;
-            isProbe = _upgrade.Probe == transport;
+            probe = _upgrade.Probe;
+            isCurrent = transport == _transport || transport == Polling;
         }
-        if (isProbe) return OnProbePacketAsync(transport, status, packet);
-        if (!isActive) return ValueTask.CompletedTask;
+        if (probe is not null && probe == transport) return OnProbePacketAsync(probe, status, packet);
+        if (!isCurrent) return new ValueTask<bool>(true);
 
+        var viaPolling = transport == Polling;
         if (status == DecodeStatus.Packet && packet.Type == EnginePacketType.Message)
         {
-            // The receive loop awaits this: while the listener has no room, nothing more is read from the socket.
             var room = WaitForRoomAsync(packet.Data.Length);
-            if (!room.IsCompletedSuccessfully) return HandleWhenRoomAsync(room, packet);
+            if (!room.IsCompletedSuccessfully) return HandleWhenRoomAsync(room, packet, viaPolling);
             room.GetAwaiter().GetResult();
         }
-        HandleWebSocketPacket(status, packet);
-        return ValueTask.CompletedTask;
+        return new ValueTask<bool>(Handle(status, packet, viaPolling));
     }
 
-    private async ValueTask HandleWhenRoomAsync(ValueTask room, InboundPacket packet)
+    private async ValueTask<bool> HandleWhenRoomAsync(ValueTask room, InboundPacket packet, bool viaPolling)
     {
         await room;
-        HandleWebSocketPacket(DecodeStatus.Packet, packet);
+        return Handle(DecodeStatus.Packet, packet, viaPolling);
     }
 
-    private void HandleWebSocketPacket(DecodeStatus status, in InboundPacket packet)
+    private bool Handle(DecodeStatus status, in InboundPacket packet, bool viaPolling)
     {
         lock (_inbound)
         {
-            if (status == DecodeStatus.Error) Terminate(EngineCloseReason.ParseError);
-            else if (status == DecodeStatus.Packet) HandlePacketLocked(packet, viaPolling: false);
+            switch (status)
+            {
+                case DecodeStatus.Packet:
+                    return HandlePacketLocked(packet, viaPolling);
+                case DecodeStatus.Error:
+                    Terminate(EngineCloseReason.ParseError);
+                    return false;
+                default:
+                    return true;
+            }
         }
     }
 
@@ -413,19 +392,19 @@ internal sealed class EngineSession : IEngineConnection
         }
     }
 
-    private async ValueTask OnProbePacketAsync(WebSocketTransport transport, DecodeStatus status, InboundPacket packet)
+    private async ValueTask<bool> OnProbePacketAsync(WebSocketTransport transport, DecodeStatus status, InboundPacket packet)
     {
         if (status == DecodeStatus.Packet && packet.Type == EnginePacketType.Ping && packet.Data.Span.SequenceEqual("probe"u8))
         {
             await transport.SendProbeAnswerAsync();
             lock (_gate)
             {
-                if (_upgrade.Probe != transport) return;
+                if (_upgrade.Probe != transport) return true;
                 // From now on polls get a noop when nothing is queued (a new one after up to 100 ms: EngineServer), so the client can pause polling.
                 _upgrade.MarkAnswered();
                 Polling?.Wake();
             }
-            return;
+            return true;
         }
         if (status == DecodeStatus.Packet && packet.Type == EnginePacketType.Upgrade)
         {
@@ -446,13 +425,14 @@ internal sealed class EngineSession : IEngineConnection
             {
                 // Before the new transport's first message is read: the receive loop awaits this call.
                 lock (_inbound) NotifyUpgradeLocked();
-                return;
+                return true;
             }
             transport.BeginClose();
-            return;
+            return true;
         }
         // Anything else during the probe cancels the upgrade; the session carries on over polling.
         CancelProbe(transport);
+        return true;
     }
 
     private void OnUpgradeTimeout()
@@ -475,17 +455,21 @@ internal sealed class EngineSession : IEngineConnection
         transport.BeginClose();
     }
 
-    /// <summary>A WebSocket's receive side ended (peer closed, error, or oversized message).</summary>
-    internal void OnWebSocketEnded(WebSocketTransport transport, EngineCloseReason reason)
+    /// <summary>
+    /// A transport's receive side ended (engine.io's transport "close" and "error" events: peer closed, error, or
+    /// oversized message): the session ends if it was the current one; a probe is given up.
+    /// </summary>
+    internal void OnTransportClosed(EngineTransport transport, EngineCloseReason reason)
     {
-        bool isActive, isProbe;
+        bool isActive;
+        WebSocketTransport? probe;
         lock (_gate)
         {
             isActive = _transport == transport;
-            isProbe = _upgrade.Probe == transport;
+            probe = _upgrade.Probe;
         }
         if (isActive) Terminate(reason);
-        else if (isProbe) CancelProbe(transport);
+        else if (probe is not null && probe == transport) CancelProbe(probe);
     }
 
     // ---------------- heartbeat ----------------

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Unicode;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
@@ -235,7 +236,7 @@ internal sealed class PollingTransport : EngineTransport
                 return;
             }
 
-            if (!await _session.ReceivePayloadAsync(body.AsMemory(0, length), binaryFraming))
+            if (!await ReceivePayloadAsync(body.AsMemory(0, length), binaryFraming))
             {
                 // Parse error: the session is closed. Node destroys the request; a 400 says the same more politely.
                 await EngineErrors.WriteHttpErrorAsync(context.Response, EngineErrors.BadRequest);
@@ -261,6 +262,34 @@ internal sealed class PollingTransport : EngineTransport
             {
                 lock (_lock) _postActive = false;
             }
+        }
+    }
+
+    /// <summary>
+    /// A POST body: decodes packet by packet and hands each to the session, which waits for the listener to make
+    /// room before each message (the POST is answered only then: the client sends its next one after). False when
+    /// it was malformed (session closed). A text packet must be valid UTF-8, as a WebSocket text frame must be.
+    /// </summary>
+    internal async ValueTask<bool> ReceivePayloadAsync(Memory<byte> body, bool binaryFraming)
+    {
+        var codec = _session.Codec;
+        var offset = 0;
+        while (true)
+        {
+            var status = codec.ReadPayloadPacket(body, ref offset, binaryFraming, out var packet);
+            if (status == DecodeStatus.Packet && !packet.IsBinary && !Utf8.IsValid(packet.Data.Span))
+                status = DecodeStatus.Error;
+            switch (status)
+            {
+                case DecodeStatus.End:
+                    return true;
+                case DecodeStatus.Skip:
+                    continue;
+                case DecodeStatus.Error:
+                    _session.Terminate(EngineCloseReason.ParseError);
+                    return false;
+            }
+            if (!await _session.OnPacketAsync(this, status, packet)) return true;
         }
     }
 

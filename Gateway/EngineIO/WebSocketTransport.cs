@@ -71,7 +71,7 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
     public async Task RunAsync()
     {
         var reason = await ReceiveLoopAsync();
-        _session.OnWebSocketEnded(this, reason);
+        _session.OnTransportClosed(this, reason);
         await CloseAsync();
         if (_writer is not null)
         {
@@ -103,7 +103,7 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
                     if (first.EndOfMessage)
                     {
                         // an empty message
-                        await _session.OnWebSocketMessageAsync(this, Memory<byte>.Empty, first.MessageType == WebSocketMessageType.Binary);
+                        await DeliverAsync(Memory<byte>.Empty, first.MessageType == WebSocketMessageType.Binary);
                         continue;
                     }
                     buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
@@ -126,7 +126,7 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
                 }
                 if (!result.EndOfMessage) continue;
 
-                await _session.OnWebSocketMessageAsync(this, buffer.AsMemory(0, length), result.MessageType == WebSocketMessageType.Binary);
+                await DeliverAsync(buffer.AsMemory(0, length), result.MessageType == WebSocketMessageType.Binary);
                 length = 0;
                 ArrayPool<byte>.Shared.Return(buffer);
                 buffer = null;
@@ -140,6 +140,13 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
         {
             if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Decodes one message (each is one packet) and hands it to the session, which may make the loop wait.</summary>
+    private ValueTask<bool> DeliverAsync(Memory<byte> message, bool isBinary)
+    {
+        var status = _session.Codec.DecodeMessage(message, isBinary, out var packet);
+        return _session.OnPacketAsync(this, status, packet);
     }
 
     private async Task WriteLoopAsync()

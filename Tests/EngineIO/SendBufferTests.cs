@@ -177,13 +177,13 @@ public sealed class SendBufferTests
     public async Task V3PongsCount_APingWhosePongDoesNotFitClosesTheSession()
     {
         var session = OpenDrained(protocol: 3, maxBytes: 100);
-        Assert.True(await session.ReceivePayloadAsync(V3Pings(60, 40), binaryFraming: false));
+        Assert.True(await session.Polling!.ReceivePayloadAsync(V3Pings(60, 40), binaryFraming: false));
         Assert.Equal(100, BufferedBytes(session)); // exactly at the bound
         Assert.Equal(StillOpen, Reason(session));
         Assert.All(Take(session), p => Assert.Equal(EnginePacketType.Pong, p.Type));
 
         // Taken but not written, the pongs still count: one more byte of ping data closes the session.
-        Assert.True(await session.ReceivePayloadAsync(V3Pings(1), binaryFraming: false));
+        Assert.True(await session.Polling!.ReceivePayloadAsync(V3Pings(1), binaryFraming: false));
         Assert.Equal("transport error", Reason(session));
         Assert.Equal($"Engine.IO session {session.Id}: send queue full (100 bytes), closing", Assert.Single(Logged()).Message);
     }
@@ -192,9 +192,9 @@ public sealed class SendBufferTests
     public async Task V3PongsCount_AgainstThePacketBound()
     {
         var session = OpenDrained(protocol: 3, maxBytes: 1_000_000, maxPackets: 2);
-        Assert.True(await session.ReceivePayloadAsync(V3Pings(0, 0), binaryFraming: false));
+        Assert.True(await session.Polling!.ReceivePayloadAsync(V3Pings(0, 0), binaryFraming: false));
         Assert.Equal(StillOpen, Reason(session));
-        Assert.True(await session.ReceivePayloadAsync(V3Pings(0), binaryFraming: false));
+        Assert.True(await session.Polling!.ReceivePayloadAsync(V3Pings(0), binaryFraming: false));
         Assert.Equal("transport error", Reason(session));
     }
 

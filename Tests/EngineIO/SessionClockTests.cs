@@ -44,7 +44,7 @@ public sealed class SessionClockTests
         Advance(1);
         Assert.Equal([EnginePacketType.Ping], Take(session).Select(p => p.Type));
 
-        Assert.True(await session.ReceivePayloadAsync(Bytes("3"), binaryFraming: false)); // pong at 300
+        Assert.True(await session.Polling!.ReceivePayloadAsync(Bytes("3"), binaryFraming: false)); // pong at 300
         Advance(PingInterval - 1);
         Assert.Empty(Take(session));
         Advance(1);
@@ -75,7 +75,7 @@ public sealed class SessionClockTests
         // As in Node: a packet received after the ping counts as a sign of life until pingTimeout after it.
         var session = OpenPolling(protocol: 4);
         Advance(PingInterval + 100);
-        Assert.True(await session.ReceivePayloadAsync(Bytes("4hello"), binaryFraming: false));
+        Assert.True(await session.Polling!.ReceivePayloadAsync(Bytes("4hello"), binaryFraming: false));
         Advance(PingTimeout - 1);
         Assert.Equal(StillOpen, Reason(session));
         Advance(1);
@@ -90,7 +90,7 @@ public sealed class SessionClockTests
     {
         var session = OpenPolling(protocol: 3);
         Advance(PingInterval + PingTimeout - 1);
-        Assert.True(await session.ReceivePayloadAsync(Bytes("1:2"), binaryFraming: false));
+        Assert.True(await session.Polling!.ReceivePayloadAsync(Bytes("1:2"), binaryFraming: false));
         Assert.Equal([EnginePacketType.Pong], Take(session).Select(p => p.Type));
 
         Advance(PingInterval + PingTimeout - 1);
@@ -143,8 +143,8 @@ public sealed class SessionClockTests
     {
         var late = OpenPolling(protocol: 4, pingInterval: 60000);
         var tooLate = OpenPolling(protocol: 4, pingInterval: 60000);
-        Assert.True(await late.ReceivePayloadAsync(Bytes("1"), binaryFraming: false));
-        Assert.True(await tooLate.ReceivePayloadAsync(Bytes("1"), binaryFraming: false));
+        Assert.True(await late.Polling!.ReceivePayloadAsync(Bytes("1"), binaryFraming: false));
+        Assert.True(await tooLate.Polling!.ReceivePayloadAsync(Bytes("1"), binaryFraming: false));
         Assert.Equal("transport close", Reason(late));
 
         Advance(999);
