@@ -2,7 +2,7 @@ namespace OrleansSocket.Gateway.EngineIO;
 
 /// <summary>
 /// One way of carrying a session's packets (engine.io's <c>Transport</c>): long-polling or a WebSocket. The session
-/// holds its current one (<see cref="EngineSession.SetTransportLocked"/>, engine.io's <c>setTransport</c>) and tells
+/// holds its current one (<c>EngineSession.SetTransportLocked</c>, engine.io's <c>setTransport</c>) and tells
 /// it when there is something to send; the transport takes packets from the session, hands it what arrives, and
 /// reports how it ended. A transport never takes the session's lock; the session may read
 /// <see cref="IsWritable"/> while holding it, so a transport's own lock is taken after the session's, never before.
