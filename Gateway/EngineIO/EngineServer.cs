@@ -32,7 +32,7 @@ internal sealed class EngineServer
         Validate(options);
         _application = application;
         _router = router;
-        if (router is not null) _forwarder = new SessionForwarder(log);
+        if (router is not null) _forwarder = new SessionForwarder(log, time);
         Options = Snapshot(options);
         Log = log;
         Time = time;
@@ -96,7 +96,7 @@ internal sealed class EngineServer
                 return;
             }
             if (HttpMethods.IsGet(request.Method) && session.UpgradeSettling is { } settling)
-                await WaitForUpgradeAsync(settling, context.RequestAborted);
+                await WaitForUpgradeAsync(settling, Time, context.RequestAborted);
             if (session.Transport != transport || session.Polling is null)
             {
                 // Node: TRANSPORT_MISMATCH, e.g. a poll after the session moved to WebSocket.
@@ -154,10 +154,10 @@ internal sealed class EngineServer
         // Node writes the open packet after the 101 in a separate, later write. v3 clients (and the v3 protocol
         // suite, which attaches its message listener only after "open") can miss a first frame that reaches them
         // in the same read as the 101, so keep that gap for them.
-        if (protocol == 3)
+        if (session.Codec.DelaysFirstWebSocketFrame)
         {
             // A client gone meanwhile is noticed by the receive loop below, which ends the session.
-            await Task.Delay(V3OpenPacketDelay, context.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.Delay(V3OpenPacketDelay, Time, context.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         transport.StartWriter();
         await transport.RunAsync();
@@ -210,7 +210,7 @@ internal sealed class EngineServer
     /// <summary>Ends every session (host shutdown): pending polls are answered, WebSockets closed.</summary>
     public void CloseAll()
     {
-        foreach (var session in _sessions.Values) session.Terminate(EngineSession.ReasonForcedClose);
+        foreach (var session in _sessions.Values) session.Terminate(EngineCloseReason.ForcedClose);
     }
 
     /// <summary>Releases the forwarding connections (host stopped).</summary>
@@ -232,7 +232,7 @@ internal sealed class EngineServer
             json.WriteEndArray();
             json.WriteNumber("pingInterval", Options.PingInterval);
             json.WriteNumber("pingTimeout", Options.PingTimeout);
-            if (session.ProtocolVersion == 4) json.WriteNumber("maxPayload", Options.MaxHttpBufferSize);
+            if (session.Codec.AdvertisesMaxPayload) json.WriteNumber("maxPayload", Options.MaxHttpBufferSize);
             json.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
@@ -269,11 +269,12 @@ internal sealed class EngineServer
     /// <summary>Node's upgrade check interval: how long a poll during an answered probe may be held.</summary>
     private static readonly TimeSpan UpgradeCheckInterval = TimeSpan.FromMilliseconds(100);
 
-    private async Task WaitForUpgradeAsync(Task settling, CancellationToken aborted)
+    /// <summary>Holds a poll that arrived during an answered probe until the upgrade settles, or Node's check interval passed.</summary>
+    internal static async Task WaitForUpgradeAsync(Task settling, TimeProvider time, CancellationToken aborted)
     {
         try
         {
-            await settling.WaitAsync(UpgradeCheckInterval, Time, aborted);
+            await settling.WaitAsync(UpgradeCheckInterval, time, aborted);
         }
         catch (TimeoutException)
         {

@@ -1,23 +1,18 @@
-using System.Text.Unicode;
-
 namespace OrleansSocket.Gateway.EngineIO;
 
 /// <summary>
-/// One Engine.IO session: the send queue, the heartbeat, the upgrade, and the serial delivery of what arrives.
+/// One Engine.IO session (engine.io's <c>Socket</c>): its state, its current transport, and the serial delivery of
+/// what arrives; the outbox (<see cref="EngineOutbox"/>), heartbeat (<see cref="EngineHeartbeat"/>), upgrade
+/// (<see cref="EngineUpgrade"/>) and codec (<see cref="EngineCodec"/>) are its parts.
 /// <para>
-/// Locking: <see cref="Gate"/> guards all mutable state and is a leaf lock (nothing calls out while holding it).
+/// Locking: <c>_gate</c> guards all mutable state; while holding it the session calls out only to its parts
+/// (outbox, heartbeat, upgrade) and to its transports' non-blocking members, whose own locks are leaves.
 /// <c>_inbound</c> serialises the calls into the <see cref="IEngineListener"/> (OnMessage in arrival order, OnClose last);
-/// it may be held while taking <see cref="Gate"/>, never the other way round.
+/// it may be held while taking <c>_gate</c>, never the other way round.
 /// </para>
 /// </summary>
-internal sealed class EngineSession : IEngineConnection
+internal sealed partial class EngineSession : IEngineConnection
 {
-    private const string ReasonTransportError = "transport error";
-    private const string ReasonTransportClose = "transport close";
-    private const string ReasonPingTimeout = "ping timeout";
-    private const string ReasonParseError = "parse error";
-    internal const string ReasonForcedClose = "forced close";
-
     /// <summary>Most packets one WebSocket writer pass takes from the queue before going back for more.</summary>
     private const int WebSocketBatch = 64;
 
@@ -27,75 +22,70 @@ internal sealed class EngineSession : IEngineConnection
     /// </summary>
     private static readonly TimeSpan FinalPollGrace = TimeSpan.FromSeconds(1);
 
-    internal readonly object Gate = new();
+    private readonly object _gate = new();
     private readonly object _inbound = new();
     private readonly EngineServer _server;
     private readonly TimeProvider _time;
-    private readonly PacketQueue _queue = new();
-    private long _inFlightBytes; // taken by a transport and not yet written: still held, so still counted
-    private readonly long _pingIntervalTicks;
-    private readonly long _pingTimeoutTicks;
+    private readonly EngineOutbox _outbox;
+    private readonly EngineHeartbeat _heartbeat;
 
     private SessionState _state = SessionState.Open;
     private string _transportName;
     private IEngineListener? _listener;
-    private string? _closeReason; // set once, when the session ends
+    private EngineCloseReason? _closeReason; // set once, when the session ends
     private bool _closeNotified;
 
-    private WebSocketTransport? _webSocket; // the active WebSocket, once the session runs on one
-    private WebSocketTransport? _probe;     // a WebSocket in the upgrade probe phase
-    // Set once "3probe" is sent (pending polls are then released with a noop); completed and cleared when that
-    // probe upgrades or is given up.
-    private TaskCompletionSource? _upgradeSettled;
-    private ITimer? _upgradeTimer;
+    private EngineTransport? _transport; // the current one (none yet for a WebSocket session before its socket is attached)
+    private EnginePacketType _pollCloseReply = EnginePacketType.Close; // what a poll gets once the session is closed
+    private readonly EngineUpgrade _upgrade = new();
 
-    private ITimer? _pingTimer;
-    private ITimer? _expiryTimer;
     private ITimer? _lingerTimer;
     private bool _finalPollPending; // closed by the client while no poll was here: one late poll still gets its noop
-    private long _deadline;   // timestamp of the heartbeat deadline (pong due, v4; ping due, v3)
-    private long _lastPacket; // timestamp of the last packet received; any packet delays the timeout (as in Node)
 
     public EngineSession(EngineServer server, string id, int protocol, string transportName, EngineHandshake handshake, bool pollingSupportsBinary)
     {
         _server = server;
         _time = server.Time;
         Id = id;
-        ProtocolVersion = protocol;
+        Codec = EngineCodec.For(protocol);
         Handshake = handshake;
         _transportName = transportName;
-        _pingIntervalTicks = MsToTicks(server.Options.PingInterval);
-        _pingTimeoutTicks = MsToTicks(server.Options.PingTimeout);
-        if (transportName == EngineServer.PollingName) Polling = new PollingTransport(this, server.Options, pollingSupportsBinary);
+        _outbox = new EngineOutbox(server.Options.MaxBufferedPackets, server.Options.MaxBufferedBytes);
+        _heartbeat = new EngineHeartbeat(_time, server.Options.PingInterval, server.Options.PingTimeout, Codec.ServerPings,
+            OnPingDue, () => Terminate(EngineCloseReason.PingTimeout));
+        if (transportName == EngineServer.PollingName)
+        {
+            Polling = new PollingTransport(this, server.Options, pollingSupportsBinary);
+            _transport = Polling;
+        }
     }
 
     public string Id { get; }
-    public int ProtocolVersion { get; }
+    public int ProtocolVersion => Codec.Protocol;
+
+    /// <summary>The revision's encoding and rules, chosen at the handshake.</summary>
+    internal EngineCodec Codec { get; }
     public EngineHandshake Handshake { get; }
-    public string Transport { get { lock (Gate) return _transportName; } }
+    public string Transport { get { lock (_gate) return _transportName; } }
 
     /// <summary>The polling transport, when the session started on it (kept after an upgrade to release a pending poll).</summary>
     internal PollingTransport? Polling { get; }
 
     internal EngineIOOptions Options => _server.Options;
 
+    /// <summary>The clock every timer and delay of this session and its transports runs on.</summary>
+    internal TimeProvider Time => _time;
+
     // ---------------- opening ----------------
 
     /// <summary>Queues the open packet, starts the heartbeat, then hands the session to the application.</summary>
     internal void Open(ReadOnlyMemory<byte> openPayload, IEngineApplication application)
     {
-        lock (Gate)
+        lock (_gate)
         {
-            _queue.Enqueue(new QueuedPacket(EnginePacketType.Open, openPayload, false, false));
+            _outbox.EnqueueControl(new QueuedPacket(EnginePacketType.Open, openPayload, false, false));
             WakeWritersLocked();
-            var now = _time.GetTimestamp();
-            _lastPacket = now;
-            _deadline = now + _pingIntervalTicks + _pingTimeoutTicks;
-            // v4: the server pings after pingInterval and wants a pong within pingTimeout.
-            // v3: the client pings; silence for pingInterval + pingTimeout closes the session.
-            _expiryTimer = _time.CreateTimer(static s => ((EngineSession)s!).OnExpiryTimer(), this, TicksToSpan(_deadline - now), Timeout.InfiniteTimeSpan);
-            if (ProtocolVersion == 4)
-                _pingTimer = _time.CreateTimer(static s => ((EngineSession)s!).OnPingTimer(), this, TicksToSpan(_pingIntervalTicks), Timeout.InfiniteTimeSpan);
+            _heartbeat.Start();
         }
 
         IEngineListener listener;
@@ -105,7 +95,7 @@ internal sealed class EngineSession : IEngineConnection
         }
         catch
         {
-            Terminate(ReasonTransportError);
+            Terminate(EngineCloseReason.TransportError);
             throw;
         }
 
@@ -120,7 +110,7 @@ internal sealed class EngineSession : IEngineConnection
     /// <summary>The first transport of a WebSocket-only session.</summary>
     internal void AttachInitialWebSocket(WebSocketTransport transport)
     {
-        lock (Gate) _webSocket = transport;
+        lock (_gate) SetTransportLocked(transport);
     }
 
     // ---------------- IEngineConnection ----------------
@@ -128,7 +118,7 @@ internal sealed class EngineSession : IEngineConnection
     public bool Send(ReadOnlyMemory<byte> data, bool isBinary, bool isVolatile = false)
     {
         BufferBound overflow;
-        lock (Gate)
+        lock (_gate)
         {
             if (_state != SessionState.Open) return false;
             // Node drops a volatile packet when the transport cannot write right now; so do we, and when full.
@@ -145,18 +135,13 @@ internal sealed class EngineSession : IEngineConnection
     {
         if (attachments.Count == 0) return Send(text, false, isVolatile);
         BufferBound overflow;
-        lock (Gate)
+        lock (_gate)
         {
             if (_state != SessionState.Open) return false;
             if (isVolatile && !IsWritableLocked()) return false;
-            long bytes = text.Length;
-            foreach (var attachment in attachments) bytes += attachment.Length;
-            overflow = MakeRoomLocked(1 + attachments.Count, bytes, isVolatile);
+            overflow = _outbox.TryEnqueueWithAttachments(text, attachments, isVolatile);
             if (overflow == BufferBound.None)
             {
-                _queue.Enqueue(new QueuedPacket(EnginePacketType.Message, text, false, isVolatile));
-                foreach (var attachment in attachments)
-                    _queue.Enqueue(new QueuedPacket(EnginePacketType.Message, attachment, true, isVolatile, IsAttachment: true));
                 WakeWritersLocked();
                 return true;
             }
@@ -168,21 +153,24 @@ internal sealed class EngineSession : IEngineConnection
 
     public void Close()
     {
-        lock (Gate)
+        lock (_gate)
         {
             if (_state != SessionState.Open) return;
             _state = SessionState.Closing;
             // The close packet trails what is already queued: the transport that delivers it ends the session.
-            _queue.Enqueue(QueuedPacket.Control(EnginePacketType.Close));
+            _outbox.EnqueueControl(QueuedPacket.Control(EnginePacketType.Close));
             WakeWritersLocked();
         }
     }
 
     // ---------------- outbound, for the transports ----------------
 
-    internal SessionState StateLocked => _state;
-    internal bool IsOnWebSocketLocked => _webSocket is not null;
-    internal bool ProbeAnsweredLocked => _upgradeSettled is not null;
+    /// <summary>The session now runs on <paramref name="transport"/> (engine.io's <c>setTransport</c>).</summary>
+    private void SetTransportLocked(EngineTransport transport)
+    {
+        _transport = transport;
+        _transportName = transport.Name;
+    }
 
     /// <summary>
     /// While an answered probe waits for its upgrade packet, a task that completes when the upgrade is done or
@@ -191,394 +179,94 @@ internal sealed class EngineSession : IEngineConnection
     /// </summary>
     internal Task? UpgradeSettling
     {
-        get { lock (Gate) return _upgradeSettled?.Task; }
+        get { lock (_gate) return _upgrade.Settling; }
     }
-    internal int QueueCountLocked => _queue.Count;
-
     /// <summary>Payload bytes held for the client: queued, or taken by a transport and not yet written.</summary>
-    internal long BufferedBytesLocked => _queue.Bytes + _inFlightBytes;
-
-    /// <summary>
-    /// Moves up to <paramref name="max"/> packets to <paramref name="batch"/>; stops after a close marker.
-    /// Their bytes stay counted until the transport reports them written (<see cref="ReleaseWrittenLocked"/>).
-    /// </summary>
-    internal void TakeLocked(List<QueuedPacket> batch, int max)
+    internal long BufferedBytes
     {
-        while (batch.Count < max && _queue.Count > 0)
-        {
-            var packet = _queue.Dequeue();
-            _inFlightBytes += packet.Data.Length;
-            batch.Add(packet);
-            if (packet.Type == EnginePacketType.Close) break;
-        }
+        get { lock (_gate) return _outbox.BufferedBytes; }
+    }
+
+    /// <summary>See <see cref="EngineOutbox.Take"/>.</summary>
+    internal void Take(List<QueuedPacket> batch, int max)
+    {
+        lock (_gate) _outbox.Take(batch, max);
     }
 
     /// <summary>A transport wrote (or dropped) <paramref name="bytes"/> of payload it had taken.</summary>
-    internal void ReleaseWrittenLocked(long bytes) => _inFlightBytes -= bytes;
-
-    /// <summary>The WebSocket writer sent one packet it had taken.</summary>
     internal void ReleaseWritten(long bytes)
     {
-        lock (Gate) ReleaseWrittenLocked(bytes);
-    }
-
-    /// <summary>Queues a packet if it fits both bounds (see <see cref="MakeRoomLocked"/>).</summary>
-    private BufferBound TryEnqueueLocked(in QueuedPacket packet)
-    {
-        var bound = MakeRoomLocked(1, packet.Data.Length, packet.IsVolatile);
-        if (bound != BufferBound.None) return bound;
-        _queue.Enqueue(packet);
-        WakeWritersLocked();
-        return BufferBound.None;
+        lock (_gate) _outbox.ReleaseWritten(bytes);
     }
 
     /// <summary>
-    /// Whether <paramref name="packets"/> more packets of <paramref name="bytes"/> in all fit both bounds; for ones
-    /// that are not volatile, the oldest queued volatile packets are dropped first to make room. Returns the bound
-    /// that left no room, or <see cref="BufferBound.None"/>.
+    /// What a poll answers now, into <paramref name="batch"/> (true), or false: nothing yet, and the poll is parked
+    /// (writable) until woken. The handshake poll takes only the open packet (<paramref name="max"/> 1).
     /// </summary>
-    private BufferBound MakeRoomLocked(int packets, long bytes, bool isVolatile)
+    internal bool TakeForPoll(PollingTransport polling, List<QueuedPacket> batch, int max)
     {
-        while (true)
+        lock (_gate)
         {
-            var bound = _queue.Count + packets > Options.MaxBufferedPackets ? BufferBound.Packets
-                : BufferedBytesLocked + bytes > Options.MaxBufferedBytes ? BufferBound.Bytes
-                : BufferBound.None;
-            if (bound == BufferBound.None || isVolatile || !_queue.TryRemoveOldestVolatile()) return bound;
+            polling.SetWaiting(false);
+            if (_state == SessionState.Closed)
+                batch.Add(QueuedPacket.Control(_pollCloseReply));
+            else if (_transport != polling)
+                batch.Add(QueuedPacket.Control(EnginePacketType.Noop)); // upgraded: release the poll
+            else if (_outbox.Count > 0)
+                _outbox.Take(batch, max);
+            else if (_upgrade.ProbeAnswered)
+                batch.Add(QueuedPacket.Control(EnginePacketType.Noop)); // upgrading: let the client pause
+            else
+                polling.SetWaiting(true);
+            return batch.Count > 0;
         }
+    }
+
+    /// <summary>Queues a packet if it fits the outbox's bounds, and wakes the transport.</summary>
+    private BufferBound TryEnqueueLocked(in QueuedPacket packet)
+    {
+        var bound = _outbox.TryEnqueue(packet);
+        if (bound == BufferBound.None) WakeWritersLocked();
+        return bound;
     }
 
     /// <summary>The client does not keep up and nothing can be dropped: end the session rather than grow without bound.</summary>
     private void CloseOverflowing(BufferBound bound)
     {
-        if (bound == BufferBound.Packets) _server.Log.SendQueueFull(Id, Options.MaxBufferedPackets, "packets");
-        else _server.Log.SendQueueFull(Id, Options.MaxBufferedBytes, "bytes");
-        Terminate(ReasonTransportError);
+        if (bound == BufferBound.Packets) _server.Log.SendQueueFull(Id, _outbox.MaxPackets, "packets");
+        else _server.Log.SendQueueFull(Id, _outbox.MaxBytes, "bytes");
+        Terminate(EngineCloseReason.TransportError);
     }
 
     /// <summary>What the WebSocket writer should do next.</summary>
     internal WriterStep TakeForWebSocket(WebSocketTransport transport, List<QueuedPacket> batch)
     {
-        lock (Gate)
+        lock (_gate)
         {
-            if (_state == SessionState.Closed || _webSocket != transport) return WriterStep.Stop;
-            if (_queue.Count == 0) return WriterStep.Wait;
-            TakeLocked(batch, WebSocketBatch);
+            if (_state == SessionState.Closed || _transport != transport) return WriterStep.Stop;
+            if (_outbox.Count == 0) return WriterStep.Wait;
+            _outbox.Take(batch, WebSocketBatch);
             return WriterStep.Write;
         }
     }
 
-    private bool IsWritableLocked() => _webSocket is not null || (Polling?.IsWaitingLocked ?? false);
+    private bool IsWritableLocked() => _transport?.IsWritable ?? false;
 
-    private void WakeWritersLocked()
-    {
-        Polling?.WakeLocked();
-        _webSocket?.Wake();
-    }
-
-    // ---------------- inbound ----------------
-
-    /// <summary>
-    /// A POST body: decodes packet by packet and delivers each, waiting for the listener to make room before each
-    /// message (the POST is answered only then: the client sends its next one after). False when it was malformed
-    /// (session closed). A text packet must be valid UTF-8, as a WebSocket text frame must be.
-    /// </summary>
-    internal async ValueTask<bool> ReceivePayloadAsync(Memory<byte> body, bool binaryFraming)
-    {
-        var offset = 0;
-        while (true)
-        {
-            var status = ProtocolVersion == 4
-                ? PayloadCodecV4.ReadPayloadPacket(body, ref offset, out var packet)
-                : binaryFraming
-                    ? PayloadCodecV3.ReadBinaryPayloadPacket(body, ref offset, out packet)
-                    : PayloadCodecV3.ReadTextPayloadPacket(body, ref offset, out packet);
-            if (status == DecodeStatus.Packet && !packet.IsBinary && !Utf8.IsValid(packet.Data.Span))
-                status = DecodeStatus.Error;
-            switch (status)
-            {
-                case DecodeStatus.End:
-                    return true;
-                case DecodeStatus.Skip:
-                    continue;
-                case DecodeStatus.Error:
-                    Terminate(ReasonParseError);
-                    return false;
-            }
-            if (packet.Type == EnginePacketType.Message) await WaitForRoomAsync(packet.Data.Length);
-            lock (_inbound)
-            {
-                if (!HandlePacketLocked(packet, viaPolling: true)) return true;
-            }
-        }
-    }
-
-    /// <summary>One WebSocket message, from the active WebSocket, the probe, or a refused one (ignored).</summary>
-    internal ValueTask OnWebSocketMessageAsync(WebSocketTransport transport, Memory<byte> message, bool isBinary)
-    {
-        DecodeStatus status;
-        InboundPacket packet;
-        if (isBinary)
-        {
-            if (ProtocolVersion == 4)
-            {
-                packet = new InboundPacket(EnginePacketType.Message, message, true);
-                status = DecodeStatus.Packet;
-            }
-            else
-            {
-                status = PayloadCodecV3.DecodeBinaryPacket(message, out packet);
-            }
-        }
-        else
-        {
-            status = ProtocolVersion == 4
-                ? PayloadCodecV4.DecodePacket(message, out packet)
-                : PayloadCodecV3.DecodeTextPacket(message, out packet);
-        }
-
-        bool isActive, isProbe;
-        lock (Gate)
-        {
-            isActive = _webSocket == transport;
-            isProbe = _probe == transport;
-        }
-        if (isProbe) return OnProbePacketAsync(transport, status, packet);
-        if (!isActive) return ValueTask.CompletedTask;
-
-        if (status == DecodeStatus.Packet && packet.Type == EnginePacketType.Message)
-        {
-            // The receive loop awaits this: while the listener has no room, nothing more is read from the socket.
-            var room = WaitForRoomAsync(packet.Data.Length);
-            if (!room.IsCompletedSuccessfully) return HandleWhenRoomAsync(room, packet);
-            room.GetAwaiter().GetResult();
-        }
-        HandleWebSocketPacket(status, packet);
-        return ValueTask.CompletedTask;
-    }
-
-    private async ValueTask HandleWhenRoomAsync(ValueTask room, InboundPacket packet)
-    {
-        await room;
-        HandleWebSocketPacket(DecodeStatus.Packet, packet);
-    }
-
-    private void HandleWebSocketPacket(DecodeStatus status, in InboundPacket packet)
-    {
-        lock (_inbound)
-        {
-            if (status == DecodeStatus.Error) Terminate(ReasonParseError);
-            else if (status == DecodeStatus.Packet) HandlePacketLocked(packet, viaPolling: false);
-        }
-    }
-
-    /// <summary>The listener's inbound back-pressure (none before it is known).</summary>
-    private ValueTask WaitForRoomAsync(int length)
-    {
-        IEngineListener? listener;
-        lock (_inbound) listener = _listener;
-        return listener?.WaitForRoomAsync(length) ?? ValueTask.CompletedTask;
-    }
-
-    /// <summary>Handles one packet under <c>_inbound</c>; false stops the rest of a payload.</summary>
-    private bool HandlePacketLocked(in InboundPacket packet, bool viaPolling)
-    {
-        var now = _time.GetTimestamp();
-        var overflow = BufferBound.None;
-        lock (Gate)
-        {
-            // Node ignores what arrives once the socket is no longer "open" (closing included).
-            if (_state != SessionState.Open) return false;
-            _lastPacket = now;
-            switch (packet.Type)
-            {
-                case EnginePacketType.Ping when ProtocolVersion == 3:
-                    // The v3 client pings; answer with the same data ("2probe" → "3probe"). The pong is counted
-                    // like any packet: a client that pings without reading fills its own queue, not the server.
-                    var echo = packet.Data.IsEmpty ? ReadOnlyMemory<byte>.Empty : packet.Data.ToArray();
-                    overflow = TryEnqueueLocked(new QueuedPacket(EnginePacketType.Pong, echo, false, false));
-                    if (overflow != BufferBound.None) break;
-                    _deadline = now + _pingIntervalTicks + _pingTimeoutTicks;
-                    _expiryTimer?.Change(TicksToSpan(_pingIntervalTicks + _pingTimeoutTicks), Timeout.InfiniteTimeSpan);
-                    return true;
-                case EnginePacketType.Pong when ProtocolVersion == 4:
-                    _deadline = now + _pingIntervalTicks + _pingTimeoutTicks;
-                    _pingTimer?.Change(TicksToSpan(_pingIntervalTicks), Timeout.InfiniteTimeSpan);
-                    _expiryTimer?.Change(TicksToSpan(_pingIntervalTicks + _pingTimeoutTicks), Timeout.InfiniteTimeSpan);
-                    return true;
-                case EnginePacketType.Ping:
-                case EnginePacketType.Pong:
-                    break; // wrong heartbeat direction for this protocol: Node treats it as a transport error
-                case EnginePacketType.Close:
-                    break;
-                case EnginePacketType.Message:
-                    break;
-                default:
-                    return true; // open, upgrade, noop: nothing to do
-            }
-        }
-
-        if (overflow != BufferBound.None)
-        {
-            CloseOverflowing(overflow);
-            return false;
-        }
-        switch (packet.Type)
-        {
-            case EnginePacketType.Message:
-                try
-                {
-                    _listener?.OnMessage(packet.Data, packet.IsBinary);
-                }
-                catch (Exception ex)
-                {
-                    _server.Log.ListenerFailed(ex, Id);
-                }
-                return true;
-            case EnginePacketType.Close:
-                // The client closes: a pending poll is released with a noop (Node's polling onClose).
-                Terminate(ReasonTransportClose, viaPolling ? EnginePacketType.Noop : EnginePacketType.Close);
-                return false;
-            default:
-                Terminate(ReasonTransportError);
-                return false;
-        }
-    }
-
-    // ---------------- upgrade ----------------
-
-    /// <summary>A WebSocket asks to take over a polling session. False when it must be refused (closed right away, as Node does).</summary>
-    internal bool TryBeginProbe(WebSocketTransport transport)
-    {
-        lock (Gate)
-        {
-            if (_state == SessionState.Closed || _webSocket is not null || _probe is not null || Polling is null || !Options.AllowUpgrades)
-                return false;
-            _probe = transport;
-            _upgradeTimer = _time.CreateTimer(static s => ((EngineSession)s!).OnUpgradeTimeout(), this,
-                TimeSpan.FromMilliseconds(Options.UpgradeTimeout), Timeout.InfiniteTimeSpan);
-            return true;
-        }
-    }
-
-    private async ValueTask OnProbePacketAsync(WebSocketTransport transport, DecodeStatus status, InboundPacket packet)
-    {
-        if (status == DecodeStatus.Packet && packet.Type == EnginePacketType.Ping && packet.Data.Span.SequenceEqual("probe"u8))
-        {
-            await transport.SendProbeAnswerAsync();
-            lock (Gate)
-            {
-                if (_probe != transport) return;
-                // From now on polls get a noop when nothing is queued (a new one after up to 100 ms: EngineServer), so the client can pause polling.
-                _upgradeSettled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                Polling?.WakeLocked();
-            }
-            return;
-        }
-        if (status == DecodeStatus.Packet && packet.Type == EnginePacketType.Upgrade)
-        {
-            var upgraded = false;
-            lock (Gate)
-            {
-                if (_probe == transport && _state != SessionState.Closed)
-                {
-                    _probe = null;
-                    _upgradeTimer?.Dispose();
-                    _upgradeTimer = null;
-                    _webSocket = transport;
-                    SettleUpgradeLocked();
-                    _transportName = EngineServer.WebSocketName;
-                    // A poll still pending is released with a noop; later HTTP requests get 400 (transport mismatch).
-                    Polling?.WakeLocked();
-                    transport.StartWriter();
-                    upgraded = true;
-                }
-            }
-            if (upgraded)
-            {
-                // Before the new transport's first message is read: the receive loop awaits this call.
-                lock (_inbound) NotifyUpgradeLocked();
-                return;
-            }
-            transport.BeginClose();
-            return;
-        }
-        // Anything else during the probe cancels the upgrade; the session carries on over polling.
-        CancelProbe(transport);
-    }
-
-    private void OnUpgradeTimeout()
-    {
-        WebSocketTransport? probe;
-        lock (Gate) probe = _probe;
-        if (probe is not null) CancelProbe(probe);
-    }
-
-    private void CancelProbe(WebSocketTransport transport)
-    {
-        lock (Gate)
-        {
-            if (_probe == transport)
-            {
-                _probe = null;
-                _upgradeTimer?.Dispose();
-                _upgradeTimer = null;
-                SettleUpgradeLocked();
-                Polling?.WakeLocked();
-            }
-        }
-        transport.BeginClose();
-    }
-
-    private void SettleUpgradeLocked()
-    {
-        _upgradeSettled?.TrySetResult();
-        _upgradeSettled = null;
-    }
-
-    /// <summary>A WebSocket's receive side ended (peer closed, error, or oversized message).</summary>
-    internal void OnWebSocketEnded(WebSocketTransport transport, string reason)
-    {
-        bool isActive, isProbe;
-        lock (Gate)
-        {
-            isActive = _webSocket == transport;
-            isProbe = _probe == transport;
-        }
-        if (isActive) Terminate(reason);
-        else if (isProbe) CancelProbe(transport);
-    }
+    private void WakeWritersLocked() => _transport?.Wake();
 
     // ---------------- heartbeat ----------------
 
-    private void OnPingTimer()
+    /// <summary>v4: the heartbeat wants a ping sent.</summary>
+    private void OnPingDue()
     {
         BufferBound overflow;
-        lock (Gate)
+        lock (_gate)
         {
             if (_state != SessionState.Open) return; // Node sends nothing once closing; the timeout still runs
             overflow = TryEnqueueLocked(QueuedPacket.Control(EnginePacketType.Ping));
             if (overflow == BufferBound.None) return;
         }
         CloseOverflowing(overflow);
-    }
-
-    private long ExpiryLocked() =>
-        Math.Max(_deadline, _lastPacket + (ProtocolVersion == 4 ? _pingTimeoutTicks : _pingIntervalTicks + _pingTimeoutTicks));
-
-    private void OnExpiryTimer()
-    {
-        lock (Gate)
-        {
-            if (_state == SessionState.Closed) return;
-            var remaining = ExpiryLocked() - _time.GetTimestamp();
-            if (remaining > 0)
-            {
-                _expiryTimer?.Change(TicksToSpan(remaining), Timeout.InfiniteTimeSpan);
-                return;
-            }
-        }
-        Terminate(ReasonPingTimeout);
     }
 
     /// <summary>
@@ -588,12 +276,12 @@ internal sealed class EngineSession : IEngineConnection
     /// </summary>
     internal bool ExpireIfDue()
     {
-        lock (Gate)
+        lock (_gate)
         {
             if (_state == SessionState.Closed) return true;
-            if (_time.GetTimestamp() < ExpiryLocked()) return false;
+            if (!_heartbeat.IsDue()) return false;
         }
-        Terminate(ReasonPingTimeout);
+        Terminate(EngineCloseReason.PingTimeout);
         return true;
     }
 
@@ -604,25 +292,22 @@ internal sealed class EngineSession : IEngineConnection
     /// <paramref name="pollReply"/> (Node sends a close packet, or a noop when the client itself closed),
     /// closes the WebSockets, and tells the application once.
     /// </summary>
-    internal void Terminate(string reason, EnginePacketType pollReply = EnginePacketType.Close)
+    internal void Terminate(EngineCloseReason reason, EnginePacketType pollReply = EnginePacketType.Close)
     {
-        WebSocketTransport? webSocket, probe;
+        EngineTransport? current;
+        WebSocketTransport? probe;
         bool linger;
-        lock (Gate)
+        lock (_gate)
         {
             if (_state == SessionState.Closed) return;
             _state = SessionState.Closed;
             _closeReason = reason;
-            _queue.Clear();
-            _pingTimer?.Dispose();
-            _expiryTimer?.Dispose();
-            _upgradeTimer?.Dispose();
-            webSocket = _webSocket;
-            probe = _probe;
-            _probe = null;
-            SettleUpgradeLocked();
-            Polling?.OnSessionClosedLocked(pollReply);
-            linger = pollReply == EnginePacketType.Noop && webSocket is null && Polling is { IsGetActiveLocked: false };
+            _outbox.Clear();
+            _heartbeat.Stop();
+            current = _transport;
+            probe = _upgrade.End();
+            _pollCloseReply = pollReply;
+            linger = pollReply == EnginePacketType.Noop && Polling is { IsGetActive: false } && current == Polling;
             if (linger)
             {
                 _finalPollPending = true;
@@ -630,11 +315,10 @@ internal sealed class EngineSession : IEngineConnection
             }
         }
         if (!linger) _server.Remove(this);
-        _server.Log.SessionClosed(Id, reason);
-        // Its writer sees the end and closes the socket; closing starts here too, as the writer may be stuck in a
-        // send the client does not read: the close then aborts that send after its timeout, releasing what it holds.
-        webSocket?.Wake();
-        webSocket?.BeginClose();
+        _server.Log.SessionClosed(Id, reason.ToWireString());
+        current?.Close();
+        // After an upgrade the polling transport is no longer current; a poll it may still hold gets its answer too.
+        if (Polling is not null && Polling != current) Polling.Wake();
         probe?.BeginClose();
         lock (_inbound) NotifyCloseLocked();
     }
@@ -642,7 +326,7 @@ internal sealed class EngineSession : IEngineConnection
     /// <summary>For a GET naming a closed session: true (once) when it is the late poll the grace period waits for.</summary>
     internal bool TryClaimFinalPoll()
     {
-        lock (Gate)
+        lock (_gate)
         {
             if (!_finalPollPending) return false;
             _finalPollPending = false;
@@ -653,7 +337,7 @@ internal sealed class EngineSession : IEngineConnection
 
     private void EndLinger()
     {
-        lock (Gate)
+        lock (_gate)
         {
             _finalPollPending = false;
             _lingerTimer?.Dispose();
@@ -680,20 +364,13 @@ internal sealed class EngineSession : IEngineConnection
         _closeNotified = true;
         try
         {
-            _listener.OnClose(_closeReason!);
+            _listener.OnClose(_closeReason!.Value.ToWireString());
         }
         catch (Exception ex)
         {
             _server.Log.ListenerFailed(ex, Id);
         }
     }
-
-    // ---------------- time ----------------
-
-    private long MsToTicks(int milliseconds) => milliseconds * _time.TimestampFrequency / 1000;
-
-    private TimeSpan TicksToSpan(long ticks) =>
-        TimeSpan.FromMilliseconds(Math.Max(1.0, Math.Ceiling(ticks * 1000.0 / _time.TimestampFrequency)));
 }
 
 internal enum SessionState
@@ -702,14 +379,6 @@ internal enum SessionState
     /// <summary><see cref="IEngineConnection.Close"/> was called: the queue drains, then the session ends.</summary>
     Closing,
     Closed,
-}
-
-/// <summary>Which bound of the send queue a packet did not fit in.</summary>
-internal enum BufferBound
-{
-    None,
-    Packets,
-    Bytes,
 }
 
 internal enum WriterStep

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Unicode;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
@@ -8,9 +9,9 @@ namespace OrleansSocket.Gateway.EngineIO;
 /// <summary>
 /// HTTP long-polling for one session: a GET is held until there is something to send, a POST carries packets in.
 /// One of each at a time; a second concurrent one is refused with 400 and ends the session, as in Node.
-/// State is guarded by the session's <see cref="EngineSession.Gate"/>.
+/// Its own state is guarded by its own lock, a leaf taken after the session's (which reads <see cref="IsWritable"/>).
 /// </summary>
-internal sealed class PollingTransport
+internal sealed class PollingTransport : EngineTransport
 {
     private static readonly byte[] Ok = "ok"u8.ToArray();
 
@@ -28,10 +29,10 @@ internal sealed class PollingTransport
     });
 
     private readonly List<QueuedPacket> _batch = []; // reused: only one GET is served at a time
+    private readonly object _lock = new();
     private bool _getActive;
     private bool _getWaiting;
     private bool _postActive;
-    private EnginePacketType _closeReply = EnginePacketType.Close;
 
     public PollingTransport(EngineSession session, EngineIOOptions options, bool supportsBinary)
     {
@@ -40,19 +41,30 @@ internal sealed class PollingTransport
         _supportsBinary = supportsBinary;
     }
 
+    public override string Name => EngineServer.PollingName;
+
     /// <summary>A GET is parked waiting for packets: Node's "writable".</summary>
-    internal bool IsWaitingLocked => _getWaiting;
+    public override bool IsWritable
+    {
+        get { lock (_lock) return _getWaiting; }
+    }
 
     /// <summary>A GET is being served (parked or writing).</summary>
-    internal bool IsGetActiveLocked => _getActive;
-
-    internal void WakeLocked() => _wake.Writer.TryWrite(true);
-
-    internal void OnSessionClosedLocked(EnginePacketType reply)
+    internal bool IsGetActive
     {
-        _closeReply = reply;
-        WakeLocked();
+        get { lock (_lock) return _getActive; }
     }
+
+    /// <summary>Set by the session, under its lock, as it finds nothing to send a GET (or something).</summary>
+    internal void SetWaiting(bool waiting)
+    {
+        lock (_lock) _getWaiting = waiting;
+    }
+
+    public override void Wake() => _wake.Writer.TryWrite(true);
+
+    /// <summary>A pending GET is answered with the session's close reply.</summary>
+    public override void Close() => Wake();
 
     // ---------------- GET ----------------
 
@@ -63,7 +75,7 @@ internal sealed class PollingTransport
     public async Task HandleGetAsync(HttpContext context, bool isHandshake)
     {
         bool overlap;
-        lock (_session.Gate)
+        lock (_lock)
         {
             overlap = _getActive;
             _getActive = true;
@@ -71,33 +83,19 @@ internal sealed class PollingTransport
         if (overlap)
         {
             // Node: "overlap from client" → transport error; the pending poll is answered with a close packet.
-            _session.Terminate("transport error");
+            _session.Terminate(EngineCloseReason.TransportError);
             await EngineErrors.WriteHttpErrorAsync(context.Response, EngineErrors.BadRequest);
             return;
         }
 
-        var terminateReason = (string?)null;
+        var terminateReason = (EngineCloseReason?)null;
         var released = false;
         try
         {
             var aborted = context.RequestAborted;
             while (true)
             {
-                lock (_session.Gate)
-                {
-                    _getWaiting = false;
-                    if (_session.StateLocked == SessionState.Closed)
-                        _batch.Add(QueuedPacket.Control(_closeReply));
-                    else if (_session.IsOnWebSocketLocked)
-                        _batch.Add(QueuedPacket.Control(EnginePacketType.Noop)); // upgraded: release the poll
-                    else if (_session.QueueCountLocked > 0)
-                        _session.TakeLocked(_batch, isHandshake ? 1 : _options.MaxPacketsPerPoll);
-                    else if (_session.ProbeAnsweredLocked)
-                        _batch.Add(QueuedPacket.Control(EnginePacketType.Noop)); // upgrading: let the client pause
-                    else
-                        _getWaiting = true;
-                }
-                if (_batch.Count > 0) break;
+                if (_session.TakeForPoll(this, _batch, isHandshake ? 1 : _options.MaxPacketsPerPoll)) break;
                 try
                 {
                     await _wake.Reader.ReadAsync(aborted);
@@ -105,7 +103,7 @@ internal sealed class PollingTransport
                 catch (OperationCanceledException)
                 {
                     // Node: "poll connection closed prematurely".
-                    terminateReason = "transport error";
+                    terminateReason = EngineCloseReason.TransportError;
                     return;
                 }
             }
@@ -118,31 +116,31 @@ internal sealed class PollingTransport
             catch (Exception)
             {
                 // The client left mid-response (or the write failed): what was taken is lost, so the session ends.
-                terminateReason = "transport error";
+                terminateReason = EngineCloseReason.TransportError;
                 return;
             }
             // A graceful close ends once its close packet went out.
-            if (endsSession) terminateReason = EngineSession.ReasonForcedClose;
+            if (endsSession) terminateReason = EngineCloseReason.ForcedClose;
         }
         finally
         {
             if (!released) ReleaseGet();
-            if (terminateReason is not null) _session.Terminate(terminateReason);
+            if (terminateReason is not null) _session.Terminate(terminateReason.Value);
         }
 
         // Once per GET. The next poll may arrive as soon as the client has the whole response, possibly on
         // another connection, before this handler has returned: it must not look like an overlapping poll.
         void ReleaseGet()
         {
-            lock (_session.Gate)
+            // Written to the response (or lost with it): no longer held for the client.
+            long bytes = 0;
+            foreach (var packet in _batch) bytes += packet.Data.Length;
+            _session.ReleaseWritten(bytes);
+            _batch.Clear();
+            lock (_lock)
             {
                 _getActive = false;
                 _getWaiting = false;
-                // Written to the response (or lost with it): no longer held for the client.
-                long bytes = 0;
-                foreach (var packet in _batch) bytes += packet.Data.Length;
-                _session.ReleaseWrittenLocked(bytes);
-                _batch.Clear();
             }
             released = true;
         }
@@ -154,11 +152,9 @@ internal sealed class PollingTransport
     /// </summary>
     private async Task WriteBatchAsync(HttpContext context, List<QueuedPacket> batch, Action beforeFinalFlush)
     {
-        var v4 = _session.ProtocolVersion == 4;
-        var binaryFraming = !v4 && PayloadCodecV3.UseBinaryFraming(batch, _supportsBinary);
-        var length = v4 ? PayloadCodecV4.GetPayloadLength(batch)
-            : binaryFraming ? PayloadCodecV3.GetBinaryPayloadLength(batch)
-            : PayloadCodecV3.GetTextPayloadLength(batch);
+        var codec = _session.Codec;
+        var binaryFraming = codec.UseBinaryFraming(batch, _supportsBinary);
+        var length = codec.GetPayloadLength(batch, binaryFraming);
 
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
@@ -170,9 +166,7 @@ internal sealed class PollingTransport
         for (var i = 0; i < batch.Count; i++)
         {
             var packet = batch[i];
-            if (v4) PayloadCodecV4.WritePayloadPacket(writer, packet, first: i == 0);
-            else if (binaryFraming) PayloadCodecV3.WriteBinaryPayloadPacket(writer, packet);
-            else PayloadCodecV3.WriteTextPayloadPacket(writer, packet);
+            codec.WritePayloadPacket(writer, packet, i, binaryFraming);
             // Partial flushes are safe: the client cannot act on a response it has not fully received.
             if (writer.UnflushedBytes > FlushThreshold) await writer.FlushAsync(context.RequestAborted);
         }
@@ -185,7 +179,7 @@ internal sealed class PollingTransport
     public async Task HandlePostAsync(HttpContext context)
     {
         bool overlap;
-        lock (_session.Gate)
+        lock (_lock)
         {
             overlap = _postActive;
             _postActive = true;
@@ -193,7 +187,7 @@ internal sealed class PollingTransport
         if (overlap)
         {
             // Node: "data request overlap from client".
-            _session.Terminate("transport error");
+            _session.Terminate(EngineCloseReason.TransportError);
             await EngineErrors.WriteHttpErrorAsync(context.Response, EngineErrors.BadRequest);
             return;
         }
@@ -204,10 +198,10 @@ internal sealed class PollingTransport
         {
             var request = context.Request;
             var binaryFraming = IsOctetStream(request.ContentType);
-            if (binaryFraming && _session.ProtocolVersion == 4)
+            if (binaryFraming && !_session.Codec.AcceptsBinaryFraming)
             {
                 // v4 has no binary payload framing (Node: "invalid content").
-                _session.Terminate("transport error");
+                _session.Terminate(EngineCloseReason.TransportError);
                 await EngineErrors.WriteHttpErrorAsync(context.Response, EngineErrors.BadRequest);
                 return;
             }
@@ -231,7 +225,7 @@ internal sealed class PollingTransport
             catch (Exception)
             {
                 // The client left or sent a broken body (Node: "data request connection closed prematurely").
-                _session.Terminate("transport error");
+                _session.Terminate(EngineCloseReason.TransportError);
                 if (!context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted)
                     await EngineErrors.WriteHttpErrorAsync(context.Response, EngineErrors.BadRequest);
                 return;
@@ -242,7 +236,7 @@ internal sealed class PollingTransport
                 return;
             }
 
-            if (!await _session.ReceivePayloadAsync(body.AsMemory(0, length), binaryFraming))
+            if (!await ReceivePayloadAsync(body.AsMemory(0, length), binaryFraming))
             {
                 // Parse error: the session is closed. Node destroys the request; a 400 says the same more politely.
                 await EngineErrors.WriteHttpErrorAsync(context.Response, EngineErrors.BadRequest);
@@ -250,7 +244,7 @@ internal sealed class PollingTransport
             }
 
             // Delivered: the client may send its next POST as soon as it reads "ok", maybe before we return.
-            lock (_session.Gate) _postActive = false;
+            lock (_lock) _postActive = false;
             released = true;
 
             var response = context.Response;
@@ -266,15 +260,43 @@ internal sealed class PollingTransport
             if (body is not null) ArrayPool<byte>.Shared.Return(body);
             if (!released)
             {
-                lock (_session.Gate) _postActive = false;
+                lock (_lock) _postActive = false;
             }
+        }
+    }
+
+    /// <summary>
+    /// A POST body: decodes packet by packet and hands each to the session, which waits for the listener to make
+    /// room before each message (the POST is answered only then: the client sends its next one after). False when
+    /// it was malformed (session closed). A text packet must be valid UTF-8, as a WebSocket text frame must be.
+    /// </summary>
+    internal async ValueTask<bool> ReceivePayloadAsync(Memory<byte> body, bool binaryFraming)
+    {
+        var codec = _session.Codec;
+        var offset = 0;
+        while (true)
+        {
+            var status = codec.ReadPayloadPacket(body, ref offset, binaryFraming, out var packet);
+            if (status == DecodeStatus.Packet && !packet.IsBinary && !Utf8.IsValid(packet.Data.Span))
+                status = DecodeStatus.Error;
+            switch (status)
+            {
+                case DecodeStatus.End:
+                    return true;
+                case DecodeStatus.Skip:
+                    continue;
+                case DecodeStatus.Error:
+                    _session.Terminate(EngineCloseReason.ParseError);
+                    return false;
+            }
+            if (!await _session.OnPacketAsync(this, status, packet)) return true;
         }
     }
 
     /// <summary>413 and, unlike Node (which keeps the session while the client has lost data), the session ends.</summary>
     private async Task RefuseTooLargeAsync(HttpContext context)
     {
-        _session.Terminate("transport error");
+        _session.Terminate(EngineCloseReason.TransportError);
         context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
         context.Response.ContentLength = 0;
         await context.Response.CompleteAsync();

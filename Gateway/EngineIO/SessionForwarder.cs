@@ -43,10 +43,12 @@ internal sealed class SessionForwarder : IDisposable
     private readonly SocketsHttpHandler _handler;
     private readonly HttpMessageInvoker _http;
     private readonly EngineLog _log;
+    private readonly TimeProvider _time;
 
-    public SessionForwarder(EngineLog log)
+    public SessionForwarder(EngineLog log, TimeProvider time)
     {
         _log = log;
+        _time = time;
         _handler = new SocketsHttpHandler
         {
             UseProxy = false,
@@ -148,7 +150,7 @@ internal sealed class SessionForwarder : IDisposable
 
         using (var connect = CancellationTokenSource.CreateLinkedTokenSource(aborted))
         {
-            connect.CancelAfter(ConnectTimeout + ConnectTimeout);
+            using var connectTimeout = CancelAfter(connect, ConnectTimeout + ConnectTimeout);
             try
             {
                 await upstream.ConnectAsync(Target(owner, request, webSocket: true), _http, connect.Token);
@@ -183,12 +185,26 @@ internal sealed class SessionForwarder : IDisposable
         var toClient = RelayAsync(upstream, downstream, relay);
         var first = await Task.WhenAny(toOwner, toClient);
         // One side closed: the close travels on, and the other side has a little while to answer it.
-        if (first.Result is null) relay.CancelAfter(CloseTimeout);
+        using var closeTimeout = first.Result is null ? CancelAfter(relay, CloseTimeout) : null;
         var details = await Task.WhenAll(toOwner, toClient);
         if (downstream.State != WebSocketState.Closed) downstream.Abort();
         if (upstream.State != WebSocketState.Closed) upstream.Abort();
         _log.ForwardedWebSocketEnded(sid, owner, details[0] ?? details[1] ?? "closed");
     }
+
+    /// <summary>Cancels <paramref name="source"/> after <paramref name="delay"/> on the server's clock; dispose before the source.</summary>
+    private ITimer CancelAfter(CancellationTokenSource source, TimeSpan delay) =>
+        _time.CreateTimer(static s =>
+        {
+            try
+            {
+                ((CancellationTokenSource)s!).Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // the relay is over already
+            }
+        }, source, delay, Timeout.InfiniteTimeSpan);
 
     /// <summary>Copies messages, fragment by fragment, until a close (passed on): null, or what went wrong.</summary>
     private static async Task<string?> RelayAsync(WebSocket from, WebSocket to, CancellationTokenSource relay)

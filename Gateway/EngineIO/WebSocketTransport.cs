@@ -9,7 +9,7 @@ namespace OrleansSocket.Gateway.EngineIO;
 /// request; a writer task drains the session queue once this socket is the session's transport. All sends
 /// (writer, probe answer, close) go through one lock, as a WebSocket allows one send at a time.
 /// </summary>
-internal sealed class WebSocketTransport : IDisposable
+internal sealed class WebSocketTransport : EngineTransport, IDisposable
 {
     /// <summary>Below this, "4" and the payload are copied into one frame; above, they go as two fragments of one message.</summary>
     private const int CoalesceLimit = 4096;
@@ -24,7 +24,7 @@ internal sealed class WebSocketTransport : IDisposable
     private readonly WebSocket _socket;
     private readonly EngineSession _session;
     private readonly int _maxMessage;
-    private readonly bool _supportsBinary; // v3: false when this socket's request asked for b64=1
+    private readonly BinaryMessageForm _binaryForm; // v3: base64 text when this socket's request asked for b64=1
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _abort; // cancels (and so aborts) the socket
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
@@ -34,6 +34,7 @@ internal sealed class WebSocketTransport : IDisposable
     });
     private readonly List<QueuedPacket> _batch = [];
     private Task? _writer;
+    private ITimer? _closeTimer; // aborts the socket when the peer does not finish the close in time
     private int _closing;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
 
@@ -42,11 +43,26 @@ internal sealed class WebSocketTransport : IDisposable
         _socket = socket;
         _session = session;
         _maxMessage = session.Options.MaxHttpBufferSize;
-        _supportsBinary = supportsBinary;
+        _binaryForm = session.Codec.BinaryForm(supportsBinary);
         _abort = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
     }
 
-    public void Wake() => _wake.Writer.TryWrite(true);
+    public override string Name => EngineServer.WebSocketName;
+
+    /// <summary>Always: a packet queued now is written as soon as the writer gets to it.</summary>
+    public override bool IsWritable => true;
+
+    public override void Wake() => _wake.Writer.TryWrite(true);
+
+    /// <summary>
+    /// The writer sees the end and closes the socket; closing starts here too, as the writer may be stuck in a send
+    /// the client does not read: the close then aborts that send after its timeout, releasing what it holds.
+    /// </summary>
+    public override void Close()
+    {
+        Wake();
+        BeginClose();
+    }
 
     /// <summary>Starts draining the session queue onto this socket (it is now the session's transport).</summary>
     public void StartWriter() => _writer ??= Task.Run(WriteLoopAsync);
@@ -55,7 +71,7 @@ internal sealed class WebSocketTransport : IDisposable
     public async Task RunAsync()
     {
         var reason = await ReceiveLoopAsync();
-        _session.OnWebSocketEnded(this, reason);
+        _session.OnTransportClosed(this, reason);
         await CloseAsync();
         if (_writer is not null)
         {
@@ -70,7 +86,7 @@ internal sealed class WebSocketTransport : IDisposable
         }
     }
 
-    private async Task<string> ReceiveLoopAsync()
+    private async Task<EngineCloseReason> ReceiveLoopAsync()
     {
         // No buffer is held between messages: an idle socket waits with a zero-byte receive (it completes once a
         // frame has arrived, with nothing consumed), and only then rents one for the message.
@@ -83,11 +99,11 @@ internal sealed class WebSocketTransport : IDisposable
                 if (buffer is null)
                 {
                     var first = await _socket.ReceiveAsync(Memory<byte>.Empty, _abort.Token);
-                    if (first.MessageType == WebSocketMessageType.Close) return "transport close";
+                    if (first.MessageType == WebSocketMessageType.Close) return EngineCloseReason.TransportClose;
                     if (first.EndOfMessage)
                     {
                         // an empty message
-                        await _session.OnWebSocketMessageAsync(this, Memory<byte>.Empty, first.MessageType == WebSocketMessageType.Binary);
+                        await DeliverAsync(Memory<byte>.Empty, first.MessageType == WebSocketMessageType.Binary);
                         continue;
                     }
                     buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
@@ -100,17 +116,17 @@ internal sealed class WebSocketTransport : IDisposable
                     buffer = bigger;
                 }
                 var result = await _socket.ReceiveAsync(buffer.AsMemory(length), _abort.Token);
-                if (result.MessageType == WebSocketMessageType.Close) return "transport close";
+                if (result.MessageType == WebSocketMessageType.Close) return EngineCloseReason.TransportClose;
                 length += result.Count;
                 if (length > _maxMessage)
                 {
                     // Like ws's maxPayload: close with 1009, having buffered no more than the limit (+1).
                     _closeStatus = WebSocketCloseStatus.MessageTooBig;
-                    return "transport error";
+                    return EngineCloseReason.TransportError;
                 }
                 if (!result.EndOfMessage) continue;
 
-                await _session.OnWebSocketMessageAsync(this, buffer.AsMemory(0, length), result.MessageType == WebSocketMessageType.Binary);
+                await DeliverAsync(buffer.AsMemory(0, length), result.MessageType == WebSocketMessageType.Binary);
                 length = 0;
                 ArrayPool<byte>.Shared.Return(buffer);
                 buffer = null;
@@ -118,12 +134,19 @@ internal sealed class WebSocketTransport : IDisposable
         }
         catch (Exception)
         {
-            return "transport error"; // reset, aborted, or protocol violation
+            return EngineCloseReason.TransportError; // reset, aborted, or protocol violation
         }
         finally
         {
             if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Decodes one message (each is one packet) and hands it to the session, which may make the loop wait.</summary>
+    private ValueTask<bool> DeliverAsync(Memory<byte> message, bool isBinary)
+    {
+        var status = _session.Codec.DecodeMessage(message, isBinary, out var packet);
+        return _session.OnPacketAsync(this, status, packet);
     }
 
     private async Task WriteLoopAsync()
@@ -147,7 +170,7 @@ internal sealed class WebSocketTransport : IDisposable
                     if (packet.Type == EnginePacketType.Close)
                     {
                         // A graceful close over WebSocket ends with the close frame, not a close packet (as in Node).
-                        _session.Terminate(EngineSession.ReasonForcedClose);
+                        _session.Terminate(EngineCloseReason.ForcedClose);
                         await CloseAsync();
                         return;
                     }
@@ -161,7 +184,7 @@ internal sealed class WebSocketTransport : IDisposable
         }
         catch (Exception)
         {
-            _session.Terminate("transport error");
+            _session.Terminate(EngineCloseReason.TransportError);
             await CloseAsync();
         }
         finally
@@ -179,18 +202,17 @@ internal sealed class WebSocketTransport : IDisposable
             var data = packet.Data;
             if (packet.IsBinary)
             {
-                if (_session.ProtocolVersion == 4)
+                switch (_binaryForm)
                 {
-                    await _socket.SendAsync(data, WebSocketMessageType.Binary, true, token);
-                }
-                else if (_supportsBinary)
-                {
-                    // v3 binary frames start with the packet type byte.
-                    await SendPrefixedAsync(V3BinaryPrefix, data, WebSocketMessageType.Binary, token);
-                }
-                else
-                {
-                    await SendV3Base64Async(packet, token);
+                    case BinaryMessageForm.Raw:
+                        await _socket.SendAsync(data, WebSocketMessageType.Binary, true, token);
+                        break;
+                    case BinaryMessageForm.TypePrefixed:
+                        await SendPrefixedAsync(V3BinaryPrefix, data, WebSocketMessageType.Binary, token);
+                        break;
+                    default:
+                        await SendV3Base64Async(packet, token);
+                        break;
                 }
             }
             else
@@ -260,8 +282,15 @@ internal sealed class WebSocketTransport : IDisposable
         if (Interlocked.Exchange(ref _closing, 1) != 0) return;
         try
         {
-            _abort.CancelAfter(CloseTimeout);
-            if (!await _sendLock.WaitAsync(CloseTimeout)) return; // a send is stuck; the abort above ends it
+            _closeTimer = _session.Time.CreateTimer(static s => ((WebSocketTransport)s!).Abort(), this, CloseTimeout, Timeout.InfiniteTimeSpan);
+            try
+            {
+                await _sendLock.WaitAsync(_abort.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // a send was stuck until the abort above (or the client left): the socket is aborted
+            }
             try
             {
                 if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -278,9 +307,23 @@ internal sealed class WebSocketTransport : IDisposable
         }
     }
 
+    private void Abort()
+    {
+        try
+        {
+            _abort.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // the request is over already
+        }
+    }
+
     /// <summary>Called once the socket's request is over (receive loop and writer both finished).</summary>
     public void Dispose()
     {
+        Interlocked.Exchange(ref _closing, 1); // no close timer after this
+        _closeTimer?.Dispose();
         _abort.Dispose();
         _sendLock.Dispose();
     }

@@ -538,9 +538,8 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
     {
         var sid = await OpenPollingAsync(Quiet);
         using var socket = await ProbeAsync(Quiet, sid);
-        var clock = Stopwatch.StartNew();
+        // Held for Node's 100 ms upgrade check (timed in SessionClockTests), then released with a noop.
         Assert.Equal("6", await PollTextAsync(Poll(Quiet, sid)));
-        Assert.InRange(clock.ElapsedMilliseconds, 90, 2000); // held for Node's 100 ms upgrade check
         await SendTextAsync(socket, "5");
         await SendTextAsync(socket, "4hello");
         Assert.Equal("4hello", await ReceiveTextAsync(socket));
@@ -551,9 +550,7 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
     {
         var sid = await OpenPollingAsync(Small); // UpgradeTimeout 300
         using var socket = await ProbeAsync(Small, sid);
-        var clock = Stopwatch.StartNew();
-        await ExpectCloseAsync(socket);
-        Assert.InRange(clock.ElapsedMilliseconds, 150, 2000);
+        await ExpectCloseAsync(socket); // after UpgradeTimeout (timed in SessionClockTests)
         using (await PostAsync(Poll(Small, sid), "4still polling")) { }
         Assert.Equal("4still polling", await PollTextAsync(Poll(Small, sid)));
     }
@@ -586,15 +583,14 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
     [Fact]
     public async Task PollingV4_ServerPingsAndPongKeepsTheSession()
     {
+        // End to end over HTTP; the intervals themselves are checked on a fake clock in SessionClockTests.
         var sid = await OpenPollingAsync(Suite);
-        var clock = Stopwatch.StartNew();
         for (var i = 0; i < 2; i++)
         {
             Assert.Equal("2", await PollTextAsync(Poll(Suite, sid)));
             using var pong = await PostAsync(Poll(Suite, sid), "3");
             Assert.Equal(HttpStatusCode.OK, pong.StatusCode);
         }
-        Assert.InRange(clock.ElapsedMilliseconds, 500, 2000); // two ping intervals of 300 ms, give or take the first
     }
 
     [Fact]
@@ -611,11 +607,9 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
     public async Task WebSocketV4_PingThenCloseOnTimeout()
     {
         using var socket = await ConnectAsync(server.WebSocketUri($"{RecordedFast}?EIO=4&transport=websocket"));
-        var clock = Stopwatch.StartNew();
         var sid = SidOf(await ReceiveTextAsync(socket));
         Assert.Equal("2", await ReceiveTextAsync(socket));
         await ExpectCloseAsync(socket);
-        Assert.InRange(clock.ElapsedMilliseconds, 400, 1500);
         Assert.Equal("ping timeout", await server.Recorder[sid].WaitClosedAsync());
     }
 
@@ -640,10 +634,8 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
             await SendTextAsync(socket, "2");
             Assert.Equal("3", await ReceiveTextAsync(socket));
         }
-        // 600 ms of pings kept it open; now silence: closed pingInterval + pingTimeout later.
-        var clock = Stopwatch.StartNew();
+        // 600 ms of pings kept it open; now silence closes it (how soon: SessionClockTests).
         await ExpectCloseAsync(socket);
-        Assert.InRange(clock.ElapsedMilliseconds, 400, 1500);
         Assert.Equal("ping timeout", await server.Recorder[sid].WaitClosedAsync());
     }
 

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using OrleansSocket.Gateway.EngineIO;
 using OrleansSocket.Tests.Handlers;
 
@@ -18,6 +19,7 @@ public sealed class SendBufferTests
 
     private readonly ListLogger _log = new();
     private readonly RecordingApplication _application = new();
+    private readonly FakeTimeProvider _clock = new();
 
     [Fact]
     public void Bytes_ExactlyAtTheBoundFit_OneByteMoreClosesTheSession()
@@ -153,7 +155,7 @@ public sealed class SendBufferTests
         var session = OpenDrained(protocol: 4, maxBytes: 1000, writable: true);
         Assert.True(session.SendWithAttachments(Payload("v1", 10), [Payload("a1", 300), Payload("b1", 300)], isVolatile: true));
         var batch = new List<QueuedPacket>();
-        lock (session.Gate) session.TakeLocked(batch, 1); // the writer took the text packet: the client expects both attachments
+        session.Take(batch, 1); // the writer took the text packet: the client expects both attachments
         Assert.Equal(["v1"], batch.Select(Name));
 
         // Making room would need the attachments: the session closes instead of sending the client a broken packet.
@@ -175,13 +177,13 @@ public sealed class SendBufferTests
     public async Task V3PongsCount_APingWhosePongDoesNotFitClosesTheSession()
     {
         var session = OpenDrained(protocol: 3, maxBytes: 100);
-        Assert.True(await session.ReceivePayloadAsync(V3Pings(60, 40), binaryFraming: false));
+        Assert.True(await session.Polling!.ReceivePayloadAsync(V3Pings(60, 40), binaryFraming: false));
         Assert.Equal(100, BufferedBytes(session)); // exactly at the bound
         Assert.Equal(StillOpen, Reason(session));
         Assert.All(Take(session), p => Assert.Equal(EnginePacketType.Pong, p.Type));
 
         // Taken but not written, the pongs still count: one more byte of ping data closes the session.
-        Assert.True(await session.ReceivePayloadAsync(V3Pings(1), binaryFraming: false));
+        Assert.True(await session.Polling!.ReceivePayloadAsync(V3Pings(1), binaryFraming: false));
         Assert.Equal("transport error", Reason(session));
         Assert.Equal($"Engine.IO session {session.Id}: send queue full (100 bytes), closing", Assert.Single(Logged()).Message);
     }
@@ -190,19 +192,22 @@ public sealed class SendBufferTests
     public async Task V3PongsCount_AgainstThePacketBound()
     {
         var session = OpenDrained(protocol: 3, maxBytes: 1_000_000, maxPackets: 2);
-        Assert.True(await session.ReceivePayloadAsync(V3Pings(0, 0), binaryFraming: false));
+        Assert.True(await session.Polling!.ReceivePayloadAsync(V3Pings(0, 0), binaryFraming: false));
         Assert.Equal(StillOpen, Reason(session));
-        Assert.True(await session.ReceivePayloadAsync(V3Pings(0), binaryFraming: false));
+        Assert.True(await session.Polling!.ReceivePayloadAsync(V3Pings(0), binaryFraming: false));
         Assert.Equal("transport error", Reason(session));
     }
 
     [Fact]
-    public async Task V4ServerPingsCount_AgainstThePacketBound()
+    public void V4ServerPingsCount_AgainstThePacketBound()
     {
         // A v4 client that answers pings without reading: each ping is queued, so it counts.
         var session = Open(protocol: 4, maxBytes: 1_000_000, maxPackets: 2, pingInterval: 20);
         Assert.True(session.Send(Payload("m", 1), false)); // with the open packet: full
-        Assert.Equal("transport error", await _application[session.Id].WaitClosedAsync());
+        _clock.Advance(TimeSpan.FromMilliseconds(19));
+        Assert.Equal(StillOpen, Reason(session));
+        _clock.Advance(TimeSpan.FromMilliseconds(1)); // the ping does not fit
+        Assert.Equal("transport error", Reason(session));
     }
 
     // ---------------- helpers ----------------
@@ -220,7 +225,7 @@ public sealed class SendBufferTests
             MaxBufferedBytes = maxBytes,
             MaxBufferedPackets = maxPackets,
         };
-        var server = new EngineServer(_application, options, new EngineLog(_log), TimeProvider.System);
+        var server = new EngineServer(_application, options, new EngineLog(_log), _clock);
         var handshake = new EngineHandshake(new Dictionary<string, string>(), new Dictionary<string, string>(), null, "/", false, DateTimeOffset.UnixEpoch);
         var id = Guid.NewGuid().ToString("N");
         EngineSession session;
@@ -259,19 +264,13 @@ public sealed class SendBufferTests
     private static List<QueuedPacket> Take(EngineSession session)
     {
         var batch = new List<QueuedPacket>();
-        lock (session.Gate) session.TakeLocked(batch, int.MaxValue);
+        session.Take(batch, int.MaxValue);
         return batch;
     }
 
-    private static void Release(EngineSession session, long bytes)
-    {
-        lock (session.Gate) session.ReleaseWrittenLocked(bytes);
-    }
+    private static void Release(EngineSession session, long bytes) => session.ReleaseWritten(bytes);
 
-    private static long BufferedBytes(EngineSession session)
-    {
-        lock (session.Gate) return session.BufferedBytesLocked;
-    }
+    private static long BufferedBytes(EngineSession session) => session.BufferedBytes;
 
     private string Reason(EngineSession session) =>
         _application[session.Id].Closed.Task is { IsCompleted: true } closed ? closed.Result : StillOpen;

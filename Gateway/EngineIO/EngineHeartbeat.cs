@@ -1,0 +1,127 @@
+namespace OrleansSocket.Gateway.EngineIO;
+
+/// <summary>
+/// A session's heartbeat. v4: the server pings every pingInterval and wants a pong within pingTimeout.
+/// v3: the client pings; silence for pingInterval + pingTimeout ends the session. Either way any packet received
+/// delays the timeout (as in Node). The owner is told when a ping is due and when the session expired; it is
+/// never called with this type's lock held.
+/// </summary>
+internal sealed class EngineHeartbeat
+{
+    private readonly object _lock = new();
+    private readonly TimeProvider _time;
+    private readonly long _intervalTicks;
+    private readonly long _timeoutTicks;
+    private readonly bool _serverPings;
+    private readonly Action _onPingDue;
+    private readonly Action _onExpired;
+
+    private ITimer? _pingTimer;
+    private ITimer? _expiryTimer;
+    private long _deadline;   // timestamp of the heartbeat deadline (pong due, v4; ping due, v3)
+    private long _lastPacket; // timestamp of the last packet received
+    private bool _stopped;
+
+    public EngineHeartbeat(TimeProvider time, int pingIntervalMs, int pingTimeoutMs, bool serverPings, Action onPingDue, Action onExpired)
+    {
+        _time = time;
+        _intervalTicks = MsToTicks(pingIntervalMs);
+        _timeoutTicks = MsToTicks(pingTimeoutMs);
+        _serverPings = serverPings;
+        _onPingDue = onPingDue;
+        _onExpired = onExpired;
+    }
+
+    /// <summary>Starts the clock: the session has just opened.</summary>
+    public void Start()
+    {
+        lock (_lock)
+        {
+            if (_stopped) return;
+            var now = _time.GetTimestamp();
+            _lastPacket = now;
+            _deadline = now + _intervalTicks + _timeoutTicks;
+            _expiryTimer = _time.CreateTimer(static s => ((EngineHeartbeat)s!).OnExpiryTimer(), this, TicksToSpan(_deadline - now), Timeout.InfiniteTimeSpan);
+            if (_serverPings)
+                _pingTimer = _time.CreateTimer(static s => ((EngineHeartbeat)s!).OnPingTimer(), this, TicksToSpan(_intervalTicks), Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>A packet arrived at <paramref name="now"/> (a timestamp of the same clock).</summary>
+    public void OnPacket(long now)
+    {
+        lock (_lock) _lastPacket = now;
+    }
+
+    /// <summary>v3: the client pinged (and its pong is queued): the next ping is due an interval plus a timeout from now.</summary>
+    public void OnClientPing(long now)
+    {
+        lock (_lock)
+        {
+            if (_stopped) return;
+            _deadline = now + _intervalTicks + _timeoutTicks;
+            _expiryTimer?.Change(TicksToSpan(_intervalTicks + _timeoutTicks), Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>v4: the client answered a ping: the next ping goes out an interval from now.</summary>
+    public void OnPong(long now)
+    {
+        lock (_lock)
+        {
+            if (_stopped) return;
+            _deadline = now + _intervalTicks + _timeoutTicks;
+            _pingTimer?.Change(TicksToSpan(_intervalTicks), Timeout.InfiniteTimeSpan);
+            _expiryTimer?.Change(TicksToSpan(_intervalTicks + _timeoutTicks), Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Whether the deadline has passed now, whether or not the timer has fired yet.</summary>
+    public bool IsDue()
+    {
+        lock (_lock) return _time.GetTimestamp() >= ExpiryLocked();
+    }
+
+    /// <summary>The session ended: no more callbacks.</summary>
+    public void Stop()
+    {
+        lock (_lock)
+        {
+            _stopped = true;
+            _pingTimer?.Dispose();
+            _expiryTimer?.Dispose();
+        }
+    }
+
+    private void OnPingTimer()
+    {
+        lock (_lock)
+        {
+            if (_stopped) return;
+        }
+        _onPingDue();
+    }
+
+    private void OnExpiryTimer()
+    {
+        lock (_lock)
+        {
+            if (_stopped) return;
+            var remaining = ExpiryLocked() - _time.GetTimestamp();
+            if (remaining > 0)
+            {
+                _expiryTimer?.Change(TicksToSpan(remaining), Timeout.InfiniteTimeSpan);
+                return;
+            }
+        }
+        _onExpired();
+    }
+
+    private long ExpiryLocked() =>
+        Math.Max(_deadline, _lastPacket + (_serverPings ? _timeoutTicks : _intervalTicks + _timeoutTicks));
+
+    private long MsToTicks(int milliseconds) => milliseconds * _time.TimestampFrequency / 1000;
+
+    private TimeSpan TicksToSpan(long ticks) =>
+        TimeSpan.FromMilliseconds(Math.Max(1.0, Math.Ceiling(ticks * 1000.0 / _time.TimestampFrequency)));
+}
