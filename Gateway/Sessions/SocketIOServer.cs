@@ -114,7 +114,7 @@ internal sealed class SocketIOServer : IEngineApplication
     /// </summary>
     public void CloseAllConnections()
     {
-        foreach (var session in _sockets.Values.Select(s => s.Session).Distinct()) session.Connection.Close();
+        foreach (var session in _sockets.Values.Select(s => s.Connection).Distinct()) session.Close();
     }
 
     /// <summary>Waits until no socket is left and every closed socket's grain was told, or the timeout passed.</summary>
