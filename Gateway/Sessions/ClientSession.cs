@@ -229,7 +229,8 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         }
     }
 
-    private NamespaceSocket? Find(string ns)
+    /// <summary>The socket of namespace <paramref name="ns"/> on this connection (connecting or connected), if any.</summary>
+    public NamespaceSocket? Find(string ns)
     {
         lock (_namespaces) return _namespaces.GetValueOrDefault(ns);
     }

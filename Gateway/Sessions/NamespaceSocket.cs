@@ -55,6 +55,9 @@ internal sealed class NamespaceSocket : ILocalSocket
     public string? Pid { get; private set; }
     public bool IsConnected => _state.IsConnected;
 
+    /// <summary>No grain call of this socket is queued or running.</summary>
+    public bool IsIdle => _work.Count == 0;
+
     /// <summary>The connection this socket is multiplexed on.</summary>
     public ISocketConnection Connection => _connection;
 

@@ -108,6 +108,9 @@ internal sealed class SocketIOServer : IEngineApplication
 
     internal void ClosingDone() => Interlocked.Decrement(ref _closing);
 
+    /// <summary>No socket has a grain call queued or running, and every closed socket's grain was told.</summary>
+    public bool IsQuiet => Volatile.Read(ref _closing) == 0 && _sockets.Values.All(s => s.IsIdle);
+
     /// <summary>
     /// Closes every client connection (Engine.IO close packet after what is queued: clients see a transport close
     /// and reconnect, to another gateway behind a load balancer). Each socket's grain is told it left.
