@@ -117,6 +117,15 @@ internal sealed class InMemoryEngineConnection : IEngineConnection
                 await listener.WaitForRoomAsync(item.Data.Length);
                 listener.OnMessage(item.Data, item.IsBinary);
             }
+            catch (Exception)
+            {
+                // A listener must not throw (the gateway's closes on bad input); if it does, the session ends as a
+                // transport's would, rather than leaving every later message and flush waiting.
+                open = false;
+                lock (_outbound) _closed = true;
+                listener.OnClose("transport error");
+                _inbound.Writer.TryComplete();
+            }
             finally
             {
                 Interlocked.Decrement(ref _pending);

@@ -42,6 +42,7 @@ internal sealed class NamespaceSocket : ILocalSocket
         time ??= TimeProvider.System;
         _acks = new ServerAcks(time);
         _replay = new ReplayFilter(time);
+        // No connection only where the socket is a mere key (the room index's tests); nothing is queued there.
         _work = new SocketWorkQueue<Work>(connection?.Inbound!, RunAsync, Failed, Done);
     }
 
