@@ -4,8 +4,8 @@
 #      python3-socketio python3-websocket python3-requests chromium redis-server
 #   2. npm ci in Tests/clients (official Socket.IO clients v2/v3/v4, mocha suites, reference
 #      server; the browser tests use Playwright for .NET from NuGet, no browser download)
-#   3. dotnet build OrleansSocket.sln -c Release (also npm ci in Gateway/Host/client for the
-#      browser bundle wwwroot/socket.io/socket.io.js, when needed)
+#   3. dotnet build OrleansSocket.sln -c Release (also npm ci in Gateway/ClientBundle for the
+#      browser client the gateway library embeds and serves at /socket.io/socket.io.js, when needed)
 #   4. dotnet test OrleansSocket.sln -c Release --no-build, per-test results and final counts
 # OS_E2E_SERVER_CMD (see Tests/EndToEnd/ServerFixture.cs) substitutes the server under test of
 # the end-to-end tests, e.g. OS_E2E_SERVER_CMD='node Tests/clients/reference-server.js {port}'.

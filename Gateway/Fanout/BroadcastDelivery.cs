@@ -13,8 +13,7 @@ internal sealed class BroadcastDelivery(SocketIOServer server, IGrainFactory gra
 {
     public Task Deliver(GatewayBroadcast broadcast)
     {
-        var rooms = broadcast.Sockets ?? broadcast.Rooms;
-        var targets = server.Index.Resolve(broadcast.Namespace, rooms, broadcast.ExceptRooms, server.Find);
+        var targets = server.Index.Resolve(broadcast.Namespace, broadcast.Rooms, broadcast.ExceptRooms, server.Find);
         SocketIOMetrics.BroadcastReceived(targets.Count);
         if (targets.Count == 0) return Task.CompletedTask; // nothing to encode (also the start-up warm-up message)
         if (broadcast.AckCollector is { } collector)

@@ -24,9 +24,7 @@ if (profile == Profiles.Api) builder.Services.AddHostedService<PeriodicTicker>()
 
 var app = builder.Build();
 app.UseDefaultFiles();
-// Before routing: the static files middleware skips requests that already matched an endpoint,
-// and /socket.io/socket.io.js (the browser client) lies under the Engine.IO endpoint's path.
-app.UseStaticFiles();
+app.UseStaticFiles(); // the demo page; MapSocketIO() serves the browser client at /socket.io/socket.io.js
 app.UseRouting();
 app.MapSocketIO();
 app.MapSocketIOMetrics(); // GET /metrics: this gateway's id, socket count and broadcast counters

@@ -9,11 +9,22 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Maps the Socket.IO endpoint (Engine.IO long-polling and WebSocket) at the configured path.</summary>
 public static class SocketIOEndpointRouteBuilderExtensions
 {
+    /// <summary>
+    /// Maps Socket.IO at <paramref name="path"/> (default <see cref="SocketIOOptions.Path"/>) and, when
+    /// <see cref="SocketIOOptions.ServeClient"/> is on, the official browser client beside it
+    /// (<c>socket.io.js</c>, <c>socket.io.min.js</c>, ... and their source maps), as Node's server does.
+    /// </summary>
+    /// <param name="endpoints">The application's endpoint route builder.</param>
+    /// <param name="path">The path to serve; null for the configured one.</param>
+    /// <returns>The Socket.IO endpoint's convention builder (the client files are anonymous static content).</returns>
     public static IEndpointConventionBuilder MapSocketIO(this IEndpointRouteBuilder endpoints, string? path = null)
     {
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<SocketIOOptions>>().Value;
         var server = endpoints.ServiceProvider.GetRequiredService<SocketIOServer>();
-        return endpoints.MapEngineIO(path ?? options.Path, server, options.Engine, endpoints.SessionRouter());
+        path ??= options.Path;
+        // Literal routes take precedence over the Engine.IO endpoint's catch-all below the same path.
+        if (options.ServeClient) ClientBundle.Map(endpoints, "/" + path.Trim('/'));
+        return endpoints.MapEngineIO(path, server, options.Engine, endpoints.SessionRouter());
     }
 
     /// <summary>
@@ -24,7 +35,7 @@ public static class SocketIOEndpointRouteBuilderExtensions
     {
         var services = endpoints.ServiceProvider;
         return services.GetRequiredService<IOptions<SocketIOOptions>>().Value.ForwardSessions
-            ? services.GetService<GatewayDirectoryRouter>()
+            ? services.GetService<GatewaySessionRouter>()
             : null;
     }
 }

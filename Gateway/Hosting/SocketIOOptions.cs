@@ -35,7 +35,12 @@ public sealed class SocketIOOptions
     /// <summary>Socket.IO packet decoding limits (attachments per packet, bytes of a packet awaiting attachments).</summary>
     public SocketIOParserOptions Parser { get; set; } = new();
 
-    /// <summary>Also serve <c>/socket.io/socket.io.js</c> (the official browser client, copied at build time).</summary>
+    /// <summary>
+    /// Also serve the official browser client under <see cref="Path"/>: <c>socket.io.js</c>, <c>socket.io.min.js</c>,
+    /// <c>socket.io.esm.min.js</c>, <c>socket.io.msgpack.min.js</c> and their <c>.map</c> files (socket.io-client,
+    /// embedded in the gateway library), as Node's <c>serveClient</c>. Off: those paths belong to Engine.IO
+    /// (which answers them 400 "Transport unknown", as Node does).
+    /// </summary>
     public bool ServeClient { get; set; } = true;
 
     /// <summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using OrleansSocket;
 using OrleansSocket.Gateway.Fanout;
 using OrleansSocket.Gateway.Hosting;
+using OrleansSocket.Gateway.Membership;
 using OrleansSocket.Gateway.Routing;
 using OrleansSocket.Gateway.Sessions;
 
@@ -23,10 +24,11 @@ public static class SocketIOServiceCollectionExtensions
         services.AddSingleton<GatewayStreamConsumer>();
         services.AddHostedService(sp => sp.GetRequiredService<GatewayStreamConsumer>());
         // After the stream consumer: stopped before it, so the drain still has the cluster.
-        services.AddHostedService<GatewayRegistration>();
+        services.AddHostedService<GatewayMembership>();
         // No sticky sessions: requests for another gateway's sessions are relayed to it (SocketIOOptions.ForwardSessions).
-        services.AddSingleton<GatewayDirectoryRouter>();
-        services.AddHostedService(sp => sp.GetRequiredService<GatewayDirectoryRouter>());
+        services.AddSingleton(sp => new GatewaySessionRouter(sp.GetRequiredService<SocketIOServer>().GatewayId,
+            sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IConfiguration>().GetOrleansClusterOptions().GatewayLease,
+            sp.GetRequiredService<ILogger<GatewaySessionRouter>>()));
         services.AddSocketIOEmitter();
         return services;
     }

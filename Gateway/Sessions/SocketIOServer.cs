@@ -45,7 +45,7 @@ internal sealed class SocketIOServer : IEngineApplication
     public bool RecoveryEnabled { get; }
 
     /// <summary>Unique per gateway process: grains address this gateway by it.</summary>
-    public string GatewayId { get; } = Guid.NewGuid().ToString("N");
+    public string GatewayId { get; } = Membership.GatewayMembership.NewId();
 
     public int SocketCount => _sockets.Count;
 

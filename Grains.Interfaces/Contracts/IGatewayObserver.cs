@@ -36,7 +36,7 @@ public interface IGatewayObserver : IGrainObserver
     [Alias("UserChanged")]
     Task UserChanged(string socketId, string? userId);
 
-    /// <summary>Answers at once: the gateway registry asks a gateway that missed its lease before declaring it dead.</summary>
+    /// <summary>Answers at once: the gateway membership asks a gateway that missed its lease before declaring it dead.</summary>
     [Alias("Ping")]
     Task Ping();
 

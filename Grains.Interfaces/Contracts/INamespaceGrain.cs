@@ -1,12 +1,13 @@
 namespace OrleansSocket;
 
-/// <summary>One namespace (key: its name): which sockets are connected to it, on which gateway.</summary>
+/// <summary>
+/// One namespace (key: its name): every socket connected to it, on which gateway (namespace-wide broadcasts, counts,
+/// fetches). It tells the <see cref="IGatewayMembershipGrain"/> of a gateway before counting its first socket, and
+/// is told in turn when that gateway is declared dead.
+/// </summary>
 [Alias("OrleansSocket.INamespaceGrain")]
-public interface INamespaceGrain : IGrainWithStringKey
+public interface INamespaceGrain : IMembershipGrain
 {
-    [Alias("Add")] Task Add(string socketId, string gatewayId);
-    [Alias("Remove")] Task Remove(string socketId);
-    [Alias("Gateways")] Task<string[]> Gateways();
-    [Alias("Members")] Task<string[]> Members();
+    /// <summary>The gateway is gone: its sockets leave the namespace, and each socket grain is told.</summary>
     [Alias("DropGateway")] Task DropGateway(string gatewayId);
 }

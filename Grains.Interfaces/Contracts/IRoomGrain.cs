@@ -1,17 +1,10 @@
 namespace OrleansSocket;
 
 /// <summary>
-/// One room of one namespace (key: <see cref="RoomKey.Of"/>). Knows its members grouped by gateway,
-/// so a broadcast costs one stream message per gateway that has members, not one per member.
+/// One room of one namespace (key: <see cref="RoomKey.Of"/>). For a room nobody joined, <see cref="IMembershipGrain.Gateways"/>
+/// and <see cref="IMembershipGrain.Members"/> answer for the socket of that id (every socket is in the room of its own id).
 /// </summary>
 [Alias("OrleansSocket.IRoomGrain")]
-public interface IRoomGrain : IGrainWithStringKey
+public interface IRoomGrain : IMembershipGrain
 {
-    [Alias("Join")] Task Join(string socketId, string gatewayId);
-    [Alias("Leave")] Task Leave(string socketId);
-    /// <summary>The gateways that hold members. For a room nobody joined, the socket of that id (every socket is in the room of its own id).</summary>
-    [Alias("Gateways")] Task<string[]> Gateways();
-    [Alias("Members")] Task<string[]> Members();
-    /// <summary>Drops every member on a gateway that is gone.</summary>
-    [Alias("DropGateway")] Task DropGateway(string gatewayId);
 }

@@ -39,10 +39,6 @@ public interface ISocketGrain : IGrainWithStringKey
     [Alias("TransportChanged")]
     Task TransportChanged(string transport);
 
-    /// <summary>The gateway holding this socket, or null when it is not connected.</summary>
-    [Alias("Gateway"), AlwaysInterleave]
-    Task<string?> Gateway();
-
     /// <summary>What <c>fetchSockets</c> returns for this socket, or null when it is not connected.</summary>
     [Alias("Describe"), AlwaysInterleave]
     Task<RemoteSocket?> Describe();

@@ -14,6 +14,4 @@ public sealed record GatewayBroadcast(
     [property: Id(3)] OutboundPacket Packet,
     /// <summary>When set, the gateway collects each socket's ack and reports to that <see cref="IBroadcastAckGrain"/>.</summary>
     [property: Id(4)] Guid? AckCollector = null,
-    [property: Id(5)] TimeSpan AckTimeout = default,
-    /// <summary>Explicit socket ids to reach (emit to a user); when set, <see cref="Rooms"/> is not used.</summary>
-    [property: Id(6)] string[]? Sockets = null);
+    [property: Id(5)] TimeSpan AckTimeout = default);

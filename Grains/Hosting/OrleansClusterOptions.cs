@@ -50,7 +50,7 @@ public sealed class OrleansClusterOptions
     public TimeSpan? ResponseTimeout { get; set; }
 
     /// <summary>
-    /// Gateways renew a lease in the gateway registry; one that has not renewed it for this long is declared
+    /// Gateways renew a lease in the gateway membership; one that has not renewed it for this long is declared
     /// dead and its sockets are dropped from rooms, users and namespaces. Renewed every third of it.
     /// </summary>
     public TimeSpan GatewayLease { get; set; } = TimeSpan.FromSeconds(10);

@@ -13,11 +13,29 @@ namespace OrleansSocket.Grains.Lifetime;
 /// </remarks>
 internal abstract class KeepAliveWhileNonEmpty : Grain
 {
-    /// <summary>Call after every change to the set, with its size before and after.</summary>
-    protected void OnCountChanged(int before, int after)
+    /// <summary>The number of entries in the set.</summary>
+    protected abstract int Count { get; }
+
+    /// <summary>Applies <paramref name="change"/> to the set, then keeps the grain alive or lets it go as its size demands.</summary>
+    protected Task Change(Action change)
     {
+        ChangeAndGet(() =>
+        {
+            change();
+            return 0;
+        });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>As <see cref="Change"/>, with what <paramref name="change"/> returns.</summary>
+    protected T ChangeAndGet<T>(Func<T> change)
+    {
+        var before = Count;
+        var result = change();
+        var after = Count;
         if (before == 0 && after > 0) DelayDeactivation(TimeSpan.MaxValue);
         // A negative delay cancels the keep-alive: the grain is collected after its collection age limit.
         else if (before > 0 && after == 0) DelayDeactivation(TimeSpan.FromSeconds(-1));
+        return result;
     }
 }

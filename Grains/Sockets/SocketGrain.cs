@@ -167,7 +167,7 @@ internal sealed partial class SocketGrain(
         {
             await registry.Disconnect(socket, reason, ServiceProvider);
             await socket.LeaveAllRooms();
-            await GrainFactory.GetGrain<INamespaceGrain>(socket.Namespace).Remove(socket.Id);
+            await GrainFactory.GetGrain<INamespaceGrain>(socket.Namespace).Leave(socket.Id);
             if (_registeredUser is not null) await GrainFactory.GetGrain<IUserGrain>(_registeredUser).Remove(socket.Id);
             _registeredUser = null;
         }
@@ -199,7 +199,7 @@ internal sealed partial class SocketGrain(
             logger.LogInformation("Socket {Socket} ({Namespace}) restored from gateway {Gateway}", socket.Id, socket.Namespace, socket.GatewayId);
         }
         // Idempotent adds: the namespace, room and user grains may be new activations too.
-        await GrainFactory.GetGrain<INamespaceGrain>(socket.Namespace).Add(socket.Id, socket.GatewayId);
+        await GrainFactory.GetGrain<INamespaceGrain>(socket.Namespace).Join(socket.Id, socket.GatewayId);
         await socket.RejoinAllRooms();
         if (_registeredUser is not null)
             await GrainFactory.GetGrain<IUserGrain>(_registeredUser).Add(new UserSocket(socket.Id, socket.Namespace, socket.GatewayId));
@@ -221,8 +221,6 @@ internal sealed partial class SocketGrain(
         await registry.Upgrade(socket, transport, ServiceProvider);
     }
 
-    public Task<string?> Gateway() => Task.FromResult(_socket?.GatewayId);
-
     public Task<RemoteSocket?> Describe()
     {
         if (_socket is null && _parked is null && !_leaving) DeactivateOnIdle(); // asked about a socket id that is not connected here
@@ -239,7 +237,7 @@ internal sealed partial class SocketGrain(
     private async Task Joined(SocketContext socket)
     {
         DelayDeactivation(TimeSpan.MaxValue);
-        await GrainFactory.GetGrain<INamespaceGrain>(socket.Namespace).Add(socket.Id, socket.GatewayId);
+        await GrainFactory.GetGrain<INamespaceGrain>(socket.Namespace).Join(socket.Id, socket.GatewayId);
         await SyncUser(socket);
     }
 

@@ -9,21 +9,11 @@ internal sealed class UserGrain : KeepAliveWhileNonEmpty, IUserGrain
 {
     private readonly Dictionary<string, UserSocket> _sockets = [];
 
-    public Task Add(UserSocket socket)
-    {
-        var before = _sockets.Count;
-        _sockets[socket.SocketId] = socket;
-        OnCountChanged(before, _sockets.Count);
-        return Task.CompletedTask;
-    }
+    protected override int Count => _sockets.Count;
 
-    public Task Remove(string socketId)
-    {
-        var before = _sockets.Count;
-        _sockets.Remove(socketId);
-        OnCountChanged(before, _sockets.Count);
-        return Task.CompletedTask;
-    }
+    public Task Add(UserSocket socket) => Change(() => _sockets[socket.SocketId] = socket);
+
+    public Task Remove(string socketId) => Change(() => _sockets.Remove(socketId));
 
     public Task<UserSocket[]> Sockets() => Task.FromResult(_sockets.Values.ToArray());
 }

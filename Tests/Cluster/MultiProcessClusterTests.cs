@@ -302,9 +302,9 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public Task KilledSiloLosesNoSocketRoomOrUser(bool registrySilo) => Run(async () =>
+    public Task KilledSiloLosesNoSocketRoomOrUser(bool membershipSilo) => Run(async () =>
     {
-        var tag = registrySilo ? "registry-silo" : "other-silo";
+        var tag = membershipSilo ? "membership-silo" : "other-silo";
         var room = $"room-{tag}";
         var sockets = new[] { "s1", "s2", "s3", "s4" };
         var sids = new Dictionary<string, string>();
@@ -312,12 +312,12 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
             sids[sockets[i]] = await _node.Connect(sockets[i], i % 2 == 0 ? Gw1 : Gw2, new { user = $"{tag}-user-{sockets[i]}" });
         await Join(room, sockets);
 
-        // The silo without the gateway registry: the gateways learn of the loss from the membership (a new dead
-        // silo in the heartbeat reply). Losing the registry's silo instead makes them re-assert because the new
-        // registry activation does not know them; both paths end in the same restore (docs/scale-out.md).
-        var registryHost = await cluster.Grains.GetGrain<IGatewayRegistryGrain>(IGatewayRegistryGrain.Key).Host();
-        var victim = cluster.Silos.First(s => (registryHost.Split(':')[1] == s.SiloPort.ToString()) == registrySilo); // S127.0.0.1:port:generation
-        output.WriteLine($"registry on {registryHost}; killing {victim.Name}");
+        // The silo without the gateway membership grain: the gateways learn of the loss from Orleans cluster membership (a new dead
+        // silo in the heartbeat reply). Losing the membership grain's silo instead makes them re-assert because the new
+        // membership activation does not know them; both paths end in the same restore (docs/scale-out.md).
+        var membershipHost = await cluster.Grains.GetGrain<IGatewayMembershipGrain>(IGatewayMembershipGrain.Key).Host();
+        var victim = cluster.Silos.First(s => (membershipHost.Split(':')[1] == s.SiloPort.ToString()) == membershipSilo); // S127.0.0.1:port:generation
+        output.WriteLine($"membership grain on {membershipHost}; killing {victim.Name}");
         var clock = Stopwatch.StartNew();
         output.WriteLine($"kill -9 {victim.Name} at {DateTime.Now:HH:mm:ss.fff}");
         victim.Kill(); // kill -9
@@ -374,7 +374,7 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
         await _node.WaitUntil(() => sockets.All(s => Got(s, "room-msg", "after recovery") >= 1), Wait, "the broadcast after recovery");
         await Task.Delay(500);
         Assert.All(sockets, s => Assert.Equal(1, Got(s, "room-msg", "after recovery")));
-        output.WriteLine($"silo kill -9 ({(registrySilo ? "the gateway registry's silo" : "the other silo")}): events and room broadcasts work again after {working.TotalMilliseconds:F0} ms ({round} rounds); " +
+        output.WriteLine($"silo kill -9 ({(membershipSilo ? "the gateway membership grain's silo" : "the other silo")}): events and room broadcasts work again after {working.TotalMilliseconds:F0} ms ({round} rounds); " +
             $"rooms, users and namespace complete after {restored.TotalMilliseconds:F0} ms; no client was disconnected");
     });
 

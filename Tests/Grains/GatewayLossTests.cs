@@ -4,7 +4,7 @@ namespace OrleansSocket.Tests.Grains;
 
 /// <summary>
 /// Node loss at the grain layer: a socket re-asserted after its grains were lost with a silo, and a gateway that
-/// misses its lease in the <see cref="IGatewayRegistryGrain"/> losing its sockets.
+/// misses its lease in the <see cref="IGatewayMembershipGrain"/> losing its sockets.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class GatewayLossTests(ClusterFixture fixture)
@@ -67,14 +67,14 @@ public sealed class GatewayLossTests(ClusterFixture fixture)
     public async Task A_gateway_that_misses_its_lease_loses_its_sockets()
     {
         var (gatewayId, id, room) = ("gw-" + NewId(), NewId(), "room-" + NewId());
-        var registry = fixture.Client.GetGrain<IGatewayRegistryGrain>(IGatewayRegistryGrain.Key);
+        var membership = fixture.Client.GetGrain<IGatewayMembershipGrain>(IGatewayMembershipGrain.Key);
         var lease = TimeSpan.FromMilliseconds(300);
-        Assert.Equal(GatewayLeaseStatus.New, (await registry.Heartbeat(new GatewayHeartbeat(gatewayId, lease, ["/"]))).Status);
+        Assert.Equal(GatewayLeaseStatus.New, (await membership.Heartbeat(new GatewayHeartbeat(gatewayId, lease, ["/"]))).Status);
         var grain = fixture.Client.GetGrain<ISocketGrain>(id);
         Assert.True((await grain.Connect(Request(gatewayId))).Accepted);
         await grain.JoinRooms([room]);
-        Assert.Equal(GatewayLeaseStatus.Renewed, (await registry.Heartbeat(new GatewayHeartbeat(gatewayId, lease, ["/"]))).Status);
-        Assert.Contains(gatewayId, await registry.Gateways());
+        Assert.Equal(GatewayLeaseStatus.Renewed, (await membership.Heartbeat(new GatewayHeartbeat(gatewayId, lease, ["/"]))).Status);
+        Assert.Contains(gatewayId, await membership.Gateways());
 
         // No more heartbeats: within the lease plus the check period, the socket is gone everywhere.
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -84,15 +84,15 @@ public sealed class GatewayLossTests(ClusterFixture fixture)
             await Task.Delay(50);
         }
         Assert.Equal("transport close", TestHandlers.DisconnectReasons[id]);
-        Assert.DoesNotContain(gatewayId, await registry.Gateways());
+        Assert.DoesNotContain(gatewayId, await membership.Gateways());
         Assert.DoesNotContain(id, await fixture.Client.GetGrain<IRoomGrain>(RoomKey.Of("/", room)).Members());
         Assert.DoesNotContain(id, await fixture.Client.GetGrain<INamespaceGrain>("/").Members());
         Assert.Null(await grain.Describe());
 
         // Should it come back (a long pause), it learns it was declared dead, and holds a lease again.
-        Assert.Equal(GatewayLeaseStatus.WasDeclaredDead, (await registry.Heartbeat(new GatewayHeartbeat(gatewayId, TimeSpan.FromMinutes(1), []))).Status);
-        await registry.Unregister(gatewayId);
-        Assert.DoesNotContain(gatewayId, await registry.Gateways());
+        Assert.Equal(GatewayLeaseStatus.WasDeclaredDead, (await membership.Heartbeat(new GatewayHeartbeat(gatewayId, TimeSpan.FromMinutes(1), []))).Status);
+        await membership.Unregister(gatewayId);
+        Assert.DoesNotContain(gatewayId, await membership.Gateways());
     }
 
     [Fact]
@@ -100,9 +100,9 @@ public sealed class GatewayLossTests(ClusterFixture fixture)
     {
         var (gatewayId, id, room) = ("gw-" + NewId(), NewId(), "room-" + NewId());
         const string ns = "/";
-        var registry = fixture.Client.GetGrain<IGatewayRegistryGrain>(IGatewayRegistryGrain.Key);
+        var membership = fixture.Client.GetGrain<IGatewayMembershipGrain>(IGatewayMembershipGrain.Key);
         // Its only heartbeat came before any client: it reported no namespace, and it sends none after.
-        Assert.Equal(GatewayLeaseStatus.New, (await registry.Heartbeat(new GatewayHeartbeat(gatewayId, TimeSpan.FromMilliseconds(300), []))).Status);
+        Assert.Equal(GatewayLeaseStatus.New, (await membership.Heartbeat(new GatewayHeartbeat(gatewayId, TimeSpan.FromMilliseconds(300), []))).Status);
         var grain = fixture.Client.GetGrain<ISocketGrain>(id);
         Assert.True((await grain.Connect(Request(gatewayId, ns))).Accepted);
         await grain.JoinRooms([room]);
@@ -122,18 +122,18 @@ public sealed class GatewayLossTests(ClusterFixture fixture)
     public async Task A_gateway_that_missed_its_lease_but_answers_a_ping_keeps_its_sockets()
     {
         var (gatewayId, id) = ("gw-" + NewId(), NewId());
-        var registry = fixture.Client.GetGrain<IGatewayRegistryGrain>(IGatewayRegistryGrain.Key);
+        var membership = fixture.Client.GetGrain<IGatewayMembershipGrain>(IGatewayMembershipGrain.Key);
         var observer = fixture.Client.CreateObjectReference<IGatewayObserver>(_gateway);
-        await registry.Heartbeat(new GatewayHeartbeat(gatewayId, TimeSpan.FromMilliseconds(300), ["/"], observer));
+        await membership.Heartbeat(new GatewayHeartbeat(gatewayId, TimeSpan.FromMilliseconds(300), ["/"], observer));
         var grain = fixture.Client.GetGrain<ISocketGrain>(id);
         Assert.True((await grain.Connect(Request(gatewayId))).Accepted);
 
-        // No heartbeat for several leases (a slow gateway, or a second registry activation): the ping keeps it alive.
+        // No heartbeat for several leases (a slow gateway, or a second membership activation): the ping keeps it alive.
         await Task.Delay(1500);
-        Assert.Contains(gatewayId, await registry.Gateways());
+        Assert.Contains(gatewayId, await membership.Gateways());
         Assert.NotNull(await grain.Describe());
-        Assert.Equal(GatewayLeaseStatus.Renewed, (await registry.Heartbeat(new GatewayHeartbeat(gatewayId, TimeSpan.FromMinutes(1), ["/"], observer))).Status);
-        await registry.Unregister(gatewayId);
+        Assert.Equal(GatewayLeaseStatus.Renewed, (await membership.Heartbeat(new GatewayHeartbeat(gatewayId, TimeSpan.FromMinutes(1), ["/"], observer))).Status);
+        await membership.Unregister(gatewayId);
         await grain.Disconnected("transport close");
     }
 }

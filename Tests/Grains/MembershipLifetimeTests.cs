@@ -19,7 +19,7 @@ public sealed class MembershipLifetimeTests(ClusterFixture fixture)
         var space = fixture.Client.GetGrain<INamespaceGrain>(ns);
         var users = fixture.Client.GetGrain<IUserGrain>(user);
         await room.Join(socket, gateway);
-        await space.Add(socket, gateway);
+        await space.Join(socket, gateway);
         await users.Add(new UserSocket(socket, ns, gateway));
 
         // Every activation idle for any time at all is collected now, as after the collection age without calls.
@@ -30,6 +30,28 @@ public sealed class MembershipLifetimeTests(ClusterFixture fixture)
         Assert.Equal([gateway], await room.Gateways());
         Assert.Equal([socket], await space.Members());
         Assert.Equal(socket, Assert.Single(await users.Sockets()).SocketId);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Room_and_namespace_keep_members_by_gateway_alike(bool isRoom)
+    {
+        var (ns, a, b, gw1, gw2) = ("/ns-" + NewId(), NewId(), NewId(), "gw-" + NewId(), "gw-" + NewId());
+        IMembershipGrain grain = isRoom
+            ? fixture.Client.GetGrain<IRoomGrain>(RoomKey.Of(ns, "room"))
+            : fixture.Client.GetGrain<INamespaceGrain>(ns);
+        await grain.Join(a, gw1);
+        await grain.Join(b, gw1);
+        await grain.Join(b, gw2); // moved (a recovered session on another gateway)
+        Assert.Equal(new[] { gw1, gw2 }.Order(), (await grain.Gateways()).Order());
+        await grain.Leave(a);
+        Assert.Equal([gw2], await grain.Gateways());
+        Assert.Equal([b], await grain.Members());
+        await grain.Leave(b);
+        await grain.Leave(b); // not a member any more: nothing
+        Assert.Empty(await grain.Members());
+        Assert.Empty(await grain.Gateways());
     }
 
     [Fact]

@@ -37,13 +37,13 @@ public sealed class WireSerializationTests(ClusterFixture fixture)
         ConnectResult.InvalidNamespace,
         new SocketConnectRequest("/", "gw", fixture.Client.CreateObjectReference<IGatewayObserver>(new RecordingGateway()), Handshake),
         new UserSocket("sid", "/", "gw"),
-        new GatewayBroadcast("/", ["r1", "r2"], ["x"], new OutboundPacket("/", "ev", Payload), Guid.Empty, TimeSpan.FromSeconds(2), ["s1"]),
+        new GatewayBroadcast("/", ["r1", "r2"], ["x"], new OutboundPacket("/", "ev", Payload), Guid.Empty, TimeSpan.FromSeconds(2)),
         new SocketAckReply("sid", Payload),
         new BroadcastAckResult([new SocketAckReply("sid", Payload)], 3, true),
         new RemoteSocket("sid", "/", ["sid", "room"], Handshake, "{\"k\":1}"u8.ToArray(), "alice", "gw"),
         new SocketRestoreRequest(new SocketConnectRequest("/", "gw", fixture.Client.CreateObjectReference<IGatewayObserver>(new RecordingGateway()), Handshake), ["room"], "alice"),
-        new GatewayHeartbeat("gw", TimeSpan.FromSeconds(10), ["/", "/chat"], fixture.Client.CreateObjectReference<IGatewayObserver>(new RecordingGateway())),
-        new GatewayHeartbeatReply(GatewayLeaseStatus.WasDeclaredDead, ["S127.0.0.1:11111:1"]),
+        new GatewayHeartbeat("gw", TimeSpan.FromSeconds(10), ["/", "/chat"], fixture.Client.CreateObjectReference<IGatewayObserver>(new RecordingGateway()), "http://10.0.0.1:5000"),
+        new GatewayHeartbeatReply(GatewayLeaseStatus.WasDeclaredDead, ["S127.0.0.1:11111:1"], new() { ["gw"] = "http://10.0.0.1:5000" }),
         GatewayLeaseStatus.New,
     ];
 

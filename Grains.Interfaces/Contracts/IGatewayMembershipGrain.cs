@@ -1,16 +1,18 @@
 namespace OrleansSocket;
 
 /// <summary>
-/// The live gateways, with leases (one activation, key <see cref="Key"/>). Each gateway renews its lease with
+/// The live gateways (one activation, key <see cref="Key"/>): for each, its id (also the prefix of its Engine.IO
+/// session ids), the HTTP address other gateways relay its sessions to (no sticky sessions), the namespaces it has
+/// sockets in, its lease and its <see cref="IGatewayObserver"/>. Each gateway renews its lease with
 /// <see cref="Heartbeat"/>; one that misses it is declared dead, and the sockets it held are dropped from
 /// namespaces, rooms and users (their disconnect handlers run with reason <c>transport close</c>).
 /// </summary>
-[Alias("OrleansSocket.IGatewayRegistryGrain")]
-public interface IGatewayRegistryGrain : IGrainWithIntegerKey
+[Alias("OrleansSocket.IGatewayMembershipGrain")]
+public interface IGatewayMembershipGrain : IGrainWithIntegerKey
 {
     public const long Key = 0;
 
-    /// <summary>Renews (or takes) the gateway's lease.</summary>
+    /// <summary>Renews (or takes) the gateway's lease; the reply lists the live gateways' addresses.</summary>
     [Alias("Heartbeat")] Task<GatewayHeartbeatReply> Heartbeat(GatewayHeartbeat heartbeat);
 
     /// <summary>
@@ -26,38 +28,50 @@ public interface IGatewayRegistryGrain : IGrainWithIntegerKey
     /// <summary>The gateways holding a lease now.</summary>
     [Alias("Gateways")] Task<string[]> Gateways();
 
-    /// <summary>The silo this registry activation lives on (diagnostics: its loss makes gateways re-assert their sockets).</summary>
+    /// <summary>The addresses of the gateways holding a lease now, by gateway id (those that advertise one).</summary>
+    [Alias("Addresses")] Task<Dictionary<string, string>> Addresses();
+
+    /// <summary>The silo this activation lives on (diagnostics: its loss makes gateways re-assert their sockets).</summary>
     [Alias("Host")] Task<string> Host();
 }
 
-/// <summary>A gateway's lease renewal: how long the lease lasts and which namespaces it has sockets in.</summary>
+/// <summary>A gateway's lease renewal: who it is, where it is reached, how long the lease lasts and where it has sockets.</summary>
 [GenerateSerializer, Immutable, Alias("OrleansSocket.GatewayHeartbeat")]
 public sealed record GatewayHeartbeat(
+    /// <summary>The gateway's id: the prefix of its Engine.IO session ids, its stream's key, the gateway of its sockets.</summary>
     [property: Id(0)] string GatewayId,
     [property: Id(1)] TimeSpan Lease,
     /// <summary>The namespaces whose grains list this gateway's sockets (they are told when it dies); the namespace grains
-    /// also report them (<see cref="IGatewayRegistryGrain.AddNamespace"/>), so a gateway that dies before reporting loses none.</summary>
+    /// also report them (<see cref="IGatewayMembershipGrain.AddNamespace"/>), so a gateway that dies before reporting loses none.</summary>
     [property: Id(2)] string[] Namespaces,
-    /// <summary>The gateway itself: pinged before it is declared dead, so that a slow heartbeat (or a second registry
+    /// <summary>The gateway itself: pinged before it is declared dead, so that a slow heartbeat (or a second membership
     /// activation after a silo failure) does not drop a live gateway's sockets.</summary>
-    [property: Id(3)] IGatewayObserver? Gateway = null);
+    [property: Id(3)] IGatewayObserver? Gateway = null,
+    /// <summary>The HTTP address (<c>scheme://host:port</c>) other gateways relay this gateway's sessions to; null when
+    /// it takes no relayed requests.</summary>
+    [property: Id(4)] string? Address = null);
 
 [GenerateSerializer, Alias("OrleansSocket.GatewayLeaseStatus")]
 public enum GatewayLeaseStatus
 {
     /// <summary>The lease was renewed.</summary>
     Renewed,
-    /// <summary>The registry did not know the gateway (first heartbeat, or the registry was reactivated after a silo
+    /// <summary>The membership did not know the gateway (first heartbeat, or it was reactivated after a silo
     /// failure): it holds a lease now; a gateway with sockets re-asserts them to their grains.</summary>
     New,
     /// <summary>The gateway had been declared dead (it missed its lease) and its sockets were dropped: it must close
     /// its connections (clients reconnect). It holds a fresh lease now.</summary>
     WasDeclaredDead,
+    /// <summary>A live gateway at another address holds this id (random, 48 bits: all but impossible); the lease was
+    /// not renewed.</summary>
+    IdTaken,
 }
 
-/// <summary>The registry's answer: the lease's status and the silos the cluster has declared dead.</summary>
+/// <summary>The membership's answer: the lease's status, the silos the cluster has declared dead, the gateways' addresses.</summary>
 [GenerateSerializer, Immutable, Alias("OrleansSocket.GatewayHeartbeatReply")]
 public sealed record GatewayHeartbeatReply(
     [property: Id(0)] GatewayLeaseStatus Status,
     /// <summary>Dead silos (their grains' in-memory state is gone: a gateway that sees a new one re-asserts its sockets).</summary>
-    [property: Id(1)] string[] DeadSilos);
+    [property: Id(1)] string[] DeadSilos,
+    /// <summary>The addresses of the live gateways, by id (as <see cref="IGatewayMembershipGrain.Addresses"/>).</summary>
+    [property: Id(2)] Dictionary<string, string>? Addresses = null);

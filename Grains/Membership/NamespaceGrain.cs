@@ -1,35 +1,23 @@
-using OrleansSocket.Grains.Rooms;
-
-namespace OrleansSocket.Grains.Namespaces;
+namespace OrleansSocket.Grains.Membership;
 
 /// <summary>One namespace: every socket connected to it, by gateway (namespace-wide broadcasts, counts, fetches).</summary>
 /// <remarks>Kept active while it has sockets (see <see cref="MembershipGrain"/>).</remarks>
 internal sealed class NamespaceGrain : MembershipGrain, INamespaceGrain
 {
-    // Gateways this activation reported to the registry as holding sockets here.
+    // Gateways this activation reported to the gateway membership as holding sockets here.
     private readonly HashSet<string> _reported = [];
 
-    public async Task Add(string socketId, string gatewayId)
+    public override async Task Join(string socketId, string gatewayId)
     {
-        // Before the socket is counted: the registry then drops it should its gateway die at any time, even before
+        // Before the socket is counted: the membership then drops it should its gateway die at any time, even before
         // the gateway's next heartbeat would have reported this namespace.
         if (!_reported.Contains(gatewayId))
         {
-            await GrainFactory.GetGrain<IGatewayRegistryGrain>(IGatewayRegistryGrain.Key).AddNamespace(gatewayId, this.GetPrimaryKeyString());
+            await GrainFactory.GetGrain<IGatewayMembershipGrain>(IGatewayMembershipGrain.Key).AddNamespace(gatewayId, this.GetPrimaryKeyString());
             _reported.Add(gatewayId);
         }
-        AddMember(socketId, gatewayId);
+        await base.Join(socketId, gatewayId);
     }
-
-    public Task Remove(string socketId)
-    {
-        RemoveMember(socketId);
-        return Task.CompletedTask;
-    }
-
-    public Task<string[]> Gateways() => Task.FromResult(Membership.Gateways());
-
-    public Task<string[]> Members() => Task.FromResult(Membership.Members());
 
     /// <summary>The gateway is gone: its sockets leave this namespace at once, and each socket grain is told
     /// (one-way) so that it runs its disconnect handler and leaves its rooms and user.</summary>

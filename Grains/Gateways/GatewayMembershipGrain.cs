@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 
-namespace OrleansSocket.Grains.Registry;
+namespace OrleansSocket.Grains.Gateways;
 
 /// <summary>
-/// Gateway leases. A gateway that has not renewed its lease within the lease it asked for is declared dead:
+/// The gateways' membership: one lease per gateway, renewed by its heartbeats, which carry its address (for
+/// relaying its Engine.IO sessions) and its namespaces. A gateway that has not renewed its lease within the lease it asked for is declared dead:
 /// every namespace it has sockets in (reported in its heartbeats, and by the namespace grains before they count its
-/// first socket, <see cref="IGatewayRegistryGrain.AddNamespace"/>) is told to drop it (which tells each of its socket grains, which leave their
+/// first socket, <see cref="IGatewayMembershipGrain.AddNamespace"/>) is told to drop it (which tells each of its socket grains, which leave their
 /// rooms and user). The bound from a gateway's death to its sockets being dropped is the lease plus the
 /// check period (a quarter of the shortest lease, at most one second) plus the ping that confirms it (at most 2 s).
 /// </summary>
@@ -14,17 +15,18 @@ namespace OrleansSocket.Grains.Registry;
 /// State is in memory: when the silo holding it dies, the new activation learns the live gateways from their
 /// next heartbeats (answered <see cref="GatewayLeaseStatus.New"/>, upon which they re-assert their sockets). A
 /// gateway that dies in the same window is not seen dying (its sockets stay listed until their grains are told
-/// otherwise); see docs/scale-out.md.
+/// otherwise); see docs/scale-out.md. Meanwhile the gateways keep relaying to the addresses they already know.
 /// </remarks>
-internal sealed class GatewayRegistryGrain(IClusterMembershipService membership, ILogger<GatewayRegistryGrain> logger)
-    : Grain, IGatewayRegistryGrain
+internal sealed class GatewayMembershipGrain(
+    IClusterMembershipService membership, TimeProvider time, ILogger<GatewayMembershipGrain> logger)
+    : Grain, IGatewayMembershipGrain
 {
     private static readonly TimeSpan MaxCheckPeriod = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MinCheckPeriod = TimeSpan.FromMilliseconds(100);
     private const int MaxTombstones = 10_000;
     private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(2);
 
-    private sealed record Lease(DateTime Expires, TimeSpan Duration, IGatewayObserver? Gateway);
+    private sealed record Lease(DateTime Expires, TimeSpan Duration, IGatewayObserver? Gateway, string? Address);
 
     private readonly Dictionary<string, Lease> _live = [];
     // Where each gateway has sockets: from its heartbeats and, as soon as it has its first socket there, from the
@@ -45,18 +47,27 @@ internal sealed class GatewayRegistryGrain(IClusterMembershipService membership,
 
     public Task<GatewayHeartbeatReply> Heartbeat(GatewayHeartbeat heartbeat)
     {
-        var now = DateTime.UtcNow;
+        var now = Now;
         var status = GatewayLeaseStatus.Renewed;
-        if (!_live.TryGetValue(heartbeat.GatewayId, out var previous))
+        if (_live.TryGetValue(heartbeat.GatewayId, out var previous))
+        {
+            if (previous.Address is not null && heartbeat.Address is not null && previous.Address != heartbeat.Address)
+            {
+                logger.LogError("Gateway id {Gateway} at {Address} is held by the gateway at {Holder}", heartbeat.GatewayId, heartbeat.Address, previous.Address);
+                return Task.FromResult(new GatewayHeartbeatReply(GatewayLeaseStatus.IdTaken, DeadSilos(), AddressesNow()));
+            }
+        }
+        else
         {
             status = _dead.Remove(heartbeat.GatewayId) ? GatewayLeaseStatus.WasDeclaredDead : GatewayLeaseStatus.New;
             logger.LogInformation("Gateway {Gateway} took a lease of {Lease} ({Status})", heartbeat.GatewayId, heartbeat.Lease, status);
         }
         foreach (var ns in heartbeat.Namespaces) AddNamespaceOf(heartbeat.GatewayId, ns);
-        _live[heartbeat.GatewayId] = new Lease(now + heartbeat.Lease, heartbeat.Lease, heartbeat.Gateway ?? previous?.Gateway);
+        _live[heartbeat.GatewayId] = new Lease(now + heartbeat.Lease, heartbeat.Lease, heartbeat.Gateway ?? previous?.Gateway,
+            heartbeat.Address ?? previous?.Address);
         var period = TimeSpan.FromTicks(Math.Clamp(heartbeat.Lease.Ticks / 4, MinCheckPeriod.Ticks, MaxCheckPeriod.Ticks));
         if (period < _checkPeriod) ScheduleChecks(period);
-        return Task.FromResult(new GatewayHeartbeatReply(status, DeadSilos()));
+        return Task.FromResult(new GatewayHeartbeatReply(status, DeadSilos(), AddressesNow()));
     }
 
     public Task AddNamespace(string gatewayId, string @namespace)
@@ -80,6 +91,8 @@ internal sealed class GatewayRegistryGrain(IClusterMembershipService membership,
 
     public Task<string[]> Gateways() => Task.FromResult(_live.Keys.ToArray());
 
+    public Task<Dictionary<string, string>> Addresses() => Task.FromResult(AddressesNow());
+
     public Task<string> Host() => Task.FromResult(RuntimeIdentity);
 
     private void ScheduleChecks(TimeSpan period)
@@ -91,11 +104,11 @@ internal sealed class GatewayRegistryGrain(IClusterMembershipService membership,
 
     private async Task CheckLeases(CancellationToken cancellation)
     {
-        var now = DateTime.UtcNow;
+        var now = Now;
         var expired = _live.Where(kv => kv.Value.Expires < now).ToList();
         if (expired.Count == 0) return;
         var answers = await Task.WhenAll(expired.Select(kv => Answers(kv.Value.Gateway)));
-        now = DateTime.UtcNow;
+        now = Now;
         for (var i = 0; i < expired.Count; i++)
         {
             var (gatewayId, lease) = expired[i];
@@ -141,6 +154,11 @@ internal sealed class GatewayRegistryGrain(IClusterMembershipService membership,
             return false;
         }
     }
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    private Dictionary<string, string> AddressesNow() =>
+        _live.Where(kv => kv.Value.Address is not null).ToDictionary(kv => kv.Key, kv => kv.Value.Address!, StringComparer.Ordinal);
 
     private string[] DeadSilos() =>
         [.. membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead).Select(m => m.SiloAddress.ToParsableString())];

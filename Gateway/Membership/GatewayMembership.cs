@@ -1,31 +1,79 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansSocket.Gateway.Fanout;
+using OrleansSocket.Gateway.Hosting;
+using OrleansSocket.Gateway.Routing;
 using OrleansSocket.Gateway.Sessions;
 
-namespace OrleansSocket.Gateway.Fanout;
+namespace OrleansSocket.Gateway.Membership;
 
 /// <summary>
-/// This gateway's place in the cluster: renews its lease in the <see cref="IGatewayRegistryGrain"/> every third
-/// of <see cref="OrleansClusterOptions.GatewayLease"/>; after a silo failure (a new dead silo, or a registry that
-/// no longer knew this gateway) re-asserts every local socket to the grains and checks its stream subscription;
+/// This gateway's place in the cluster, one entry in the <see cref="IGatewayMembershipGrain"/>: its id (the
+/// prefix of its session ids), its advertised address (when it takes relayed requests,
+/// <see cref="SocketIOOptions.ForwardSessions"/>), its namespaces, its lease and its observer. Renews the lease every
+/// third of <see cref="OrleansClusterOptions.GatewayLease"/> from the time the server started (its address is known
+/// then), and hands the other gateways' addresses to the <see cref="GatewaySessionRouter"/>; after a silo failure (a
+/// new dead silo, or a membership that no longer knew this gateway) re-asserts every local socket to the grains and
+/// checks its stream subscription;
 /// when told it had been declared dead, closes its connections so the clients reconnect. On shutdown it drains:
 /// connections are closed (clients see a transport close and reconnect elsewhere), the grains are told each
 /// socket left, then the lease is given back.
 /// </summary>
-internal sealed partial class GatewayRegistration(
-    SocketIOServer server, GatewayStreamConsumer stream, IGrainFactory grains, IConfiguration configuration,
-    ILogger<GatewayRegistration> logger) : BackgroundService
+internal sealed partial class GatewayMembership(
+    SocketIOServer server, GatewayStreamConsumer stream, GatewaySessionRouter router, IGrainFactory grains, IConfiguration configuration,
+    IServer httpServer, IHostApplicationLifetime lifetime, IOptions<SocketIOOptions> options, ILogger<GatewayMembership> logger)
+    : BackgroundService
 {
+    /// <summary>Characters of a gateway id: 6 random bytes in base64url.</summary>
+    public const int IdLength = 8;
+
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
     private readonly TimeSpan _lease = configuration.GetOrleansClusterOptions().GatewayLease;
     private HashSet<string>? _knownDeadSilos;
     private readonly Lock _restoreGate = new();
     private Task _restoring = Task.CompletedTask;
     private string? _restoreAgain;
+    private string? _address;
+    private bool _announced;
 
-    private IGatewayRegistryGrain Registry => grains.GetGrain<IGatewayRegistryGrain>(IGatewayRegistryGrain.Key);
+    private IGatewayMembershipGrain Membership => grains.GetGrain<IGatewayMembershipGrain>(IGatewayMembershipGrain.Key);
+
+    /// <summary>A new gateway id, the prefix of the gateway's Engine.IO session ids (URL-safe, not secret).</summary>
+    public static string NewId()
+    {
+        Span<byte> bytes = stackalloc byte[6];
+        RandomNumberGenerator.Fill(bytes);
+        return System.Buffers.Text.Base64Url.EncodeToString(bytes);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Kestrel's addresses are known once the server started (a port 0 is bound by then); no client came before.
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            try
+            {
+                await started.Task.WaitAsync(stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+        if (options.Value.ForwardSessions)
+        {
+            try
+            {
+                _address = AdvertisedAddress.Of(options.Value, httpServer);
+            }
+            catch (Exception e)
+            {
+                LogNoAddress(logger, e); // local sessions still work
+            }
+        }
         var period = _lease / 3;
         while (!stopping.IsCancellationRequested)
         {
@@ -41,6 +89,8 @@ internal sealed partial class GatewayRegistration(
             {
                 logger.LogWarning("Gateway {Gateway}: lease renewal failed: {Error}", server.GatewayId, e.Message);
             }
+            // After the first heartbeat, done or failed (local sessions work meanwhile): handshakes may go on.
+            router.SetReady();
             try
             {
                 await Task.Delay(period, stopping);
@@ -54,8 +104,14 @@ internal sealed partial class GatewayRegistration(
 
     private async Task HeartbeatAsync(TimeSpan timeout, CancellationToken stopping)
     {
-        var reply = await Registry.Heartbeat(new GatewayHeartbeat(server.GatewayId, _lease, server.Index.Namespaces(), server.ObserverReference))
-            .WaitAsync(timeout, stopping);
+        var heartbeat = new GatewayHeartbeat(server.GatewayId, _lease, server.Index.Namespaces(), server.ObserverReference, _address);
+        var reply = await Membership.Heartbeat(heartbeat).WaitAsync(timeout, stopping);
+        router.Merge(reply.Addresses);
+        if (!_announced && _address is not null && reply.Status != GatewayLeaseStatus.IdTaken)
+        {
+            _announced = true;
+            LogAdvertised(logger, server.GatewayId, _address);
+        }
         var newDead = _knownDeadSilos is null ? [] : reply.DeadSilos.Where(s => !_knownDeadSilos.Contains(s)).ToArray();
         _knownDeadSilos = [.. reply.DeadSilos];
         switch (reply.Status)
@@ -66,7 +122,10 @@ internal sealed partial class GatewayRegistration(
                 server.CloseAllConnections();
                 break;
             case GatewayLeaseStatus.New when server.SocketCount > 0:
-                RequestRestore("the gateway registry did not know this gateway (reactivated after a silo failure)");
+                RequestRestore("the gateway membership did not know this gateway (reactivated after a silo failure)");
+                break;
+            case GatewayLeaseStatus.IdTaken:
+                LogIdTaken(logger, server.GatewayId);
                 break;
             default:
                 if (newDead.Length > 0) RequestRestore($"silo(s) {string.Join(", ", newDead)} died");
@@ -139,13 +198,23 @@ internal sealed partial class GatewayRegistration(
         await base.StopAsync(cancellationToken);
         try
         {
-            await Registry.Unregister(server.GatewayId).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+            await Membership.Unregister(server.GatewayId).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
         }
         catch (Exception e)
         {
             logger.LogDebug(e, "Giving the lease back failed");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Gateway {Gateway} advertised at {Address}: it serves sessions of the other gateways (no sticky sessions)")]
+    private static partial void LogAdvertised(ILogger logger, string gateway, string address);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "No address to advertise this gateway at: its sessions are not reachable from other gateways")]
+    private static partial void LogNoAddress(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "This gateway's id {Gateway} is held by another gateway")]
+    private static partial void LogIdTaken(ILogger logger, string gateway);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Gateway {Gateway} drained {Count} sockets{Late}")]
     private static partial void LogDrained(ILogger logger, string gateway, int count, string late);

@@ -1,6 +1,6 @@
-namespace OrleansSocket.Grains.Rooms;
+namespace OrleansSocket.Grains.Membership;
 
-/// <summary>One room: its members by gateway.</summary>
+/// <summary>One room: its members by gateway; a room nobody joined answers for the socket of that id.</summary>
 /// <remarks>
 /// An empty room (also one named for a socket id, asked for its gateway) is collected after 2 idle minutes;
 /// see <see cref="MembershipGrain"/>.
@@ -8,37 +8,19 @@ namespace OrleansSocket.Grains.Rooms;
 [CollectionAgeLimit(Minutes = 2)]
 internal sealed class RoomGrain : MembershipGrain, IRoomGrain
 {
-    public Task Join(string socketId, string gatewayId)
+    public override async Task<string[]> Gateways()
     {
-        AddMember(socketId, gatewayId);
-        return Task.CompletedTask;
-    }
-
-    public Task Leave(string socketId)
-    {
-        RemoveMember(socketId);
-        return Task.CompletedTask;
-    }
-
-    public async Task<string[]> Gateways()
-    {
-        if (Membership.Count > 0) return Membership.Gateways();
+        if (Sockets.Count > 0) return Sockets.Gateways();
         // Nobody joined a room of this name: it may be a socket id (every socket is in its own room).
         var (ns, room) = RoomKey.Parse(this.GetPrimaryKeyString());
         return await SocketGateway(ns, room) is { } gateway ? [gateway] : [];
     }
 
-    public async Task<string[]> Members()
+    public override async Task<string[]> Members()
     {
-        if (Membership.Count > 0) return Membership.Members();
+        if (Sockets.Count > 0) return Sockets.Members();
         var (ns, room) = RoomKey.Parse(this.GetPrimaryKeyString());
         return await SocketGateway(ns, room) is not null ? [room] : [];
-    }
-
-    public Task DropGateway(string gatewayId)
-    {
-        DropMembersOf(gatewayId);
-        return Task.CompletedTask;
     }
 
     private async Task<string?> SocketGateway(string ns, string socketId)

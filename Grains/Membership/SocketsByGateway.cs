@@ -1,10 +1,10 @@
-namespace OrleansSocket.Grains.Rooms;
+namespace OrleansSocket.Grains.Membership;
 
 /// <summary>
 /// Sockets of a room or namespace and the gateway each is on, with a count per gateway so the set
 /// of gateways to publish to is read without walking the members.
 /// </summary>
-internal sealed class Membership
+internal sealed class SocketsByGateway
 {
     private readonly Dictionary<string, string> _gatewayOf = [];
     private readonly Dictionary<string, int> _perGateway = [];
