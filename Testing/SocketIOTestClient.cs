@@ -1,11 +1,13 @@
+using OrleansSocket.Gateway.Protocol;
 using OrleansSocket.Grains.Handlers;
 
 namespace OrleansSocket.Testing;
 
 /// <summary>
-/// A fake Socket.IO client connected to one namespace of a <see cref="SocketIOTestServer"/> (Flask-SocketIO's
-/// <c>test_client</c>, one namespace of it): it calls the real socket grain as the gateway would, and records
-/// what the server sends to it, directly or through rooms, namespaces and users.
+/// A Socket.IO client connected to one namespace of a <see cref="SocketIOTestServer"/> (Flask-SocketIO's
+/// <c>test_client</c>, one namespace of it): it speaks the Socket.IO protocol, over an in-memory Engine.IO connection,
+/// to the gateway's real session layer, which calls the real socket grain, and records what the server sends to it,
+/// directly or through rooms, namespaces and users.
 /// </summary>
 /// <remarks>
 /// <para>One object per namespace socket. Several namespaces share one connection, as with a real client:
@@ -25,28 +27,22 @@ public sealed class SocketIOTestClient : IAsyncDisposable, OrleansSocket.Grains.
     private enum State { Connecting, Connected, Refused, Disconnected }
 
     private readonly TestConnection _connection;
-    private readonly ISocketGrain _grain;
     private readonly Lock _gate = new();
     private readonly List<ReceivedEvent> _received = [];
-    // Acks a handler sends after its grain call returned (it awaited something outside the socket, or used IAck).
-    private readonly Dictionary<long, TaskCompletionSource<SocketPayload>> _lateAcks = [];
+    // This client's emits waiting for the server's ACK, by ack id.
+    private readonly Dictionary<long, TaskCompletionSource<SocketPayload>> _acks = [];
     private long _nextAckId;
-    private List<ReceivedEvent>? _early = [];
     private TaskCompletionSource _arrived = NewSignal();
-    private Task _tail = Task.CompletedTask;
-    private int _pending;
     private State _state = State.Connecting;
 
-    internal SocketIOTestClient(TestConnection connection, string id, string ns, ISocketGrain grain)
+    internal SocketIOTestClient(TestConnection connection, string ns)
     {
         _connection = connection;
-        Id = id;
         Namespace = ns;
-        _grain = grain;
     }
 
     /// <summary>The socket id (<c>socket.Id</c> in the handlers), also for a refused connection.</summary>
-    public string Id { get; }
+    public string Id { get; internal set; } = "";
 
     public string Namespace { get; }
 
@@ -128,8 +124,8 @@ public sealed class SocketIOTestClient : IAsyncDisposable, OrleansSocket.Grains.
     /// <param name="args">Serialized like handler arguments: JSON with web defaults, <c>byte[]</c> as binary attachments.</param>
     public async Task EmitAsync(string eventName, params object?[]? args)
     {
-        var clientEvent = Event(eventName, args, wantsAck: false);
-        await Enqueue(() => IsConnected ? _grain.HandleEvent(clientEvent) : Task.FromResult<SocketPayload?>(null));
+        var payload = Payload(eventName, args);
+        await _connection.SendAsync(SocketIOEncoder.EncodeEvent(Namespace, eventName, payload.ArgsJson, payload.Attachments));
         await _connection.Server.FlushAsync();
     }
 
@@ -141,20 +137,21 @@ public sealed class SocketIOTestClient : IAsyncDisposable, OrleansSocket.Grains.
     /// went to the error handlers), or it took an <see cref="IAck"/> and did not answer.</exception>
     public async Task<ClientAck> EmitWithAckAsync(string eventName, params object?[]? args)
     {
-        var late = new TaskCompletionSource<SocketPayload>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var payload = Payload(eventName, args);
+        var answer = new TaskCompletionSource<SocketPayload>(TaskCreationOptions.RunContinuationsAsynchronously);
         long ackId;
         lock (_gate)
         {
             ackId = _nextAckId++;
-            _lateAcks[ackId] = late;
+            _acks[ackId] = answer;
         }
         try
         {
-            var clientEvent = Event(eventName, args, wantsAck: true) with { AckId = ackId };
-            var ack = await Enqueue(() => IsConnected ? _grain.HandleEvent(clientEvent) : Task.FromResult<SocketPayload?>(null));
+            await _connection.SendAsync(SocketIOEncoder.EncodeEvent(Namespace, eventName, payload.ArgsJson, payload.Attachments, ackId));
+            SocketPayload ack;
             try
             {
-                ack ??= await late.Task.WaitAsync(_connection.Server.Options.Timeout);
+                ack = await answer.Task.WaitAsync(_connection.Server.Options.Timeout);
             }
             catch (TimeoutException)
             {
@@ -167,7 +164,7 @@ public sealed class SocketIOTestClient : IAsyncDisposable, OrleansSocket.Grains.
         }
         finally
         {
-            lock (_gate) _lateAcks.Remove(ackId);
+            lock (_gate) _acks.Remove(ackId);
         }
     }
 
@@ -183,7 +180,7 @@ public sealed class SocketIOTestClient : IAsyncDisposable, OrleansSocket.Grains.
     {
         if (!Leave("io client disconnect")) return;
         _connection.Forget(this);
-        await Enqueue(() => Disconnected("client namespace disconnect"));
+        await _connection.SendAsync(SocketIOEncoder.EncodeDisconnect(Namespace));
         await _connection.Server.FlushAsync();
     }
 
@@ -195,103 +192,69 @@ public sealed class SocketIOTestClient : IAsyncDisposable, OrleansSocket.Grains.
 
     public override string ToString() => $"{Namespace}#{Id}";
 
-    // ---------------- the gateway's side ----------------
+    // ---------------- what the gateway sends ----------------
 
-    internal Task Connect(SocketConnectRequest request) => Enqueue(async () =>
+    /// <summary>CONNECT: the connect handler accepted the socket.</summary>
+    internal void Accepted()
     {
-        ConnectResult result;
+        lock (_gate)
+        {
+            if (_state == State.Connecting) _state = State.Connected;
+        }
+    }
+
+    /// <summary>CONNECT_ERROR, with its <c>{"message", "data"}</c> object.</summary>
+    internal void Refused(ReadOnlyMemory<byte> error)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(error);
+        var root = doc.RootElement;
+        var message = root.TryGetProperty("message", out var m) ? m.GetString() ?? "" : ConnectionRefusedException.DefaultMessage;
+        System.Text.Json.JsonElement? data = root.TryGetProperty("data", out var d) ? d.Clone() : null;
+        lock (_gate)
+        {
+            if (_state != State.Connecting) return;
+            _state = State.Refused;
+            ConnectError = new ConnectError(message, data);
+        }
+    }
+
+    /// <summary>An event; with an ack id, answered by <see cref="OnServerAck"/> (null: no answer).</summary>
+    /// <exception cref="InvalidOperationException"><see cref="OnServerAck"/> threw: the server's <c>EmitWithAck</c> fails.</exception>
+    internal SocketPayload? Received(string eventName, SocketPayload payload, long? ackId)
+    {
+        var received = new ReceivedEvent(Namespace, eventName, payload, ackRequested: ackId is not null);
+        lock (_gate)
+        {
+            if (_state != State.Connected) return null;
+            _received.Add(received);
+            Signal();
+        }
+        if (ackId is null) return null;
         try
         {
-            result = await _grain.Connect(request);
+            return OnServerAck(received) is { } answer ? PayloadSerializer.Serialize(answer) : null;
         }
-        catch
+        catch (Exception e)
         {
-            Refuse("Internal server error", null);
-            throw;
-        }
-        if (result.Accepted) Accept();
-        else Refuse(result.ErrorMessage ?? ConnectionRefusedException.DefaultMessage, result.ErrorDataJson);
-        return true;
-    });
-
-    /// <summary>An event from the server; held back until the connect handler's answer, as the gateway holds it before CONNECT.</summary>
-    internal void Deliver(ReceivedEvent received)
-    {
-        lock (_gate)
-        {
-            switch (_state)
-            {
-                case State.Connecting:
-                    _early!.Add(received);
-                    return;
-                case State.Connected:
-                    _received.Add(received);
-                    Signal();
-                    return;
-            }
+            throw new InvalidOperationException($"Socket {Id}: OnServerAck threw on '{eventName}'.", e);
         }
     }
 
-    /// <summary>An event with an ack: recorded, then answered by <see cref="OnServerAck"/>; null when it does not answer.</summary>
-    internal SocketPayload? DeliverWithAck(OutboundPacket packet)
+    /// <summary>The server's ACK to one of this client's emits.</summary>
+    internal void Acknowledged(long ackId, SocketPayload payload)
     {
-        lock (_gate)
-        {
-            if (_state is State.Refused or State.Disconnected)
-                throw new InvalidOperationException($"Socket {Id} is disconnected.");
-        }
-        var received = new ReceivedEvent(Namespace, packet.Event, packet.Payload, ackRequested: true);
-        Deliver(received);
-        return OnServerAck(received) is { } answer ? PayloadSerializer.Serialize(answer) : null;
+        TaskCompletionSource<SocketPayload>? answer;
+        lock (_gate) _acks.TryGetValue(ackId, out answer);
+        answer?.TrySetResult(payload);
     }
 
-    /// <summary>A handler's ack that came after its grain call returned.</summary>
-    internal void LateAck(long ackId, SocketPayload payload)
-    {
-        TaskCompletionSource<SocketPayload>? late;
-        lock (_gate) _lateAcks.TryGetValue(ackId, out late);
-        late?.TrySetResult(payload);
-    }
-
-    /// <summary>The server disconnected this socket (<c>socket.Disconnect()</c>, <c>DisconnectSockets</c>).</summary>
-    internal void ServerDisconnect(bool closeConnection)
-    {
-        if (!Leave("io server disconnect")) return;
-        _connection.Forget(this);
-        // Not awaited: the server's call may come from this socket's own handler, which holds the grain.
-        _ = Enqueue(() => Disconnected("server namespace disconnect"));
-        if (closeConnection) _connection.Close("forced close");
-    }
+    /// <summary>DISCONNECT: the server disconnected this socket (<c>socket.Disconnect()</c>, <c>DisconnectSockets</c>).</summary>
+    internal void ServerDisconnected() => Leave("io server disconnect");
 
     /// <summary>The connection closed under this socket.</summary>
-    internal void ConnectionClosed(string reason)
-    {
-        if (!Leave("transport close")) return;
-        _ = Enqueue(() => Disconnected(reason));
-    }
+    internal void ConnectionClosed() => Leave("transport close");
 
-    internal async Task IdleAsync()
-    {
-        while (true)
-        {
-            Task tail;
-            lock (_gate)
-            {
-                if (_pending == 0) return;
-                tail = _tail;
-            }
-            try
-            {
-                await tail;
-            }
-            catch
-            {
-                // the operation that queued it reports its failure
-            }
-        }
-    }
-
-    private ClientEvent Event(string eventName, object?[]? args, bool wantsAck)
+    private SocketPayload Payload(string eventName, object?[]? args)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventName);
         if (ReservedEvents.Contains(eventName))
@@ -303,33 +266,7 @@ public sealed class SocketIOTestClient : IAsyncDisposable, OrleansSocket.Grains.
                     ? $"Socket {Id} was refused by {Namespace}: {error.Message}"
                     : $"Socket {Id} is not connected to {Namespace} ({DisconnectReason}).");
         }
-        return new ClientEvent(eventName, PayloadSerializer.Serialize(args ?? [null]), wantsAck);
-    }
-
-    private void Accept()
-    {
-        lock (_gate)
-        {
-            if (_state != State.Connecting) return;
-            _state = State.Connected;
-            _connection.Gateway.Index.Add(this);
-            _received.AddRange(_early!);
-            _early = null;
-            Signal();
-        }
-    }
-
-    private void Refuse(string message, byte[]? dataJson)
-    {
-        lock (_gate)
-        {
-            if (_state != State.Connecting) return;
-            _state = State.Refused;
-            _early = null;
-            ConnectError = new ConnectError(message, dataJson is null ? null : ParseJson(dataJson));
-        }
-        _connection.Gateway.Index.Remove(this); // a connect handler may have joined rooms before refusing
-        _connection.Forget(this);
+        return PayloadSerializer.Serialize(args ?? [null]);
     }
 
     /// <returns>False when the socket was not connected (or connecting).</returns>
@@ -339,53 +276,9 @@ public sealed class SocketIOTestClient : IAsyncDisposable, OrleansSocket.Grains.
         {
             if (_state is State.Refused or State.Disconnected) return false;
             _state = State.Disconnected;
-            _early = null;
             DisconnectReason = clientReason;
         }
-        _connection.Gateway.Index.Remove(this);
-        _connection.Gateway.Unregister(this);
         return true;
-    }
-
-    private async Task<bool> Disconnected(string reason)
-    {
-        await _grain.Disconnected(reason);
-        return true;
-    }
-
-    private Task<T> Enqueue<T>(Func<Task<T>> work)
-    {
-        lock (_gate)
-        {
-            if (_pending++ == 0) _connection.Server.SetBusy(this, true);
-            var task = RunAfter(_tail, work);
-            _tail = task;
-            return task;
-        }
-    }
-
-    // One grain call at a time, in order, like the gateway's per-socket work queue.
-    private async Task<T> RunAfter<T>(Task previous, Func<Task<T>> work)
-    {
-        try
-        {
-            await previous;
-        }
-        catch
-        {
-            // reported to whoever queued it
-        }
-        try
-        {
-            return await work();
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                if (--_pending == 0) _connection.Server.SetBusy(this, false);
-            }
-        }
     }
 
     private void Signal()
@@ -393,12 +286,6 @@ public sealed class SocketIOTestClient : IAsyncDisposable, OrleansSocket.Grains.
         var arrived = _arrived;
         _arrived = NewSignal();
         arrived.TrySetResult();
-    }
-
-    private static System.Text.Json.JsonElement ParseJson(byte[] json)
-    {
-        using var doc = System.Text.Json.JsonDocument.Parse(json);
-        return doc.RootElement.Clone();
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -7,8 +7,9 @@ using Orleans.TestingHost;
 namespace OrleansSocket.Testing;
 
 /// <summary>
-/// Your handlers in a real Orleans cluster (<c>Microsoft.Orleans.TestingHost</c>, one in-process silo) with test
-/// gateways instead of HTTP: Flask-SocketIO's <c>socketio.test_client(app)</c> for OrleansSocket.
+/// Your handlers in a real Orleans cluster (<c>Microsoft.Orleans.TestingHost</c>, one in-process silo) behind the
+/// real gateway session layer, with in-memory connections instead of HTTP: Flask-SocketIO's
+/// <c>socketio.test_client(app)</c> for OrleansSocket.
 /// </summary>
 /// <remarks>
 /// <para>Clients (<see cref="ConnectAsync"/>) go through the real socket, room, namespace and user grains and the
@@ -36,8 +37,8 @@ public sealed class SocketIOTestServer : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     private readonly TestGateway[] _gateways;
-    // Sockets with grain calls queued or running (a connect, an event, a disconnect).
-    private readonly ConcurrentDictionary<SocketIOTestClient, byte> _busy = new();
+    // Open connections, to wait until what their clients sent was read by the gateways.
+    private readonly ConcurrentDictionary<TestConnection, byte> _connections = new();
     private int _nextGateway;
     private bool _disposed;
 
@@ -125,6 +126,7 @@ public sealed class SocketIOTestServer : IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         var gateway = _gateways[(int)(((uint)Interlocked.Increment(ref _nextGateway) - 1) % (uint)_gateways.Length)];
         var connection = new TestConnection(this, gateway, headers ?? new Dictionary<string, string>(), query ?? new Dictionary<string, string>());
+        _connections[connection] = 0;
         return connection.ConnectAsync(ns, auth);
     }
 
@@ -139,25 +141,31 @@ public sealed class SocketIOTestServer : IAsyncDisposable
         for (var round = 0; round < 10; round++)
         {
             await Task.WhenAll(_gateways.Select(g => g.FlushAsync(Options.Timeout)));
-            var busy = _busy.Keys.ToArray();
-            if (busy.Length == 0) return;
-            try
+            if (IsQuiet()) return;
+            var deadline = DateTime.UtcNow + Options.Timeout;
+            while (!IsQuiet())
             {
-                await Task.WhenAll(busy.Select(s => s.IdleAsync())).WaitAsync(Options.Timeout);
-            }
-            catch (TimeoutException)
-            {
-                throw new TimeoutException($"Handlers of sockets [{string.Join(", ", busy.Select(s => s.ToString()))}] " +
-                    $"still run after {Options.Timeout.TotalMilliseconds} ms.");
+                if (DateTime.UtcNow >= deadline)
+                    throw new TimeoutException($"Handlers of sockets [{string.Join(", ", BusySockets())}] " +
+                        $"still run after {Options.Timeout.TotalMilliseconds} ms.");
+                await Task.Delay(1);
             }
         }
     }
 
-    internal void SetBusy(SocketIOTestClient socket, bool busy)
+    // Nothing a client sent waits to be read, no socket has a grain call queued or running, every closed socket's grain was told.
+    private bool IsQuiet()
     {
-        if (busy) _busy[socket] = 0;
-        else _busy.TryRemove(socket, out _);
+        foreach (var connection in _connections.Keys)
+        {
+            if (!connection.IsIdle) return false;
+            if (connection.IsClosed) _connections.TryRemove(connection, out _); // nothing more will come of it
+        }
+        return _gateways.All(g => g.Server.IsQuiet);
     }
+
+    private IEnumerable<string> BusySockets() =>
+        _gateways.SelectMany(g => g.Server.Sockets).Where(s => !s.IsIdle).Select(s => $"{s.Namespace}#{s.Id}");
 
     public async ValueTask DisposeAsync()
     {

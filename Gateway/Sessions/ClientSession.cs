@@ -8,7 +8,7 @@ namespace OrleansSocket.Gateway.Sessions;
 /// One Engine.IO connection seen by Socket.IO (Node's <c>Client</c>): decodes packets and
 /// demultiplexes them to the namespace sockets multiplexed on this connection.
 /// </summary>
-internal sealed partial class ClientSession : IEngineListener
+internal sealed partial class ClientSession : IEngineListener, ISocketConnection
 {
     private readonly SocketIOServer _server;
     private readonly IEngineConnection _connection;
@@ -47,6 +47,20 @@ internal sealed partial class ClientSession : IEngineListener
 
     /// <summary>What this connection holds of its client's input (bounded: the transport waits for room).</summary>
     public InboundBudget Inbound { get; }
+
+    IInboundCharges ISocketConnection.Inbound => Inbound;
+
+    void ISocketConnection.Accepted(NamespaceSocket socket) => _server.Index.Add(socket);
+
+    void ISocketConnection.LeftRooms(NamespaceSocket socket) => _server.Index.Remove(socket);
+
+    void ISocketConnection.Unregister(NamespaceSocket socket) => _server.Unregister(socket);
+
+    void ISocketConnection.ClosingStarted() => _server.ClosingStarted();
+
+    void ISocketConnection.ClosingDone() => _server.ClosingDone();
+
+    void ISocketConnection.Close() => _connection.Close();
 
     public ValueTask WaitForRoomAsync(int length) => Inbound.WaitForRoomAsync(length);
 
@@ -150,8 +164,8 @@ internal sealed partial class ClientSession : IEngineListener
             }
             // The session is still held here by an earlier connection (half open, or not yet timed out): the pid is its
             // credential, so that connection leaves and this one takes the session over.
-            if (_server.Find(sid) is { } held && held.Session != this && RecoveryTokens.PidMatches(pid, held.Pid))
-                held.Session.Supersede(held);
+            if (_server.Find(sid) is { } held && held.Connection != this && RecoveryTokens.PidMatches(pid, held.Pid))
+                held.Connection.Supersede(held);
             NamespaceSocket? recovering;
             lock (_namespaces)
             {
@@ -215,7 +229,8 @@ internal sealed partial class ClientSession : IEngineListener
         }
     }
 
-    private NamespaceSocket? Find(string ns)
+    /// <summary>The socket of namespace <paramref name="ns"/> on this connection (connecting or connected), if any.</summary>
+    public NamespaceSocket? Find(string ns)
     {
         lock (_namespaces) return _namespaces.GetValueOrDefault(ns);
     }

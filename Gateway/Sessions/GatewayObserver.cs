@@ -40,7 +40,7 @@ internal sealed class GatewayObserver(SocketIOServer server) : IGatewayObserver
 
     public Task Supersede(string socketId, string connectionId)
     {
-        if (server.Find(socketId) is { } socket && socket.ConnectionId == connectionId) socket.Session.Supersede(socket);
+        if (server.Find(socketId) is { } socket && socket.ConnectionId == connectionId) socket.Connection.Supersede(socket);
         return Task.CompletedTask;
     }
 

@@ -17,7 +17,7 @@ namespace OrleansSocket.Gateway.Sessions;
 /// together stay within <c>maxBytes</c>.
 /// </para>
 /// </summary>
-internal sealed class InboundBudget
+internal sealed class InboundBudget : IInboundCharges
 {
     private readonly Lock _gate = new();
     private readonly int _maxPackets;

@@ -108,13 +108,16 @@ internal sealed class SocketIOServer : IEngineApplication
 
     internal void ClosingDone() => Interlocked.Decrement(ref _closing);
 
+    /// <summary>No socket has a grain call queued or running, and every closed socket's grain was told.</summary>
+    public bool IsQuiet => Volatile.Read(ref _closing) == 0 && _sockets.Values.All(s => s.IsIdle);
+
     /// <summary>
     /// Closes every client connection (Engine.IO close packet after what is queued: clients see a transport close
     /// and reconnect, to another gateway behind a load balancer). Each socket's grain is told it left.
     /// </summary>
     public void CloseAllConnections()
     {
-        foreach (var session in _sockets.Values.Select(s => s.Session).Distinct()) session.Connection.Close();
+        foreach (var session in _sockets.Values.Select(s => s.Connection).Distinct()) session.Close();
     }
 
     /// <summary>Waits until no socket is left and every closed socket's grain was told, or the timeout passed.</summary>

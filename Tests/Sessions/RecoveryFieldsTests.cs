@@ -157,7 +157,7 @@ public sealed class RecoveryFieldsWithRecoveryOnTests(GrainRecoveryFixture fixtu
         Assert.Equal(sid, recovered.GetProperty("sid").GetString());
         Assert.Equal(pid, recovered.GetProperty("pid").GetString());
         Assert.True(firstConnection.Closed, "the superseded connection was not closed");
-        Assert.Same(secondConnection, server.Find(sid)!.Session.Connection);
+        Assert.Same(second, server.Find(sid)!.Connection);
         Assert.True(server.Find(sid)!.IsConnected);
         second.OnClose("client namespace disconnect");
     }

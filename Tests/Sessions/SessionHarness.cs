@@ -55,11 +55,12 @@ internal sealed class SessionHarness
             ["GetGrain"] = _ => grain,
             ["CreateObjectReference"] = args => args[0],
         });
-        var server = new SocketIOServer(grains, Options.Create(options), Logs);
-        Session = (ClientSession)server.OnOpen(Connection);
+        Server = new SocketIOServer(grains, Options.Create(options), Logs);
+        Session = (ClientSession)Server.OnOpen(Connection);
     }
 
     public IEngineConnection Connection { get; }
+    public SocketIOServer Server { get; }
     public ClientSession Session { get; }
     public ListLoggerFactory Logs { get; } = new();
     public ConcurrentQueue<string> Sent { get; } = new();

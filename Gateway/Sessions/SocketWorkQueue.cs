@@ -1,0 +1,77 @@
+namespace OrleansSocket.Gateway.Sessions;
+
+/// <summary>
+/// One socket's calls to its grain, run in order and one at a time (order is kept across processes, where Orleans
+/// one-way and pipelined calls were measured arriving out of order). The queue is bounded by the connection's
+/// inbound bound: a client packet is charged to <see cref="IInboundCharges"/> while it waits or runs, and the
+/// transport waits for room before it reads the next message, so a client that writes faster than its handlers
+/// run is pushed back. The gateway's own work (disconnect, transport change, restore) is at most a few items
+/// per socket and is not charged.
+/// </summary>
+internal sealed class SocketWorkQueue<TWork> where TWork : class
+{
+    private readonly Lock _gate = new();
+    private readonly Queue<(TWork Work, long? Charge)> _work = new();
+    private readonly IInboundCharges _inbound;
+    private readonly Func<TWork, Task> _run;
+    private readonly Action<TWork, Exception> _failed;
+    private readonly Action<TWork> _done;
+    private bool _draining;
+
+    /// <param name="inbound">What client packets are charged to.</param>
+    /// <param name="run">Runs one item; the next starts when it completes.</param>
+    /// <param name="failed">An item threw (it is not retried; the next one runs).</param>
+    /// <param name="done">After each item, failed or not, once its charge was released.</param>
+    public SocketWorkQueue(IInboundCharges inbound, Func<TWork, Task> run, Action<TWork, Exception> failed, Action<TWork> done)
+    {
+        _inbound = inbound;
+        _run = run;
+        _failed = failed;
+        _done = done;
+    }
+
+    /// <summary>Items queued or running.</summary>
+    public int Count { get { lock (_gate) return _work.Count + (_draining ? 1 : 0); } }
+
+    /// <summary>Queues <paramref name="work"/>; <paramref name="charge"/> is a client packet's size, null for the gateway's own work.</summary>
+    public void Enqueue(TWork work, long? charge = null)
+    {
+        if (charge is { } bytes) _inbound.Add(bytes);
+        lock (_gate)
+        {
+            _work.Enqueue((work, charge));
+            if (_draining) return;
+            _draining = true;
+        }
+        _ = DrainAsync();
+    }
+
+    private async Task DrainAsync()
+    {
+        while (true)
+        {
+            (TWork Work, long? Charge) item;
+            lock (_gate)
+            {
+                if (!_work.TryDequeue(out item))
+                {
+                    _draining = false;
+                    return;
+                }
+            }
+            try
+            {
+                await _run(item.Work);
+            }
+            catch (Exception ex)
+            {
+                _failed(item.Work, ex);
+            }
+            finally
+            {
+                if (item.Charge is { } bytes) _inbound.Release(bytes);
+                _done(item.Work);
+            }
+        }
+    }
+}

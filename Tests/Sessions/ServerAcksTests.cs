@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Time.Testing;
+using OrleansSocket.Gateway.Sessions;
+
+namespace OrleansSocket.Tests.Sessions;
+
+/// <summary>Server→client ack correlation: ids in order, answers to their emit, timeouts on a fake clock, close.</summary>
+public sealed class ServerAcksTests
+{
+    private static SocketPayload Payload(string json) => new(System.Text.Encoding.UTF8.GetBytes(json), null);
+
+    [Fact]
+    public async Task Each_emit_gets_the_next_id_and_the_answer_with_that_id()
+    {
+        var acks = new ServerAcks(new FakeTimeProvider());
+        Assert.True(acks.TryAdd(out var first, out var firstAnswer));
+        Assert.True(acks.TryAdd(out var second, out var secondAnswer));
+        Assert.Equal(0, first);
+        Assert.Equal(1, second);
+
+        acks.Answer(second, Payload("[2]"));
+        acks.Answer(first, Payload("[1]"));
+        Assert.Equal("[1]", System.Text.Encoding.UTF8.GetString((await firstAnswer).ArgsJson));
+        Assert.Equal("[2]", System.Text.Encoding.UTF8.GetString((await secondAnswer).ArgsJson));
+        Assert.Equal(0, acks.Count);
+    }
+
+    [Fact]
+    public async Task An_unknown_or_repeated_answer_is_ignored()
+    {
+        var acks = new ServerAcks(new FakeTimeProvider());
+        Assert.True(acks.TryAdd(out var id, out var answer));
+        acks.Answer(id + 5, Payload("[0]"));
+        Assert.False(answer.IsCompleted);
+        acks.Answer(id, Payload("[1]"));
+        acks.Answer(id, Payload("[2]"));
+        Assert.Equal("[1]", System.Text.Encoding.UTF8.GetString((await answer).ArgsJson));
+    }
+
+    [Fact]
+    public async Task An_emit_not_answered_within_its_timeout_fails_and_is_forgotten()
+    {
+        var time = new FakeTimeProvider();
+        var acks = new ServerAcks(time);
+        Assert.True(acks.TryAdd(out var id, out var answer));
+        var waiting = acks.WaitAsync(id, answer, TimeSpan.FromSeconds(2));
+
+        time.Advance(TimeSpan.FromMilliseconds(1999));
+        Assert.False(waiting.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await Assert.ThrowsAsync<TimeoutException>(() => waiting);
+        Assert.Equal(0, acks.Count);
+        acks.Answer(id, Payload("[1]")); // too late: nothing waits for it
+    }
+
+    [Fact]
+    public async Task Closing_fails_every_waiting_emit_and_refuses_new_ones()
+    {
+        var acks = new ServerAcks(new FakeTimeProvider());
+        Assert.True(acks.TryAdd(out _, out var a));
+        Assert.True(acks.TryAdd(out _, out var b));
+        acks.Close(new InvalidOperationException("gone"));
+        Assert.Equal("gone", (await Assert.ThrowsAsync<InvalidOperationException>(() => a)).Message);
+        Assert.Equal("gone", (await Assert.ThrowsAsync<InvalidOperationException>(() => b)).Message);
+        Assert.False(acks.TryAdd(out _, out _));
+        Assert.Equal(0, acks.Count);
+    }
+}
