@@ -57,10 +57,20 @@ public sealed class RecordingGateway : IGatewayObserver
 
     public ConcurrentQueue<(string Socket, string ConnectionId)> Superseded { get; } = new();
 
+    private readonly SemaphoreSlim _supersededSignal = new(0);
+
     public Task Supersede(string socketId, string connectionId)
     {
         Superseded.Enqueue((socketId, connectionId));
+        _supersededSignal.Release();
         return Task.CompletedTask;
+    }
+
+    /// <summary>Supersede is a one-way call: it can arrive after the take-over's answer. Waits for the next one.</summary>
+    public async Task<(string Socket, string ConnectionId)> NextSupersededAsync()
+    {
+        Assert.True(await _supersededSignal.WaitAsync(TimeSpan.FromSeconds(10)), "no Supersede call arrived");
+        return Superseded.Last();
     }
 
     public static string Json(SocketPayload payload) => Encoding.UTF8.GetString(payload.ArgsJson);

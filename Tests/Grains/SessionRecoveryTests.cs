@@ -61,7 +61,8 @@ public sealed class SessionRecoveryTests(GrainRecoveryFixture fixture)
         Assert.Equal(pid, result.Pid);
         var missed = Assert.Single(result.Missed!);
         Assert.Equal("news", missed.Event);
-        Assert.Equal((id, "conn-1"), Assert.Single(_oldGateway.Superseded)); // the old connection is told to close
+        Assert.Equal((id, "conn-1"), await _oldGateway.NextSupersededAsync()); // the old connection is told to close
+        Assert.Single(_oldGateway.Superseded);
         Assert.Equal("transport close", TestHandlers.DisconnectReasons[id]); // its disconnect handler ran
         Assert.True(Logged(id, "takes the session over from gateway gw-old"));
         var described = await grain.Describe();
