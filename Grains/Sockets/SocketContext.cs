@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansSocket.Grains.Adapters;
 using OrleansSocket.Grains.Emitting;
 using OrleansSocket.Grains.Handlers;
 
@@ -22,7 +24,7 @@ internal sealed class SocketContext : ISocket
         Id = id;
         _request = request;
         _grains = grains;
-        _server = new SocketIOEmitter(grains, services);
+        _server = new SocketIOEmitter(services.GetService<SocketIOAdapter>() ?? new OrleansAdapter(grains, services));
         _rooms = [id];
         _recovery = recovery;
         Transport = request.Handshake.Transport;
