@@ -78,9 +78,7 @@ public abstract class AdapterSpecification : IAsyncLifetime
     public async Task Emit_to_a_room_reaches_only_its_members()
     {
         var room = Unique("room");
-        var (a, b, c) = await Three();
-        await a.JoinAsync(room);
-        await b.JoinAsync(room);
+        var (a, b, c) = await TwoInRoomOneOut(room);
 
         await Emit(All with { Rooms = [room] }, "to room");
 
@@ -169,9 +167,7 @@ public abstract class AdapterSpecification : IAsyncLifetime
     public async Task Volatile_emit_reaches_sockets_that_can_take_it()
     {
         var room = Unique("room");
-        var (a, b, c) = await Three();
-        await a.JoinAsync(room);
-        await b.JoinAsync(room);
+        var (a, b, c) = await TwoInRoomOneOut(room);
 
         await Emit(All with { Rooms = [room], Volatile = true }, "tick");
 
@@ -197,9 +193,7 @@ public abstract class AdapterSpecification : IAsyncLifetime
     public async Task Emit_with_ack_collects_every_answer()
     {
         var room = Unique("room");
-        var (a, b, c) = await Three();
-        await a.JoinAsync(room);
-        await b.JoinAsync(room);
+        var (a, b, c) = await TwoInRoomOneOut(room);
 
         var result = await Adapter.BroadcastWithAckAsync(All with { Rooms = [room], AckTimeout = TimeSpan.FromSeconds(5) }, "ask", Payload);
 
@@ -215,9 +209,7 @@ public abstract class AdapterSpecification : IAsyncLifetime
     public async Task Emit_with_ack_counts_a_socket_that_does_not_answer_in_time_as_not_answering()
     {
         var room = Unique("room");
-        var (a, b, _) = await Three();
-        await a.JoinAsync(room);
-        await b.JoinAsync(room);
+        var (a, b, _) = await TwoInRoomOneOut(room);
         b.AnswersAcks = false;
 
         var result = await Adapter.BroadcastWithAckAsync(All with { Rooms = [room], AckTimeout = TimeSpan.FromMilliseconds(300) }, "ask", Payload);
@@ -277,9 +269,7 @@ public abstract class AdapterSpecification : IAsyncLifetime
     public async Task SocketsJoin_puts_the_addressed_sockets_in_the_rooms()
     {
         var (room, joined) = (Unique("room"), Unique("joined"));
-        var (a, b, c) = await Three();
-        await a.JoinAsync(room);
-        await b.JoinAsync(room);
+        var (a, b, c) = await TwoInRoomOneOut(room);
 
         await Adapter.AddSocketsAsync(All with { Rooms = [room] }, [joined]);
         await Emit(All with { Rooms = [joined] }, "joined");
@@ -309,9 +299,7 @@ public abstract class AdapterSpecification : IAsyncLifetime
     public async Task DisconnectSockets_disconnects_the_addressed_sockets_only()
     {
         var room = Unique("room");
-        var (a, b, c) = await Three();
-        await a.JoinAsync(room);
-        await b.JoinAsync(room);
+        var (a, b, c) = await TwoInRoomOneOut(room);
 
         await Adapter.DisconnectSocketsAsync(All with { Rooms = [room] }, closeConnection: false);
         await SettleAsync();
@@ -345,6 +333,15 @@ public abstract class AdapterSpecification : IAsyncLifetime
 
         Assert.Equal(0, await Adapter.CountAsync(All with { Rooms = [room] }));
         Assert.Equal(new[] { a.Id, kept }.Order(), (await Adapter.SocketRoomsAsync(a.Id)).Order());
+    }
+
+    /// <summary>Three sockets, the first two in <paramref name="room"/>.</summary>
+    private async Task<(ISpecSocket, ISpecSocket, ISpecSocket)> TwoInRoomOneOut(string room)
+    {
+        var (a, b, c) = await Three();
+        await a.JoinAsync(room);
+        await b.JoinAsync(room);
+        return (a, b, c);
     }
 
     private async Task<(ISpecSocket, ISpecSocket, ISpecSocket)> Three()
