@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using OrleansSocket.Grains.Fanout;
+using OrleansSocket.Grains.Recovery;
 
 namespace OrleansSocket.Grains.Adapters;
 
@@ -9,10 +10,14 @@ namespace OrleansSocket.Grains.Adapters;
 /// The node adds and removes its sockets (<see cref="AddSocket"/>, <see cref="RemoveSocket"/>) and their rooms
 /// (<see cref="Join"/>, <see cref="Leave"/>).
 /// </summary>
-/// <param name="time">The clock broadcast acks time out on.</param>
-public sealed class InProcessAdapter(TimeProvider? time = null) : SocketIOAdapter
+/// <param name="time">The clock broadcast acks time out on, and kept packets age on.</param>
+/// <param name="recovery">Connection state recovery: when enabled, broadcasts without acks that are not volatile
+/// are kept for <see cref="ConnectionStateRecoveryOptions.MaxDisconnectionDuration"/>, as on the cluster.</param>
+public sealed class InProcessAdapter(TimeProvider? time = null, ConnectionStateRecoveryOptions? recovery = null) : SocketIOAdapter
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ConnectionStateRecoveryOptions _recovery = recovery ?? new();
+    private readonly Dictionary<string, RecoveryLog> _logs = [];
     private readonly ConcurrentDictionary<string, IAdapterSocket> _sockets = new();
     private readonly LocalRoomIndex<IAdapterSocket> _index = new();
 
@@ -42,11 +47,13 @@ public sealed class InProcessAdapter(TimeProvider? time = null) : SocketIOAdapte
         if (Find(socketId) is { } socket) _index.Leave(socket, rooms);
     }
 
-    public override Task BroadcastAsync(BroadcastOptions options, string eventName, SocketPayload payload)
+    public override async Task BroadcastAsync(BroadcastOptions options, string eventName, SocketPayload payload)
     {
         var packet = options.Packet(eventName, payload);
+        // Kept also when no socket is addressed now (its sockets may be away, to come back), unless named users have none.
+        if (_recovery.Enabled && !options.Volatile && Targets(options) is { } targets)
+            packet = await PersistPacketAsync(options.Namespace, targets, options.Except, packet);
         foreach (var socket in Resolve(options)) socket.Deliver(packet);
-        return Task.CompletedTask;
     }
 
     public override async Task<BroadcastAckResult> BroadcastWithAckAsync(BroadcastOptions options, string eventName, SocketPayload payload)
@@ -97,18 +104,33 @@ public sealed class InProcessAdapter(TimeProvider? time = null) : SocketIOAdapte
         return Task.CompletedTask;
     }
 
-    private List<IAdapterSocket> Resolve(BroadcastOptions options)
+    public override Task<OutboundPacket> PersistPacketAsync(string ns, IReadOnlyCollection<string> rooms, IReadOnlyCollection<string> except, OutboundPacket packet)
     {
-        // One node: every socket is local, so Local changes nothing.
-        var targets = new List<string>(options.Rooms);
-        if (!options.Users.IsEmpty)
+        lock (_logs)
         {
-            var users = options.Users.ToHashSet();
-            targets.AddRange(_sockets.Values.Where(s => s.Namespace == options.Namespace && s.UserId is { } u && users.Contains(u)).Select(s => s.Id));
-            // Named users without sockets here address nobody, not the whole namespace.
-            if (targets.Count == 0) return [];
+            if (!_logs.TryGetValue(ns, out var log)) _logs[ns] = log = new RecoveryLog(_recovery.MaxDisconnectionDuration, _time);
+            return Task.FromResult(log.Append([.. rooms], [.. except], packet));
         }
-        return _index.Resolve(options.Namespace, targets, options.Except, Find);
+    }
+
+    public override Task<OutboundPacket[]?> MissedPacketsAsync(string ns, string offset, IReadOnlyCollection<string> rooms)
+    {
+        lock (_logs) return Task.FromResult(_logs.TryGetValue(ns, out var log) ? log.Since(offset, rooms) : null);
+    }
+
+    // One node: every socket is local, so Local changes nothing.
+    private List<IAdapterSocket> Resolve(BroadcastOptions options) =>
+        Targets(options) is { } targets ? _index.Resolve(options.Namespace, targets, options.Except, Find) : [];
+
+    /// <summary>The rooms to reach, a user's sockets as socket-id rooms (empty: the namespace); null when only users
+    /// without sockets are named, who address nobody rather than the whole namespace.</summary>
+    private List<string>? Targets(BroadcastOptions options)
+    {
+        var targets = new List<string>(options.Rooms);
+        if (options.Users.IsEmpty) return targets;
+        var users = options.Users.ToHashSet();
+        targets.AddRange(_sockets.Values.Where(s => s.Namespace == options.Namespace && s.UserId is { } u && users.Contains(u)).Select(s => s.Id));
+        return targets.Count == 0 ? null : targets;
     }
 
     private RemoteSocket Describe(IAdapterSocket socket) => socket.Describe([socket.Id, .. _index.RoomsOf(socket)]);

@@ -13,7 +13,9 @@ namespace OrleansSocket.Grains.Adapters;
 /// </summary>
 /// <param name="localGatewayId">This node's gateway, which <see cref="BroadcastOptions.Local"/> restricts to;
 /// null in a process that holds no sockets (a silo, an emitter), where a local operation reaches none.</param>
-internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider services, string? localGatewayId = null) : SocketIOAdapter
+/// <param name="recovery">Connection state recovery; null: the process's configured options.</param>
+internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider services, string? localGatewayId = null,
+    ConnectionStateRecoveryOptions? recovery = null) : SocketIOAdapter
 {
     // Back-pressure: a memory stream queue holds 16 384 messages and refuses more (InvalidOperationException).
     // The publisher then waits and tries again, slowing the emitter down to the gateways' pace; a volatile
@@ -23,7 +25,7 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
     // A little longer than the clients get, so the gateways' reports of late answers still arrive.
     private static readonly TimeSpan ReportGrace = TimeSpan.FromSeconds(1);
 
-    private readonly bool _recoveryEnabled = services.GetService<IOptions<ConnectionStateRecoveryOptions>>()?.Value.Enabled ?? false;
+    private readonly bool _recoveryEnabled = (recovery ?? services.GetService<IOptions<ConnectionStateRecoveryOptions>>()?.Value)?.Enabled ?? false;
     private IStreamProvider? _streams;
 
     public override async Task BroadcastAsync(BroadcastOptions options, string eventName, SocketPayload payload) =>
@@ -61,6 +63,12 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
         await Task.WhenAll(members.Where(m => m != room).Select(id => grains.GetGrain<ISocketGrain>(id).LeaveRooms([room])));
     }
 
+    public override Task<OutboundPacket> PersistPacketAsync(string ns, IReadOnlyCollection<string> rooms, IReadOnlyCollection<string> except, OutboundPacket packet) =>
+        grains.GetGrain<IRecoveryLogGrain>(ns).Append([.. rooms], [.. except], packet);
+
+    public override Task<OutboundPacket[]?> MissedPacketsAsync(string ns, string offset, IReadOnlyCollection<string> rooms) =>
+        grains.GetGrain<IRecoveryLogGrain>(ns).Since(offset, [.. rooms]);
+
     private async Task ForEachMember(BroadcastOptions options, Func<ISocketGrain, Task> action)
     {
         var ids = options.Local ? (await FetchSocketsAsync(options)).Select(s => s.Id) : await MemberIds(options);
@@ -79,7 +87,7 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
         // also when no gateway holds a target now (its sockets may be away, to come back). Logged before the
         // room grains are asked, so a recovering socket either finds it in the log or is back in its rooms.
         if (ack is null && !options.Volatile && _recoveryEnabled)
-            packet = await grains.GetGrain<IRecoveryLogGrain>(options.Namespace).Append(targets, except, packet);
+            packet = await PersistPacketAsync(options.Namespace, targets, except, packet);
         var gateways = await Gateways(options, userGateways);
         if (options.Local) gateways.RemoveWhere(g => g != localGatewayId);
         if (gateways.Count == 0) return 0;

@@ -2,7 +2,7 @@ namespace OrleansSocket.Grains.Adapters;
 
 /// <summary>
 /// The one seam for everything that crosses sockets (socket.io's <c>Adapter</c>, SignalR's <c>HubLifetimeManager</c>):
-/// broadcasts with their options, and the cluster-wide socket utilities. The broadcast operators only collect
+/// broadcasts with their options, the cluster-wide socket utilities, and the packets kept for connection state recovery. The broadcast operators only collect
 /// <see cref="BroadcastOptions"/> and call this. Implementations: <see cref="InProcessAdapter"/> (one node, no
 /// streams) and the Orleans adapter (grains and per-gateway streams). Both pass the same specification tests.
 /// </summary>
@@ -37,4 +37,17 @@ public abstract class SocketIOAdapter
 
     /// <summary>Every member of <paramref name="room"/> in <paramref name="ns"/> leaves it.</summary>
     public abstract Task CloseRoomAsync(string ns, string room);
+
+    /// <summary>
+    /// Connection state recovery: keeps an event sent to <paramref name="rooms"/> (empty: the whole namespace) minus
+    /// <paramref name="except"/> for the recovery window, and returns it with its offset (also its last argument).
+    /// Broadcasts do this themselves when recovery is on; a socket's own emits call it.
+    /// </summary>
+    public abstract Task<OutboundPacket> PersistPacketAsync(string ns, IReadOnlyCollection<string> rooms, IReadOnlyCollection<string> except, OutboundPacket packet);
+
+    /// <summary>
+    /// Connection state recovery: the kept events after <paramref name="offset"/> that reach a socket in
+    /// <paramref name="rooms"/>, in order; null when the offset is unknown (older than the window, or from before a restart).
+    /// </summary>
+    public abstract Task<OutboundPacket[]?> MissedPacketsAsync(string ns, string offset, IReadOnlyCollection<string> rooms);
 }

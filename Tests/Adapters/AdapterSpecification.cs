@@ -6,6 +6,7 @@ namespace OrleansSocket.Tests.Adapters;
 /// What every <see cref="SocketIOAdapter"/> must do (as SignalR's <c>HubLifetimeManagerTestBase</c> for its lifetime
 /// managers): a subclass supplies the adapter and connects sockets to it; the same tests run against each.
 /// Each test disconnects its sockets at its end, so a shared server sees only the current test's sockets.
+/// The adapter runs with connection state recovery on.
 /// </summary>
 public abstract class AdapterSpecification : IAsyncLifetime
 {
@@ -336,6 +337,56 @@ public abstract class AdapterSpecification : IAsyncLifetime
     }
 
     /// <summary>Three sockets, the first two in <paramref name="room"/>.</summary>
+    // ---------------- connection state recovery ----------------
+
+    private static OutboundPacket Packet(string eventName) => new(Ns, eventName, Payload);
+
+    [Fact]
+    public async Task Kept_packets_are_missed_by_the_sockets_of_their_rooms_in_order()
+    {
+        var (room, other, muted, socket) = (Unique("room"), Unique("other"), Unique("muted"), Unique("socket"));
+        var mark = await Adapter.PersistPacketAsync(Ns, [room], [], Packet("mark"));
+        await Adapter.PersistPacketAsync(Ns, [room], [], Packet("to room"));
+        await Adapter.PersistPacketAsync(Ns, [other], [], Packet("to other"));
+        await Adapter.PersistPacketAsync(Ns, [], [], Packet("to all"));
+        await Adapter.PersistPacketAsync(Ns, [room], [muted], Packet("not to muted"));
+
+        Assert.NotNull(mark.Offset);
+        var missed = await Adapter.MissedPacketsAsync(Ns, mark.Offset, [socket, room]);
+        Assert.Equal(["to room", "to all", "not to muted"], missed!.Select(p => p.Event));
+        var mutedMissed = await Adapter.MissedPacketsAsync(Ns, mark.Offset, [socket, room, muted]);
+        Assert.Equal(["to room", "to all"], mutedMissed!.Select(p => p.Event));
+    }
+
+    [Fact]
+    public async Task A_kept_packet_has_its_offset_as_its_last_argument()
+    {
+        var kept = await Adapter.PersistPacketAsync(Ns, [Unique("room")], [], Packet("kept"));
+
+        Assert.Equal($"[1,\"{kept.Offset}\"]", System.Text.Encoding.UTF8.GetString(kept.Payload.ArgsJson));
+    }
+
+    [Fact]
+    public async Task An_unknown_offset_is_not_recoverable()
+    {
+        Assert.Null(await Adapter.MissedPacketsAsync(Ns, Unique("unknown"), [Unique("room")]));
+    }
+
+    [Fact]
+    public async Task Broadcasts_are_kept_unless_volatile_or_with_acks()
+    {
+        var room = Unique("room");
+        var (a, _, _) = await TwoInRoomOneOut(room);
+        var mark = await Adapter.PersistPacketAsync(Ns, [room], [], Packet("mark"));
+
+        await Emit(All with { Rooms = [room] }, "kept");
+        await Emit(All with { Rooms = [room], Volatile = true }, "volatile");
+        await Adapter.BroadcastWithAckAsync(All with { Rooms = [room] }, "asked", Payload);
+
+        var missed = await Adapter.MissedPacketsAsync(Ns, mark.Offset!, [a.Id, room]);
+        Assert.Equal(["kept"], missed!.Select(p => p.Event));
+    }
+
     private async Task<(ISpecSocket, ISpecSocket, ISpecSocket)> TwoInRoomOneOut(string room)
     {
         var (a, b, c) = await Three();

@@ -117,5 +117,12 @@ public sealed class BroadcastOperatorTests
         }
 
         public override Task CloseRoomAsync(string ns, string room) => Record($"close {ns} {room}", null);
+
+        // The operator keeps no packets: only the socket grain and the adapter's own broadcasts do.
+        public override Task<OutboundPacket> PersistPacketAsync(string ns, IReadOnlyCollection<string> rooms, IReadOnlyCollection<string> except, OutboundPacket packet) =>
+            throw new InvalidOperationException("The broadcast operator keeps no packets itself.");
+
+        public override Task<OutboundPacket[]?> MissedPacketsAsync(string ns, string offset, IReadOnlyCollection<string> rooms) =>
+            throw new InvalidOperationException("The broadcast operator reads no kept packets.");
     }
 }

@@ -5,7 +5,7 @@ namespace OrleansSocket.Tests.Adapters;
 /// <summary>The adapter specification on <see cref="InProcessAdapter"/>: a fresh adapter per test, sockets in memory.</summary>
 public sealed class InProcessAdapterTests : AdapterSpecification
 {
-    private readonly InProcessAdapter _adapter = new();
+    private readonly InProcessAdapter _adapter = new(recovery: new ConnectionStateRecoveryOptions { Enabled = true });
     private int _next;
 
     protected override SocketIOAdapter Adapter => _adapter;
@@ -21,7 +21,7 @@ public sealed class InProcessAdapterTests : AdapterSpecification
     protected override Task SettleAsync() => Task.CompletedTask;
 
     [Fact]
-    public async Task A_volatile_packet_is_handed_to_the_socket_marked_volatile()
+    public async Task A_volatile_packet_is_handed_to_the_socket_marked_volatile_without_an_offset()
     {
         var socket = new MemorySocket(_adapter, "volatile", null);
         _adapter.AddSocket(socket);
@@ -29,7 +29,34 @@ public sealed class InProcessAdapterTests : AdapterSpecification
         await _adapter.BroadcastAsync(new BroadcastOptions("/") { Volatile = true }, "tick", SocketPayload.Empty);
         await _adapter.BroadcastAsync(new BroadcastOptions("/"), "tock", SocketPayload.Empty);
 
-        Assert.Equal([("tick", true), ("tock", false)], socket.Packets.Select(p => (p.Event, p.Volatile)));
+        Assert.Equal([("tick", true, false), ("tock", false, true)], socket.Packets.Select(p => (p.Event, p.Volatile, p.Offset is not null)));
+    }
+
+    [Fact]
+    public async Task Kept_packets_age_out_after_the_recovery_window()
+    {
+        var clock = new ManualClock();
+        var adapter = new InProcessAdapter(clock, new ConnectionStateRecoveryOptions { Enabled = true, MaxDisconnectionDuration = TimeSpan.FromMinutes(2) });
+        var mark = await adapter.PersistPacketAsync("/", ["room"], [], new OutboundPacket("/", "mark", SocketPayload.Empty));
+        await adapter.PersistPacketAsync("/", ["room"], [], new OutboundPacket("/", "missed", SocketPayload.Empty));
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+        var within = await adapter.MissedPacketsAsync("/", mark.Offset!, ["room"]);
+        clock.Advance(TimeSpan.FromTicks(1));
+        var after = await adapter.MissedPacketsAsync("/", mark.Offset!, ["room"]);
+
+        Assert.Equal(["missed"], within!.Select(p => p.Event));
+        Assert.Null(after);
+    }
+
+    /// <summary>A clock that moves only when told.</summary>
+    private sealed class ManualClock : TimeProvider
+    {
+        private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
     }
 
     [Fact]

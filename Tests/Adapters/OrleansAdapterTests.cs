@@ -1,4 +1,5 @@
 using OrleansSocket.Grains.Adapters;
+using Microsoft.Extensions.DependencyInjection;
 using OrleansSocket.Testing;
 
 namespace OrleansSocket.Tests.Adapters;
@@ -49,7 +50,7 @@ public sealed class OrleansAdapterTests(OrleansAdapterFixture fixture) : Adapter
     }
 }
 
-/// <summary>A test kit server with two gateways, shared by the Orleans adapter's specification tests.</summary>
+/// <summary>A test kit server with two gateways and connection state recovery on, shared by the Orleans adapter's specification tests.</summary>
 public sealed class OrleansAdapterFixture : IAsyncLifetime
 {
     public SocketIOTestServer Server { get; private set; } = null!;
@@ -58,9 +59,13 @@ public sealed class OrleansAdapterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await SocketIOTestServer.StartAsync(io => io.AddHandlers<AdapterSpecHandlers>(),
-            options: new SocketIOTestServerOptions { Gateways = 2 });
-        Adapter = new OrleansAdapter(Server.Client, Server.Client.ServiceProvider, LocalGatewayId);
+        var recovery = new ConnectionStateRecoveryOptions { Enabled = true };
+        Server = await SocketIOTestServer.StartAsync(io => io.AddHandlers<AdapterSpecHandlers>(), options: new SocketIOTestServerOptions
+        {
+            Gateways = 2,
+            ConfigureSilo = silo => silo.Services.Configure<ConnectionStateRecoveryOptions>(o => o.Enabled = true),
+        });
+        Adapter = new OrleansAdapter(Server.Client, Server.Client.ServiceProvider, LocalGatewayId, recovery);
     }
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
