@@ -82,6 +82,9 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
     private async Task<int> Publish(BroadcastOptions options, OutboundPacket packet, (Guid Id, TimeSpan Timeout)? ack)
     {
         var (targets, userGateways) = await Targets(options);
+        // Only users without sockets named: nobody is addressed. Kept with no rooms, the packet would be
+        // replayed to every socket of the namespace that recovers.
+        if (targets.Length == 0 && !options.Users.IsEmpty) return 0;
         string[] except = [.. options.Except];
         // Connection state recovery: events without acks that are not volatile get an offset and are kept —
         // also when no gateway holds a target now (its sockets may be away, to come back). Logged before the

@@ -387,6 +387,18 @@ public abstract class AdapterSpecification : IAsyncLifetime
         Assert.Equal(["kept"], missed!.Select(p => p.Event));
     }
 
+    [Fact]
+    public async Task A_broadcast_to_users_without_sockets_is_kept_for_nobody()
+    {
+        var (room, socket) = (Unique("room"), Unique("socket"));
+        var mark = await Adapter.PersistPacketAsync(Ns, [], [], Packet("mark"));
+
+        await Emit(All with { Users = [Unique("absent")] }, "private");
+
+        var missed = await Adapter.MissedPacketsAsync(Ns, mark.Offset!, [socket, room]);
+        Assert.DoesNotContain("private", missed!.Select(p => p.Event));
+    }
+
     private async Task<(ISpecSocket, ISpecSocket, ISpecSocket)> TwoInRoomOneOut(string room)
     {
         var (a, b, c) = await Three();
