@@ -33,6 +33,13 @@ public sealed record BroadcastOptions(string Namespace)
     /// <summary>No room and no user named: the operation addresses the whole namespace.</summary>
     public bool WholeNamespace => Rooms.IsEmpty && Users.IsEmpty;
 
+    /// <summary>Equal when every option is: the room, except and user lists element by element, in order.</summary>
+    public bool Equals(BroadcastOptions? other) =>
+        other is not null && Namespace == other.Namespace && Rooms.SequenceEqual(other.Rooms) && Except.SequenceEqual(other.Except)
+        && Users.SequenceEqual(other.Users) && Volatile == other.Volatile && Local == other.Local && AckTimeout == other.AckTimeout;
+
+    public override int GetHashCode() => HashCode.Combine(Namespace, Rooms.Length, Except.Length, Users.Length, Volatile, Local, AckTimeout);
+
     /// <summary>The packet an emit with these options sends.</summary>
     public OutboundPacket Packet(string eventName, SocketPayload payload) => new(Namespace, eventName, payload, Volatile);
 }
