@@ -154,11 +154,20 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
         var members = new HashSet<string>();
         if (options.WholeNamespace)
             members.UnionWith(await grains.GetGrain<INamespaceGrain>(options.Namespace).Members());
-        foreach (var m in await Task.WhenAll(options.Rooms.Distinct().Select(r => RoomMembers(options.Namespace, r))))
-            members.UnionWith(m);
+        string[] rooms = [.. options.Rooms.Distinct()];
+        var roomMembers = await Task.WhenAll(rooms.Select(r => RoomMembers(options.Namespace, r)));
+        foreach (var m in roomMembers) members.UnionWith(m);
+        // A socket is in the room of its own id, which no room grain lists: a named room without members
+        // may be a socket of this namespace (one more call, only then).
+        if (roomMembers.Any(m => m.Length == 0))
+        {
+            var sockets = (await grains.GetGrain<INamespaceGrain>(options.Namespace).Members()).ToHashSet();
+            members.UnionWith(rooms.Where((r, i) => roomMembers[i].Length == 0 && sockets.Contains(r)));
+        }
         members.UnionWith((await UserSockets(options)).Select(s => s.SocketId));
         foreach (var m in await Task.WhenAll(options.Except.Distinct().Select(r => RoomMembers(options.Namespace, r))))
             members.ExceptWith(m);
+        members.ExceptWith(options.Except);
         return members;
     }
 

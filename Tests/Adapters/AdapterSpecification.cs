@@ -267,6 +267,22 @@ public abstract class AdapterSpecification : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_socket_utilities_take_socket_ids_as_rooms()
+    {
+        var room = Unique("room");
+        var (a, b, c) = await TwoInRoomOneOut(room);
+
+        var fetched = await Adapter.FetchSocketsAsync(All with { Rooms = [c.Id] });
+        var count = await Adapter.CountAsync(All with { Rooms = [room], Except = [a.Id] });
+        await Adapter.DisconnectSocketsAsync(All with { Rooms = [room, c.Id], Except = [b.Id] }, closeConnection: false);
+        await SettleAsync();
+
+        Assert.Equal([c.Id], fetched.Select(s => s.Id));
+        Assert.Equal(1, count);
+        Assert.Equal([false, true, false], new[] { a, b, c }.Select(s => s.IsConnected));
+    }
+
+    [Fact]
     public async Task SocketsJoin_puts_the_addressed_sockets_in_the_rooms()
     {
         var (room, joined) = (Unique("room"), Unique("joined"));
