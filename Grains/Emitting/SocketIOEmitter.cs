@@ -1,3 +1,4 @@
+using OrleansSocket.Grains.Adapters;
 using OrleansSocket.Grains.Sockets;
 
 namespace OrleansSocket.Grains.Emitting;
@@ -8,35 +9,22 @@ namespace OrleansSocket.Grains.Emitting;
 /// </summary>
 internal sealed class SocketIOEmitter : ISocketIO
 {
-    private readonly EmitterContext _context;
+    private readonly SocketIOAdapter _adapter;
     private readonly BroadcastOperator _main;
 
-    public SocketIOEmitter(IGrainFactory grains, IServiceProvider services)
-        : this(new EmitterContext(grains, services)) { }
-
-    internal SocketIOEmitter(EmitterContext context)
+    public SocketIOEmitter(SocketIOAdapter adapter)
     {
-        _context = context;
+        _adapter = adapter;
         _main = Operator("/");
     }
 
     public IBroadcast Of(string ns) => Operator(Normalize(ns));
 
-    public Task<IReadOnlyCollection<string>> Rooms(string socketId) => EventRun.Track(RoomsOf(socketId));
+    public Task<IReadOnlyCollection<string>> Rooms(string socketId) => EventRun.Track(_adapter.SocketRoomsAsync(socketId));
 
-    public Task CloseRoom(string room, string ns = "/") => EventRun.Track(LeaveRoom(room, ns));
+    public Task CloseRoom(string room, string ns = "/") => EventRun.Track(_adapter.CloseRoomAsync(Normalize(ns), room));
 
-    private async Task<IReadOnlyCollection<string>> RoomsOf(string socketId) =>
-        (await _context.Grains.GetGrain<ISocketGrain>(socketId).Describe())?.Rooms ?? [];
-
-    private async Task LeaveRoom(string room, string ns)
-    {
-        var members = await _context.Grains.GetGrain<IRoomGrain>(RoomKey.Of(Normalize(ns), room)).Members();
-        await Task.WhenAll(members.Where(m => m != room)
-            .Select(id => _context.Grains.GetGrain<ISocketGrain>(id).LeaveRooms([room])));
-    }
-
-    internal BroadcastOperator Operator(string ns) => new(_context, ns, [], [], []);
+    internal BroadcastOperator Operator(string ns) => new(_adapter, new BroadcastOptions(ns));
 
     /// <summary>As Node's <c>io.of("chat")</c> and handler registration: a missing leading <c>/</c> is added.</summary>
     private static string Normalize(string ns)

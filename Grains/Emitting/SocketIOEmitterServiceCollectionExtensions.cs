@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansSocket.Grains.Adapters;
 using OrleansSocket.Grains.Emitting;
 
 namespace OrleansSocket;
@@ -14,7 +16,8 @@ public static class SocketIOEmitterServiceCollectionExtensions
     public static IServiceCollection AddSocketIOEmitter(this IServiceCollection services)
     {
         services.AddOptions<ConnectionStateRecoveryOptions>().BindConfiguration(ConnectionStateRecoveryOptions.Section);
-        services.AddSingleton<ISocketIO>(sp => new SocketIOEmitter(sp.GetRequiredService<IGrainFactory>(), sp));
+        services.TryAddSingleton<SocketIOAdapter>(sp => new OrleansAdapter(sp.GetRequiredService<IGrainFactory>(), sp));
+        services.AddSingleton<ISocketIO>(sp => new SocketIOEmitter(sp.GetRequiredService<SocketIOAdapter>()));
         return services;
     }
 }

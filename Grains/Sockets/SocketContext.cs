@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansSocket.Grains.Adapters;
 using OrleansSocket.Grains.Emitting;
 using OrleansSocket.Grains.Handlers;
 
@@ -12,6 +14,7 @@ internal sealed class SocketContext : ISocket
 {
     private readonly SocketConnectRequest _request;
     private readonly IGrainFactory _grains;
+    private readonly SocketIOAdapter _adapter;
     private readonly SocketIOEmitter _server;
     private readonly HashSet<string> _rooms;
     private readonly bool _recovery;
@@ -22,7 +25,8 @@ internal sealed class SocketContext : ISocket
         Id = id;
         _request = request;
         _grains = grains;
-        _server = new SocketIOEmitter(grains, services);
+        _adapter = services.GetService<SocketIOAdapter>() ?? new OrleansAdapter(grains, services);
+        _server = new SocketIOEmitter(_adapter);
         _rooms = [id];
         _recovery = recovery;
         Transport = request.Handshake.Transport;
@@ -48,6 +52,9 @@ internal sealed class SocketContext : ISocket
     public IReadOnlyCollection<string> Rooms => _rooms;
     public ISocketIO Server => _server;
     public IBroadcast Broadcast => _server.Operator(Namespace).Except(Id);
+
+    /// <summary>Where this socket's cross-socket operations and kept packets go.</summary>
+    internal SocketIOAdapter Adapter => _adapter;
 
     internal string GatewayId => _request.GatewayId;
     internal IGatewayObserver Gateway => _request.Gateway;
@@ -105,7 +112,7 @@ internal sealed class SocketContext : ISocket
         if (_disconnected) return;
         var packet = new OutboundPacket(Namespace, eventName, payload);
         // With recovery on, Node routes even a socket's own emits through the adapter, to give them an offset.
-        if (_recovery) packet = await _grains.GetGrain<IRecoveryLogGrain>(Namespace).Append([Id], [], packet);
+        if (_recovery) packet = await _adapter.PersistPacketAsync(Namespace, [Id], [], packet);
         await Gateway.Send(Id, packet);
     }
 

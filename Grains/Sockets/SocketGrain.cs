@@ -73,7 +73,7 @@ internal sealed partial class SocketGrain(
         // Back in the rooms first, then read what was missed: a packet logged after the read reaches the
         // socket live; one logged before may come both ways, and the gateway drops the live copy by offset.
         await socket.RejoinRooms();
-        var missed = await GrainFactory.GetGrain<IRecoveryLogGrain>(previous.Namespace).Since(offset, [.. previous.Rooms]);
+        var missed = await socket.Adapter.MissedPacketsAsync(previous.Namespace, offset, [.. previous.Rooms]);
         if (missed is null)
         {
             await socket.LeaveAllRooms();

@@ -1,0 +1,53 @@
+namespace OrleansSocket.Grains.Adapters;
+
+/// <summary>
+/// The one seam for everything that crosses sockets (socket.io's <c>Adapter</c>, SignalR's <c>HubLifetimeManager</c>):
+/// broadcasts with their options, the cluster-wide socket utilities, and the packets kept for connection state recovery. The broadcast operators only collect
+/// <see cref="BroadcastOptions"/> and call this. Implementations: <see cref="InProcessAdapter"/> (one node, no
+/// streams) and the Orleans adapter (grains and per-gateway streams). Both pass the same specification tests.
+/// </summary>
+public abstract class SocketIOAdapter
+{
+    /// <summary>Sends an event to the sockets <paramref name="options"/> address.</summary>
+    public abstract Task BroadcastAsync(BroadcastOptions options, string eventName, SocketPayload payload);
+
+    /// <summary>
+    /// Sends an event with an ack to the sockets <paramref name="options"/> address and collects the answers given
+    /// within <see cref="BroadcastOptions.AckTimeout"/>; a socket that does not answer in time counts as not answering.
+    /// </summary>
+    public abstract Task<BroadcastAckResult> BroadcastWithAckAsync(BroadcastOptions options, string eventName, SocketPayload payload);
+
+    /// <summary>The addressed sockets (socket.io's <c>fetchSockets</c>).</summary>
+    public abstract Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync(BroadcastOptions options);
+
+    /// <summary>How many sockets <paramref name="options"/> address.</summary>
+    public abstract Task<int> CountAsync(BroadcastOptions options);
+
+    /// <summary>The addressed sockets join <paramref name="rooms"/> (socket.io's <c>addSockets</c>).</summary>
+    public abstract Task AddSocketsAsync(BroadcastOptions options, IReadOnlyCollection<string> rooms);
+
+    /// <summary>The addressed sockets leave <paramref name="rooms"/> (socket.io's <c>delSockets</c>).</summary>
+    public abstract Task DelSocketsAsync(BroadcastOptions options, IReadOnlyCollection<string> rooms);
+
+    /// <summary>Disconnects the addressed sockets, and their connections too when <paramref name="closeConnection"/>.</summary>
+    public abstract Task DisconnectSocketsAsync(BroadcastOptions options, bool closeConnection);
+
+    /// <summary>The rooms of one socket, its own id's room included; empty when no such socket is connected.</summary>
+    public abstract Task<IReadOnlyCollection<string>> SocketRoomsAsync(string socketId);
+
+    /// <summary>Every member of <paramref name="room"/> in <paramref name="ns"/> leaves it.</summary>
+    public abstract Task CloseRoomAsync(string ns, string room);
+
+    /// <summary>
+    /// Connection state recovery: keeps an event sent to <paramref name="rooms"/> (empty: the whole namespace) minus
+    /// <paramref name="except"/> for the recovery window, and returns it with its offset (also its last argument).
+    /// Broadcasts do this themselves when recovery is on; a socket's own emits call it.
+    /// </summary>
+    public abstract Task<OutboundPacket> PersistPacketAsync(string ns, IReadOnlyCollection<string> rooms, IReadOnlyCollection<string> except, OutboundPacket packet);
+
+    /// <summary>
+    /// Connection state recovery: the kept events after <paramref name="offset"/> that reach a socket in
+    /// <paramref name="rooms"/>, in order; null when the offset is unknown (older than the window, or from before a restart).
+    /// </summary>
+    public abstract Task<OutboundPacket[]?> MissedPacketsAsync(string ns, string offset, IReadOnlyCollection<string> rooms);
+}

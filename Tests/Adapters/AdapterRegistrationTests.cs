@@ -1,0 +1,51 @@
+using Microsoft.Extensions.DependencyInjection;
+using OrleansSocket.Grains.Adapters;
+
+namespace OrleansSocket.Tests.Adapters;
+
+/// <summary>The adapter is a service: one registered before <c>AddSocketIOEmitter</c> replaces the Orleans one.</summary>
+public sealed class AdapterRegistrationTests
+{
+    [Fact]
+    public async Task A_registered_adapter_carries_the_injected_servers_broadcasts()
+    {
+        var adapter = new InProcessAdapter();
+        var services = new ServiceCollection();
+        services.AddSingleton<SocketIOAdapter>(adapter);
+        services.AddSocketIOEmitter();
+        await using var provider = services.BuildServiceProvider();
+        var socket = new RecordingSocket("s1");
+        adapter.AddSocket(socket);
+        adapter.Join(socket.Id, ["room"]);
+
+        await provider.GetRequiredService<ISocketIO>().To("room").Emit("hello", "world");
+
+        var packet = Assert.Single(socket.Packets);
+        Assert.Equal("hello", packet.Event);
+        Assert.Equal("[\"world\"]", System.Text.Encoding.UTF8.GetString(packet.Payload.ArgsJson));
+        Assert.Same(adapter, provider.GetRequiredService<SocketIOAdapter>());
+    }
+
+    [Fact]
+    public void Options_are_equal_when_every_option_is()
+    {
+        var options = new BroadcastOptions("/") { Rooms = ["a", "b"], Except = ["x"], Volatile = true };
+
+        Assert.Equal(options, new BroadcastOptions("/") { Rooms = ["a", "b"], Except = ["x"], Volatile = true });
+        Assert.NotEqual(options, options with { Rooms = ["b", "a"] });
+        Assert.NotEqual(options, options with { Local = true });
+        Assert.NotEqual(options, options with { AckTimeout = TimeSpan.FromSeconds(1) });
+    }
+
+    private sealed class RecordingSocket(string id) : IAdapterSocket
+    {
+        public List<OutboundPacket> Packets { get; } = [];
+        public string Id => id;
+        public string Namespace => "/";
+        public string? UserId => null;
+        public void Deliver(OutboundPacket packet) => Packets.Add(packet);
+        public Task<SocketPayload> DeliverWithAckAsync(OutboundPacket packet) => throw new InvalidOperationException("No acks in this test.");
+        public Task DisconnectAsync(bool closeConnection) => throw new InvalidOperationException("No disconnects in this test.");
+        public RemoteSocket Describe(string[] rooms) => throw new InvalidOperationException("No fetches in this test.");
+    }
+}
