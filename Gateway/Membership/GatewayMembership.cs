@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansSocket.Gateway.Fanout;
 using OrleansSocket.Gateway.Hosting;

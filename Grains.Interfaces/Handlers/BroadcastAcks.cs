@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace OrleansSocket;
 
 /// <summary>The acks a broadcast collected, one per socket that answered in time.</summary>

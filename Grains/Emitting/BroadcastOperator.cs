@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using System.Text.Json;
-using Orleans.Runtime;
 using Orleans.Streams;
 using OrleansSocket.Grains.Handlers;
 using OrleansSocket.Grains.Sockets;
