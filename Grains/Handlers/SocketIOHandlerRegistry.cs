@@ -58,7 +58,10 @@ public sealed class SocketIOHandlerRegistry
     /// (unexpected exceptions also go to the error handlers, with event name <c>connect</c>);
     /// <see cref="ConnectionRefusedException"/> → its message and data.
     /// </summary>
+    /// <param name="socket">The connecting socket; its handshake carries the auth.</param>
+    /// <param name="services">Resolves handler classes, middleware and injected parameters.</param>
     /// <param name="cancellationToken">Injected into handlers that take a <see cref="CancellationToken"/>.</param>
+    /// <param name="skipMiddleware">Runs the connect handler only (a recovered session, <see cref="ConnectionStateRecoveryOptions.SkipMiddlewares"/>).</param>
     public async Task<ConnectResult> Connect(ISocket socket, IServiceProvider services, CancellationToken cancellationToken = default, bool skipMiddleware = false)
     {
         ArgumentNullException.ThrowIfNull(socket);

@@ -8,6 +8,7 @@ namespace OrleansSocket;
 /// </summary>
 public sealed class SocketIOStreamOptions
 {
+    /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "SocketIO:Streams";
 
     /// <summary>How often each queue is pulled.</summary>
