@@ -217,7 +217,7 @@ public sealed class SocketIOHandlerRegistry
             ?? (wildcard is null || ReferenceEquals(own, wildcard) ? null : Find(wildcard, socket, ev, args, services, ack, cancellationToken));
         if (call is not null)
             return call;
-        logger.LogDebug("No handler for event {Event} in namespace {Namespace} (socket {SocketId}).", ev.Event, socket.Namespace, socket.Id);
+        HandlerLog.NoHandler(logger, ev.Event, socket.Namespace, socket.Id);
         return Task.FromResult<object?>(NotHandled);
     }
 
