@@ -9,7 +9,7 @@ namespace OrleansSocket;
 public interface IBroadcastAckGrain : IGrainWithGuidKey
 {
     /// <summary>One gateway's report: the acks that reached it in time from the sockets it targeted.</summary>
-    /// <param name="gatewayId">The reporting gateway; a second report from it is ignored.</param>
+    /// <param name="gatewayId">The reporting gateway.</param>
     /// <param name="targeted">How many sockets this gateway sent the packet to.</param>
     /// <param name="replies">The acks of those sockets that answered in time.</param>
     [Alias("Report")] Task Report(string gatewayId, int targeted, SocketAckReply[] replies);

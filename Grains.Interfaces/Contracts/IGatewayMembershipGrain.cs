@@ -38,7 +38,7 @@ public interface IGatewayMembershipGrain : IGrainWithIntegerKey
 
 /// <summary>A gateway's lease renewal: who it is, where it is reached, how long the lease lasts and where it has sockets.</summary>
 /// <param name="GatewayId">The gateway's id: the prefix of its Engine.IO session ids, its stream's key, the gateway of its sockets.</param>
-/// <param name="Lease">How long the lease lasts from this heartbeat; a gateway not heard from again within it is declared dead.</param>
+/// <param name="Lease">How long the lease lasts from this heartbeat; one not renewed within it gets the gateway pinged, then declared dead.</param>
 /// <param name="Namespaces">The namespaces whose grains list this gateway's sockets (they are told when it dies); the namespace grains
 /// also report them (<see cref="IGatewayMembershipGrain.AddNamespace"/>), so a gateway that dies before reporting loses none.</param>
 /// <param name="Gateway">The gateway itself: pinged before it is declared dead, so that a slow heartbeat (or a second membership

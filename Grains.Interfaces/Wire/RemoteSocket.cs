@@ -3,7 +3,7 @@ namespace OrleansSocket;
 /// <summary>A socket as <see cref="IBroadcast.FetchSockets"/> returns it, wherever it is connected.</summary>
 /// <param name="Id">The socket id.</param>
 /// <param name="Namespace">The socket's namespace.</param>
-/// <param name="Rooms">The rooms the socket is in.</param>
+/// <param name="Rooms">The rooms the socket is in, its own id's room included.</param>
 /// <param name="Handshake">What the client presented when it connected.</param>
 /// <param name="DataJson">The socket's session data as JSON (values that do not serialize are left out).</param>
 /// <param name="UserId">The user the socket belongs to, if any.</param>
