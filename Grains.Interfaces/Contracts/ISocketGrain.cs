@@ -47,6 +47,7 @@ public interface ISocketGrain : IGrainWithStringKey
     [Alias("JoinRooms"), AlwaysInterleave]
     Task JoinRooms(string[] rooms);
 
+    /// <summary>Leaves rooms on behalf of someone else (<c>socketsLeave</c>); interleaves with a running handler.</summary>
     [Alias("LeaveRooms"), AlwaysInterleave]
     Task LeaveRooms(string[] rooms);
 

@@ -4,7 +4,10 @@ namespace OrleansSocket;
 [Alias("OrleansSocket.IUserGrain")]
 public interface IUserGrain : IGrainWithStringKey
 {
+    /// <summary>Adds (or replaces) one of the user's sockets.</summary>
     [Alias("Add")] Task Add(UserSocket socket);
+    /// <summary>Forgets the socket <paramref name="socketId"/> (it disconnected).</summary>
     [Alias("Remove")] Task Remove(string socketId);
+    /// <summary>The user's sockets now.</summary>
     [Alias("Sockets")] Task<UserSocket[]> Sockets();
 }

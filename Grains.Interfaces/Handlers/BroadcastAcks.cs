@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace OrleansSocket;
 
 /// <summary>The acks a broadcast collected, one per socket that answered in time.</summary>
@@ -9,6 +7,7 @@ public sealed class BroadcastAcks(BroadcastAckResult result)
     public int Targeted => result.Targeted;
     /// <summary>Every targeted socket answered in time.</summary>
     public bool AllAnswered => result.Complete && result.Replies.Length == result.Targeted;
+    /// <summary>Each answer, by the id of the socket that sent it.</summary>
     public IReadOnlyDictionary<string, ClientAck> BySocket { get; } =
         result.Replies.ToDictionary(r => r.SocketId, r => new ClientAck(r.Payload));
 
