@@ -38,6 +38,7 @@ public sealed record BroadcastOptions(string Namespace)
         other is not null && Namespace == other.Namespace && Rooms.SequenceEqual(other.Rooms) && Except.SequenceEqual(other.Except)
         && Users.SequenceEqual(other.Users) && Volatile == other.Volatile && Local == other.Local && AckTimeout == other.AckTimeout;
 
+    /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Namespace, Rooms.Length, Except.Length, Users.Length, Volatile, Local, AckTimeout);
 
     /// <summary>The packet an emit with these options sends.</summary>
