@@ -1,4 +1,4 @@
-namespace OrleansSocket;
+namespace OrleansSocket.Internal;
 
 /// <summary>The stream each gateway consumes broadcasts from: one per gateway, named by its id.</summary>
 public static class GatewayStreams

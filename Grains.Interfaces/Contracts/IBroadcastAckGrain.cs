@@ -1,4 +1,4 @@
-namespace OrleansSocket;
+namespace OrleansSocket.Internal;
 
 /// <summary>
 /// Collects the answers to one broadcast with acks (Node's <c>io.timeout(ms).emitWithAck</c>),

@@ -1,4 +1,4 @@
-namespace OrleansSocket;
+namespace OrleansSocket.Internal;
 
 /// <summary>
 /// The live gateways (one activation, key <see cref="Key"/>): for each, its id (also the prefix of its Engine.IO

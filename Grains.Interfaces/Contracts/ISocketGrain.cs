@@ -1,6 +1,6 @@
 using Orleans.Concurrency;
 
-namespace OrleansSocket;
+namespace OrleansSocket.Internal;
 
 /// <summary>
 /// One Socket.IO socket: a client connected to one namespace. Keyed by the socket id.

@@ -1,4 +1,4 @@
-namespace OrleansSocket;
+namespace OrleansSocket.Internal;
 
 /// <summary>One user (key: the user id a connect handler set): that user's sockets on every gateway and namespace.</summary>
 [Alias("OrleansSocket.IUserGrain")]

@@ -1,4 +1,4 @@
-namespace OrleansSocket;
+namespace OrleansSocket.Internal;
 
 /// <summary>
 /// Grain keys for per-namespace things: a room named "lobby" in "/chat" is not the room "lobby" in "/".

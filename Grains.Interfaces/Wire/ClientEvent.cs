@@ -1,4 +1,4 @@
-namespace OrleansSocket;
+namespace OrleansSocket.Internal;
 
 /// <summary>An EVENT (or BINARY_EVENT) packet from a client, forwarded by the gateway to the socket's grain.</summary>
 /// <param name="Event">The event name (the first element of the packet's array).</param>

@@ -1,4 +1,4 @@
-namespace OrleansSocket;
+namespace OrleansSocket.Internal;
 
 /// <summary>The socket grain's answer to a namespace CONNECT.</summary>
 /// <param name="Accepted">The socket is connected; false: refused, and the client gets a CONNECT_ERROR.</param>

@@ -1,4 +1,4 @@
-namespace OrleansSocket;
+namespace OrleansSocket.Internal;
 
 /// <summary>
 /// A broadcast as one gateway receives it on its stream: which of its local sockets get the packet

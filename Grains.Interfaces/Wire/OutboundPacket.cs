@@ -1,4 +1,4 @@
-namespace OrleansSocket;
+namespace OrleansSocket.Internal;
 
 /// <summary>An event the server sends to clients: the gateway encodes it for each protocol version.</summary>
 /// <param name="Namespace">The namespace the packet is sent in.</param>

@@ -1,4 +1,4 @@
-namespace OrleansSocket;
+namespace OrleansSocket.Internal;
 
 /// <summary>What the gateway tells a socket grain when a client connects to a namespace.</summary>
 /// <param name="Namespace">The namespace the client connects to.</param>

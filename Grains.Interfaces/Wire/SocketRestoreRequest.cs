@@ -1,4 +1,4 @@
-namespace OrleansSocket;
+namespace OrleansSocket.Internal;
 
 /// <summary>
 /// What a gateway knows of one of its sockets, sent to the socket grain after a silo failure so that the grains
