@@ -142,10 +142,11 @@ public sealed class SocketIOTestServer : IAsyncDisposable
     /// <exception cref="TimeoutException">a stream delivered nothing within <see cref="SocketIOTestServerOptions.Timeout"/>.</exception>
     public async Task FlushAsync()
     {
+        // Quiet first, then the streams: a broadcast is published while its handler's grain call runs, so only a
+        // flush marker sent after every socket went quiet is sure to arrive behind it. Flushing first raced that
+        // publication (a room message was sometimes not yet delivered when EmitAsync returned).
         for (var round = 0; round < 10; round++)
         {
-            await Task.WhenAll(_gateways.Select(g => g.FlushAsync(Options.Timeout)));
-            if (IsQuiet()) return;
             var deadline = DateTime.UtcNow + Options.Timeout;
             while (!IsQuiet())
             {
@@ -154,6 +155,8 @@ public sealed class SocketIOTestServer : IAsyncDisposable
                         $"still run after {Options.Timeout.TotalMilliseconds} ms.");
                 await Task.Delay(1);
             }
+            await Task.WhenAll(_gateways.Select(g => g.FlushAsync(Options.Timeout)));
+            if (IsQuiet()) return; // what the flushed deliveries set off (e.g. acks the clients answered) is done too
         }
     }
 
