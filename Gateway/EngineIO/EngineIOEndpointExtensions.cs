@@ -73,6 +73,15 @@ public static class EngineIOServiceCollectionExtensions
     internal static void BindReplacingArrays(IConfiguration section, EngineIOOptions options)
     {
         section.Bind(options);
+        ReplaceArrays(section, options);
+    }
+
+    /// <summary>
+    /// The binder appends configured array items to the defaults (<c>Transports:0=websocket</c> would keep
+    /// polling); a configured array replaces the default instead, as a user setting it expects.
+    /// </summary>
+    internal static void ReplaceArrays(IConfiguration section, EngineIOOptions options)
+    {
         var transports = section.GetSection(nameof(EngineIOOptions.Transports));
         if (transports.Exists()) options.Transports = transports.Get<string[]>() ?? [];
         var origins = section.GetSection($"{nameof(EngineIOOptions.Cors)}:{nameof(EngineCorsOptions.AllowedOrigins)}");

@@ -1,4 +1,5 @@
 using OrleansSocket;
+using OrleansSocket.Gateway.EngineIO;
 using OrleansSocket.Gateway.Fanout;
 using OrleansSocket.Gateway.Hosting;
 using OrleansSocket.Gateway.Membership;
@@ -16,7 +17,9 @@ public static class SocketIOServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddSocketIO(this IServiceCollection services, Action<SocketIOOptions>? configure = null)
     {
-        services.AddOptions<SocketIOOptions>().BindConfiguration(SocketIOOptions.Section);
+        services.AddOptions<SocketIOOptions>().BindConfiguration(SocketIOOptions.Section)
+            .Configure<IConfiguration>((options, configuration) => EngineIOServiceCollectionExtensions.ReplaceArrays(
+                configuration.GetSection($"{SocketIOOptions.Section}:{nameof(SocketIOOptions.Engine)}"), options.Engine));
         if (configure is not null) services.Configure(configure);
         services.AddSingleton<SocketIOServer>();
         services.AddSingleton<BroadcastDelivery>();
