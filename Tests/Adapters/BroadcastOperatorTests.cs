@@ -118,6 +118,13 @@ public sealed class BroadcastOperatorTests
 
         public override Task CloseRoomAsync(string ns, string room) => Record($"close {ns} {room}", null);
 
+        // Membership is the socket's business, never the operator's.
+        public override Task AddSocketAsync(AdapterMember socket) => throw new InvalidOperationException("The broadcast operator changes no membership.");
+        public override Task AddAllAsync(AdapterMember socket, IReadOnlyCollection<string> rooms) => AddSocketAsync(socket);
+        public override Task DelAsync(AdapterMember socket, IReadOnlyCollection<string> rooms) => AddSocketAsync(socket);
+        public override Task RemoveSocketAsync(AdapterMember socket, IReadOnlyCollection<string> rooms, string? userId) => AddSocketAsync(socket);
+        public override Task SetUserAsync(AdapterMember socket, string? previous, string? current) => AddSocketAsync(socket);
+
         // The operator keeps no packets: only the socket grain and the adapter's own broadcasts do.
         public override Task<OutboundPacket> PersistPacketAsync(string ns, IReadOnlyCollection<string> rooms, IReadOnlyCollection<string> except, OutboundPacket packet) =>
             throw new InvalidOperationException("The broadcast operator keeps no packets itself.");
