@@ -76,7 +76,7 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
     }
 
     public override async Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync(BroadcastOptions options) =>
-        [.. (await Describe(await MemberIds(options))).Where(s => !options.Local || s.GatewayId == localGatewayId)];
+        [.. (await Describe(await MemberIds(options))).Where(s => !options.Local || s.GatewayId == Node(options))];
 
     public override async Task<int> CountAsync(BroadcastOptions options) =>
         options.Local ? (await FetchSocketsAsync(options)).Count : (await MemberIds(options)).Count;
@@ -105,6 +105,9 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
     public override Task<OutboundPacket[]?> MissedPacketsAsync(string ns, string offset, IReadOnlyCollection<string> rooms) =>
         grains.GetGrain<IRecoveryLogGrain>(ns).Since(offset, [.. rooms]);
 
+    /// <summary>The gateway a local operation reaches: the one the options name, else this process's own (none in a silo).</summary>
+    private string? Node(BroadcastOptions options) => options.Node ?? localGatewayId;
+
     private async Task ForEachMember(BroadcastOptions options, Func<ISocketGrain, Task> action)
     {
         var ids = options.Local ? (await FetchSocketsAsync(options)).Select(s => s.Id) : await MemberIds(options);
@@ -128,7 +131,7 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
         if (ack is null && !options.Volatile && _recoveryEnabled)
             packet = await PersistPacketAsync(options.Namespace, targets, except, packet);
         var gateways = await Gateways(options, userGateways);
-        if (options.Local) gateways.RemoveWhere(g => g != localGatewayId);
+        if (options.Local) gateways.RemoveWhere(g => g != Node(options));
         if (gateways.Count == 0) return 0;
         var message = new GatewayBroadcast(options.Namespace, targets, except, packet, ack?.Id, ack?.Timeout ?? default);
         // One message per gateway, all published at once: a slow or dead gateway's stream holds up no other.

@@ -24,7 +24,8 @@ internal sealed class SocketContext : ISocket
         Id = id;
         _request = request;
         _adapter = services.GetService<SocketIOAdapter>() ?? new OrleansAdapter(grains, services);
-        _server = new SocketIOEmitter(_adapter);
+        // A socket's local operations reach the sockets of the gateway holding it, not of whatever process runs the grain.
+        _server = new SocketIOEmitter(_adapter, request.GatewayId);
         _rooms = [id];
         _recovery = recovery;
         Transport = request.Handshake.Transport;

@@ -3,7 +3,7 @@ using OrleansSocket.Grains.Adapters;
 namespace OrleansSocket.Tests.Adapters;
 
 /// <summary>The membership half of the specification: a socket's rooms, namespace and user changed through the
-/// adapter itself (socket.io's <c>addAll</c>, <c>del</c>, <c>delAll</c>).</summary>
+/// adapter itself (socket.io's <c>addAll</c>, <c>del</c>, <c>delAll</c>), and local operations on a named node.</summary>
 public abstract partial class AdapterSpecification
 {
     /// <summary>The socket as the adapter's membership methods name it, with its node.</summary>
@@ -83,5 +83,18 @@ public abstract partial class AdapterSpecification
         await Adapter.SetUserAsync(MemberOf(a), user, null);
         await Emit(All with { Users = [user] }, "to nobody");
         AssertNothing(a, b);
+    }
+
+    [Fact]
+    public async Task Local_on_a_named_node_reaches_the_sockets_of_that_node_only()
+    {
+        var sockets = await ConnectMany(4);
+        var node = MemberOf(sockets[^1]).GatewayId;
+
+        await Emit(All with { Local = true, Node = node }, "on node");
+
+        AssertGot("on node", [.. sockets.Where(s => MemberOf(s).GatewayId == node)]);
+        AssertNothing([.. sockets.Where(s => MemberOf(s).GatewayId != node)]);
+        Assert.Equal(sockets.Count(s => MemberOf(s).GatewayId == node), await Adapter.CountAsync(All with { Local = true, Node = node }));
     }
 }

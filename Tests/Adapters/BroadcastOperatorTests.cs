@@ -28,6 +28,16 @@ public sealed class BroadcastOperatorTests
     }
 
     [Fact]
+    public async Task Local_marks_the_options_with_the_emitters_node()
+    {
+        await new SocketIOEmitter(_adapter, "gateway1").Of("chat").Local.To("a").Emit("e");
+
+        var (_, options) = Assert.Single(_adapter.Calls);
+        Assert.True(options!.Local);
+        Assert.Equal("gateway1", options.Node);
+    }
+
+    [Fact]
     public async Task Narrowing_returns_a_copy_and_leaves_the_original_as_it_was()
     {
         var room = _io.To("a");
