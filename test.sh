@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# The test command: installs what the tests need, then runs the whole suite.
-#   1. Debian packages, only those missing (apt-get update first; skipped when all present):
-#      python3-socketio python3-websocket python3-requests chromium redis-server
+# The test command: installs what the tests need, then runs the test projects one after the other.
+#   ./test.sh                 everything: unit, then cluster, then end-to-end
+#   ./test.sh unit            the fast tests alone (Tests/Unit: no cluster, no process, no install)
+#   ./test.sh cluster         the TestingHost tests alone (Tests/Cluster)
+#   ./test.sh end-to-end      the end-to-end tests alone (Tests/EndToEnd)
+# (several may be named, e.g. ./test.sh unit cluster; they run in the order above). Steps:
+#   1. Debian packages, only those missing (apt-get update first; skipped when all present), and
+#      only for the end-to-end tests: python3-socketio python3-websocket python3-requests chromium redis-server
 #   2. npm ci in Tests/clients (official Socket.IO clients v2/v3/v4, mocha suites, reference
-#      server; the browser tests use Playwright for .NET from NuGet, no browser download)
+#      server; the browser tests use Playwright for .NET from NuGet, no browser download), end-to-end only
 #   3. dotnet build OrleansSocket.sln -c Release (also npm ci in Gateway/ClientBundle for the
-#      browser client the gateway library embeds and serves at /socket.io/socket.io.js, when needed)
-#   4. dotnet test OrleansSocket.sln -c Release --no-build, per-test results and final counts
+#      browser client the gateway library embeds and serves at /socket.io/socket.io.js, when needed);
+#      with ./test.sh unit only the unit project and what it references
+#   4. dotnet test <project> -c Release --no-build per project, in sequence (never in parallel: the
+#      end-to-end tests are timing-sensitive), per-test results and final counts summed over them
 # OS_E2E_SERVER_CMD (see Tests/EndToEnd/ServerFixture.cs) substitutes the server under test of
 # the end-to-end tests, e.g. OS_E2E_SERVER_CMD='node Tests/clients/reference-server.js {port}'.
 set -euo pipefail
@@ -15,15 +22,34 @@ export DEBIAN_FRONTEND=noninteractive DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOU
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# ---- which test projects, in this order ----------------------------------------------------------
+ALL=(unit cluster end-to-end)
+declare -A PROJECT=([unit]=Tests/Unit/Unit.Tests.csproj [cluster]=Tests/Cluster/Cluster.Tests.csproj
+  [end-to-end]=Tests/EndToEnd/EndToEnd.Tests.csproj)
+for arg in "$@"; do
+  if [ -z "${PROJECT[$arg]+x}" ]; then
+    echo "usage: $0 [unit] [cluster] [end-to-end]   (none: all three)" >&2
+    exit 2
+  fi
+done
+selected=()
+for name in "${ALL[@]}"; do
+  if [ "$#" -eq 0 ] || [[ " $* " == *" $name "* ]]; then selected+=("$name"); fi
+done
+needs_e2e=0
+[[ " ${selected[*]} " == *" end-to-end "* ]] && needs_e2e=1
+
 SUDO=""
 if [ "$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
 
 # ---- 1. Debian packages ----------------------------------------------------------------------
-APT_PACKAGES=(python3-socketio python3-websocket python3-requests chromium redis-server)
+# node and npm for every build (the gateway library embeds npm's browser client), the rest for end-to-end
+APT_PACKAGES=()
+[ "$needs_e2e" = 1 ] && APT_PACKAGES+=(python3-socketio python3-websocket python3-requests chromium redis-server)
 command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs)
 command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)
 missing=()
-for pkg in "${APT_PACKAGES[@]}"; do
+for pkg in "${APT_PACKAGES[@]+"${APT_PACKAGES[@]}"}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$pkg")
   fi
@@ -32,25 +58,40 @@ if [ "${#missing[@]}" -gt 0 ]; then
   step "apt-get install ${missing[*]}"
   $SUDO apt-get update -q
   $SUDO apt-get install -y -q "${missing[@]}"
-else
+elif [ "${#APT_PACKAGES[@]}" -gt 0 ]; then
   step "Debian packages present: ${APT_PACKAGES[*]}"
 fi
 
 # ---- 2. Node packages of the end-to-end harness -------------------------------------------------
-step "npm ci (Tests/clients)"
-(cd Tests/clients && npm ci --no-audit --no-fund --loglevel=error)
+if [ "$needs_e2e" = 1 ]; then
+  step "npm ci (Tests/clients)"
+  (cd Tests/clients && npm ci --no-audit --no-fund --loglevel=error)
+fi
 
 # ---- 3. build ------------------------------------------------------------------------------------
-step "dotnet build OrleansSocket.sln -c Release"
-dotnet build OrleansSocket.sln -c Release
+if [ "${selected[*]}" = unit ]; then
+  step "dotnet build ${PROJECT[unit]} -c Release"
+  dotnet build "${PROJECT[unit]}" -c Release
+else
+  step "dotnet build OrleansSocket.sln -c Release"
+  dotnet build OrleansSocket.sln -c Release
+fi
 
 # ---- 4. test -------------------------------------------------------------------------------------
-step "dotnet test OrleansSocket.sln -c Release --no-build"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
+status=0
 set +e
-dotnet test OrleansSocket.sln -c Release --no-build --logger "console;verbosity=normal" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
+for name in "${selected[@]}"; do
+  # one project at a time (dotnet test on the solution would run them in parallel); a failing
+  # project does not stop the next, the exit status says whether any failed
+  step "dotnet test ${PROJECT[$name]} -c Release --no-build ($name)"
+  started=$SECONDS
+  dotnet test "${PROJECT[$name]}" -c Release --no-build --logger "console;verbosity=normal" 2>&1 | tee -a "$log"
+  rc=${PIPESTATUS[0]}
+  [ "$rc" -ne 0 ] && status=$rc
+  printf '==> %s: exit %d after %d s\n' "$name" "$rc" "$((SECONDS - started))"
+done
 set -e
 
 # one closing line with the totals over all test projects: "tests: N passed, N failed, N skipped"

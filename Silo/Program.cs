@@ -1,4 +1,3 @@
-using Orleans.Hosting;
 using OrleansSocket;
 using OrleansSocket.DemoApp;
 

@@ -22,6 +22,8 @@ internal sealed class InMemoryEngineConnection : IEngineConnection
     private int _pending;
     private bool _closed;
 
+    /// <param name="id">The Engine.IO session id the session layer sees.</param>
+    /// <param name="handshake">The handshake the connection reports (headers, query, transport, address).</param>
     /// <param name="toClient">Gets each message the server sends (text: UTF-8 without Engine.IO's <c>4</c>; binary: raw), one at a time.</param>
     /// <param name="closedByServer">The server closed the session.</param>
     public InMemoryEngineConnection(string id, EngineHandshake handshake, Action<ReadOnlyMemory<byte>, bool> toClient, Action closedByServer)

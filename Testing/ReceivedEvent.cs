@@ -19,7 +19,9 @@ public sealed class ReceivedEvent
         _args = new ClientAck(payload);
     }
 
+    /// <summary>The namespace the event arrived in.</summary>
     public string Namespace { get; }
+    /// <summary>The event name.</summary>
     public string Event { get; }
 
     /// <summary>The arguments as the server encoded them: a JSON array and the binary attachments its placeholders point at.</summary>
@@ -34,5 +36,6 @@ public sealed class ReceivedEvent
     /// <summary>Argument <paramref name="index"/> deserialized as <typeparamref name="T"/> (web defaults; <c>byte[]</c> from binary attachments).</summary>
     public T? Arg<T>(int index) => _args.Arg<T>(index);
 
+    /// <summary>The namespace, event name and JSON arguments, for assertion messages.</summary>
     public override string ToString() => $"{Namespace} {Event} {System.Text.Encoding.UTF8.GetString(Payload.ArgsJson)}";
 }

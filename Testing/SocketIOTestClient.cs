@@ -44,11 +44,13 @@ public sealed class SocketIOTestClient : IAsyncDisposable, OrleansSocket.Grains.
     /// <summary>The socket id (<c>socket.Id</c> in the handlers), also for a refused connection.</summary>
     public string Id { get; internal set; } = "";
 
+    /// <summary>The namespace this client connected to.</summary>
     public string Namespace { get; }
 
     /// <summary>The test gateway that holds this client's connection.</summary>
     public string GatewayId => _connection.Gateway.Id;
 
+    /// <summary>The server accepted the connection and it has not been disconnected since.</summary>
     public bool IsConnected { get { lock (_gate) return _state == State.Connected; } }
 
     /// <summary>The CONNECT_ERROR when the server refused the connection, else null.</summary>
@@ -121,6 +123,7 @@ public sealed class SocketIOTestClient : IAsyncDisposable, OrleansSocket.Grains.
 
     /// <summary>Emits an event to the server and waits until its handler finished, or waits on something outside the
     /// socket (a client's ack, a timer, I/O: then the next event runs meanwhile), as Flask's <c>client.emit</c>.</summary>
+    /// <param name="eventName">The event to emit.</param>
     /// <param name="args">Serialized like handler arguments: JSON with web defaults, <c>byte[]</c> as binary attachments.</param>
     public async Task EmitAsync(string eventName, params object?[]? args)
     {
@@ -190,6 +193,7 @@ public sealed class SocketIOTestClient : IAsyncDisposable, OrleansSocket.Grains.
     /// <summary>Same as <see cref="DisconnectAsync"/>.</summary>
     public async ValueTask DisposeAsync() => await DisconnectAsync();
 
+    /// <summary><c>namespace#id</c>, for assertion messages.</summary>
     public override string ToString() => $"{Namespace}#{Id}";
 
     // ---------------- what the gateway sends ----------------

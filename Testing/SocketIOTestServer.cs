@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
-using Orleans.Hosting;
 using Orleans.TestingHost;
 
 namespace OrleansSocket.Testing;
@@ -51,7 +50,9 @@ public sealed class SocketIOTestServer : IAsyncDisposable
     }
 
     /// <summary>Starts a one-silo cluster running the handlers <paramref name="configure"/> declares (as <c>silo.AddSocketIO(configure)</c>).</summary>
+    /// <param name="configure">Declares the handlers.</param>
     /// <param name="services">Registers what the handlers inject (the silo's services).</param>
+    /// <param name="options">Gateways, timeout and extra silo configuration; null: the defaults.</param>
     public static async Task<SocketIOTestServer> StartAsync(Action<ISocketIOBuilder> configure,
         Action<IServiceCollection>? services = null, SocketIOTestServerOptions? options = null)
     {
@@ -92,6 +93,7 @@ public sealed class SocketIOTestServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The options the server was started with.</summary>
     public SocketIOTestServerOptions Options { get; }
 
     /// <summary>The TestingHost cluster, for anything else a test needs (more silos, grain calls, deactivation).</summary>
@@ -121,6 +123,8 @@ public sealed class SocketIOTestServer : IAsyncDisposable
     /// auth object, serialized as JSON with web defaults). A refused connection is returned too: check
     /// <see cref="SocketIOTestClient.IsConnected"/> and <see cref="SocketIOTestClient.ConnectError"/>.
     /// </summary>
+    /// <param name="auth">The CONNECT packet's auth object; null: none (<c>{}</c>).</param>
+    /// <param name="ns">The namespace to connect to.</param>
     /// <param name="headers">The HTTP headers of the handshake (<c>socket.Handshake.Headers</c>).</param>
     /// <param name="query">The handshake's query string parameters (<c>EIO</c> and <c>transport</c> are added).</param>
     public Task<SocketIOTestClient> ConnectAsync(object? auth = null, string ns = "/",
@@ -170,6 +174,7 @@ public sealed class SocketIOTestServer : IAsyncDisposable
     private IEnumerable<string> BusySockets() =>
         _gateways.SelectMany(g => g.Server.Sockets).Where(s => !s.IsIdle).Select(s => $"{s.Namespace}#{s.Id}");
 
+    /// <summary>Stops the test gateways and the cluster.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_disposed) return;

@@ -1,5 +1,3 @@
-using Orleans.Hosting;
-
 namespace OrleansSocket.Testing;
 
 /// <summary>Options of <see cref="SocketIOTestServer.StartAsync"/>.</summary>

@@ -4,12 +4,12 @@
 #
 #   bench/publish.sh OUT
 #
-# Why: on a fresh server pinned to one core, the JIT was measured at 46 % of the connect window and 27 % of
-# the broadcast window (the connect and broadcast paths compiled, then re-compiled at tier 1, while measured;
-# docs/performance.md "Where the time goes"). Precompiled code without tiering is never re-compiled, so no JIT
+# Why: on a fresh server pinned to one core, a large share of the connect and broadcast windows went to the JIT
+# (the connect and broadcast paths compiled, then re-compiled at tier 1, while measured; docs/performance.md
+# "Where the time goes"). Precompiled code without tiering is never re-compiled, so no JIT
 # competes with the measured work; the cost is code without dynamic PGO (see "What each change bought").
 # The benchmark's default (BUILD=build) is the plain `dotnet build` output: in a full run this publish lost more
-# closed-loop throughput than it gained in connects and broadcasts (bench/results/20261203T131600Z/RESULTS.md).
+# closed-loop throughput than it gained in connects and broadcasts (docs/performance.md, "What each change bought").
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:?usage: bench/publish.sh OUT}

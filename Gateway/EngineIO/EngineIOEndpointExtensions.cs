@@ -51,6 +51,7 @@ public static class EngineIOEndpointExtensions
 /// <summary>Registers <see cref="EngineIOOptions"/> (the options pattern).</summary>
 public static class EngineIOServiceCollectionExtensions
 {
+    /// <summary>Registers <see cref="EngineIOOptions"/>, configured by <paramref name="configure"/> when given.</summary>
     public static IServiceCollection AddEngineIO(this IServiceCollection services, Action<EngineIOOptions>? configure = null)
     {
         var builder = services.AddOptions<EngineIOOptions>();

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace OrleansSocket.Gateway.EngineIO;
 
 /// <summary>The transport's log lines (source-generated, so disabled levels cost nothing).</summary>

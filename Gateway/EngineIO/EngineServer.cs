@@ -25,6 +25,10 @@ internal sealed class EngineServer
     private readonly IEngineSessionRouter? _router;
     private readonly SessionForwarder? _forwarder;
 
+    /// <param name="application">Gets each session's messages and lifecycle events.</param>
+    /// <param name="options">The transports, timeouts and limits.</param>
+    /// <param name="log">Where the sessions' log lines go.</param>
+    /// <param name="time">The clock heartbeats and timeouts run on.</param>
     /// <param name="router">Finds the gateway holding a session this one does not (no sticky sessions); null: sessions are local only.</param>
     public EngineServer(IEngineApplication application, EngineIOOptions options, EngineLog log, TimeProvider time, IEngineSessionRouter? router = null)
     {

@@ -9,6 +9,8 @@ namespace Microsoft.AspNetCore.Builder;
 /// </summary>
 public static class OrleansHostingExtensions
 {
+    /// <summary>Adds the Orleans side of the gateway to <paramref name="builder"/> as the <c>Cluster</c> section says.</summary>
+    /// <param name="builder">The gateway's application builder; its configuration picks the mode and clustering.</param>
     /// <param name="handlers">The application's handlers; they run in the co-hosted silo (embedded mode only —
     /// in client mode the silos register them).</param>
     public static WebApplicationBuilder AddOrleansSocketCluster(this WebApplicationBuilder builder, Action<ISocketIOBuilder> handlers)

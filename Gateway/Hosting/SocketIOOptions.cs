@@ -6,6 +6,7 @@ namespace OrleansSocket.Gateway.Hosting;
 /// <summary>Gateway options, bound from the <c>SocketIO</c> configuration section.</summary>
 public sealed class SocketIOOptions
 {
+    /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "SocketIO";
 
     /// <summary>Where Socket.IO is served (Engine.IO's path).</summary>

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using OrleansSocket;
 using OrleansSocket.Gateway.Fanout;
 using OrleansSocket.Gateway.Hosting;

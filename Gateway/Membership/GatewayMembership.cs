@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansSocket.Gateway.Fanout;
 using OrleansSocket.Gateway.Hosting;
@@ -21,7 +20,7 @@ namespace OrleansSocket.Gateway.Membership;
 /// connections are closed (clients see a transport close and reconnect elsewhere), the grains are told each
 /// socket left, then the lease is given back.
 /// </summary>
-internal sealed partial class GatewayMembership(
+internal sealed class GatewayMembership(
     SocketIOServer server, GatewayStreamConsumer stream, GatewaySessionRouter router, IGrainFactory grains, IConfiguration configuration,
     IServer httpServer, IHostApplicationLifetime lifetime, IOptions<SocketIOOptions> options, ILogger<GatewayMembership> logger)
     : BackgroundService
@@ -71,7 +70,7 @@ internal sealed partial class GatewayMembership(
             }
             catch (Exception e)
             {
-                LogNoAddress(logger, e); // local sessions still work
+                MembershipLog.NoAddress(logger, e); // local sessions still work
             }
         }
         var period = _lease / 3;
@@ -87,7 +86,7 @@ internal sealed partial class GatewayMembership(
             }
             catch (Exception e)
             {
-                logger.LogWarning("Gateway {Gateway}: lease renewal failed: {Error}", server.GatewayId, e.Message);
+                MembershipLog.HeartbeatFailed(logger, e, server.GatewayId);
             }
             // After the first heartbeat, done or failed (local sessions work meanwhile): handshakes may go on.
             router.SetReady();
@@ -110,22 +109,21 @@ internal sealed partial class GatewayMembership(
         if (!_announced && _address is not null && reply.Status != GatewayLeaseStatus.IdTaken)
         {
             _announced = true;
-            LogAdvertised(logger, server.GatewayId, _address);
+            MembershipLog.Advertised(logger, server.GatewayId, _address);
         }
         var newDead = _knownDeadSilos is null ? [] : reply.DeadSilos.Where(s => !_knownDeadSilos.Contains(s)).ToArray();
         _knownDeadSilos = [.. reply.DeadSilos];
         switch (reply.Status)
         {
             case GatewayLeaseStatus.WasDeclaredDead:
-                logger.LogWarning("Gateway {Gateway} had been declared dead (missed its lease): closing its {Count} sockets' connections",
-                    server.GatewayId, server.SocketCount);
+                MembershipLog.DeclaredDead(logger, server.GatewayId, server.SocketCount);
                 server.CloseAllConnections();
                 break;
             case GatewayLeaseStatus.New when server.SocketCount > 0:
                 RequestRestore("the gateway membership did not know this gateway (reactivated after a silo failure)");
                 break;
             case GatewayLeaseStatus.IdTaken:
-                LogIdTaken(logger, server.GatewayId);
+                MembershipLog.IdTaken(logger, server.GatewayId);
                 break;
             default:
                 if (newDead.Length > 0) RequestRestore($"silo(s) {string.Join(", ", newDead)} died");
@@ -161,7 +159,7 @@ internal sealed partial class GatewayMembership(
             catch (Exception e)
             {
                 // e.g. the stream's pub-sub grain still on the dead silo: try again once the cluster caught up.
-                logger.LogWarning("Gateway {Gateway}: restoring sockets failed ({Error}); retrying", server.GatewayId, e.Message);
+                MembershipLog.RestoreFailed(logger, e, server.GatewayId);
                 if (attempt < 10)
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1));
@@ -185,8 +183,7 @@ internal sealed partial class GatewayMembership(
         await stream.EnsureSubscribedAsync();
         var sockets = server.Sockets;
         await Task.WhenAll(sockets.Select(s => s.EnqueueRestore(server.Index.RoomsOf(s))));
-        logger.LogWarning("Gateway {Gateway}: re-asserted {Count} sockets in {Ms:F0} ms because {Why}",
-            server.GatewayId, sockets.Count, (DateTime.UtcNow - started).TotalMilliseconds, why);
+        MembershipLog.Restored(logger, server.GatewayId, sockets.Count, (DateTime.UtcNow - started).TotalMilliseconds, why);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -194,7 +191,7 @@ internal sealed partial class GatewayMembership(
         server.CloseAllConnections();
         var drained = await server.WaitUntilDrainedAsync(DrainTimeout, cancellationToken);
         // Not the socket count now: the Engine.IO endpoint closed the connections when the host began stopping.
-        LogDrained(logger, server.GatewayId, server.ClosedWhileStopping, drained ? "" : " (timed out)");
+        MembershipLog.Drained(logger, server.GatewayId, server.ClosedWhileStopping, drained ? "" : " (timed out)");
         await base.StopAsync(cancellationToken);
         try
         {
@@ -202,20 +199,7 @@ internal sealed partial class GatewayMembership(
         }
         catch (Exception e)
         {
-            logger.LogDebug(e, "Giving the lease back failed");
+            MembershipLog.UnregisterFailed(logger, e);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information,
-        Message = "Gateway {Gateway} advertised at {Address}: it serves sessions of the other gateways (no sticky sessions)")]
-    private static partial void LogAdvertised(ILogger logger, string gateway, string address);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "No address to advertise this gateway at: its sessions are not reachable from other gateways")]
-    private static partial void LogNoAddress(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "This gateway's id {Gateway} is held by another gateway")]
-    private static partial void LogIdTaken(ILogger logger, string gateway);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Gateway {Gateway} drained {Count} sockets{Late}")]
-    private static partial void LogDrained(ILogger logger, string gateway, int count, string late);
 }

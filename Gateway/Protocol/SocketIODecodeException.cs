@@ -7,10 +7,13 @@ namespace OrleansSocket.Gateway.Protocol;
 /// </summary>
 public sealed class SocketIODecodeException : Exception
 {
+    /// <summary>Rejects a packet for the reason in <paramref name="message"/>.</summary>
     public SocketIODecodeException(string message) : base(message)
     {
     }
 
+    /// <summary>Rejects a packet for the reason in <paramref name="message"/>, found by <paramref name="innerException"/>
+    /// (e.g. a <c>JsonException</c>).</summary>
     public SocketIODecodeException(string message, Exception innerException) : base(message, innerException)
     {
     }

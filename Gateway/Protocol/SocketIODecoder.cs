@@ -28,6 +28,8 @@ public sealed class SocketIODecoder
     private int _expectedAttachments;
     private long _pendingBytes;
 
+    /// <summary>A decoder for one connection speaking Socket.IO protocol <paramref name="protocolVersion"/> (4 or 5),
+    /// within the limits of <paramref name="options"/>.</summary>
     public SocketIODecoder(int protocolVersion, SocketIOParserOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

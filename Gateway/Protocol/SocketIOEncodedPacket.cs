@@ -9,6 +9,7 @@ public readonly struct SocketIOEncodedPacket
 {
     private readonly IReadOnlyList<byte[]>? _binary;
 
+    /// <summary>The packet <paramref name="text"/> followed by the attachments <paramref name="binary"/>.</summary>
     public SocketIOEncodedPacket(ReadOnlyMemory<byte> text, IReadOnlyList<byte[]> binary)
     {
         Text = text;

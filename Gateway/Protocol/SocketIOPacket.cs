@@ -3,19 +3,28 @@ namespace OrleansSocket.Gateway.Protocol;
 /// <summary>Socket.IO packet types (protocol v5; in v4 type 4 is ERROR).</summary>
 public enum SocketIOPacketType : byte
 {
+    /// <summary>Connects to a namespace (client), or accepts the connection (server).</summary>
     Connect = 0,
+    /// <summary>Leaves a namespace (either side).</summary>
     Disconnect = 1,
+    /// <summary>An event with JSON arguments only.</summary>
     Event = 2,
+    /// <summary>The acknowledgement of an event, with JSON arguments only.</summary>
     Ack = 3,
+    /// <summary>The server refused the namespace connection (v5); ERROR in v4.</summary>
     ConnectError = 4,
+    /// <summary>An event with binary attachments.</summary>
     BinaryEvent = 5,
+    /// <summary>An acknowledgement with binary attachments.</summary>
     BinaryAck = 6,
 }
 
 /// <summary>A decoded Socket.IO packet. JSON parts stay raw UTF-8: the gateway forwards bytes, not object graphs.</summary>
 public sealed class SocketIOPacket
 {
+    /// <summary>The packet type.</summary>
     public SocketIOPacketType Type { get; init; }
+    /// <summary>The namespace, <c>/</c> when the packet names none.</summary>
     public string Namespace { get; init; } = "/";
     /// <summary>The ack id, when the packet has one.</summary>
     public long? Id { get; init; }

@@ -6,6 +6,7 @@ namespace OrleansSocket.Gateway.Protocol;
 /// </summary>
 public static class SocketIOReservedEvents
 {
+    /// <summary>Every reserved name.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         "connect",        // used on the client side

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging;
 using OrleansSocket.Gateway.EngineIO;
 using OrleansSocket.Gateway.Membership;
 

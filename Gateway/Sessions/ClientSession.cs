@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using OrleansSocket.Gateway.EngineIO;
 using OrleansSocket.Gateway.Protocol;
 

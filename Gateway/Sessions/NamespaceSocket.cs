@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using OrleansSocket.Gateway.Protocol;
 using OrleansSocket.Grains.Fanout;
 

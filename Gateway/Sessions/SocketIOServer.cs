@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansSocket.Gateway.EngineIO;
-using OrleansSocket.Gateway.Fanout;
 using OrleansSocket.Grains.Fanout;
 using OrleansSocket.Gateway.Hosting;
 

@@ -1,4 +1,4 @@
-namespace OrleansSocket;
+namespace OrleansSocket.Internal;
 
 /// <summary>
 /// The live gateways (one activation, key <see cref="Key"/>): for each, its id (also the prefix of its Engine.IO
@@ -10,6 +10,7 @@ namespace OrleansSocket;
 [Alias("OrleansSocket.IGatewayMembershipGrain")]
 public interface IGatewayMembershipGrain : IGrainWithIntegerKey
 {
+    /// <summary>The key of the one membership activation.</summary>
     public const long Key = 0;
 
     /// <summary>Renews (or takes) the gateway's lease; the reply lists the live gateways' addresses.</summary>
@@ -36,21 +37,23 @@ public interface IGatewayMembershipGrain : IGrainWithIntegerKey
 }
 
 /// <summary>A gateway's lease renewal: who it is, where it is reached, how long the lease lasts and where it has sockets.</summary>
+/// <param name="GatewayId">The gateway's id: the prefix of its Engine.IO session ids, its stream's key, the gateway of its sockets.</param>
+/// <param name="Lease">How long the lease lasts from this heartbeat; one not renewed within it gets the gateway pinged, then declared dead.</param>
+/// <param name="Namespaces">The namespaces whose grains list this gateway's sockets (they are told when it dies); the namespace grains
+/// also report them (<see cref="IGatewayMembershipGrain.AddNamespace"/>), so a gateway that dies before reporting loses none.</param>
+/// <param name="Gateway">The gateway itself: pinged before it is declared dead, so that a slow heartbeat (or a second membership
+/// activation after a silo failure) does not drop a live gateway's sockets.</param>
+/// <param name="Address">The HTTP address (<c>scheme://host:port</c>) other gateways relay this gateway's sessions to; null when
+/// it takes no relayed requests.</param>
 [GenerateSerializer, Immutable, Alias("OrleansSocket.GatewayHeartbeat")]
 public sealed record GatewayHeartbeat(
-    /// <summary>The gateway's id: the prefix of its Engine.IO session ids, its stream's key, the gateway of its sockets.</summary>
     [property: Id(0)] string GatewayId,
     [property: Id(1)] TimeSpan Lease,
-    /// <summary>The namespaces whose grains list this gateway's sockets (they are told when it dies); the namespace grains
-    /// also report them (<see cref="IGatewayMembershipGrain.AddNamespace"/>), so a gateway that dies before reporting loses none.</summary>
     [property: Id(2)] string[] Namespaces,
-    /// <summary>The gateway itself: pinged before it is declared dead, so that a slow heartbeat (or a second membership
-    /// activation after a silo failure) does not drop a live gateway's sockets.</summary>
     [property: Id(3)] IGatewayObserver? Gateway = null,
-    /// <summary>The HTTP address (<c>scheme://host:port</c>) other gateways relay this gateway's sessions to; null when
-    /// it takes no relayed requests.</summary>
     [property: Id(4)] string? Address = null);
 
+/// <summary>What a heartbeat did to the gateway's lease (<see cref="GatewayHeartbeatReply.Status"/>).</summary>
 [GenerateSerializer, Alias("OrleansSocket.GatewayLeaseStatus")]
 public enum GatewayLeaseStatus
 {
@@ -68,10 +71,11 @@ public enum GatewayLeaseStatus
 }
 
 /// <summary>The membership's answer: the lease's status, the silos the cluster has declared dead, the gateways' addresses.</summary>
+/// <param name="Status">What the heartbeat did to the gateway's lease.</param>
+/// <param name="DeadSilos">Dead silos (their grains' in-memory state is gone: a gateway that sees a new one re-asserts its sockets).</param>
+/// <param name="Addresses">The addresses of the live gateways, by id (as <see cref="IGatewayMembershipGrain.Addresses"/>).</param>
 [GenerateSerializer, Immutable, Alias("OrleansSocket.GatewayHeartbeatReply")]
 public sealed record GatewayHeartbeatReply(
     [property: Id(0)] GatewayLeaseStatus Status,
-    /// <summary>Dead silos (their grains' in-memory state is gone: a gateway that sees a new one re-asserts its sockets).</summary>
     [property: Id(1)] string[] DeadSilos,
-    /// <summary>The addresses of the live gateways, by id (as <see cref="IGatewayMembershipGrain.Addresses"/>).</summary>
     [property: Id(2)] Dictionary<string, string>? Addresses = null);

@@ -1,6 +1,6 @@
 using Orleans.Concurrency;
 
-namespace OrleansSocket;
+namespace OrleansSocket.Internal;
 
 /// <summary>
 /// Implemented by each gateway: how grains reach the sockets a gateway holds.

@@ -1,4 +1,4 @@
-namespace OrleansSocket;
+namespace OrleansSocket.Internal;
 
 /// <summary>
 /// The sockets of a room or of a namespace, by gateway, so a broadcast costs one stream message per gateway that

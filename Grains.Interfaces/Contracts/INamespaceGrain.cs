@@ -1,4 +1,4 @@
-namespace OrleansSocket;
+namespace OrleansSocket.Internal;
 
 /// <summary>
 /// One namespace (key: its name): every socket connected to it, on which gateway (namespace-wide broadcasts, counts,

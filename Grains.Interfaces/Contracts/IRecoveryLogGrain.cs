@@ -1,4 +1,4 @@
-namespace OrleansSocket;
+namespace OrleansSocket.Internal;
 
 /// <summary>
 /// Connection state recovery for one namespace (key: its name): every packet eligible for recovery

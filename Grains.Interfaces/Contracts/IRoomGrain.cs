@@ -1,4 +1,4 @@
-namespace OrleansSocket;
+namespace OrleansSocket.Internal;
 
 /// <summary>
 /// One room of one namespace (key: <see cref="RoomKey.Of"/>). For a room nobody joined, <see cref="IMembershipGrain.Gateways"/>

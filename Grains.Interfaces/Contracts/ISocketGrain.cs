@@ -1,6 +1,6 @@
 using Orleans.Concurrency;
 
-namespace OrleansSocket;
+namespace OrleansSocket.Internal;
 
 /// <summary>
 /// One Socket.IO socket: a client connected to one namespace. Keyed by the socket id.
@@ -47,6 +47,7 @@ public interface ISocketGrain : IGrainWithStringKey
     [Alias("JoinRooms"), AlwaysInterleave]
     Task JoinRooms(string[] rooms);
 
+    /// <summary>Leaves rooms on behalf of someone else (<c>socketsLeave</c>); interleaves with a running handler.</summary>
     [Alias("LeaveRooms"), AlwaysInterleave]
     Task LeaveRooms(string[] rooms);
 

@@ -11,6 +11,7 @@ public sealed class Ack
     /// <summary>Acknowledges with no arguments, as a <c>void</c> handler does.</summary>
     public static Ack None { get; } = new([]);
 
+    /// <summary>The ack arguments, in order.</summary>
     public IReadOnlyList<object?> Args { get; }
 
     /// <summary>Acknowledges with these arguments; <c>byte[]</c> values go out as binary attachments.</summary>

@@ -8,8 +8,10 @@ public sealed class ClientAck
 {
     private static readonly JsonSerializerOptions WebOptions = new(JsonSerializerDefaults.Web);
 
+    /// <summary>An ack with the arguments in <paramref name="payload"/>.</summary>
     public ClientAck(SocketPayload payload) => Payload = payload;
 
+    /// <summary>The ack arguments as the client encoded them: JSON array and binary attachments.</summary>
     public SocketPayload Payload { get; }
 
     /// <summary>The ack arguments as JSON (binary values are <c>_placeholder</c> objects; see <see cref="Payload"/>).</summary>

@@ -24,7 +24,7 @@ public interface IBroadcast
     /// services names no gateway, so its local operations reach no socket.
     /// </summary>
     IBroadcast Local { get; }
-    /// <summary>How long <see cref="EmitWithAck"/> waits for the clients' acks.</summary>
+    /// <summary>How long <see cref="EmitWithAck(string, object?[])"/> waits for the clients' acks.</summary>
     IBroadcast Timeout(TimeSpan timeout);
 
     /// <summary>Emits to the matching sockets. <c>byte[]</c> and <c>ReadOnlyMemory&lt;byte&gt;</c> values, at any depth, go
@@ -41,9 +41,13 @@ public interface IBroadcast
 
     /// <summary>The matching sockets on every gateway (Node's <c>fetchSockets</c>).</summary>
     Task<IReadOnlyList<RemoteSocket>> FetchSockets();
+    /// <summary>How many sockets match, on every gateway.</summary>
     Task<int> Count();
     /// <summary>Makes the matching sockets join rooms (Node's <c>socketsJoin</c>).</summary>
     Task SocketsJoin(params string[] rooms);
+    /// <summary>Makes the matching sockets leave rooms (Node's <c>socketsLeave</c>).</summary>
     Task SocketsLeave(params string[] rooms);
+    /// <summary>Disconnects the matching sockets from their namespace (Node's <c>disconnectSockets</c>); with
+    /// <paramref name="closeConnection"/> their Engine.IO connection is closed too.</summary>
     Task DisconnectSockets(bool closeConnection = false);
 }

@@ -9,7 +9,9 @@ public interface ISocket
 {
     /// <summary>The socket id (per namespace, as in Socket.IO v5).</summary>
     string Id { get; }
+    /// <summary>The namespace this socket connected to, e.g. <c>/</c> or <c>/chat</c>.</summary>
     string Namespace { get; }
+    /// <summary>The HTTP request and CONNECT packet the socket connected with (Node's <c>socket.handshake</c>).</summary>
     HandshakeInfo Handshake { get; }
     /// <summary>Per-socket data that lives as long as the socket (Flask-SocketIO's <c>session</c>).</summary>
     IDictionary<string, object?> Session { get; }

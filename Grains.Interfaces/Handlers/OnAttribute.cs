@@ -22,8 +22,10 @@ namespace OrleansSocket;
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = true)]
 public sealed class OnAttribute : Attribute
 {
+    /// <summary>Handles the event named after the method (<see cref="SocketIOEventName.FromMethodName"/>).</summary>
     public OnAttribute() { }
 
+    /// <summary>Handles the event <paramref name="eventName"/>.</summary>
     public OnAttribute(string eventName)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventName);

@@ -6,6 +6,8 @@ namespace OrleansSocket;
 /// </summary>
 public sealed class SocketIOBindingException : Exception
 {
+    /// <summary>A binding failure described by <paramref name="message"/>, blamed on <paramref name="parameterName"/> when
+    /// it was one parameter's fault, caused by <paramref name="inner"/> (e.g. a <c>JsonException</c>) when there was one.</summary>
     public SocketIOBindingException(string message, string? parameterName = null, Exception? inner = null)
         : base(message, inner) => ParameterName = parameterName;
 

@@ -19,6 +19,7 @@ namespace OrleansSocket;
 /// </remarks>
 public static class SocketIOEventName
 {
+    /// <summary>The event handled by a method named <paramref name="methodName"/>, by the rule above.</summary>
     public static string FromMethodName(string methodName)
     {
         ArgumentException.ThrowIfNullOrEmpty(methodName);

@@ -1,11 +1,13 @@
-namespace OrleansSocket;
+namespace OrleansSocket.Internal;
 
 /// <summary>An EVENT (or BINARY_EVENT) packet from a client, forwarded by the gateway to the socket's grain.</summary>
+/// <param name="Event">The event name (the first element of the packet's array).</param>
+/// <param name="Payload">The event's arguments.</param>
+/// <param name="WantsAck">True when the client asked for an acknowledgement (the packet had an id).</param>
 [GenerateSerializer, Immutable, Alias("OrleansSocket.ClientEvent")]
 public sealed record ClientEvent(
     [property: Id(0)] string Event,
     [property: Id(1)] SocketPayload Payload,
-    /// <summary>True when the client asked for an acknowledgement (the packet had an id).</summary>
     [property: Id(2)] bool WantsAck)
 {
     /// <summary>

@@ -1,14 +1,16 @@
-namespace OrleansSocket;
+namespace OrleansSocket.Internal;
 
 /// <summary>The socket grain's answer to a namespace CONNECT.</summary>
+/// <param name="Accepted">The socket is connected; false: refused, and the client gets a CONNECT_ERROR.</param>
+/// <param name="ErrorMessage">For a refusal: the CONNECT_ERROR message.</param>
+/// <param name="ErrorDataJson">For a refusal: the CONNECT_ERROR <c>data</c> as UTF-8 JSON, or null.</param>
 [GenerateSerializer, Immutable, Alias("OrleansSocket.ConnectResult")]
 public sealed record ConnectResult(
     [property: Id(0)] bool Accepted,
-    /// <summary>For a refusal: the CONNECT_ERROR message.</summary>
     [property: Id(1)] string? ErrorMessage = null,
-    /// <summary>For a refusal: the CONNECT_ERROR <c>data</c> as UTF-8 JSON, or null.</summary>
     [property: Id(2)] byte[]? ErrorDataJson = null)
 {
+    /// <summary>Accepted, with nothing recovered.</summary>
     public static readonly ConnectResult Ok = new(true);
 
     /// <summary>A recovery that cannot happen (unknown or expired session, unknown offset): connect as a new socket instead.</summary>

@@ -1,11 +1,14 @@
-namespace OrleansSocket;
+namespace OrleansSocket.Internal;
 
 /// <summary>What the gateway tells a socket grain when a client connects to a namespace.</summary>
+/// <param name="Namespace">The namespace the client connects to.</param>
+/// <param name="GatewayId">The gateway the client is connected to.</param>
+/// <param name="Gateway">Where the grain sends packets for this socket.</param>
+/// <param name="Handshake">What the client presented when it connected.</param>
 [GenerateSerializer, Immutable, Alias("OrleansSocket.SocketConnectRequest")]
 public sealed record SocketConnectRequest(
     [property: Id(0)] string Namespace,
     [property: Id(1)] string GatewayId,
-    /// <summary>Where the grain sends packets for this socket.</summary>
     [property: Id(2)] IGatewayObserver Gateway,
     [property: Id(3)] HandshakeInfo Handshake)
 {

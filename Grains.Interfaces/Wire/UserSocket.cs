@@ -1,4 +1,4 @@
-namespace OrleansSocket;
+namespace OrleansSocket.Internal;
 
 /// <summary>One socket of a user.</summary>
 [GenerateSerializer, Immutable, Alias("OrleansSocket.UserSocket")]

@@ -42,6 +42,7 @@ public sealed record BroadcastOptions(string Namespace)
         other is not null && Namespace == other.Namespace && Rooms.SequenceEqual(other.Rooms) && Except.SequenceEqual(other.Except)
         && Users.SequenceEqual(other.Users) && Volatile == other.Volatile && Local == other.Local && Node == other.Node && AckTimeout == other.AckTimeout;
 
+    /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Namespace, Rooms.Length, Except.Length, Users.Length, Volatile, Local, Node, AckTimeout);
 
     /// <summary>The packet an emit with these options sends.</summary>

@@ -61,6 +61,7 @@ public sealed class InProcessAdapter(TimeProvider? time = null, ConnectionStateR
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
     public override Task AddAllAsync(AdapterMember socket, IReadOnlyCollection<string> rooms)
     {
         ArgumentNullException.ThrowIfNull(socket);
@@ -68,6 +69,7 @@ public sealed class InProcessAdapter(TimeProvider? time = null, ConnectionStateR
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
     public override Task DelAsync(AdapterMember socket, IReadOnlyCollection<string> rooms)
     {
         ArgumentNullException.ThrowIfNull(socket);
@@ -83,6 +85,7 @@ public sealed class InProcessAdapter(TimeProvider? time = null, ConnectionStateR
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
     public override Task SetUserAsync(AdapterMember socket, string? previous, string? current)
     {
         ArgumentNullException.ThrowIfNull(socket);
@@ -92,6 +95,7 @@ public sealed class InProcessAdapter(TimeProvider? time = null, ConnectionStateR
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
     public override async Task BroadcastAsync(BroadcastOptions options, string eventName, SocketPayload payload)
     {
         var packet = options.Packet(eventName, payload);
@@ -101,6 +105,7 @@ public sealed class InProcessAdapter(TimeProvider? time = null, ConnectionStateR
         foreach (var socket in Resolve(options)) socket.Deliver(packet);
     }
 
+    /// <inheritdoc />
     public override async Task<BroadcastAckResult> BroadcastWithAckAsync(BroadcastOptions options, string eventName, SocketPayload payload)
     {
         var packet = options.Packet(eventName, payload);
@@ -120,35 +125,43 @@ public sealed class InProcessAdapter(TimeProvider? time = null, ConnectionStateR
         return new BroadcastAckResult([.. replies.OfType<SocketAckReply>()], targets.Count, Complete: true);
     }
 
+    /// <inheritdoc />
     public override Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync(BroadcastOptions options) =>
         Task.FromResult<IReadOnlyList<RemoteSocket>>([.. Resolve(options).Select(Describe)]);
 
+    /// <inheritdoc />
     public override Task<int> CountAsync(BroadcastOptions options) => Task.FromResult(Resolve(options).Count);
 
+    /// <inheritdoc />
     public override Task AddSocketsAsync(BroadcastOptions options, IReadOnlyCollection<string> rooms)
     {
         foreach (var socket in Resolve(options)) Join(socket.Id, rooms);
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
     public override Task DelSocketsAsync(BroadcastOptions options, IReadOnlyCollection<string> rooms)
     {
         foreach (var socket in Resolve(options)) Leave(socket.Id, rooms);
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
     public override Task DisconnectSocketsAsync(BroadcastOptions options, bool closeConnection) =>
         Task.WhenAll(Resolve(options).Select(s => s.DisconnectAsync(closeConnection)));
 
+    /// <inheritdoc />
     public override Task<IReadOnlyCollection<string>> SocketRoomsAsync(string socketId) =>
         Task.FromResult<IReadOnlyCollection<string>>(Find(socketId) is { } socket ? [socket.Id, .. _index.RoomsOf(socket)] : []);
 
+    /// <inheritdoc />
     public override Task CloseRoomAsync(string ns, string room)
     {
         foreach (var socket in _index.Resolve(ns, [room], [], _ => null)) Leave(socket.Id, [room]);
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
     public override Task<OutboundPacket> PersistPacketAsync(string ns, IReadOnlyCollection<string> rooms, IReadOnlyCollection<string> except, OutboundPacket packet)
     {
         lock (_logs)
@@ -158,6 +171,7 @@ public sealed class InProcessAdapter(TimeProvider? time = null, ConnectionStateR
         }
     }
 
+    /// <inheritdoc />
     public override Task<OutboundPacket[]?> MissedPacketsAsync(string ns, string offset, IReadOnlyCollection<string> rooms)
     {
         lock (_logs) return Task.FromResult(_logs.TryGetValue(ns, out var log) ? log.Since(offset, rooms) : null);

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
-using OrleansSocket.Grains.Sockets;
 
 namespace OrleansSocket.Grains.Adapters;
 
@@ -11,6 +10,8 @@ namespace OrleansSocket.Grains.Adapters;
 /// stream; each gateway resolves its local members and encodes the packet once. The socket utilities ask the
 /// membership grains for the socket ids and call the socket grains.
 /// </summary>
+/// <param name="grains">Reaches the membership, user, socket, recovery-log and broadcast-ack grains.</param>
+/// <param name="services">The process's services: the stream provider and the configured recovery options.</param>
 /// <param name="localGatewayId">This node's gateway, which <see cref="BroadcastOptions.Local"/> restricts to;
 /// null in a process that holds no sockets (a silo, an emitter), where a local operation reaches none.</param>
 /// <param name="recovery">Connection state recovery; null: the process's configured options.</param>

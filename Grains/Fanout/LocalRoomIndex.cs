@@ -3,7 +3,9 @@ namespace OrleansSocket.Grains.Fanout;
 /// <summary>A socket a gateway holds, as its room index sees it.</summary>
 public interface ILocalSocket
 {
+    /// <summary>The socket id.</summary>
     string Id { get; }
+    /// <summary>The socket's namespace.</summary>
     string Namespace { get; }
 }
 
@@ -20,6 +22,7 @@ public sealed class LocalRoomIndex<TSocket> where TSocket : class, ILocalSocket
     private readonly Dictionary<(string Namespace, string Room), HashSet<TSocket>> _rooms = [];
     private readonly Dictionary<TSocket, HashSet<string>> _roomsOf = [];
 
+    /// <summary>Indexes a connected socket in its namespace, in no room yet.</summary>
     public void Add(TSocket socket)
     {
         lock (_gate)
@@ -29,6 +32,7 @@ public sealed class LocalRoomIndex<TSocket> where TSocket : class, ILocalSocket
         }
     }
 
+    /// <summary>Puts <paramref name="socket"/> in <paramref name="rooms"/>.</summary>
     public void Join(TSocket socket, IEnumerable<string> rooms)
     {
         lock (_gate)
@@ -39,6 +43,7 @@ public sealed class LocalRoomIndex<TSocket> where TSocket : class, ILocalSocket
         }
     }
 
+    /// <summary>Takes <paramref name="socket"/> out of <paramref name="rooms"/>.</summary>
     public void Leave(TSocket socket, IEnumerable<string> rooms)
     {
         lock (_gate)
@@ -49,6 +54,7 @@ public sealed class LocalRoomIndex<TSocket> where TSocket : class, ILocalSocket
         }
     }
 
+    /// <summary>Forgets a socket that disconnected: out of its namespace and every room.</summary>
     public void Remove(TSocket socket)
     {
         lock (_gate)

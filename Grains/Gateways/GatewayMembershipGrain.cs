@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime;
 
 namespace OrleansSocket.Grains.Gateways;
 
@@ -53,14 +52,14 @@ internal sealed class GatewayMembershipGrain(
         {
             if (previous.Address is not null && heartbeat.Address is not null && previous.Address != heartbeat.Address)
             {
-                logger.LogError("Gateway id {Gateway} at {Address} is held by the gateway at {Holder}", heartbeat.GatewayId, heartbeat.Address, previous.Address);
+                MembershipGrainLog.IdTaken(logger, heartbeat.GatewayId, heartbeat.Address, previous.Address);
                 return Task.FromResult(new GatewayHeartbeatReply(GatewayLeaseStatus.IdTaken, DeadSilos(), AddressesNow()));
             }
         }
         else
         {
             status = _dead.Remove(heartbeat.GatewayId) ? GatewayLeaseStatus.WasDeclaredDead : GatewayLeaseStatus.New;
-            logger.LogInformation("Gateway {Gateway} took a lease of {Lease} ({Status})", heartbeat.GatewayId, heartbeat.Lease, status);
+            MembershipGrainLog.LeaseTaken(logger, heartbeat.GatewayId, heartbeat.Lease, status);
         }
         foreach (var ns in heartbeat.Namespaces) AddNamespaceOf(heartbeat.GatewayId, ns);
         _live[heartbeat.GatewayId] = new Lease(now + heartbeat.Lease, heartbeat.Lease, heartbeat.Gateway ?? previous?.Gateway,
@@ -85,7 +84,7 @@ internal sealed class GatewayMembershipGrain(
     public Task Unregister(string gatewayId)
     {
         _namespaces.Remove(gatewayId);
-        if (_live.Remove(gatewayId)) logger.LogInformation("Gateway {Gateway} gave its lease back", gatewayId);
+        if (_live.Remove(gatewayId)) MembershipGrainLog.LeaseGivenBack(logger, gatewayId);
         return Task.CompletedTask;
     }
 
@@ -115,7 +114,7 @@ internal sealed class GatewayMembershipGrain(
             if (!_live.TryGetValue(gatewayId, out var current) || current.Expires >= now) continue; // renewed meanwhile
             if (answers[i])
             {
-                logger.LogWarning("Gateway {Gateway} missed its lease ({Lease}) but answers: lease renewed", gatewayId, lease.Duration);
+                MembershipGrainLog.LateButAlive(logger, gatewayId, lease.Duration);
                 _live[gatewayId] = current with { Expires = now + current.Duration };
                 continue;
             }
@@ -124,8 +123,7 @@ internal sealed class GatewayMembershipGrain(
             _dead[gatewayId] = now;
             // Read now, after the pings: a namespace reported meanwhile (AddNamespace interleaves) is included.
             string[] namespaces = _namespaces.Remove(gatewayId, out var held) ? [.. held] : [];
-            logger.LogWarning("Gateway {Gateway} missed its lease ({Lease}, {Late:F1} s late): dropping its sockets in {Namespaces}",
-                gatewayId, lease.Duration, (now - lease.Expires).TotalSeconds, string.Join(", ", namespaces));
+            MembershipGrainLog.DeclaredDead(logger, gatewayId, lease.Duration, (now - lease.Expires).TotalSeconds, string.Join(", ", namespaces));
             foreach (var ns in namespaces)
             {
                 try
@@ -134,7 +132,7 @@ internal sealed class GatewayMembershipGrain(
                 }
                 catch (Exception e)
                 {
-                    logger.LogError(e, "Dropping gateway {Gateway} from namespace {Namespace} failed", gatewayId, ns);
+                    MembershipGrainLog.DropFailed(logger, e, gatewayId, ns);
                 }
             }
         }

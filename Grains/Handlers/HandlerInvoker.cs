@@ -78,6 +78,12 @@ internal sealed class HandlerInvoker
     /// the auth or reason the dispatcher always offers.
     /// </summary>
     /// <exception cref="SocketIOBindingException">the arguments do not fit the parameters.</exception>
+    /// <param name="socket">The socket the event came from; injected into <see cref="ISocket"/> parameters.</param>
+    /// <param name="args">The client's arguments, bound positionally to the other parameters.</param>
+    /// <param name="attachments">The binary attachments the arguments' placeholders point at, if any.</param>
+    /// <param name="services">Resolves the handler class and injected parameters.</param>
+    /// <param name="cancellationToken">Injected into handlers that take a <see cref="CancellationToken"/>.</param>
+    /// <param name="ignoreExtraArguments">Drops arguments the handler has no parameter for instead of refusing them.</param>
     /// <param name="ack">The event's ack callback, for a handler that takes an <see cref="IAck"/> (which claims it);
     /// null for connect and disconnect, whose handlers get an ack that was not requested.</param>
     public Task<object?> Invoke(ISocket socket, JsonElement[] args, byte[][]? attachments, IServiceProvider services,

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace OrleansSocket.Grains.Handlers;
 
-/// <summary>What the dispatcher logs when no error handler takes a failure.</summary>
+/// <summary>What the dispatcher logs: events it cannot run, and failures no error handler takes.</summary>
 internal static partial class HandlerLog
 {
     /// <summary>
@@ -17,4 +17,8 @@ internal static partial class HandlerLog
 
     [LoggerMessage(3, LogLevel.Error, "Error handler failed for event {Event} in namespace {Namespace} (socket {SocketId}); original error: {OriginalError}")]
     public static partial void ErrorHandlerFailed(ILogger logger, Exception error, string @event, string @namespace, string socketId, string originalError);
+
+    /// <summary>An event nobody handles is the client's doing too: Debug, as the ack it asked for never comes.</summary>
+    [LoggerMessage(4, LogLevel.Debug, "No handler for event {Event} in namespace {Namespace} (socket {SocketId}).")]
+    public static partial void NoHandler(ILogger logger, string @event, string @namespace, string socketId);
 }

@@ -58,7 +58,10 @@ public sealed class SocketIOHandlerRegistry
     /// (unexpected exceptions also go to the error handlers, with event name <c>connect</c>);
     /// <see cref="ConnectionRefusedException"/> → its message and data.
     /// </summary>
+    /// <param name="socket">The connecting socket; its handshake carries the auth.</param>
+    /// <param name="services">Resolves handler classes, middleware and injected parameters.</param>
     /// <param name="cancellationToken">Injected into handlers that take a <see cref="CancellationToken"/>.</param>
+    /// <param name="skipMiddleware">Runs the connect handler only (a recovered session, <see cref="ConnectionStateRecoveryOptions.SkipMiddlewares"/>).</param>
     public async Task<ConnectResult> Connect(ISocket socket, IServiceProvider services, CancellationToken cancellationToken = default, bool skipMiddleware = false)
     {
         ArgumentNullException.ThrowIfNull(socket);
@@ -214,7 +217,7 @@ public sealed class SocketIOHandlerRegistry
             ?? (wildcard is null || ReferenceEquals(own, wildcard) ? null : Find(wildcard, socket, ev, args, services, ack, cancellationToken));
         if (call is not null)
             return call;
-        logger.LogDebug("No handler for event {Event} in namespace {Namespace} (socket {SocketId}).", ev.Event, socket.Namespace, socket.Id);
+        HandlerLog.NoHandler(logger, ev.Event, socket.Namespace, socket.Id);
         return Task.FromResult<object?>(NotHandled);
     }
 

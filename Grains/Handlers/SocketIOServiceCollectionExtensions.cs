@@ -4,6 +4,7 @@ using OrleansSocket.Grains.Handlers;
 
 namespace OrleansSocket;
 
+/// <summary>Registers Socket.IO handlers where the socket grains run (silos, or a gateway with an embedded silo).</summary>
 public static class SocketIOServiceCollectionExtensions
 {
     /// <summary>

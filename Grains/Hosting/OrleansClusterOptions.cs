@@ -7,6 +7,7 @@ namespace OrleansSocket;
 /// </summary>
 public sealed class OrleansClusterOptions
 {
+    /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "Cluster";
 
     /// <summary>Gateway only. <c>Embedded</c> (default): a silo in this process. <c>Client</c>: connect to separate silos.</summary>
@@ -18,7 +19,9 @@ public sealed class OrleansClusterOptions
     /// <summary>The Redis connection string when <see cref="Clustering"/> is <c>Redis</c>, e.g. <c>127.0.0.1:6379</c>.</summary>
     public string? RedisConnectionString { get; set; }
 
+    /// <summary>The Orleans cluster id; silos and clients with the same one form a cluster.</summary>
     public string ClusterId { get; set; } = "orleanssocket";
+    /// <summary>The Orleans service id, which keys persistent state; stays the same across deployments.</summary>
     public string ServiceId { get; set; } = "orleanssocket";
 
     /// <summary>
@@ -26,6 +29,7 @@ public sealed class OrleansClusterOptions
     /// 11111 and 30000; an embedded silo takes free ports, so that several gateways can run on one machine.
     /// </summary>
     public int? SiloPort { get; set; }
+    /// <inheritdoc cref="SiloPort"/>
     public int? GatewayPort { get; set; }
 
     /// <summary>
@@ -58,9 +62,13 @@ public sealed class OrleansClusterOptions
     /// <summary>Silo: <c>UseKubernetesHosting</c> (pod name, pod IP and cluster id from the pod's environment).</summary>
     public bool Kubernetes { get; set; }
 
+    /// <summary><see cref="Mode"/> is <c>Embedded</c> (case-insensitive).</summary>
     public bool IsEmbedded => string.Equals(Mode, "Embedded", StringComparison.OrdinalIgnoreCase);
+    /// <summary><see cref="Clustering"/> is <c>Redis</c> (case-insensitive).</summary>
     public bool UsesRedis => string.Equals(Clustering, "Redis", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The <see cref="RedisConnectionString"/>, which Redis clustering needs.</summary>
+    /// <exception cref="InvalidOperationException">it is not set.</exception>
     public string RequireRedis() =>
         RedisConnectionString is { Length: > 0 } redis
             ? redis

@@ -10,9 +10,13 @@ namespace OrleansSocket;
 /// </summary>
 public static class SocketIOMetrics
 {
+    /// <summary>The name of the <see cref="Meter"/>.</summary>
     public const string MeterName = "OrleansSocket";
+    /// <summary>Counter: broadcast messages published to gateway streams (one per gateway per broadcast).</summary>
     public const string StreamMessagesName = "orleanssocket.broadcast.stream_messages";
+    /// <summary>Counter: broadcast packets gateways wrote to their local sockets.</summary>
     public const string DeliveriesName = "orleanssocket.broadcast.deliveries";
+    /// <summary>Counter: broadcast messages gateways received on their streams.</summary>
     public const string BroadcastsName = "orleanssocket.broadcast.received";
 
     private static readonly Meter Meter = new(MeterName);
@@ -35,12 +39,14 @@ public static class SocketIOMetrics
         [BroadcastsName] = Interlocked.Read(ref _broadcasts),
     };
 
+    /// <summary>Counts <paramref name="count"/> broadcast messages published to gateway streams.</summary>
     public static void StreamMessagePublished(int count = 1)
     {
         Interlocked.Add(ref _streamMessages, count);
         StreamMessages.Add(count);
     }
 
+    /// <summary>Counts one broadcast message a gateway received and the <paramref name="deliveries"/> packets it wrote for it.</summary>
     public static void BroadcastReceived(int deliveries)
     {
         Interlocked.Increment(ref _broadcasts);

@@ -7,8 +7,10 @@ namespace OrleansSocket;
 /// </summary>
 public sealed class ConnectionStateRecoveryOptions
 {
+    /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "SocketIO:ConnectionStateRecovery";
 
+    /// <summary>Turns connection state recovery on.</summary>
     public bool Enabled { get; set; }
 
     /// <summary>How long a session (and the packets it may miss) is kept after a recoverable disconnect.</summary>

@@ -14,7 +14,7 @@ namespace OrleansSocket.Grains.Sockets;
 /// gateway reference); the gateway tells it when the client leaves, and then it deactivates — or,
 /// with connection state recovery, it keeps the session for the recovery window.
 /// </remarks>
-internal sealed partial class SocketGrain(
+internal sealed class SocketGrain(
     SocketIOHandlerRegistry registry,
     IOptions<ConnectionStateRecoveryOptions> recoveryOptions,
     ILogger<SocketGrain> logger) : Grain, ISocketGrain
@@ -63,7 +63,7 @@ internal sealed partial class SocketGrain(
             // The old connection still counts as connected: its gateway died and its lease has not run out yet, or
             // its transport is half open. The pid is the session's credential (as in Node), so this connection takes
             // the session over now; the old one is told to close if its gateway is alive.
-            LogTakeOver(logger, id, current.GatewayId, request.GatewayId);
+            SocketLog.TakeOver(logger, id, current.GatewayId, request.GatewayId);
             if (current.ConnectionId is { } old) current.Gateway.Supersede(id, old).Ignore();
             await Leave(current, "transport close");
         }
@@ -90,7 +90,7 @@ internal sealed partial class SocketGrain(
             return result;
         }
         await Joined(socket);
-        logger.LogDebug("Socket {Socket} recovered with {Missed} missed packets", socket.Id, missed.Length);
+        SocketLog.Recovered(logger, socket.Id, missed.Length);
         return result with { Pid = _pid, Recovered = true, Missed = missed };
     }
 
@@ -100,7 +100,7 @@ internal sealed partial class SocketGrain(
         {
             // The gateway only forwards events of connected sockets; after a silo failure the
             // activation is new and knows nothing of the socket, so there is no handler to run.
-            logger.LogDebug("Event {Event} for unknown socket {Socket} dropped", clientEvent.Event, this.GetPrimaryKeyString());
+            SocketLog.UnknownSocketEvent(logger, clientEvent.Event, this.GetPrimaryKeyString());
             return null;
         }
         var ack = new AckCallback(clientEvent.WantsAck);
@@ -144,7 +144,7 @@ internal sealed partial class SocketGrain(
         if (_socket is not { } socket) return;
         if (connectionId is not null && socket.ConnectionId is { } current && connectionId != current)
         {
-            LogStaleDisconnect(logger, socket.Id, reason);
+            SocketLog.StaleDisconnect(logger, socket.Id, reason);
             return;
         }
         await Leave(socket, reason);
@@ -194,7 +194,7 @@ internal sealed partial class SocketGrain(
             _socket = socket;
             _registeredUser = null;
             DelayDeactivation(TimeSpan.MaxValue);
-            logger.LogInformation("Socket {Socket} ({Namespace}) restored from gateway {Gateway}", socket.Id, socket.Namespace, socket.GatewayId);
+            SocketLog.Restored(logger, socket.Id, socket.Namespace, socket.GatewayId);
         }
         // Idempotent adds: the namespace, room and user grains may be new activations too.
         await socket.Adapter.AddSocketAsync(socket.Member);
@@ -208,7 +208,7 @@ internal sealed partial class SocketGrain(
     public async Task GatewayLost(string gatewayId)
     {
         if (_socket is not { } socket || socket.GatewayId != gatewayId) return;
-        logger.LogInformation("Socket {Socket} ({Namespace}) dropped: gateway {Gateway} is gone", socket.Id, socket.Namespace, gatewayId);
+        SocketLog.GatewayGone(logger, socket.Id, socket.Namespace, gatewayId);
         await Leave(socket, "transport close");
     }
 
@@ -254,16 +254,7 @@ internal sealed partial class SocketGrain(
 
     private ConnectResult NotRecoverable(string socketId, string reason)
     {
-        LogRecoveryRefused(logger, socketId, reason);
+        SocketLog.RecoveryRefused(logger, socketId, reason);
         return ConnectResult.NotRecoverable;
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Socket {Socket}: recovery refused: {Reason}; the client connects as a new session")]
-    private static partial void LogRecoveryRefused(ILogger logger, string socket, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Socket {Socket}: a recovering connection on gateway {NewGateway} takes the session over from gateway {OldGateway}")]
-    private static partial void LogTakeOver(ILogger logger, string socket, string oldGateway, string newGateway);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Socket {Socket}: '{Reason}' from a connection the session was taken over from; ignored")]
-    private static partial void LogStaleDisconnect(ILogger logger, string socket, string reason);
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Drives official socket.io-client 4.x sockets for the multi-process cluster tests (Tests/Cluster).
+// Drives official socket.io-client 4.x sockets for the multi-process cluster tests (Tests/EndToEnd/MultiProcess).
 //
 //   node cluster-driver.js
 //

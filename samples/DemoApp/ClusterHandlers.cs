@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace OrleansSocket.DemoApp;
 
 /// <summary>
-/// <c>--profile cluster</c>: what the multi-process tests (Tests/Cluster) exercise across silos and gateways —
+/// <c>--profile cluster</c>: what the multi-process tests (Tests/EndToEnd/MultiProcess) exercise across silos and gateways —
 /// users, rooms, room broadcasts, acks both ways, user-addressed emits, cluster-wide fetch and count, and
 /// per-socket order. Every handler acknowledges, so a client knows when its effect is in place.
 /// </summary>

@@ -10,6 +10,8 @@ public sealed record SocketPayload(
     [property: Id(0)] byte[] ArgsJson,
     [property: Id(1)] byte[][]? Attachments = null)
 {
+    /// <summary>No arguments.</summary>
     public static readonly SocketPayload Empty = new("[]"u8.ToArray());
+    /// <summary>How many binary attachments the arguments carry.</summary>
     public int AttachmentCount => Attachments?.Length ?? 0;
 }

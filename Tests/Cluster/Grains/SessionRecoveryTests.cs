@@ -1,7 +1,5 @@
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime;
 
 namespace OrleansSocket.Tests.Grains;
 

@@ -1,5 +1,4 @@
 using Orleans.TestingHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace OrleansSocket.Tests.Grains;
 

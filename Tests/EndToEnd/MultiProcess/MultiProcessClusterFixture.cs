@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Runtime;
 using OrleansSocket.Tests.EndToEnd;
 
 namespace OrleansSocket.Tests.Cluster;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Orleans;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

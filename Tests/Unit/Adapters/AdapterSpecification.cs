@@ -352,7 +352,6 @@ public abstract partial class AdapterSpecification : IAsyncLifetime
         Assert.Equal(new[] { a.Id, kept }.Order(), (await Adapter.SocketRoomsAsync(a.Id)).Order());
     }
 
-    /// <summary>Three sockets, the first two in <paramref name="room"/>.</summary>
     // ---------------- connection state recovery ----------------
 
     private static OutboundPacket Packet(string eventName) => new(Ns, eventName, Payload);

@@ -1,0 +1,33 @@
+namespace OrleansSocket.Gateway.Membership;
+
+/// <summary>What this gateway's membership logs: its lease, its address, restores after silo failures, the drain.</summary>
+internal static partial class MembershipLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Gateway {Gateway} advertised at {Address}: it serves sessions of the other gateways (no sticky sessions)")]
+    public static partial void Advertised(ILogger logger, string gateway, string address);
+
+    [LoggerMessage(2, LogLevel.Error, "No address to advertise this gateway at: its sessions are not reachable from other gateways")]
+    public static partial void NoAddress(ILogger logger, Exception exception);
+
+    [LoggerMessage(3, LogLevel.Error, "This gateway's id {Gateway} is held by another gateway")]
+    public static partial void IdTaken(ILogger logger, string gateway);
+
+    [LoggerMessage(4, LogLevel.Information, "Gateway {Gateway} drained {Count} sockets{Late}")]
+    public static partial void Drained(ILogger logger, string gateway, int count, string late);
+
+    /// <summary>Local sessions go on working; the next heartbeat tries again.</summary>
+    [LoggerMessage(5, LogLevel.Warning, "Gateway {Gateway}: lease renewal failed")]
+    public static partial void HeartbeatFailed(ILogger logger, Exception exception, string gateway);
+
+    [LoggerMessage(6, LogLevel.Warning, "Gateway {Gateway} had been declared dead (missed its lease): closing its {Count} sockets' connections")]
+    public static partial void DeclaredDead(ILogger logger, string gateway, int count);
+
+    [LoggerMessage(7, LogLevel.Warning, "Gateway {Gateway}: restoring sockets failed; retrying")]
+    public static partial void RestoreFailed(ILogger logger, Exception exception, string gateway);
+
+    [LoggerMessage(8, LogLevel.Warning, "Gateway {Gateway}: re-asserted {Count} sockets in {Ms:F0} ms because {Why}")]
+    public static partial void Restored(ILogger logger, string gateway, int count, double ms, string why);
+
+    [LoggerMessage(9, LogLevel.Debug, "Giving the lease back failed")]
+    public static partial void UnregisterFailed(ILogger logger, Exception exception);
+}
