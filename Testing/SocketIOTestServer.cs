@@ -115,6 +115,9 @@ public sealed class SocketIOTestServer : IAsyncDisposable
     /// <summary>The test gateways' ids, in the order clients are spread over them.</summary>
     public IReadOnlyList<string> GatewayIds => [.. _gateways.Select(g => g.Id)];
 
+    /// <summary>How the cluster reaches the test gateway <paramref name="gatewayId"/> (for tests that drive the adapter themselves).</summary>
+    internal IGatewayObserver GatewayObserver(string gatewayId) => _gateways.Single(g => g.Id == gatewayId).Server.ObserverReference;
+
     /// <summary>
     /// Opens a connection and connects it to <paramref name="ns"/> with <paramref name="auth"/> (the CONNECT packet's
     /// auth object, serialized as JSON with web defaults). A refused connection is returned too: check

@@ -18,6 +18,12 @@ public interface IBroadcast
     IBroadcast ToUser(params string[] userIds);
     /// <summary>Packets are dropped for sockets that cannot take them now.</summary>
     IBroadcast Volatile { get; }
+    /// <summary>
+    /// Only the sockets of this node (Node's <c>io.local</c>, <c>socket.local</c>): from a handler (its socket or its
+    /// server), the gateway that holds that socket's connection. An <see cref="ISocketIO"/> taken from a process's
+    /// services names no gateway, so its local operations reach no socket.
+    /// </summary>
+    IBroadcast Local { get; }
     /// <summary>How long <see cref="EmitWithAck(string, object?[])"/> waits for the clients' acks.</summary>
     IBroadcast Timeout(TimeSpan timeout);
 

@@ -24,8 +24,12 @@ public sealed record BroadcastOptions(string Namespace)
     /// <summary>Packets are dropped for sockets that cannot take them now, and kept for no recovery.</summary>
     public bool Volatile { get; init; }
 
-    /// <summary>Only the sockets of this node (the adapter's own gateway), not the whole cluster.</summary>
+    /// <summary>Only the sockets of one node (<see cref="Node"/>, or the adapter's own gateway), not the whole cluster.</summary>
     public bool Local { get; init; }
+
+    /// <summary>The gateway <see cref="Local"/> restricts to; null: the adapter's own node. A socket's operations name
+    /// the gateway holding the socket, since the grain that runs its handlers may be in another process.</summary>
+    public string? Node { get; init; }
 
     /// <summary>How long the clients have to answer a broadcast with acks; null: <see cref="DefaultAckTimeout"/>.</summary>
     public TimeSpan? AckTimeout { get; init; }
@@ -36,10 +40,10 @@ public sealed record BroadcastOptions(string Namespace)
     /// <summary>Equal when every option is: the room, except and user lists element by element, in order.</summary>
     public bool Equals(BroadcastOptions? other) =>
         other is not null && Namespace == other.Namespace && Rooms.SequenceEqual(other.Rooms) && Except.SequenceEqual(other.Except)
-        && Users.SequenceEqual(other.Users) && Volatile == other.Volatile && Local == other.Local && AckTimeout == other.AckTimeout;
+        && Users.SequenceEqual(other.Users) && Volatile == other.Volatile && Local == other.Local && Node == other.Node && AckTimeout == other.AckTimeout;
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Namespace, Rooms.Length, Except.Length, Users.Length, Volatile, Local, AckTimeout);
+    public override int GetHashCode() => HashCode.Combine(Namespace, Rooms.Length, Except.Length, Users.Length, Volatile, Local, Node, AckTimeout);
 
     /// <summary>The packet an emit with these options sends.</summary>
     public OutboundPacket Packet(string eventName, SocketPayload payload) => new(Namespace, eventName, payload, Volatile);

@@ -7,8 +7,9 @@ namespace OrleansSocket.Grains.Adapters;
 /// <summary>
 /// <see cref="SocketIOAdapter"/> for one node (socket.io's in-memory adapter): every socket is local and held in a
 /// <see cref="LocalRoomIndex{TSocket}"/>, broadcasts are written straight to the addressed sockets, no streams or grains.
-/// The node adds and removes its sockets (<see cref="AddSocket"/>, <see cref="RemoveSocket"/>) and their rooms
-/// (<see cref="Join"/>, <see cref="Leave"/>).
+/// The node hands over its sockets (<see cref="AddSocket"/>, which puts them in their namespace) and removes them
+/// (<see cref="RemoveSocket"/>); their rooms and user change through the seam's membership methods (or <see cref="Join"/>
+/// and <see cref="Leave"/>).
 /// </summary>
 /// <param name="time">The clock broadcast acks time out on, and kept packets age on.</param>
 /// <param name="recovery">Connection state recovery: when enabled, broadcasts without acks that are not volatile
@@ -20,6 +21,8 @@ public sealed class InProcessAdapter(TimeProvider? time = null, ConnectionStateR
     private readonly Dictionary<string, RecoveryLog> _logs = [];
     private readonly ConcurrentDictionary<string, IAdapterSocket> _sockets = new();
     private readonly LocalRoomIndex<IAdapterSocket> _index = new();
+    // A socket's user: what it connected with, then what SetUserAsync says.
+    private readonly ConcurrentDictionary<string, string> _users = new();
 
     /// <summary>A socket connected: it is in its namespace (and the room of its own id).</summary>
     public void AddSocket(IAdapterSocket socket)
@@ -27,12 +30,14 @@ public sealed class InProcessAdapter(TimeProvider? time = null, ConnectionStateR
         ArgumentNullException.ThrowIfNull(socket);
         if (!_sockets.TryAdd(socket.Id, socket)) throw new InvalidOperationException($"Socket {socket.Id} is already added.");
         _index.Add(socket);
+        if (socket.UserId is { } user) _users[socket.Id] = user;
     }
 
     /// <summary>A socket disconnected: it leaves its namespace and every room.</summary>
     public void RemoveSocket(string socketId)
     {
         if (_sockets.TryRemove(socketId, out var socket)) _index.Remove(socket);
+        _users.TryRemove(socketId, out _);
     }
 
     /// <summary>The socket joins rooms (socket.io's <c>addAll</c>); its own id's room needs no joining.</summary>
@@ -45,6 +50,49 @@ public sealed class InProcessAdapter(TimeProvider? time = null, ConnectionStateR
     public void Leave(string socketId, IEnumerable<string> rooms)
     {
         if (Find(socketId) is { } socket) _index.Leave(socket, rooms);
+    }
+
+    /// <summary>The socket must have been handed over with <see cref="AddSocket"/>, which already put it in its
+    /// namespace; one the node does not hold is ignored.</summary>
+    public override Task AddSocketAsync(AdapterMember socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        if (Find(socket.Id) is { } held) _index.Add(held);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override Task AddAllAsync(AdapterMember socket, IReadOnlyCollection<string> rooms)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        Join(socket.Id, rooms);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override Task DelAsync(AdapterMember socket, IReadOnlyCollection<string> rooms)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        Leave(socket.Id, rooms);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The socket is forgotten, as <see cref="RemoveSocket"/>: it is in no room, namespace or user any more.</summary>
+    public override Task RemoveSocketAsync(AdapterMember socket, IReadOnlyCollection<string> rooms, string? userId)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        RemoveSocket(socket.Id);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override Task SetUserAsync(AdapterMember socket, string? previous, string? current)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        if (Find(socket.Id) is null) return Task.CompletedTask;
+        if (current is null) _users.TryRemove(socket.Id, out _);
+        else _users[socket.Id] = current;
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -140,7 +188,7 @@ public sealed class InProcessAdapter(TimeProvider? time = null, ConnectionStateR
         var targets = new List<string>(options.Rooms);
         if (options.Users.IsEmpty) return targets;
         var users = options.Users.ToHashSet();
-        targets.AddRange(_sockets.Values.Where(s => s.Namespace == options.Namespace && s.UserId is { } u && users.Contains(u)).Select(s => s.Id));
+        targets.AddRange(_sockets.Values.Where(s => s.Namespace == options.Namespace && _users.TryGetValue(s.Id, out var u) && users.Contains(u)).Select(s => s.Id));
         return targets.Count == 0 ? null : targets;
     }
 

@@ -29,6 +29,42 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
     private readonly bool _recoveryEnabled = (recovery ?? services.GetService<IOptions<ConnectionStateRecoveryOptions>>()?.Value)?.Enabled ?? false;
     private IStreamProvider? _streams;
 
+    public override Task AddSocketAsync(AdapterMember socket) =>
+        grains.GetGrain<INamespaceGrain>(socket.Namespace).Join(socket.Id, socket.GatewayId);
+
+    public override async Task AddAllAsync(AdapterMember socket, IReadOnlyCollection<string> rooms)
+    {
+        string[] added = [.. rooms.Where(r => r != socket.Id).Distinct()];
+        if (added.Length == 0) return;
+        // The gateway's index first: once a room grain lists the gateway, broadcasts arrive there.
+        if (socket.Gateway is { } gateway) await gateway.RoomsChanged(socket.Id, added, []);
+        await Task.WhenAll(added.Select(r => Room(socket.Namespace, r).Join(socket.Id, socket.GatewayId)));
+    }
+
+    public override async Task DelAsync(AdapterMember socket, IReadOnlyCollection<string> rooms)
+    {
+        string[] removed = [.. rooms.Where(r => r != socket.Id).Distinct()];
+        if (removed.Length == 0) return;
+        // The room grains first, the gateway's index after: no broadcast is routed to a gateway that would drop it.
+        await Task.WhenAll(removed.Select(r => Room(socket.Namespace, r).Leave(socket.Id)));
+        if (socket.Gateway is { } gateway) await gateway.RoomsChanged(socket.Id, [], removed);
+    }
+
+    public override async Task RemoveSocketAsync(AdapterMember socket, IReadOnlyCollection<string> rooms, string? userId)
+    {
+        // No call to the gateway: it may be the one that died.
+        await Task.WhenAll(rooms.Where(r => r != socket.Id).Distinct().Select(r => Room(socket.Namespace, r).Leave(socket.Id)));
+        await grains.GetGrain<INamespaceGrain>(socket.Namespace).Leave(socket.Id);
+        if (userId is not null) await grains.GetGrain<IUserGrain>(userId).Remove(socket.Id);
+    }
+
+    public override async Task SetUserAsync(AdapterMember socket, string? previous, string? current)
+    {
+        if (previous == current) return;
+        if (previous is not null) await grains.GetGrain<IUserGrain>(previous).Remove(socket.Id);
+        if (current is not null) await grains.GetGrain<IUserGrain>(current).Add(new UserSocket(socket.Id, socket.Namespace, socket.GatewayId));
+    }
+
     public override async Task BroadcastAsync(BroadcastOptions options, string eventName, SocketPayload payload) =>
         await Publish(options, options.Packet(eventName, payload), null);
 
@@ -41,7 +77,7 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
     }
 
     public override async Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync(BroadcastOptions options) =>
-        [.. (await Describe(await MemberIds(options))).Where(s => !options.Local || s.GatewayId == localGatewayId)];
+        [.. (await Describe(await MemberIds(options))).Where(s => !options.Local || s.GatewayId == Node(options))];
 
     public override async Task<int> CountAsync(BroadcastOptions options) =>
         options.Local ? (await FetchSocketsAsync(options)).Count : (await MemberIds(options)).Count;
@@ -70,6 +106,9 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
     public override Task<OutboundPacket[]?> MissedPacketsAsync(string ns, string offset, IReadOnlyCollection<string> rooms) =>
         grains.GetGrain<IRecoveryLogGrain>(ns).Since(offset, [.. rooms]);
 
+    /// <summary>The gateway a local operation reaches: the one the options name, else this process's own (none in a silo).</summary>
+    private string? Node(BroadcastOptions options) => options.Node ?? localGatewayId;
+
     private async Task ForEachMember(BroadcastOptions options, Func<ISocketGrain, Task> action)
     {
         var ids = options.Local ? (await FetchSocketsAsync(options)).Select(s => s.Id) : await MemberIds(options);
@@ -93,7 +132,7 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
         if (ack is null && !options.Volatile && _recoveryEnabled)
             packet = await PersistPacketAsync(options.Namespace, targets, except, packet);
         var gateways = await Gateways(options, userGateways);
-        if (options.Local) gateways.RemoveWhere(g => g != localGatewayId);
+        if (options.Local) gateways.RemoveWhere(g => g != Node(options));
         if (gateways.Count == 0) return 0;
         var message = new GatewayBroadcast(options.Namespace, targets, except, packet, ack?.Id, ack?.Timeout ?? default);
         // One message per gateway, all published at once: a slow or dead gateway's stream holds up no other.

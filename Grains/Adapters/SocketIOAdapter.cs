@@ -2,12 +2,36 @@ namespace OrleansSocket.Grains.Adapters;
 
 /// <summary>
 /// The one seam for everything that crosses sockets (socket.io's <c>Adapter</c>, SignalR's <c>HubLifetimeManager</c>):
-/// broadcasts with their options, the cluster-wide socket utilities, and the packets kept for connection state recovery. The broadcast operators only collect
+/// the membership of sockets in their namespace, rooms and user, broadcasts with their options, the cluster-wide socket
+/// utilities, and the packets kept for connection state recovery. The broadcast operators only collect
 /// <see cref="BroadcastOptions"/> and call this. Implementations: <see cref="InProcessAdapter"/> (one node, no
 /// streams) and the Orleans adapter (grains and per-gateway streams). Both pass the same specification tests.
 /// </summary>
 public abstract class SocketIOAdapter
 {
+    /// <summary>A socket connected: it is in its namespace (and the room of its own id).</summary>
+    public abstract Task AddSocketAsync(AdapterMember socket);
+
+    /// <summary>
+    /// The socket joins rooms (socket.io's <c>addAll</c>): the node's index first, so that once the cluster routes a
+    /// room's broadcasts to the node, the node knows the socket is in it. Its own id's room needs no joining.
+    /// </summary>
+    public abstract Task AddAllAsync(AdapterMember socket, IReadOnlyCollection<string> rooms);
+
+    /// <summary>The socket leaves rooms (socket.io's <c>del</c>); it never leaves its own id's room.</summary>
+    public abstract Task DelAsync(AdapterMember socket, IReadOnlyCollection<string> rooms);
+
+    /// <summary>
+    /// The socket left (socket.io's <c>delAll</c>): it is dropped from <paramref name="rooms"/>, its namespace and the
+    /// sockets of <paramref name="userId"/>. Its node already forgot it (the connection went away there, or the node
+    /// itself did), so only the cluster's records are changed.
+    /// </summary>
+    public abstract Task RemoveSocketAsync(AdapterMember socket, IReadOnlyCollection<string> rooms, string? userId);
+
+    /// <summary>The socket's user changed from <paramref name="previous"/> to <paramref name="current"/> (either may be null):
+    /// broadcasts to <see cref="BroadcastOptions.Users"/> follow.</summary>
+    public abstract Task SetUserAsync(AdapterMember socket, string? previous, string? current);
+
     /// <summary>Sends an event to the sockets <paramref name="options"/> address.</summary>
     public abstract Task BroadcastAsync(BroadcastOptions options, string eventName, SocketPayload payload);
 

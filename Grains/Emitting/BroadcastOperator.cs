@@ -15,6 +15,7 @@ internal sealed record BroadcastOperator(SocketIOAdapter Adapter, BroadcastOptio
     public IBroadcast Except(params string[] rooms) => this with { Options = Options with { Except = Options.Except.AddRange(rooms) } };
     public IBroadcast ToUser(params string[] userIds) => this with { Options = Options with { Users = Options.Users.AddRange(userIds) } };
     public IBroadcast Volatile => this with { Options = Options with { Volatile = true } };
+    public IBroadcast Local => this with { Options = Options with { Local = true } };
     public IBroadcast Timeout(TimeSpan timeout) => this with { Options = Options with { AckTimeout = timeout } };
 
     // The socket operations (all but EmitWithAck, which waits for clients) count as a running handler's own work: see EventRun.

@@ -10,11 +10,16 @@ namespace OrleansSocket.Grains.Emitting;
 internal sealed class SocketIOEmitter : ISocketIO
 {
     private readonly SocketIOAdapter _adapter;
+    private readonly string? _node;
     private readonly BroadcastOperator _main;
 
-    public SocketIOEmitter(SocketIOAdapter adapter)
+    /// <param name="adapter">Where every operation goes.</param>
+    /// <param name="node">The node <see cref="IBroadcast.Local"/> restricts to (<see cref="BroadcastOptions.Node"/>);
+    /// null: the adapter's own.</param>
+    public SocketIOEmitter(SocketIOAdapter adapter, string? node = null)
     {
         _adapter = adapter;
+        _node = node;
         _main = Operator("/");
     }
 
@@ -24,7 +29,7 @@ internal sealed class SocketIOEmitter : ISocketIO
 
     public Task CloseRoom(string room, string ns = "/") => EventRun.Track(_adapter.CloseRoomAsync(Normalize(ns), room));
 
-    internal BroadcastOperator Operator(string ns) => new(_adapter, new BroadcastOptions(ns));
+    internal BroadcastOperator Operator(string ns) => new(_adapter, new BroadcastOptions(ns) { Node = _node });
 
     /// <summary>As Node's <c>io.of("chat")</c> and handler registration: a missing leading <c>/</c> is added.</summary>
     private static string Normalize(string ns)
@@ -38,6 +43,7 @@ internal sealed class SocketIOEmitter : ISocketIO
     public IBroadcast Except(params string[] rooms) => _main.Except(rooms);
     public IBroadcast ToUser(params string[] userIds) => _main.ToUser(userIds);
     public IBroadcast Volatile => _main.Volatile;
+    public IBroadcast Local => _main.Local;
     public IBroadcast Timeout(TimeSpan timeout) => _main.Timeout(timeout);
     public Task Emit(string eventName, params object?[] args) => _main.Emit(eventName, args);
     public Task Emit(string eventName, SocketPayload payload) => _main.Emit(eventName, payload);

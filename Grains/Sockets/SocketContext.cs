@@ -13,7 +13,6 @@ namespace OrleansSocket.Grains.Sockets;
 internal sealed class SocketContext : ISocket
 {
     private readonly SocketConnectRequest _request;
-    private readonly IGrainFactory _grains;
     private readonly SocketIOAdapter _adapter;
     private readonly SocketIOEmitter _server;
     private readonly HashSet<string> _rooms;
@@ -24,9 +23,9 @@ internal sealed class SocketContext : ISocket
     {
         Id = id;
         _request = request;
-        _grains = grains;
         _adapter = services.GetService<SocketIOAdapter>() ?? new OrleansAdapter(grains, services);
-        _server = new SocketIOEmitter(_adapter);
+        // A socket's local operations reach the sockets of the gateway holding it, not of whatever process runs the grain.
+        _server = new SocketIOEmitter(_adapter, request.GatewayId);
         _rooms = [id];
         _recovery = recovery;
         Transport = request.Handshake.Transport;
@@ -70,9 +69,7 @@ internal sealed class SocketContext : ISocket
     {
         var added = rooms.Where(_rooms.Add).ToArray();
         if (added.Length == 0 || _disconnected) return;
-        // The gateway's index first: once a room grain lists this gateway, broadcasts arrive there.
-        await Gateway.RoomsChanged(Id, added, []);
-        await Task.WhenAll(added.Select(r => Room(r).Join(Id, GatewayId)));
+        await _adapter.AddAllAsync(Member, added);
     }
 
     public Task Leave(params string[] rooms) => EventRun.Track(LeaveRooms(rooms));
@@ -81,27 +78,25 @@ internal sealed class SocketContext : ISocket
     {
         var removed = rooms.Where(r => r != Id && _rooms.Remove(r)).ToArray();
         if (removed.Length == 0 || _disconnected) return;
-        await Task.WhenAll(removed.Select(r => Room(r).Leave(Id)));
-        await Gateway.RoomsChanged(Id, [], removed);
+        await _adapter.DelAsync(Member, removed);
     }
+
+    /// <summary>This socket as the adapter's membership methods name it, with its gateway's index to keep in step.</summary>
+    internal AdapterMember Member => new(Id, Namespace, GatewayId, Gateway);
 
     /// <summary>Takes the gateway's copy of the rooms (restoring the socket in a new activation).</summary>
     internal void RestoreRooms(IEnumerable<string> rooms) => _rooms.UnionWith(rooms);
 
-    /// <summary>Adds the socket back to its room grains (after a silo failure some of them may be new).</summary>
-    internal Task RejoinAllRooms() => Task.WhenAll(_rooms.Where(r => r != Id).Select(r => Room(r).Join(Id, GatewayId)));
+    /// <summary>Adds the socket back to its rooms' records (after a silo failure some of them may be new); the gateway
+    /// holds them already.</summary>
+    internal Task RejoinAllRooms() => _adapter.AddAllAsync(Member with { Gateway = null }, _rooms);
 
-    /// <summary>A recovered socket is back in its rooms: the gateway's index first, then the room grains.</summary>
-    internal async Task RejoinRooms()
-    {
-        var rooms = _rooms.Where(r => r != Id).ToArray();
-        if (rooms.Length == 0) return;
-        await Gateway.RoomsChanged(Id, rooms, []);
-        await Task.WhenAll(rooms.Select(r => Room(r).Join(Id, GatewayId)));
-    }
+    /// <summary>A recovered socket is back in its rooms: the gateway's index first, then the cluster's records.</summary>
+    internal Task RejoinRooms() => _adapter.AddAllAsync(Member, _rooms);
 
-    /// <summary>The socket left: its rooms forget it (the gateway already dropped it from its index).</summary>
-    internal Task LeaveAllRooms() => Task.WhenAll(_rooms.Where(r => r != Id).Select(r => Room(r).Leave(Id)));
+    /// <summary>The socket left: it is dropped from its rooms, its namespace and <paramref name="userId"/>'s sockets
+    /// (the gateway already dropped it from its index).</summary>
+    internal Task RemoveAsync(string? userId) => _adapter.RemoveSocketAsync(Member, _rooms, userId);
 
     public Task Emit(string eventName, params object?[] args) => Emit(eventName, PayloadSerializer.Serialize(args));
 
@@ -155,5 +150,4 @@ internal sealed class SocketContext : ISocket
         return JsonSerializer.SerializeToUtf8Bytes(data, PayloadSerializer.Options);
     }
 
-    private IRoomGrain Room(string room) => _grains.GetGrain<IRoomGrain>(RoomKey.Of(Namespace, room));
 }

@@ -36,7 +36,7 @@ internal sealed class SocketGrain(
         if (!result.Accepted)
         {
             _socket = null;
-            await socket.LeaveAllRooms();
+            await socket.RemoveAsync(null);
             DeactivateOnIdle();
             return result;
         }
@@ -76,7 +76,7 @@ internal sealed class SocketGrain(
         var missed = await socket.Adapter.MissedPacketsAsync(previous.Namespace, offset, [.. previous.Rooms]);
         if (missed is null)
         {
-            await socket.LeaveAllRooms();
+            await socket.RemoveAsync(null);
             return NotRecoverable(id, "the offset is unknown (older than the log keeps, or from before a restart)");
         }
         _parked = null;
@@ -85,7 +85,7 @@ internal sealed class SocketGrain(
         if (!result.Accepted)
         {
             _socket = null;
-            await socket.LeaveAllRooms();
+            await socket.RemoveAsync(null);
             DeactivateOnIdle();
             return result;
         }
@@ -166,9 +166,7 @@ internal sealed class SocketGrain(
         try
         {
             await registry.Disconnect(socket, reason, ServiceProvider);
-            await socket.LeaveAllRooms();
-            await GrainFactory.GetGrain<INamespaceGrain>(socket.Namespace).Leave(socket.Id);
-            if (_registeredUser is not null) await GrainFactory.GetGrain<IUserGrain>(_registeredUser).Remove(socket.Id);
+            await socket.RemoveAsync(_registeredUser);
             _registeredUser = null;
         }
         finally
@@ -199,10 +197,10 @@ internal sealed class SocketGrain(
             SocketLog.Restored(logger, socket.Id, socket.Namespace, socket.GatewayId);
         }
         // Idempotent adds: the namespace, room and user grains may be new activations too.
-        await GrainFactory.GetGrain<INamespaceGrain>(socket.Namespace).Join(socket.Id, socket.GatewayId);
+        await socket.Adapter.AddSocketAsync(socket.Member);
         await socket.RejoinAllRooms();
         if (_registeredUser is not null)
-            await GrainFactory.GetGrain<IUserGrain>(_registeredUser).Add(new UserSocket(socket.Id, socket.Namespace, socket.GatewayId));
+            await socket.Adapter.SetUserAsync(socket.Member, null, _registeredUser);
         else
             await SyncUser(socket, notifyGateway: false);
     }
@@ -237,7 +235,7 @@ internal sealed class SocketGrain(
     private async Task Joined(SocketContext socket)
     {
         DelayDeactivation(TimeSpan.MaxValue);
-        await GrainFactory.GetGrain<INamespaceGrain>(socket.Namespace).Join(socket.Id, socket.GatewayId);
+        await socket.Adapter.AddSocketAsync(socket.Member);
         await SyncUser(socket);
     }
 
@@ -249,9 +247,7 @@ internal sealed class SocketGrain(
         if (current == previous) return;
         // Recorded before the calls: an interleaved handler that finishes meanwhile sees the change as made.
         _registeredUser = current;
-        if (previous is not null) await GrainFactory.GetGrain<IUserGrain>(previous).Remove(socket.Id);
-        if (current is not null)
-            await GrainFactory.GetGrain<IUserGrain>(current).Add(new UserSocket(socket.Id, socket.Namespace, socket.GatewayId));
+        await socket.Adapter.SetUserAsync(socket.Member, previous, current);
         // The gateway keeps a copy, to restore this socket should this activation be lost with its silo.
         if (notifyGateway) await socket.Gateway.UserChanged(socket.Id, current);
     }

@@ -20,6 +20,12 @@ public sealed class OrleansAdapterTests(OrleansAdapterFixture fixture) : Adapter
         return new TestKitSocket(client, client.GatewayId == fixture.LocalGatewayId);
     }
 
+    protected override AdapterMember MemberOf(ISpecSocket socket)
+    {
+        var gateway = ((TestKitSocket)socket).GatewayId;
+        return new AdapterMember(socket.Id, "/", gateway, fixture.Server.GatewayObserver(gateway));
+    }
+
     protected override Task SettleAsync() => fixture.Server.FlushAsync();
 
     private sealed class TestKitSocket : ISpecSocket
@@ -34,6 +40,7 @@ public sealed class OrleansAdapterTests(OrleansAdapterFixture fixture) : Adapter
         }
 
         public string Id => _client.Id;
+        public string GatewayId => _client.GatewayId;
         public bool IsLocal { get; }
         public bool IsConnected => _client.IsConnected;
 

@@ -8,7 +8,7 @@ namespace OrleansSocket.Tests.Adapters;
 /// Each test disconnects its sockets at its end, so a shared server sees only the current test's sockets.
 /// The adapter runs with connection state recovery on.
 /// </summary>
-public abstract class AdapterSpecification : IAsyncLifetime
+public abstract partial class AdapterSpecification : IAsyncLifetime
 {
     private const string Ns = "/";
     private static readonly SocketPayload Payload = new("[1]"u8.ToArray());

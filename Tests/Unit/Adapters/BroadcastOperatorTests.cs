@@ -28,6 +28,16 @@ public sealed class BroadcastOperatorTests
     }
 
     [Fact]
+    public async Task Local_marks_the_options_with_the_emitters_node()
+    {
+        await new SocketIOEmitter(_adapter, "gateway1").Of("chat").Local.To("a").Emit("e");
+
+        var (_, options) = Assert.Single(_adapter.Calls);
+        Assert.True(options!.Local);
+        Assert.Equal("gateway1", options.Node);
+    }
+
+    [Fact]
     public async Task Narrowing_returns_a_copy_and_leaves_the_original_as_it_was()
     {
         var room = _io.To("a");
@@ -117,6 +127,13 @@ public sealed class BroadcastOperatorTests
         }
 
         public override Task CloseRoomAsync(string ns, string room) => Record($"close {ns} {room}", null);
+
+        // Membership is the socket's business, never the operator's.
+        public override Task AddSocketAsync(AdapterMember socket) => throw new InvalidOperationException("The broadcast operator changes no membership.");
+        public override Task AddAllAsync(AdapterMember socket, IReadOnlyCollection<string> rooms) => AddSocketAsync(socket);
+        public override Task DelAsync(AdapterMember socket, IReadOnlyCollection<string> rooms) => AddSocketAsync(socket);
+        public override Task RemoveSocketAsync(AdapterMember socket, IReadOnlyCollection<string> rooms, string? userId) => AddSocketAsync(socket);
+        public override Task SetUserAsync(AdapterMember socket, string? previous, string? current) => AddSocketAsync(socket);
 
         // The operator keeps no packets: only the socket grain and the adapter's own broadcasts do.
         public override Task<OutboundPacket> PersistPacketAsync(string ns, IReadOnlyCollection<string> rooms, IReadOnlyCollection<string> except, OutboundPacket packet) =>

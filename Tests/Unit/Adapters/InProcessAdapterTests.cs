@@ -17,6 +17,9 @@ public sealed class InProcessAdapterTests : AdapterSpecification
         return Task.FromResult<ISpecSocket>(socket);
     }
 
+    // One node: every socket is on it.
+    protected override AdapterMember MemberOf(ISpecSocket socket) => new(socket.Id, "/", "node");
+
     // Delivery is synchronous: what was sent is there.
     protected override Task SettleAsync() => Task.CompletedTask;
 
