@@ -19,12 +19,32 @@ public static class SocketIOEndpointRouteBuilderExtensions
     /// <returns>The Socket.IO endpoint's convention builder (the client files are anonymous static content).</returns>
     public static IEndpointConventionBuilder MapSocketIO(this IEndpointRouteBuilder endpoints, string? path = null)
     {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        EnsureSetUp(endpoints.ServiceProvider);
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<SocketIOOptions>>().Value;
         var server = endpoints.ServiceProvider.GetRequiredService<SocketIOServer>();
         path ??= options.Path;
         // Literal routes take precedence over the Engine.IO endpoint's catch-all below the same path.
         if (options.ServeClient) ClientBundle.Map(endpoints, "/" + path.Trim('/'));
         return endpoints.MapEngineIO(path, server, options.Engine, endpoints.SessionRouter());
+    }
+
+    // A forgotten setup call would otherwise surface as "no service for type SocketIOServer" or "unable to resolve
+    // IGrainFactory": name the call to add instead, at start-up, where MapSocketIO runs.
+    private static void EnsureSetUp(IServiceProvider services)
+    {
+        // Asks the container whether a service is registered without building it (building SocketIOServer without
+        // Orleans would throw the very message this replaces).
+        var registered = services.GetService<IServiceProviderIsService>();
+        bool Has(Type type) => registered?.IsService(type) ?? services.GetService(type) is not null;
+        if (!Has(typeof(SocketIOServer)))
+            throw new InvalidOperationException(
+                "MapSocketIO() needs the Socket.IO gateway's services: call builder.Services.AddSocketIO() before builder.Build().");
+        if (!Has(typeof(IGrainFactory)))
+            throw new InvalidOperationException(
+                "MapSocketIO() needs Orleans: call builder.AddOrleansSocketCluster(io => io.AddHandlers<YourHandlers>()) " +
+                "(a co-hosted silo, or a client of separate silos by configuration), or builder.UseOrleans(...) / " +
+                "builder.UseOrleansClient(...) yourself, before builder.Build().");
     }
 
     /// <summary>
