@@ -15,13 +15,15 @@ public static class SocketIOSiloBuilderExtensions
     /// <summary>
     /// Hosts OrleansSocket's grains in this silo with the application's handlers, e.g.
     /// <c>silo.AddSocketIO(io =&gt; io.AddHandlers&lt;ChatHandlers&gt;())</c>. Handlers may also be
-    /// added with <c>services.AddSocketIOHandlers(...)</c>. Also registers <see cref="ISocketIO"/>.
+    /// added with <c>services.AddSocketIOHandlers(...)</c>. Also registers <see cref="ISocketIO"/>, and sets the
+    /// per-placement log categories to Warning unless the application's logging configuration names them.
     /// </summary>
     public static ISiloBuilder AddSocketIO(this ISiloBuilder silo, Action<ISocketIOBuilder>? configure = null)
     {
         silo.Services.AddSocketIOHandlers(configure ?? (_ => { }));
         silo.Services.AddSocketIOEmitter();
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddDefaultLogFilters();
         // Memory streams need a pub-sub store. In one process memory storage is enough; a cluster configures a
         // durable one first (Redis, in UseSocketIOCluster), which this leaves in place.
         if (!silo.Services.Any(s => s.IsKeyedService && s.ServiceType == typeof(Orleans.Storage.IGrainStorage) && Equals(s.ServiceKey, PubSubStore)))
