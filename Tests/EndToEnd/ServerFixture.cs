@@ -66,8 +66,20 @@ public abstract class ServerFixture : IAsyncLifetime
     public string Describe(int maxChars = 6000) =>
         $"--- server: {CommandLine} ---\n{_output.Tail(maxChars)}--- end of server output ---";
 
+    /// <summary>Runs before the server starts (e.g. to build the program from packages); a failure is the start error.</summary>
+    protected virtual Task PrepareAsync() => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
+        try
+        {
+            await PrepareAsync();
+        }
+        catch (Exception ex)
+        {
+            _startError = $"preparing the server failed: {ex}";
+            return;
+        }
         Port = E2eEnvironment.FreePort();
         var startInfo = BuildStartInfo();
         _process = new Process { StartInfo = startInfo };
@@ -89,7 +101,7 @@ public abstract class ServerFixture : IAsyncLifetime
         _startError = await WaitUntilUpAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_process is null)
         {
