@@ -17,24 +17,18 @@ public sealed class QuickStartFromPackagesTests(QuickStartFromPackagesFixture se
     [Fact]
     public async Task The_app_built_from_packages_serves_the_browser_client()
     {
-        server.EnsureStarted();
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        using var response = await http.GetAsync($"{server.BaseUrl}/socket.io/socket.io.min.js");
-        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var (status, _) = await server.GetAsync("/socket.io/socket.io.min.js");
+        Assert.Equal(System.Net.HttpStatusCode.OK, status);
     }
 }
 
 /// <summary>Packs the solution's Release build into a fresh feed and builds the QuickStart sources against it.</summary>
-public sealed class QuickStartFromPackagesFixture : ServerFixture
+public sealed class QuickStartFromPackagesFixture : QuickStartServerFixture
 {
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(4);
     // A version of this run's own, so a package restored by an earlier run (NuGet caches by id and version) is never used.
     private readonly string _version = $"0.1.0-e2e.{DateTime.UtcNow:yyyyMMddHHmmss}";
     private readonly string _root = Path.Combine(Path.GetTempPath(), "orleanssocket-packages-" + Guid.NewGuid().ToString("N")[..8]);
-
-    protected override string? Profile => null;
-
-    protected override bool Substitutable => false;
 
     protected override (string Directory, string Dll) Program =>
         (Path.Combine(_root, "app"), Path.Combine(_root, "app", "bin", "Release", "net10.0", "QuickStart.dll"));
