@@ -90,8 +90,7 @@ internal sealed class InboundBudget : IInboundCharges
         {
             _packets--;
             _bytes -= bytes;
-            room = _room;
-            _room = null;
+            room = TakeWaiterLocked();
         }
         room?.TrySetResult();
     }
@@ -102,11 +101,7 @@ internal sealed class InboundBudget : IInboundCharges
         TaskCompletionSource? room = null;
         lock (_gate)
         {
-            if (bytes < _pendingBytes)
-            {
-                room = _room;
-                _room = null;
-            }
+            if (bytes < _pendingBytes) room = TakeWaiterLocked();
             _pendingBytes = bytes;
         }
         room?.TrySetResult();
@@ -119,10 +114,17 @@ internal sealed class InboundBudget : IInboundCharges
         lock (_gate)
         {
             _closed = true;
-            room = _room;
-            _room = null;
+            room = TakeWaiterLocked();
         }
         room?.TrySetResult();
+    }
+
+    // Whoever waits for room is woken to look again (it waits anew if there is still none).
+    private TaskCompletionSource? TakeWaiterLocked()
+    {
+        var room = _room;
+        _room = null;
+        return room;
     }
 
     private bool HasRoomLocked(long length) =>
