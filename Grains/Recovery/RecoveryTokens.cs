@@ -52,10 +52,8 @@ public static class RecoveryTokens
     public static bool IsWellFormedOffset(string offset)
     {
         if (offset.Length is < EpochLength + 2 or > MaxOffsetLength || offset[EpochLength] != '-') return false;
-        foreach (var c in offset.AsSpan(0, EpochLength))
-            if (!char.IsAsciiHexDigitLower(c)) return false;
-        foreach (var c in offset.AsSpan(EpochLength + 1))
-            if (!char.IsAsciiHexDigitLower(c)) return false;
+        for (var i = 0; i < offset.Length; i++)
+            if (i != EpochLength && !char.IsAsciiHexDigitLower(offset[i])) return false;
         return true;
     }
 
