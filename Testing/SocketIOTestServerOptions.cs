@@ -5,7 +5,8 @@ public sealed class SocketIOTestServerOptions
 {
     /// <summary>
     /// How many test gateways the clients are spread over (round robin, see <see cref="SocketIOTestClient.GatewayId"/>).
-    /// One is enough for handler tests; two or more make broadcasts, user emits and broadcast acks cross gateways as in a cluster.
+    /// One is enough for handler tests; with two or more, broadcasts, user emits and broadcast acks reach several
+    /// nodes, and <c>Local</c> operations of a socket reach only its own gateway, as in a cluster.
     /// </summary>
     public int Gateways { get; set; } = 1;
 
@@ -14,4 +15,8 @@ public sealed class SocketIOTestServerOptions
 
     /// <summary>More silo configuration (grain storage, other stream providers, ...), after <c>AddSocketIO</c>.</summary>
     public Action<ISiloBuilder>? ConfigureSilo { get; set; }
+
+    /// <summary>Runs the gateways on the Orleans adapter (grains and per-gateway streams) instead of the in-process one:
+    /// the kit's own specification of that adapter.</summary>
+    internal bool OrleansAdapter { get; set; }
 }

@@ -21,7 +21,7 @@ namespace OrleansSocket.Gateway.Membership;
 /// socket left, then the lease is given back.
 /// </summary>
 internal sealed class GatewayMembership(
-    SocketIOServer server, GatewayStreamConsumer stream, GatewaySessionRouter router, IGrainFactory grains, IConfiguration configuration,
+    SocketIOServer server, AdapterNodeService node, GatewaySessionRouter router, IGrainFactory grains, IConfiguration configuration,
     IServer httpServer, IHostApplicationLifetime lifetime, IOptions<SocketIOOptions> options, ILogger<GatewayMembership> logger)
     : BackgroundService
 {
@@ -180,7 +180,7 @@ internal sealed class GatewayMembership(
     private async Task RestoreAsync(string why)
     {
         var started = DateTime.UtcNow;
-        await stream.EnsureSubscribedAsync();
+        await node.RecoverAsync();
         var sockets = server.Sockets;
         await Task.WhenAll(sockets.Select(s => s.EnqueueRestore(server.Index.RoomsOf(s))));
         MembershipLog.Restored(logger, server.GatewayId, sockets.Count, (DateTime.UtcNow - started).TotalMilliseconds, why);

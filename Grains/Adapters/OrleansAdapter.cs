@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
 
@@ -7,8 +9,9 @@ namespace OrleansSocket.Grains.Adapters;
 /// <summary>
 /// <see cref="SocketIOAdapter"/> over the cluster. An emit asks the room (or namespace, or user) grains which
 /// gateways hold the targets and publishes one <see cref="GatewayBroadcast"/> per gateway on that gateway's
-/// stream; each gateway resolves its local members and encodes the packet once. The socket utilities ask the
-/// membership grains for the socket ids and call the socket grains.
+/// stream; each gateway receives it through its <see cref="OrleansNodeReceiver"/> (<see cref="AttachNodeAsync"/>), which
+/// resolves the node's members and encodes the packet once. The socket utilities ask the membership grains for the
+/// socket ids and call the socket grains.
 /// </summary>
 /// <param name="grains">Reaches the membership, user, socket, recovery-log and broadcast-ack grains.</param>
 /// <param name="services">The process's services: the stream provider and the configured recovery options.</param>
@@ -28,6 +31,20 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
 
     private readonly bool _recoveryEnabled = (recovery ?? services.GetService<IOptions<ConnectionStateRecoveryOptions>>()?.Value)?.Enabled ?? false;
     private IStreamProvider? _streams;
+
+    /// <summary>The gateway <see cref="BroadcastOptions.Local"/> reaches when the options name none; null in a process
+    /// that holds no sockets.</summary>
+    internal string? LocalGatewayId => localGatewayId;
+
+    /// <summary>Subscribes the node's broadcast stream: what is published to the node reaches its sockets.</summary>
+    public override async Task<IAdapterNodeHandle> AttachNodeAsync(AdapterNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var logger = services.GetService<ILoggerFactory>()?.CreateLogger<OrleansNodeReceiver>() ?? (ILogger)NullLogger.Instance;
+        return await OrleansNodeReceiver.StartAsync(node, grains, Streams, logger);
+    }
+
+    private IStreamProvider Streams => _streams ??= services.GetRequiredKeyedService<IStreamProvider>(GatewayStreams.Provider);
 
     public override Task AddSocketAsync(AdapterMember socket) =>
         grains.GetGrain<INamespaceGrain>(socket.Namespace).Join(socket.Id, socket.GatewayId);
@@ -146,8 +163,7 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
 
     private async Task PublishTo(string gatewayId, GatewayBroadcast message)
     {
-        _streams ??= services.GetRequiredKeyedService<IStreamProvider>(GatewayStreams.Provider);
-        var stream = _streams.GetStream<GatewayBroadcast>(GatewayStreams.For(gatewayId));
+        var stream = Streams.GetStream<GatewayBroadcast>(GatewayStreams.For(gatewayId));
         for (var attempt = 0; ; attempt++)
         {
             try

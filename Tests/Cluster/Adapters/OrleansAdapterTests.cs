@@ -70,6 +70,7 @@ public sealed class OrleansAdapterFixture : IAsyncLifetime
         Server = await SocketIOTestServer.StartAsync(io => io.AddHandlers<AdapterSpecHandlers>(), options: new SocketIOTestServerOptions
         {
             Gateways = 2,
+            OrleansAdapter = true,
             ConfigureSilo = silo => silo.Services.Configure<ConnectionStateRecoveryOptions>(o => o.Enabled = true),
         });
         Adapter = new OrleansAdapter(Server.Client, Server.Client.ServiceProvider, LocalGatewayId, recovery);

@@ -43,9 +43,11 @@ public sealed class AdapterRegistrationTests
         public string Id => id;
         public string Namespace => "/";
         public string? UserId => null;
-        public void Deliver(OutboundPacket packet) => Packets.Add(packet);
-        public Task<SocketPayload> DeliverWithAckAsync(OutboundPacket packet) => throw new InvalidOperationException("No acks in this test.");
+        public void Deliver(SharedPacket packet) => Packets.Add(packet.Packet);
+        public Task<SocketPayload> DeliverWithAckAsync(OutboundPacket packet, TimeSpan timeout) => throw new InvalidOperationException("No acks in this test.");
         public Task DisconnectAsync(bool closeConnection) => throw new InvalidOperationException("No disconnects in this test.");
-        public RemoteSocket Describe(string[] rooms) => throw new InvalidOperationException("No fetches in this test.");
+        public Task JoinAsync(IReadOnlyCollection<string> rooms) => throw new InvalidOperationException("No joins in this test.");
+        public Task LeaveAsync(IReadOnlyCollection<string> rooms) => throw new InvalidOperationException("No leaves in this test.");
+        public Task<RemoteSocket?> DescribeAsync(string[] rooms) => throw new InvalidOperationException("No fetches in this test.");
     }
 }

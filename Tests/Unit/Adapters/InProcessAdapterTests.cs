@@ -18,7 +18,7 @@ public sealed class InProcessAdapterTests : AdapterSpecification
     }
 
     // One node: every socket is on it.
-    protected override AdapterMember MemberOf(ISpecSocket socket) => new(socket.Id, "/", "node");
+    protected override AdapterMember MemberOf(ISpecSocket socket) => new(socket.Id, "/", InProcessAdapter.OwnNodeId);
 
     // Delivery is synchronous: what was sent is there.
     protected override Task SettleAsync() => Task.CompletedTask;
@@ -113,15 +113,15 @@ public sealed class InProcessAdapterTests : AdapterSpecification
             get { lock (_gate) return [.. _packets]; }
         }
 
-        public void Deliver(OutboundPacket packet)
+        public void Deliver(SharedPacket packet)
         {
-            lock (_gate) _packets.Add(packet);
+            lock (_gate) _packets.Add(packet.Packet);
         }
 
-        public Task<SocketPayload> DeliverWithAckAsync(OutboundPacket packet)
+        public Task<SocketPayload> DeliverWithAckAsync(OutboundPacket packet, TimeSpan timeout)
         {
             if (!IsConnected) throw new InvalidOperationException($"Socket {Id} is disconnected.");
-            Deliver(packet);
+            Deliver(new SharedPacket(packet));
             // Not answering: the task never completes, the adapter's timeout decides.
             return AnswersAcks ? Task.FromResult(new SocketPayload(System.Text.Encoding.UTF8.GetBytes($"[\"{Id}\"]"))) : new TaskCompletionSource<SocketPayload>().Task;
         }
@@ -133,13 +133,21 @@ public sealed class InProcessAdapterTests : AdapterSpecification
             return Task.CompletedTask;
         }
 
-        public RemoteSocket Describe(string[] rooms) => new(Id, Namespace, rooms,
+        public Task<RemoteSocket?> DescribeAsync(string[] rooms) => Task.FromResult<RemoteSocket?>(new(Id, Namespace, rooms,
             new HandshakeInfo { Headers = new Dictionary<string, string>(), Query = new Dictionary<string, string>(), AuthJson = "{}"u8.ToArray() },
-            "{}"u8.ToArray(), UserId, "local");
+            "{}"u8.ToArray(), UserId, "local"));
 
-        public Task JoinAsync(params string[] rooms)
+        public Task JoinAsync(params string[] rooms) => JoinAsync((IReadOnlyCollection<string>)rooms);
+
+        public Task JoinAsync(IReadOnlyCollection<string> rooms)
         {
             adapter.Join(Id, rooms);
+            return Task.CompletedTask;
+        }
+
+        public Task LeaveAsync(IReadOnlyCollection<string> rooms)
+        {
+            adapter.Leave(Id, rooms);
             return Task.CompletedTask;
         }
 
