@@ -87,6 +87,12 @@ public sealed class InProcessAdapter(TimeProvider? time = null, ConnectionStateR
         return Task.FromResult<IAdapterNodeHandle>(new Attached(this, node));
     }
 
+    /// <summary>No leases: every node is in this process, which cannot lose one and live on.</summary>
+    public override Task<GatewayHeartbeatReply?> RenewLeaseAsync(GatewayHeartbeat heartbeat) => Task.FromResult<GatewayHeartbeatReply?>(null);
+
+    /// <summary>No leases to give back.</summary>
+    public override Task ReleaseLeaseAsync(string nodeId) => Task.CompletedTask;
+
     /// <summary>The socket must be held by a node (attached, or handed over with <see cref="AddSocket"/>); it is indexed
     /// in its namespace. One no node holds is ignored.</summary>
     public override Task AddSocketAsync(AdapterMember socket)

@@ -44,6 +44,15 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
         return await OrleansNodeReceiver.StartAsync(node, grains, Streams, logger);
     }
 
+    /// <summary>A heartbeat to the gateway membership (<see cref="IGatewayMembershipGrain"/>), which declares a gateway that
+    /// misses its lease dead and drops its sockets.</summary>
+    public override async Task<GatewayHeartbeatReply?> RenewLeaseAsync(GatewayHeartbeat heartbeat) => await Membership.Heartbeat(heartbeat);
+
+    /// <inheritdoc />
+    public override Task ReleaseLeaseAsync(string nodeId) => Membership.Unregister(nodeId);
+
+    private IGatewayMembershipGrain Membership => grains.GetGrain<IGatewayMembershipGrain>(IGatewayMembershipGrain.Key);
+
     private IStreamProvider Streams => _streams ??= services.GetRequiredKeyedService<IStreamProvider>(GatewayStreams.Provider);
 
     public override Task AddSocketAsync(AdapterMember socket) =>

@@ -82,4 +82,15 @@ public abstract class SocketIOAdapter
     /// in-process adapter resolves its broadcasts in the node directly. Dispose the handle to detach the node.
     /// </summary>
     public abstract Task<IAdapterNodeHandle> AttachNodeAsync(AdapterNode node);
+
+    /// <summary>
+    /// Liveness (socket.io's cluster adapters' heartbeats): renews the lease of the node <see cref="GatewayHeartbeat.GatewayId"/>.
+    /// A node whose lease runs out loses its sockets cluster-wide (they leave their rooms, namespace and user, and
+    /// their disconnect handlers run). Null where nodes keep no leases (one process: a node cannot die without it),
+    /// so the node needs no heartbeat loop.
+    /// </summary>
+    public abstract Task<GatewayHeartbeatReply?> RenewLeaseAsync(GatewayHeartbeat heartbeat);
+
+    /// <summary>Liveness: the node gives its lease back as it shuts down (its sockets already left).</summary>
+    public abstract Task ReleaseLeaseAsync(string nodeId);
 }

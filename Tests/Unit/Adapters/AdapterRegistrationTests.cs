@@ -1,4 +1,7 @@
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OrleansSocket.Gateway.Sessions;
 using OrleansSocket.Grains.Adapters;
 
 namespace OrleansSocket.Tests.Adapters;
@@ -24,6 +27,43 @@ public sealed class AdapterRegistrationTests
         Assert.Equal("hello", packet.Event);
         Assert.Equal("[\"world\"]", System.Text.Encoding.UTF8.GetString(packet.Payload.ArgsJson));
         Assert.Same(adapter, provider.GetRequiredService<SocketIOAdapter>());
+    }
+
+    [Fact]
+    public async Task On_a_gateway_the_local_node_of_ISocketIO_is_the_gateway()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        // Nothing reaches the cluster here: the adapter only has to know which node is local.
+        services.AddSingleton(DispatchProxy.Create<IGrainFactory, Unreachable>());
+        services.AddSocketIO();
+        await using var provider = services.BuildServiceProvider();
+
+        var gateway = provider.GetRequiredService<SocketIOServer>().GatewayId;
+        Assert.Equal(gateway, provider.GetRequiredService<LocalNode>().Id);
+        var adapter = Assert.IsType<OrleansAdapter>(provider.GetRequiredService<SocketIOAdapter>());
+        Assert.Equal(gateway, adapter.LocalGatewayId);
+    }
+
+    [Fact]
+    public async Task Without_a_gateway_the_process_has_no_local_node()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddSingleton(DispatchProxy.Create<IGrainFactory, Unreachable>());
+        services.AddSocketIOEmitter();
+        await using var provider = services.BuildServiceProvider();
+
+        var adapter = Assert.IsType<OrleansAdapter>(provider.GetRequiredService<SocketIOAdapter>());
+        Assert.Null(adapter.LocalGatewayId);
+    }
+
+    /// <summary>A grain factory no test calls.</summary>
+    public class Unreachable : DispatchProxy
+    {
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            throw new InvalidOperationException($"{targetMethod?.Name} was called: this test reaches no cluster.");
     }
 
     [Fact]
