@@ -93,7 +93,7 @@ public sealed class SocketIOTestServer : IAsyncDisposable
             await cluster.DeployAsync();
             // The in-process adapter lives in the silo's services; the Orleans adapter of the client reaches the cluster.
             var host = orleans ? cluster.Client.ServiceProvider : cluster.Silos[0].ServiceProvider;
-            var adapter = host.GetRequiredService<SocketIOAdapter>();
+            var adapter = (orleans ? options.CreateAdapter?.Invoke(cluster.Client) : null) ?? host.GetRequiredService<SocketIOAdapter>();
             var gateways = new TestGateway[options.Gateways];
             for (var i = 0; i < gateways.Length; i++) gateways[i] = await TestGateway.StartAsync(cluster.Client, adapter);
             var server = new SocketIOTestServer(cluster, gateways, options, host.GetRequiredService<ISocketIO>());

@@ -1,3 +1,5 @@
+using OrleansSocket.Grains.Adapters;
+
 namespace OrleansSocket.Testing;
 
 /// <summary>Options of <see cref="SocketIOTestServer.StartAsync"/>.</summary>
@@ -19,4 +21,8 @@ public sealed class SocketIOTestServerOptions
     /// <summary>Runs the gateways on the Orleans adapter (grains and per-gateway streams) instead of the in-process one:
     /// the kit's own specification of that adapter.</summary>
     internal bool OrleansAdapter { get; set; }
+
+    /// <summary>With <see cref="OrleansAdapter"/>: the adapter the gateways attach to, made from the cluster's client;
+    /// null: the client's own.</summary>
+    internal Func<IClusterClient, SocketIOAdapter>? CreateAdapter { get; set; }
 }

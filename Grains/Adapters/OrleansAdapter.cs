@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -32,16 +33,22 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
     private readonly bool _recoveryEnabled = (recovery ?? services.GetService<IOptions<ConnectionStateRecoveryOptions>>()?.Value)?.Enabled ?? false;
     private IStreamProvider? _streams;
 
+    // The nodes of this process attached to this adapter: a socket's rooms are read from its node's index.
+    private ImmutableArray<AdapterNode> _nodes = [];
+
     /// <summary>The gateway <see cref="BroadcastOptions.Local"/> reaches when the options name none; null in a process
-    /// that holds no sockets.</summary>
-    internal string? LocalGatewayId => localGatewayId;
+    /// that holds no sockets. Settable for the test kit, whose gateways get their ids after the adapter is made.</summary>
+    internal string? LocalGatewayId { get; set; } = localGatewayId;
 
     /// <summary>Subscribes the node's broadcast stream: what is published to the node reaches its sockets.</summary>
     public override async Task<IAdapterNodeHandle> AttachNodeAsync(AdapterNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger<OrleansNodeReceiver>() ?? (ILogger)NullLogger.Instance;
-        return await OrleansNodeReceiver.StartAsync(node, grains, Streams, logger);
+        var receiver = await OrleansNodeReceiver.StartAsync(node, grains, Streams, logger,
+            detached: () => ImmutableInterlocked.Update(ref _nodes, nodes => nodes.Remove(node)));
+        ImmutableInterlocked.Update(ref _nodes, nodes => nodes.Add(node));
+        return receiver;
     }
 
     /// <summary>A heartbeat to the gateway membership (<see cref="IGatewayMembershipGrain"/>), which declares a gateway that
@@ -117,8 +124,14 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
     public override Task DisconnectSocketsAsync(BroadcastOptions options, bool closeConnection) =>
         ForEachMember(options, socket => socket.Disconnect(closeConnection));
 
-    public override async Task<IReadOnlyCollection<string>> SocketRoomsAsync(string socketId) =>
-        (await grains.GetGrain<ISocketGrain>(socketId).Describe())?.Rooms ?? [];
+    /// <summary>From the index of this process's node holding the socket, the one its broadcasts resolve in (as the
+    /// in-process adapter answers); a socket of another node from its grain, whose record the node's index follows.</summary>
+    public override async Task<IReadOnlyCollection<string>> SocketRoomsAsync(string socketId)
+    {
+        foreach (var node in _nodes)
+            if (node.Find(socketId) is { } socket) return [socket.Id, .. node.RoomsOf(socket)];
+        return (await grains.GetGrain<ISocketGrain>(socketId).Describe())?.Rooms ?? [];
+    }
 
     public override async Task CloseRoomAsync(string ns, string room)
     {
@@ -133,7 +146,7 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
         grains.GetGrain<IRecoveryLogGrain>(ns).Since(offset, [.. rooms]);
 
     /// <summary>The gateway a local operation reaches: the one the options name, else this process's own (none in a silo).</summary>
-    private string? Node(BroadcastOptions options) => options.Node ?? localGatewayId;
+    private string? Node(BroadcastOptions options) => options.Node ?? LocalGatewayId;
 
     private async Task ForEachMember(BroadcastOptions options, Func<ISocketGrain, Task> action)
     {

@@ -20,19 +20,27 @@ internal sealed class OrleansNodeReceiver : IAdapterNodeHandle
     private readonly IAsyncStream<GatewayBroadcast> _stream;
     private readonly ILogger _logger;
     private readonly Dictionary<Guid, TaskCompletionSource> _flushes = [];
+    private readonly Action _detached;
     private StreamSubscriptionHandle<GatewayBroadcast>? _subscription;
 
-    private OrleansNodeReceiver(AdapterNode node, IGrainFactory grains, IStreamProvider streams, ILogger logger)
+    private OrleansNodeReceiver(AdapterNode node, IGrainFactory grains, IStreamProvider streams, ILogger logger, Action detached)
     {
         _node = node;
+        _detached = detached;
         _grains = grains;
         _logger = logger;
         _stream = streams.GetStream<GatewayBroadcast>(GatewayStreams.For(node.Id));
     }
 
-    public static async Task<OrleansNodeReceiver> StartAsync(AdapterNode node, IGrainFactory grains, IStreamProvider streams, ILogger logger)
+    /// <summary>Subscribes <paramref name="node"/>'s stream and sends one warm-up message through it.</summary>
+    /// <param name="node">The node whose sockets get what arrives.</param>
+    /// <param name="grains">Reaches the broadcast ack collectors.</param>
+    /// <param name="streams">The broadcast stream provider.</param>
+    /// <param name="logger">Where the receiver logs.</param>
+    /// <param name="detached">Called once the node is detached (<see cref="DisposeAsync"/>).</param>
+    public static async Task<OrleansNodeReceiver> StartAsync(AdapterNode node, IGrainFactory grains, IStreamProvider streams, ILogger logger, Action detached)
     {
-        var receiver = new OrleansNodeReceiver(node, grains, streams, logger);
+        var receiver = new OrleansNodeReceiver(node, grains, streams, logger, detached);
         receiver._subscription = await receiver._stream.SubscribeAsync(receiver.OnNext, receiver.OnError);
         OrleansNodeReceiverLog.Subscribed(logger, node.Id);
         // One message through the whole path now (producer registration, queue, pulling agent, delivery), so the
@@ -89,6 +97,7 @@ internal sealed class OrleansNodeReceiver : IAdapterNodeHandle
 
     public async ValueTask DisposeAsync()
     {
+        _detached();
         if (_subscription is not { } subscription) return;
         _subscription = null;
         try
