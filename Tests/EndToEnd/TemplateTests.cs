@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Xunit.Abstractions;
 
 namespace OrleansSocket.Tests.EndToEnd;
@@ -63,126 +61,18 @@ public sealed class ClusterTemplateTests(ClusterTemplateFixture gateway, ITestOu
     }
 }
 
-/// <summary>An app made by <c>dotnet new <see cref="ShortName"/> -o Chat</c> from the run's template hive, built once.</summary>
-public abstract class TemplateAppFixture : ServerFixture
-{
-    /// <summary>The folder the app was created in.</summary>
-    public string AppDirectory { get; private set; } = "";
-
-    /// <summary>The OrleansSocket packages' version in this run's feed.</summary>
-    public string PackageVersion { get; private set; } = "";
-
-    protected abstract string ShortName { get; }
-
-    protected override string? Profile => null;
-
-    protected override bool Substitutable => false;
-
-    protected override async Task PrepareAsync()
-    {
-        var feed = await LocalPackageFeed.GetAsync();
-        var hive = await feed.TemplateHiveAsync();
-        PackageVersion = feed.Version;
-        AppDirectory = feed.AppDirectory(ShortName);
-        await LocalPackageFeed.RunAsync("dotnet", ["new", ShortName, "-n", "Chat", "-o", AppDirectory, "--debug:custom-hive", hive], feed.Root);
-        await LocalPackageFeed.BuildAsync(AppDirectory);
-    }
-
-    /// <summary>GET <paramref name="path"/> from the started app: its status and body.</summary>
-    public async Task<(HttpStatusCode Status, string Body)> GetAsync(string path)
-    {
-        EnsureStarted();
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        using var response = await http.GetAsync(BaseUrl + path);
-        return (response.StatusCode, await response.Content.ReadAsStringAsync());
-    }
-}
-
-/// <summary><c>dotnet new orleanssocket</c>: one process, the silo embedded.</summary>
-public sealed class AppTemplateFixture : TemplateAppFixture
-{
-    protected override string ShortName => "orleanssocket";
-
-    protected override (string Directory, string Dll) Program =>
-        (AppDirectory, Path.Combine(AppDirectory, "bin", "Release", "net10.0", "Chat.dll"));
-}
-
 /// <summary>
-/// <c>dotnet new orleanssocket-cluster</c>: the silo (Chat.Silo) is started here, before the server under test, its
-/// gateway (Chat.Gateway), which connects to it on the silo's Orleans gateway port.
+/// The same solution (built once) with Redis clustering, set by configuration only as its README says: a redis-server
+/// on a free port, the silo and the gateway given <c>--Cluster:Clustering=Redis</c> and the connection string.
 /// </summary>
-public sealed class ClusterTemplateFixture : TemplateAppFixture
+[Collection(RedisClusterTemplateCollection.Name)]
+public sealed class RedisClusterTemplateTests(RedisClusterTemplateFixture gateway, ITestOutputHelper output)
 {
-    private static readonly TimeSpan SiloStartupTimeout = TimeSpan.FromSeconds(120);
-    private readonly int _siloPort = E2eEnvironment.FreePort();
-    private readonly int _siloGatewayPort = E2eEnvironment.FreePort();
-    private readonly OutputBuffer _siloOutput = new();
-    private Process? _silo;
-
-    protected override string ShortName => "orleanssocket-cluster";
-
-    private string GatewayDirectory => Path.Combine(AppDirectory, "Chat.Gateway");
-
-    /// <summary>The gateway's built dll.</summary>
-    public string GatewayDll => Path.Combine(GatewayDirectory, "bin", "Release", "net10.0", "Chat.Gateway.dll");
-
-    protected override (string Directory, string Dll) Program => (GatewayDirectory, GatewayDll);
-
-    protected override IReadOnlyList<string> ExtraArguments => [$"--Cluster:ClientGatewayPort={_siloGatewayPort}"];
-
-    public bool SiloIsRunning => _silo is { HasExited: false };
-
-    public string SiloOutput => _siloOutput.ToString();
-
-    protected override async Task PrepareAsync()
+    [Fact]
+    public async Task The_chat_passes_messages_between_clients_with_Redis_clustering()
     {
-        await base.PrepareAsync();
-        var siloDirectory = Path.Combine(AppDirectory, "Chat.Silo");
-        var startInfo = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = siloDirectory,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        foreach (var argument in new[] { Path.Combine(siloDirectory, "bin", "Release", "net10.0", "Chat.Silo.dll"),
-            $"--Cluster:SiloPort={_siloPort}", $"--Cluster:GatewayPort={_siloGatewayPort}" })
-            startInfo.ArgumentList.Add(argument);
-        _silo = new Process { StartInfo = startInfo };
-        _silo.OutputDataReceived += (_, e) => _siloOutput.Append(e.Data);
-        _silo.ErrorDataReceived += (_, e) => _siloOutput.Append(e.Data);
-        _silo.Start();
-        _silo.StandardInput.Close();
-        _silo.BeginOutputReadLine();
-        _silo.BeginErrorReadLine();
-
-        // Up once its Orleans gateway port accepts connections.
-        var started = Stopwatch.StartNew();
-        while (true)
-        {
-            if (_silo.HasExited) throw new InvalidOperationException($"the silo exited (code {_silo.ExitCode}) while starting\n{SiloOutput}");
-            if (started.Elapsed > SiloStartupTimeout) throw new TimeoutException($"the silo was not up within {SiloStartupTimeout.TotalSeconds:F0} s\n{SiloOutput}");
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, _siloGatewayPort);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(200);
-            }
-        }
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (_silo is null) return;
-        ExternalProcess.KillTree(_silo);
-        await _silo.WaitForExitAsync();
-        _silo.Dispose();
+        await E2eAssert.NodeScriptSucceedsAsync(gateway, output, "template-chat-client.js", "30000");
+        Assert.True(gateway.SiloIsRunning, $"the silo exited\n{gateway.SiloOutput}");
     }
 }
 
@@ -196,4 +86,10 @@ public sealed class AppTemplateCollection : ICollectionFixture<AppTemplateFixtur
 public sealed class ClusterTemplateCollection : ICollectionFixture<ClusterTemplateFixture>
 {
     public const string Name = "E2E solution made by dotnet new orleanssocket-cluster";
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RedisClusterTemplateCollection : ICollectionFixture<RedisClusterTemplateFixture>
+{
+    public const string Name = "E2E solution made by dotnet new orleanssocket-cluster, on Redis";
 }
