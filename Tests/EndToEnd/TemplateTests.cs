@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Playwright;
 using Xunit.Abstractions;
 
 namespace OrleansSocket.Tests.EndToEnd;
@@ -24,6 +25,49 @@ public sealed class AppTemplateTests(AppTemplateFixture app, ITestOutputHelper o
         var (clientStatus, client) = await app.GetAsync("/socket.io/socket.io.js");
         Assert.Equal(HttpStatusCode.OK, clientStatus);
         Assert.StartsWith("/*!\n * Socket.IO v4.", client);
+    }
+
+    /// <summary>The page itself, in headless Chromium (<see cref="ChromiumBrowser"/>): two tabs join and chat.</summary>
+    [Fact]
+    public async Task Two_tabs_of_the_chat_page_talk_to_each_other()
+    {
+        ChromiumBrowser.RequireChromium();
+        app.EnsureStarted();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await ChromiumBrowser.LaunchAsync(playwright, "template-chat", 900, 700);
+        var tabs = new List<BrowserTab>();
+        try
+        {
+            tabs.Add(await BrowserTab.OpenAsync(browser, "alice", app.BaseUrl, tabs));
+            tabs.Add(await BrowserTab.OpenAsync(browser, "bob", app.BaseUrl, tabs));
+            var (alice, bob) = (tabs[0].Page, tabs[1].Page);
+            await JoinAsync(alice, "alice");
+            await JoinAsync(bob, "bob");
+            await alice.WaitForSelectorAsync("#messages li.notice:has-text('bob joined')", Bound);
+
+            await alice.FillAsync("#text", "hello from the page");
+            await alice.PressAsync("#text", "Enter");
+            var line = await bob.WaitForSelectorAsync("#messages li:has-text('hello from the page')", Bound);
+            Assert.Equal("alice", await line!.EvalOnSelectorAsync<string>(".from", "e => e.textContent"));
+            await alice.WaitForSelectorAsync("#messages li:has-text('hello from the page')", Bound); // the sender's own line
+            Assert.Equal("", await alice.InputValueAsync("#text")); // cleared on the ack
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException)
+        {
+            var details = "";
+            foreach (var tab in tabs) details += await tab.DescribeFailureAsync(E2eEnvironment.ArtifactsDir, $"template-chat-failure-{tab.Name}.png");
+            Assert.Fail($"{e.Message}\n{details}{app.Describe()}");
+        }
+    }
+
+    private static PageWaitForSelectorOptions Bound => new() { Timeout = ChromiumBrowser.TimeoutMs };
+
+    private static async Task JoinAsync(IPage page, string name)
+    {
+        await page.FillAsync("#name", name);
+        await page.ClickAsync("#join button");
+        await page.WaitForFunctionAsync("() => document.getElementById('status').textContent === 'connected'", null,
+            new() { Timeout = ChromiumBrowser.TimeoutMs });
     }
 
     [Fact]
