@@ -13,7 +13,7 @@ namespace OrleansSocket.Testing;
 /// </summary>
 internal sealed class InMemoryEngineConnection : IEngineConnection
 {
-    private readonly record struct Inbound(ReadOnlyMemory<byte> Data, bool IsBinary, string? CloseReason, TaskCompletionSource Done);
+    private readonly record struct Inbound(ReadOnlyMemory<byte> Data, bool IsBinary, EngineCloseReason? CloseReason, TaskCompletionSource Done);
 
     private readonly Channel<Inbound> _inbound = Channel.CreateUnbounded<Inbound>(new() { SingleReader = true });
     private readonly Lock _outbound = new();
@@ -54,7 +54,7 @@ internal sealed class InMemoryEngineConnection : IEngineConnection
     public Task ReceiveAsync(ReadOnlyMemory<byte> data, bool isBinary) => Post(new(data, isBinary, null, NewDone()));
 
     /// <summary>The client dropped the connection: the listener closes with <paramref name="reason"/> after what it already sent.</summary>
-    public Task CloseFromClientAsync(string reason = "transport close") => Post(new(default, false, reason, NewDone()));
+    public Task CloseFromClientAsync(EngineCloseReason reason = EngineCloseReason.TransportClose) => Post(new(default, false, reason, NewDone()));
 
     public bool Send(ReadOnlyMemory<byte> data, bool isBinary, bool isVolatile = false)
     {
@@ -86,7 +86,7 @@ internal sealed class InMemoryEngineConnection : IEngineConnection
             _closed = true;
         }
         _closedByServer();
-        _ = Post(new(default, false, "forced close", NewDone()));
+        _ = Post(new(default, false, EngineCloseReason.ForcedClose, NewDone()));
     }
 
     private Task Post(Inbound item)
@@ -125,7 +125,7 @@ internal sealed class InMemoryEngineConnection : IEngineConnection
                 // transport's would, rather than leaving every later message and flush waiting.
                 open = false;
                 lock (_outbound) _closed = true;
-                listener.OnClose("transport error");
+                listener.OnClose(EngineCloseReason.TransportError);
                 _inbound.Writer.TryComplete();
             }
             finally

@@ -364,7 +364,7 @@ internal sealed partial class EngineSession : IEngineConnection
         _closeNotified = true;
         try
         {
-            _listener.OnClose(_closeReason!.Value.ToWireString());
+            _listener.OnClose(_closeReason!.Value);
         }
         catch (Exception ex)
         {

@@ -31,10 +31,10 @@ public interface IEngineListener
     ValueTask WaitForRoomAsync(int length) => ValueTask.CompletedTask;
 
     /// <summary>
-    /// The session closed, with the reason Engine.IO gives: "transport close", "transport error",
-    /// "ping timeout", "parse error", "forced close". Called once.
+    /// The session closed, with the reason Engine.IO gives (<see cref="EngineCloseReasons.ToWireString"/> spells it as
+    /// Node does: "transport close", "ping timeout", ...). Called once.
     /// </summary>
-    void OnClose(string reason);
+    void OnClose(EngineCloseReason reason);
 
     /// <summary>The session moved to another transport (polling → "websocket"); serial with <see cref="OnMessage"/>:
     /// what arrives after the upgrade comes after this call.</summary>

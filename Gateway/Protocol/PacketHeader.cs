@@ -18,8 +18,11 @@ internal readonly record struct PacketHeader(
     /// <summary>int.MaxValue has 10 digits; any longer count is above every sane MaxAttachments.</summary>
     private const int MaxAttachmentDigits = 9;
 
-    /// <summary>Reads the header the way socket.io-parser's <c>decodeString</c> does, with the same rejections.</summary>
-    public static PacketHeader Parse(ReadOnlySpan<byte> text, int protocolVersion, int maxAttachments, NamespaceCache namespaces)
+    /// <summary>
+    /// Reads the header the way socket.io-parser's <c>decodeString</c> does, with the same rejections.
+    /// <paramref name="connectQueryInNamespace"/>: a CONNECT's namespace may end with a query (protocol v4).
+    /// </summary>
+    public static PacketHeader Parse(ReadOnlySpan<byte> text, bool connectQueryInNamespace, int maxAttachments, NamespaceCache namespaces)
     {
         if (text.IsEmpty)
         {
@@ -52,7 +55,7 @@ internal readonly record struct PacketHeader(
             i = comma < 0 ? text.Length : end + 1;
 
             // v4 clients (socket.io-client 2.x) append the connect query to the namespace: "0/nsp?token=abc,".
-            if (protocolVersion == 4 && type == SocketIOPacketType.Connect)
+            if (connectQueryInNamespace && type == SocketIOPacketType.Connect)
             {
                 var question = nspBytes.IndexOf((byte)'?');
                 if (question >= 0)

@@ -17,6 +17,7 @@ namespace OrleansSocket.Gateway.Protocol;
 /// </remarks>
 public sealed class SocketIODecoder
 {
+    private readonly SocketIORevision _revision;
     private readonly int _maxAttachments;
     private readonly int _maxDepth;
     private readonly long _maxPendingBytes;
@@ -31,24 +32,27 @@ public sealed class SocketIODecoder
     /// <summary>A decoder for one connection speaking Socket.IO protocol <paramref name="protocolVersion"/> (4 or 5),
     /// within the limits of <paramref name="options"/>.</summary>
     public SocketIODecoder(int protocolVersion, SocketIOParserOptions options)
+        : this(protocolVersion is 4 or 5
+            ? SocketIORevision.For(protocolVersion)
+            : throw new ArgumentOutOfRangeException(nameof(protocolVersion), protocolVersion, "Socket.IO protocol 4 or 5."), options)
+    {
+    }
+
+    /// <summary>A decoder for one connection of <paramref name="revision"/>, within the limits of <paramref name="options"/>.</summary>
+    internal SocketIODecoder(SocketIORevision revision, SocketIOParserOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (protocolVersion is not (4 or 5))
-        {
-            throw new ArgumentOutOfRangeException(nameof(protocolVersion), protocolVersion, "Socket.IO protocol 4 or 5.");
-        }
-
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxAttachments);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDepth, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxPendingBinaryBytes);
-        ProtocolVersion = protocolVersion;
+        _revision = revision;
         _maxAttachments = options.MaxAttachments;
         _maxDepth = options.MaxDepth;
         _maxPendingBytes = options.MaxPendingBinaryBytes;
     }
 
     /// <summary>5 (Socket.IO 3+, Engine.IO 4) or 4 (Socket.IO 1.x/2.x, Engine.IO 3).</summary>
-    public int ProtocolVersion { get; }
+    public int Protocol => _revision.Protocol;
 
     /// <summary>True between a binary packet's text frame and its last attachment.</summary>
     public bool IsAwaitingAttachments => _pending is not null;
@@ -69,7 +73,7 @@ public sealed class SocketIODecoder
             throw new SocketIODecodeException("got plaintext data when reconstructing a packet");
         }
 
-        var header = PacketHeader.Parse(utf8, ProtocolVersion, _maxAttachments, _namespaces);
+        var header = PacketHeader.Parse(utf8, _revision.ConnectQueryInNamespace, _maxAttachments, _namespaces);
         var payload = utf8[header.PayloadStart..];
         var body = header.Type switch
         {
@@ -159,7 +163,7 @@ public sealed class SocketIODecoder
             return default;
         }
 
-        if (ProtocolVersion == 4)
+        if (!_revision.ConnectHasPayload)
         {
             // v4 CONNECT carries no payload: auth travels in the namespace query instead.
             throw new SocketIODecodeException("invalid payload: CONNECT has no payload in protocol v4");

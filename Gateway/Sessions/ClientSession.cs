@@ -22,12 +22,12 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         _server = server;
         _connection = connection;
         _logger = logger;
-        // Engine.IO 3 carries Socket.IO protocol v4 (socket.io 2.x clients); Engine.IO 4 carries v5.
-        Protocol = connection.ProtocolVersion == 3 ? 4 : 5;
-        _decoder = new SocketIODecoder(Protocol, server.Options.Parser);
+        // The one place the protocol revision is asked: Engine.IO 3 carries Socket.IO v4 (socket.io 2.x), Engine.IO 4 v5.
+        Revision = SocketIORevision.ForEngine(connection.ProtocolVersion);
+        _decoder = new SocketIODecoder(Revision, server.Options.Parser);
         Inbound = new InboundBudget(server.Options.MaxInboundPackets, server.Options.MaxInboundBytes);
-        Writer = new PacketWriter(connection, Protocol);
-        if (Protocol == 4)
+        Writer = new PacketWriter(connection, Revision.Protocol);
+        if (Revision.ConnectsMainNamespaceAtOpen)
         {
             // v4 clients are connected to "/" without asking, with no auth (Node gives `{}`;
             // their query string stays in the handshake's query).
@@ -39,7 +39,8 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         }
     }
 
-    public int Protocol { get; }
+    /// <summary>What differs between Socket.IO protocols 4 and 5, for this connection.</summary>
+    public SocketIORevision Revision { get; }
     public PacketWriter Writer { get; }
     public IEngineConnection Connection => _connection;
     public SocketIOServer Server => _server;
@@ -92,7 +93,7 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         foreach (var socket in sockets) socket.EnqueueTransport(transport);
     }
 
-    public void OnClose(string reason)
+    public void OnClose(EngineCloseReason reason)
     {
         NamespaceSocket[] sockets;
         lock (_namespaces)
@@ -107,7 +108,7 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         foreach (var socket in sockets)
         {
             _server.Unregister(socket);
-            socket.Close(reason);
+            socket.Close(reason.ToDisconnectReason());
         }
     }
 
@@ -117,8 +118,7 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         switch (packet.Type)
         {
             case SocketIOPacketType.Connect:
-                ConnectNamespace(packet.Namespace,
-                    Protocol == 4 ? HandshakeFactory.QueryToAuthJson(packet.Query) : packet.Data, bytes);
+                ConnectNamespace(packet.Namespace, Revision.ConnectAuth(packet), bytes);
                 break;
             case SocketIOPacketType.Event:
             case SocketIOPacketType.BinaryEvent:
@@ -133,7 +133,7 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
                 if (Remove(packet.Namespace) is { } leaving)
                 {
                     _server.Unregister(leaving);
-                    leaving.Close("client namespace disconnect");
+                    leaving.Close(DisconnectReason.ClientNamespaceDisconnect);
                 }
                 break;
             default:
@@ -152,7 +152,7 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         var request = _server.ConnectRequest(ns, HandshakeFactory.Create(_connection, authJson));
         // A v5 client that had a session sends its private id and last offset (connection state recovery). With
         // recovery off they are ordinary auth fields; with it on, only the shapes the server hands out are looked up.
-        if (Protocol == 5 && _server.RecoveryEnabled && RecoveryAuth.Read(authJson.Span, out var pid, out var offset, out var sid) is var recovery
+        if (Revision.SupportsRecovery && _server.RecoveryEnabled && RecoveryAuth.Read(authJson.Span, out var pid, out var offset, out var sid) is var recovery
             && recovery != RecoveryAuth.Result.None)
         {
             if (recovery == RecoveryAuth.Result.Malformed)
@@ -213,7 +213,7 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
     public void Supersede(NamespaceSocket socket)
     {
         Forget(socket);
-        socket.Close("transport close");
+        socket.Close(DisconnectReason.TransportClose);
         _connection.Close();
     }
 

@@ -20,9 +20,9 @@ public sealed class InMemoryEngineConnectionTests
 
         public ValueTask WaitForRoomAsync(int length) => new(Room.Task);
 
-        public void OnClose(string reason)
+        public void OnClose(EngineCloseReason reason)
         {
-            Closed = reason;
+            Closed = reason.ToWireString();
             Room.TrySetResult();
         }
 
@@ -105,7 +105,7 @@ public sealed class InMemoryEngineConnectionTests
         var listener = new Listener();
         var connection = Open(listener);
         await connection.CloseFromClientAsync();
-        await connection.CloseFromClientAsync("ping timeout");
+        await connection.CloseFromClientAsync(EngineCloseReason.PingTimeout);
         Assert.Equal("transport close", listener.Closed);
         Assert.Equal(0, _closedByServer);
         Assert.False(connection.Send(Text("x"), false));

@@ -150,9 +150,9 @@ public sealed class InboundBackPressureTests : IAsyncLifetime
 
         public void OnMessage(ReadOnlyMemory<byte> data, bool isBinary) => Messages.Enqueue(Encoding.UTF8.GetString(data.Span));
 
-        public void OnClose(string reason)
+        public void OnClose(EngineCloseReason reason)
         {
-            Closed.TrySetResult(reason);
+            Closed.TrySetResult(reason.ToWireString());
             _gate.TrySetResult(); // the contract: a pending wait completes once the session closed
         }
     }

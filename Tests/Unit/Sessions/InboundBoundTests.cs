@@ -1,4 +1,5 @@
 using System.Text;
+using OrleansSocket.Gateway.EngineIO;
 using OrleansSocket.Gateway.Hosting;
 using OrleansSocket.Gateway.Protocol;
 
@@ -116,7 +117,7 @@ public sealed class InboundBoundTests
         var room = h.Session.WaitForRoomAsync(10);
         Assert.False(room.IsCompleted);
 
-        h.Session.OnClose("transport close");
+        h.Session.OnClose(EngineCloseReason.TransportClose);
         await room.AsTask().WaitAsync(TimeSpan.FromSeconds(5));
         Assert.True(h.Session.WaitForRoomAsync(10).IsCompleted); // what is read after the close is dropped anyway
     }
