@@ -7,7 +7,7 @@ namespace OrleansSocket.Testing;
 /// An Engine.IO session without HTTP: the gateway's real session layer (<see cref="IEngineListener"/>, from
 /// <see cref="IEngineApplication.OnOpen"/>) on one side, a test client on the other. What the client sends goes
 /// through one ordered receive loop, as a transport's: each message waits for the listener's room
-/// (<see cref="IEngineListener.WaitForRoomAsync"/>), then <see cref="IEngineListener.OnMessage"/>, serial with
+/// (<see cref="IEngineListener.Inbound"/>), then <see cref="IEngineListener.OnMessage"/>, serial with
 /// <see cref="IEngineListener.OnClose"/>. What the server sends reaches the client synchronously, a packet with
 /// its attachments as one unit.
 /// </summary>
@@ -103,6 +103,7 @@ internal sealed class InMemoryEngineConnection : IEngineConnection
     private async Task ReceiveLoopAsync(IEngineListener listener)
     {
         var open = true;
+        var inbound = listener.Inbound;
         await foreach (var item in _inbound.Reader.ReadAllAsync())
         {
             try
@@ -116,7 +117,7 @@ internal sealed class InMemoryEngineConnection : IEngineConnection
                     _inbound.Writer.TryComplete();
                     continue;
                 }
-                await listener.WaitForRoomAsync(item.Data.Length);
+                if (inbound is not null) await inbound.WaitForRoomAsync(item.Data.Length);
                 listener.OnMessage(item.Data, item.IsBinary);
             }
             catch (Exception)

@@ -50,6 +50,8 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
 
     IInboundCharges ISocketConnection.Inbound => Inbound;
 
+    IEngineInbound IEngineListener.Inbound => Inbound;
+
     void ISocketConnection.Accepted(NamespaceSocket socket) => _server.Index.Add(socket);
 
     void ISocketConnection.LeftRooms(NamespaceSocket socket) => _server.Index.Remove(socket);
@@ -61,8 +63,6 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
     void ISocketConnection.ClosingDone() => _server.ClosingDone();
 
     void ISocketConnection.Close() => _connection.Close();
-
-    public ValueTask WaitForRoomAsync(int length) => Inbound.WaitForRoomAsync(length);
 
     public void OnMessage(ReadOnlyMemory<byte> data, bool isBinary)
     {

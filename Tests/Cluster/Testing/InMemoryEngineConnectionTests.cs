@@ -7,7 +7,7 @@ namespace OrleansSocket.Tests.Testing;
 /// <summary>The test kit's in-memory Engine.IO connection: a transport's ordering, back-pressure and close.</summary>
 public sealed class InMemoryEngineConnectionTests
 {
-    private sealed class Listener : IEngineListener
+    private sealed class Listener : IEngineListener, IEngineInbound
     {
         public List<string> Seen { get; } = [];
         public TaskCompletionSource Room { get; set; } = Done();
@@ -17,6 +17,8 @@ public sealed class InMemoryEngineConnectionTests
         {
             lock (Seen) Seen.Add((isBinary ? "bin:" : "") + Encoding.UTF8.GetString(data.Span));
         }
+
+        IEngineInbound IEngineListener.Inbound => this;
 
         public ValueTask WaitForRoomAsync(int length) => new(Room.Task);
 

@@ -12,7 +12,7 @@ using static OrleansSocket.Tests.EngineIO.EngineClient;
 namespace OrleansSocket.Tests.EngineIO;
 
 /// <summary>
-/// Inbound back-pressure at the transport: while the application has no room (<see cref="IEngineListener.WaitForRoomAsync"/>
+/// Inbound back-pressure at the transport: while the application has no room (<see cref="IEngineInbound.WaitForRoomAsync"/>
 /// pending), a WebSocket's receive loop reads nothing more and a POST is not answered.
 /// </summary>
 [Collection(EngineIOTimingCollection.Name)]
@@ -123,7 +123,7 @@ public sealed class InboundBackPressureTests : IAsyncLifetime
         }
     }
 
-    private sealed class GatedSession(int room) : IEngineListener
+    private sealed class GatedSession(int room) : IEngineListener, IEngineInbound
     {
         private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _room = room;
@@ -140,6 +140,8 @@ public sealed class InboundBackPressureTests : IAsyncLifetime
             Interlocked.Exchange(ref _room, int.MaxValue);
             _gate.TrySetResult();
         }
+
+        IEngineInbound IEngineListener.Inbound => this;
 
         public ValueTask WaitForRoomAsync(int length)
         {

@@ -87,7 +87,7 @@ internal sealed class SessionHarness
 
     public void Receive(byte[] data, bool isBinary)
     {
-        Assert.True(Session.WaitForRoomAsync(data.Length).IsCompleted, "the session has no room for this message");
+        Assert.True(Session.Inbound.WaitForRoomAsync(data.Length).IsCompleted, "the session has no room for this message");
         Session.OnMessage(data, isBinary);
     }
 
