@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using OrleansSocket.Gateway.EngineIO;
 using OrleansSocket.Gateway.Protocol;
 
@@ -24,7 +25,7 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         _logger = logger;
         // The one place the protocol revision is asked: Engine.IO 3 carries Socket.IO v4 (socket.io 2.x), Engine.IO 4 v5.
         Revision = SocketIORevision.ForEngine(connection.ProtocolVersion);
-        _decoder = new SocketIODecoder(Revision, server.Options.Parser);
+        _decoder = new SocketIODecoder(Revision, server.Options.Parser, keepEventData: false);
         Inbound = new InboundBudget(server.Options.MaxInboundPackets, server.Options.MaxInboundBytes);
         Writer = new PacketWriter(connection, Revision.Protocol);
         if (Revision.ConnectsMainNamespaceAtOpen)
@@ -67,7 +68,8 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
     public void OnMessage(ReadOnlyMemory<byte> data, bool isBinary)
     {
         // The bytes this message completes a packet with: a binary packet's text frame and attachments count together.
-        var bytes = _decoder.PendingBytes + data.Length;
+        var pendingBefore = _decoder.PendingBytes;
+        var bytes = pendingBefore + data.Length;
         SocketIOPacket? packet;
         try
         {
@@ -81,8 +83,38 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
             _connection.Close();
             return;
         }
-        Inbound.SetPending(_decoder.PendingBytes);
-        if (packet is not null) Handle(packet, bytes);
+        // A binary packet being reassembled holds its bytes so far; most messages neither start nor finish one.
+        if (pendingBefore != 0 || _decoder.PendingBytes != 0) Inbound.SetPending(_decoder.PendingBytes);
+        if (packet is null) return;
+
+        // The packet is charged its bytes to Inbound while its grain call is queued or running.
+        switch (packet.Type)
+        {
+            case SocketIOPacketType.Event:
+            case SocketIOPacketType.BinaryEvent:
+                if (Find(packet.Namespace) is { } target)
+                    target.EnqueueEvent(new ClientEvent(packet.EventName!, ToPayload(packet), packet.Id.HasValue) { AckId = packet.Id }, packet.Id, bytes);
+                break;
+            case SocketIOPacketType.Ack:
+            case SocketIOPacketType.BinaryAck:
+                if (packet.Id is { } id) Find(packet.Namespace)?.OnAck(id, ToPayload(packet));
+                break;
+            case SocketIOPacketType.Connect:
+                ConnectNamespace(packet.Namespace, Revision.ConnectAuth(packet), bytes);
+                break;
+            case SocketIOPacketType.Disconnect:
+                if (Remove(packet.Namespace) is { } leaving)
+                {
+                    _server.Unregister(leaving);
+                    leaving.Close(DisconnectReason.ClientNamespaceDisconnect);
+                }
+                break;
+            default:
+                // CONNECT_ERROR is server-to-client only.
+                _logger.LogInformation("Connection {Sid}: closing on unexpected packet type {Type}", _connection.Id, packet.Type);
+                _connection.Close();
+                break;
+        }
     }
 
     /// <summary>The connection upgraded: its sockets' grains learn the new transport, in line with their events.</summary>
@@ -112,40 +144,23 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         }
     }
 
-    /// <summary>Handles a decoded packet; <paramref name="bytes"/> is what it is charged to <see cref="Inbound"/> when queued.</summary>
-    private void Handle(SocketIOPacket packet, long bytes)
+    /// <summary>
+    /// The packet's arguments as the grains get them. The decoder made each arguments array for this packet alone and
+    /// never writes it again, so the payload takes it as it is: the packet's bytes are copied once, from the receive buffer.
+    /// </summary>
+    private static SocketPayload ToPayload(SocketIOPacket packet)
     {
-        switch (packet.Type)
+        var args = MemoryMarshal.TryGetArray(packet.Args, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : packet.Args.ToArray();
+        var attachments = packet.Attachments switch
         {
-            case SocketIOPacketType.Connect:
-                ConnectNamespace(packet.Namespace, Revision.ConnectAuth(packet), bytes);
-                break;
-            case SocketIOPacketType.Event:
-            case SocketIOPacketType.BinaryEvent:
-                if (Find(packet.Namespace) is { } target)
-                    target.EnqueueEvent(new ClientEvent(packet.EventName!, ToPayload(packet), packet.Id.HasValue) { AckId = packet.Id }, packet.Id, bytes);
-                break;
-            case SocketIOPacketType.Ack:
-            case SocketIOPacketType.BinaryAck:
-                if (packet.Id is { } id) Find(packet.Namespace)?.OnAck(id, ToPayload(packet));
-                break;
-            case SocketIOPacketType.Disconnect:
-                if (Remove(packet.Namespace) is { } leaving)
-                {
-                    _server.Unregister(leaving);
-                    leaving.Close(DisconnectReason.ClientNamespaceDisconnect);
-                }
-                break;
-            default:
-                // CONNECT_ERROR is server-to-client only.
-                _logger.LogInformation("Connection {Sid}: closing on unexpected packet type {Type}", _connection.Id, packet.Type);
-                _connection.Close();
-                break;
-        }
+            { Count: 0 } => null,
+            byte[][] own => own,
+            var list => [.. list],
+        };
+        return new SocketPayload(args, attachments);
     }
-
-    private static SocketPayload ToPayload(SocketIOPacket packet) =>
-        new(packet.Args.ToArray(), packet.Attachments.Count == 0 ? null : [.. packet.Attachments]);
 
     private void ConnectNamespace(string ns, ReadOnlyMemory<byte> authJson, long charge)
     {
