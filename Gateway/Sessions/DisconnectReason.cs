@@ -28,17 +28,20 @@ internal enum DisconnectReason
     ForcedServerClose,
 }
 
-/// <summary>The strings Socket.IO gives for each <see cref="DisconnectReason"/>: the only place the gateway spells them.</summary>
+/// <summary>
+/// The strings Socket.IO gives for each <see cref="DisconnectReason"/>: the only place the gateway spells its own, and
+/// the connection's closes as <see cref="EngineCloseReasons"/> spells them (Node passes those through).
+/// </summary>
 internal static class DisconnectReasons
 {
-    /// <summary>The reason as socket.io's <c>disconnect</c> event names it.</summary>
+    /// <summary>The reason as socket.io's <c>disconnect</c> event names it (a connection's close as Engine.IO spells it).</summary>
     public static string ToWireString(this DisconnectReason reason) => reason switch
     {
-        DisconnectReason.TransportClose => "transport close",
-        DisconnectReason.TransportError => "transport error",
-        DisconnectReason.PingTimeout => "ping timeout",
-        DisconnectReason.ParseError => "parse error",
-        DisconnectReason.ForcedClose => "forced close",
+        DisconnectReason.TransportClose => EngineCloseReason.TransportClose.ToWireString(),
+        DisconnectReason.TransportError => EngineCloseReason.TransportError.ToWireString(),
+        DisconnectReason.PingTimeout => EngineCloseReason.PingTimeout.ToWireString(),
+        DisconnectReason.ParseError => EngineCloseReason.ParseError.ToWireString(),
+        DisconnectReason.ForcedClose => EngineCloseReason.ForcedClose.ToWireString(),
         DisconnectReason.ClientNamespaceDisconnect => "client namespace disconnect",
         DisconnectReason.ServerNamespaceDisconnect => "server namespace disconnect",
         DisconnectReason.ServerShuttingDown => "server shutting down",
