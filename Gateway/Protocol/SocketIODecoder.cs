@@ -167,8 +167,9 @@ public sealed class SocketIODecoder
 
     /// <summary>
     /// An EVENT's payload: a JSON array whose first element is the event name, a string that is not reserved. The
-    /// arguments (<c>[</c> and what follows the name) get an array of their own, so they reach handlers as a JSON array
-    /// without re-serialising any value, and a session hands that array on as it is.
+    /// arguments are <c>[</c> and what follows the name, so they reach handlers as a JSON array without re-serialising
+    /// any value. Without the event's Data (a session's decoder) they get an array of their own, which the session hands
+    /// on as it is; with it, one buffer holds both views.
     /// </summary>
     private Body DecodeEvent(ReadOnlySpan<byte> payload, int attachments)
     {
@@ -202,17 +203,35 @@ public sealed class SocketIODecoder
             throw new SocketIODecodeException($"invalid payload: \"{name}\" is a reserved event name");
         }
 
-        var args = NoArgs;
-        if (scan.SecondStart >= 0)
+        var rest = scan.SecondStart < 0 ? [] : payload[scan.SecondStart..scan.End];
+        if (!_keepEventData)
         {
-            var rest = payload[scan.SecondStart..scan.End];
-            args = new byte[1 + rest.Length];
+            if (rest.IsEmpty)
+            {
+                return new Body(default, name, NoArgs);
+            }
+
+            var args = new byte[1 + rest.Length];
             args[0] = (byte)'[';
             rest.CopyTo(args.AsSpan(1));
+            return new Body(default, name, args);
         }
 
-        var data = _keepEventData ? payload[scan.Start..scan.End].ToArray() : default(ReadOnlyMemory<byte>);
-        return new Body(data, name, args);
+        // One buffer holds both views: Data (the array as received) then Args.
+        var array = payload[scan.Start..scan.End];
+        var buffer = new byte[array.Length + 1 + Math.Max(rest.Length, 1)];
+        array.CopyTo(buffer);
+        buffer[array.Length] = (byte)'[';
+        if (rest.IsEmpty)
+        {
+            buffer[^1] = (byte)']';
+        }
+        else
+        {
+            rest.CopyTo(buffer.AsSpan(array.Length + 1));
+        }
+
+        return new Body(buffer.AsMemory(0, array.Length), name, buffer.AsMemory(array.Length));
     }
 
     private Body DecodeAck(ReadOnlySpan<byte> payload, int attachments, long? id)
