@@ -7,13 +7,13 @@ namespace OrleansSocket.Testing;
 /// An Engine.IO session without HTTP: the gateway's real session layer (<see cref="IEngineListener"/>, from
 /// <see cref="IEngineApplication.OnOpen"/>) on one side, a test client on the other. What the client sends goes
 /// through one ordered receive loop, as a transport's: each message waits for the listener's room
-/// (<see cref="IEngineListener.WaitForRoomAsync"/>), then <see cref="IEngineListener.OnMessage"/>, serial with
+/// (<see cref="IEngineListener.Inbound"/>), then <see cref="IEngineListener.OnMessage"/>, serial with
 /// <see cref="IEngineListener.OnClose"/>. What the server sends reaches the client synchronously, a packet with
 /// its attachments as one unit.
 /// </summary>
 internal sealed class InMemoryEngineConnection : IEngineConnection
 {
-    private readonly record struct Inbound(ReadOnlyMemory<byte> Data, bool IsBinary, string? CloseReason, TaskCompletionSource Done);
+    private readonly record struct Inbound(ReadOnlyMemory<byte> Data, bool IsBinary, EngineCloseReason? CloseReason, TaskCompletionSource Done);
 
     private readonly Channel<Inbound> _inbound = Channel.CreateUnbounded<Inbound>(new() { SingleReader = true });
     private readonly Lock _outbound = new();
@@ -54,7 +54,7 @@ internal sealed class InMemoryEngineConnection : IEngineConnection
     public Task ReceiveAsync(ReadOnlyMemory<byte> data, bool isBinary) => Post(new(data, isBinary, null, NewDone()));
 
     /// <summary>The client dropped the connection: the listener closes with <paramref name="reason"/> after what it already sent.</summary>
-    public Task CloseFromClientAsync(string reason = "transport close") => Post(new(default, false, reason, NewDone()));
+    public Task CloseFromClientAsync(EngineCloseReason reason = EngineCloseReason.TransportClose) => Post(new(default, false, reason, NewDone()));
 
     public bool Send(ReadOnlyMemory<byte> data, bool isBinary, bool isVolatile = false)
     {
@@ -86,7 +86,7 @@ internal sealed class InMemoryEngineConnection : IEngineConnection
             _closed = true;
         }
         _closedByServer();
-        _ = Post(new(default, false, "forced close", NewDone()));
+        _ = Post(new(default, false, EngineCloseReason.ForcedClose, NewDone()));
     }
 
     private Task Post(Inbound item)
@@ -103,6 +103,7 @@ internal sealed class InMemoryEngineConnection : IEngineConnection
     private async Task ReceiveLoopAsync(IEngineListener listener)
     {
         var open = true;
+        var inbound = listener.Inbound;
         await foreach (var item in _inbound.Reader.ReadAllAsync())
         {
             try
@@ -116,7 +117,7 @@ internal sealed class InMemoryEngineConnection : IEngineConnection
                     _inbound.Writer.TryComplete();
                     continue;
                 }
-                await listener.WaitForRoomAsync(item.Data.Length);
+                if (inbound is not null) await inbound.WaitForRoomAsync(item.Data.Length);
                 listener.OnMessage(item.Data, item.IsBinary);
             }
             catch (Exception)
@@ -125,7 +126,7 @@ internal sealed class InMemoryEngineConnection : IEngineConnection
                 // transport's would, rather than leaving every later message and flush waiting.
                 open = false;
                 lock (_outbound) _closed = true;
-                listener.OnClose("transport error");
+                listener.OnClose(EngineCloseReason.TransportError);
                 _inbound.Writer.TryComplete();
             }
             finally

@@ -1,7 +1,7 @@
 namespace OrleansSocket.Gateway.EngineIO;
 
 /// <summary>Why an Engine.IO session ended; <see cref="EngineCloseReasons.ToWireString"/> gives Node's string for it.</summary>
-internal enum EngineCloseReason
+public enum EngineCloseReason
 {
     /// <summary>The transport failed: reset, overlapping or broken request, oversized message, send queue full.</summary>
     TransportError,
@@ -16,9 +16,9 @@ internal enum EngineCloseReason
 }
 
 /// <summary>The strings Node's engine.io gives for each <see cref="EngineCloseReason"/>: the only place they are spelt.</summary>
-internal static class EngineCloseReasons
+public static class EngineCloseReasons
 {
-    /// <summary>The reason as engine.io's <c>close</c> event names it (what <see cref="IEngineListener.OnClose"/> receives).</summary>
+    /// <summary>The reason as engine.io's <c>close</c> event names it ("transport error", "ping timeout", ...).</summary>
     public static string ToWireString(this EngineCloseReason reason) => reason switch
     {
         EngineCloseReason.TransportError => "transport error",

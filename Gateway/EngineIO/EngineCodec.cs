@@ -5,11 +5,13 @@ namespace OrleansSocket.Gateway.EngineIO;
 /// <summary>
 /// What differs between protocol revisions 3 and 4 (engine.io's <c>Transport.parser</c> and the few
 /// <c>protocol === 3</c> checks around it): chosen once at the handshake, so nothing else asks which revision it is.
+/// Each revision's payload codec is its implementation (<see cref="PayloadCodecV3"/>, <see cref="PayloadCodecV4"/>),
+/// so a transport's decode goes straight to it.
 /// </summary>
 internal abstract class EngineCodec
 {
-    public static readonly EngineCodec V3 = new V3Codec();
-    public static readonly EngineCodec V4 = new V4Codec();
+    public static readonly EngineCodec V3 = new PayloadCodecV3();
+    public static readonly EngineCodec V4 = new PayloadCodecV4();
 
     /// <summary>The codec of revision <paramref name="protocol"/> (3 or 4).</summary>
     public static EngineCodec For(int protocol) => protocol == 4 ? V4 : V3;
@@ -49,65 +51,6 @@ internal abstract class EngineCodec
 
     /// <summary>How a binary packet goes over a WebSocket whose request did (or, v3 <c>b64=1</c>, did not) take binary.</summary>
     public abstract BinaryMessageForm BinaryForm(bool supportsBinary);
-
-    private sealed class V3Codec : EngineCodec
-    {
-        public override int Protocol => 3;
-        public override bool ServerPings => false;
-        public override bool AdvertisesMaxPayload => false;
-        public override bool DelaysFirstWebSocketFrame => true;
-        public override bool AcceptsBinaryFraming => true;
-
-        public override DecodeStatus ReadPayloadPacket(Memory<byte> body, ref int offset, bool binaryFraming, out InboundPacket packet) =>
-            binaryFraming
-                ? PayloadCodecV3.ReadBinaryPayloadPacket(body, ref offset, out packet)
-                : PayloadCodecV3.ReadTextPayloadPacket(body, ref offset, out packet);
-
-        public override DecodeStatus DecodeMessage(Memory<byte> message, bool isBinary, out InboundPacket packet) =>
-            isBinary ? PayloadCodecV3.DecodeBinaryPacket(message, out packet) : PayloadCodecV3.DecodeTextPacket(message, out packet);
-
-        public override bool UseBinaryFraming(List<QueuedPacket> batch, bool supportsBinary) => PayloadCodecV3.UseBinaryFraming(batch, supportsBinary);
-
-        public override long GetPayloadLength(List<QueuedPacket> batch, bool binaryFraming) =>
-            binaryFraming ? PayloadCodecV3.GetBinaryPayloadLength(batch) : PayloadCodecV3.GetTextPayloadLength(batch);
-
-        public override void WritePayloadPacket(IBufferWriter<byte> writer, in QueuedPacket packet, int index, bool binaryFraming)
-        {
-            if (binaryFraming) PayloadCodecV3.WriteBinaryPayloadPacket(writer, packet);
-            else PayloadCodecV3.WriteTextPayloadPacket(writer, packet);
-        }
-
-        public override BinaryMessageForm BinaryForm(bool supportsBinary) =>
-            supportsBinary ? BinaryMessageForm.TypePrefixed : BinaryMessageForm.Base64Text;
-    }
-
-    private sealed class V4Codec : EngineCodec
-    {
-        public override int Protocol => 4;
-        public override bool ServerPings => true;
-        public override bool AdvertisesMaxPayload => true;
-        public override bool DelaysFirstWebSocketFrame => false;
-        public override bool AcceptsBinaryFraming => false;
-
-        public override DecodeStatus ReadPayloadPacket(Memory<byte> body, ref int offset, bool binaryFraming, out InboundPacket packet) =>
-            PayloadCodecV4.ReadPayloadPacket(body, ref offset, out packet);
-
-        public override DecodeStatus DecodeMessage(Memory<byte> message, bool isBinary, out InboundPacket packet)
-        {
-            if (!isBinary) return PayloadCodecV4.DecodePacket(message, out packet);
-            packet = new InboundPacket(EnginePacketType.Message, message, true);
-            return DecodeStatus.Packet;
-        }
-
-        public override bool UseBinaryFraming(List<QueuedPacket> batch, bool supportsBinary) => false;
-
-        public override long GetPayloadLength(List<QueuedPacket> batch, bool binaryFraming) => PayloadCodecV4.GetPayloadLength(batch);
-
-        public override void WritePayloadPacket(IBufferWriter<byte> writer, in QueuedPacket packet, int index, bool binaryFraming) =>
-            PayloadCodecV4.WritePayloadPacket(writer, packet, first: index == 0);
-
-        public override BinaryMessageForm BinaryForm(bool supportsBinary) => BinaryMessageForm.Raw;
-    }
 }
 
 /// <summary>How a binary packet is framed as a WebSocket message.</summary>

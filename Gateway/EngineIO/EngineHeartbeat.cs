@@ -3,8 +3,9 @@ namespace OrleansSocket.Gateway.EngineIO;
 /// <summary>
 /// A session's heartbeat. v4: the server pings every pingInterval and wants a pong within pingTimeout.
 /// v3: the client pings; silence for pingInterval + pingTimeout ends the session. Either way any packet received
-/// delays the timeout (as in Node). The owner is told when a ping is due and when the session expired; it is
-/// never called with this type's lock held.
+/// delays the timeout (as in Node): the owner stamps each packet's arrival, and the heartbeat reads that stamp only
+/// when it judges the deadline, so a packet costs it nothing. The owner is told when a ping is due and when the
+/// session expired; it is never called with this type's lock held (reading the stamp takes no lock).
 /// </summary>
 internal sealed class EngineHeartbeat
 {
@@ -13,21 +14,23 @@ internal sealed class EngineHeartbeat
     private readonly long _intervalTicks;
     private readonly long _timeoutTicks;
     private readonly bool _serverPings;
+    private readonly Func<long> _lastPacket; // timestamp of the last packet received
     private readonly Action _onPingDue;
     private readonly Action _onExpired;
 
     private ITimer? _pingTimer;
     private ITimer? _expiryTimer;
     private long _deadline;   // timestamp of the heartbeat deadline (pong due, v4; ping due, v3)
-    private long _lastPacket; // timestamp of the last packet received
     private bool _stopped;
 
-    public EngineHeartbeat(TimeProvider time, int pingIntervalMs, int pingTimeoutMs, bool serverPings, Action onPingDue, Action onExpired)
+    public EngineHeartbeat(TimeProvider time, int pingIntervalMs, int pingTimeoutMs, bool serverPings, Func<long> lastPacket,
+        Action onPingDue, Action onExpired)
     {
         _time = time;
         _intervalTicks = MsToTicks(pingIntervalMs);
         _timeoutTicks = MsToTicks(pingTimeoutMs);
         _serverPings = serverPings;
+        _lastPacket = lastPacket;
         _onPingDue = onPingDue;
         _onExpired = onExpired;
     }
@@ -39,18 +42,11 @@ internal sealed class EngineHeartbeat
         {
             if (_stopped) return;
             var now = _time.GetTimestamp();
-            _lastPacket = now;
             _deadline = now + _intervalTicks + _timeoutTicks;
             _expiryTimer = _time.CreateTimer(static s => ((EngineHeartbeat)s!).OnExpiryTimer(), this, TicksToSpan(_deadline - now), Timeout.InfiniteTimeSpan);
             if (_serverPings)
                 _pingTimer = _time.CreateTimer(static s => ((EngineHeartbeat)s!).OnPingTimer(), this, TicksToSpan(_intervalTicks), Timeout.InfiniteTimeSpan);
         }
-    }
-
-    /// <summary>A packet arrived at <paramref name="now"/> (a timestamp of the same clock).</summary>
-    public void OnPacket(long now)
-    {
-        lock (_lock) _lastPacket = now;
     }
 
     /// <summary>v3: the client pinged (and its pong is queued): the next ping is due an interval plus a timeout from now.</summary>
@@ -118,7 +114,7 @@ internal sealed class EngineHeartbeat
     }
 
     private long ExpiryLocked() =>
-        Math.Max(_deadline, _lastPacket + (_serverPings ? _timeoutTicks : _intervalTicks + _timeoutTicks));
+        Math.Max(_deadline, _lastPacket() + (_serverPings ? _timeoutTicks : _intervalTicks + _timeoutTicks));
 
     private long MsToTicks(int milliseconds) => milliseconds * _time.TimestampFrequency / 1000;
 

@@ -23,9 +23,10 @@ internal sealed partial class EngineSession
         if (!isCurrent) return new ValueTask<bool>(true);
 
         var viaPolling = transport == Polling;
-        if (status == DecodeStatus.Packet && packet.Type == EnginePacketType.Message)
+        // The listener's back-pressure (none before it is known), asked directly rather than through the listener.
+        if (status == DecodeStatus.Packet && packet.Type == EnginePacketType.Message && Volatile.Read(ref _room) is { } inbound)
         {
-            var room = WaitForRoomAsync(packet.Data.Length);
+            var room = inbound.WaitForRoomAsync(packet.Data.Length);
             if (!room.IsCompletedSuccessfully) return HandleWhenRoomAsync(room, packet, viaPolling);
             room.GetAwaiter().GetResult();
         }
@@ -38,90 +39,76 @@ internal sealed partial class EngineSession
         return Handle(DecodeStatus.Packet, packet, viaPolling);
     }
 
+    /// <summary>Handles one decoded packet, or a decoding failure, under <c>_inbound</c>; false stops the rest of a payload.</summary>
     private bool Handle(DecodeStatus status, in InboundPacket packet, bool viaPolling)
     {
         lock (_inbound)
         {
-            switch (status)
+            if (status != DecodeStatus.Packet)
             {
-                case DecodeStatus.Packet:
-                    return HandlePacketLocked(packet, viaPolling);
-                case DecodeStatus.Error:
-                    Terminate(EngineCloseReason.ParseError);
-                    return false;
-                default:
-                    return true;
+                if (status != DecodeStatus.Error) return true;
+                Terminate(EngineCloseReason.ParseError);
+                return false;
             }
-        }
-    }
 
-    /// <summary>The listener's inbound back-pressure (none before it is known).</summary>
-    private ValueTask WaitForRoomAsync(int length)
-    {
-        IEngineListener? listener;
-        lock (_inbound) listener = _listener;
-        return listener?.WaitForRoomAsync(length) ?? ValueTask.CompletedTask;
-    }
+            var now = _time.GetTimestamp();
+            var overflow = BufferBound.None;
+            lock (_gate)
+            {
+                // Node ignores what arrives once the socket is no longer "open" (closing included).
+                if (_state != SessionState.Open) return false;
+                // Any packet delays the heartbeat's timeout: it reads this stamp when its timer fires.
+                Volatile.Write(ref _lastPacket, now);
+                switch (packet.Type)
+                {
+                    case EnginePacketType.Ping when !Codec.ServerPings:
+                        // The v3 client pings; answer with the same data ("2probe" → "3probe"). The pong is counted
+                        // like any packet: a client that pings without reading fills its own queue, not the server.
+                        var echo = packet.Data.IsEmpty ? ReadOnlyMemory<byte>.Empty : packet.Data.ToArray();
+                        overflow = TryEnqueueLocked(new QueuedPacket(EnginePacketType.Pong, echo, false, false));
+                        if (overflow != BufferBound.None) break;
+                        _heartbeat.OnClientPing(now);
+                        return true;
+                    case EnginePacketType.Pong when Codec.ServerPings:
+                        _heartbeat.OnPong(now);
+                        return true;
+                    case EnginePacketType.Ping:
+                    case EnginePacketType.Pong:
+                        break; // wrong heartbeat direction for this protocol: Node treats it as a transport error
+                    case EnginePacketType.Close:
+                        break;
+                    case EnginePacketType.Message:
+                        break;
+                    default:
+                        return true; // open, upgrade, noop: nothing to do
+                }
+            }
 
-    /// <summary>Handles one packet under <c>_inbound</c>; false stops the rest of a payload.</summary>
-    private bool HandlePacketLocked(in InboundPacket packet, bool viaPolling)
-    {
-        var now = _time.GetTimestamp();
-        var overflow = BufferBound.None;
-        lock (_gate)
-        {
-            // Node ignores what arrives once the socket is no longer "open" (closing included).
-            if (_state != SessionState.Open) return false;
-            _heartbeat.OnPacket(now);
+            if (overflow != BufferBound.None)
+            {
+                CloseOverflowing(overflow);
+                return false;
+            }
             switch (packet.Type)
             {
-                case EnginePacketType.Ping when !Codec.ServerPings:
-                    // The v3 client pings; answer with the same data ("2probe" → "3probe"). The pong is counted
-                    // like any packet: a client that pings without reading fills its own queue, not the server.
-                    var echo = packet.Data.IsEmpty ? ReadOnlyMemory<byte>.Empty : packet.Data.ToArray();
-                    overflow = TryEnqueueLocked(new QueuedPacket(EnginePacketType.Pong, echo, false, false));
-                    if (overflow != BufferBound.None) break;
-                    _heartbeat.OnClientPing(now);
-                    return true;
-                case EnginePacketType.Pong when Codec.ServerPings:
-                    _heartbeat.OnPong(now);
-                    return true;
-                case EnginePacketType.Ping:
-                case EnginePacketType.Pong:
-                    break; // wrong heartbeat direction for this protocol: Node treats it as a transport error
-                case EnginePacketType.Close:
-                    break;
                 case EnginePacketType.Message:
-                    break;
+                    try
+                    {
+                        _listener?.OnMessage(packet.Data, packet.IsBinary);
+                    }
+                    catch (Exception ex)
+                    {
+                        _server.Log.ListenerFailed(ex, Id);
+                    }
+                    return true;
+                case EnginePacketType.Close:
+                    // The client closes: a pending poll is released with a noop (Node's polling onClose).
+                    Terminate(EngineCloseReason.TransportClose, viaPolling ? EnginePacketType.Noop : EnginePacketType.Close);
+                    return false;
                 default:
-                    return true; // open, upgrade, noop: nothing to do
+                    Terminate(EngineCloseReason.TransportError);
+                    return false;
             }
-        }
-
-        if (overflow != BufferBound.None)
-        {
-            CloseOverflowing(overflow);
-            return false;
-        }
-        switch (packet.Type)
-        {
-            case EnginePacketType.Message:
-                try
-                {
-                    _listener?.OnMessage(packet.Data, packet.IsBinary);
-                }
-                catch (Exception ex)
-                {
-                    _server.Log.ListenerFailed(ex, Id);
-                }
-                return true;
-            case EnginePacketType.Close:
-                // The client closes: a pending poll is released with a noop (Node's polling onClose).
-                Terminate(EngineCloseReason.TransportClose, viaPolling ? EnginePacketType.Noop : EnginePacketType.Close);
-                return false;
-            default:
-                Terminate(EngineCloseReason.TransportError);
-                return false;
         }
     }
 }

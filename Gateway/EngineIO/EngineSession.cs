@@ -32,6 +32,8 @@ internal sealed partial class EngineSession : IEngineConnection
     private SessionState _state = SessionState.Open;
     private string _transportName;
     private IEngineListener? _listener;
+    private IEngineInbound? _room; // the listener's back-pressure, awaited before each message
+    private long _lastPacket; // timestamp of the last packet received, read by the heartbeat
     private EngineCloseReason? _closeReason; // set once, when the session ends
     private bool _closeNotified;
 
@@ -51,8 +53,9 @@ internal sealed partial class EngineSession : IEngineConnection
         Handshake = handshake;
         _transportName = transportName;
         _outbox = new EngineOutbox(server.Options.MaxBufferedPackets, server.Options.MaxBufferedBytes);
+        _lastPacket = _time.GetTimestamp();
         _heartbeat = new EngineHeartbeat(_time, server.Options.PingInterval, server.Options.PingTimeout, Codec.ServerPings,
-            OnPingDue, () => Terminate(EngineCloseReason.PingTimeout));
+            () => Volatile.Read(ref _lastPacket), OnPingDue, () => Terminate(EngineCloseReason.PingTimeout));
         if (transportName == EngineServer.PollingName)
         {
             Polling = new PollingTransport(this, server.Options, pollingSupportsBinary);
@@ -102,6 +105,7 @@ internal sealed partial class EngineSession : IEngineConnection
         lock (_inbound)
         {
             _listener = listener;
+            Volatile.Write(ref _room, listener.Inbound);
             // Closed while the application was still opening it: tell it now.
             if (_closeReason is not null) NotifyCloseLocked();
         }
@@ -364,7 +368,7 @@ internal sealed partial class EngineSession : IEngineConnection
         _closeNotified = true;
         try
         {
-            _listener.OnClose(_closeReason!.Value.ToWireString());
+            _listener.OnClose(_closeReason!.Value);
         }
         catch (Exception ex)
         {

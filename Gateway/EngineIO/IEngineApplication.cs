@@ -21,26 +21,35 @@ public interface IEngineListener
     void OnMessage(ReadOnlyMemory<byte> data, bool isBinary);
 
     /// <summary>
-    /// Inbound back-pressure: awaited before each "message" packet of <paramref name="length"/> bytes is passed to
-    /// <see cref="OnMessage"/>. While it is pending the session reads nothing more from its client (a WebSocket
-    /// stops receiving, so TCP holds the client back; a POST is answered once all its packets are in). A session
-    /// whose listener makes no room for as long as its heartbeat allows closes ("ping timeout"): the packets that
-    /// would prove the client alive are not read. Must complete once <see cref="OnClose"/> has been called.
-    /// The default takes everything at once.
+    /// The listener's inbound back-pressure, read once when the session opens; null (the default) takes everything at once.
     /// </summary>
-    ValueTask WaitForRoomAsync(int length) => ValueTask.CompletedTask;
+    IEngineInbound? Inbound => null;
 
     /// <summary>
-    /// The session closed, with the reason Engine.IO gives: "transport close", "transport error",
-    /// "ping timeout", "parse error", "forced close". Called once.
+    /// The session closed, with the reason Engine.IO gives (<see cref="EngineCloseReasons.ToWireString"/> spells it as
+    /// Node does: "transport close", "ping timeout", ...). Called once.
     /// </summary>
-    void OnClose(string reason);
+    void OnClose(EngineCloseReason reason);
 
     /// <summary>The session moved to another transport (polling → "websocket"); serial with <see cref="OnMessage"/>:
     /// what arrives after the upgrade comes after this call.</summary>
     void OnUpgrade(string transport)
     {
     }
+}
+
+/// <summary>What an <see cref="IEngineListener"/> holds of its client's input, and how the session waits for room in it.</summary>
+public interface IEngineInbound
+{
+    /// <summary>
+    /// Awaited before each "message" packet of <paramref name="length"/> bytes is passed to
+    /// <see cref="IEngineListener.OnMessage"/>. While it is pending the session reads nothing more from its client (a
+    /// WebSocket stops receiving, so TCP holds the client back; a POST is answered once all its packets are in). A
+    /// session whose listener makes no room for as long as its heartbeat allows closes ("ping timeout"): the packets
+    /// that would prove the client alive are not read. Must complete once <see cref="IEngineListener.OnClose"/> has
+    /// been called.
+    /// </summary>
+    ValueTask WaitForRoomAsync(int length);
 }
 
 /// <summary>One Engine.IO session as the upper layer sees it, whatever its current transport.</summary>

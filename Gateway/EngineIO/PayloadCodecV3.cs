@@ -14,10 +14,34 @@ namespace OrleansSocket.Gateway.EngineIO;
 /// <item>WebSocket: a text frame is one packet; a binary frame is the type byte (4) then the data.</item>
 /// </list>
 /// </summary>
-internal static class PayloadCodecV3
+internal sealed class PayloadCodecV3 : EngineCodec
 {
+    public override int Protocol => 3;
+    public override bool ServerPings => false;
+    public override bool AdvertisesMaxPayload => false;
+    public override bool DelaysFirstWebSocketFrame => true;
+    public override bool AcceptsBinaryFraming => true;
+
+    public override DecodeStatus ReadPayloadPacket(Memory<byte> body, ref int offset, bool binaryFraming, out InboundPacket packet) =>
+        binaryFraming ? ReadBinaryPayloadPacket(body, ref offset, out packet) : ReadTextPayloadPacket(body, ref offset, out packet);
+
+    public override DecodeStatus DecodeMessage(Memory<byte> message, bool isBinary, out InboundPacket packet) =>
+        isBinary ? DecodeBinaryPacket(message, out packet) : DecodeTextPacket(message, out packet);
+
+    public override long GetPayloadLength(List<QueuedPacket> batch, bool binaryFraming) =>
+        binaryFraming ? GetBinaryPayloadLength(batch) : GetTextPayloadLength(batch);
+
+    public override void WritePayloadPacket(IBufferWriter<byte> writer, in QueuedPacket packet, int index, bool binaryFraming)
+    {
+        if (binaryFraming) WriteBinaryPayloadPacket(writer, packet);
+        else WriteTextPayloadPacket(writer, packet);
+    }
+
+    public override BinaryMessageForm BinaryForm(bool supportsBinary) =>
+        supportsBinary ? BinaryMessageForm.TypePrefixed : BinaryMessageForm.Base64Text;
+
     /// <summary>Whether a batch goes out in the binary framing (Node: <c>supportsBinary &amp;&amp; hasBinary(packets)</c>).</summary>
-    public static bool UseBinaryFraming(List<QueuedPacket> packets, bool supportsBinary)
+    public override bool UseBinaryFraming(List<QueuedPacket> packets, bool supportsBinary)
     {
         if (!supportsBinary) return false;
         foreach (var packet in packets)

@@ -23,6 +23,7 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
 
     private readonly WebSocket _socket;
     private readonly EngineSession _session;
+    private readonly EngineCodec _codec;
     private readonly int _maxMessage;
     private readonly BinaryMessageForm _binaryForm; // v3: base64 text when this socket's request asked for b64=1
     private readonly SemaphoreSlim _sendLock = new(1, 1);
@@ -42,8 +43,9 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
     {
         _socket = socket;
         _session = session;
+        _codec = session.Codec;
         _maxMessage = session.Options.MaxHttpBufferSize;
-        _binaryForm = session.Codec.BinaryForm(supportsBinary);
+        _binaryForm = _codec.BinaryForm(supportsBinary);
         _abort = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
     }
 
@@ -96,40 +98,52 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
         {
             while (true)
             {
+                Memory<byte> message;
+                bool isBinary;
                 if (buffer is null)
                 {
                     var first = await _socket.ReceiveAsync(Memory<byte>.Empty, _abort.Token);
                     if (first.MessageType == WebSocketMessageType.Close) return EngineCloseReason.TransportClose;
-                    if (first.EndOfMessage)
+                    if (!first.EndOfMessage)
                     {
-                        // an empty message
-                        await DeliverAsync(Memory<byte>.Empty, first.MessageType == WebSocketMessageType.Binary);
+                        buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
                         continue;
                     }
-                    buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+                    message = Memory<byte>.Empty; // an empty message
+                    isBinary = first.MessageType == WebSocketMessageType.Binary;
                 }
-                else if (length == buffer.Length)
+                else
                 {
-                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(buffer.Length * 2L, _maxMessage + 1L));
-                    buffer.AsSpan(0, length).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = bigger;
+                    if (length == buffer.Length)
+                    {
+                        var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(buffer.Length * 2L, _maxMessage + 1L));
+                        buffer.AsSpan(0, length).CopyTo(bigger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = bigger;
+                    }
+                    var result = await _socket.ReceiveAsync(buffer.AsMemory(length), _abort.Token);
+                    if (result.MessageType == WebSocketMessageType.Close) return EngineCloseReason.TransportClose;
+                    length += result.Count;
+                    if (length > _maxMessage)
+                    {
+                        // Like ws's maxPayload: close with 1009, having buffered no more than the limit (+1).
+                        _closeStatus = WebSocketCloseStatus.MessageTooBig;
+                        return EngineCloseReason.TransportError;
+                    }
+                    if (!result.EndOfMessage) continue;
+                    message = buffer.AsMemory(0, length);
+                    isBinary = result.MessageType == WebSocketMessageType.Binary;
                 }
-                var result = await _socket.ReceiveAsync(buffer.AsMemory(length), _abort.Token);
-                if (result.MessageType == WebSocketMessageType.Close) return EngineCloseReason.TransportClose;
-                length += result.Count;
-                if (length > _maxMessage)
-                {
-                    // Like ws's maxPayload: close with 1009, having buffered no more than the limit (+1).
-                    _closeStatus = WebSocketCloseStatus.MessageTooBig;
-                    return EngineCloseReason.TransportError;
-                }
-                if (!result.EndOfMessage) continue;
 
-                await DeliverAsync(buffer.AsMemory(0, length), result.MessageType == WebSocketMessageType.Binary);
-                length = 0;
-                ArrayPool<byte>.Shared.Return(buffer);
-                buffer = null;
+                // Each message is one packet, decoded by the revision's codec; the session may make the loop wait for room.
+                var status = _codec.DecodeMessage(message, isBinary, out var packet);
+                await _session.OnPacketAsync(this, status, packet);
+                if (buffer is not null)
+                {
+                    length = 0;
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
+                }
             }
         }
         catch (Exception)
@@ -140,13 +154,6 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
         {
             if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    /// <summary>Decodes one message (each is one packet) and hands it to the session, which may make the loop wait.</summary>
-    private ValueTask<bool> DeliverAsync(Memory<byte> message, bool isBinary)
-    {
-        var status = _session.Codec.DecodeMessage(message, isBinary, out var packet);
-        return _session.OnPacketAsync(this, status, packet);
     }
 
     private async Task WriteLoopAsync()

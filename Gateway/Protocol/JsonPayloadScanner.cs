@@ -9,15 +9,21 @@ namespace OrleansSocket.Gateway.Protocol;
 /// </summary>
 internal static class JsonPayloadScanner
 {
-    /// <summary>The root value's kind and extent (surrounding whitespace excluded).</summary>
-    public readonly record struct Result(JsonTokenType RootType, int Start, int End);
+    /// <summary>
+    /// The root value's kind and extent (surrounding whitespace excluded). For a root array, also its first element's
+    /// kind (<see cref="JsonTokenType.None"/>: the array is empty), that element's text when it is a string and was asked
+    /// for (null when it is not valid Unicode, e.g. an escaped lone surrogate), and where the second element starts (-1:
+    /// there is none): what an EVENT's name and arguments are, found in the same pass.
+    /// </summary>
+    public readonly record struct Result(JsonTokenType RootType, int Start, int End,
+        JsonTokenType FirstType = JsonTokenType.None, string? FirstString = null, int SecondStart = -1);
 
     /// <summary>
     /// Scans <paramref name="json"/>. <paramref name="attachmentCount"/> is the number of attachments the
     /// packet announced: every placeholder must index one of them, and a packet without attachments may
-    /// hold no placeholder at all.
+    /// hold no placeholder at all. <paramref name="readFirstString"/>: decode a root array's first element when it is a string.
     /// </summary>
-    public static Result Scan(ReadOnlySpan<byte> json, int attachmentCount, int maxDepth)
+    public static Result Scan(ReadOnlySpan<byte> json, int attachmentCount, int maxDepth, bool readFirstString = false)
     {
         // One frame per nesting level, indexed by the depth of the container's start token.
         // The stack buffer covers the default depth; a larger configured depth pays one array.
@@ -33,9 +39,36 @@ internal static class JsonPayloadScanner
             var rootType = reader.TokenType;
             var start = (int)reader.TokenStartIndex;
             var end = -1;
+            var firstType = JsonTokenType.None;
+            string? firstString = null;
+            var secondStart = -1;
+            var items = rootType == JsonTokenType.StartArray ? 0 : 2; // the root array's elements seen, up to 2
             do
             {
                 var depth = reader.CurrentDepth;
+                if (depth == 1 && items < 2 && reader.TokenType is not (JsonTokenType.EndArray or JsonTokenType.EndObject))
+                {
+                    if (items++ == 0)
+                    {
+                        firstType = reader.TokenType;
+                        if (readFirstString && firstType == JsonTokenType.String)
+                        {
+                            try
+                            {
+                                firstString = reader.GetString();
+                            }
+                            catch (InvalidOperationException)
+                            {
+                                // valid JSON, not a valid string: the caller decides, once the whole payload is known valid
+                            }
+                        }
+                    }
+                    else
+                    {
+                        secondStart = (int)reader.TokenStartIndex;
+                    }
+                }
+
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.StartObject:
@@ -66,7 +99,7 @@ internal static class JsonPayloadScanner
             }
             while (reader.Read()); // keeps reading past the root so trailing garbage is rejected
 
-            return new Result(rootType, start, end);
+            return new Result(rootType, start, end, firstType, firstString, secondStart);
         }
         catch (JsonException ex)
         {

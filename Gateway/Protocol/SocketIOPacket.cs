@@ -30,7 +30,8 @@ public sealed class SocketIOPacket
     public long? Id { get; init; }
     /// <summary>
     /// The packet's data as UTF-8 JSON, empty when absent. CONNECT: the auth object;
-    /// EVENT/ACK: the whole array; CONNECT_ERROR: the error object (v5) or value (v4).
+    /// EVENT/ACK: the whole array (a client session's decoder leaves an EVENT's empty: it forwards only
+    /// <see cref="Args"/>); CONNECT_ERROR: the error object (v5) or value (v4).
     /// </summary>
     public ReadOnlyMemory<byte> Data { get; init; }
     /// <summary>EVENT and BINARY_EVENT: the event name (validated: a string, not a reserved name).</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using OrleansSocket.Gateway.EngineIO;
 using OrleansSocket.Gateway.Protocol;
 
@@ -22,12 +23,12 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         _server = server;
         _connection = connection;
         _logger = logger;
-        // Engine.IO 3 carries Socket.IO protocol v4 (socket.io 2.x clients); Engine.IO 4 carries v5.
-        Protocol = connection.ProtocolVersion == 3 ? 4 : 5;
-        _decoder = new SocketIODecoder(Protocol, server.Options.Parser);
+        // The one place the protocol revision is asked: Engine.IO 3 carries Socket.IO v4 (socket.io 2.x), Engine.IO 4 v5.
+        Revision = SocketIORevision.ForEngine(connection.ProtocolVersion);
+        _decoder = new SocketIODecoder(Revision, server.Options.Parser, keepEventData: false);
         Inbound = new InboundBudget(server.Options.MaxInboundPackets, server.Options.MaxInboundBytes);
-        Writer = new PacketWriter(connection, Protocol);
-        if (Protocol == 4)
+        Writer = new PacketWriter(connection, Revision.Protocol);
+        if (Revision.ConnectsMainNamespaceAtOpen)
         {
             // v4 clients are connected to "/" without asking, with no auth (Node gives `{}`;
             // their query string stays in the handshake's query).
@@ -39,7 +40,8 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         }
     }
 
-    public int Protocol { get; }
+    /// <summary>What differs between Socket.IO protocols 4 and 5, for this connection.</summary>
+    public SocketIORevision Revision { get; }
     public PacketWriter Writer { get; }
     public IEngineConnection Connection => _connection;
     public SocketIOServer Server => _server;
@@ -48,6 +50,8 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
     public InboundBudget Inbound { get; }
 
     IInboundCharges ISocketConnection.Inbound => Inbound;
+
+    IEngineInbound IEngineListener.Inbound => Inbound;
 
     void ISocketConnection.Accepted(NamespaceSocket socket) => _server.Index.Add(socket);
 
@@ -61,12 +65,11 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
 
     void ISocketConnection.Close() => _connection.Close();
 
-    public ValueTask WaitForRoomAsync(int length) => Inbound.WaitForRoomAsync(length);
-
     public void OnMessage(ReadOnlyMemory<byte> data, bool isBinary)
     {
         // The bytes this message completes a packet with: a binary packet's text frame and attachments count together.
-        var bytes = _decoder.PendingBytes + data.Length;
+        var pendingBefore = _decoder.PendingBytes;
+        var bytes = pendingBefore + data.Length;
         SocketIOPacket? packet;
         try
         {
@@ -80,8 +83,38 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
             _connection.Close();
             return;
         }
-        Inbound.SetPending(_decoder.PendingBytes);
-        if (packet is not null) Handle(packet, bytes);
+        // A binary packet being reassembled holds its bytes so far; most messages neither start nor finish one.
+        if (pendingBefore != 0 || _decoder.PendingBytes != 0) Inbound.SetPending(_decoder.PendingBytes);
+        if (packet is null) return;
+
+        // The packet is charged its bytes to Inbound while its grain call is queued or running.
+        switch (packet.Type)
+        {
+            case SocketIOPacketType.Event:
+            case SocketIOPacketType.BinaryEvent:
+                if (Find(packet.Namespace) is { } target)
+                    target.EnqueueEvent(new ClientEvent(packet.EventName!, ToPayload(packet), packet.Id.HasValue) { AckId = packet.Id }, packet.Id, bytes);
+                break;
+            case SocketIOPacketType.Ack:
+            case SocketIOPacketType.BinaryAck:
+                if (packet.Id is { } id) Find(packet.Namespace)?.OnAck(id, ToPayload(packet));
+                break;
+            case SocketIOPacketType.Connect:
+                ConnectNamespace(packet.Namespace, Revision.ConnectAuth(packet), bytes);
+                break;
+            case SocketIOPacketType.Disconnect:
+                if (Remove(packet.Namespace) is { } leaving)
+                {
+                    _server.Unregister(leaving);
+                    leaving.Close(DisconnectReason.ClientNamespaceDisconnect);
+                }
+                break;
+            default:
+                // CONNECT_ERROR is server-to-client only.
+                _logger.LogInformation("Connection {Sid}: closing on unexpected packet type {Type}", _connection.Id, packet.Type);
+                _connection.Close();
+                break;
+        }
     }
 
     /// <summary>The connection upgraded: its sockets' grains learn the new transport, in line with their events.</summary>
@@ -92,7 +125,7 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         foreach (var socket in sockets) socket.EnqueueTransport(transport);
     }
 
-    public void OnClose(string reason)
+    public void OnClose(EngineCloseReason reason)
     {
         NamespaceSocket[] sockets;
         lock (_namespaces)
@@ -107,52 +140,34 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         foreach (var socket in sockets)
         {
             _server.Unregister(socket);
-            socket.Close(reason);
+            socket.Close(reason.ToDisconnectReason());
         }
     }
 
-    /// <summary>Handles a decoded packet; <paramref name="bytes"/> is what it is charged to <see cref="Inbound"/> when queued.</summary>
-    private void Handle(SocketIOPacket packet, long bytes)
+    /// <summary>
+    /// The packet's arguments as the grains get them. The decoder made each arguments array for this packet alone and
+    /// never writes it again, so the payload takes it as it is: the packet's bytes are copied once, from the receive buffer.
+    /// </summary>
+    private static SocketPayload ToPayload(SocketIOPacket packet)
     {
-        switch (packet.Type)
+        var args = MemoryMarshal.TryGetArray(packet.Args, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : packet.Args.ToArray();
+        var attachments = packet.Attachments switch
         {
-            case SocketIOPacketType.Connect:
-                ConnectNamespace(packet.Namespace,
-                    Protocol == 4 ? HandshakeFactory.QueryToAuthJson(packet.Query) : packet.Data, bytes);
-                break;
-            case SocketIOPacketType.Event:
-            case SocketIOPacketType.BinaryEvent:
-                if (Find(packet.Namespace) is { } target)
-                    target.EnqueueEvent(new ClientEvent(packet.EventName!, ToPayload(packet), packet.Id.HasValue) { AckId = packet.Id }, packet.Id, bytes);
-                break;
-            case SocketIOPacketType.Ack:
-            case SocketIOPacketType.BinaryAck:
-                if (packet.Id is { } id) Find(packet.Namespace)?.OnAck(id, ToPayload(packet));
-                break;
-            case SocketIOPacketType.Disconnect:
-                if (Remove(packet.Namespace) is { } leaving)
-                {
-                    _server.Unregister(leaving);
-                    leaving.Close("client namespace disconnect");
-                }
-                break;
-            default:
-                // CONNECT_ERROR is server-to-client only.
-                _logger.LogInformation("Connection {Sid}: closing on unexpected packet type {Type}", _connection.Id, packet.Type);
-                _connection.Close();
-                break;
-        }
+            { Count: 0 } => null,
+            byte[][] own => own,
+            var list => [.. list],
+        };
+        return new SocketPayload(args, attachments);
     }
-
-    private static SocketPayload ToPayload(SocketIOPacket packet) =>
-        new(packet.Args.ToArray(), packet.Attachments.Count == 0 ? null : [.. packet.Attachments]);
 
     private void ConnectNamespace(string ns, ReadOnlyMemory<byte> authJson, long charge)
     {
         var request = _server.ConnectRequest(ns, HandshakeFactory.Create(_connection, authJson));
         // A v5 client that had a session sends its private id and last offset (connection state recovery). With
         // recovery off they are ordinary auth fields; with it on, only the shapes the server hands out are looked up.
-        if (Protocol == 5 && _server.RecoveryEnabled && RecoveryAuth.Read(authJson.Span, out var pid, out var offset, out var sid) is var recovery
+        if (Revision.SupportsRecovery && _server.RecoveryEnabled && RecoveryAuth.Read(authJson.Span, out var pid, out var offset, out var sid) is var recovery
             && recovery != RecoveryAuth.Result.None)
         {
             if (recovery == RecoveryAuth.Result.Malformed)
@@ -213,7 +228,7 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
     public void Supersede(NamespaceSocket socket)
     {
         Forget(socket);
-        socket.Close("transport close");
+        socket.Close(DisconnectReason.TransportClose);
         _connection.Close();
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using OrleansSocket.Gateway.EngineIO;
 
 namespace OrleansSocket.Gateway.Sessions;
@@ -22,17 +21,5 @@ internal static class HandshakeFactory
             Url = h.Url,
             Issued = h.Issued,
         };
-    }
-
-    /// <summary>
-    /// Protocol v4 clients (socket.io 2.x) have no auth object: their namespace query string
-    /// (<c>/nsp?token=x</c>) stands in for it, as a JSON object of strings.
-    /// </summary>
-    public static byte[] QueryToAuthJson(string? query)
-    {
-        if (string.IsNullOrEmpty(query)) return EmptyObject;
-        var parsed = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query);
-        var dict = parsed.ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
-        return JsonSerializer.SerializeToUtf8Bytes(dict);
     }
 }

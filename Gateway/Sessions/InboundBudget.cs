@@ -1,3 +1,5 @@
+using OrleansSocket.Gateway.EngineIO;
+
 namespace OrleansSocket.Gateway.Sessions;
 
 /// <summary>
@@ -17,7 +19,7 @@ namespace OrleansSocket.Gateway.Sessions;
 /// together stay within <c>maxBytes</c>.
 /// </para>
 /// </summary>
-internal sealed class InboundBudget : IInboundCharges
+internal sealed class InboundBudget : IInboundCharges, IEngineInbound
 {
     private readonly Lock _gate = new();
     private readonly int _maxPackets;
@@ -48,8 +50,11 @@ internal sealed class InboundBudget : IInboundCharges
         lock (_gate) return HasRoomLocked(length);
     }
 
-    /// <summary>Completes when a message of <paramref name="length"/> bytes may be read, or once the budget is closed.</summary>
-    public ValueTask WaitForRoomAsync(long length)
+    /// <summary>
+    /// Completes when a message of <paramref name="length"/> bytes may be read, or once the budget is closed: the
+    /// Engine.IO session awaits this itself before each message (<see cref="IEngineListener.Inbound"/>).
+    /// </summary>
+    public ValueTask WaitForRoomAsync(int length)
     {
         lock (_gate)
         {

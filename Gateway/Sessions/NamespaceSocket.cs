@@ -16,7 +16,7 @@ internal sealed class NamespaceSocket : IAdapterSocket
     private sealed record ConnectWork(SocketConnectRequest Request) : Work;
     private sealed record RecoverWork(SocketConnectRequest Request) : Work;
     private sealed record EventWork(ClientEvent Event, long? AckId) : Work;
-    private sealed record DisconnectedWork(string Reason) : Work;
+    private sealed record DisconnectedWork(DisconnectReason Reason) : Work;
     private sealed record RestoreWork(string[] Rooms, TaskCompletionSource Done) : Work;
     private sealed record TransportWork(string Transport) : Work;
 
@@ -155,17 +155,17 @@ internal sealed class NamespaceSocket : IAdapterSocket
     {
         if (IsConnected) _connection.Writer.Disconnect(Namespace);
         _connection.Forget(this);
-        Close("server namespace disconnect");
+        Close(DisconnectReason.ServerNamespaceDisconnect);
         if (closeConnection) _connection.Close();
     }
 
     /// <summary>The socket is gone (client left, transport closed, server disconnect): tell the grain once.</summary>
-    public void Close(string reason)
+    public void Close(DisconnectReason reason)
     {
         if (!_state.TryClose()) return;
         _connection.LeftRooms(this);
         _connection.ClosingStarted();
-        _acks.Close(new InvalidOperationException($"Socket {Id} disconnected: {reason}."));
+        _acks.Close(new InvalidOperationException($"Socket {Id} disconnected: {reason.ToWireString()}."));
         _work.Enqueue(new DisconnectedWork(reason));
     }
 
@@ -213,7 +213,8 @@ internal sealed class NamespaceSocket : IAdapterSocket
                     _connection.Writer.Ack(Namespace, id, ack);
                 break;
             case DisconnectedWork d:
-                await _grain.Disconnected(d.Reason, ConnectionId);
+                // The grain (and the handlers behind it) hear the reason as Socket.IO spells it.
+                await _grain.Disconnected(d.Reason.ToWireString(), ConnectionId);
                 break;
             case TransportWork t:
                 if (IsConnected) await _grain.TransportChanged(t.Transport);

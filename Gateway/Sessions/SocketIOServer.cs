@@ -64,9 +64,8 @@ internal sealed class SocketIOServer : IEngineApplication
 
     public NamespaceSocket CreateSocket(ClientSession session, string ns)
     {
-        // Protocol v4 clients (socket.io 2.x) compute their socket id themselves from the Engine.IO id
-        // (the CONNECT packet carries none): "/" is the Engine.IO id, another namespace "/nsp#" + it, as Node gives them.
-        var compatible = session.Protocol == 4 ? (ns == "/" ? session.Connection.Id : ns + "#" + session.Connection.Id) : null;
+        // Protocol v4 clients (socket.io 2.x) compute their socket id themselves (the CONNECT reply carries none).
+        var compatible = session.Revision.ClientComputedSocketId(ns, session.Connection.Id);
         while (true)
         {
             var id = compatible ?? SocketIds.New();

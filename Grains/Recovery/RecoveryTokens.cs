@@ -7,7 +7,7 @@ namespace OrleansSocket;
 /// before anything is looked up: the private session id (<c>pid</c>, <c>"&lt;socket id&gt;.&lt;secret&gt;"</c>) and a
 /// packet's offset (<c>"&lt;log epoch&gt;-&lt;sequence&gt;"</c>). Anything not of these shapes, or longer, names no session.
 /// </summary>
-public static class RecoveryTokens
+internal static class RecoveryTokens
 {
     /// <summary>Characters of a Socket.IO v5 socket id the gateway makes: 15 random bytes in base64url.</summary>
     public const int SocketIdLength = 20;

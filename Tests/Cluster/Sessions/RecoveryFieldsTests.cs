@@ -30,7 +30,7 @@ public abstract class RecoveryFieldsTests(IClusterClient client, bool recoveryEn
         var server = NewServer(factory);
         var (session, connection) = Open(server);
         var reply = await ConnectAsync(session, connection, authJson);
-        session.OnClose("transport close");
+        session.OnClose(EngineCloseReason.TransportClose);
         return (reply.GetProperty("sid").GetString()!, [.. recorded]);
     }
 
@@ -159,7 +159,7 @@ public sealed class RecoveryFieldsWithRecoveryOnTests(GrainRecoveryFixture fixtu
         Assert.True(firstConnection.Closed, "the superseded connection was not closed");
         Assert.Same(second, server.Find(sid)!.Connection);
         Assert.True(server.Find(sid)!.IsConnected);
-        second.OnClose("client namespace disconnect");
+        second.OnClose(EngineCloseReason.TransportClose);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace OrleansSocket.Tests.Testing;
 /// <summary>The test kit's in-memory Engine.IO connection: a transport's ordering, back-pressure and close.</summary>
 public sealed class InMemoryEngineConnectionTests
 {
-    private sealed class Listener : IEngineListener
+    private sealed class Listener : IEngineListener, IEngineInbound
     {
         public List<string> Seen { get; } = [];
         public TaskCompletionSource Room { get; set; } = Done();
@@ -18,11 +18,13 @@ public sealed class InMemoryEngineConnectionTests
             lock (Seen) Seen.Add((isBinary ? "bin:" : "") + Encoding.UTF8.GetString(data.Span));
         }
 
+        IEngineInbound IEngineListener.Inbound => this;
+
         public ValueTask WaitForRoomAsync(int length) => new(Room.Task);
 
-        public void OnClose(string reason)
+        public void OnClose(EngineCloseReason reason)
         {
-            Closed = reason;
+            Closed = reason.ToWireString();
             Room.TrySetResult();
         }
 
@@ -105,7 +107,7 @@ public sealed class InMemoryEngineConnectionTests
         var listener = new Listener();
         var connection = Open(listener);
         await connection.CloseFromClientAsync();
-        await connection.CloseFromClientAsync("ping timeout");
+        await connection.CloseFromClientAsync(EngineCloseReason.PingTimeout);
         Assert.Equal("transport close", listener.Closed);
         Assert.Equal(0, _closedByServer);
         Assert.False(connection.Send(Text("x"), false));

@@ -15,7 +15,7 @@ public sealed class EchoEngineApplication : IEngineApplication
         // The data is only valid during the call, and Send keeps what it is given: copy.
         public void OnMessage(ReadOnlyMemory<byte> data, bool isBinary) => connection.Send(data.ToArray(), isBinary);
 
-        public void OnClose(string reason)
+        public void OnClose(EngineCloseReason reason)
         {
         }
     }

@@ -129,10 +129,10 @@ public sealed class RecordedSession(IEngineConnection connection) : IEngineListe
         Volatile.Write(ref _inCall, 0);
     }
 
-    public void OnClose(string reason)
+    public void OnClose(EngineCloseReason reason)
     {
         Interlocked.Increment(ref CloseCount);
-        Closed.TrySetResult(reason);
+        Closed.TrySetResult(reason.ToWireString());
     }
 
     public Task<string> WaitClosedAsync() => Closed.Task.WaitAsync(TimeSpan.FromSeconds(5));

@@ -12,7 +12,7 @@ using static OrleansSocket.Tests.EngineIO.EngineClient;
 namespace OrleansSocket.Tests.EngineIO;
 
 /// <summary>
-/// Inbound back-pressure at the transport: while the application has no room (<see cref="IEngineListener.WaitForRoomAsync"/>
+/// Inbound back-pressure at the transport: while the application has no room (<see cref="IEngineInbound.WaitForRoomAsync"/>
 /// pending), a WebSocket's receive loop reads nothing more and a POST is not answered.
 /// </summary>
 [Collection(EngineIOTimingCollection.Name)]
@@ -123,7 +123,7 @@ public sealed class InboundBackPressureTests : IAsyncLifetime
         }
     }
 
-    private sealed class GatedSession(int room) : IEngineListener
+    private sealed class GatedSession(int room) : IEngineListener, IEngineInbound
     {
         private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _room = room;
@@ -141,6 +141,8 @@ public sealed class InboundBackPressureTests : IAsyncLifetime
             _gate.TrySetResult();
         }
 
+        IEngineInbound IEngineListener.Inbound => this;
+
         public ValueTask WaitForRoomAsync(int length)
         {
             if (Interlocked.Decrement(ref _room) >= 0) return ValueTask.CompletedTask;
@@ -150,9 +152,9 @@ public sealed class InboundBackPressureTests : IAsyncLifetime
 
         public void OnMessage(ReadOnlyMemory<byte> data, bool isBinary) => Messages.Enqueue(Encoding.UTF8.GetString(data.Span));
 
-        public void OnClose(string reason)
+        public void OnClose(EngineCloseReason reason)
         {
-            Closed.TrySetResult(reason);
+            Closed.TrySetResult(reason.ToWireString());
             _gate.TrySetResult(); // the contract: a pending wait completes once the session closed
         }
     }

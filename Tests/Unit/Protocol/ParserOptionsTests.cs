@@ -104,6 +104,6 @@ public class ParserOptionsTests
         Assert.Throws<ArgumentNullException>(() => new SocketIODecoder(5, null!));
         Assert.Throws<ArgumentOutOfRangeException>(() => new SocketIODecoder(5, new SocketIOParserOptions { MaxAttachments = -1 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new SocketIODecoder(5, new SocketIOParserOptions { MaxDepth = 0 }));
-        Assert.Equal(4, new SocketIODecoder(4, new SocketIOParserOptions()).ProtocolVersion);
+        Assert.Equal(4, new SocketIODecoder(4, new SocketIOParserOptions()).Protocol);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using OrleansSocket.Gateway.EngineIO;
 using OrleansSocket.Gateway.Hosting;
 using OrleansSocket.Gateway.Protocol;
 
@@ -39,7 +40,7 @@ public sealed class InboundBoundTests
         h.Receive(Event(20)); // the third: exactly at the bound, taken
         Assert.Equal(3, h.Session.Inbound.Packets);
 
-        var room = h.Session.WaitForRoomAsync(20);
+        var room = h.Session.Inbound.WaitForRoomAsync(20);
         Assert.False(room.IsCompleted); // the fourth waits: the transport reads nothing more
 
         first.Done.SetResult(null);
@@ -64,8 +65,8 @@ public sealed class InboundBoundTests
         h.Receive(Event(40));
         Assert.Equal(80, h.Session.Inbound.Bytes);
 
-        Assert.True(h.Session.WaitForRoomAsync(20).IsCompleted); // 100: exactly the bound
-        var over = h.Session.WaitForRoomAsync(21);
+        Assert.True(h.Session.Inbound.WaitForRoomAsync(20).IsCompleted); // 100: exactly the bound
+        var over = h.Session.Inbound.WaitForRoomAsync(21);
         Assert.False(over.IsCompleted);
 
         first.Done.SetResult(null);
@@ -81,7 +82,7 @@ public sealed class InboundBoundTests
         h.Receive(Event(30));
         var first = await h.NextCallAsync();
 
-        var big = h.Session.WaitForRoomAsync(500);
+        var big = h.Session.Inbound.WaitForRoomAsync(500);
         Assert.False(big.IsCompleted);
         first.Done.SetResult(null);
         await big.AsTask().WaitAsync(TimeSpan.FromSeconds(5));
@@ -101,7 +102,7 @@ public sealed class InboundBoundTests
         var custom = await h.NextCallAsync();
         Assert.Equal("e", custom.Event.Event);
 
-        var room = h.Session.WaitForRoomAsync(10);
+        var room = h.Session.Inbound.WaitForRoomAsync(10);
         Assert.False(room.IsCompleted);
         custom.Done.SetResult(null);
         await room.AsTask().WaitAsync(TimeSpan.FromSeconds(5));
@@ -113,12 +114,12 @@ public sealed class InboundBoundTests
         var h = new SessionHarness(Options(packets: 1));
         h.Receive("0");
         h.Receive(Event(20));
-        var room = h.Session.WaitForRoomAsync(10);
+        var room = h.Session.Inbound.WaitForRoomAsync(10);
         Assert.False(room.IsCompleted);
 
-        h.Session.OnClose("transport close");
+        h.Session.OnClose(EngineCloseReason.TransportClose);
         await room.AsTask().WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.True(h.Session.WaitForRoomAsync(10).IsCompleted); // what is read after the close is dropped anyway
+        Assert.True(h.Session.Inbound.WaitForRoomAsync(10).IsCompleted); // what is read after the close is dropped anyway
     }
 
     [Fact]
@@ -135,8 +136,8 @@ public sealed class InboundBoundTests
         var pending = header.Length + 10;
         Assert.Equal(40 + pending, h.Session.Inbound.Bytes);
         Assert.Equal(1, h.Session.Inbound.Packets);
-        Assert.True(h.Session.WaitForRoomAsync(200 - 40 - pending).IsCompleted);
-        Assert.False(h.Session.WaitForRoomAsync(200 - 40 - pending + 1).IsCompleted);
+        Assert.True(h.Session.Inbound.WaitForRoomAsync(200 - 40 - pending).IsCompleted);
+        Assert.False(h.Session.Inbound.WaitForRoomAsync(200 - 40 - pending + 1).IsCompleted);
 
         // The last attachment completes it: one packet of all its bytes, queued behind the first event.
         h.Session.OnMessage(new byte[5], true);

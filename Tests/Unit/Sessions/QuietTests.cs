@@ -1,3 +1,4 @@
+using OrleansSocket.Gateway.EngineIO;
 using OrleansSocket.Gateway.Hosting;
 
 namespace OrleansSocket.Tests.Sessions;
@@ -25,7 +26,7 @@ public sealed class QuietTests
 
         h.Receive("2[\"e\"]");
         var last = await h.NextCallAsync();
-        h.Session.OnClose("transport close"); // the socket is gone from the table, its grain not yet told
+        h.Session.OnClose(EngineCloseReason.TransportClose); // the socket is gone from the table, its grain not yet told
         Assert.Empty(h.Server.Sockets);
         Assert.False(h.Server.IsQuiet);
         last.Done.SetResult(null);

@@ -40,7 +40,16 @@ internal sealed class SessionHarness
         });
         var grain = Fake<ISocketGrain>.Create(new()
         {
-            ["Connect"] = args => Task.FromResult(ConnectAnswer(((SocketConnectRequest)args[0]!).Namespace)),
+            ["Connect"] = args =>
+            {
+                Connects.Enqueue((SocketConnectRequest)args[0]!);
+                return Task.FromResult(ConnectAnswer(((SocketConnectRequest)args[0]!).Namespace));
+            },
+            ["Disconnected"] = args =>
+            {
+                Disconnects.Enqueue((string)args[0]!);
+                return Task.CompletedTask;
+            },
             ["HandleEvent"] = args =>
             {
                 var done = new TaskCompletionSource<SocketPayload?>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -64,6 +73,10 @@ internal sealed class SessionHarness
     public ListLoggerFactory Logs { get; } = new();
     public ConcurrentQueue<string> Sent { get; } = new();
     public ConcurrentQueue<(ClientEvent Event, TaskCompletionSource<SocketPayload?> Done)> Calls { get; } = new();
+    public ConcurrentQueue<SocketConnectRequest> Connects { get; } = new();
+
+    /// <summary>The reasons socket grains were told their sockets left with, in order.</summary>
+    public ConcurrentQueue<string> Disconnects { get; } = new();
     public Func<string, ConnectResult> ConnectAnswer { get; set; } = _ => ConnectResult.Ok;
 
     private int _closes;
@@ -74,7 +87,7 @@ internal sealed class SessionHarness
 
     public void Receive(byte[] data, bool isBinary)
     {
-        Assert.True(Session.WaitForRoomAsync(data.Length).IsCompleted, "the session has no room for this message");
+        Assert.True(Session.Inbound.WaitForRoomAsync(data.Length).IsCompleted, "the session has no room for this message");
         Session.OnMessage(data, isBinary);
     }
 
