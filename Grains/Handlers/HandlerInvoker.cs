@@ -12,14 +12,14 @@ namespace OrleansSocket.Grains.Handlers;
 /// </summary>
 internal sealed class HandlerInvoker
 {
-    private readonly ParameterBinder[] parameters;
-    private readonly int argumentCount;
-    private readonly bool hasRest;
-    private readonly MethodInvoker invoker;
-    private readonly object? target;
-    private readonly Type? instanceType;
-    private readonly ObjectFactory? instanceFactory;
-    private readonly ReturnAdapter returns;
+    private readonly ParameterBinder[] _parameters;
+    private readonly int _argumentCount;
+    private readonly bool _hasRest;
+    private readonly MethodInvoker _invoker;
+    private readonly object? _target;
+    private readonly Type? _instanceType;
+    private readonly ObjectFactory? _instanceFactory;
+    private readonly ReturnAdapter _returns;
 
     private HandlerInvoker(MethodInfo method, ParameterInfo[] parameterInfos, MethodInvoker invoker, object? target, Type? instanceType)
     {
@@ -29,20 +29,20 @@ internal sealed class HandlerInvoker
             throw new ArgumentException($"Handler {Describe(method)} is async void, which cannot be awaited or have its exceptions caught; return Task.");
 
         var nullability = new NullabilityInfoContext();
-        parameters = new ParameterBinder[parameterInfos.Length];
+        _parameters = new ParameterBinder[parameterInfos.Length];
         for (var i = 0; i < parameterInfos.Length; i++)
-            parameters[i] = ParameterBinder.Create(parameterInfos[i], i == parameterInfos.Length - 1, nullability);
-        argumentCount = parameters.Count(p => p.Source == ParameterSource.Argument);
-        hasRest = parameters.Any(p => p.Source is ParameterSource.Rest or ParameterSource.Payload);
-        TakesWholePayload = argumentCount == 0 && parameters.Any(p => p.Source == ParameterSource.Payload)
-            && !parameters.Any(p => p.Source == ParameterSource.Rest);
+            _parameters[i] = ParameterBinder.Create(parameterInfos[i], i == parameterInfos.Length - 1, nullability);
+        _argumentCount = _parameters.Count(p => p.Source == ParameterSource.Argument);
+        _hasRest = _parameters.Any(p => p.Source is ParameterSource.Rest or ParameterSource.Payload);
+        TakesWholePayload = _argumentCount == 0 && _parameters.Any(p => p.Source == ParameterSource.Payload)
+            && !_parameters.Any(p => p.Source == ParameterSource.Rest);
 
-        this.invoker = invoker;
-        this.target = target;
-        this.instanceType = instanceType;
+        _invoker = invoker;
+        _target = target;
+        _instanceType = instanceType;
         if (instanceType is not null)
-            instanceFactory = ActivatorUtilities.CreateFactory(instanceType, Type.EmptyTypes);
-        returns = ReturnAdapter.For(method.ReturnType);
+            _instanceFactory = ActivatorUtilities.CreateFactory(instanceType, Type.EmptyTypes);
+        _returns = ReturnAdapter.For(method.ReturnType);
         Description = Describe(method);
     }
 
@@ -97,10 +97,10 @@ internal sealed class HandlerInvoker
     public Task<object?> InvokeWithPayload(ISocket socket, SocketPayload payload, IServiceProvider services,
         CancellationToken cancellationToken, AckCallback? ack = null)
     {
-        var values = new object?[parameters.Length];
-        for (var i = 0; i < parameters.Length; i++)
+        var values = new object?[_parameters.Length];
+        for (var i = 0; i < _parameters.Length; i++)
         {
-            values[i] = parameters[i].Source switch
+            values[i] = _parameters[i].Source switch
             {
                 ParameterSource.Socket => socket,
                 ParameterSource.CancellationToken => cancellationToken,
@@ -115,9 +115,9 @@ internal sealed class HandlerInvoker
     private async Task<object?> Call(object?[] values, ISocket socket, IServiceProvider services)
     {
         object? instance = null;
-        if (instanceFactory is not null)
+        if (_instanceFactory is not null)
         {
-            instance = instanceFactory(services, null);
+            instance = _instanceFactory(services, null);
             if (instance is SocketIOHandler handler)
                 handler.Socket = socket;
         }
@@ -126,14 +126,14 @@ internal sealed class HandlerInvoker
             object? returned;
             try
             {
-                returned = invoker.Invoke(instance ?? target, values.AsSpan());
+                returned = _invoker.Invoke(instance ?? _target, values.AsSpan());
             }
             catch (TargetInvocationException e) when (e.InnerException is not null)
             {
                 ExceptionDispatchInfo.Capture(e.InnerException).Throw();
                 throw;
             }
-            return await returns.Adapt(returned);
+            return await _returns.Adapt(returned);
         }
         finally
         {
@@ -148,16 +148,16 @@ internal sealed class HandlerInvoker
     private object?[] Bind(ISocket socket, JsonElement[] args, byte[][]? attachments, IServiceProvider services,
         CancellationToken cancellationToken, bool ignoreExtraArguments, AckCallback? ack)
     {
-        if (args.Length > argumentCount && !hasRest && !ignoreExtraArguments)
+        if (args.Length > _argumentCount && !_hasRest && !ignoreExtraArguments)
             throw new SocketIOBindingException(
-                $"{Description} takes {argumentCount} argument(s) but the client sent {args.Length}.");
+                $"{Description} takes {_argumentCount} argument(s) but the client sent {args.Length}.");
 
-        var values = new object?[parameters.Length];
+        var values = new object?[_parameters.Length];
         var next = 0;
         using var scope = BinaryAttachments.Reading(attachments);
-        for (var i = 0; i < parameters.Length; i++)
+        for (var i = 0; i < _parameters.Length; i++)
         {
-            var parameter = parameters[i];
+            var parameter = _parameters[i];
             switch (parameter.Source)
             {
                 case ParameterSource.Socket:

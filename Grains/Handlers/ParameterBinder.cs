@@ -9,8 +9,8 @@ namespace OrleansSocket.Grains.Handlers;
 /// </summary>
 internal sealed class ParameterBinder
 {
-    private readonly Func<JsonElement, object?> convert;
-    private readonly object? missingValue;
+    private readonly Func<JsonElement, object?> _convert;
+    private readonly object? _missingValue;
 
     private ParameterBinder(ParameterSource source, string name, Type type, bool optional, object? missingValue,
         Func<JsonElement, object?> convert, Type? restElementType = null)
@@ -19,8 +19,8 @@ internal sealed class ParameterBinder
         Name = name;
         Type = type;
         IsOptional = optional;
-        this.missingValue = missingValue;
-        this.convert = convert;
+        _missingValue = missingValue;
+        _convert = convert;
         RestElementType = restElementType;
     }
 
@@ -63,10 +63,10 @@ internal sealed class ParameterBinder
 
     /// <summary>The value for a client argument.</summary>
     /// <remarks>Must run inside <see cref="BinaryAttachments.Reading"/> so binary placeholders resolve.</remarks>
-    public object? Convert(JsonElement element) => convert(element);
+    public object? Convert(JsonElement element) => _convert(element);
 
     /// <summary>The value when the client sent too few arguments (only for <see cref="IsOptional"/> parameters).</summary>
-    public object? Missing => missingValue;
+    public object? Missing => _missingValue;
 
     /// <summary>The remaining client arguments as the rest parameter's array.</summary>
     public object ConvertRest(ReadOnlySpan<JsonElement> rest)
@@ -77,12 +77,12 @@ internal sealed class ParameterBinder
         {
             var objects = new object?[rest.Length];
             for (var i = 0; i < rest.Length; i++)
-                objects[i] = convert(rest[i]);
+                objects[i] = _convert(rest[i]);
             return objects;
         }
         var array = Array.CreateInstance(RestElementType!, rest.Length);
         for (var i = 0; i < rest.Length; i++)
-            array.SetValue(convert(rest[i]), i);
+            array.SetValue(_convert(rest[i]), i);
         return array;
     }
 

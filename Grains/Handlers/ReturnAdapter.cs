@@ -18,9 +18,9 @@ internal sealed class ReturnAdapter
     private static readonly MethodInfo AwaitValueTaskOfT =
         typeof(ReturnAdapter).GetMethod(nameof(AwaitValueTask), BindingFlags.NonPublic | BindingFlags.Static)!;
 
-    private readonly Func<object?, Task<object?>> adapt;
+    private readonly Func<object?, Task<object?>> _adapt;
 
-    private ReturnAdapter(Func<object?, Task<object?>> adapt) => this.adapt = adapt;
+    private ReturnAdapter(Func<object?, Task<object?>> adapt) => _adapt = adapt;
 
     public static ReturnAdapter For(Type returnType)
     {
@@ -37,7 +37,7 @@ internal sealed class ReturnAdapter
         return new(static value => Task.FromResult(value));
     }
 
-    public Task<object?> Adapt(object? returned) => adapt(returned);
+    public Task<object?> Adapt(object? returned) => _adapt(returned);
 
     private static async Task<object?> AwaitPlainTask(object? returned)
     {

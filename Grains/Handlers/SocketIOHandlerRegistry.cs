@@ -16,23 +16,23 @@ public sealed class SocketIOHandlerRegistry
 {
     private static readonly object NotHandled = new();
 
-    private readonly Dictionary<string, NamespaceHandlers> namespaces;
-    private readonly NamespaceHandlers? wildcard;
-    private readonly bool wildcardAcceptsAll;
-    private readonly Dictionary<string, Func<ISocket, Exception, string, Task>> errorHandlers;
-    private readonly Func<ISocket, Exception, string, Task>? defaultErrorHandler;
-    private readonly ILogger logger;
+    private readonly Dictionary<string, NamespaceHandlers> _namespaces;
+    private readonly NamespaceHandlers? _wildcard;
+    private readonly bool _wildcardAcceptsAll;
+    private readonly Dictionary<string, Func<ISocket, Exception, string, Task>> _errorHandlers;
+    private readonly Func<ISocket, Exception, string, Task>? _defaultErrorHandler;
+    private readonly ILogger _logger;
 
     internal SocketIOHandlerRegistry(SocketIOBuilder builder, ILogger<SocketIOHandlerRegistry>? logger)
     {
         var any = builder.Namespaces.GetValueOrDefault(SocketIOBuilder.AnyNamespace);
-        namespaces = builder.Namespaces.ToDictionary(kv => kv.Key, kv => kv.Value.Snapshot(any), StringComparer.Ordinal);
-        wildcard = namespaces.GetValueOrDefault(SocketIOBuilder.AnyNamespace);
+        _namespaces = builder.Namespaces.ToDictionary(kv => kv.Key, kv => kv.Value.Snapshot(any), StringComparer.Ordinal);
+        _wildcard = _namespaces.GetValueOrDefault(SocketIOBuilder.AnyNamespace);
         // "*" middleware only applies to namespaces that exist for another reason; "*" handlers serve any namespace.
-        wildcardAcceptsAll = wildcard is { } w && (w.Events.Count > 0 || w.CatchAll is not null || w.Connect is not null || w.Disconnect is not null);
-        errorHandlers = new(builder.ErrorHandlers, StringComparer.Ordinal);
-        defaultErrorHandler = builder.DefaultErrorHandler;
-        this.logger = (ILogger?)logger ?? NullLogger.Instance;
+        _wildcardAcceptsAll = _wildcard is { } w && (w.Events.Count > 0 || w.CatchAll is not null || w.Connect is not null || w.Disconnect is not null);
+        _errorHandlers = new(builder.ErrorHandlers, StringComparer.Ordinal);
+        _defaultErrorHandler = builder.DefaultErrorHandler;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
     /// <summary>Builds a registry without a service collection (tests, tools).</summary>
@@ -49,7 +49,7 @@ public sealed class SocketIOHandlerRegistry
     /// for it, or a handler (event, catch-all, connect, disconnect) for <c>"*"</c> — <c>"*"</c> middleware or error
     /// handlers alone do not open every namespace. The main namespace <c>"/"</c> always exists, as in Node and python-socketio.
     /// </summary>
-    public bool HasNamespace(string ns) => ns == "/" || wildcardAcceptsAll || (ns != SocketIOBuilder.AnyNamespace && namespaces.ContainsKey(ns));
+    public bool HasNamespace(string ns) => ns == "/" || _wildcardAcceptsAll || (ns != SocketIOBuilder.AnyNamespace && _namespaces.ContainsKey(ns));
 
     /// <summary>
     /// Runs the connection middleware, then the connect handler with the client's auth.
@@ -70,8 +70,8 @@ public sealed class SocketIOHandlerRegistry
         if (!HasNamespace(ns))
             return ConnectResult.InvalidNamespace;
 
-        var own = namespaces.GetValueOrDefault(ns) ?? wildcard;
-        var handler = own?.Connect ?? wildcard?.Connect;
+        var own = _namespaces.GetValueOrDefault(ns) ?? _wildcard;
+        var handler = own?.Connect ?? _wildcard?.Connect;
         var accepted = false;
         try
         {
@@ -130,8 +130,8 @@ public sealed class SocketIOHandlerRegistry
         ArgumentNullException.ThrowIfNull(services);
         try
         {
-            var own = namespaces.GetValueOrDefault(socket.Namespace);
-            var packetMiddleware = (own ?? wildcard)?.PacketMiddleware;
+            var own = _namespaces.GetValueOrDefault(socket.Namespace);
+            var packetMiddleware = (own ?? _wildcard)?.PacketMiddleware;
             object? result = NotHandled;
             if (packetMiddleware is not { Count: > 0 } && own is not null && own.Events.TryGetValue(ev.Event, out var direct)
                 && direct.TakesWholePayload && IsJsonArray(ev.Payload.ArgsJson))
@@ -194,8 +194,8 @@ public sealed class SocketIOHandlerRegistry
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(services);
-        var own = namespaces.GetValueOrDefault(socket.Namespace);
-        var handler = (own is null ? null : select(own)) ?? (wildcard is null ? null : select(wildcard));
+        var own = _namespaces.GetValueOrDefault(socket.Namespace);
+        var handler = (own is null ? null : select(own)) ?? (_wildcard is null ? null : select(_wildcard));
         if (handler is null)
             return;
         try
@@ -212,12 +212,12 @@ public sealed class SocketIOHandlerRegistry
     private Task<object?> InvokeEvent(ISocket socket, ClientEvent ev, JsonElement[] args, IServiceProvider services,
         AckCallback ack, CancellationToken cancellationToken)
     {
-        var own = namespaces.GetValueOrDefault(socket.Namespace);
+        var own = _namespaces.GetValueOrDefault(socket.Namespace);
         var call = (own is null ? null : Find(own, socket, ev, args, services, ack, cancellationToken))
-            ?? (wildcard is null || ReferenceEquals(own, wildcard) ? null : Find(wildcard, socket, ev, args, services, ack, cancellationToken));
+            ?? (_wildcard is null || ReferenceEquals(own, _wildcard) ? null : Find(_wildcard, socket, ev, args, services, ack, cancellationToken));
         if (call is not null)
             return call;
-        HandlerLog.NoHandler(logger, ev.Event, socket.Namespace, socket.Id);
+        HandlerLog.NoHandler(_logger, ev.Event, socket.Namespace, socket.Id);
         return Task.FromResult<object?>(NotHandled);
     }
 
@@ -233,15 +233,15 @@ public sealed class SocketIOHandlerRegistry
 
     private async Task ReportError(ISocket socket, Exception error, string eventName)
     {
-        var handler = errorHandlers.GetValueOrDefault(socket.Namespace)
-            ?? errorHandlers.GetValueOrDefault(SocketIOBuilder.AnyNamespace)
-            ?? defaultErrorHandler;
+        var handler = _errorHandlers.GetValueOrDefault(socket.Namespace)
+            ?? _errorHandlers.GetValueOrDefault(SocketIOBuilder.AnyNamespace)
+            ?? _defaultErrorHandler;
         if (handler is null)
         {
             if (IsClientCaused(error))
-                HandlerLog.ClientArgumentsRefused(logger, eventName, socket.Namespace, socket.Id, error.Message);
+                HandlerLog.ClientArgumentsRefused(_logger, eventName, socket.Namespace, socket.Id, error.Message);
             else
-                HandlerLog.HandlerFailed(logger, error, eventName, socket.Namespace, socket.Id);
+                HandlerLog.HandlerFailed(_logger, error, eventName, socket.Namespace, socket.Id);
             return;
         }
         try
@@ -250,7 +250,7 @@ public sealed class SocketIOHandlerRegistry
         }
         catch (Exception e)
         {
-            HandlerLog.ErrorHandlerFailed(logger, e, eventName, socket.Namespace, socket.Id, error.Message);
+            HandlerLog.ErrorHandlerFailed(_logger, e, eventName, socket.Namespace, socket.Id, error.Message);
         }
     }
 
