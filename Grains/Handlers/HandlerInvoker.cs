@@ -12,6 +12,11 @@ namespace OrleansSocket.Grains.Handlers;
 /// </summary>
 internal sealed class HandlerInvoker
 {
+    /// <summary>The result of a handler that returns nothing: acknowledged with no arguments.</summary>
+    public static readonly object NoValue = new();
+
+    private static readonly Task<object?> NoValueTask = Task.FromResult<object?>(NoValue);
+
     private readonly ParameterBinder[] _parameters;
     private readonly int _argumentCount;
     private readonly bool _hasRest;
@@ -19,7 +24,8 @@ internal sealed class HandlerInvoker
     private readonly object? _target;
     private readonly Type? _instanceType;
     private readonly ObjectFactory? _instanceFactory;
-    private readonly ReturnAdapter _returns;
+    private readonly ReturnAdapter? _returns; // null: the method returns a value, or nothing, synchronously
+    private readonly bool _returnsVoid;
 
     private HandlerInvoker(MethodInfo method, ParameterInfo[] parameterInfos, MethodInvoker invoker, object? target, Type? instanceType)
     {
@@ -43,6 +49,8 @@ internal sealed class HandlerInvoker
         if (instanceType is not null)
             _instanceFactory = ActivatorUtilities.CreateFactory(instanceType, Type.EmptyTypes);
         _returns = ReturnAdapter.For(method.ReturnType);
+        _returnsVoid = method.ReturnType == typeof(void);
+        TakesAck = _parameters.Any(p => p.Source == ParameterSource.Ack);
         Description = Describe(method);
     }
 
@@ -55,6 +63,12 @@ internal sealed class HandlerInvoker
     /// payload as received, without parsing and re-serialising it.
     /// </summary>
     public bool TakesWholePayload { get; }
+
+    /// <summary>The handler takes an <see cref="IAck"/>: the only kind that needs the event's ack callback.</summary>
+    public bool TakesAck { get; }
+
+    /// <summary>No parameter takes the rest of the arguments: <see cref="InvokeFromJson"/> can bind them one by one.</summary>
+    public bool BindsFromJson => !_hasRest;
 
     public static HandlerInvoker ForDelegate(Delegate handler)
     {
@@ -73,7 +87,7 @@ internal sealed class HandlerInvoker
         new(method, method.GetParameters(), MethodInvoker.Create(method), target: null, method.IsStatic ? null : type);
 
     /// <summary>
-    /// Binds the client's arguments and calls the handler. Returns its result, <see cref="ReturnAdapter.NoValue"/>
+    /// Binds the client's arguments and calls the handler. Returns its result, <see cref="NoValue"/>
     /// for no result. <paramref name="ignoreExtraArguments"/> is for connect/disconnect, whose handlers may ignore
     /// the auth or reason the dispatcher always offers.
     /// </summary>
@@ -89,6 +103,16 @@ internal sealed class HandlerInvoker
     public Task<object?> Invoke(ISocket socket, JsonElement[] args, byte[][]? attachments, IServiceProvider services,
         CancellationToken cancellationToken, bool ignoreExtraArguments = false, AckCallback? ack = null) =>
         Call(Bind(socket, args, attachments, services, cancellationToken, ignoreExtraArguments, ack), socket, services);
+
+    /// <summary>
+    /// As <see cref="Invoke"/>, binding straight from the arguments' JSON array <paramref name="json"/> (no document
+    /// for typed parameters), for a packet without binary and a handler whose parameters are positional
+    /// (<see cref="BindsFromJson"/>).
+    /// </summary>
+    /// <exception cref="SocketIOBindingException">the arguments do not fit the parameters.</exception>
+    public Task<object?> InvokeFromJson(ISocket socket, ReadOnlySpan<byte> json, IServiceProvider services,
+        CancellationToken cancellationToken, AckCallback? ack) =>
+        Call(BindJson(socket, json, services, cancellationToken, ack), socket, services);
 
     /// <summary>
     /// For <see cref="TakesWholePayload"/> handlers: calls with <paramref name="payload"/> itself (a JSON array of
@@ -112,7 +136,7 @@ internal sealed class HandlerInvoker
         return Call(values, socket, services);
     }
 
-    private async Task<object?> Call(object?[] values, ISocket socket, IServiceProvider services)
+    private Task<object?> Call(object?[] values, ISocket socket, IServiceProvider services)
     {
         object? instance = null;
         if (_instanceFactory is not null)
@@ -121,19 +145,19 @@ internal sealed class HandlerInvoker
             if (instance is SocketIOHandler handler)
                 handler.Socket = socket;
         }
+        if (_returns is not null || instance is IDisposable or IAsyncDisposable)
+            return CallAsync(instance, values);
+        // A value (or nothing) returned synchronously, and no instance to dispose: no state machine, no adapter.
+        var returned = InvokeMethod(instance, values);
+        return _returnsVoid ? NoValueTask : Task.FromResult(returned);
+    }
+
+    private async Task<object?> CallAsync(object? instance, object?[] values)
+    {
         try
         {
-            object? returned;
-            try
-            {
-                returned = _invoker.Invoke(instance ?? _target, values.AsSpan());
-            }
-            catch (TargetInvocationException e) when (e.InnerException is not null)
-            {
-                ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-                throw;
-            }
-            return await _returns.Adapt(returned);
+            var returned = InvokeMethod(instance, values);
+            return _returns is null ? _returnsVoid ? NoValue : returned : await _returns.Adapt(returned);
         }
         finally
         {
@@ -141,6 +165,19 @@ internal sealed class HandlerInvoker
                 await asyncDisposable.DisposeAsync();
             else if (instance is IDisposable disposable)
                 disposable.Dispose();
+        }
+    }
+
+    private object? InvokeMethod(object? instance, object?[] values)
+    {
+        try
+        {
+            return _invoker.Invoke(instance ?? _target, values.AsSpan());
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+            throw;
         }
     }
 
@@ -154,7 +191,8 @@ internal sealed class HandlerInvoker
 
         var values = new object?[_parameters.Length];
         var next = 0;
-        using var scope = BinaryAttachments.Reading(attachments);
+        // Only a packet with binary opens the scope its placeholders resolve in; without one they do not resolve.
+        using var scope = attachments is null ? (BinaryAttachments.Scope?)null : BinaryAttachments.Reading(attachments);
         for (var i = 0; i < _parameters.Length; i++)
         {
             var parameter = _parameters[i];
@@ -216,6 +254,78 @@ internal sealed class HandlerInvoker
             }
         }
         return values;
+    }
+
+    private object?[] BindJson(ISocket socket, ReadOnlySpan<byte> json, IServiceProvider services,
+        CancellationToken cancellationToken, AckCallback? ack)
+    {
+        var count = CountArguments(json);
+        if (count > _argumentCount)
+            throw new SocketIOBindingException($"{Description} takes {_argumentCount} argument(s) but the client sent {count}.");
+
+        var reader = new Utf8JsonReader(json);
+        reader.Read(); // the array
+        var values = new object?[_parameters.Length];
+        var next = 0;
+        for (var i = 0; i < _parameters.Length; i++)
+        {
+            var parameter = _parameters[i];
+            switch (parameter.Source)
+            {
+                case ParameterSource.Socket:
+                    values[i] = socket;
+                    break;
+                case ParameterSource.CancellationToken:
+                    values[i] = cancellationToken;
+                    break;
+                case ParameterSource.Services:
+                    values[i] = services;
+                    break;
+                case ParameterSource.Ack:
+                    values[i] = Claim(ack);
+                    break;
+                default:
+                    if (next < count)
+                    {
+                        reader.Read();
+                        try
+                        {
+                            values[i] = parameter.Read(ref reader);
+                        }
+                        catch (Exception e) when (IsConversionFailure(e))
+                        {
+                            throw BindingError(parameter, next, e);
+                        }
+                    }
+                    else if (parameter.IsOptional)
+                    {
+                        values[i] = parameter.Missing;
+                    }
+                    else
+                    {
+                        throw new SocketIOBindingException(
+                            $"{Description} needs a value for parameter '{parameter.Name}' (argument {next + 1}) but the client sent {count} argument(s).",
+                            parameter.Name);
+                    }
+                    next++;
+                    break;
+            }
+        }
+        return values;
+    }
+
+    /// <summary>How many values the JSON array holds (read, not parsed).</summary>
+    private static int CountArguments(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        reader.Read();
+        var count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            reader.Skip();
+            count++;
+        }
+        return count;
     }
 
     private static AckCallback Claim(AckCallback? ack)

@@ -12,8 +12,10 @@ internal sealed class ParameterBinder
     private readonly Func<JsonElement, object?> _convert;
     private readonly object? _missingValue;
 
+    private readonly bool _nullable;
+
     private ParameterBinder(ParameterSource source, string name, Type type, bool optional, object? missingValue,
-        Func<JsonElement, object?> convert, Type? restElementType = null)
+        Func<JsonElement, object?> convert, Type? restElementType = null, bool nullable = false)
     {
         Source = source;
         Name = name;
@@ -22,6 +24,7 @@ internal sealed class ParameterBinder
         _missingValue = missingValue;
         _convert = convert;
         RestElementType = restElementType;
+        _nullable = nullable;
     }
 
     public ParameterSource Source { get; }
@@ -58,12 +61,26 @@ internal sealed class ParameterBinder
         var nullable = AcceptsNull(type, nullability) || (parameter.HasDefaultValue && parameter.DefaultValue is null);
         var optional = parameter.HasDefaultValue || parameter.IsOptional || nullable;
         return new ParameterBinder(ParameterSource.Argument, name, type, optional, MissingValue(parameter, type),
-            CreateConverter(type, nullable, name));
+            CreateConverter(type, nullable, name), nullable: nullable);
     }
 
     /// <summary>The value for a client argument.</summary>
     /// <remarks>Must run inside <see cref="BinaryAttachments.Reading"/> so binary placeholders resolve.</remarks>
     public object? Convert(JsonElement element) => _convert(element);
+
+    /// <summary>
+    /// The value for a client argument read straight from the payload's JSON, the reader on the value's first token
+    /// (left on its last): the same value <see cref="Convert"/> gives for it, with no document parsed for typed
+    /// parameters. <see cref="JsonElement"/> and <c>object</c> parameters get their element as before.
+    /// </summary>
+    public object? Read(ref Utf8JsonReader reader)
+    {
+        if (ReadsElement) return _convert(JsonElement.ParseValue(ref reader));
+        if (reader.TokenType == JsonTokenType.Null) return _nullable ? null : throw NullNotAllowed(Name);
+        return JsonSerializer.Deserialize(ref reader, Type, PayloadSerializer.Options);
+    }
+
+    private bool ReadsElement => Type == typeof(JsonElement) || Type == typeof(JsonElement?) || Type == typeof(object);
 
     /// <summary>The value when the client sent too few arguments (only for <see cref="IsOptional"/> parameters).</summary>
     public object? Missing => _missingValue;

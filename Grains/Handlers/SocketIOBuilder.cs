@@ -43,7 +43,7 @@ internal sealed class SocketIOBuilder : ISocketIOBuilder
         return OnAny(async (socket, eventName, args) =>
         {
             await handler(socket, eventName, args);
-            return ReturnAdapter.NoValue;
+            return HandlerInvoker.NoValue;
         }, ns);
     }
 

@@ -114,15 +114,29 @@ public sealed class SocketIOHandlerRegistry
     /// <remarks>A handler that takes an <see cref="IAck"/> answers through it: what it sends before this returns is the result.</remarks>
     public async Task<SocketPayload?> Dispatch(ISocket socket, ClientEvent ev, IServiceProvider services, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(ev);
-        var ack = new AckCallback(ev.WantsAck);
+        var ack = TakesAck(socket, ev.Event) ? new AckCallback(ev.WantsAck) : null;
         var result = await Dispatch(socket, ev, services, ack, cancellationToken);
-        return result ?? ack.Detach(late: null);
+        return result ?? ack?.Detach(late: null);
+    }
+
+    /// <summary>
+    /// Whether the handler <paramref name="eventName"/> reaches in <paramref name="socket"/>'s namespace takes an
+    /// <see cref="IAck"/>, and so needs the event's ack callback (see <see cref="Dispatch(ISocket, ClientEvent, IServiceProvider, AckCallback?, CancellationToken)"/>).
+    /// </summary>
+    internal bool TakesAck(ISocket socket, string eventName)
+    {
+        var own = _namespaces.GetValueOrDefault(socket.Namespace);
+        var handler = (own is not null && own.Events.TryGetValue(eventName, out var direct) ? direct : null)
+            ?? (_wildcard is not null && _wildcard.Events.TryGetValue(eventName, out var any) ? any : null);
+        return handler?.TakesAck ?? false;
     }
 
     /// <summary>As <see cref="Dispatch(ISocket, ClientEvent, IServiceProvider, CancellationToken)"/>, with the event's ack
-    /// callback: null when the handler claimed it (took an <see cref="IAck"/>), which then carries its answer.</summary>
-    internal async Task<SocketPayload?> Dispatch(ISocket socket, ClientEvent ev, IServiceProvider services, AckCallback ack,
+    /// callback when the handler takes an <see cref="IAck"/> (<see cref="TakesAck"/>; else null): the handler claims it,
+    /// and it then carries the answer.</summary>
+    internal async Task<SocketPayload?> Dispatch(ISocket socket, ClientEvent ev, IServiceProvider services, AckCallback? ack,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(socket);
@@ -133,24 +147,42 @@ public sealed class SocketIOHandlerRegistry
             var own = _namespaces.GetValueOrDefault(socket.Namespace);
             var packetMiddleware = (own ?? _wildcard)?.PacketMiddleware;
             object? result = NotHandled;
-            if (packetMiddleware is not { Count: > 0 } && own is not null && own.Events.TryGetValue(ev.Event, out var direct)
-                && direct.TakesWholePayload && IsJsonArray(ev.Payload.ArgsJson))
+            var attachments = ev.Payload.Attachments;
+            if (packetMiddleware is not { Count: > 0 } && own is not null && own.Events.TryGetValue(ev.Event, out var direct))
             {
-                // Copy-through: the handler takes the arguments as a SocketPayload and nothing else reads them, so
-                // they are not parsed (the gateway's decoder has validated them) nor re-serialised.
-                result = await direct.InvokeWithPayload(socket, ev.Payload, services, cancellationToken, ack);
-                return !ev.WantsAck || ack.Claimed ? null : ToAck(result);
+                // The namespace's own handler and nothing in between: called straight away.
+                var isArray = IsJsonArray(ev.Payload.ArgsJson);
+                if (direct.TakesWholePayload && isArray)
+                {
+                    // Copy-through: the handler takes the arguments as a SocketPayload and nothing else reads them, so
+                    // they are not parsed (the gateway's decoder has validated them) nor re-serialised.
+                    result = await direct.InvokeWithPayload(socket, ev.Payload, services, cancellationToken, ack);
+                }
+                else if (isArray && attachments is not { Length: > 0 } && direct.BindsFromJson)
+                {
+                    // No binary and nothing else reads the arguments: bound from the JSON as it came, with no document.
+                    result = await direct.InvokeFromJson(socket, ev.Payload.ArgsJson, services, cancellationToken, ack);
+                }
+                else
+                {
+                    var directArgs = PayloadSerializer.ToJsonArgs(ev.Payload);
+                    // JsonElement arguments the handler emits again keep their binary (on this async flow only).
+                    if (attachments is { Length: > 0 }) ReceivedBinary.Enter(attachments, directArgs);
+                    result = await direct.Invoke(socket, directArgs, attachments, services, cancellationToken, ack: ack);
+                }
             }
-            var args = PayloadSerializer.ToJsonArgs(ev.Payload);
-            // JsonElement arguments the handler emits again keep their binary (on this async flow only).
-            ReceivedBinary.Enter(ev.Payload.Attachments, args);
-            if (packetMiddleware is not { Count: > 0 })
-                result = await InvokeEvent(socket, ev, args, services, ack, cancellationToken);
             else
-                await MiddlewarePipeline.RunPacket(packetMiddleware, socket, ev.Event, args,
-                    async () => result = await InvokeEvent(socket, ev, args, services, ack, cancellationToken));
+            {
+                var args = PayloadSerializer.ToJsonArgs(ev.Payload);
+                if (attachments is { Length: > 0 }) ReceivedBinary.Enter(attachments, args);
+                if (packetMiddleware is not { Count: > 0 })
+                    result = await InvokeEvent(socket, ev, args, services, ack, cancellationToken);
+                else
+                    await MiddlewarePipeline.RunPacket(packetMiddleware, socket, ev.Event, args,
+                        async () => result = await InvokeEvent(socket, ev, args, services, ack, cancellationToken));
+            }
 
-            if (!ev.WantsAck || result == NotHandled || ack.Claimed)
+            if (!ev.WantsAck || result == NotHandled || ack is { Claimed: true })
                 return null;
             return ToAck(result);
         }
@@ -163,7 +195,7 @@ public sealed class SocketIOHandlerRegistry
 
     private static SocketPayload ToAck(object? result) => result switch
     {
-        _ when result == ReturnAdapter.NoValue => SocketPayload.Empty,
+        _ when result == HandlerInvoker.NoValue => SocketPayload.Empty,
         SocketPayload raw => raw,
         Ack ack => PayloadSerializer.Serialize(ack.Args as object?[] ?? [.. ack.Args]),
         _ => PayloadSerializer.Serialize(result),
@@ -210,7 +242,7 @@ public sealed class SocketIOHandlerRegistry
     }
 
     private Task<object?> InvokeEvent(ISocket socket, ClientEvent ev, JsonElement[] args, IServiceProvider services,
-        AckCallback ack, CancellationToken cancellationToken)
+        AckCallback? ack, CancellationToken cancellationToken)
     {
         var own = _namespaces.GetValueOrDefault(socket.Namespace);
         var call = (own is null ? null : Find(own, socket, ev, args, services, ack, cancellationToken))
@@ -222,7 +254,7 @@ public sealed class SocketIOHandlerRegistry
     }
 
     private static Task<object?>? Find(NamespaceHandlers handlers, ISocket socket, ClientEvent ev, JsonElement[] args,
-        IServiceProvider services, AckCallback ack, CancellationToken cancellationToken)
+        IServiceProvider services, AckCallback? ack, CancellationToken cancellationToken)
     {
         if (handlers.Events.TryGetValue(ev.Event, out var handler))
             return handler.Invoke(socket, args, ev.Payload.Attachments, services, cancellationToken, ack: ack);
