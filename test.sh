@@ -9,7 +9,8 @@
 #      only for the end-to-end tests: python3-socketio python3-websocket python3-requests chromium redis-server
 #   2. npm ci in Tests/clients (official Socket.IO clients v2/v3/v4, mocha suites, reference
 #      server; the browser tests use Playwright for .NET from NuGet, no browser download), end-to-end only
-#   3. dotnet build OrleansSocket.sln -c Release (also npm ci in Gateway/ClientBundle for the
+#   3. dotnet build OrleansSocket.sln -c Release (the libraries, the demo hosts and the test hosts of
+#      Tests/Hosts that the end-to-end tests start; also npm ci in Gateway/ClientBundle for the
 #      browser client the gateway library embeds and serves at /socket.io/socket.io.js, when needed);
 #      with ./test.sh unit only the unit project and what it references
 #   4. dotnet test <project> -c Release --no-build per project, in sequence (never in parallel: the

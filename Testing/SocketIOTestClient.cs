@@ -20,7 +20,7 @@ namespace OrleansSocket.Testing;
 /// start, as on the gateway; <see cref="EmitWithAckAsync"/> still waits for its answer.
 /// Events that come from elsewhere (timers, hosted services) need <see cref="WaitForAsync"/>.</para>
 /// </remarks>
-public sealed class SocketIOTestClient : IAsyncDisposable, OrleansSocket.Grains.Fanout.ILocalSocket
+public sealed class SocketIOTestClient : IAsyncDisposable
 {
     private static readonly string[] ReservedEvents = ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
 

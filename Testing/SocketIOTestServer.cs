@@ -1,19 +1,23 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using OrleansSocket.Grains.Adapters;
 using Orleans.TestingHost;
 
 namespace OrleansSocket.Testing;
 
 /// <summary>
-/// Your handlers in a real Orleans cluster (<c>Microsoft.Orleans.TestingHost</c>, one in-process silo) behind the
+/// Your handlers in a real Orleans silo (<c>Microsoft.Orleans.TestingHost</c>, one in-process silo) behind the
 /// real gateway session layer, with in-memory connections instead of HTTP: Flask-SocketIO's
 /// <c>socketio.test_client(app)</c> for OrleansSocket.
 /// </summary>
 /// <remarks>
-/// <para>Clients (<see cref="ConnectAsync"/>) go through the real socket, room, namespace and user grains and the
-/// real per-gateway broadcast streams, so <c>Emit</c>, <c>To(room)</c>, <c>Broadcast</c>, <c>ToUser</c>, <c>Except</c>,
-/// <c>Server.Of(ns)</c> and acks in both directions behave as in production.</para>
+/// <para>Clients (<see cref="ConnectAsync"/>) go through the real socket grains and the real session layer; what
+/// crosses sockets goes through the in-process cluster adapter (<see cref="InProcessAdapter"/>: one node, no streams),
+/// so <c>Emit</c>, <c>To(room)</c>, <c>Broadcast</c>, <c>ToUser</c>, <c>Except</c>, <c>Server.Of(ns)</c> and acks in both
+/// directions behave as in production, and broadcasts reach the clients before the operation returns. For a real
+/// cluster's streams and membership, use a TestingHost cluster of your own with the gateway.</para>
 /// <para>Starting one takes seconds: share it between tests, e.g. as an xunit class or collection fixture, and give
 /// each test its own room names and user ids (the cluster's rooms and users outlive a test).</para>
 /// <code>
@@ -29,8 +33,8 @@ namespace OrleansSocket.Testing;
 /// </remarks>
 public sealed class SocketIOTestServer : IAsyncDisposable
 {
-    // Broadcasts reach clients through the memory stream's pulling agent: poll often, over one queue
-    // (client and silo must agree on the queue count), so each operation's flush is quick.
+    // With the Orleans adapter (the kit's own adapter specification), broadcasts reach clients through the memory
+    // stream's pulling agent: poll often, over one queue (client and silo must agree on the queue count).
     private static readonly TimeSpan StreamPollPeriod = TimeSpan.FromMilliseconds(5);
     private const int StreamQueues = 1;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
@@ -41,12 +45,12 @@ public sealed class SocketIOTestServer : IAsyncDisposable
     private int _nextGateway;
     private bool _disposed;
 
-    private SocketIOTestServer(InProcessTestCluster cluster, TestGateway[] gateways, SocketIOTestServerOptions options)
+    private SocketIOTestServer(InProcessTestCluster cluster, TestGateway[] gateways, SocketIOTestServerOptions options, ISocketIO socketIO)
     {
         Cluster = cluster;
         _gateways = gateways;
         Options = options;
-        SocketIO = cluster.Client.ServiceProvider.GetRequiredService<ISocketIO>();
+        SocketIO = socketIO;
     }
 
     /// <summary>Starts a one-silo cluster running the handlers <paramref name="configure"/> declares (as <c>silo.AddSocketIO(configure)</c>).</summary>
@@ -60,29 +64,40 @@ public sealed class SocketIOTestServer : IAsyncDisposable
         options ??= new SocketIOTestServerOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Gateways, 1, nameof(options.Gateways));
 
+        var orleans = options.OrleansAdapter;
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
+            // One node in this process: the silo's grains and the test gateways share one in-process adapter.
+            if (!orleans)
+                silo.Services.AddSingleton<SocketIOAdapter>(sp => new InProcessAdapter(sp.GetService<TimeProvider>(),
+                    sp.GetRequiredService<IOptions<ConnectionStateRecoveryOptions>>().Value));
             silo.AddSocketIO(configure);
             silo.Services.Configure<StreamPullingAgentOptions>(GatewayStreams.Provider, o => o.GetQueueMsgsTimerPeriod = StreamPollPeriod);
             silo.Services.Configure<HashRingStreamQueueMapperOptions>(GatewayStreams.Provider, o => o.TotalQueueCount = StreamQueues);
             services?.Invoke(silo.Services);
             options.ConfigureSilo?.Invoke(silo);
         });
-        builder.ConfigureClient(client =>
+        if (orleans)
         {
-            client.AddMemoryStreams(GatewayStreams.Provider);
-            client.Services.Configure<HashRingStreamQueueMapperOptions>(GatewayStreams.Provider, o => o.TotalQueueCount = StreamQueues);
-            client.Services.AddSocketIOEmitter();
-        });
+            builder.ConfigureClient(client =>
+            {
+                client.AddMemoryStreams(GatewayStreams.Provider);
+                client.Services.Configure<HashRingStreamQueueMapperOptions>(GatewayStreams.Provider, o => o.TotalQueueCount = StreamQueues);
+                client.Services.AddSocketIOEmitter();
+            });
+        }
         var cluster = builder.Build();
         try
         {
             await cluster.DeployAsync();
+            // The in-process adapter lives in the silo's services; the Orleans adapter of the client reaches the cluster.
+            var host = orleans ? cluster.Client.ServiceProvider : cluster.Silos[0].ServiceProvider;
+            var adapter = (orleans ? options.CreateAdapter?.Invoke(cluster.Client) : null) ?? host.GetRequiredService<SocketIOAdapter>();
             var gateways = new TestGateway[options.Gateways];
-            for (var i = 0; i < gateways.Length; i++) gateways[i] = await TestGateway.StartAsync(cluster.Client);
-            var server = new SocketIOTestServer(cluster, gateways, options);
-            // The first delivery waits for the stream's pulling agent to start: pay that here, not in the first test.
+            for (var i = 0; i < gateways.Length; i++) gateways[i] = await TestGateway.StartAsync(cluster.Client, adapter);
+            var server = new SocketIOTestServer(cluster, gateways, options, host.GetRequiredService<ISocketIO>());
+            // With streams, the first delivery waits for the pulling agent to start: pay that here, not in the first test.
             await Task.WhenAll(gateways.Select(g => g.FlushAsync(StartTimeout)));
             return server;
         }
@@ -138,16 +153,16 @@ public sealed class SocketIOTestServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until what was published so far reached the clients: every broadcast already on the gateways' streams
-    /// is delivered, and disconnects the server started have run their handlers (and what those broadcast, in turn).
+    /// Waits until what was sent so far reached the clients: every socket's handlers have run (and what they
+    /// broadcast was delivered), and disconnects the server started have run their handlers (and what those
+    /// broadcast, in turn).
     /// Client operations do this before they return.
     /// </summary>
-    /// <exception cref="TimeoutException">a stream delivered nothing within <see cref="SocketIOTestServerOptions.Timeout"/>.</exception>
+    /// <exception cref="TimeoutException">handlers still ran after <see cref="SocketIOTestServerOptions.Timeout"/>.</exception>
     public async Task FlushAsync()
     {
-        // Quiet first, then the streams: a broadcast is published while its handler's grain call runs, so only a
-        // flush marker sent after every socket went quiet is sure to arrive behind it. Flushing first raced that
-        // publication (a room message was sometimes not yet delivered when EmitAsync returned).
+        // Quiet first, then the adapter: a broadcast is sent while its handler's grain call runs, so only a flush
+        // after every socket went quiet is sure to come behind it (on streams, a marker on each gateway's stream).
         for (var round = 0; round < 10; round++)
         {
             var deadline = DateTime.UtcNow + Options.Timeout;

@@ -1,3 +1,5 @@
+using OrleansSocket.Grains.Adapters;
+
 namespace OrleansSocket.Testing;
 
 /// <summary>Options of <see cref="SocketIOTestServer.StartAsync"/>.</summary>
@@ -5,7 +7,8 @@ public sealed class SocketIOTestServerOptions
 {
     /// <summary>
     /// How many test gateways the clients are spread over (round robin, see <see cref="SocketIOTestClient.GatewayId"/>).
-    /// One is enough for handler tests; two or more make broadcasts, user emits and broadcast acks cross gateways as in a cluster.
+    /// One is enough for handler tests; with two or more, broadcasts, user emits and broadcast acks reach several
+    /// nodes, and <c>Local</c> operations of a socket reach only its own gateway, as in a cluster.
     /// </summary>
     public int Gateways { get; set; } = 1;
 
@@ -14,4 +17,12 @@ public sealed class SocketIOTestServerOptions
 
     /// <summary>More silo configuration (grain storage, other stream providers, ...), after <c>AddSocketIO</c>.</summary>
     public Action<ISiloBuilder>? ConfigureSilo { get; set; }
+
+    /// <summary>Runs the gateways on the Orleans adapter (grains and per-gateway streams) instead of the in-process one:
+    /// the kit's own specification of that adapter.</summary>
+    internal bool OrleansAdapter { get; set; }
+
+    /// <summary>With <see cref="OrleansAdapter"/>: the adapter the gateways attach to, made from the cluster's client;
+    /// null: the client's own.</summary>
+    internal Func<IClusterClient, SocketIOAdapter>? CreateAdapter { get; set; }
 }

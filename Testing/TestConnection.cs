@@ -77,6 +77,14 @@ internal sealed class TestConnection
         await read;
     }
 
+    /// <summary>Sends one packet without waiting for it to be read: called on the sender's thread, which with the
+    /// in-process adapter may be a grain's turn, whose scheduler no continuation must be queued on.</summary>
+    private void Post(SocketIOEncodedPacket packet)
+    {
+        _ = _engine.ReceiveAsync(packet.Text, isBinary: false);
+        foreach (var attachment in packet.Binary) _ = _engine.ReceiveAsync(attachment, isBinary: true);
+    }
+
     /// <summary>The socket left this connection (it disconnected, or was refused or disconnected by the server).</summary>
     public void Forget(SocketIOTestClient socket)
     {
@@ -138,7 +146,7 @@ internal sealed class TestConnection
             case SocketIOPacketType.Event:
             case SocketIOPacketType.BinaryEvent:
                 if (socket.Received(packet.EventName!, ToPayload(packet), packet.Id) is { } answer && packet.Id is { } id)
-                    _ = SendAsync(SocketIOEncoder.EncodeAck(packet.Namespace, id, answer.ArgsJson, answer.Attachments));
+                    Post(SocketIOEncoder.EncodeAck(packet.Namespace, id, answer.ArgsJson, answer.Attachments));
                 break;
             case SocketIOPacketType.Ack:
             case SocketIOPacketType.BinaryAck:

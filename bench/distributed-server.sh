@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# OrleansSocket, distributed shape, as ONE benchmark target: a silo process (grains + the bench handlers)
-# and a gateway process in Orleans client mode, both children of this script, which waits on them so
+# OrleansSocket, distributed shape, as ONE benchmark target: a test silo process (Tests/Hosts/TestSilo: grains +
+# the bench handlers) and a test gateway process (Tests/Hosts/TestGateway) in Orleans client mode, both children of this script, which waits on them so
 # that the harness (which measures the whole process tree of what it started) sees both.
 #
 #   bench/distributed-server.sh PORT        (PORT: the gateway's HTTP port on 127.0.0.1; default $PORT or 3100)
@@ -16,9 +16,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PORT=${1:-${PORT:-3100}}
 shift || true
 CONFIG=${CONFIG:-Release}
-SILO_DIR=${SILO_DIR:-$ROOT/Silo/bin/$CONFIG/net10.0}
-GW_DIR=${GW_DIR:-$ROOT/Gateway/Host/bin/$CONFIG/net10.0}
-for f in "$SILO_DIR/OrleansSocket.Silo" "$GW_DIR/OrleansSocket.Gateway.Host"; do
+SILO_DIR=${SILO_DIR:-$ROOT/Tests/Hosts/TestSilo/bin/$CONFIG/net10.0}
+GW_DIR=${GW_DIR:-$ROOT/Tests/Hosts/TestGateway/bin/$CONFIG/net10.0}
+for f in "$SILO_DIR/OrleansSocket.TestSilo" "$GW_DIR/OrleansSocket.TestGateway"; do
   [[ -x $f ]] || { echo "distributed-server: $f missing; run: dotnet build $ROOT/OrleansSocket.sln -c $CONFIG (or set SILO_DIR / GW_DIR)" >&2; exit 2; }
 done
 
@@ -48,7 +48,7 @@ trap 'stop_children; exit 143' TERM
 trap 'stop_children; exit 130' INT
 trap 'stop_children' EXIT
 
-"$SILO_DIR/OrleansSocket.Silo" --contentRoot "$SILO_DIR" --profile bench \
+"$SILO_DIR/OrleansSocket.TestSilo" --contentRoot "$SILO_DIR" --profile bench \
   --Cluster:Clustering=Localhost --Cluster:ClusterId="$CLUSTER_ID" \
   --Cluster:SiloPort="$SILO_PORT" --Cluster:GatewayPort="$SILO_GATEWAY_PORT" "${QUIETLOG[@]}" "$@" &
 SILO_PID=$!
@@ -62,7 +62,7 @@ until ss -ltnH "sport = :$SILO_GATEWAY_PORT" 2>/dev/null | grep -q .; do
   sleep 0.1
 done
 
-"$GW_DIR/OrleansSocket.Gateway.Host" --contentRoot "$GW_DIR" --profile bench \
+"$GW_DIR/OrleansSocket.TestGateway" --contentRoot "$GW_DIR" --profile bench \
   --Cluster:Mode=Client --Cluster:Clustering=Localhost --Cluster:ClusterId="$CLUSTER_ID" \
   --Cluster:ClientGatewayPort="$SILO_GATEWAY_PORT" --urls "http://127.0.0.1:$PORT" "${QUIETLOG[@]}" "$@" &
 GW_PID=$!

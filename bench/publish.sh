@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Publishes what `BUILD=publish bench/run-all.sh` runs: the gateway, the silo and the bare ceiling, each self-contained and
-# precompiled (ReadyToRun, composite with the framework) with tiered compilation off, into OUT/{gateway,silo,ceiling}.
+# Publishes what `BUILD=publish bench/run-all.sh` runs: the test gateway and the test silo (Tests/Hosts, which have the
+# bench profile) and the bare ceiling, each self-contained and precompiled (ReadyToRun, composite with the framework)
+# with tiered compilation off, into OUT/{gateway,silo,ceiling}.
 #
 #   bench/publish.sh OUT
 #
@@ -14,7 +15,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:?usage: bench/publish.sh OUT}
 RID=${RID:-linux-x64}
-for p in gateway:Gateway/Host/Gateway.Host.csproj silo:Silo/Silo.csproj ceiling:bench/Ceiling/Ceiling.csproj; do
+for p in gateway:Tests/Hosts/TestGateway/TestGateway.csproj silo:Tests/Hosts/TestSilo/TestSilo.csproj ceiling:bench/Ceiling/Ceiling.csproj; do
   dir=${p%%:*} proj=${p#*:}
   echo "publish: $proj -> $OUT/$dir" >&2
   dotnet publish "$ROOT/$proj" -c Release -r "$RID" --self-contained true -nologo -v q \

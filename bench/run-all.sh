@@ -117,9 +117,10 @@ fi
 # The servers' projects and apphosts, relative to the repository: the one place to change when they move.
 # Each server runs from its apphost, which the build (next to the project, bin/Release/net10.0) and the
 # publish (bench/publish.sh, WORKDIR/publish/gateway|silo|ceiling) both make.
-GW_PROJ=Gateway/Host/Gateway.Host.csproj GW_APP=OrleansSocket.Gateway.Host
-SILO_PROJ=Silo/Silo.csproj               SILO_APP=OrleansSocket.Silo
-CEIL_PROJ=bench/Ceiling/Ceiling.csproj   CEIL_APP=OrleansSocket.Bench.Ceiling
+# The test hosts (Tests/Hosts), which have the bench profile; the demo hosts (Gateway/Host, Silo) do not.
+GW_PROJ=Tests/Hosts/TestGateway/TestGateway.csproj GW_APP=OrleansSocket.TestGateway
+SILO_PROJ=Tests/Hosts/TestSilo/TestSilo.csproj     SILO_APP=OrleansSocket.TestSilo
+CEIL_PROJ=bench/Ceiling/Ceiling.csproj             CEIL_APP=OrleansSocket.Bench.Ceiling
 built_dir() { echo "$ROOT/$(dirname "$1")/bin/Release/net10.0"; }
 case $BUILD in
   publish)
@@ -160,7 +161,7 @@ target() { # sets KIND LABEL_PREFIX LABEL CMD SCEN HI COLD_S HAS_SMOKE DESC for 
     node)  KIND=node; DESC="Node.js socket.io (shared/bench/peers/node-server.js)" ;;
     flask) KIND=flask; HI=""; COLD_S=connect; DESC="Flask-SocketIO + eventlet (shared/bench/peers/flask_server.py)" ;;
     orleans-embedded)
-      LABEL_PREFIX="orleans-embedded-"; DESC="OrleansSocket gateway with a co-hosted silo, one process, --profile bench; $BUILD_DESC"
+      LABEL_PREFIX="orleans-embedded-"; DESC="OrleansSocket test gateway (Tests/Hosts/TestGateway) with a co-hosted silo, one process, --profile bench; $BUILD_DESC"
       CMD="$GW_DIR/$GW_APP --contentRoot $GW_DIR --profile bench --urls http://127.0.0.1:\$PORT" ;;
     orleans-distributed)
       LABEL_PREFIX="orleans-distributed-"; DESC="OrleansSocket silo process + gateway process (Orleans client), bench/distributed-server.sh; $BUILD_DESC"

@@ -1,6 +1,7 @@
 using OrleansSocket;
 using OrleansSocket.Gateway.EngineIO;
 using OrleansSocket.Gateway.Fanout;
+using OrleansSocket.Grains.Adapters;
 using OrleansSocket.Gateway.Hosting;
 using OrleansSocket.Gateway.Membership;
 using OrleansSocket.Gateway.Routing;
@@ -22,10 +23,11 @@ public static class SocketIOServiceCollectionExtensions
                 configuration.GetSection($"{SocketIOOptions.Section}:{nameof(SocketIOOptions.Engine)}"), options.Engine));
         if (configure is not null) services.Configure(configure);
         services.AddSingleton<SocketIOServer>();
-        services.AddSingleton<BroadcastDelivery>();
-        services.AddSingleton<GatewayStreamConsumer>();
-        services.AddHostedService(sp => sp.GetRequiredService<GatewayStreamConsumer>());
-        // After the stream consumer: stopped before it, so the drain still has the cluster.
+        // This process is a node: Local operations of its ISocketIO reach its sockets.
+        services.AddSingleton(sp => new LocalNode(sp.GetRequiredService<SocketIOServer>().GatewayId));
+        services.AddSingleton<AdapterNodeService>();
+        services.AddHostedService(sp => sp.GetRequiredService<AdapterNodeService>());
+        // After the node's attachment: stopped before it, so the drain still has the cluster.
         services.AddHostedService<GatewayMembership>();
         // No sticky sessions: requests for another gateway's sessions are relayed to it (SocketIOOptions.ForwardSessions).
         services.AddSingleton(sp => new GatewaySessionRouter(sp.GetRequiredService<SocketIOServer>().GatewayId,

@@ -5,11 +5,13 @@ using OrleansSocket.Gateway.Fanout;
 using OrleansSocket.Gateway.Hosting;
 using OrleansSocket.Gateway.Routing;
 using OrleansSocket.Gateway.Sessions;
+using OrleansSocket.Grains.Adapters;
 
 namespace OrleansSocket.Gateway.Membership;
 
 /// <summary>
-/// This gateway's place in the cluster, one entry in the <see cref="IGatewayMembershipGrain"/>: its id (the
+/// This gateway's place in the cluster, its lease renewed through the adapter (<see cref="SocketIOAdapter.RenewLeaseAsync"/>;
+/// on Orleans one entry in the <see cref="IGatewayMembershipGrain"/>): its id (the
 /// prefix of its session ids), its advertised address (when it takes relayed requests,
 /// <see cref="SocketIOOptions.ForwardSessions"/>), its namespaces, its lease and its observer. Renews the lease every
 /// third of <see cref="OrleansClusterOptions.GatewayLease"/> from the time the server started (its address is known
@@ -21,7 +23,7 @@ namespace OrleansSocket.Gateway.Membership;
 /// socket left, then the lease is given back.
 /// </summary>
 internal sealed class GatewayMembership(
-    SocketIOServer server, GatewayStreamConsumer stream, GatewaySessionRouter router, IGrainFactory grains, IConfiguration configuration,
+    SocketIOServer server, AdapterNodeService node, GatewaySessionRouter router, SocketIOAdapter adapter, IConfiguration configuration,
     IServer httpServer, IHostApplicationLifetime lifetime, IOptions<SocketIOOptions> options, ILogger<GatewayMembership> logger)
     : BackgroundService
 {
@@ -36,8 +38,6 @@ internal sealed class GatewayMembership(
     private string? _restoreAgain;
     private string? _address;
     private bool _announced;
-
-    private IGatewayMembershipGrain Membership => grains.GetGrain<IGatewayMembershipGrain>(IGatewayMembershipGrain.Key);
 
     /// <summary>A new gateway id, the prefix of the gateway's Engine.IO session ids (URL-safe, not secret).</summary>
     public static string NewId()
@@ -78,7 +78,11 @@ internal sealed class GatewayMembership(
         {
             try
             {
-                await HeartbeatAsync(period, stopping);
+                if (!await HeartbeatAsync(period, stopping))
+                {
+                    router.SetReady(); // the adapter keeps no leases (one process): no loop
+                    return;
+                }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -101,10 +105,11 @@ internal sealed class GatewayMembership(
         }
     }
 
-    private async Task HeartbeatAsync(TimeSpan timeout, CancellationToken stopping)
+    /// <returns>False when the adapter keeps no leases.</returns>
+    private async Task<bool> HeartbeatAsync(TimeSpan timeout, CancellationToken stopping)
     {
         var heartbeat = new GatewayHeartbeat(server.GatewayId, _lease, server.Index.Namespaces(), server.ObserverReference, _address);
-        var reply = await Membership.Heartbeat(heartbeat).WaitAsync(timeout, stopping);
+        if (await adapter.RenewLeaseAsync(heartbeat).WaitAsync(timeout, stopping) is not { } reply) return false;
         router.Merge(reply.Addresses);
         if (!_announced && _address is not null && reply.Status != GatewayLeaseStatus.IdTaken)
         {
@@ -129,6 +134,7 @@ internal sealed class GatewayMembership(
                 if (newDead.Length > 0) RequestRestore($"silo(s) {string.Join(", ", newDead)} died");
                 break;
         }
+        return true;
     }
 
     /// <summary>
@@ -180,7 +186,7 @@ internal sealed class GatewayMembership(
     private async Task RestoreAsync(string why)
     {
         var started = DateTime.UtcNow;
-        await stream.EnsureSubscribedAsync();
+        await node.RecoverAsync();
         var sockets = server.Sockets;
         await Task.WhenAll(sockets.Select(s => s.EnqueueRestore(server.Index.RoomsOf(s))));
         MembershipLog.Restored(logger, server.GatewayId, sockets.Count, (DateTime.UtcNow - started).TotalMilliseconds, why);
@@ -195,7 +201,7 @@ internal sealed class GatewayMembership(
         await base.StopAsync(cancellationToken);
         try
         {
-            await Membership.Unregister(server.GatewayId).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+            await adapter.ReleaseLeaseAsync(server.GatewayId).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
         }
         catch (Exception e)
         {

@@ -1,5 +1,5 @@
 using OrleansSocket.Gateway.Protocol;
-using OrleansSocket.Grains.Fanout;
+using OrleansSocket.Grains.Adapters;
 
 namespace OrleansSocket.Gateway.Sessions;
 
@@ -10,7 +10,7 @@ namespace OrleansSocket.Gateway.Sessions;
 /// and the recovery replay filter (<see cref="ReplayFilter"/>); of its connection and gateway it knows only
 /// <see cref="ISocketConnection"/>.
 /// </summary>
-internal sealed class NamespaceSocket : ILocalSocket
+internal sealed class NamespaceSocket : IAdapterSocket
 {
     private abstract record Work;
     private sealed record ConnectWork(SocketConnectRequest Request) : Work;
@@ -104,6 +104,26 @@ internal sealed class NamespaceSocket : ILocalSocket
         if (_replay.IsReplayed(offset)) return;
         _connection.Writer.Write(packet, isVolatile);
     }
+
+    /// <summary>A broadcast's packet: the node's sockets share one encoding.</summary>
+    void IAdapterSocket.Deliver(SharedPacket packet)
+    {
+        var encoded = (SocketIOEncodedPacket)(packet.Encoded ??= Encode(packet.Packet));
+        Deliver(encoded, packet.Packet.Volatile, packet.Packet.Offset);
+    }
+
+    Task<SocketPayload> IAdapterSocket.DeliverWithAckAsync(OutboundPacket packet, TimeSpan timeout) => DeliverWithAck(packet, timeout);
+
+    // The socket utilities go through the grain, which keeps the socket's own record and tells the adapter (these calls
+    // interleave with a running handler of the socket).
+    Task IAdapterSocket.DisconnectAsync(bool closeConnection) => _grain.Disconnect(closeConnection);
+
+    Task IAdapterSocket.JoinAsync(IReadOnlyCollection<string> rooms) => _grain.JoinRooms([.. rooms]);
+
+    Task IAdapterSocket.LeaveAsync(IReadOnlyCollection<string> rooms) => _grain.LeaveRooms([.. rooms]);
+
+    async Task<RemoteSocket?> IAdapterSocket.DescribeAsync(string[] rooms) =>
+        await _grain.Describe() is { } described ? described with { Rooms = rooms } : null;
 
     /// <summary>Sends an event with an ack id and waits for the client's ACK.</summary>
     public async Task<SocketPayload> DeliverWithAck(OutboundPacket packet, TimeSpan timeout)

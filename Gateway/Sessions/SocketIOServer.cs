@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using OrleansSocket.Gateway.EngineIO;
-using OrleansSocket.Grains.Fanout;
+using OrleansSocket.Grains.Adapters;
 using OrleansSocket.Gateway.Hosting;
 
 namespace OrleansSocket.Gateway.Sessions;
@@ -32,6 +32,7 @@ internal sealed class SocketIOServer : IEngineApplication
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.MaxInboundPackets, 1, nameof(Options.MaxInboundPackets));
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.MaxInboundBytes, 1, nameof(Options.MaxInboundBytes));
         _observer = new GatewayObserver(this);
+        Index = new AdapterNode(GatewayId, Find);
         // Created on first use: in the co-hosted shape the silo is not up while services are built.
         _observerReference = new Lazy<IGatewayObserver>(() => _grains.CreateObjectReference<IGatewayObserver>(_observer));
     }
@@ -47,8 +48,9 @@ internal sealed class SocketIOServer : IEngineApplication
 
     public int SocketCount => _sockets.Count;
 
-    /// <summary>Which local sockets are in which rooms: broadcasts resolve their targets here.</summary>
-    public LocalRoomIndex<NamespaceSocket> Index { get; } = new();
+    /// <summary>This gateway's sockets as the adapter reaches them (which are in which rooms): broadcasts resolve their
+    /// targets here once the node is attached to the adapter.</summary>
+    public AdapterNode Index { get; }
 
     public IEngineListener OnOpen(IEngineConnection connection) =>
         new ClientSession(this, connection, _loggers.CreateLogger<ClientSession>());

@@ -1,23 +1,35 @@
-using OrleansSocket.Grains.Fanout;
-
 namespace OrleansSocket.Grains.Adapters;
 
-/// <summary>A connected socket as the <see cref="InProcessAdapter"/> holds it: what a broadcast needs from it.</summary>
+/// <summary>
+/// A connected socket as an <see cref="AdapterNode"/> holds it: what the adapters need to reach it on its node.
+/// The gateway's namespace sockets implement it (their grain keeps the socket's own record); so do the sockets of
+/// the adapter specification's in-memory node.
+/// </summary>
 public interface IAdapterSocket : ILocalSocket
 {
     /// <summary>The user the socket belongs to, for <see cref="BroadcastOptions.Users"/>; null: none.</summary>
     string? UserId { get; }
 
-    /// <summary>Writes a packet to the client; a volatile one is dropped when the client cannot take it now.</summary>
-    void Deliver(OutboundPacket packet);
+    /// <summary>Writes a broadcast's packet to the client; a volatile one is dropped when the client cannot take it now.
+    /// The sockets of one node share <paramref name="packet"/>, so what one encodes the others may reuse.</summary>
+    void Deliver(SharedPacket packet);
 
-    /// <summary>Writes a packet with an ack; completes with the client's answer (the adapter applies the timeout).</summary>
+    /// <summary>Writes a packet with an ack; completes with the client's answer, or fails with a
+    /// <see cref="TimeoutException"/> once <paramref name="timeout"/> passed.</summary>
     /// <exception cref="InvalidOperationException">the socket is no longer connected.</exception>
-    Task<SocketPayload> DeliverWithAckAsync(OutboundPacket packet);
+    Task<SocketPayload> DeliverWithAckAsync(OutboundPacket packet, TimeSpan timeout);
 
     /// <summary>The server disconnects the socket (and its connection when <paramref name="closeConnection"/>).</summary>
     Task DisconnectAsync(bool closeConnection);
 
-    /// <summary>The socket as <see cref="SocketIOAdapter.FetchSocketsAsync"/> returns it, in <paramref name="rooms"/>.</summary>
-    RemoteSocket Describe(string[] rooms);
+    /// <summary>The socket joins rooms on someone else's behalf (socket.io's <c>socketsJoin</c>): it keeps its own
+    /// record and tells the adapter (<see cref="SocketIOAdapter.AddAllAsync"/>).</summary>
+    Task JoinAsync(IReadOnlyCollection<string> rooms);
+
+    /// <summary>The socket leaves rooms on someone else's behalf (socket.io's <c>socketsLeave</c>, a closed room).</summary>
+    Task LeaveAsync(IReadOnlyCollection<string> rooms);
+
+    /// <summary>The socket as <see cref="SocketIOAdapter.FetchSocketsAsync"/> returns it, in <paramref name="rooms"/>
+    /// (what its node's index lists); null when it is no longer connected.</summary>
+    Task<RemoteSocket?> DescribeAsync(string[] rooms);
 }

@@ -1,4 +1,7 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
 
@@ -7,8 +10,9 @@ namespace OrleansSocket.Grains.Adapters;
 /// <summary>
 /// <see cref="SocketIOAdapter"/> over the cluster. An emit asks the room (or namespace, or user) grains which
 /// gateways hold the targets and publishes one <see cref="GatewayBroadcast"/> per gateway on that gateway's
-/// stream; each gateway resolves its local members and encodes the packet once. The socket utilities ask the
-/// membership grains for the socket ids and call the socket grains.
+/// stream; each gateway receives it through its <see cref="OrleansNodeReceiver"/> (<see cref="AttachNodeAsync"/>), which
+/// resolves the node's members and encodes the packet once. The socket utilities ask the membership grains for the
+/// socket ids and call the socket grains.
 /// </summary>
 /// <param name="grains">Reaches the membership, user, socket, recovery-log and broadcast-ack grains.</param>
 /// <param name="services">The process's services: the stream provider and the configured recovery options.</param>
@@ -28,6 +32,35 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
 
     private readonly bool _recoveryEnabled = (recovery ?? services.GetService<IOptions<ConnectionStateRecoveryOptions>>()?.Value)?.Enabled ?? false;
     private IStreamProvider? _streams;
+
+    // The nodes of this process attached to this adapter: a socket's rooms are read from its node's index.
+    private ImmutableArray<AdapterNode> _nodes = [];
+
+    /// <summary>The gateway <see cref="BroadcastOptions.Local"/> reaches when the options name none; null in a process
+    /// that holds no sockets. Settable for the test kit, whose gateways get their ids after the adapter is made.</summary>
+    internal string? LocalGatewayId { get; set; } = localGatewayId;
+
+    /// <summary>Subscribes the node's broadcast stream: what is published to the node reaches its sockets.</summary>
+    public override async Task<IAdapterNodeHandle> AttachNodeAsync(AdapterNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var logger = services.GetService<ILoggerFactory>()?.CreateLogger<OrleansNodeReceiver>() ?? (ILogger)NullLogger.Instance;
+        var receiver = await OrleansNodeReceiver.StartAsync(node, grains, Streams, logger,
+            detached: () => ImmutableInterlocked.Update(ref _nodes, nodes => nodes.Remove(node)));
+        ImmutableInterlocked.Update(ref _nodes, nodes => nodes.Add(node));
+        return receiver;
+    }
+
+    /// <summary>A heartbeat to the gateway membership (<see cref="IGatewayMembershipGrain"/>), which declares a gateway that
+    /// misses its lease dead and drops its sockets.</summary>
+    public override async Task<GatewayHeartbeatReply?> RenewLeaseAsync(GatewayHeartbeat heartbeat) => await Membership.Heartbeat(heartbeat);
+
+    /// <inheritdoc />
+    public override Task ReleaseLeaseAsync(string nodeId) => Membership.Unregister(nodeId);
+
+    private IGatewayMembershipGrain Membership => grains.GetGrain<IGatewayMembershipGrain>(IGatewayMembershipGrain.Key);
+
+    private IStreamProvider Streams => _streams ??= services.GetRequiredKeyedService<IStreamProvider>(GatewayStreams.Provider);
 
     public override Task AddSocketAsync(AdapterMember socket) =>
         grains.GetGrain<INamespaceGrain>(socket.Namespace).Join(socket.Id, socket.GatewayId);
@@ -91,8 +124,14 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
     public override Task DisconnectSocketsAsync(BroadcastOptions options, bool closeConnection) =>
         ForEachMember(options, socket => socket.Disconnect(closeConnection));
 
-    public override async Task<IReadOnlyCollection<string>> SocketRoomsAsync(string socketId) =>
-        (await grains.GetGrain<ISocketGrain>(socketId).Describe())?.Rooms ?? [];
+    /// <summary>From the index of this process's node holding the socket, the one its broadcasts resolve in (as the
+    /// in-process adapter answers); a socket of another node from its grain, whose record the node's index follows.</summary>
+    public override async Task<IReadOnlyCollection<string>> SocketRoomsAsync(string socketId)
+    {
+        foreach (var node in _nodes)
+            if (node.Find(socketId) is { } socket) return [socket.Id, .. node.RoomsOf(socket)];
+        return (await grains.GetGrain<ISocketGrain>(socketId).Describe())?.Rooms ?? [];
+    }
 
     public override async Task CloseRoomAsync(string ns, string room)
     {
@@ -107,7 +146,7 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
         grains.GetGrain<IRecoveryLogGrain>(ns).Since(offset, [.. rooms]);
 
     /// <summary>The gateway a local operation reaches: the one the options name, else this process's own (none in a silo).</summary>
-    private string? Node(BroadcastOptions options) => options.Node ?? localGatewayId;
+    private string? Node(BroadcastOptions options) => options.Node ?? LocalGatewayId;
 
     private async Task ForEachMember(BroadcastOptions options, Func<ISocketGrain, Task> action)
     {
@@ -146,8 +185,7 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
 
     private async Task PublishTo(string gatewayId, GatewayBroadcast message)
     {
-        _streams ??= services.GetRequiredKeyedService<IStreamProvider>(GatewayStreams.Provider);
-        var stream = _streams.GetStream<GatewayBroadcast>(GatewayStreams.For(gatewayId));
+        var stream = Streams.GetStream<GatewayBroadcast>(GatewayStreams.For(gatewayId));
         for (var attempt = 0; ; attempt++)
         {
             try

@@ -3,7 +3,8 @@ namespace OrleansSocket.Grains.Adapters;
 /// <summary>
 /// The one seam for everything that crosses sockets (socket.io's <c>Adapter</c>, SignalR's <c>HubLifetimeManager</c>):
 /// the membership of sockets in their namespace, rooms and user, broadcasts with their options, the cluster-wide socket
-/// utilities, and the packets kept for connection state recovery. The broadcast operators only collect
+/// utilities, the packets kept for connection state recovery, and the receiving half: a node (gateway) attaches its
+/// sockets (<see cref="AttachNodeAsync"/>) and the adapter delivers to them what it sends. The broadcast operators only collect
 /// <see cref="BroadcastOptions"/> and call this. Implementations: <see cref="InProcessAdapter"/> (one node, no
 /// streams) and the Orleans adapter (grains and per-gateway streams). Both pass the same specification tests.
 /// </summary>
@@ -74,4 +75,22 @@ public abstract class SocketIOAdapter
     /// <paramref name="rooms"/>, in order; null when the offset is unknown (older than the window, or from before a restart).
     /// </summary>
     public abstract Task<OutboundPacket[]?> MissedPacketsAsync(string ns, string offset, IReadOnlyCollection<string> rooms);
+
+    /// <summary>
+    /// The receiving half: from now on what the adapter sends the sockets of <paramref name="node"/> reaches them. The
+    /// Orleans adapter subscribes the node's broadcast stream and resolves each message in the node's index; the
+    /// in-process adapter resolves its broadcasts in the node directly. Dispose the handle to detach the node.
+    /// </summary>
+    public abstract Task<IAdapterNodeHandle> AttachNodeAsync(AdapterNode node);
+
+    /// <summary>
+    /// Liveness (socket.io's cluster adapters' heartbeats): renews the lease of the node <see cref="GatewayHeartbeat.GatewayId"/>.
+    /// A node whose lease runs out loses its sockets cluster-wide (they leave their rooms, namespace and user, and
+    /// their disconnect handlers run). Null where nodes keep no leases (one process: a node cannot die without it),
+    /// so the node needs no heartbeat loop.
+    /// </summary>
+    public abstract Task<GatewayHeartbeatReply?> RenewLeaseAsync(GatewayHeartbeat heartbeat);
+
+    /// <summary>Liveness: the node gives its lease back as it shuts down (its sockets already left).</summary>
+    public abstract Task ReleaseLeaseAsync(string nodeId);
 }

@@ -16,7 +16,8 @@ public static class SocketIOEmitterServiceCollectionExtensions
     public static IServiceCollection AddSocketIOEmitter(this IServiceCollection services)
     {
         services.AddOptions<ConnectionStateRecoveryOptions>().BindConfiguration(ConnectionStateRecoveryOptions.Section);
-        services.TryAddSingleton<SocketIOAdapter>(sp => new OrleansAdapter(sp.GetRequiredService<IGrainFactory>(), sp));
+        // A gateway registers its LocalNode: Local operations from this process's ISocketIO reach its sockets.
+        services.TryAddSingleton<SocketIOAdapter>(sp => new OrleansAdapter(sp.GetRequiredService<IGrainFactory>(), sp, sp.GetService<LocalNode>()?.Id));
         services.AddSingleton<ISocketIO>(sp => new SocketIOEmitter(sp.GetRequiredService<SocketIOAdapter>()));
         return services;
     }

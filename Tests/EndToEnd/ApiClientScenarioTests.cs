@@ -3,7 +3,7 @@ using Xunit.Abstractions;
 namespace OrleansSocket.Tests.EndToEnd;
 
 /// <summary>
-/// The server API (gateway <c>--profile api</c>, samples/DemoApp/ApiHandlers.cs) driven by official
+/// The server API (test gateway <c>--profile api</c>, Tests/Hosts/TestHandlers/ApiHandlers.cs) driven by official
 /// clients with several connections each: Tests/clients/api-client.js (socket.io-client 4.8.x, 3.1.3
 /// and 2.2.0) and python_api_client.py (Debian's python3-socketio). Each scenario covers binary and
 /// multi-argument events, acks both ways and the server's ack timeout, broadcast acks, rooms (To,

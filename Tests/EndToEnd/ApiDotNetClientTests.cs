@@ -4,7 +4,7 @@ using SocketIOClient.Transport;
 namespace OrleansSocket.Tests.EndToEnd;
 
 /// <summary>
-/// The server API (gateway <c>--profile api</c>, samples/DemoApp/ApiHandlers.cs) with the NuGet
+/// The server API (test gateway <c>--profile api</c>, Tests/Hosts/TestHandlers/ApiHandlers.cs) with the NuGet
 /// <c>SocketIOClient</c> 3.0.6, a C# client, several connections per test where rooms, users and
 /// broadcasts need them.
 /// </summary>

@@ -5,8 +5,8 @@ using Xunit.Abstractions;
 namespace OrleansSocket.Tests.EndToEnd;
 
 /// <summary>
-/// Headless Debian Chromium driven by Playwright for .NET (<see cref="ChromiumBrowser"/>) opens the gateway's demo page,
-/// started without a profile: <c>#log</c> must show "I'm connected!" (the server's answer to the page's "my event"), the
+/// Headless Debian Chromium driven by Playwright for .NET (<see cref="ChromiumBrowser"/>) opens the demo page of
+/// the demo gateway (Gateway/Host): <c>#log</c> must show "I'm connected!" (the server's answer to the page's "my event"), the
 /// text must have come from the server (a received WebSocket frame or polling response carries it) and the page's
 /// global <c>socket</c> must be connected. The screenshot (demo-page.png) goes to e2e-artifacts/ in the test output
 /// directory (or OS_E2E_ARTIFACTS_DIR).

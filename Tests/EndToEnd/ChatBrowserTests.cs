@@ -8,7 +8,7 @@ namespace OrleansSocket.Tests.EndToEnd;
 /// <summary>
 /// The demo chat (the gateway's index.html, namespace /chat) in headless Debian Chromium driven by Playwright for .NET
 /// (<see cref="ChromiumBrowser"/>): three browsers, each with a fresh <c>--user-data-dir</c> (alice, bob, carol), plus a
-/// second tab of alice's, on the gateway started without a profile. Checks, in order (every chat line on a page comes
+/// second tab of alice's, on the demo gateway (Gateway/Host). Checks, in order (every chat line on a page comes
 /// from the server; the page echoes nothing):
 /// 1. the server refuses a missing nickname and an invalid one: #chat-error shows the CONNECT_ERROR message and data
 ///    ("Nickname required" / "Invalid nickname"), carried by a frame the page received;

@@ -16,11 +16,24 @@ internal static class E2eEnvironment
     /// <summary>Tests/protocol-suites: the protocol conformance suites (mocha).</summary>
     public static string SuitesDir => Path.Combine(RepoRoot, "Tests", "protocol-suites");
 
-    /// <summary>The gateway host's project directory (Gateway/Host): its content root, where wwwroot is.</summary>
+    /// <summary>The demo gateway's project directory (Gateway/Host): its content root, where wwwroot is.</summary>
     public static string GatewayDir => Path.Combine(RepoRoot, "Gateway", "Host");
 
-    /// <summary>The gateway host as built by <c>dotnet build OrleansSocket.sln -c Release</c>.</summary>
+    /// <summary>The demo gateway as built by <c>dotnet build OrleansSocket.sln -c Release</c>.</summary>
     public static string GatewayDll => Path.Combine(GatewayDir, "bin", "Release", "net10.0", "OrleansSocket.Gateway.Host.dll");
+
+    /// <summary>The test gateway's project directory (Tests/Hosts/TestGateway): its content root, where the
+    /// profiles' appsettings.P.json are.</summary>
+    public static string TestGatewayDir => Path.Combine(RepoRoot, "Tests", "Hosts", "TestGateway");
+
+    /// <summary>The test gateway (<c>--profile protocol|api|bench|cluster</c>) as built by <c>dotnet build OrleansSocket.sln -c Release</c>.</summary>
+    public static string TestGatewayDll => Path.Combine(TestGatewayDir, "bin", "Release", "net10.0", "OrleansSocket.TestGateway.dll");
+
+    /// <summary>The test silo's project directory (Tests/Hosts/TestSilo).</summary>
+    public static string TestSiloDir => Path.Combine(RepoRoot, "Tests", "Hosts", "TestSilo");
+
+    /// <summary>The test silo (<c>--profile protocol|api|bench|cluster</c>) as built by <c>dotnet build OrleansSocket.sln -c Release</c>.</summary>
+    public static string TestSiloDll => Path.Combine(TestSiloDir, "bin", "Release", "net10.0", "OrleansSocket.TestSilo.dll");
 
     /// <summary>Where screenshots and other artifacts go (OS_E2E_ARTIFACTS_DIR, default: the test output dir).</summary>
     public static string ArtifactsDir =>

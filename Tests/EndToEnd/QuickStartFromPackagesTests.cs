@@ -22,29 +22,22 @@ public sealed class QuickStartFromPackagesTests(QuickStartFromPackagesFixture se
     }
 }
 
-/// <summary>Packs the solution's Release build into a fresh feed and builds the QuickStart sources against it.</summary>
+/// <summary>Builds the QuickStart sources against the run's packed feed (<see cref="LocalPackageFeed"/>).</summary>
 public sealed class QuickStartFromPackagesFixture : QuickStartServerFixture
 {
-    private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(4);
-    // A version of this run's own, so a package restored by an earlier run (NuGet caches by id and version) is never used.
-    private readonly string _version = $"0.1.0-e2e.{DateTime.UtcNow:yyyyMMddHHmmss}";
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "orleanssocket-packages-" + Guid.NewGuid().ToString("N")[..8]);
+    private string _app = "";
 
-    protected override (string Directory, string Dll) Program =>
-        (Path.Combine(_root, "app"), Path.Combine(_root, "app", "bin", "Release", "net10.0", "QuickStart.dll"));
+    protected override (string Directory, string Dll) Program => (_app, Path.Combine(_app, "bin", "Release", "net10.0", "QuickStart.dll"));
 
     protected override async Task PrepareAsync()
     {
-        var feed = Path.Combine(_root, "feed");
-        var app = Path.Combine(_root, "app");
-        Directory.CreateDirectory(app);
-        await RunAsync("dotnet", ["pack", Path.Combine(E2eEnvironment.RepoRoot, "OrleansSocket.sln"), "-c", "Release", "--no-build",
-            "-o", feed, $"-p:PackageVersion={_version}"], E2eEnvironment.RepoRoot);
-
+        var feed = await LocalPackageFeed.GetAsync();
+        _app = feed.AppDirectory("QuickStart");
+        Directory.CreateDirectory(_app);
         var sample = Path.Combine(E2eEnvironment.RepoRoot, "samples", "QuickStart");
         foreach (var source in Directory.GetFiles(sample, "*.cs"))
-            File.Copy(source, Path.Combine(app, Path.GetFileName(source)));
-        await File.WriteAllTextAsync(Path.Combine(app, "QuickStart.csproj"), $"""
+            File.Copy(source, Path.Combine(_app, Path.GetFileName(source)));
+        await File.WriteAllTextAsync(Path.Combine(_app, "QuickStart.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk.Web">
               <PropertyGroup>
                 <TargetFramework>net10.0</TargetFramework>
@@ -52,48 +45,11 @@ public sealed class QuickStartFromPackagesFixture : QuickStartServerFixture
                 <ImplicitUsings>enable</ImplicitUsings>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="OrleansSocket.Gateway" Version="{_version}" />
+                <PackageReference Include="OrleansSocket.Gateway" Version="{feed.Version}" />
               </ItemGroup>
             </Project>
             """);
-        // The local feed beside the machine's own sources (Orleans and the rest come from there).
-        await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="orleanssocket-local" value="{feed}" />
-              </packageSources>
-            </configuration>
-            """);
-        // Outside the repository: its Directory.Build.props, central package versions and global.json do not apply.
-        await RunAsync("dotnet", ["build", "-c", "Release"], app);
-    }
-
-    private static async Task RunAsync(string fileName, IEnumerable<string> arguments, string directory)
-    {
-        var result = await ExternalProcess.RunAsync(fileName, arguments, directory, StepTimeout);
-        if (!result.Succeeded) throw new InvalidOperationException(result.Describe());
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-            // The packages this run restored into the machine's NuGet cache under its own version.
-            var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-            foreach (var id in new[] { "orleanssocket.gateway", "orleanssocket.grains", "orleanssocket.grains.interfaces" })
-            {
-                var folder = Path.Combine(cache, id, _version);
-                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-            // a temporary folder left behind is no test failure
-        }
+        await LocalPackageFeed.BuildAsync(_app);
     }
 }
 

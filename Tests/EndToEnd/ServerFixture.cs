@@ -6,8 +6,11 @@ namespace OrleansSocket.Tests.EndToEnd;
 /// <summary>
 /// Starts the server under test on a free 127.0.0.1 port for a test collection and kills it
 /// (with its process tree) at the end.
-/// <para>Default command, from <c>Gateway/Host/</c> (so <c>wwwroot</c> is the gateway's):
-/// <c>dotnet Gateway/Host/bin/Release/net10.0/OrleansSocket.Gateway.Host.dll [--profile P] --urls http://127.0.0.1:PORT</c>.</para>
+/// <para>Default command: with a profile, the test gateway from <c>Tests/Hosts/TestGateway/</c> (its content root,
+/// where <c>appsettings.P.json</c> is):
+/// <c>dotnet Tests/Hosts/TestGateway/bin/Release/net10.0/OrleansSocket.TestGateway.dll --profile P --urls http://127.0.0.1:PORT</c>;
+/// without one, the demo gateway from <c>Gateway/Host/</c> (so <c>wwwroot</c> is the demo's):
+/// <c>dotnet Gateway/Host/bin/Release/net10.0/OrleansSocket.Gateway.Host.dll --urls http://127.0.0.1:PORT</c>.</para>
 /// <para><c>OS_E2E_SERVER_CMD</c> substitutes another command, run by <c>/bin/sh</c> from the
 /// repository root, e.g. <c>node Tests/clients/reference-server.js {port}</c>. Placeholders:
 /// <c>{port}</c>, <c>{url}</c>, <c>{profileArgs}</c> (<c>--profile P</c> or empty); with neither
@@ -24,14 +27,16 @@ public abstract class ServerFixture : IAsyncLifetime
     private Process? _process;
     private string? _startError;
 
-    /// <summary><c>protocol</c> for the test profile, null for the gateway's default (demo) setup.</summary>
+    /// <summary>A test profile of the test gateway (<c>protocol</c>, <c>api</c>), or null for the demo gateway.</summary>
     protected abstract string? Profile { get; }
 
     /// <summary>More command-line arguments for the server (after the profile).</summary>
     protected virtual IReadOnlyList<string> ExtraArguments => [];
 
     /// <summary>The program to start: its project directory (working directory and content root) and its built dll.</summary>
-    protected virtual (string Directory, string Dll) Program => (E2eEnvironment.GatewayDir, E2eEnvironment.GatewayDll);
+    protected virtual (string Directory, string Dll) Program => Profile is null
+        ? (E2eEnvironment.GatewayDir, E2eEnvironment.GatewayDll)
+        : (E2eEnvironment.TestGatewayDir, E2eEnvironment.TestGatewayDll);
 
     /// <summary>Whether <c>OS_E2E_SERVER_CMD</c> may substitute another server (not for a fixture of one particular program).</summary>
     protected virtual bool Substitutable => true;
@@ -215,14 +220,14 @@ public abstract class ServerFixture : IAsyncLifetime
 
 }
 
-/// <summary>The gateway with <c>--profile protocol</c> (the test profile).</summary>
+/// <summary>The test gateway with <c>--profile protocol</c>.</summary>
 public sealed class ProtocolServerFixture : ServerFixture
 {
     protected override string? Profile => "protocol";
 }
 
 /// <summary>
-/// The gateway with <c>--profile api</c> (samples/DemoApp/ApiHandlers.cs), its co-hosted silo's Orleans
+/// The test gateway with <c>--profile api</c> (Tests/Hosts/TestHandlers/ApiHandlers.cs), its co-hosted silo's Orleans
 /// gateway on a known free port (<see cref="OrleansGatewayPort"/>) so an external emitter process can join.
 /// </summary>
 public sealed class ApiServerFixture : ServerFixture
@@ -234,7 +239,7 @@ public sealed class ApiServerFixture : ServerFixture
     protected override IReadOnlyList<string> ExtraArguments => ["--Cluster:GatewayPort", OrleansGatewayPort.ToString()];
 }
 
-/// <summary>The gateway as shipped (no profile): the demo page at <c>/</c>.</summary>
+/// <summary>The demo gateway (Gateway/Host): the demo page at <c>/</c>.</summary>
 public sealed class DemoServerFixture : ServerFixture
 {
     protected override string? Profile => null;
@@ -254,7 +259,7 @@ public sealed class ApiServerCollection : ICollectionFixture<ApiServerFixture>
     public const string Name = "E2E api-profile server";
 }
 
-/// <summary>The browser test gets its own server, started without a profile.</summary>
+/// <summary>The browser tests get their own server: the demo gateway.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class DemoServerCollection : ICollectionFixture<DemoServerFixture>
 {

@@ -5,8 +5,8 @@ using System.Net.Sockets;
 namespace OrleansSocket.Tests.EndToEnd;
 
 /// <summary>
-/// One cluster, two gateways, on 127.0.0.1: a <c>Silo</c> process (protocol profile, localhost clustering, free
-/// ports) and two <c>Gateway</c> processes in Orleans client mode connected to it, so both gateways share the same
+/// One cluster, two gateways, on 127.0.0.1: a test silo process (Tests/Hosts/TestSilo, protocol profile, localhost
+/// clustering, free ports) and two test gateway processes (Tests/Hosts/TestGateway) in Orleans client mode connected to it, so both gateways share the same
 /// grains. Every process is killed (with its tree) at the end, also when starting failed.
 /// <para>
 /// The gateways keep the protocol profile's handlers and CORS but not its 300/200 ms heartbeat and 1 s connect
@@ -53,13 +53,13 @@ public class TwoGatewayClusterFixture : IAsyncLifetime
 
     private async Task StartAsync()
     {
-        var silo = Path.Combine(E2eEnvironment.RepoRoot, "Silo", "bin", "Release", "net10.0", "OrleansSocket.Silo.dll");
-        foreach (var dll in new[] { silo, E2eEnvironment.GatewayDll })
+        var silo = E2eEnvironment.TestSiloDll;
+        foreach (var dll in new[] { silo, E2eEnvironment.TestGatewayDll })
             if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} not found: build first (dotnet build OrleansSocket.sln -c Release), or run ./test.sh.");
 
         var siloPort = E2eEnvironment.FreePort();
         var orleansGatewayPort = E2eEnvironment.FreePort();
-        Start("silo", silo, Path.Combine(E2eEnvironment.RepoRoot, "Silo"),
+        Start("silo", silo, E2eEnvironment.TestSiloDir,
             ["--profile", "protocol", "--Cluster:SiloPort", siloPort.ToString(), "--Cluster:GatewayPort", orleansGatewayPort.ToString(), .. ExtraArguments]);
         var clock = Stopwatch.StartNew();
         await WaitForTcpAsync(orleansGatewayPort, clock);
@@ -67,7 +67,7 @@ public class TwoGatewayClusterFixture : IAsyncLifetime
         var ports = new[] { E2eEnvironment.FreePort(), E2eEnvironment.FreePort() };
         foreach (var (port, name) in ports.Zip(new[] { "gateway A", "gateway B" }))
         {
-            Start(name, E2eEnvironment.GatewayDll, E2eEnvironment.GatewayDir,
+            Start(name, E2eEnvironment.TestGatewayDll, E2eEnvironment.TestGatewayDir,
             [
                 "--profile", "protocol",
                 "--urls", $"http://127.0.0.1:{port}",

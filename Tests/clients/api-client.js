@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// End-to-end check of the server API (the gateway's `api` profile, samples/DemoApp/ApiHandlers.cs)
+// End-to-end check of the server API (the test gateway's `api` profile, Tests/Hosts/TestHandlers/ApiHandlers.cs)
 // with an official Node.js Socket.IO client and several connections at once.
 //
 //   node api-client.js <2|3|4> <polling|websocket|upgrade> <baseUrl> [timeoutMs]

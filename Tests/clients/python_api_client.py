@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""End-to-end check of the server API (the gateway's `api` profile) with Debian's python3-socketio.
+"""End-to-end check of the server API (the test gateway's `api` profile) with Debian's python3-socketio.
 
     /usr/bin/python3 python_api_client.py <polling|websocket|upgrade> <baseUrl> [timeoutSeconds]
 

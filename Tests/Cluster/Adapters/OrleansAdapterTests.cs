@@ -67,12 +67,17 @@ public sealed class OrleansAdapterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var recovery = new ConnectionStateRecoveryOptions { Enabled = true };
+        OrleansAdapter? adapter = null;
         Server = await SocketIOTestServer.StartAsync(io => io.AddHandlers<AdapterSpecHandlers>(), options: new SocketIOTestServerOptions
         {
             Gateways = 2,
+            OrleansAdapter = true,
+            // The gateways attach to the adapter under test: what it answers for their sockets comes from their nodes.
+            CreateAdapter = client => adapter = new OrleansAdapter(client, client.ServiceProvider, recovery: recovery),
             ConfigureSilo = silo => silo.Services.Configure<ConnectionStateRecoveryOptions>(o => o.Enabled = true),
         });
-        Adapter = new OrleansAdapter(Server.Client, Server.Client.ServiceProvider, LocalGatewayId, recovery);
+        adapter!.LocalGatewayId = LocalGatewayId;
+        Adapter = adapter;
     }
 
     public async Task DisposeAsync() => await Server.DisposeAsync();

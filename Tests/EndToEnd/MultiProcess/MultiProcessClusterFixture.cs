@@ -10,7 +10,7 @@ namespace OrleansSocket.Tests.Cluster;
 
 /// <summary>
 /// A distributed deployment on loopback, as separate processes: <c>redis-server</c> on a free port (membership),
-/// two <c>Silo</c> processes and two <c>Gateway/Host</c> processes in client mode (Release dlls, <c>--profile cluster</c>,
+/// two test silo processes and two test gateway processes in client mode (Tests/Hosts, Release dlls, <c>--profile cluster</c>,
 /// connection state recovery on),
 /// plus an Orleans client in the test process with <see cref="ISocketIO"/> (the external emitter).
 /// Every process is killed with its tree at the end; a watchdog shell kills them too should the test host die.
@@ -49,7 +49,7 @@ public sealed class MultiProcessClusterFixture : IAsyncLifetime
         var started = Stopwatch.StartNew();
         try
         {
-            RequireFile(E2eEnvironment.GatewayDll);
+            RequireFile(E2eEnvironment.TestGatewayDll);
             RequireFile(SiloDll);
             RequireFile(RedisServer);
             StartWatchdog();
@@ -62,7 +62,7 @@ public sealed class MultiProcessClusterFixture : IAsyncLifetime
             Silos = [.. Enumerable.Range(1, 2).Select(i =>
             {
                 var (siloPort, gatewayPort) = (E2eEnvironment.FreePort(), E2eEnvironment.FreePort());
-                return Track(new ClusterProcess($"silo{i}", "dotnet", Path.Combine(E2eEnvironment.RepoRoot, "Silo"),
+                return Track(new ClusterProcess($"silo{i}", "dotnet", E2eEnvironment.TestSiloDir,
                     [SiloDll, "--profile", "cluster", .. ClusterArgs, $"--Cluster:SiloPort={siloPort}", $"--Cluster:GatewayPort={gatewayPort}"],
                     readyPort: gatewayPort) { SiloPort = siloPort });
             })];
@@ -71,8 +71,8 @@ public sealed class MultiProcessClusterFixture : IAsyncLifetime
             Gateways = [.. Enumerable.Range(1, 2).Select(i =>
             {
                 var port = E2eEnvironment.FreePort();
-                return Track(new ClusterProcess($"gateway{i}", "dotnet", E2eEnvironment.GatewayDir,
-                    [E2eEnvironment.GatewayDll, "--profile", "cluster", "--Cluster:Mode=Client", .. ClusterArgs,
+                return Track(new ClusterProcess($"gateway{i}", "dotnet", E2eEnvironment.TestGatewayDir,
+                    [E2eEnvironment.TestGatewayDll, "--profile", "cluster", "--Cluster:Mode=Client", .. ClusterArgs,
                      $"--Cluster:GatewayLease={GatewayLease}", "--urls", $"http://127.0.0.1:{port}"],
                     readyUrl: $"http://127.0.0.1:{port}"));
             })];
@@ -168,7 +168,7 @@ public sealed class MultiProcessClusterFixture : IAsyncLifetime
         }
     }
 
-    internal static string SiloDll => Path.Combine(E2eEnvironment.RepoRoot, "Silo", "bin", "Release", "net10.0", "OrleansSocket.Silo.dll");
+    internal static string SiloDll => E2eEnvironment.TestSiloDll;
     private const string RedisServer = "/usr/bin/redis-server";
 
     // Connection state recovery on in every process (as the failover it is about needs it).

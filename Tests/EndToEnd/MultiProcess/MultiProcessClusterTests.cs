@@ -245,7 +245,7 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
     {
         // The first sockets of this gateway in a namespace it never reported in a heartbeat, killed right after they
         // joined: its last heartbeat listed no namespace for them (heartbeats are a third of the lease apart).
-        var ns = DemoApp.ClusterHandlers.LivenessNamespace;
+        var ns = TestHosts.ClusterHandlers.LivenessNamespace;
         var ids = Enumerable.Range(0, 5).Select(i => $"early-{i}").ToArray();
         var sids = await Task.WhenAll(ids.Select(id => _node.Connect(id, Gw1 + ns)));
         await Task.WhenAll(ids.Select(id => _node.Emit(id, "join", "room-early")));

@@ -1,4 +1,7 @@
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OrleansSocket.Gateway.Sessions;
 using OrleansSocket.Grains.Adapters;
 
 namespace OrleansSocket.Tests.Adapters;
@@ -27,6 +30,43 @@ public sealed class AdapterRegistrationTests
     }
 
     [Fact]
+    public async Task On_a_gateway_the_local_node_of_ISocketIO_is_the_gateway()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        // Nothing reaches the cluster here: the adapter only has to know which node is local.
+        services.AddSingleton(DispatchProxy.Create<IGrainFactory, Unreachable>());
+        services.AddSocketIO();
+        await using var provider = services.BuildServiceProvider();
+
+        var gateway = provider.GetRequiredService<SocketIOServer>().GatewayId;
+        Assert.Equal(gateway, provider.GetRequiredService<LocalNode>().Id);
+        var adapter = Assert.IsType<OrleansAdapter>(provider.GetRequiredService<SocketIOAdapter>());
+        Assert.Equal(gateway, adapter.LocalGatewayId);
+    }
+
+    [Fact]
+    public async Task Without_a_gateway_the_process_has_no_local_node()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddSingleton(DispatchProxy.Create<IGrainFactory, Unreachable>());
+        services.AddSocketIOEmitter();
+        await using var provider = services.BuildServiceProvider();
+
+        var adapter = Assert.IsType<OrleansAdapter>(provider.GetRequiredService<SocketIOAdapter>());
+        Assert.Null(adapter.LocalGatewayId);
+    }
+
+    /// <summary>A grain factory no test calls.</summary>
+    public class Unreachable : DispatchProxy
+    {
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            throw new InvalidOperationException($"{targetMethod?.Name} was called: this test reaches no cluster.");
+    }
+
+    [Fact]
     public void Options_are_equal_when_every_option_is()
     {
         var options = new BroadcastOptions("/") { Rooms = ["a", "b"], Except = ["x"], Volatile = true };
@@ -43,9 +83,11 @@ public sealed class AdapterRegistrationTests
         public string Id => id;
         public string Namespace => "/";
         public string? UserId => null;
-        public void Deliver(OutboundPacket packet) => Packets.Add(packet);
-        public Task<SocketPayload> DeliverWithAckAsync(OutboundPacket packet) => throw new InvalidOperationException("No acks in this test.");
+        public void Deliver(SharedPacket packet) => Packets.Add(packet.Packet);
+        public Task<SocketPayload> DeliverWithAckAsync(OutboundPacket packet, TimeSpan timeout) => throw new InvalidOperationException("No acks in this test.");
         public Task DisconnectAsync(bool closeConnection) => throw new InvalidOperationException("No disconnects in this test.");
-        public RemoteSocket Describe(string[] rooms) => throw new InvalidOperationException("No fetches in this test.");
+        public Task JoinAsync(IReadOnlyCollection<string> rooms) => throw new InvalidOperationException("No joins in this test.");
+        public Task LeaveAsync(IReadOnlyCollection<string> rooms) => throw new InvalidOperationException("No leaves in this test.");
+        public Task<RemoteSocket?> DescribeAsync(string[] rooms) => throw new InvalidOperationException("No fetches in this test.");
     }
 }

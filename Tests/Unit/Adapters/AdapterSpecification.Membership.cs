@@ -97,4 +97,19 @@ public abstract partial class AdapterSpecification
         AssertNothing([.. sockets.Where(s => MemberOf(s).GatewayId != node)]);
         Assert.Equal(sockets.Count(s => MemberOf(s).GatewayId == node), await Adapter.CountAsync(All with { Local = true, Node = node }));
     }
+
+    [Fact]
+    public async Task A_node_that_renews_its_lease_keeps_its_sockets()
+    {
+        var sockets = await ConnectMany(2);
+        var node = MemberOf(sockets[0]).GatewayId;
+
+        // Null where nodes keep no leases (one process); else the lease is taken or renewed.
+        var reply = await Adapter.RenewLeaseAsync(new GatewayHeartbeat(node, TimeSpan.FromMinutes(1), [Ns]));
+        await Emit(All, "alive");
+
+        Assert.True(reply is null || reply.Status is GatewayLeaseStatus.New or GatewayLeaseStatus.Renewed, reply?.Status.ToString());
+        AssertGot("alive", sockets);
+        await Adapter.ReleaseLeaseAsync(node);
+    }
 }

@@ -94,6 +94,12 @@ public sealed class BroadcastOperatorTests
             return Task.CompletedTask;
         }
 
+        public override Task<IAdapterNodeHandle> AttachNodeAsync(AdapterNode node) => throw new InvalidOperationException("No nodes in this test.");
+
+        public override Task<GatewayHeartbeatReply?> RenewLeaseAsync(GatewayHeartbeat heartbeat) => throw new InvalidOperationException("No leases in this test.");
+
+        public override Task ReleaseLeaseAsync(string nodeId) => throw new InvalidOperationException("No leases in this test.");
+
         public override Task BroadcastAsync(BroadcastOptions options, string eventName, SocketPayload payload) => Record($"broadcast {eventName}", options);
 
         public override async Task<BroadcastAckResult> BroadcastWithAckAsync(BroadcastOptions options, string eventName, SocketPayload payload)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using OrleansSocket.Grains.Adapters;
 
 namespace OrleansSocket.Tests.Adapters;
@@ -18,7 +19,7 @@ public sealed class InProcessAdapterTests : AdapterSpecification
     }
 
     // One node: every socket is on it.
-    protected override AdapterMember MemberOf(ISpecSocket socket) => new(socket.Id, "/", "node");
+    protected override AdapterMember MemberOf(ISpecSocket socket) => new(socket.Id, "/", InProcessAdapter.OwnNodeId);
 
     // Delivery is synchronous: what was sent is there.
     protected override Task SettleAsync() => Task.CompletedTask;
@@ -94,6 +95,63 @@ public sealed class InProcessAdapterTests : AdapterSpecification
         Assert.Equal(["admins"], admin.Packets.Select(p => p.Event));
     }
 
+    [Fact]
+    public async Task Nodes_keep_no_lease_so_no_time_drops_a_socket()
+    {
+        var clock = new FakeTimeProvider();
+        var adapter = new InProcessAdapter(clock);
+        var socket = new MemorySocket(adapter, "idle", null);
+        adapter.AddSocket(socket);
+
+        Assert.Null(await adapter.RenewLeaseAsync(new GatewayHeartbeat(InProcessAdapter.OwnNodeId, TimeSpan.FromSeconds(30), ["/"])));
+        clock.Advance(TimeSpan.FromHours(1));
+        await adapter.BroadcastAsync(new BroadcastOptions("/"), "still here", SocketPayload.Empty);
+
+        Assert.Equal(["still here"], socket.Packets.Select(p => p.Event));
+        Assert.Equal(1, await adapter.CountAsync(new BroadcastOptions("/")));
+    }
+
+    [Fact]
+    public async Task An_attached_node_gets_broadcasts_until_it_is_detached()
+    {
+        var (node, a, b) = Node("gateway-1", "a", "b");
+        await using var other = await _adapter.AttachNodeAsync(new AdapterNode("gateway-2", _ => null));
+        var handle = await _adapter.AttachNodeAsync(node);
+        _adapter.Join(a.Id, ["room"]);
+
+        await _adapter.BroadcastAsync(new BroadcastOptions("/") { Rooms = ["room"] }, "to room", SocketPayload.Empty);
+        await _adapter.BroadcastAsync(new BroadcastOptions("/") { Local = true, Node = "gateway-2" }, "elsewhere", SocketPayload.Empty);
+        await _adapter.BroadcastAsync(new BroadcastOptions("/") { Local = true, Node = "gateway-1" }, "here", SocketPayload.Empty);
+        await handle.FlushAsync(TimeSpan.FromSeconds(1));
+        await handle.DisposeAsync();
+        await _adapter.BroadcastAsync(new BroadcastOptions("/"), "after", SocketPayload.Empty);
+
+        Assert.Equal(["to room", "here"], a.Packets.Select(p => p.Event));
+        Assert.Equal(["here"], b.Packets.Select(p => p.Event));
+        Assert.Equal(["room"], node.RoomsOf(a));
+    }
+
+    [Fact]
+    public async Task A_node_encodes_a_broadcast_once_for_all_its_sockets()
+    {
+        var (node, a, b) = Node("gateway-1", "a", "b");
+        await using var handle = await _adapter.AttachNodeAsync(node);
+
+        await _adapter.BroadcastAsync(new BroadcastOptions("/"), "shared", SocketPayload.Empty);
+
+        Assert.Single(a.Encodings);
+        Assert.Same(a.Encodings[0], Assert.Single(b.Encodings));
+    }
+
+    /// <summary>A node of two sockets, not yet attached.</summary>
+    private (AdapterNode Node, MemorySocket A, MemorySocket B) Node(string id, string a, string b)
+    {
+        var sockets = new Dictionary<string, MemorySocket> { [a] = new(_adapter, a, null), [b] = new(_adapter, b, null) };
+        var node = new AdapterNode(id, socketId => sockets.GetValueOrDefault(socketId));
+        foreach (var socket in sockets.Values) node.Add(socket);
+        return (node, sockets[a], sockets[b]);
+    }
+
     /// <summary>A client held in memory: records what it gets, answers acks with its id unless told not to.</summary>
     private sealed class MemorySocket(InProcessAdapter adapter, string id, string? user, string ns = "/") : IAdapterSocket, ISpecSocket
     {
@@ -113,15 +171,22 @@ public sealed class InProcessAdapterTests : AdapterSpecification
             get { lock (_gate) return [.. _packets]; }
         }
 
-        public void Deliver(OutboundPacket packet)
+        /// <summary>What each broadcast's shared encoding was when this socket wrote it (the first socket makes it).</summary>
+        public List<object> Encodings { get; } = [];
+
+        public void Deliver(SharedPacket packet)
         {
-            lock (_gate) _packets.Add(packet);
+            lock (_gate)
+            {
+                _packets.Add(packet.Packet);
+                Encodings.Add(packet.Encoded ??= new object());
+            }
         }
 
-        public Task<SocketPayload> DeliverWithAckAsync(OutboundPacket packet)
+        public Task<SocketPayload> DeliverWithAckAsync(OutboundPacket packet, TimeSpan timeout)
         {
             if (!IsConnected) throw new InvalidOperationException($"Socket {Id} is disconnected.");
-            Deliver(packet);
+            Deliver(new SharedPacket(packet));
             // Not answering: the task never completes, the adapter's timeout decides.
             return AnswersAcks ? Task.FromResult(new SocketPayload(System.Text.Encoding.UTF8.GetBytes($"[\"{Id}\"]"))) : new TaskCompletionSource<SocketPayload>().Task;
         }
@@ -133,13 +198,21 @@ public sealed class InProcessAdapterTests : AdapterSpecification
             return Task.CompletedTask;
         }
 
-        public RemoteSocket Describe(string[] rooms) => new(Id, Namespace, rooms,
+        public Task<RemoteSocket?> DescribeAsync(string[] rooms) => Task.FromResult<RemoteSocket?>(new(Id, Namespace, rooms,
             new HandshakeInfo { Headers = new Dictionary<string, string>(), Query = new Dictionary<string, string>(), AuthJson = "{}"u8.ToArray() },
-            "{}"u8.ToArray(), UserId, "local");
+            "{}"u8.ToArray(), UserId, "local"));
 
-        public Task JoinAsync(params string[] rooms)
+        public Task JoinAsync(params string[] rooms) => JoinAsync((IReadOnlyCollection<string>)rooms);
+
+        public Task JoinAsync(IReadOnlyCollection<string> rooms)
         {
             adapter.Join(Id, rooms);
+            return Task.CompletedTask;
+        }
+
+        public Task LeaveAsync(IReadOnlyCollection<string> rooms)
+        {
+            adapter.Leave(Id, rooms);
             return Task.CompletedTask;
         }
 

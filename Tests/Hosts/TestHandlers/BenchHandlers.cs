@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace OrleansSocket.DemoApp;
+namespace OrleansSocket.TestHosts;
 
 /// <summary>
 /// The benchmark harness's event contract (<c>shared/bench/peers/node-server.js</c>), on namespace <c>/</c>,

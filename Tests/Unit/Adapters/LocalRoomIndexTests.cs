@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using OrleansSocket.Grains.Fanout;
+using OrleansSocket.Grains.Adapters;
 using OrleansSocket.Gateway.Sessions;
 
-namespace OrleansSocket.Tests.Fanout;
+namespace OrleansSocket.Tests.Adapters;
 
 /// <summary>The gateway's local room index: how a broadcast's rooms and exceptions resolve to local sockets.</summary>
 public sealed class LocalRoomIndexTests

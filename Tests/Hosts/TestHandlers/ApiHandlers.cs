@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace OrleansSocket.DemoApp;
+namespace OrleansSocket.TestHosts;
 
 /// <summary>
 /// The <c>api</c> test profile: every server API feature exposed to clients through events, so the
@@ -56,7 +56,7 @@ namespace OrleansSocket.DemoApp;
 /// <c>/secure</c>: the connect handler refuses unless auth <c>token</c> is <c>"ok"</c>
 /// ("Not authorized", { code: 4001 }). <c>/guarded</c>: connection middleware refuses unless auth
 /// <c>pass</c> is <c>"ok"</c> ("Refused by middleware", { by: "middleware" }); <c>whoami</c> acks { id, ns }.</para>
-/// <para>With this profile the gateway also runs <see cref="PeriodicTicker"/>: <c>tick</c> (n) to room <c>ticker</c>
+/// <para>With this profile the test gateway also runs <see cref="PeriodicTicker"/>: <c>tick</c> (n) to room <c>ticker</c>
 /// every 200 ms, from a hosted service through the injected <see cref="ISocketIO"/>.</para>
 /// </remarks>
 public static class ApiHandlers

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace OrleansSocket.DemoApp;
+namespace OrleansSocket.TestHosts;
 
 /// <summary>
 /// The profile the official Socket.IO protocol suite expects, plus <c>/private</c> for the

@@ -1,19 +1,9 @@
-namespace OrleansSocket.Grains.Fanout;
-
-/// <summary>A socket a gateway holds, as its room index sees it.</summary>
-public interface ILocalSocket
-{
-    /// <summary>The socket id.</summary>
-    string Id { get; }
-    /// <summary>The socket's namespace.</summary>
-    string Namespace { get; }
-}
+namespace OrleansSocket.Grains.Adapters;
 
 /// <summary>
-/// This gateway's own view of rooms: which local sockets are in which room of which namespace.
-/// Broadcasts arrive once per gateway and are resolved here, so the room grains never list members
-/// to the gateways. Every socket is also in the room of its own id (resolved through the server).
-/// Shared by the gateway and the test client's test gateway, so both resolve broadcasts alike.
+/// One node's own view of rooms: which of its sockets are in which room of which namespace (the room half of an
+/// <see cref="AdapterNode"/>). Broadcasts arrive once per node and are resolved here, so the room grains never list
+/// members to the gateways. Every socket is also in the room of its own id (resolved through the node).
 /// </summary>
 public sealed class LocalRoomIndex<TSocket> where TSocket : class, ILocalSocket
 {

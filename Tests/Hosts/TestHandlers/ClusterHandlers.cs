@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace OrleansSocket.DemoApp;
+namespace OrleansSocket.TestHosts;
 
 /// <summary>
 /// <c>--profile cluster</c>: what the multi-process tests (Tests/EndToEnd/MultiProcess) exercise across silos and gateways —

@@ -3,6 +3,8 @@ namespace OrleansSocket.Gateway.EngineIO;
 /// <summary>
 /// The bare Engine.IO application of the protocol test suites: every message is sent straight back.
 /// Map it with <c>endpoints.MapEngineIO("/engine.io/", new EchoEngineApplication(), options)</c>.
+/// The test gateway maps it with the <c>protocol</c> profile; Tests/Unit compiles this file too (a linked source).
+/// It keeps the Engine.IO namespace, which the unit tests that use it already import.
 /// </summary>
 public sealed class EchoEngineApplication : IEngineApplication
 {

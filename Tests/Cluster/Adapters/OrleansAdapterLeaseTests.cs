@@ -1,0 +1,111 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+using OrleansSocket.Grains.Adapters;
+using OrleansSocket.Tests.Grains;
+
+namespace OrleansSocket.Tests.Adapters;
+
+/// <summary>
+/// Liveness on the Orleans adapter: a node that stops renewing its lease (<see cref="SocketIOAdapter.RenewLeaseAsync"/>)
+/// is declared dead once the membership's clock passed the lease, and its sockets are dropped cluster-wide. The
+/// membership's clock is a <see cref="FakeTimeProvider"/>; only the cluster's own processing is waited for.
+/// </summary>
+public sealed class OrleansAdapterLeaseTests(LeaseClusterFixture fixture) : IClassFixture<LeaseClusterFixture>
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
+    private static string NewId() => Guid.NewGuid().ToString("N");
+
+    [Fact]
+    public async Task A_node_that_stops_renewing_its_lease_loses_its_sockets()
+    {
+        var (node, id, room) = ("node-" + NewId(), NewId(), "room-" + NewId());
+        var adapter = fixture.Adapter;
+        Assert.Equal(GatewayLeaseStatus.New, (await adapter.RenewLeaseAsync(new GatewayHeartbeat(node, Lease, ["/"])))!.Status);
+        var grain = fixture.Client.GetGrain<ISocketGrain>(id);
+        Assert.True((await grain.Connect(fixture.Request(node))).Accepted);
+        await grain.JoinRooms([room]);
+        var inRoom = new BroadcastOptions("/") { Rooms = [room] };
+        Assert.Equal(1, await adapter.CountAsync(inRoom));
+
+        // Within the lease nothing happens; past it (no renewal), the node is declared dead.
+        fixture.Clock.Advance(Lease - TimeSpan.FromSeconds(1));
+        Assert.Equal(GatewayLeaseStatus.Renewed, (await adapter.RenewLeaseAsync(new GatewayHeartbeat(node, Lease, ["/"])))!.Status);
+        fixture.Clock.Advance(Lease + TimeSpan.FromSeconds(1));
+
+        await Until(async () => await adapter.CountAsync(inRoom) == 0, "the dead node's socket was not dropped");
+        Assert.Equal("transport close", TestHandlers.DisconnectReasons[id]);
+        Assert.Null(await grain.Describe());
+        Assert.Equal(0, await adapter.CountAsync(new BroadcastOptions("/") { Rooms = [id] }));
+        // Should it come back (a long pause), it learns it was declared dead.
+        Assert.Equal(GatewayLeaseStatus.WasDeclaredDead, (await adapter.RenewLeaseAsync(new GatewayHeartbeat(node, Lease, [])))!.Status);
+        await adapter.ReleaseLeaseAsync(node);
+    }
+
+    [Fact]
+    public async Task A_node_that_renews_its_lease_keeps_its_sockets()
+    {
+        var (node, id) = ("node-" + NewId(), NewId());
+        var adapter = fixture.Adapter;
+        await adapter.RenewLeaseAsync(new GatewayHeartbeat(node, Lease, ["/"]));
+        var grain = fixture.Client.GetGrain<ISocketGrain>(id);
+        Assert.True((await grain.Connect(fixture.Request(node))).Accepted);
+
+        for (var i = 0; i < 4; i++)
+        {
+            fixture.Clock.Advance(Lease / 2);
+            Assert.Equal(GatewayLeaseStatus.Renewed, (await adapter.RenewLeaseAsync(new GatewayHeartbeat(node, Lease, ["/"])))!.Status);
+        }
+
+        Assert.NotNull(await grain.Describe());
+        Assert.Equal(1, await adapter.CountAsync(new BroadcastOptions("/") { Rooms = [id] }));
+        await adapter.ReleaseLeaseAsync(node);
+        await grain.Disconnected("transport close");
+    }
+
+    /// <summary>Waits for the cluster to act on what the fake clock decided (grain timers, calls between grains).</summary>
+    private static async Task Until(Func<Task<bool>> condition, string failure)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            if (await condition()) return;
+            await Task.Delay(50);
+        }
+        Assert.Fail(failure);
+    }
+}
+
+/// <summary>A one-silo cluster whose clock (the gateway membership's leases) is a <see cref="FakeTimeProvider"/>.</summary>
+public sealed class LeaseClusterFixture : IAsyncLifetime
+{
+    private readonly RecordingGateway _gateway = new();
+
+    public FakeTimeProvider Clock { get; } = new();
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+    public IClusterClient Client => Cluster.Client;
+    public SocketIOAdapter Adapter { get; private set; } = null!;
+
+    public SocketConnectRequest Request(string node) => new("/", node, Client.CreateObjectReference<IGatewayObserver>(_gateway),
+        new HandshakeInfo { Headers = new Dictionary<string, string>(), Query = new Dictionary<string, string>(), AuthJson = "{}"u8.ToArray(), EngineIOVersion = 4 });
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddSocketIO(TestHandlers.Register);
+            silo.Services.AddSingleton<TimeProvider>(Clock);
+        });
+        builder.ConfigureClient(client => client.Services.AddSocketIOEmitter());
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+        Adapter = Client.ServiceProvider.GetRequiredService<SocketIOAdapter>();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+}

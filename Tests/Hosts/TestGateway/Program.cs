@@ -1,0 +1,34 @@
+using OrleansSocket.Gateway.EngineIO;
+using OrleansSocket.Gateway.Hosting;
+using OrleansSocket.TestHosts;
+
+// The gateway of the end-to-end tests and the benchmark: `--profile P` (protocol, api, bench or cluster) selects
+// the handlers and appsettings.P.json. By default it co-hosts a silo; `--Cluster:Mode=Client` joins the silos of
+// Tests/Hosts/TestSilo instead.
+var builder = WebApplication.CreateBuilder(args);
+var profile = Profiles.Require(builder.Configuration["profile"]);
+
+// From the content root (the working directory) when it has the file, else from beside the binary, so that
+// `dotnet Tests/Hosts/TestGateway/bin/Release/net10.0/OrleansSocket.TestGateway.dll --profile bench` also works
+// from the repository root.
+var profileFile = $"appsettings.{profile}.json";
+if (!File.Exists(Path.Combine(builder.Environment.ContentRootPath, profileFile)))
+    profileFile = Path.Combine(AppContext.BaseDirectory, profileFile);
+builder.Configuration.AddJsonFile(profileFile, optional: false);
+builder.Configuration.AddCommandLine(args); // the command line still wins over the profile
+
+builder.AddOrleansSocketCluster(io => Profiles.Configure(io, profile));
+builder.Services.AddSocketIO();
+if (profile == Profiles.Api) builder.Services.AddHostedService<PeriodicTicker>(); // emits from a hosted service
+
+var app = builder.Build();
+app.UseRouting();
+app.MapSocketIO(); // also serves the browser client at /socket.io/socket.io.js
+app.MapSocketIOMetrics(); // GET /metrics: this gateway's id, socket count and broadcast counters
+if (profile == Profiles.Protocol)
+{
+    // The bare Engine.IO endpoint the official Engine.IO suites test: same timings, echoes every message.
+    var engine = app.Configuration.GetSection($"{SocketIOOptions.Section}:Engine").Get<EngineIOOptions>() ?? new();
+    app.MapEngineIO("/engine.io/", new EchoEngineApplication(), engine, app.SessionRouter());
+}
+app.Run();
