@@ -124,14 +124,8 @@ internal sealed class HandlerInvoker
         var values = new object?[_parameters.Length];
         for (var i = 0; i < _parameters.Length; i++)
         {
-            values[i] = _parameters[i].Source switch
-            {
-                ParameterSource.Socket => socket,
-                ParameterSource.CancellationToken => cancellationToken,
-                ParameterSource.Services => services,
-                ParameterSource.Ack => Claim(ack),
-                _ => payload, // the payload parameter, the only other kind such a handler has
-            };
+            // The payload parameter is the only other kind such a handler has.
+            values[i] = TryServerValue(_parameters[i].Source, socket, services, cancellationToken, ack, out var supplied) ? supplied : payload;
         }
         return Call(values, socket, services);
     }
@@ -186,8 +180,7 @@ internal sealed class HandlerInvoker
         CancellationToken cancellationToken, bool ignoreExtraArguments, AckCallback? ack)
     {
         if (args.Length > _argumentCount && !_hasRest && !ignoreExtraArguments)
-            throw new SocketIOBindingException(
-                $"{Description} takes {_argumentCount} argument(s) but the client sent {args.Length}.");
+            throw TooMany(args.Length);
 
         var values = new object?[_parameters.Length];
         var next = 0;
@@ -196,20 +189,13 @@ internal sealed class HandlerInvoker
         for (var i = 0; i < _parameters.Length; i++)
         {
             var parameter = _parameters[i];
+            if (TryServerValue(parameter.Source, socket, services, cancellationToken, ack, out var supplied))
+            {
+                values[i] = supplied;
+                continue;
+            }
             switch (parameter.Source)
             {
-                case ParameterSource.Socket:
-                    values[i] = socket;
-                    break;
-                case ParameterSource.CancellationToken:
-                    values[i] = cancellationToken;
-                    break;
-                case ParameterSource.Services:
-                    values[i] = services;
-                    break;
-                case ParameterSource.Ack:
-                    values[i] = Claim(ack);
-                    break;
                 case ParameterSource.Payload:
                     // Placeholders stay as they are and keep indexing the packet's attachments.
                     values[i] = new SocketPayload(
@@ -228,26 +214,13 @@ internal sealed class HandlerInvoker
                     next = args.Length;
                     break;
                 default:
-                    if (next < args.Length)
+                    try
                     {
-                        try
-                        {
-                            values[i] = parameter.Convert(args[next]);
-                        }
-                        catch (Exception e) when (IsConversionFailure(e))
-                        {
-                            throw BindingError(parameter, next, e);
-                        }
+                        values[i] = next < args.Length ? parameter.Convert(args[next]) : Missing(parameter, next, args.Length);
                     }
-                    else if (parameter.IsOptional)
+                    catch (Exception e) when (IsConversionFailure(e))
                     {
-                        values[i] = parameter.Missing;
-                    }
-                    else
-                    {
-                        throw new SocketIOBindingException(
-                            $"{Description} needs a value for parameter '{parameter.Name}' (argument {next + 1}) but the client sent {args.Length} argument(s).",
-                            parameter.Name);
+                        throw BindingError(parameter, next, e);
                     }
                     next++;
                     break;
@@ -261,7 +234,7 @@ internal sealed class HandlerInvoker
     {
         var count = CountArguments(json);
         if (count > _argumentCount)
-            throw new SocketIOBindingException($"{Description} takes {_argumentCount} argument(s) but the client sent {count}.");
+            throw TooMany(count);
 
         var reader = new Utf8JsonReader(json);
         reader.Read(); // the array
@@ -270,46 +243,21 @@ internal sealed class HandlerInvoker
         for (var i = 0; i < _parameters.Length; i++)
         {
             var parameter = _parameters[i];
-            switch (parameter.Source)
+            if (TryServerValue(parameter.Source, socket, services, cancellationToken, ack, out var supplied))
             {
-                case ParameterSource.Socket:
-                    values[i] = socket;
-                    break;
-                case ParameterSource.CancellationToken:
-                    values[i] = cancellationToken;
-                    break;
-                case ParameterSource.Services:
-                    values[i] = services;
-                    break;
-                case ParameterSource.Ack:
-                    values[i] = Claim(ack);
-                    break;
-                default:
-                    if (next < count)
-                    {
-                        reader.Read();
-                        try
-                        {
-                            values[i] = parameter.Read(ref reader);
-                        }
-                        catch (Exception e) when (IsConversionFailure(e))
-                        {
-                            throw BindingError(parameter, next, e);
-                        }
-                    }
-                    else if (parameter.IsOptional)
-                    {
-                        values[i] = parameter.Missing;
-                    }
-                    else
-                    {
-                        throw new SocketIOBindingException(
-                            $"{Description} needs a value for parameter '{parameter.Name}' (argument {next + 1}) but the client sent {count} argument(s).",
-                            parameter.Name);
-                    }
-                    next++;
-                    break;
+                values[i] = supplied;
+                continue;
             }
+            // A client argument: BindsFromJson leaves no other kind.
+            try
+            {
+                values[i] = next < count && reader.Read() ? parameter.Read(ref reader) : Missing(parameter, next, count);
+            }
+            catch (Exception e) when (IsConversionFailure(e))
+            {
+                throw BindingError(parameter, next, e);
+            }
+            next++;
         }
         return values;
     }
@@ -327,6 +275,31 @@ internal sealed class HandlerInvoker
         }
         return count;
     }
+
+    /// <summary>The value of a parameter the server supplies (socket, services, cancellation token, ack); false for the client's arguments.</summary>
+    private static bool TryServerValue(ParameterSource source, ISocket socket, IServiceProvider services,
+        CancellationToken cancellationToken, AckCallback? ack, out object? value)
+    {
+        value = source switch
+        {
+            ParameterSource.Socket => socket,
+            ParameterSource.CancellationToken => cancellationToken,
+            ParameterSource.Services => services,
+            ParameterSource.Ack => Claim(ack),
+            _ => null,
+        };
+        return source is ParameterSource.Socket or ParameterSource.CancellationToken or ParameterSource.Services or ParameterSource.Ack;
+    }
+
+    /// <summary>The value of a parameter the client sent no argument for, if it may be left out.</summary>
+    private object? Missing(ParameterBinder parameter, int position, int sent) => parameter.IsOptional
+        ? parameter.Missing
+        : throw new SocketIOBindingException(
+            $"{Description} needs a value for parameter '{parameter.Name}' (argument {position + 1}) but the client sent {sent} argument(s).",
+            parameter.Name);
+
+    private SocketIOBindingException TooMany(int sent) =>
+        new($"{Description} takes {_argumentCount} argument(s) but the client sent {sent}.");
 
     private static AckCallback Claim(AckCallback? ack)
     {
