@@ -125,7 +125,9 @@ internal sealed class HandlerInvoker
         for (var i = 0; i < _parameters.Length; i++)
         {
             // The payload parameter is the only other kind such a handler has.
-            values[i] = TryServerValue(_parameters[i].Source, socket, services, cancellationToken, ack, out var supplied) ? supplied : payload;
+            values[i] = _parameters[i].IsSuppliedByServer
+                ? ServerValue(_parameters[i].Source, socket, services, cancellationToken, ack)
+                : payload;
         }
         return Call(values, socket, services);
     }
@@ -189,9 +191,9 @@ internal sealed class HandlerInvoker
         for (var i = 0; i < _parameters.Length; i++)
         {
             var parameter = _parameters[i];
-            if (TryServerValue(parameter.Source, socket, services, cancellationToken, ack, out var supplied))
+            if (parameter.IsSuppliedByServer)
             {
-                values[i] = supplied;
+                values[i] = ServerValue(parameter.Source, socket, services, cancellationToken, ack);
                 continue;
             }
             switch (parameter.Source)
@@ -243,9 +245,9 @@ internal sealed class HandlerInvoker
         for (var i = 0; i < _parameters.Length; i++)
         {
             var parameter = _parameters[i];
-            if (TryServerValue(parameter.Source, socket, services, cancellationToken, ack, out var supplied))
+            if (parameter.IsSuppliedByServer)
             {
-                values[i] = supplied;
+                values[i] = ServerValue(parameter.Source, socket, services, cancellationToken, ack);
                 continue;
             }
             // A client argument: BindsFromJson leaves no other kind.
@@ -276,20 +278,16 @@ internal sealed class HandlerInvoker
         return count;
     }
 
-    /// <summary>The value of a parameter the server supplies (socket, services, cancellation token, ack); false for the client's arguments.</summary>
-    private static bool TryServerValue(ParameterSource source, ISocket socket, IServiceProvider services,
-        CancellationToken cancellationToken, AckCallback? ack, out object? value)
+    /// <summary>The value of a parameter the server supplies (<see cref="ParameterBinder.IsSuppliedByServer"/>).</summary>
+    private static object? ServerValue(ParameterSource source, ISocket socket, IServiceProvider services,
+        CancellationToken cancellationToken, AckCallback? ack) => source switch
     {
-        value = source switch
-        {
-            ParameterSource.Socket => socket,
-            ParameterSource.CancellationToken => cancellationToken,
-            ParameterSource.Services => services,
-            ParameterSource.Ack => Claim(ack),
-            _ => null,
-        };
-        return source is ParameterSource.Socket or ParameterSource.CancellationToken or ParameterSource.Services or ParameterSource.Ack;
-    }
+        ParameterSource.Socket => socket,
+        ParameterSource.CancellationToken => cancellationToken,
+        ParameterSource.Services => services,
+        ParameterSource.Ack => Claim(ack),
+        _ => throw new ArgumentOutOfRangeException(nameof(source), source, "A client argument, not a server-supplied value."),
+    };
 
     /// <summary>The value of a parameter the client sent no argument for, if it may be left out.</summary>
     private object? Missing(ParameterBinder parameter, int position, int sent) => parameter.IsOptional

@@ -28,6 +28,10 @@ internal sealed class ParameterBinder
     }
 
     public ParameterSource Source { get; }
+
+    /// <summary>The server supplies the value (socket, cancellation token, services, ack), not the client's arguments.</summary>
+    public bool IsSuppliedByServer => Source is ParameterSource.Socket or ParameterSource.CancellationToken
+        or ParameterSource.Services or ParameterSource.Ack;
     public string Name { get; }
     public Type Type { get; }
     /// <summary>May be left out by the client: has a default value or accepts null.</summary>
