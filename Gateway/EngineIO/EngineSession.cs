@@ -137,16 +137,15 @@ internal sealed partial class EngineSession : IEngineConnection
 
     public bool SendWithAttachments(ReadOnlyMemory<byte> text, IReadOnlyList<byte[]> attachments, bool isVolatile = false)
     {
-        if (attachments.Count == 0) return Send(text, false, isVolatile);
         BufferBound overflow;
         lock (_gate)
         {
             if (_state != SessionState.Open) return false;
             if (isVolatile && !IsWritableLocked()) return false;
-            overflow = _outbox.TryEnqueueWithAttachments(text, attachments, isVolatile);
+            overflow = _outbox.TryEnqueueMessage(text, attachments, isVolatile);
             if (overflow == BufferBound.None)
             {
-                WakeWritersLocked();
+                _transport?.Wake();
                 return true;
             }
             if (isVolatile) return false;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 
 namespace OrleansSocket.Gateway.EngineIO;
@@ -233,9 +234,18 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
         }
     }
 
-    /// <summary>One message of prefix + data: copied into one frame when small, else two fragments (no copy of the payload).</summary>
+    /// <summary>
+    /// One message of prefix + data: as it is when the prefix already precedes the data in its array (the Socket.IO
+    /// encoder leaves it there); else copied into one frame when small, or two fragments (no copy of the payload).
+    /// </summary>
     private async ValueTask SendPrefixedAsync(ReadOnlyMemory<byte> prefix, ReadOnlyMemory<byte> data, WebSocketMessageType type, CancellationToken token)
     {
+        if (MemoryMarshal.TryGetArray(data, out var segment) && segment.Offset >= prefix.Length
+            && segment.Array.AsSpan(segment.Offset - prefix.Length, prefix.Length).SequenceEqual(prefix.Span))
+        {
+            await _socket.SendAsync(segment.Array.AsMemory(segment.Offset - prefix.Length, prefix.Length + segment.Count), type, true, token);
+            return;
+        }
         if (data.Length <= CoalesceLimit)
         {
             // Rented per send, not kept: an idle socket holds no send buffer.

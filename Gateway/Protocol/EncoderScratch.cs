@@ -21,7 +21,7 @@ internal sealed class EncoderScratch
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     [ThreadStatic]
-    private static EncoderScratch? t_cached;
+    private static EncoderScratch? _cached;
 
     private EncoderScratch()
     {
@@ -36,8 +36,8 @@ internal sealed class EncoderScratch
 
     public static EncoderScratch Rent()
     {
-        var scratch = t_cached ?? new EncoderScratch();
-        t_cached = null;
+        var scratch = _cached ?? new EncoderScratch();
+        _cached = null;
         scratch.Buffer.ResetWrittenCount();
         scratch.Json.Reset();
         return scratch;
@@ -47,7 +47,7 @@ internal sealed class EncoderScratch
     {
         if (scratch.Buffer.Capacity <= MaxRetainedCapacity)
         {
-            t_cached = scratch;
+            _cached = scratch;
         }
     }
 

@@ -16,7 +16,10 @@ public readonly struct SocketIOEncodedPacket
         _binary = binary;
     }
 
-    /// <summary>The text message's UTF-8 payload, without Engine.IO's <c>4</c> type character.</summary>
+    /// <summary>
+    /// The text message's UTF-8 payload, without Engine.IO's <c>4</c> type character. <see cref="SocketIOEncoder"/>
+    /// puts that character in the byte before it, in the same array, so a transport can send both without a copy.
+    /// </summary>
     public ReadOnlyMemory<byte> Text { get; }
 
     /// <summary>The attachments to send right after <see cref="Text"/>, as binary messages (the caller's arrays, not copies).</summary>

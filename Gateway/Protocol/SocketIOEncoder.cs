@@ -7,8 +7,9 @@ namespace OrleansSocket.Gateway.Protocol;
 /// <summary>
 /// Encodes Socket.IO packets in socket.io-parser's text format:
 /// <c>&lt;type&gt;[&lt;attachments&gt;-][&lt;namespace&gt;,][&lt;ack id&gt;][JSON]</c>, plus the attachments.
-/// Pure and thread-safe. Each call allocates one array (the text message); argument JSON is copied
-/// as given, never re-serialised, so a broadcast pays for its payload once.
+/// Pure and thread-safe. Each call allocates one array (the text message, after one byte of headroom holding
+/// Engine.IO's message type <c>4</c>, so a WebSocket sends the frame as it is); argument JSON is copied as given,
+/// never re-serialised, so a broadcast pays for its payload once.
 /// </summary>
 /// <remarks>
 /// Argument-array JSON is trusted (it comes from our decoder or from handlers serialising with
@@ -19,6 +20,12 @@ namespace OrleansSocket.Gateway.Protocol;
 /// </remarks>
 public static class SocketIOEncoder
 {
+    /// <summary>The byte before every packet's text: room for Engine.IO's type, so the frame needs no copy.</summary>
+    private const int Headroom = 1;
+
+    /// <summary>Engine.IO's <c>message</c> type, the same in v3 and v4: every Socket.IO packet travels as one.</summary>
+    private const byte EngineMessageType = (byte)'4';
+
     /// <summary>
     /// CONNECT sent by the server when a namespace connection is accepted.
     /// v5: <c>0/nsp,{"sid":"..."}</c> (<paramref name="sid"/> required, <paramref name="pid"/> for
@@ -123,19 +130,16 @@ public static class SocketIOEncoder
         ArgumentOutOfRangeException.ThrowIfNegative(id);
         var inner = ArrayContents(args, nameof(args));
         var count = attachments?.Count ?? 0;
-        var s = EncoderScratch.Rent();
-        try
-        {
-            WriteHeader(s, count > 0 ? SocketIOPacketType.BinaryAck : SocketIOPacketType.Ack, count, nsp, null, id);
-            s.WriteByte((byte)'[');
-            s.Write(inner);
-            s.WriteByte((byte)']');
-            return Finish(s, attachments);
-        }
-        finally
-        {
-            EncoderScratch.Return(s);
-        }
+        // Sized exactly and written in place: the answer's bytes are copied once, with no scratch buffer.
+        var type = count > 0 ? SocketIOPacketType.BinaryAck : SocketIOPacketType.Ack;
+        var header = HeaderLength(count, nsp, null, id);
+        var packet = new byte[Headroom + header + inner.Length + 2];
+        packet[0] = EngineMessageType;
+        var at = Headroom + WriteHeader(packet.AsSpan(Headroom), type, count, nsp, null, id);
+        packet[at++] = (byte)'[';
+        inner.CopyTo(packet.AsSpan(at));
+        packet[^1] = (byte)']';
+        return new(packet.AsMemory(Headroom), attachments ?? []);
     }
 
     /// <summary>
@@ -236,68 +240,80 @@ public static class SocketIOEncoder
     /// <summary>A packet whose payload (possibly none) is already JSON.</summary>
     private static SocketIOEncodedPacket EncodeRaw(SocketIOPacketType type, string nsp, string? query, ReadOnlySpan<byte> payload)
     {
-        var s = EncoderScratch.Rent();
-        try
-        {
-            WriteHeader(s, type, 0, nsp, query, null);
-            s.Write(payload);
-            return Finish(s, null);
-        }
-        finally
-        {
-            EncoderScratch.Return(s);
-        }
+        var packet = new byte[Headroom + HeaderLength(0, nsp, query, null) + payload.Length];
+        packet[0] = EngineMessageType;
+        var at = Headroom + WriteHeader(packet.AsSpan(Headroom), type, 0, nsp, query, null);
+        payload.CopyTo(packet.AsSpan(at));
+        return new(packet.AsMemory(Headroom), []);
     }
 
-    private static void WriteHeader(
-        EncoderScratch s,
-        SocketIOPacketType type,
-        int attachments,
-        string nsp,
-        string? query,
-        long? id)
+    /// <summary>Writes the header into the scratch buffer (packets whose JSON the scratch's writer produces).</summary>
+    private static void WriteHeader(EncoderScratch s, SocketIOPacketType type, int attachments, string nsp, string? query, long? id)
     {
-        s.WriteByte((byte)('0' + (int)type));
+        var length = HeaderLength(attachments, nsp, query, id);
+        s.Buffer.Advance(WriteHeader(s.Buffer.GetSpan(length), type, attachments, nsp, query, id));
+    }
+
+    /// <summary>The length of what <see cref="WriteHeader(Span{byte}, SocketIOPacketType, int, string, string?, long?)"/> writes.</summary>
+    private static int HeaderLength(int attachments, string nsp, string? query, long? id)
+    {
+        var length = 1;
+        if (attachments > 0) length += DigitCount(attachments) + 1;
+        if (nsp != "/" || query is not null)
+            length += Encoding.UTF8.GetByteCount(nsp) + (query is null ? 0 : 1 + Encoding.UTF8.GetByteCount(query)) + 1;
+        if (id is { } value) length += DigitCount(value);
+        return length;
+    }
+
+    /// <summary><c>&lt;type&gt;[&lt;attachments&gt;-][&lt;namespace&gt;[?query],][&lt;id&gt;]</c>; returns the bytes written.</summary>
+    private static int WriteHeader(Span<byte> span, SocketIOPacketType type, int attachments, string nsp, string? query, long? id)
+    {
+        span[0] = (byte)('0' + (int)type);
+        var at = 1;
         if (attachments > 0)
         {
-            WriteInteger(s, attachments);
-            s.WriteByte((byte)'-');
+            Utf8Formatter.TryFormat(attachments, span[at..], out var written);
+            at += written;
+            span[at++] = (byte)'-';
         }
 
         // The main namespace is implicit; any other is followed by a comma, even with nothing after it.
         if (nsp != "/" || query is not null)
         {
-            WriteUtf8(s, nsp);
+            at += Encoding.UTF8.GetBytes(nsp, span[at..]);
             if (query is not null)
             {
-                s.WriteByte((byte)'?');
-                WriteUtf8(s, query);
+                span[at++] = (byte)'?';
+                at += Encoding.UTF8.GetBytes(query, span[at..]);
             }
 
-            s.WriteByte((byte)',');
+            span[at++] = (byte)',';
         }
 
         if (id is { } value)
         {
-            WriteInteger(s, value);
+            Utf8Formatter.TryFormat(value, span[at..], out var written);
+            at += written;
         }
+
+        return at;
     }
 
-    private static void WriteInteger(EncoderScratch s, long value)
+    private static int DigitCount(long value)
     {
-        var span = s.Buffer.GetSpan(20);
-        Utf8Formatter.TryFormat(value, span, out var written);
-        s.Buffer.Advance(written);
+        var digits = 1;
+        for (; value >= 10; value /= 10) digits++;
+        return digits;
     }
 
-    private static void WriteUtf8(EncoderScratch s, string text)
+    private static SocketIOEncodedPacket Finish(EncoderScratch s, IReadOnlyList<byte[]>? attachments)
     {
-        var span = s.Buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
-        s.Buffer.Advance(Encoding.UTF8.GetBytes(text, span));
+        var written = s.Buffer.WrittenSpan;
+        var packet = new byte[Headroom + written.Length];
+        packet[0] = EngineMessageType;
+        written.CopyTo(packet.AsSpan(Headroom));
+        return new(packet.AsMemory(Headroom), attachments ?? []);
     }
-
-    private static SocketIOEncodedPacket Finish(EncoderScratch s, IReadOnlyList<byte[]>? attachments) =>
-        new(s.Buffer.WrittenSpan.ToArray(), attachments ?? []);
 
     /// <summary>What is between the brackets of a JSON array (trimmed), or empty for "no arguments".</summary>
     private static ReadOnlySpan<byte> ArrayContents(ReadOnlySpan<byte> array, string paramName)

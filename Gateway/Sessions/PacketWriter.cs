@@ -21,8 +21,11 @@ internal sealed class PacketWriter(IEngineConnection connection, int protocol)
     public bool Event(string ns, string eventName, SocketPayload payload, long? ackId = null, bool isVolatile = false) =>
         Write(SocketIOEncoder.EncodeEvent(ns, eventName, payload.ArgsJson, payload.Attachments, ackId), isVolatile);
 
-    public bool Ack(string ns, long id, SocketPayload payload) =>
-        Write(SocketIOEncoder.EncodeAck(ns, id, payload.ArgsJson, payload.Attachments));
+    public bool Ack(string ns, long id, SocketPayload payload)
+    {
+        var packet = SocketIOEncoder.EncodeAck(ns, id, payload.ArgsJson, payload.Attachments);
+        return connection.SendWithAttachments(packet.Text, packet.Binary);
+    }
 
     public bool Connect(string ns, string sid, string? pid = null) => Write(SocketIOEncoder.EncodeConnect(protocol, ns, sid, pid));
 

@@ -7,14 +7,14 @@ namespace OrleansSocket;
 /// </summary>
 public abstract class SocketIOHandler
 {
-    private ISocket? socket;
+    private ISocket? _socket;
 
     /// <summary>The socket of the event being handled. Set by the dispatcher before each invocation
     /// (so it is not available in the constructor); public like SignalR's <c>Hub.Context</c> so tests can set it.</summary>
     public ISocket Socket
     {
-        get => socket ?? throw new InvalidOperationException(
+        get => _socket ?? throw new InvalidOperationException(
             "Socket is set by the dispatcher before each handler invocation; it is not available in the constructor.");
-        set => socket = value ?? throw new ArgumentNullException(nameof(value));
+        set => _socket = value ?? throw new ArgumentNullException(nameof(value));
     }
 }

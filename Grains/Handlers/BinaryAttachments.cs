@@ -12,30 +12,30 @@ namespace OrleansSocket.Grains.Handlers;
 /// </remarks>
 internal static class BinaryAttachments
 {
-    [ThreadStatic] private static byte[][]? incoming;
-    [ThreadStatic] private static List<byte[]>? outgoing;
+    [ThreadStatic] private static byte[][]? _incoming;
+    [ThreadStatic] private static List<byte[]>? _outgoing;
 
     /// <summary>Where <c>byte[]</c> values being serialized go; null outside <see cref="Writing"/> (then they are base64).</summary>
-    public static List<byte[]>? Outgoing => outgoing;
+    public static List<byte[]>? Outgoing => _outgoing;
 
     public static Scope Reading(byte[][]? attachments)
     {
-        var scope = new Scope(incoming, outgoing);
-        incoming = attachments;
+        var scope = new Scope(_incoming, _outgoing);
+        _incoming = attachments;
         return scope;
     }
 
     public static Scope Writing(List<byte[]> sink)
     {
-        var scope = new Scope(incoming, outgoing);
-        outgoing = sink;
+        var scope = new Scope(_incoming, _outgoing);
+        _outgoing = sink;
         return scope;
     }
 
     /// <summary>The attachment a placeholder points at.</summary>
     public static byte[] Resolve(int num)
     {
-        var current = incoming;
+        var current = _incoming;
         if (current is null || num < 0 || num >= current.Length)
             throw new JsonException($"Binary placeholder {num} has no attachment (the packet has {current?.Length ?? 0}).");
         return current[num];
@@ -55,8 +55,8 @@ internal static class BinaryAttachments
     {
         public void Dispose()
         {
-            incoming = previousIncoming;
-            outgoing = previousOutgoing;
+            _incoming = previousIncoming;
+            _outgoing = previousOutgoing;
         }
     }
 }

@@ -12,14 +12,20 @@ namespace OrleansSocket.Grains.Handlers;
 /// </summary>
 internal sealed class HandlerInvoker
 {
-    private readonly ParameterBinder[] parameters;
-    private readonly int argumentCount;
-    private readonly bool hasRest;
-    private readonly MethodInvoker invoker;
-    private readonly object? target;
-    private readonly Type? instanceType;
-    private readonly ObjectFactory? instanceFactory;
-    private readonly ReturnAdapter returns;
+    /// <summary>The result of a handler that returns nothing: acknowledged with no arguments.</summary>
+    public static readonly object NoValue = new();
+
+    private static readonly Task<object?> NoValueTask = Task.FromResult<object?>(NoValue);
+
+    private readonly ParameterBinder[] _parameters;
+    private readonly int _argumentCount;
+    private readonly bool _hasRest;
+    private readonly MethodInvoker _invoker;
+    private readonly object? _target;
+    private readonly Type? _instanceType;
+    private readonly ObjectFactory? _instanceFactory;
+    private readonly ReturnAdapter? _returns; // null: the method returns a value, or nothing, synchronously
+    private readonly bool _returnsVoid;
 
     private HandlerInvoker(MethodInfo method, ParameterInfo[] parameterInfos, MethodInvoker invoker, object? target, Type? instanceType)
     {
@@ -29,20 +35,22 @@ internal sealed class HandlerInvoker
             throw new ArgumentException($"Handler {Describe(method)} is async void, which cannot be awaited or have its exceptions caught; return Task.");
 
         var nullability = new NullabilityInfoContext();
-        parameters = new ParameterBinder[parameterInfos.Length];
+        _parameters = new ParameterBinder[parameterInfos.Length];
         for (var i = 0; i < parameterInfos.Length; i++)
-            parameters[i] = ParameterBinder.Create(parameterInfos[i], i == parameterInfos.Length - 1, nullability);
-        argumentCount = parameters.Count(p => p.Source == ParameterSource.Argument);
-        hasRest = parameters.Any(p => p.Source is ParameterSource.Rest or ParameterSource.Payload);
-        TakesWholePayload = argumentCount == 0 && parameters.Any(p => p.Source == ParameterSource.Payload)
-            && !parameters.Any(p => p.Source == ParameterSource.Rest);
+            _parameters[i] = ParameterBinder.Create(parameterInfos[i], i == parameterInfos.Length - 1, nullability);
+        _argumentCount = _parameters.Count(p => p.Source == ParameterSource.Argument);
+        _hasRest = _parameters.Any(p => p.Source is ParameterSource.Rest or ParameterSource.Payload);
+        TakesWholePayload = _argumentCount == 0 && _parameters.Any(p => p.Source == ParameterSource.Payload)
+            && !_parameters.Any(p => p.Source == ParameterSource.Rest);
 
-        this.invoker = invoker;
-        this.target = target;
-        this.instanceType = instanceType;
+        _invoker = invoker;
+        _target = target;
+        _instanceType = instanceType;
         if (instanceType is not null)
-            instanceFactory = ActivatorUtilities.CreateFactory(instanceType, Type.EmptyTypes);
-        returns = ReturnAdapter.For(method.ReturnType);
+            _instanceFactory = ActivatorUtilities.CreateFactory(instanceType, Type.EmptyTypes);
+        _returns = ReturnAdapter.For(method.ReturnType);
+        _returnsVoid = method.ReturnType == typeof(void);
+        TakesAck = _parameters.Any(p => p.Source == ParameterSource.Ack);
         Description = Describe(method);
     }
 
@@ -55,6 +63,12 @@ internal sealed class HandlerInvoker
     /// payload as received, without parsing and re-serialising it.
     /// </summary>
     public bool TakesWholePayload { get; }
+
+    /// <summary>The handler takes an <see cref="IAck"/>: the only kind that needs the event's ack callback.</summary>
+    public bool TakesAck { get; }
+
+    /// <summary>No parameter takes the rest of the arguments: <see cref="InvokeFromJson"/> can bind them one by one.</summary>
+    public bool BindsFromJson => !_hasRest;
 
     public static HandlerInvoker ForDelegate(Delegate handler)
     {
@@ -73,7 +87,7 @@ internal sealed class HandlerInvoker
         new(method, method.GetParameters(), MethodInvoker.Create(method), target: null, method.IsStatic ? null : type);
 
     /// <summary>
-    /// Binds the client's arguments and calls the handler. Returns its result, <see cref="ReturnAdapter.NoValue"/>
+    /// Binds the client's arguments and calls the handler. Returns its result, <see cref="NoValue"/>
     /// for no result. <paramref name="ignoreExtraArguments"/> is for connect/disconnect, whose handlers may ignore
     /// the auth or reason the dispatcher always offers.
     /// </summary>
@@ -91,49 +105,55 @@ internal sealed class HandlerInvoker
         Call(Bind(socket, args, attachments, services, cancellationToken, ignoreExtraArguments, ack), socket, services);
 
     /// <summary>
+    /// As <see cref="Invoke"/>, binding straight from the arguments' JSON array <paramref name="json"/> (no document
+    /// for typed parameters), for a packet without binary and a handler whose parameters are positional
+    /// (<see cref="BindsFromJson"/>).
+    /// </summary>
+    /// <exception cref="SocketIOBindingException">the arguments do not fit the parameters.</exception>
+    public Task<object?> InvokeFromJson(ISocket socket, ReadOnlySpan<byte> json, IServiceProvider services,
+        CancellationToken cancellationToken, AckCallback? ack) =>
+        Call(BindJson(socket, json, services, cancellationToken, ack), socket, services);
+
+    /// <summary>
     /// For <see cref="TakesWholePayload"/> handlers: calls with <paramref name="payload"/> itself (a JSON array of
     /// the client's arguments, binary values as placeholders into its attachments) as the payload parameter.
     /// </summary>
     public Task<object?> InvokeWithPayload(ISocket socket, SocketPayload payload, IServiceProvider services,
         CancellationToken cancellationToken, AckCallback? ack = null)
     {
-        var values = new object?[parameters.Length];
-        for (var i = 0; i < parameters.Length; i++)
+        var values = new object?[_parameters.Length];
+        for (var i = 0; i < _parameters.Length; i++)
         {
-            values[i] = parameters[i].Source switch
-            {
-                ParameterSource.Socket => socket,
-                ParameterSource.CancellationToken => cancellationToken,
-                ParameterSource.Services => services,
-                ParameterSource.Ack => Claim(ack),
-                _ => payload, // the payload parameter, the only other kind such a handler has
-            };
+            // The payload parameter is the only other kind such a handler has.
+            values[i] = _parameters[i].IsSuppliedByServer
+                ? ServerValue(_parameters[i].Source, socket, services, cancellationToken, ack)
+                : payload;
         }
         return Call(values, socket, services);
     }
 
-    private async Task<object?> Call(object?[] values, ISocket socket, IServiceProvider services)
+    private Task<object?> Call(object?[] values, ISocket socket, IServiceProvider services)
     {
         object? instance = null;
-        if (instanceFactory is not null)
+        if (_instanceFactory is not null)
         {
-            instance = instanceFactory(services, null);
+            instance = _instanceFactory(services, null);
             if (instance is SocketIOHandler handler)
                 handler.Socket = socket;
         }
+        if (_returns is not null || instance is IDisposable or IAsyncDisposable)
+            return CallAsync(instance, values);
+        // A value (or nothing) returned synchronously, and no instance to dispose: no state machine, no adapter.
+        var returned = InvokeMethod(instance, values);
+        return _returnsVoid ? NoValueTask : Task.FromResult(returned);
+    }
+
+    private async Task<object?> CallAsync(object? instance, object?[] values)
+    {
         try
         {
-            object? returned;
-            try
-            {
-                returned = invoker.Invoke(instance ?? target, values.AsSpan());
-            }
-            catch (TargetInvocationException e) when (e.InnerException is not null)
-            {
-                ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-                throw;
-            }
-            return await returns.Adapt(returned);
+            var returned = InvokeMethod(instance, values);
+            return _returns is null ? _returnsVoid ? NoValue : returned : await _returns.Adapt(returned);
         }
         finally
         {
@@ -144,34 +164,40 @@ internal sealed class HandlerInvoker
         }
     }
 
+    private object? InvokeMethod(object? instance, object?[] values)
+    {
+        try
+        {
+            return _invoker.Invoke(instance ?? _target, values.AsSpan());
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+            throw;
+        }
+    }
+
     // Synchronous on purpose: the attachment scope is thread-static and must not span an await.
     private object?[] Bind(ISocket socket, JsonElement[] args, byte[][]? attachments, IServiceProvider services,
         CancellationToken cancellationToken, bool ignoreExtraArguments, AckCallback? ack)
     {
-        if (args.Length > argumentCount && !hasRest && !ignoreExtraArguments)
-            throw new SocketIOBindingException(
-                $"{Description} takes {argumentCount} argument(s) but the client sent {args.Length}.");
+        if (args.Length > _argumentCount && !_hasRest && !ignoreExtraArguments)
+            throw TooMany(args.Length);
 
-        var values = new object?[parameters.Length];
+        var values = new object?[_parameters.Length];
         var next = 0;
-        using var scope = BinaryAttachments.Reading(attachments);
-        for (var i = 0; i < parameters.Length; i++)
+        // Only a packet with binary opens the scope its placeholders resolve in; without one they do not resolve.
+        using var scope = attachments is null ? (BinaryAttachments.Scope?)null : BinaryAttachments.Reading(attachments);
+        for (var i = 0; i < _parameters.Length; i++)
         {
-            var parameter = parameters[i];
+            var parameter = _parameters[i];
+            if (parameter.IsSuppliedByServer)
+            {
+                values[i] = ServerValue(parameter.Source, socket, services, cancellationToken, ack);
+                continue;
+            }
             switch (parameter.Source)
             {
-                case ParameterSource.Socket:
-                    values[i] = socket;
-                    break;
-                case ParameterSource.CancellationToken:
-                    values[i] = cancellationToken;
-                    break;
-                case ParameterSource.Services:
-                    values[i] = services;
-                    break;
-                case ParameterSource.Ack:
-                    values[i] = Claim(ack);
-                    break;
                 case ParameterSource.Payload:
                     // Placeholders stay as they are and keep indexing the packet's attachments.
                     values[i] = new SocketPayload(
@@ -190,26 +216,13 @@ internal sealed class HandlerInvoker
                     next = args.Length;
                     break;
                 default:
-                    if (next < args.Length)
+                    try
                     {
-                        try
-                        {
-                            values[i] = parameter.Convert(args[next]);
-                        }
-                        catch (Exception e) when (IsConversionFailure(e))
-                        {
-                            throw BindingError(parameter, next, e);
-                        }
+                        values[i] = next < args.Length ? parameter.Convert(args[next]) : Missing(parameter, next, args.Length);
                     }
-                    else if (parameter.IsOptional)
+                    catch (Exception e) when (IsConversionFailure(e))
                     {
-                        values[i] = parameter.Missing;
-                    }
-                    else
-                    {
-                        throw new SocketIOBindingException(
-                            $"{Description} needs a value for parameter '{parameter.Name}' (argument {next + 1}) but the client sent {args.Length} argument(s).",
-                            parameter.Name);
+                        throw BindingError(parameter, next, e);
                     }
                     next++;
                     break;
@@ -217,6 +230,74 @@ internal sealed class HandlerInvoker
         }
         return values;
     }
+
+    private object?[] BindJson(ISocket socket, ReadOnlySpan<byte> json, IServiceProvider services,
+        CancellationToken cancellationToken, AckCallback? ack)
+    {
+        var count = CountArguments(json);
+        if (count > _argumentCount)
+            throw TooMany(count);
+
+        var reader = new Utf8JsonReader(json);
+        reader.Read(); // the array
+        var values = new object?[_parameters.Length];
+        var next = 0;
+        for (var i = 0; i < _parameters.Length; i++)
+        {
+            var parameter = _parameters[i];
+            if (parameter.IsSuppliedByServer)
+            {
+                values[i] = ServerValue(parameter.Source, socket, services, cancellationToken, ack);
+                continue;
+            }
+            // A client argument: BindsFromJson leaves no other kind.
+            try
+            {
+                values[i] = next < count && reader.Read() ? parameter.Read(ref reader) : Missing(parameter, next, count);
+            }
+            catch (Exception e) when (IsConversionFailure(e))
+            {
+                throw BindingError(parameter, next, e);
+            }
+            next++;
+        }
+        return values;
+    }
+
+    /// <summary>How many values the JSON array holds (read, not parsed).</summary>
+    private static int CountArguments(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        reader.Read();
+        var count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            reader.Skip();
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>The value of a parameter the server supplies (<see cref="ParameterBinder.IsSuppliedByServer"/>).</summary>
+    private static object? ServerValue(ParameterSource source, ISocket socket, IServiceProvider services,
+        CancellationToken cancellationToken, AckCallback? ack) => source switch
+    {
+        ParameterSource.Socket => socket,
+        ParameterSource.CancellationToken => cancellationToken,
+        ParameterSource.Services => services,
+        ParameterSource.Ack => Claim(ack),
+        _ => throw new ArgumentOutOfRangeException(nameof(source), source, "A client argument, not a server-supplied value."),
+    };
+
+    /// <summary>The value of a parameter the client sent no argument for, if it may be left out.</summary>
+    private object? Missing(ParameterBinder parameter, int position, int sent) => parameter.IsOptional
+        ? parameter.Missing
+        : throw new SocketIOBindingException(
+            $"{Description} needs a value for parameter '{parameter.Name}' (argument {position + 1}) but the client sent {sent} argument(s).",
+            parameter.Name);
+
+    private SocketIOBindingException TooMany(int sent) =>
+        new($"{Description} takes {_argumentCount} argument(s) but the client sent {sent}.");
 
     private static AckCallback Claim(AckCallback? ack)
     {

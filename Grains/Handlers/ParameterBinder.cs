@@ -9,22 +9,29 @@ namespace OrleansSocket.Grains.Handlers;
 /// </summary>
 internal sealed class ParameterBinder
 {
-    private readonly Func<JsonElement, object?> convert;
-    private readonly object? missingValue;
+    private readonly Func<JsonElement, object?> _convert;
+    private readonly object? _missingValue;
+
+    private readonly bool _nullable;
 
     private ParameterBinder(ParameterSource source, string name, Type type, bool optional, object? missingValue,
-        Func<JsonElement, object?> convert, Type? restElementType = null)
+        Func<JsonElement, object?> convert, Type? restElementType = null, bool nullable = false)
     {
         Source = source;
         Name = name;
         Type = type;
         IsOptional = optional;
-        this.missingValue = missingValue;
-        this.convert = convert;
+        _missingValue = missingValue;
+        _convert = convert;
         RestElementType = restElementType;
+        _nullable = nullable;
     }
 
     public ParameterSource Source { get; }
+
+    /// <summary>The server supplies the value (socket, cancellation token, services, ack), not the client's arguments.</summary>
+    public bool IsSuppliedByServer => Source is ParameterSource.Socket or ParameterSource.CancellationToken
+        or ParameterSource.Services or ParameterSource.Ack;
     public string Name { get; }
     public Type Type { get; }
     /// <summary>May be left out by the client: has a default value or accepts null.</summary>
@@ -58,15 +65,29 @@ internal sealed class ParameterBinder
         var nullable = AcceptsNull(type, nullability) || (parameter.HasDefaultValue && parameter.DefaultValue is null);
         var optional = parameter.HasDefaultValue || parameter.IsOptional || nullable;
         return new ParameterBinder(ParameterSource.Argument, name, type, optional, MissingValue(parameter, type),
-            CreateConverter(type, nullable, name));
+            CreateConverter(type, nullable, name), nullable: nullable);
     }
 
     /// <summary>The value for a client argument.</summary>
     /// <remarks>Must run inside <see cref="BinaryAttachments.Reading"/> so binary placeholders resolve.</remarks>
-    public object? Convert(JsonElement element) => convert(element);
+    public object? Convert(JsonElement element) => _convert(element);
+
+    /// <summary>
+    /// The value for a client argument read straight from the payload's JSON, the reader on the value's first token
+    /// (left on its last): the same value <see cref="Convert"/> gives for it, with no document parsed for typed
+    /// parameters. <see cref="JsonElement"/> and <c>object</c> parameters get their element as before.
+    /// </summary>
+    public object? Read(ref Utf8JsonReader reader)
+    {
+        if (ReadsElement) return _convert(JsonElement.ParseValue(ref reader));
+        if (reader.TokenType == JsonTokenType.Null) return _nullable ? null : throw NullNotAllowed(Name);
+        return JsonSerializer.Deserialize(ref reader, Type, PayloadSerializer.Options);
+    }
+
+    private bool ReadsElement => Type == typeof(JsonElement) || Type == typeof(JsonElement?) || Type == typeof(object);
 
     /// <summary>The value when the client sent too few arguments (only for <see cref="IsOptional"/> parameters).</summary>
-    public object? Missing => missingValue;
+    public object? Missing => _missingValue;
 
     /// <summary>The remaining client arguments as the rest parameter's array.</summary>
     public object ConvertRest(ReadOnlySpan<JsonElement> rest)
@@ -77,12 +98,12 @@ internal sealed class ParameterBinder
         {
             var objects = new object?[rest.Length];
             for (var i = 0; i < rest.Length; i++)
-                objects[i] = convert(rest[i]);
+                objects[i] = _convert(rest[i]);
             return objects;
         }
         var array = Array.CreateInstance(RestElementType!, rest.Length);
         for (var i = 0; i < rest.Length; i++)
-            array.SetValue(convert(rest[i]), i);
+            array.SetValue(_convert(rest[i]), i);
         return array;
     }
 

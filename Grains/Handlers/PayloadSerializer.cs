@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 
 namespace OrleansSocket.Grains.Handlers;
@@ -22,23 +23,68 @@ public static class PayloadSerializer
     /// </summary>
     public static SocketPayload Serialize(params ReadOnlySpan<object?> args)
     {
-        var buffer = new ArrayBufferWriter<byte>(64);
-        var attachments = new List<byte[]>();
-        using (BinaryAttachments.Writing(attachments))
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        if (args is [string text] && !text.AsSpan().ContainsAnyExcept(PlainJsonChars))
+            return new SocketPayload(OneString(text));
+
+        // The thread's buffer and writer, taken (a serialization nested in a converter makes its own).
+        var buffer = _buffer ?? new ArrayBufferWriter<byte>(256);
+        var writer = _writer ?? new Utf8JsonWriter(buffer, WriterOptions);
+        _buffer = null;
+        _writer = null;
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        List<byte[]>? attachments = null;
+        try
         {
             writer.WriteStartArray();
             foreach (var arg in args)
             {
                 if (arg is null)
+                {
                     writer.WriteNullValue();
-                else
+                }
+                else if (CannotHoldBinary(arg))
+                {
                     JsonSerializer.Serialize(writer, arg, arg.GetType(), Options); // runtime type: args are object?
+                }
+                else
+                {
+                    // Where byte[] values (and received JsonElements' binary) go, numbered across all the arguments.
+                    attachments ??= [];
+                    using (BinaryAttachments.Writing(attachments))
+                        JsonSerializer.Serialize(writer, arg, arg.GetType(), Options);
+                }
             }
             writer.WriteEndArray();
+            writer.Flush();
+            return new SocketPayload(buffer.WrittenSpan.ToArray(), attachments is { Count: > 0 } ? [.. attachments] : null);
         }
-        return new SocketPayload(buffer.WrittenSpan.ToArray(), attachments.Count == 0 ? null : attachments.ToArray());
+        finally
+        {
+            if (buffer.Capacity <= MaxRetainedCapacity)
+            {
+                _buffer = buffer;
+                _writer = writer;
+            }
+        }
     }
+
+    /// <summary><c>["text"]</c> for a string that JSON writes as it is: one copy, straight into the payload's array.</summary>
+    private static byte[] OneString(string text)
+    {
+        var json = new byte[text.Length + 4];
+        json[0] = (byte)'[';
+        json[1] = (byte)'"';
+        Encoding.ASCII.GetBytes(text, json.AsSpan(2));
+        json[^2] = (byte)'"';
+        json[^1] = (byte)']';
+        return json;
+    }
+
+    /// <summary>Values whose JSON has no place for binary: they need no attachment scope.</summary>
+    private static bool CannotHoldBinary(object value) =>
+        value is string or bool or int or long or double or float or decimal or short or ushort or uint or ulong or byte
+            or sbyte or char or Guid or DateTime or DateTimeOffset or TimeSpan or Enum;
 
     /// <summary>The payload's arguments as JSON; binary values stay <c>_placeholder</c> objects.</summary>
     /// <exception cref="JsonException">the payload is not a JSON array.</exception>
@@ -66,6 +112,16 @@ public static class PayloadSerializer
         var reader = new Utf8JsonReader(json);
         return JsonElement.ParseValue(ref reader);
     }
+
+    /// <summary>Larger buffers are dropped after use rather than kept by the thread.</summary>
+    private const int MaxRetainedCapacity = 64 * 1024;
+
+    /// <summary>Printable ASCII but the quote and the backslash: what a JSON string holds without escaping.</summary>
+    private static readonly SearchValues<char> PlainJsonChars =
+        SearchValues.Create([.. Enumerable.Range(0x20, 0x7F - 0x20).Select(c => (char)c).Where(c => c is not ('"' or '\\'))]);
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? _buffer;
+    [ThreadStatic] private static Utf8JsonWriter? _writer;
 
     // A caller-supplied writer escapes by its own options, not the serializer's.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

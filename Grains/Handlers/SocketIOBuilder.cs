@@ -10,11 +10,11 @@ internal sealed class SocketIOBuilder : ISocketIOBuilder
 {
     public const string AnyNamespace = "*";
 
-    private readonly Dictionary<string, NamespaceHandlers> namespaces = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Func<ISocket, Exception, string, Task>> errorHandlers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NamespaceHandlers> _namespaces = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Func<ISocket, Exception, string, Task>> _errorHandlers = new(StringComparer.Ordinal);
 
-    internal IReadOnlyDictionary<string, NamespaceHandlers> Namespaces => namespaces;
-    internal IReadOnlyDictionary<string, Func<ISocket, Exception, string, Task>> ErrorHandlers => errorHandlers;
+    internal IReadOnlyDictionary<string, NamespaceHandlers> Namespaces => _namespaces;
+    internal IReadOnlyDictionary<string, Func<ISocket, Exception, string, Task>> ErrorHandlers => _errorHandlers;
     internal Func<ISocket, Exception, string, Task>? DefaultErrorHandler { get; private set; }
 
     public ISocketIOBuilder On(string eventName, Delegate handler, string ns = "/")
@@ -43,7 +43,7 @@ internal sealed class SocketIOBuilder : ISocketIOBuilder
         return OnAny(async (socket, eventName, args) =>
         {
             await handler(socket, eventName, args);
-            return ReturnAdapter.NoValue;
+            return HandlerInvoker.NoValue;
         }, ns);
     }
 
@@ -61,7 +61,7 @@ internal sealed class SocketIOBuilder : ISocketIOBuilder
     {
         ArgumentNullException.ThrowIfNull(handler);
         // Not in NamespaceHandlers: an error handler alone does not make a namespace exist.
-        if (!errorHandlers.TryAdd(Normalize(ns), handler))
+        if (!_errorHandlers.TryAdd(Normalize(ns), handler))
             throw new InvalidOperationException($"Namespace '{ns}' already has an error handler.");
         return this;
     }
@@ -137,8 +137,8 @@ internal sealed class SocketIOBuilder : ISocketIOBuilder
 
     private NamespaceHandlers For(string ns)
     {
-        if (!namespaces.TryGetValue(ns, out var handlers))
-            namespaces[ns] = handlers = new NamespaceHandlers();
+        if (!_namespaces.TryGetValue(ns, out var handlers))
+            _namespaces[ns] = handlers = new NamespaceHandlers();
         return handlers;
     }
 

@@ -16,23 +16,23 @@ public sealed class SocketIOHandlerRegistry
 {
     private static readonly object NotHandled = new();
 
-    private readonly Dictionary<string, NamespaceHandlers> namespaces;
-    private readonly NamespaceHandlers? wildcard;
-    private readonly bool wildcardAcceptsAll;
-    private readonly Dictionary<string, Func<ISocket, Exception, string, Task>> errorHandlers;
-    private readonly Func<ISocket, Exception, string, Task>? defaultErrorHandler;
-    private readonly ILogger logger;
+    private readonly Dictionary<string, NamespaceHandlers> _namespaces;
+    private readonly NamespaceHandlers? _wildcard;
+    private readonly bool _wildcardAcceptsAll;
+    private readonly Dictionary<string, Func<ISocket, Exception, string, Task>> _errorHandlers;
+    private readonly Func<ISocket, Exception, string, Task>? _defaultErrorHandler;
+    private readonly ILogger _logger;
 
     internal SocketIOHandlerRegistry(SocketIOBuilder builder, ILogger<SocketIOHandlerRegistry>? logger)
     {
         var any = builder.Namespaces.GetValueOrDefault(SocketIOBuilder.AnyNamespace);
-        namespaces = builder.Namespaces.ToDictionary(kv => kv.Key, kv => kv.Value.Snapshot(any), StringComparer.Ordinal);
-        wildcard = namespaces.GetValueOrDefault(SocketIOBuilder.AnyNamespace);
+        _namespaces = builder.Namespaces.ToDictionary(kv => kv.Key, kv => kv.Value.Snapshot(any), StringComparer.Ordinal);
+        _wildcard = _namespaces.GetValueOrDefault(SocketIOBuilder.AnyNamespace);
         // "*" middleware only applies to namespaces that exist for another reason; "*" handlers serve any namespace.
-        wildcardAcceptsAll = wildcard is { } w && (w.Events.Count > 0 || w.CatchAll is not null || w.Connect is not null || w.Disconnect is not null);
-        errorHandlers = new(builder.ErrorHandlers, StringComparer.Ordinal);
-        defaultErrorHandler = builder.DefaultErrorHandler;
-        this.logger = (ILogger?)logger ?? NullLogger.Instance;
+        _wildcardAcceptsAll = _wildcard is { } w && (w.Events.Count > 0 || w.CatchAll is not null || w.Connect is not null || w.Disconnect is not null);
+        _errorHandlers = new(builder.ErrorHandlers, StringComparer.Ordinal);
+        _defaultErrorHandler = builder.DefaultErrorHandler;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
     /// <summary>Builds a registry without a service collection (tests, tools).</summary>
@@ -49,7 +49,7 @@ public sealed class SocketIOHandlerRegistry
     /// for it, or a handler (event, catch-all, connect, disconnect) for <c>"*"</c> — <c>"*"</c> middleware or error
     /// handlers alone do not open every namespace. The main namespace <c>"/"</c> always exists, as in Node and python-socketio.
     /// </summary>
-    public bool HasNamespace(string ns) => ns == "/" || wildcardAcceptsAll || (ns != SocketIOBuilder.AnyNamespace && namespaces.ContainsKey(ns));
+    public bool HasNamespace(string ns) => ns == "/" || _wildcardAcceptsAll || (ns != SocketIOBuilder.AnyNamespace && _namespaces.ContainsKey(ns));
 
     /// <summary>
     /// Runs the connection middleware, then the connect handler with the client's auth.
@@ -70,8 +70,8 @@ public sealed class SocketIOHandlerRegistry
         if (!HasNamespace(ns))
             return ConnectResult.InvalidNamespace;
 
-        var own = namespaces.GetValueOrDefault(ns) ?? wildcard;
-        var handler = own?.Connect ?? wildcard?.Connect;
+        var own = _namespaces.GetValueOrDefault(ns) ?? _wildcard;
+        var handler = own?.Connect ?? _wildcard?.Connect;
         var accepted = false;
         try
         {
@@ -114,15 +114,29 @@ public sealed class SocketIOHandlerRegistry
     /// <remarks>A handler that takes an <see cref="IAck"/> answers through it: what it sends before this returns is the result.</remarks>
     public async Task<SocketPayload?> Dispatch(ISocket socket, ClientEvent ev, IServiceProvider services, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(ev);
-        var ack = new AckCallback(ev.WantsAck);
+        var ack = TakesAck(socket, ev.Event) ? new AckCallback(ev.WantsAck) : null;
         var result = await Dispatch(socket, ev, services, ack, cancellationToken);
-        return result ?? ack.Detach(late: null);
+        return result ?? ack?.Detach(late: null);
+    }
+
+    /// <summary>
+    /// Whether the handler <paramref name="eventName"/> reaches in <paramref name="socket"/>'s namespace takes an
+    /// <see cref="IAck"/>, and so needs the event's ack callback (see <see cref="Dispatch(ISocket, ClientEvent, IServiceProvider, AckCallback?, CancellationToken)"/>).
+    /// </summary>
+    internal bool TakesAck(ISocket socket, string eventName)
+    {
+        var own = _namespaces.GetValueOrDefault(socket.Namespace);
+        var handler = (own is not null && own.Events.TryGetValue(eventName, out var direct) ? direct : null)
+            ?? (_wildcard is not null && _wildcard.Events.TryGetValue(eventName, out var any) ? any : null);
+        return handler?.TakesAck ?? false;
     }
 
     /// <summary>As <see cref="Dispatch(ISocket, ClientEvent, IServiceProvider, CancellationToken)"/>, with the event's ack
-    /// callback: null when the handler claimed it (took an <see cref="IAck"/>), which then carries its answer.</summary>
-    internal async Task<SocketPayload?> Dispatch(ISocket socket, ClientEvent ev, IServiceProvider services, AckCallback ack,
+    /// callback when the handler takes an <see cref="IAck"/> (<see cref="TakesAck"/>; else null): the handler claims it,
+    /// and it then carries the answer.</summary>
+    internal async Task<SocketPayload?> Dispatch(ISocket socket, ClientEvent ev, IServiceProvider services, AckCallback? ack,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(socket);
@@ -130,27 +144,45 @@ public sealed class SocketIOHandlerRegistry
         ArgumentNullException.ThrowIfNull(services);
         try
         {
-            var own = namespaces.GetValueOrDefault(socket.Namespace);
-            var packetMiddleware = (own ?? wildcard)?.PacketMiddleware;
+            var own = _namespaces.GetValueOrDefault(socket.Namespace);
+            var packetMiddleware = (own ?? _wildcard)?.PacketMiddleware;
             object? result = NotHandled;
-            if (packetMiddleware is not { Count: > 0 } && own is not null && own.Events.TryGetValue(ev.Event, out var direct)
-                && direct.TakesWholePayload && IsJsonArray(ev.Payload.ArgsJson))
+            var attachments = ev.Payload.Attachments;
+            if (packetMiddleware is not { Count: > 0 } && own is not null && own.Events.TryGetValue(ev.Event, out var direct))
             {
-                // Copy-through: the handler takes the arguments as a SocketPayload and nothing else reads them, so
-                // they are not parsed (the gateway's decoder has validated them) nor re-serialised.
-                result = await direct.InvokeWithPayload(socket, ev.Payload, services, cancellationToken, ack);
-                return !ev.WantsAck || ack.Claimed ? null : ToAck(result);
+                // The namespace's own handler and nothing in between: called straight away.
+                var isArray = IsJsonArray(ev.Payload.ArgsJson);
+                if (direct.TakesWholePayload && isArray)
+                {
+                    // Copy-through: the handler takes the arguments as a SocketPayload and nothing else reads them, so
+                    // they are not parsed (the gateway's decoder has validated them) nor re-serialised.
+                    result = await direct.InvokeWithPayload(socket, ev.Payload, services, cancellationToken, ack);
+                }
+                else if (isArray && attachments is not { Length: > 0 } && direct.BindsFromJson)
+                {
+                    // No binary and nothing else reads the arguments: bound from the JSON as it came, with no document.
+                    result = await direct.InvokeFromJson(socket, ev.Payload.ArgsJson, services, cancellationToken, ack);
+                }
+                else
+                {
+                    var directArgs = PayloadSerializer.ToJsonArgs(ev.Payload);
+                    // JsonElement arguments the handler emits again keep their binary (on this async flow only).
+                    if (attachments is { Length: > 0 }) ReceivedBinary.Enter(attachments, directArgs);
+                    result = await direct.Invoke(socket, directArgs, attachments, services, cancellationToken, ack: ack);
+                }
             }
-            var args = PayloadSerializer.ToJsonArgs(ev.Payload);
-            // JsonElement arguments the handler emits again keep their binary (on this async flow only).
-            ReceivedBinary.Enter(ev.Payload.Attachments, args);
-            if (packetMiddleware is not { Count: > 0 })
-                result = await InvokeEvent(socket, ev, args, services, ack, cancellationToken);
             else
-                await MiddlewarePipeline.RunPacket(packetMiddleware, socket, ev.Event, args,
-                    async () => result = await InvokeEvent(socket, ev, args, services, ack, cancellationToken));
+            {
+                var args = PayloadSerializer.ToJsonArgs(ev.Payload);
+                if (attachments is { Length: > 0 }) ReceivedBinary.Enter(attachments, args);
+                if (packetMiddleware is not { Count: > 0 })
+                    result = await InvokeEvent(socket, ev, args, services, ack, cancellationToken);
+                else
+                    await MiddlewarePipeline.RunPacket(packetMiddleware, socket, ev.Event, args,
+                        async () => result = await InvokeEvent(socket, ev, args, services, ack, cancellationToken));
+            }
 
-            if (!ev.WantsAck || result == NotHandled || ack.Claimed)
+            if (!ev.WantsAck || result == NotHandled || ack is { Claimed: true })
                 return null;
             return ToAck(result);
         }
@@ -163,7 +195,7 @@ public sealed class SocketIOHandlerRegistry
 
     private static SocketPayload ToAck(object? result) => result switch
     {
-        _ when result == ReturnAdapter.NoValue => SocketPayload.Empty,
+        _ when result == HandlerInvoker.NoValue => SocketPayload.Empty,
         SocketPayload raw => raw,
         Ack ack => PayloadSerializer.Serialize(ack.Args as object?[] ?? [.. ack.Args]),
         _ => PayloadSerializer.Serialize(result),
@@ -194,8 +226,8 @@ public sealed class SocketIOHandlerRegistry
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(services);
-        var own = namespaces.GetValueOrDefault(socket.Namespace);
-        var handler = (own is null ? null : select(own)) ?? (wildcard is null ? null : select(wildcard));
+        var own = _namespaces.GetValueOrDefault(socket.Namespace);
+        var handler = (own is null ? null : select(own)) ?? (_wildcard is null ? null : select(_wildcard));
         if (handler is null)
             return;
         try
@@ -210,19 +242,19 @@ public sealed class SocketIOHandlerRegistry
     }
 
     private Task<object?> InvokeEvent(ISocket socket, ClientEvent ev, JsonElement[] args, IServiceProvider services,
-        AckCallback ack, CancellationToken cancellationToken)
+        AckCallback? ack, CancellationToken cancellationToken)
     {
-        var own = namespaces.GetValueOrDefault(socket.Namespace);
+        var own = _namespaces.GetValueOrDefault(socket.Namespace);
         var call = (own is null ? null : Find(own, socket, ev, args, services, ack, cancellationToken))
-            ?? (wildcard is null || ReferenceEquals(own, wildcard) ? null : Find(wildcard, socket, ev, args, services, ack, cancellationToken));
+            ?? (_wildcard is null || ReferenceEquals(own, _wildcard) ? null : Find(_wildcard, socket, ev, args, services, ack, cancellationToken));
         if (call is not null)
             return call;
-        HandlerLog.NoHandler(logger, ev.Event, socket.Namespace, socket.Id);
+        HandlerLog.NoHandler(_logger, ev.Event, socket.Namespace, socket.Id);
         return Task.FromResult<object?>(NotHandled);
     }
 
     private static Task<object?>? Find(NamespaceHandlers handlers, ISocket socket, ClientEvent ev, JsonElement[] args,
-        IServiceProvider services, AckCallback ack, CancellationToken cancellationToken)
+        IServiceProvider services, AckCallback? ack, CancellationToken cancellationToken)
     {
         if (handlers.Events.TryGetValue(ev.Event, out var handler))
             return handler.Invoke(socket, args, ev.Payload.Attachments, services, cancellationToken, ack: ack);
@@ -233,15 +265,15 @@ public sealed class SocketIOHandlerRegistry
 
     private async Task ReportError(ISocket socket, Exception error, string eventName)
     {
-        var handler = errorHandlers.GetValueOrDefault(socket.Namespace)
-            ?? errorHandlers.GetValueOrDefault(SocketIOBuilder.AnyNamespace)
-            ?? defaultErrorHandler;
+        var handler = _errorHandlers.GetValueOrDefault(socket.Namespace)
+            ?? _errorHandlers.GetValueOrDefault(SocketIOBuilder.AnyNamespace)
+            ?? _defaultErrorHandler;
         if (handler is null)
         {
             if (IsClientCaused(error))
-                HandlerLog.ClientArgumentsRefused(logger, eventName, socket.Namespace, socket.Id, error.Message);
+                HandlerLog.ClientArgumentsRefused(_logger, eventName, socket.Namespace, socket.Id, error.Message);
             else
-                HandlerLog.HandlerFailed(logger, error, eventName, socket.Namespace, socket.Id);
+                HandlerLog.HandlerFailed(_logger, error, eventName, socket.Namespace, socket.Id);
             return;
         }
         try
@@ -250,7 +282,7 @@ public sealed class SocketIOHandlerRegistry
         }
         catch (Exception e)
         {
-            HandlerLog.ErrorHandlerFailed(logger, e, eventName, socket.Namespace, socket.Id, error.Message);
+            HandlerLog.ErrorHandlerFailed(_logger, e, eventName, socket.Namespace, socket.Id, error.Message);
         }
     }
 

@@ -103,13 +103,15 @@ internal sealed class SocketGrain(
             SocketLog.UnknownSocketEvent(logger, clientEvent.Event, this.GetPrimaryKeyString());
             return null;
         }
-        var ack = new AckCallback(clientEvent.WantsAck);
+        // Only a handler that takes an IAck needs the callback that carries its answer, early or late.
+        var ack = registry.TakesAck(socket, clientEvent.Event) ? new AckCallback(clientEvent.WantsAck) : null;
         var run = new EventRun();
         run.Enter();
         var handler = registry.Dispatch(socket, clientEvent, ServiceProvider, ack);
-        var finished = await run.SettleAsync(handler);
+        // Most handlers are done when Dispatch returns: nothing to settle.
+        var finished = handler.IsCompleted || await run.SettleAsync(handler);
         // From here on a late answer goes to the gateway by its ack id (also one given through IAck by a later handler).
-        var early = ack.Detach(clientEvent.AckId is { } ackId ? payload => socket.Gateway.Ack(socket.Id, ackId, payload) : null);
+        var early = ack?.Detach(clientEvent.AckId is { } ackId ? payload => socket.Gateway.Ack(socket.Id, ackId, payload) : null);
         if (!finished)
         {
             // The handler waits on something outside the socket (a client's ack, a timer, I/O): it goes on, and the
@@ -119,7 +121,7 @@ internal sealed class SocketGrain(
             return early;
         }
         var answer = await handler;
-        await SyncUser(socket);
+        if (socket.UserId != _registeredUser) await SyncUser(socket);
         return answer ?? early;
     }
 

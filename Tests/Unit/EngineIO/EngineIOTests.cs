@@ -313,41 +313,6 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
         Assert.Equal("4v", await response.Content.ReadAsStringAsync());
     }
 
-    [Fact]
-    public void PacketQueue_DropsTheOldestVolatileFirst()
-    {
-        var queue = new PacketQueue();
-        for (var i = 0; i < 10; i++)
-            queue.Enqueue(new QueuedPacket(EnginePacketType.Message, new byte[] { (byte)i }, false, i % 3 == 1));
-        Assert.Equal(10, queue.Bytes);
-        Assert.True(queue.TryRemoveOldestVolatile()); // removes 1
-        Assert.True(queue.TryRemoveOldestVolatile()); // removes 4
-        Assert.Equal(8, queue.Bytes);
-        var left = new List<byte>();
-        while (queue.Count > 0) left.Add(queue.Dequeue().Data.Span[0]);
-        Assert.Equal([0, 2, 3, 5, 6, 7, 8, 9], left);
-        Assert.Equal(0, queue.Bytes);
-        Assert.False(queue.TryRemoveOldestVolatile());
-    }
-
-    [Fact]
-    public void PacketQueue_DropsAVolatilePacketWithItsAttachments()
-    {
-        var queue = new PacketQueue();
-        queue.Enqueue(new QueuedPacket(EnginePacketType.Message, new byte[] { 1 }, true, true, IsAttachment: true)); // its packet was taken
-        queue.Enqueue(new QueuedPacket(EnginePacketType.Message, new byte[] { 2 }, false, false));
-        queue.Enqueue(new QueuedPacket(EnginePacketType.Message, new byte[] { 3, 3 }, false, true));
-        queue.Enqueue(new QueuedPacket(EnginePacketType.Message, new byte[] { 4, 4, 4 }, true, true, IsAttachment: true));
-        queue.Enqueue(new QueuedPacket(EnginePacketType.Message, new byte[] { 5 }, true, true, IsAttachment: true));
-        queue.Enqueue(new QueuedPacket(EnginePacketType.Message, new byte[] { 6 }, false, true));
-        Assert.True(queue.TryRemoveOldestVolatile()); // 3 with 4 and 5, not the orphan 1
-        Assert.Equal(3, queue.Count);
-        Assert.Equal(3, queue.Bytes);
-        Assert.True(queue.TryRemoveOldestVolatile()); // 6
-        Assert.False(queue.TryRemoveOldestVolatile());
-        Assert.Equal([1, 2], new[] { queue.Dequeue().Data.Span[0], queue.Dequeue().Data.Span[0] });
-    }
-
     // ---------------- limits ----------------
 
     [Fact]

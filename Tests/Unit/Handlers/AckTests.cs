@@ -87,4 +87,36 @@ public class AckTests
         var element = JsonDocument.Parse("""{"Raw":true}""").RootElement.Clone();
         Assert.Equal("""[{"Raw":true}]""", TestHost.Json(await AckOf(() => element)));
     }
+
+    [Fact]
+    public async Task A_handler_that_takes_an_IAck_answers_through_it_not_with_its_return_value()
+    {
+        var host = TestHost.Create(io => io.On("e", async (IAck ack) =>
+        {
+            await ack.SendAsync("through the ack");
+            return "returned";
+        }));
+
+        Assert.Equal("""["through the ack"]""", TestHost.Json(await host.Dispatch(new FakeSocket(), "e")));
+        Assert.Empty(host.Errors);
+    }
+
+    [Fact]
+    public async Task An_IAck_handler_of_the_any_namespace_gets_the_ack_in_a_namespace_with_handlers_of_its_own()
+    {
+        var host = TestHost.Create(io => io
+            .On("other", () => 1, "/chat")
+            .On("e", (IAck ack) => { ack.SendAsync(7); }, "*"));
+
+        Assert.Equal("[7]", TestHost.Json(await host.Dispatch(new FakeSocket("/chat"), "e")));
+        Assert.Equal("[1]", TestHost.Json(await host.Dispatch(new FakeSocket("/chat"), "other")));
+    }
+
+    [Fact]
+    public async Task An_IAck_handler_that_does_not_answer_sends_no_ack()
+    {
+        var host = TestHost.Create(io => io.On("e", (IAck ack) => "not an answer"));
+
+        Assert.Null(await host.Dispatch(new FakeSocket(), "e"));
+    }
 }

@@ -10,20 +10,20 @@ public sealed class Counter
 
 public sealed class GreetingHandlers : SocketIOHandler, IDisposable
 {
-    private readonly Counter counter;
-    private int calls;
+    private readonly Counter _counter;
+    private int _calls;
 
     public GreetingHandlers(Counter counter)
     {
-        this.counter = counter;
+        _counter = counter;
         counter.Instances++;
     }
 
     [On("greet")]
     public async Task Greet(string name)
     {
-        calls++;
-        await Socket.Emit("greeting", $"hello {name}", calls);
+        _calls++;
+        await Socket.Emit("greeting", $"hello {name}", _calls);
     }
 
     [On("admin_only", Namespace = "/admin")]
@@ -38,7 +38,7 @@ public sealed class GreetingHandlers : SocketIOHandler, IDisposable
     [OnDisconnect]
     public void Gone(string reason) => Socket.Session["reason"] = reason;
 
-    public void Dispose() => counter.Disposed++;
+    public void Dispose() => _counter.Disposed++;
 }
 
 public class HandlerClassTests

@@ -22,6 +22,32 @@ public class PayloadSerializerTests
     }
 
     [Fact]
+    public void A_lone_string_is_written_as_the_serializer_writes_it()
+    {
+        // The one-copy path for a string answer must agree with System.Text.Json on every character it takes,
+        // and leave the others (quotes, backslashes, control and non-ASCII characters) to it.
+        var samples = Enumerable.Range(0, 0x80).Select(c => $"a{(char)c}b")
+            .Concat(["", "é", "\ud800", "<script>&'+`", "line\nbreak", new string('x', 5000)]);
+        foreach (var text in samples)
+        {
+            var expected = JsonSerializer.SerializeToUtf8Bytes(new object?[] { text }, PayloadSerializer.Options);
+            Assert.Equal(Encoding.UTF8.GetString(expected), Json(PayloadSerializer.Serialize(text)));
+        }
+    }
+
+    [Fact]
+    public void Values_after_binary_keep_their_numbering_and_the_thread_buffer_is_reused()
+    {
+        var first = PayloadSerializer.Serialize(1, new byte[] { 1 }, "s", new Inner(new byte[] { 2 }, []));
+        var second = PayloadSerializer.Serialize(2, "t");
+
+        Assert.Equal("""[1,{"_placeholder":true,"num":0},"s",{"blob":{"_placeholder":true,"num":1},"parts":[]}]""", Json(first));
+        Assert.Equal([[1], [2]], first.Attachments!);
+        Assert.Equal("""[2,"t"]""", Json(second));
+        Assert.Null(second.Attachments);
+    }
+
+    [Fact]
     public void Top_level_binary_becomes_placeholder_and_attachment()
     {
         var payload = PayloadSerializer.Serialize("x", new byte[] { 1 }, new ReadOnlyMemory<byte>([2, 3]));

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using OrleansSocket.Gateway.Protocol;
 
@@ -182,6 +183,43 @@ public class EncoderTests
         Assert.Equal(0, failures);
     }
 
+    [Theory]
+    [InlineData("/", 0, 0, "30[]")]
+    [InlineData("/", 9, 0, "39[]")]
+    [InlineData("/", 10, 0, "310[]")]
+    [InlineData("/é", long.MaxValue, 0, "3/é,9223372036854775807[]")]
+    [InlineData("/chat", 99, 10, "610-/chat,99[]")]
+    public void Ack_header_is_sized_exactly(string nsp, long id, int attachments, string expected)
+    {
+        var binary = Enumerable.Range(0, attachments).Select(_ => new byte[] { 1 }).ToArray();
+        var encoded = SocketIOEncoder.EncodeAck(nsp, id, "[]"u8, binary);
+
+        Assert.Equal(expected, Wire.Text(encoded.Text));
+        Assert.True(MemoryMarshal.TryGetArray(encoded.Text, out var segment));
+        Assert.Equal(segment.Array!.Length, segment.Offset + segment.Count);
+    }
+
+    [Fact]
+    public void Every_packet_text_is_preceded_by_the_engine_message_type()
+    {
+        SocketIOEncodedPacket[] packets =
+        [
+            SocketIOEncoder.EncodeAck("/", 1, "[\"x\"]"u8),
+            SocketIOEncoder.EncodeEvent("/chat", "e", "[1]"u8),
+            SocketIOEncoder.EncodeConnect(5, "/", "sid"),
+            SocketIOEncoder.EncodeConnect(4, "/a"),
+            SocketIOEncoder.EncodeConnectError(5, "/", "no"),
+            SocketIOEncoder.EncodeDisconnect("/a"),
+        ];
+        foreach (var packet in packets)
+        {
+            // What lets a WebSocket send "4" + the packet as it is, with no copy into a frame buffer.
+            Assert.True(MemoryMarshal.TryGetArray(packet.Text, out var segment));
+            Assert.Equal(1, segment.Offset);
+            Assert.Equal((byte)'4', segment.Array![0]);
+        }
+    }
+
     [Fact]
     public void Default_encoded_packet_has_no_binary_frames()
     {
@@ -201,7 +239,8 @@ public class EncoderTests
         var encoded = SocketIOEncoder.EncodeEvent("/chat", "message", args, ackId: 12);
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        // One byte[]: its length plus the array header (24 bytes on 64-bit), rounded up to 8.
-        Assert.InRange(allocated, encoded.Text.Length, encoded.Text.Length + 32);
+        // One byte[]: its length (the text and the Engine.IO type byte before it) plus the array header (24 bytes on
+        // 64-bit), rounded up to 8.
+        Assert.InRange(allocated, encoded.Text.Length + 1, encoded.Text.Length + 1 + 32);
     }
 }
