@@ -256,7 +256,7 @@ public sealed class SocketIOTestClient : IAsyncDisposable
     internal void ServerDisconnected() => Leave("io server disconnect");
 
     /// <summary>The connection closed under this socket.</summary>
-    internal void ConnectionClosed() => Leave("transport close");
+    internal void ConnectionClosed() => Leave(DisconnectReasons.TransportClose);
 
     private SocketPayload Payload(string eventName, object?[]? args)
     {

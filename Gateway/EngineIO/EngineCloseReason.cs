@@ -21,11 +21,11 @@ public static class EngineCloseReasons
     /// <summary>The reason as engine.io's <c>close</c> event names it ("transport error", "ping timeout", ...).</summary>
     public static string ToWireString(this EngineCloseReason reason) => reason switch
     {
-        EngineCloseReason.TransportError => "transport error",
-        EngineCloseReason.TransportClose => "transport close",
-        EngineCloseReason.PingTimeout => "ping timeout",
-        EngineCloseReason.ParseError => "parse error",
-        EngineCloseReason.ForcedClose => "forced close",
+        EngineCloseReason.TransportError => DisconnectReasons.TransportError,
+        EngineCloseReason.TransportClose => DisconnectReasons.TransportClose,
+        EngineCloseReason.PingTimeout => DisconnectReasons.PingTimeout,
+        EngineCloseReason.ParseError => DisconnectReasons.ParseError,
+        EngineCloseReason.ForcedClose => DisconnectReasons.ForcedClose,
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

@@ -3,7 +3,7 @@ using OrleansSocket.Gateway.EngineIO;
 namespace OrleansSocket.Gateway.Sessions;
 
 /// <summary>
-/// Why a namespace socket left, as Socket.IO's server names it; <see cref="DisconnectReasons.ToWireString"/> gives the
+/// Why a namespace socket left, as Socket.IO's server names it; <see cref="DisconnectReasonExtensions.ToWireString"/> gives the
 /// string handlers receive (<c>[OnDisconnect]</c>) and connection state recovery judges.
 /// </summary>
 internal enum DisconnectReason
@@ -29,10 +29,10 @@ internal enum DisconnectReason
 }
 
 /// <summary>
-/// The strings Socket.IO gives for each <see cref="DisconnectReason"/>: the only place the gateway spells its own, and
-/// the connection's closes as <see cref="EngineCloseReasons"/> spells them (Node passes those through).
+/// The strings Socket.IO gives for each <see cref="DisconnectReason"/> (spelt once, in <see cref="OrleansSocket.DisconnectReasons"/>);
+/// a connection's close reaches each socket on it as <see cref="EngineCloseReasons"/> names it (Node passes those through).
 /// </summary>
-internal static class DisconnectReasons
+internal static class DisconnectReasonExtensions
 {
     /// <summary>The reason as socket.io's <c>disconnect</c> event names it (a connection's close as Engine.IO spells it).</summary>
     public static string ToWireString(this DisconnectReason reason) => reason switch
@@ -42,10 +42,10 @@ internal static class DisconnectReasons
         DisconnectReason.PingTimeout => EngineCloseReason.PingTimeout.ToWireString(),
         DisconnectReason.ParseError => EngineCloseReason.ParseError.ToWireString(),
         DisconnectReason.ForcedClose => EngineCloseReason.ForcedClose.ToWireString(),
-        DisconnectReason.ClientNamespaceDisconnect => "client namespace disconnect",
-        DisconnectReason.ServerNamespaceDisconnect => "server namespace disconnect",
-        DisconnectReason.ServerShuttingDown => "server shutting down",
-        DisconnectReason.ForcedServerClose => "forced server close",
+        DisconnectReason.ClientNamespaceDisconnect => OrleansSocket.DisconnectReasons.ClientNamespaceDisconnect,
+        DisconnectReason.ServerNamespaceDisconnect => OrleansSocket.DisconnectReasons.ServerNamespaceDisconnect,
+        DisconnectReason.ServerShuttingDown => OrleansSocket.DisconnectReasons.ServerShuttingDown,
+        DisconnectReason.ForcedServerClose => OrleansSocket.DisconnectReasons.ForcedServerClose,
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 

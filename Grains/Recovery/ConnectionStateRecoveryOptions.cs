@@ -22,6 +22,7 @@ public sealed class ConnectionStateRecoveryOptions
     /// <summary>Disconnect reasons after which a session is kept (Node's list): the client did not choose to leave.</summary>
     public static readonly IReadOnlySet<string> RecoverableReasons = new HashSet<string>
     {
-        "transport error", "transport close", "forced close", "ping timeout", "server shutting down", "forced server close",
+        DisconnectReasons.TransportError, DisconnectReasons.TransportClose, DisconnectReasons.ForcedClose,
+        DisconnectReasons.PingTimeout, DisconnectReasons.ServerShuttingDown, DisconnectReasons.ForcedServerClose,
     };
 }

@@ -65,7 +65,7 @@ internal sealed class SocketGrain(
             // the session over now; the old one is told to close if its gateway is alive.
             SocketLog.TakeOver(logger, id, current.GatewayId, request.GatewayId);
             if (current.ConnectionId is { } old) current.Gateway.Supersede(id, old).Ignore();
-            await Leave(current, "transport close");
+            await Leave(current, DisconnectReasons.TransportClose);
         }
         if (_parked is not { } previous) return NotRecoverable(id, "the session was not kept");
         if (DateTimeOffset.UtcNow > _parkedUntil) return NotRecoverable(id, "the recovery window has passed");
@@ -211,7 +211,7 @@ internal sealed class SocketGrain(
     {
         if (_socket is not { } socket || socket.GatewayId != gatewayId) return;
         SocketLog.GatewayGone(logger, socket.Id, socket.Namespace, gatewayId);
-        await Leave(socket, "transport close");
+        await Leave(socket, DisconnectReasons.TransportClose);
     }
 
     public async Task TransportChanged(string transport)
