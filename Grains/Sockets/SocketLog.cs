@@ -8,7 +8,8 @@ internal static partial class SocketLog
     [LoggerMessage(2100, LogLevel.Warning, "The late ack of event {Event} could not reach the gateway of socket {SocketId}")]
     public static partial void LateAckFailed(ILogger logger, Exception error, string @event, string socketId);
 
-    [LoggerMessage(2101, LogLevel.Information, "Socket {Socket}: recovery refused: {Reason}; the client connects as a new session")]
+    /// <summary>The client asked for a session it cannot have (forged or stale pid, expired window): its doing, Debug.</summary>
+    [LoggerMessage(2101, LogLevel.Debug, "Socket {Socket}: recovery refused: {Reason}; the client connects as a new session")]
     public static partial void RecoveryRefused(ILogger logger, string socket, string reason);
 
     [LoggerMessage(2102, LogLevel.Information, "Socket {Socket}: a recovering connection on gateway {NewGateway} takes the session over from gateway {OldGateway}")]
