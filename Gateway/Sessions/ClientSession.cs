@@ -8,7 +8,7 @@ namespace OrleansSocket.Gateway.Sessions;
 /// One Engine.IO connection seen by Socket.IO (Node's <c>Client</c>): decodes packets and
 /// demultiplexes them to the namespace sockets multiplexed on this connection.
 /// </summary>
-internal sealed partial class ClientSession : IEngineListener, ISocketConnection
+internal sealed class ClientSession : IEngineListener, ISocketConnection
 {
     private readonly SocketIOServer _server;
     private readonly IEngineConnection _connection;
@@ -78,7 +78,7 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         catch (SocketIODecodeException ex)
         {
             // As Node: a packet that cannot be decoded ends the connection, and nothing else.
-            _logger.LogInformation("Connection {Sid}: closing on a bad packet: {Error}", _connection.Id, ex.Message);
+            SessionLog.BadPacket(_logger, _connection.Id, ex.Message);
             Inbound.SetPending(0);
             _connection.Close();
             return;
@@ -111,7 +111,7 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
                 break;
             default:
                 // CONNECT_ERROR is server-to-client only.
-                _logger.LogInformation("Connection {Sid}: closing on unexpected packet type {Type}", _connection.Id, packet.Type);
+                SessionLog.UnexpectedPacket(_logger, _connection.Id, packet.Type);
                 _connection.Close();
                 break;
         }
@@ -172,7 +172,7 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         {
             if (recovery == RecoveryAuth.Result.Malformed)
             {
-                LogMalformedRecovery(_logger, _connection.Id, ns);
+                SessionLog.MalformedRecovery(_logger, _connection.Id, ns);
                 Connect(ns, request, charge);
                 return;
             }
@@ -238,7 +238,7 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         lock (_namespaces) any = _namespaces.Count > 0;
         if (!any)
         {
-            _logger.LogInformation("Connection {Sid}: no namespace joined in time, closing", _connection.Id);
+            SessionLog.ConnectTimeout(_logger, _connection.Id);
             _connection.Close();
         }
     }
@@ -264,7 +264,4 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         }
         _server.Unregister(socket);
     }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {Sid}: CONNECT to {Namespace} carries a malformed recovery pid or offset; connecting as a new session")]
-    private static partial void LogMalformedRecovery(ILogger logger, string sid, string @namespace);
 }

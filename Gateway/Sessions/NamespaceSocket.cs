@@ -171,7 +171,7 @@ internal sealed class NamespaceSocket : IAdapterSocket
 
     private void Failed(Work work, Exception ex)
     {
-        _logger.LogError(ex, "Socket {Socket} ({Namespace}): {Work} failed", Id, Namespace, work.GetType().Name);
+        SessionLog.WorkFailed(_logger, ex, Id, Namespace, work.GetType().Name);
         if (work is ConnectWork or RecoverWork) Refuse("Internal server error", null);
     }
 
@@ -261,6 +261,7 @@ internal sealed class NamespaceSocket : IAdapterSocket
     private void Refuse(string message, byte[]? dataJson, bool invalidNamespace = false)
     {
         if (!_state.TryRefuse()) return;
+        SessionLog.ConnectRefused(_logger, Id, Namespace, message);
         _connection.LeftRooms(this); // a connect handler may have joined rooms before refusing
         if (invalidNamespace) _connection.Writer.InvalidNamespace(Namespace, message);
         else _connection.Writer.ConnectError(Namespace, message, dataJson);
