@@ -1,3 +1,4 @@
+using Orleans.Dashboard;
 using OrleansSocket;
 using OrleansSocket.TestHosts;
 
@@ -11,14 +12,19 @@ var profile = Profiles.Require(builder.Configuration["profile"]);
 if (builder.Configuration["urls"] is null && builder.Configuration["http_ports"] is null && builder.Configuration["https_ports"] is null)
     builder.WebHost.UseUrls("http://127.0.0.1:0");
 var cluster = builder.Configuration.GetOrleansClusterOptions();
+// The Orleans Dashboard (grains, calls, silos) at Orleans:Dashboard:Path, when Orleans:Dashboard:Enabled is true on every silo.
+var dashboard = builder.Configuration.GetSection("Orleans:Dashboard");
+var dashboardEnabled = dashboard.GetValue<bool>("Enabled");
 builder.UseOrleans(silo =>
 {
     silo.UseSocketIOCluster(cluster, defaultSiloPort: 11111, defaultGatewayPort: 30000);
     silo.AddSocketIO(io => Profiles.Configure(io, profile));
+    if (dashboardEnabled) silo.AddDashboard(options => dashboard.Bind(options));
 });
 builder.Services.AddHealthChecks().AddSocketIOHealthChecks();
 
 var app = builder.Build();
+if (dashboardEnabled) app.MapOrleansDashboard(dashboard["Path"] ?? "/dashboard");
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new() { Predicate = r => r.Tags.Contains(SocketIOHealthChecks.ReadyTag) });
 app.Run();
