@@ -28,6 +28,8 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         _decoder = new SocketIODecoder(Revision, server.Options.Parser, keepEventData: false);
         Inbound = new InboundBudget(server.Options.MaxInboundPackets, server.Options.MaxInboundBytes);
         Writer = new PacketWriter(connection, Revision.Protocol);
+        _openedOn = connection.Transport;
+        server.Meters?.ConnectionOpened(_openedOn, connection.ProtocolVersion);
         if (Revision.ConnectsMainNamespaceAtOpen)
         {
             // v4 clients are connected to "/" without asking, with no auth (Node gives `{}`;
@@ -39,6 +41,8 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
             _connectTimer = new Timer(_ => OnConnectTimeout(), null, server.Options.ConnectTimeout, Timeout.InfiniteTimeSpan);
         }
     }
+
+    private readonly string _openedOn; // the transport the connection opened on: its metric series
 
     /// <summary>What differs between Socket.IO protocols 4 and 5, for this connection.</summary>
     public SocketIORevision Revision { get; }
@@ -92,6 +96,7 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         {
             case SocketIOPacketType.Event:
             case SocketIOPacketType.BinaryEvent:
+                _server.Meters?.EventReceived(packet.Namespace);
                 if (Find(packet.Namespace) is { } target)
                     target.EnqueueEvent(new ClientEvent(packet.EventName!, ToPayload(packet), packet.Id.HasValue) { AckId = packet.Id }, packet.Id, bytes);
                 break;
@@ -135,6 +140,7 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
             sockets = [.. _namespaces.Values];
             _namespaces.Clear();
         }
+        _server.Meters?.ConnectionClosed(_openedOn, _connection.ProtocolVersion);
         _connectTimer?.Dispose();
         Inbound.Close();
         foreach (var socket in sockets)

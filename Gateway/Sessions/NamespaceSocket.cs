@@ -1,3 +1,4 @@
+using OrleansSocket.Gateway.Diagnostics;
 using OrleansSocket.Gateway.Protocol;
 using OrleansSocket.Grains.Adapters;
 
@@ -193,7 +194,8 @@ internal sealed class NamespaceSocket : IAdapterSocket
         switch (work)
         {
             case ConnectWork c:
-                Answer(await _grain.Connect(c.Request));
+                using (GatewayTelemetry.StartConnect(Namespace, Id))
+                    Answer(await _grain.Connect(c.Request));
                 break;
             case RecoverWork r:
                 var recovered = await _grain.Recover(r.Request);
@@ -208,7 +210,9 @@ internal sealed class NamespaceSocket : IAdapterSocket
                 break;
             case EventWork e:
                 if (!IsConnected) return;
-                var ack = await _grain.HandleEvent(e.Event);
+                SocketPayload? ack;
+                using (GatewayTelemetry.StartEvent(Namespace, Id, e.Event.Event))
+                    ack = await _grain.HandleEvent(e.Event);
                 if (e.AckId is { } id && ack is not null && IsConnected)
                     _connection.Writer.Ack(Namespace, id, ack);
                 break;

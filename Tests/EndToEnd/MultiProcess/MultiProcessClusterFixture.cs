@@ -129,11 +129,11 @@ public sealed class MultiProcessClusterFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>GET /metrics of a gateway: its id, socket count and counters.</summary>
+    /// <summary>GET /metrics/json of a gateway: its id, socket count and broadcast counters.</summary>
     public async Task<JsonObject> Metrics(ClusterProcess gateway)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        return JsonNode.Parse(await http.GetStringAsync(gateway.Url + "/metrics"))!.AsObject();
+        return JsonNode.Parse(await http.GetStringAsync(gateway.Url + "/metrics/json"))!.AsObject();
     }
 
     public string DescribeAll() => string.Join("\n", _all.Select(p => p.Describe()));

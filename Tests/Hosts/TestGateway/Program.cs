@@ -28,7 +28,7 @@ app.UseRouting();
 app.MapSocketIO(); // also serves the browser client at /socket.io/socket.io.js
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false }); // the process answers
 app.MapHealthChecks("/health/ready", new() { Predicate = r => r.Tags.Contains(SocketIOHealthChecks.ReadyTag) });
-app.MapSocketIOMetrics(); // GET /metrics: this gateway's id, socket count and broadcast counters
+app.MapSocketIOMetrics(); // GET /metrics/json: this gateway's id, socket count and broadcast totals
 if (profile == Profiles.Protocol)
 {
     // The bare Engine.IO endpoint the official Engine.IO suites test: same timings, echoes every message.
