@@ -27,7 +27,7 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         Revision = SocketIORevision.ForEngine(connection.ProtocolVersion);
         _decoder = new SocketIODecoder(Revision, server.Options.Parser, keepEventData: false);
         Inbound = new InboundBudget(server.Options.MaxInboundPackets, server.Options.MaxInboundBytes);
-        Writer = new PacketWriter(connection, Revision.Protocol);
+        Writer = new PacketWriter(connection, Revision.Protocol, server.Meters);
         _openedOn = connection.Transport;
         server.Meters?.ConnectionOpened(_openedOn, connection.ProtocolVersion);
         if (Revision.ConnectsMainNamespaceAtOpen)
@@ -74,6 +74,7 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         // The bytes this message completes a packet with: a binary packet's text frame and attachments count together.
         var pendingBefore = _decoder.PendingBytes;
         var bytes = pendingBefore + data.Length;
+        _server.Meters?.BytesReceived(data.Length);
         SocketIOPacket? packet;
         try
         {

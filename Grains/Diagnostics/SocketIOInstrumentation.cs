@@ -20,6 +20,22 @@ public static class SocketIOInstrumentation
     public const string ActiveSockets = "socketio.server.active_sockets";
     /// <summary>Counter <c>{event}</c>: EVENT packets received from clients, by <see cref="NamespaceTag"/>.</summary>
     public const string EventsReceived = "socketio.server.events.received";
+    /// <summary>Counter <c>{event}</c>: events written to clients' sockets (emits and broadcast deliveries), by <see cref="NamespaceTag"/>.</summary>
+    public const string EventsSent = "socketio.server.events.sent";
+    /// <summary>Counter <c>{ack}</c>: ACK packets clients sent for the server's emits with an ack, by <see cref="NamespaceTag"/>.</summary>
+    public const string AcksReceived = "socketio.server.acks.received";
+    /// <summary>Counter <c>{ack}</c>: server emits whose client did not ACK in time, by <see cref="NamespaceTag"/>.</summary>
+    public const string AckTimeouts = "socketio.server.ack.timeouts";
+    /// <summary>Counter <c>{packet}</c>: packets not written to a client, by <see cref="DropReasonTag"/>: <c>volatile</c> (a
+    /// volatile packet the transport could not take now, or a full send queue) or <c>closed</c> (the connection is closing,
+    /// e.g. after its send queue overflowed).</summary>
+    public const string PacketsDropped = "socketio.server.packets.dropped";
+    /// <summary>Counter <c>By</c>: Socket.IO bytes received from and written to clients (Engine.IO message payloads), by
+    /// <c>network.io.direction</c> (<c>receive</c>, <c>transmit</c>).</summary>
+    public const string Io = "socketio.server.io";
+    /// <summary>Counter <c>{error}</c>: Engine.IO requests refused, by <see cref="EngineIOErrorCodeTag"/> (0 unknown transport,
+    /// 1 unknown session id, 2 bad handshake method, 3 bad request, 4 forbidden, 5 unsupported protocol version).</summary>
+    public const string EngineIOErrors = "socketio.server.engineio.errors";
     /// <summary>Histogram <c>s</c>: how long a handler ran (connect, event, disconnect), by <see cref="NamespaceTag"/>,
     /// <see cref="HandlerKindTag"/> and, when it threw, <c>error.type</c>.</summary>
     public const string HandlerDuration = "socketio.server.handler.duration";
@@ -40,6 +56,10 @@ public static class SocketIOInstrumentation
     public const string EventTag = "socketio.event";
     /// <summary>Attribute: the socket id (on spans only).</summary>
     public const string SocketIdTag = "socketio.socket.id";
+    /// <summary>Attribute: why a packet was dropped.</summary>
+    public const string DropReasonTag = "socketio.drop.reason";
+    /// <summary>Attribute: the Engine.IO error code.</summary>
+    public const string EngineIOErrorCodeTag = "socketio.engineio.error.code";
     /// <summary>Attribute: <c>connect</c>, <c>event</c> or <c>disconnect</c>.</summary>
     public const string HandlerKindTag = "socketio.handler.kind";
 

@@ -14,6 +14,12 @@ public sealed class SocketIOMeters
     private readonly UpDownCounter<long> _sockets;
     private readonly Counter<long> _eventsReceived;
     private readonly Histogram<double> _handlerDuration;
+    private readonly Counter<long> _eventsSent;
+    private readonly Counter<long> _acksReceived;
+    private readonly Counter<long> _ackTimeouts;
+    private readonly Counter<long> _dropped;
+    private readonly Counter<long> _io;
+    private readonly Counter<long> _engineErrors;
     private readonly Counter<long> _streamMessages;
     private readonly Counter<long> _broadcasts;
     private readonly Counter<long> _deliveries;
@@ -34,6 +40,12 @@ public sealed class SocketIOMeters
         _handlerDuration = meter.CreateHistogram(SocketIOInstrumentation.HandlerDuration, "s",
             "How long a connect, event or disconnect handler ran.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        _eventsSent = meter.CreateCounter<long>(SocketIOInstrumentation.EventsSent, "{event}", "Events written to clients' sockets.");
+        _acksReceived = meter.CreateCounter<long>(SocketIOInstrumentation.AcksReceived, "{ack}", "ACKs clients sent for the server's emits.");
+        _ackTimeouts = meter.CreateCounter<long>(SocketIOInstrumentation.AckTimeouts, "{ack}", "Server emits whose client did not ACK in time.");
+        _dropped = meter.CreateCounter<long>(SocketIOInstrumentation.PacketsDropped, "{packet}", "Packets not written to a client.");
+        _io = meter.CreateCounter<long>(SocketIOInstrumentation.Io, "By", "Socket.IO bytes received from and written to clients.");
+        _engineErrors = meter.CreateCounter<long>(SocketIOInstrumentation.EngineIOErrors, "{error}", "Engine.IO requests refused, by error code.");
         _streamMessages = meter.CreateCounter<long>(SocketIOInstrumentation.BroadcastStreamMessages, "{message}",
             "Broadcast messages published to gateway streams (one per gateway per broadcast).");
         _broadcasts = meter.CreateCounter<long>(SocketIOInstrumentation.BroadcastsReceived, "{message}",
@@ -56,6 +68,27 @@ public sealed class SocketIOMeters
 
     /// <summary>An EVENT packet arrived from a client.</summary>
     public void EventReceived(string ns) => _eventsReceived.Add(1, new KeyValuePair<string, object?>(SocketIOInstrumentation.NamespaceTag, ns));
+
+    /// <summary>An event was written to a socket of namespace <paramref name="ns"/>.</summary>
+    public void EventSent(string ns) => _eventsSent.Add(1, new KeyValuePair<string, object?>(SocketIOInstrumentation.NamespaceTag, ns));
+
+    /// <summary>A client acknowledged a server emit.</summary>
+    public void AckReceived(string ns) => _acksReceived.Add(1, new KeyValuePair<string, object?>(SocketIOInstrumentation.NamespaceTag, ns));
+
+    /// <summary>A client did not acknowledge a server emit in time.</summary>
+    public void AckTimedOut(string ns) => _ackTimeouts.Add(1, new KeyValuePair<string, object?>(SocketIOInstrumentation.NamespaceTag, ns));
+
+    /// <summary>A packet was not written to its client.</summary>
+    public void PacketDropped(string reason) => _dropped.Add(1, new KeyValuePair<string, object?>(SocketIOInstrumentation.DropReasonTag, reason));
+
+    /// <summary><paramref name="bytes"/> arrived from a client.</summary>
+    public void BytesReceived(long bytes) => _io.Add(bytes, new KeyValuePair<string, object?>("network.io.direction", "receive"));
+
+    /// <summary><paramref name="bytes"/> were written to a client.</summary>
+    public void BytesSent(long bytes) => _io.Add(bytes, new KeyValuePair<string, object?>("network.io.direction", "transmit"));
+
+    /// <summary>An Engine.IO request was refused with <paramref name="code"/>.</summary>
+    public void EngineIOError(int code) => _engineErrors.Add(1, new KeyValuePair<string, object?>(SocketIOInstrumentation.EngineIOErrorCodeTag, code));
 
     /// <summary>A handler finished after <paramref name="elapsed"/>; <paramref name="error"/> when it threw.</summary>
     public void HandlerRan(string kind, string ns, TimeSpan elapsed, Exception? error)

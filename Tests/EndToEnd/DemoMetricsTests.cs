@@ -33,6 +33,27 @@ public sealed class DemoMetricsTests(DemoServerFixture server)
     }
 
     [Fact]
+    public async Task EngineIOErrorsAreCountedByCode()
+    {
+        server.EnsureStarted();
+        long Count(string metrics) => metrics.Split('\n')
+            .Where(l => l.StartsWith("socketio_server_engineio_errors_total{") && l.Contains("socketio_engineio_error_code=\"0\""))
+            .Sum(l => long.Parse(l[(l.LastIndexOf(' ') + 1)..]));
+        var before = Count(await Http.GetStringAsync($"{server.BaseUrl}/metrics"));
+        using var refused = await Http.GetAsync($"{server.BaseUrl}/socket.io/?EIO=4&transport=carrier-pigeon");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("\"code\":0", await refused.Content.ReadAsStringAsync()); // Transport unknown
+        // The exporter caches a scrape's answer for a moment (300 ms by default): ask until a fresh one comes.
+        var after = before;
+        for (var i = 0; i < 50 && after == before; i++)
+        {
+            await Task.Delay(100);
+            after = Count(await Http.GetStringAsync($"{server.BaseUrl}/metrics"));
+        }
+        Assert.Equal(before + 1, after);
+    }
+
+    [Fact]
     public async Task TheHealthProbesAnswer()
     {
         server.EnsureStarted();

@@ -91,6 +91,34 @@ public sealed class TelemetryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EventsSentAcksTimeoutsAndBytesAreCounted()
+    {
+        var client = await _server.ConnectAsync(new { token = "secret" }); // the connect handler emits "welcome"
+        var silent = await _server.ConnectAsync(new { token = "secret" });
+        silent.OnServerAck = _ => null; // never answers
+        Assert.Equal(2, Sum(SocketIOInstrumentation.EventsSent, (SocketIOInstrumentation.NamespaceTag, "/")));
+
+        client.OnServerAck = _ => ["forty-two"];
+        Assert.Equal("forty-two", (await client.EmitWithAckAsync("ask", "the answer?")).Args[0].GetString());
+        Assert.Equal(3, Sum(SocketIOInstrumentation.EventsSent, (SocketIOInstrumentation.NamespaceTag, "/")));
+        Assert.Equal(1, Sum(SocketIOInstrumentation.AcksReceived, (SocketIOInstrumentation.NamespaceTag, "/")));
+        Assert.Equal(0, Sum(SocketIOInstrumentation.AckTimeouts));
+
+        // A broadcast with acks to a room of both: the silent one times out.
+        await client.EmitAsync("join", "voters");
+        await silent.EmitAsync("join", "voters");
+        var poll = await client.EmitWithAckAsync("poll", "voters", 200);
+        Assert.False(poll.Args[0].GetProperty("allAnswered").GetBoolean());
+        Assert.Equal(1, Sum(SocketIOInstrumentation.AckTimeouts, (SocketIOInstrumentation.NamespaceTag, "/")));
+        Assert.Equal(2, Sum(SocketIOInstrumentation.AcksReceived, (SocketIOInstrumentation.NamespaceTag, "/")));
+
+        Assert.True(Sum(SocketIOInstrumentation.Io, ("network.io.direction", "receive")) > 0);
+        Assert.True(Sum(SocketIOInstrumentation.Io, ("network.io.direction", "transmit")) > 0);
+        await client.DisposeAsync();
+        await silent.DisposeAsync();
+    }
+
+    [Fact]
     public async Task ABroadcastIsCountedPerGatewayAndPerDelivery()
     {
         var first = await _server.ConnectAsync(new { token = "secret" });
