@@ -174,7 +174,8 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
         var gateways = await Gateways(options, userGateways);
         if (options.Local) gateways.RemoveWhere(g => g != Node(options));
         if (gateways.Count == 0) return 0;
-        var message = new GatewayBroadcast(options.Namespace, targets, except, packet, ack?.Id, ack?.Timeout ?? default);
+        var message = new GatewayBroadcast(options.Namespace, targets, except, packet, ack?.Id, ack?.Timeout ?? default,
+            System.Diagnostics.Activity.Current is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C } emitting ? emitting.Id : null);
         // One message per gateway, all published at once: a slow or dead gateway's stream holds up no other.
         await Task.WhenAll(gateways.Select(async g =>
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
+using OrleansSocket.Grains.Diagnostics;
 
 namespace OrleansSocket.Grains.Adapters;
 
@@ -145,6 +146,7 @@ internal sealed class OrleansNodeReceiver : IAdapterNodeHandle
         }
         var targets = _node.Resolve(broadcast.Namespace, broadcast.Rooms, broadcast.ExceptRooms);
         _meters?.BroadcastReceived(targets.Count);
+        using var activity = targets.Count > 0 ? BroadcastTelemetry.StartDelivery(broadcast, targets.Count) : null;
         if (targets.Count == 0) return Task.CompletedTask; // nothing to encode (also the warm-up message)
         if (broadcast.AckCollector is { } collector)
         {

@@ -154,6 +154,28 @@ public sealed class TelemetryTests : IAsyncLifetime
         await client.DisposeAsync();
     }
 
+    [Fact]
+    public async Task ABroadcastsDeliveryLinksToTheEmittingHandlersSpan()
+    {
+        var sender = await _server.ConnectAsync(new { token = "secret" });
+        var listener = await _server.ConnectAsync(new { token = "secret" });
+        await sender.EmitAsync("shout", "hi all");
+        await _server.FlushAsync();
+        Assert.Equal("hi all", (await listener.WaitForAsync("shout")).Args[0].GetString());
+        _tracerProvider.ForceFlush();
+
+        var handler = Assert.Single(_spans, a => a.OperationName == "socketio.handle event"
+            && (string?)a.GetTagItem(SocketIOInstrumentation.SocketIdTag) == sender.Id);
+        var delivery = Assert.Single(_spans, a => a.OperationName == "socketio.broadcast" && (string?)a.GetTagItem(SocketIOInstrumentation.EventTag) == "shout");
+        Assert.Equal(ActivityKind.Consumer, delivery.Kind);
+        Assert.Equal(1, delivery.GetTagItem("socketio.broadcast.deliveries")); // the sender is left out
+        var link = Assert.Single(delivery.Links);
+        Assert.Equal(handler.TraceId, link.Context.TraceId);
+        Assert.Equal(handler.SpanId, link.Context.SpanId);
+        await sender.DisposeAsync();
+        await listener.DisposeAsync();
+    }
+
     private static async Task WaitUntil(Func<bool> condition, Func<string>? describe = null)
     {
         var waited = Stopwatch.StartNew();
