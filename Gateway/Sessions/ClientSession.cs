@@ -27,7 +27,9 @@ internal sealed class ClientSession : IEngineListener, ISocketConnection
         Revision = SocketIORevision.ForEngine(connection.ProtocolVersion);
         _decoder = new SocketIODecoder(Revision, server.Options.Parser, keepEventData: false);
         Inbound = new InboundBudget(server.Options.MaxInboundPackets, server.Options.MaxInboundBytes);
-        Writer = new PacketWriter(connection, Revision.Protocol);
+        Writer = new PacketWriter(connection, Revision.Protocol, server.Meters);
+        _openedOn = connection.Transport;
+        server.Meters?.ConnectionOpened(_openedOn, connection.ProtocolVersion);
         if (Revision.ConnectsMainNamespaceAtOpen)
         {
             // v4 clients are connected to "/" without asking, with no auth (Node gives `{}`;
@@ -39,6 +41,8 @@ internal sealed class ClientSession : IEngineListener, ISocketConnection
             _connectTimer = new Timer(_ => OnConnectTimeout(), null, server.Options.ConnectTimeout, Timeout.InfiniteTimeSpan);
         }
     }
+
+    private readonly string _openedOn; // the transport the connection opened on: its metric series
 
     /// <summary>What differs between Socket.IO protocols 4 and 5, for this connection.</summary>
     public SocketIORevision Revision { get; }
@@ -70,6 +74,7 @@ internal sealed class ClientSession : IEngineListener, ISocketConnection
         // The bytes this message completes a packet with: a binary packet's text frame and attachments count together.
         var pendingBefore = _decoder.PendingBytes;
         var bytes = pendingBefore + data.Length;
+        _server.Meters?.BytesReceived(data.Length);
         SocketIOPacket? packet;
         try
         {
@@ -92,6 +97,7 @@ internal sealed class ClientSession : IEngineListener, ISocketConnection
         {
             case SocketIOPacketType.Event:
             case SocketIOPacketType.BinaryEvent:
+                _server.Meters?.EventReceived(packet.Namespace);
                 if (Find(packet.Namespace) is { } target)
                     target.EnqueueEvent(new ClientEvent(packet.EventName!, ToPayload(packet), packet.Id.HasValue) { AckId = packet.Id }, packet.Id, bytes);
                 break;
@@ -135,6 +141,7 @@ internal sealed class ClientSession : IEngineListener, ISocketConnection
             sockets = [.. _namespaces.Values];
             _namespaces.Clear();
         }
+        _server.Meters?.ConnectionClosed(_openedOn, _connection.ProtocolVersion);
         _connectTimer?.Dispose();
         Inbound.Close();
         foreach (var socket in sockets)

@@ -72,6 +72,7 @@ public static class ClusterHostingExtensions
         if (options.UsesRedis) client.UseRedisClustering(options.RequireRedis());
         else client.UseLocalhostClustering(options.ClientGatewayPort);
         client.AddSocketIOStreams(); // partitioned as the silos are
+        client.AddActivityPropagation(); // the gateway's spans continue in the silos' handlers
         // Learn of a dead silo's gateway sooner than Orleans' 1 minute default.
         client.Configure<GatewayOptions>(g => g.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
 

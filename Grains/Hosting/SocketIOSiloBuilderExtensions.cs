@@ -22,6 +22,8 @@ public static class SocketIOSiloBuilderExtensions
     {
         silo.Services.AddSocketIOHandlers(configure ?? (_ => { }));
         silo.Services.AddSocketIOEmitter();
+        // Trace context across grain calls: the gateway's span is the parent of the handler's (SocketIOInstrumentation).
+        silo.AddActivityPropagation();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddDefaultLogFilters();
         // Memory streams need a pub-sub store. In one process memory storage is enough; a cluster configures a
