@@ -235,6 +235,19 @@ public sealed class EndpointAuthorizationTests(JwtServerFixture server) : IClass
     }
 
     [Fact]
+    public async Task Cors_preflight_is_authorized_too_without_the_apps_cors_middleware()
+    {
+        // A preflight carries no credentials: endpoint authorization refuses it before the Engine.IO CORS answers.
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, Open(Auth));
+        preflight.Headers.Add("Origin", "https://app.example");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "authorization");
+        using var response = await server.Http.SendAsync(preflight);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Policy_the_user_does_not_meet_is_refused_with_403_and_met_opens()
     {
         using var forbidden = await GetAsync(Open(JwtServerFixture.Admin), JwtServerFixture.Token("alice"));
