@@ -2,7 +2,7 @@ namespace OrleansSocket;
 
 /// <summary>
 /// The whole server, from anywhere (Node's <c>io</c>, Flask-SocketIO's <c>socketio</c>): inside a
-/// handler as <see cref="ISocket.Server"/>, elsewhere injected (<c>AddSocketIOEmitter()</c>) — in a
+/// handler as <see cref="ISocket.Server"/>, elsewhere injected (registered by <c>AddSocketIO()</c>, <c>AddSocketIOGrains()</c>, <c>AddSocketIOClient()</c>) — in a
 /// grain, an ASP.NET controller, a hosted service, or a process that only holds an Orleans client.
 /// Used as an <see cref="IBroadcast"/> it addresses the main namespace <c>/</c>.
 /// </summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
@@ -94,7 +95,7 @@ public sealed class LeaseClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddSocketIO(TestHandlers.Register);
+            silo.AddSocketIOGrainsCore().AddHandlers(TestHandlers.Register);
             silo.Services.AddSingleton<TimeProvider>(Clock);
         });
         builder.ConfigureClient(client => client.Services.AddSocketIOEmitter());

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using System.Collections.Concurrent;
 using System.Text;
 using Orleans.TestingHost;
@@ -82,8 +84,8 @@ public sealed class FetchingDisconnectCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddSocketIO(Register));
-        builder.ConfigureClient(client => client.AddMemoryStreams(SocketIOSiloBuilderExtensions.StreamProvider));
+        builder.ConfigureSilo((_, silo) => silo.AddSocketIOGrainsCore().AddHandlers(Register));
+        builder.ConfigureClient(client => client.AddSocketIOStreams());
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -182,16 +183,14 @@ public sealed class MultiProcessClusterFixture : IAsyncLifetime
     private async Task StartClientAsync()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        var options = new OrleansClusterOptions
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            Mode = "Client",
-            Clustering = "Redis",
-            RedisConnectionString = $"127.0.0.1:{RedisPort}",
-            ClusterId = _clusterId,
-            ConnectTimeout = TimeSpan.FromSeconds(60),
-        };
-        builder.UseOrleansClient(client => client.UseSocketIOCluster(options));
-        builder.Services.AddSocketIOEmitter();
+            ["Cluster:Clustering"] = "Redis",
+            ["Cluster:RedisConnectionString"] = $"127.0.0.1:{RedisPort}",
+            ["Cluster:ClusterId"] = _clusterId,
+            ["Cluster:ConnectTimeout"] = "00:01:00",
+        });
+        builder.UseOrleansClient(client => client.AddSocketIOClient());
         builder.Services.Configure<ConnectionStateRecoveryOptions>(o => o.Enabled = true);
         _clientHost = builder.Build();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
