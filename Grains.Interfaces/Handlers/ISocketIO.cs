@@ -11,7 +11,7 @@ public interface ISocketIO : IBroadcast
     /// <summary>Another namespace.</summary>
     IBroadcast Of(string ns);
     /// <summary>Rooms of a namespace (Flask-SocketIO's <c>rooms(sid)</c>) for one socket.</summary>
-    Task<IReadOnlyCollection<string>> Rooms(string socketId);
+    Task<IReadOnlyCollection<string>> RoomsAsync(string socketId);
     /// <summary>Closes a room: every member leaves it (Flask-SocketIO's <c>close_room</c>).</summary>
-    Task CloseRoom(string room, string ns = "/");
+    Task CloseRoomAsync(string room, string ns = "/");
 }

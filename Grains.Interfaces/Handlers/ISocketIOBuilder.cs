@@ -13,7 +13,7 @@ namespace OrleansSocket;
 /// <para>Delegate handlers bind like <see cref="OnAttribute"/> methods: injected <see cref="ISocket"/>,
 /// <see cref="CancellationToken"/> and <see cref="IServiceProvider"/> parameters, the client's arguments
 /// positionally for the rest, and the return value as the acknowledgement. Give the lambda's parameter types
-/// so it has a natural delegate type: <c>io.On("my event", async (ISocket s, MyData d) => await s.Emit("my response", d))</c>.
+/// so it has a natural delegate type: <c>io.On("my event", async (ISocket s, MyData d) => await s.EmitAsync("my response", d))</c>.
 /// Signatures are checked when registered; registering a second handler for the same event throws.</para>
 /// </remarks>
 public interface ISocketIOBuilder

@@ -18,7 +18,7 @@ internal sealed class SocketIOBuilder : ISocketIOBuilder
     internal Func<ISocket, Exception, string, Task>? DefaultErrorHandler { get; private set; }
 
     /// <summary>Nothing has been declared (a process that only holds an Orleans client must declare nothing).</summary>
-    internal bool IsEmpty => namespaces.Count == 0 && errorHandlers.Count == 0 && DefaultErrorHandler is null;
+    internal bool IsEmpty => _namespaces.Count == 0 && _errorHandlers.Count == 0 && DefaultErrorHandler is null;
 
     public ISocketIOBuilder On(string eventName, Delegate handler, string ns = "/")
     {

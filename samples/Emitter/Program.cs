@@ -31,7 +31,7 @@ var io = host.Services.GetRequiredService<ISocketIO>();
 IBroadcast target = io.Of(request.Namespace);
 if (request.Rooms.Count > 0) target = target.To([.. request.Rooms]);
 if (request.Users.Count > 0) target = target.ToUser([.. request.Users]);
-await target.Emit(request.Event, request.Args);
+await target.EmitAsync(request.Event, request.Args);
 Console.WriteLine($"emitted '{request.Event}' to {request.Describe()}");
 
 await host.StopAsync(CancellationToken.None);

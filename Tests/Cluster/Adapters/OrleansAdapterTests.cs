@@ -92,5 +92,5 @@ public sealed class AdapterSpecHandlers : SocketIOHandler
     public void Connect(Auth auth) => Socket.UserId = auth.User;
 
     [On("join")]
-    public Task Join(string[] rooms) => Socket.Join(rooms);
+    public Task Join(string[] rooms) => Socket.JoinAsync(rooms);
 }

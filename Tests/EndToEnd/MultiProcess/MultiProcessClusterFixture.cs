@@ -121,7 +121,7 @@ public sealed class MultiProcessClusterFixture : IAsyncLifetime
         for (var round = 0; inARow < 3; round++)
         {
             if (deadline.Elapsed > TimeSpan.FromSeconds(90)) throw new TimeoutException("broadcasts did not reach every gateway reliably within 90 s");
-            await Emitter.To([.. probes.Select(p => p.Sid)]).Emit("probe", round);
+            await Emitter.To([.. probes.Select(p => p.Sid)]).EmitAsync("probe", round);
             var arrived = Stopwatch.StartNew();
             bool AllGot() => probes.All(p => node.Events(p.Name, "probe").Any(args => (int?)args[0] == round));
             while (!AllGot() && arrived.Elapsed < TimeSpan.FromSeconds(2)) await Task.Delay(20);

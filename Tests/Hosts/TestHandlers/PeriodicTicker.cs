@@ -23,7 +23,7 @@ public sealed class PeriodicTicker(ISocketIO io, ILogger<PeriodicTicker> logger)
         {
             try
             {
-                await io.To(Room).Emit("tick", ++n);
+                await io.To(Room).EmitAsync("tick", ++n);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
