@@ -89,6 +89,9 @@ public sealed class OptionsValidationTests
             new("Orleans:Clustering:ProviderType", "Redis"),
             new("Orleans:Clustering:ConnectionString", "127.0.0.1:6379"),
             new("Orleans:ClusterId", "from-orleans"),
+            new("Orleans:GrainStorage:PubSubStore:ProviderType", "Redis"),
+            new("Orleans:GrainStorage:PubSubStore:ConnectionString", "127.0.0.1:6379"),
+            new("Orleans:Streaming:SocketIO:ProviderType", "Memory"),
         ]);
         builder.UseOrleans(silo => silo.AddSocketIOGrains());
         using var host = builder.Build();
@@ -96,6 +99,9 @@ public sealed class OptionsValidationTests
         Assert.Equal("from-orleans", cluster.ClusterId);
         Assert.Equal("Orleans.Clustering.Redis.RedisMembershipTable",
             host.Services.GetRequiredService<Orleans.IMembershipTable>().GetType().FullName);
+        Assert.Equal("Orleans.Persistence.RedisGrainStorage",
+            host.Services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>("PubSubStore").GetType().FullName);
+        Assert.NotNull(host.Services.GetRequiredKeyedService<Orleans.Streams.IStreamProvider>(GatewayStreams.Provider));
     }
 
     [Fact]
