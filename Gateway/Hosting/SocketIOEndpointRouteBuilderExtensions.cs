@@ -61,7 +61,7 @@ public static class SocketIOEndpointRouteBuilderExtensions
     /// The router that relays requests for sessions held by other gateways (no sticky sessions); null when
     /// <see cref="SocketIOOptions.ForwardSessions"/> is off. Pass it to <c>MapEngineIO</c> for another Engine.IO endpoint.
     /// </summary>
-    public static IEngineSessionRouter? SessionRouter(this IEndpointRouteBuilder endpoints)
+    internal static IEngineSessionRouter? SessionRouter(this IEndpointRouteBuilder endpoints)
     {
         var services = endpoints.ServiceProvider;
         return services.GetRequiredService<IOptions<SocketIOOptions>>().Value.ForwardSessions

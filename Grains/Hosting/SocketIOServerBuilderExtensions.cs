@@ -10,11 +10,17 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SocketIOServerBuilderExtensions
 {
     /// <summary>Registers the <see cref="OnAttribute"/>, <see cref="OnConnectAttribute"/> and
-    /// <see cref="OnDisconnectAttribute"/> methods of <typeparamref name="T"/> for namespace <paramref name="ns"/>
+    /// <see cref="OnDisconnectAttribute"/> methods of <typeparamref name="T"/> for the main namespace <c>/</c>
     /// (Flask-SocketIO's <c>@socketio.on</c>).</summary>
     /// <exception cref="ArgumentException">a handler's signature cannot be bound.</exception>
     /// <exception cref="InvalidOperationException">an event already has a handler.</exception>
-    public static ISocketIOServerBuilder AddHandlers<T>(this ISocketIOServerBuilder builder, string ns = "/") where T : class
+    public static ISocketIOServerBuilder AddHandlers<T>(this ISocketIOServerBuilder builder) where T : class =>
+        builder.AddHandlers<T>("/");
+
+    /// <summary>Registers the handler methods of <typeparamref name="T"/> for namespace <paramref name="ns"/>, e.g. <c>"/chat"</c>.</summary>
+    /// <exception cref="ArgumentException">a handler's signature cannot be bound.</exception>
+    /// <exception cref="InvalidOperationException">an event already has a handler.</exception>
+    public static ISocketIOServerBuilder AddHandlers<T>(this ISocketIOServerBuilder builder, string ns) where T : class
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.AddHandlers(io => io.AddHandlers<T>(ns));

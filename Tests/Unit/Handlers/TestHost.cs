@@ -14,7 +14,7 @@ public sealed class TestHost
         Services = services;
     }
 
-    public SocketIOHandlerRegistry Registry { get; }
+    internal SocketIOHandlerRegistry Registry { get; }
     public IServiceProvider Services { get; }
     public List<(string Namespace, Exception Error, string Event)> Errors { get; } = [];
 
