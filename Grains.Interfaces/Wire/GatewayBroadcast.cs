@@ -11,7 +11,7 @@ namespace OrleansSocket.Internal;
 /// <param name="AckCollector">When set, the gateway collects each socket's ack and reports to that <see cref="IBroadcastAckGrain"/>.</param>
 /// <param name="AckTimeout">With <paramref name="AckCollector"/>: how long the gateway waits for the sockets' acks before it reports.</param>
 [GenerateSerializer, Immutable, Alias("OrleansSocket.GatewayBroadcast")]
-public sealed record GatewayBroadcast(
+internal sealed record GatewayBroadcast(
     [property: Id(0)] string Namespace,
     [property: Id(1)] string[] Rooms,
     [property: Id(2)] string[] ExceptRooms,

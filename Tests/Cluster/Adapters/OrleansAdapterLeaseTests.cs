@@ -85,9 +85,9 @@ public sealed class LeaseClusterFixture : IAsyncLifetime
     public FakeTimeProvider Clock { get; } = new();
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IClusterClient Client => Cluster.Client;
-    public SocketIOAdapter Adapter { get; private set; } = null!;
+    internal SocketIOAdapter Adapter { get; private set; } = null!;
 
-    public SocketConnectRequest Request(string node) => new("/", node, Client.CreateObjectReference<IGatewayObserver>(_gateway),
+    internal SocketConnectRequest Request(string node) => new("/", node, Client.CreateObjectReference<IGatewayObserver>(_gateway),
         new HandshakeInfo { Headers = new Dictionary<string, string>(), Query = new Dictionary<string, string>(), AuthJson = "{}"u8.ToArray(), EngineIOVersion = 4 });
 
     public async Task InitializeAsync()
