@@ -86,6 +86,7 @@ public sealed class SocketIOTestServer : IAsyncDisposable
                 client.AddMemoryStreams(GatewayStreams.Provider);
                 client.Services.Configure<HashRingStreamQueueMapperOptions>(GatewayStreams.Provider, o => o.TotalQueueCount = StreamQueues);
                 client.Services.AddSocketIOEmitter();
+                client.AddActivityPropagation(); // as a gateway's client (UseSocketIOCluster): traces continue into the silo
             });
         }
         var cluster = builder.Build();

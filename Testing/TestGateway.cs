@@ -33,7 +33,8 @@ internal sealed class TestGateway
     public static async Task<TestGateway> StartAsync(IClusterClient client, SocketIOAdapter adapter)
     {
         var loggers = client.ServiceProvider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
-        var server = new SocketIOServer(client, Options.Create(new SocketIOOptions()), loggers);
+        // The gateway's instruments as a gateway host has them (the client's AddSocketIOEmitter() adds them).
+        var server = new SocketIOServer(client, Options.Create(new SocketIOOptions()), loggers, meters: client.ServiceProvider.GetService<SocketIOMeters>());
         return new TestGateway(server, await adapter.AttachNodeAsync(server.Index));
     }
 

@@ -38,6 +38,7 @@ internal static class EngineErrors
     /// </summary>
     public static Task WriteHttpErrorAsync(HttpResponse response, int code)
     {
+        response.HttpContext.RequestServices?.GetService<SocketIOMeters>()?.EngineIOError(code);
         response.StatusCode = code == Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest;
         response.ContentType = "application/json";
         var body = JsonBodies[code];
@@ -51,6 +52,7 @@ internal static class EngineErrors
     /// </summary>
     public static Task WriteUpgradeErrorAsync(HttpResponse response, int code)
     {
+        response.HttpContext.RequestServices?.GetService<SocketIOMeters>()?.EngineIOError(code);
         response.StatusCode = StatusCodes.Status400BadRequest;
         response.ContentType = "text/html";
         response.Headers[HeaderNames.Connection] = "close";

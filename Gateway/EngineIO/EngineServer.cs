@@ -290,8 +290,9 @@ internal sealed class EngineServer
         }
     }
 
-    private static Task RefuseAsync(HttpContext context, bool isWebSocket, int code)
+    private Task RefuseAsync(HttpContext context, bool isWebSocket, int code)
     {
+        Log.RequestRefused(EngineErrors.Message(code), code);
         if (!isWebSocket) return EngineErrors.WriteHttpErrorAsync(context.Response, code);
         // A relayed WebSocket handshake: tell the gateway that relayed it which error this is.
         if (context.Request.Headers.ContainsKey(SessionForwarder.ForwardedHeader))

@@ -1,3 +1,5 @@
+using OrleansSocket;
+using OpenTelemetry.Metrics;
 using OrleansSocket.DemoApp;
 
 // The runnable gateway of this repository, serving the demo (samples/DemoApp and wwwroot/index.html). By default
@@ -18,13 +20,23 @@ else
     server.AddHandlers(Demo.Register);
     builder.UseOrleans(silo => silo.AddSocketIOGrains());
 }
+// /health/ready: the gateway accepts connections and is in the cluster, the co-hosted silo is active, Redis answers.
+builder.Services.AddHealthChecks().AddSocketIOHealthChecks();
+// GET /metrics: OpenTelemetry's Prometheus exporter (socketio.server.* and ASP.NET Core's, Kestrel's, Orleans' meters).
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+    .AddSocketIOInstrumentation()
+    .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.Orleans")
+    .AddPrometheusExporter());
 
 var app = builder.Build();
 app.UseDefaultFiles();
 app.UseStaticFiles(); // the demo page; MapSocketIO() serves the browser client at /socket.io/socket.io.js
 app.UseRouting();
 app.MapSocketIO();
-app.MapSocketIOMetrics(); // GET /metrics: this gateway's id, socket count and broadcast counters
+app.MapHealthChecks("/health/live", new() { Predicate = _ => false }); // the process answers
+app.MapHealthChecks("/health/ready", new() { Predicate = r => r.Tags.Contains(SocketIOHealthChecks.ReadyTag) });
+app.MapPrometheusScrapingEndpoint(); // GET /metrics, Prometheus text
+app.MapSocketIOMetrics(); // GET /metrics/json: this gateway's id, socket count and broadcast totals
 app.Run();
 
 /// <summary>This host's <c>Cluster:Mode</c>: where the grains and handlers run.</summary>

@@ -3,6 +3,7 @@ using OrleansSocket;
 using OrleansSocket.Gateway.EngineIO;
 using OrleansSocket.Gateway.Fanout;
 using OrleansSocket.Grains.Adapters;
+using OrleansSocket.Gateway.Health;
 using OrleansSocket.Gateway.Hosting;
 using OrleansSocket.Gateway.Membership;
 using OrleansSocket.Gateway.Routing;
@@ -43,6 +44,9 @@ public static class SocketIOServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<AdapterNodeService>());
         // After the node's attachment: stopped before it, so the drain still has the cluster.
         services.AddHostedService<GatewayMembership>();
+        // Read by the gateway's readiness check, when the application adds AddSocketIOHealthChecks().
+        services.AddSingleton(sp => new GatewayReadiness(sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetService<IHostApplicationLifetime>()));
+        services.AddSingleton(new SocketIOHealthContribution(SocketIOHealthChecks.Gateway, sp => ActivatorUtilities.CreateInstance<GatewayHealthCheck>(sp)));
         // No sticky sessions: requests for another gateway's sessions are relayed to it (SocketIOOptions.ForwardSessions).
         services.AddSingleton(sp => new GatewaySessionRouter(sp.GetRequiredService<SocketIOServer>().GatewayId,
             sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IConfiguration>().GetOrleansClusterOptions().GatewayLease,

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
 using OrleansSocket.Gateway.Fanout;
+using OrleansSocket.Gateway.Health;
 using OrleansSocket.Gateway.Hosting;
 using OrleansSocket.Gateway.Routing;
 using OrleansSocket.Gateway.Sessions;
@@ -24,7 +25,8 @@ namespace OrleansSocket.Gateway.Membership;
 /// </summary>
 internal sealed class GatewayMembership(
     SocketIOServer server, AdapterNodeService node, GatewaySessionRouter router, SocketIOAdapter adapter, IConfiguration configuration,
-    IServer httpServer, IHostApplicationLifetime lifetime, IOptions<SocketIOOptions> options, ILogger<GatewayMembership> logger)
+    IServer httpServer, IHostApplicationLifetime lifetime, IOptions<SocketIOOptions> options, GatewayReadiness readiness,
+    ILogger<GatewayMembership> logger)
     : BackgroundService, IHostedLifecycleService
 {
     /// <summary>Characters of a gateway id: 6 random bytes in base64url.</summary>
@@ -81,8 +83,10 @@ internal sealed class GatewayMembership(
                 if (!await HeartbeatAsync(period, stopping))
                 {
                     router.SetReady(); // the adapter keeps no leases (one process): no loop
+                    readiness.NoLeaseKept();
                     return;
                 }
+                readiness.LeaseRenewed();
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -91,6 +95,7 @@ internal sealed class GatewayMembership(
             catch (Exception e)
             {
                 MembershipLog.HeartbeatFailed(logger, e, server.GatewayId);
+                readiness.LeaseRenewalFailed(e);
             }
             // After the first heartbeat, done or failed (local sessions work meanwhile): handshakes may go on.
             router.SetReady();

@@ -102,7 +102,7 @@ internal sealed partial class GatewaySessionRouter : IEngineSessionRouter
         }
         catch (Exception ex)
         {
-            LogRefreshFailed(ex);
+            RoutingLog.RefreshFailed(_logger, ex);
         }
     }
 
@@ -126,7 +126,4 @@ internal sealed partial class GatewaySessionRouter : IEngineSessionRouter
     }
 
     private sealed record Owner(Uri Address, long SeenAt);
-
-    [LoggerMessage(1, LogLevel.Warning, "Refreshing the gateways' addresses failed")]
-    private partial void LogRefreshFailed(Exception exception);
 }

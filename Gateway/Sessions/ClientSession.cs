@@ -8,7 +8,7 @@ namespace OrleansSocket.Gateway.Sessions;
 /// One Engine.IO connection seen by Socket.IO (Node's <c>Client</c>): decodes packets and
 /// demultiplexes them to the namespace sockets multiplexed on this connection.
 /// </summary>
-internal sealed partial class ClientSession : IEngineListener, ISocketConnection
+internal sealed class ClientSession : IEngineListener, ISocketConnection
 {
     private readonly SocketIOServer _server;
     private readonly IEngineConnection _connection;
@@ -27,7 +27,9 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         Revision = SocketIORevision.ForEngine(connection.ProtocolVersion);
         _decoder = new SocketIODecoder(Revision, server.Options.Parser, keepEventData: false);
         Inbound = new InboundBudget(server.Options.MaxInboundPackets, server.Options.MaxInboundBytes);
-        Writer = new PacketWriter(connection, Revision.Protocol);
+        Writer = new PacketWriter(connection, Revision.Protocol, server.Meters);
+        _openedOn = connection.Transport;
+        server.Meters?.ConnectionOpened(_openedOn, connection.ProtocolVersion);
         if (Revision.ConnectsMainNamespaceAtOpen)
         {
             // v4 clients are connected to "/" without asking, with no auth (Node gives `{}`;
@@ -39,6 +41,8 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
             _connectTimer = new Timer(_ => OnConnectTimeout(), null, server.Options.ConnectTimeout, Timeout.InfiniteTimeSpan);
         }
     }
+
+    private readonly string _openedOn; // the transport the connection opened on: its metric series
 
     /// <summary>What differs between Socket.IO protocols 4 and 5, for this connection.</summary>
     public SocketIORevision Revision { get; }
@@ -70,6 +74,7 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         // The bytes this message completes a packet with: a binary packet's text frame and attachments count together.
         var pendingBefore = _decoder.PendingBytes;
         var bytes = pendingBefore + data.Length;
+        _server.Meters?.BytesReceived(data.Length);
         SocketIOPacket? packet;
         try
         {
@@ -78,7 +83,7 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         catch (SocketIODecodeException ex)
         {
             // As Node: a packet that cannot be decoded ends the connection, and nothing else.
-            _logger.LogInformation("Connection {Sid}: closing on a bad packet: {Error}", _connection.Id, ex.Message);
+            SessionLog.BadPacket(_logger, _connection.Id, ex.Message);
             Inbound.SetPending(0);
             _connection.Close();
             return;
@@ -92,6 +97,7 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         {
             case SocketIOPacketType.Event:
             case SocketIOPacketType.BinaryEvent:
+                _server.Meters?.EventReceived(packet.Namespace);
                 if (Find(packet.Namespace) is { } target)
                     target.EnqueueEvent(new ClientEvent(packet.EventName!, ToPayload(packet), packet.Id.HasValue) { AckId = packet.Id }, packet.Id, bytes);
                 break;
@@ -111,7 +117,7 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
                 break;
             default:
                 // CONNECT_ERROR is server-to-client only.
-                _logger.LogInformation("Connection {Sid}: closing on unexpected packet type {Type}", _connection.Id, packet.Type);
+                SessionLog.UnexpectedPacket(_logger, _connection.Id, packet.Type);
                 _connection.Close();
                 break;
         }
@@ -135,6 +141,7 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
             sockets = [.. _namespaces.Values];
             _namespaces.Clear();
         }
+        _server.Meters?.ConnectionClosed(_openedOn, _connection.ProtocolVersion);
         _connectTimer?.Dispose();
         Inbound.Close();
         foreach (var socket in sockets)
@@ -172,7 +179,7 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         {
             if (recovery == RecoveryAuth.Result.Malformed)
             {
-                LogMalformedRecovery(_logger, _connection.Id, ns);
+                SessionLog.MalformedRecovery(_logger, _connection.Id, ns);
                 Connect(ns, request, charge);
                 return;
             }
@@ -238,7 +245,7 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         lock (_namespaces) any = _namespaces.Count > 0;
         if (!any)
         {
-            _logger.LogInformation("Connection {Sid}: no namespace joined in time, closing", _connection.Id);
+            SessionLog.ConnectTimeout(_logger, _connection.Id);
             _connection.Close();
         }
     }
@@ -264,7 +271,4 @@ internal sealed partial class ClientSession : IEngineListener, ISocketConnection
         }
         _server.Unregister(socket);
     }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {Sid}: CONNECT to {Namespace} carries a malformed recovery pid or offset; connecting as a new session")]
-    private static partial void LogMalformedRecovery(ILogger logger, string sid, string @namespace);
 }

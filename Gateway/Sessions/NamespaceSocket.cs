@@ -1,3 +1,4 @@
+using OrleansSocket.Gateway.Diagnostics;
 using OrleansSocket.Gateway.Protocol;
 using OrleansSocket.Grains.Adapters;
 
@@ -102,7 +103,7 @@ internal sealed class NamespaceSocket : IAdapterSocket
     {
         if (_state.Deliver(new Outgoing(packet, isVolatile, offset)) != ConnectState<Outgoing>.Offer.Send) return;
         if (_replay.IsReplayed(offset)) return;
-        _connection.Writer.Write(packet, isVolatile);
+        if (_connection.Writer.Write(packet, isVolatile)) _connection.Writer.Meters?.EventSent(Namespace);
     }
 
     /// <summary>A broadcast's packet: the node's sockets share one encoding.</summary>
@@ -130,13 +131,14 @@ internal sealed class NamespaceSocket : IAdapterSocket
     {
         if (_state.IsClosed || !_acks.TryAdd(out var id, out var answer))
             throw new InvalidOperationException($"Socket {Id} is disconnected.");
-        _connection.Writer.Event(Namespace, packet.Event, packet.Payload, id);
+        if (_connection.Writer.Event(Namespace, packet.Event, packet.Payload, id)) _connection.Writer.Meters?.EventSent(Namespace);
         try
         {
             return await _acks.WaitAsync(id, answer, timeout);
         }
         catch (TimeoutException)
         {
+            _connection.Writer.Meters?.AckTimedOut(Namespace);
             throw new TimeoutException($"Socket {Id} did not acknowledge '{packet.Event}' within {timeout.TotalMilliseconds} ms.");
         }
     }
@@ -148,7 +150,11 @@ internal sealed class NamespaceSocket : IAdapterSocket
     }
 
     /// <summary>The client acknowledged a server emit.</summary>
-    public void OnAck(long id, SocketPayload payload) => _acks.Answer(id, payload);
+    public void OnAck(long id, SocketPayload payload)
+    {
+        _connection.Writer.Meters?.AckReceived(Namespace);
+        _acks.Answer(id, payload);
+    }
 
     /// <summary>The server disconnects this socket: DISCONNECT to the client, then as if it left.</summary>
     public void ServerDisconnect(bool closeConnection)
@@ -171,7 +177,7 @@ internal sealed class NamespaceSocket : IAdapterSocket
 
     private void Failed(Work work, Exception ex)
     {
-        _logger.LogError(ex, "Socket {Socket} ({Namespace}): {Work} failed", Id, Namespace, work.GetType().Name);
+        SessionLog.WorkFailed(_logger, ex, Id, Namespace, work.GetType().Name);
         if (work is ConnectWork or RecoverWork) Refuse("Internal server error", null);
     }
 
@@ -193,7 +199,8 @@ internal sealed class NamespaceSocket : IAdapterSocket
         switch (work)
         {
             case ConnectWork c:
-                Answer(await _grain.Connect(c.Request));
+                using (GatewayTelemetry.StartConnect(Namespace, Id))
+                    Answer(await _grain.Connect(c.Request));
                 break;
             case RecoverWork r:
                 var recovered = await _grain.Recover(r.Request);
@@ -208,7 +215,9 @@ internal sealed class NamespaceSocket : IAdapterSocket
                 break;
             case EventWork e:
                 if (!IsConnected) return;
-                var ack = await _grain.HandleEvent(e.Event);
+                SocketPayload? ack;
+                using (GatewayTelemetry.StartEvent(Namespace, Id, e.Event.Event))
+                    ack = await _grain.HandleEvent(e.Event);
                 if (e.AckId is { } id && ack is not null && IsConnected)
                     _connection.Writer.Ack(Namespace, id, ack);
                 break;
@@ -250,17 +259,19 @@ internal sealed class NamespaceSocket : IAdapterSocket
             // while it was recovering goes out once.
             if (missed is { Length: > 0 })
             {
-                foreach (var packet in missed) _connection.Writer.Write(Encode(packet));
+                foreach (var packet in missed)
+                    if (_connection.Writer.Write(Encode(packet))) _connection.Writer.Meters?.EventSent(Namespace);
                 _replay.Replayed(missed.Select(p => p.Offset).OfType<string>());
             }
             foreach (var held in early)
-                if (!_replay.IsReplayed(held.Offset))
-                    _connection.Writer.Write(held.Packet, held.Volatile);
+                if (!_replay.IsReplayed(held.Offset) && _connection.Writer.Write(held.Packet, held.Volatile))
+                    _connection.Writer.Meters?.EventSent(Namespace);
         });
 
     private void Refuse(string message, byte[]? dataJson, bool invalidNamespace = false)
     {
         if (!_state.TryRefuse()) return;
+        SessionLog.ConnectRefused(_logger, Id, Namespace, message);
         _connection.LeftRooms(this); // a connect handler may have joined rooms before refusing
         if (invalidNamespace) _connection.Writer.InvalidNamespace(Namespace, message);
         else _connection.Writer.ConnectError(Namespace, message, dataJson);

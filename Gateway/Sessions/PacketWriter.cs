@@ -7,16 +7,31 @@ namespace OrleansSocket.Gateway.Sessions;
 /// Encodes Socket.IO packets for one connection's protocol version and hands the frames to
 /// Engine.IO. The only place the session layer touches the codec's encoder.
 /// </summary>
-internal sealed class PacketWriter(IEngineConnection connection, int protocol)
+internal sealed class PacketWriter(IEngineConnection connection, int protocol, SocketIOMeters? meters = null)
 {
     public int Protocol => protocol;
+
+    /// <summary>The gateway's instruments, for the session layer's counts (none in tests that build a writer by hand).</summary>
+    public SocketIOMeters? Meters => meters;
 
     /// <summary>
     /// The packet's frames go as one unit: they do not interleave with another packet's frames, and a volatile
     /// packet is never dropped without its attachments, nor sent without them.
     /// </summary>
-    public bool Write(SocketIOEncodedPacket packet, bool isVolatile = false) =>
-        connection.SendWithAttachments(packet.Text, packet.Binary, isVolatile);
+    public bool Write(SocketIOEncodedPacket packet, bool isVolatile = false)
+    {
+        var written = connection.SendWithAttachments(packet.Text, packet.Binary, isVolatile);
+        if (meters is null) return written;
+        if (!written)
+        {
+            meters.PacketDropped(isVolatile ? "volatile" : "closed");
+            return false;
+        }
+        var bytes = (long)packet.Text.Length;
+        foreach (var attachment in packet.Binary) bytes += attachment.Length;
+        meters.BytesSent(bytes);
+        return true;
+    }
 
     public bool Event(string ns, string eventName, SocketPayload payload, long? ackId = null, bool isVolatile = false) =>
         Write(SocketIOEncoder.EncodeEvent(ns, eventName, payload.ArgsJson, payload.Attachments, ackId), isVolatile);

@@ -21,9 +21,10 @@ internal sealed class SocketIOServer : IEngineApplication
     private readonly GatewayObserver _observer;
 
     public SocketIOServer(IGrainFactory grains, IOptions<SocketIOOptions> options, ILoggerFactory loggers,
-        IOptions<ConnectionStateRecoveryOptions>? recovery = null, IHostApplicationLifetime? lifetime = null)
+        IOptions<ConnectionStateRecoveryOptions>? recovery = null, IHostApplicationLifetime? lifetime = null, SocketIOMeters? meters = null)
     {
         _grains = grains;
+        Meters = meters;
         RecoveryEnabled = recovery?.Value.Enabled ?? false;
         _stopping = lifetime?.ApplicationStopping ?? CancellationToken.None;
         _loggers = loggers;
@@ -38,6 +39,9 @@ internal sealed class SocketIOServer : IEngineApplication
     }
 
     public SocketIOOptions Options { get; }
+
+    /// <summary>The gateway's instruments (none in tests that build the server by hand).</summary>
+    public SocketIOMeters? Meters { get; }
 
     /// <summary>Connection state recovery (<see cref="ConnectionStateRecoveryOptions.Enabled"/>, set alike on gateways and
     /// silos): when off, a CONNECT's <c>pid</c> and <c>offset</c> are ordinary auth fields and nothing is looked up.</summary>
@@ -59,7 +63,9 @@ internal sealed class SocketIOServer : IEngineApplication
     public NamespaceSocket? CreateSocket(ClientSession session, string ns, string id)
     {
         var socket = new NamespaceSocket(session, id, ns, _grains.GetGrain<ISocketGrain>(id), _logger);
-        return _sockets.TryAdd(id, socket) ? socket : null;
+        if (!_sockets.TryAdd(id, socket)) return null;
+        Meters?.SocketAdded(ns);
+        return socket;
     }
 
     public NamespaceSocket CreateSocket(ClientSession session, string ns)
@@ -71,7 +77,9 @@ internal sealed class SocketIOServer : IEngineApplication
             var id = compatible ?? SocketIds.New();
             compatible = null; // taken (the same namespace again on this connection, before the old socket left): a fresh id
             var socket = new NamespaceSocket(session, id, ns, _grains.GetGrain<ISocketGrain>(id), _logger);
-            if (_sockets.TryAdd(id, socket)) return socket;
+            if (!_sockets.TryAdd(id, socket)) continue;
+            Meters?.SocketAdded(ns);
+            return socket;
         }
     }
 
@@ -81,7 +89,10 @@ internal sealed class SocketIOServer : IEngineApplication
     public SocketConnectRequest ConnectRequest(string ns, HandshakeInfo handshake) =>
         new(ns, GatewayId, _observerReference.Value, handshake);
 
-    public void Unregister(NamespaceSocket socket) => _sockets.TryRemove(new(socket.Id, socket));
+    public void Unregister(NamespaceSocket socket)
+    {
+        if (_sockets.TryRemove(new(socket.Id, socket))) Meters?.SocketRemoved(socket.Namespace);
+    }
 
     public NamespaceSocket? Find(string socketId) => _sockets.GetValueOrDefault(socketId);
 

@@ -10,6 +10,8 @@ namespace OrleansSocket.Internal;
 /// <param name="Packet">The packet to send.</param>
 /// <param name="AckCollector">When set, the gateway collects each socket's ack and reports to that <see cref="IBroadcastAckGrain"/>.</param>
 /// <param name="AckTimeout">With <paramref name="AckCollector"/>: how long the gateway waits for the sockets' acks before it reports.</param>
+/// <param name="TraceParent">The W3C <c>traceparent</c> of the span that emitted (a handler's, when traced): the gateway's
+/// delivery span links to it.</param>
 [GenerateSerializer, Immutable, Alias("OrleansSocket.GatewayBroadcast")]
 internal sealed record GatewayBroadcast(
     [property: Id(0)] string Namespace,
@@ -17,4 +19,5 @@ internal sealed record GatewayBroadcast(
     [property: Id(2)] string[] ExceptRooms,
     [property: Id(3)] OutboundPacket Packet,
     [property: Id(4)] Guid? AckCollector = null,
-    [property: Id(5)] TimeSpan AckTimeout = default);
+    [property: Id(5)] TimeSpan AckTimeout = default,
+    [property: Id(6)] string? TraceParent = null);

@@ -30,6 +30,7 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
     // A little longer than the clients get, so the gateways' reports of late answers still arrive.
     private static readonly TimeSpan ReportGrace = TimeSpan.FromSeconds(1);
 
+    private readonly SocketIOMeters? _meters = services.GetService<SocketIOMeters>();
     private readonly bool _recoveryEnabled = (recovery ?? services.GetService<IOptions<ConnectionStateRecoveryOptions>>()?.Value)?.Enabled ?? false;
     private IStreamProvider? _streams;
 
@@ -46,7 +47,7 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
         ArgumentNullException.ThrowIfNull(node);
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger<OrleansNodeReceiver>() ?? (ILogger)NullLogger.Instance;
         var receiver = await OrleansNodeReceiver.StartAsync(node, grains, Streams, logger,
-            detached: () => ImmutableInterlocked.Update(ref _nodes, nodes => nodes.Remove(node)));
+            detached: () => ImmutableInterlocked.Update(ref _nodes, nodes => nodes.Remove(node)), _meters);
         ImmutableInterlocked.Update(ref _nodes, nodes => nodes.Add(node));
         return receiver;
     }
@@ -173,12 +174,13 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
         var gateways = await Gateways(options, userGateways);
         if (options.Local) gateways.RemoveWhere(g => g != Node(options));
         if (gateways.Count == 0) return 0;
-        var message = new GatewayBroadcast(options.Namespace, targets, except, packet, ack?.Id, ack?.Timeout ?? default);
+        var message = new GatewayBroadcast(options.Namespace, targets, except, packet, ack?.Id, ack?.Timeout ?? default,
+            System.Diagnostics.Activity.Current is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C } emitting ? emitting.Id : null);
         // One message per gateway, all published at once: a slow or dead gateway's stream holds up no other.
         await Task.WhenAll(gateways.Select(async g =>
         {
             await PublishTo(g, message);
-            SocketIOMetrics.StreamMessagePublished();
+            _meters?.StreamMessagePublished();
         }));
         return gateways.Count;
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
+using OrleansSocket.Grains.Diagnostics;
 
 namespace OrleansSocket.Grains.Adapters;
 
@@ -21,10 +22,12 @@ internal sealed class OrleansNodeReceiver : IAdapterNodeHandle
     private readonly ILogger _logger;
     private readonly Dictionary<Guid, TaskCompletionSource> _flushes = [];
     private readonly Action _detached;
+    private readonly SocketIOMeters? _meters;
     private StreamSubscriptionHandle<GatewayBroadcast>? _subscription;
 
-    private OrleansNodeReceiver(AdapterNode node, IGrainFactory grains, IStreamProvider streams, ILogger logger, Action detached)
+    private OrleansNodeReceiver(AdapterNode node, IGrainFactory grains, IStreamProvider streams, ILogger logger, Action detached, SocketIOMeters? meters)
     {
+        _meters = meters;
         _node = node;
         _detached = detached;
         _grains = grains;
@@ -38,9 +41,11 @@ internal sealed class OrleansNodeReceiver : IAdapterNodeHandle
     /// <param name="streams">The broadcast stream provider.</param>
     /// <param name="logger">Where the receiver logs.</param>
     /// <param name="detached">Called once the node is detached (<see cref="DisposeAsync"/>).</param>
-    public static async Task<OrleansNodeReceiver> StartAsync(AdapterNode node, IGrainFactory grains, IStreamProvider streams, ILogger logger, Action detached)
+    /// <param name="meters">Where broadcasts received and delivered are counted.</param>
+    public static async Task<OrleansNodeReceiver> StartAsync(AdapterNode node, IGrainFactory grains, IStreamProvider streams, ILogger logger, Action detached,
+        SocketIOMeters? meters = null)
     {
-        var receiver = new OrleansNodeReceiver(node, grains, streams, logger, detached);
+        var receiver = new OrleansNodeReceiver(node, grains, streams, logger, detached, meters);
         receiver._subscription = await receiver._stream.SubscribeAsync(receiver.OnNext, receiver.OnError);
         OrleansNodeReceiverLog.Subscribed(logger, node.Id);
         // One message through the whole path now (producer registration, queue, pulling agent, delivery), so the
@@ -140,7 +145,8 @@ internal sealed class OrleansNodeReceiver : IAdapterNodeHandle
             return Task.CompletedTask;
         }
         var targets = _node.Resolve(broadcast.Namespace, broadcast.Rooms, broadcast.ExceptRooms);
-        SocketIOMetrics.BroadcastReceived(targets.Count);
+        _meters?.BroadcastReceived(targets.Count);
+        using var activity = targets.Count > 0 ? BroadcastTelemetry.StartDelivery(broadcast, targets.Count) : null;
         if (targets.Count == 0) return Task.CompletedTask; // nothing to encode (also the warm-up message)
         if (broadcast.AckCollector is { } collector)
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansSocket.Grains.Adapters;
+using OrleansSocket.Grains.Diagnostics;
 using OrleansSocket.Grains.Emitting;
 
 namespace OrleansSocket;
@@ -15,6 +16,7 @@ internal static class SocketIOEmitterServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddSocketIOEmitter(this IServiceCollection services)
     {
+        services.AddSocketIOMeters();
         services.AddOptions<ConnectionStateRecoveryOptions>().BindConfiguration(ConnectionStateRecoveryOptions.Section);
         // A gateway registers its LocalNode: Local operations from this process's ISocketIO reach its sockets.
         services.TryAddSingleton<SocketIOAdapter>(sp => new OrleansAdapter(sp.GetRequiredService<IGrainFactory>(), sp, sp.GetService<LocalNode>()?.Id));

@@ -282,7 +282,7 @@ internal sealed class SocketIOHandlerRegistry
         }
         catch (Exception e)
         {
-            HandlerLog.ErrorHandlerFailed(_logger, e, eventName, socket.Namespace, socket.Id, error.Message);
+            HandlerLog.ErrorHandlerFailed(_logger, e, eventName, socket.Namespace, socket.Id, error.GetType().Name);
         }
     }
 

@@ -114,6 +114,7 @@ internal static class ClusterHostingExtensions
             if (options.UsesRedis) client.UseRedisClustering(options.RequireRedis());
             else client.UseLocalhostClustering(options.ClientGatewayPort);
         }
+        client.AddActivityPropagation(); // the gateway's spans continue in the silos' handlers
         // Learn of a dead silo's gateway sooner than Orleans' 1 minute default.
         client.Configure<GatewayOptions>(g => g.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
 

@@ -29,6 +29,8 @@ public static class SocketIOSiloBuilderExtensions
     {
         silo.Services.AddSocketIOHandlers(_ => { });
         silo.Services.AddSocketIOEmitter();
+        // Trace context across grain calls: the gateway's span is the parent of the handler's (SocketIOInstrumentation).
+        silo.AddActivityPropagation();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddDefaultLogFilters();
         silo.Services.AddSocketIOStreamOptions();

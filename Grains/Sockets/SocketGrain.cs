@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansSocket.Grains.Diagnostics;
 using OrleansSocket.Grains.Handlers;
 
 namespace OrleansSocket.Grains.Sockets;
@@ -20,6 +21,7 @@ internal sealed class SocketGrain(
     ILogger<SocketGrain> logger) : Grain, ISocketGrain
 {
     private ConnectionStateRecoveryOptions Recovery => recoveryOptions.Value;
+    private SocketIOMeters? Meters => field ??= (SocketIOMeters?)ServiceProvider.GetService(typeof(SocketIOMeters));
     private SocketContext? _socket;
     private string? _registeredUser;
     private string? _pid;
@@ -32,7 +34,7 @@ internal sealed class SocketGrain(
     {
         var socket = new SocketContext(this.GetPrimaryKeyString(), request, GrainFactory, ServiceProvider, Recovery.Enabled);
         _socket = socket;
-        var result = await registry.Connect(socket, ServiceProvider);
+        var result = await HandlerTelemetry.Run(Meters, "connect", socket.Namespace, socket.Id, null, () => registry.Connect(socket, ServiceProvider));
         if (!result.Accepted)
         {
             _socket = null;
@@ -107,7 +109,8 @@ internal sealed class SocketGrain(
         var ack = registry.TakesAck(socket, clientEvent.Event) ? new AckCallback(clientEvent.WantsAck) : null;
         var run = new EventRun();
         run.Enter();
-        var handler = registry.Dispatch(socket, clientEvent, ServiceProvider, ack);
+        var handler = HandlerTelemetry.Run(Meters, "event", socket.Namespace, socket.Id, clientEvent.Event,
+            () => registry.Dispatch(socket, clientEvent, ServiceProvider, ack));
         // Most handlers are done when Dispatch returns: nothing to settle.
         var finished = handler.IsCompleted || await run.SettleAsync(handler);
         // From here on a late answer goes to the gateway by its ack id (also one given through IAck by a later handler).
@@ -167,7 +170,11 @@ internal sealed class SocketGrain(
         }
         try
         {
-            await registry.Disconnect(socket, reason, ServiceProvider);
+            await HandlerTelemetry.Run(Meters, "disconnect", socket.Namespace, socket.Id, null, async () =>
+            {
+                await registry.Disconnect(socket, reason, ServiceProvider);
+                return true;
+            });
             await socket.RemoveAsync(_registeredUser);
             _registeredUser = null;
         }

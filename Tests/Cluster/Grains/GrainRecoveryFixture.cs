@@ -26,6 +26,8 @@ public sealed class GrainRecoveryFixture : IAsyncLifetime
             silo.AddSocketIOGrainsCore().AddHandlers(TestHandlers.Register);
             silo.Services.Configure<ConnectionStateRecoveryOptions>(o => o.Enabled = true);
             silo.Services.AddSingleton<ILoggerProvider>(new CapturingLoggerProvider("OrleansSocket.Grains.Sockets.SocketGrain", SocketGrainLog));
+            // A refused recovery is the client's doing, logged at Debug.
+            silo.Services.AddLogging(logging => logging.AddFilter("OrleansSocket.Grains.Sockets.SocketGrain", LogLevel.Debug));
         });
         builder.ConfigureClient(client =>
         {

@@ -39,8 +39,8 @@ public sealed class SessionRecoveryTests(GrainRecoveryFixture fixture)
         return (grain, id, result.Pid!, welcome.Offset!);
     }
 
-    private static bool Logged(string socketId, string text) =>
-        GrainRecoveryFixture.SocketGrainLog.Any(e => e.Level == LogLevel.Information && e.Message.Contains(socketId) && e.Message.Contains(text));
+    private static bool Logged(string socketId, string text, LogLevel level = LogLevel.Information) =>
+        GrainRecoveryFixture.SocketGrainLog.Any(e => e.Level == level && e.Message.Contains(socketId) && e.Message.Contains(text));
 
     [Fact]
     public async Task A_valid_pid_takes_over_a_session_whose_old_connection_still_counts_as_connected()
@@ -88,7 +88,7 @@ public sealed class SessionRecoveryTests(GrainRecoveryFixture fixture)
 
         Assert.False(result.Accepted);
         Assert.True(result.IsNotRecoverable);
-        Assert.True(Logged(id, "recovery refused: wrong private id"));
+        Assert.True(Logged(id, "recovery refused: wrong private id", LogLevel.Debug));
         Assert.Empty(_oldGateway.Superseded);
         Assert.Equal("gw-old", (await grain.Describe())?.GatewayId);
         await grain.Disconnected("client namespace disconnect", "conn-1");
@@ -108,7 +108,7 @@ public sealed class SessionRecoveryTests(GrainRecoveryFixture fixture)
 
         Assert.True(result.IsNotRecoverable);
         Assert.Equal("Session not recoverable", result.ErrorMessage);
-        Assert.True(Logged(id, "recovery refused: no session with this id"));
+        Assert.True(Logged(id, "recovery refused: no session with this id", LogLevel.Debug));
         var management = fixture.Client.GetGrain<IManagementGrain>(0);
         for (var attempt = 0; (await management.GetDetailedGrainStatistics()).Any(s => s.GrainId.Key.ToString() == id); attempt++)
         {

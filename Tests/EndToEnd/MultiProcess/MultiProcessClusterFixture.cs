@@ -62,10 +62,11 @@ public sealed class MultiProcessClusterFixture : IAsyncLifetime
 
             Silos = [.. Enumerable.Range(1, 2).Select(i =>
             {
-                var (siloPort, gatewayPort) = (E2eEnvironment.FreePort(), E2eEnvironment.FreePort());
+                var (siloPort, gatewayPort, healthPort) = (E2eEnvironment.FreePort(), E2eEnvironment.FreePort(), E2eEnvironment.FreePort());
                 return Track(new ClusterProcess($"silo{i}", "dotnet", E2eEnvironment.TestSiloDir,
-                    [SiloDll, "--profile", "cluster", .. ClusterArgs, $"--Cluster:SiloPort={siloPort}", $"--Cluster:GatewayPort={gatewayPort}"],
-                    readyPort: gatewayPort) { SiloPort = siloPort });
+                    [SiloDll, "--profile", "cluster", .. ClusterArgs, $"--Cluster:SiloPort={siloPort}", $"--Cluster:GatewayPort={gatewayPort}",
+                     "--urls", $"http://127.0.0.1:{healthPort}"],
+                    readyPort: gatewayPort) { SiloPort = siloPort, HealthUrl = $"http://127.0.0.1:{healthPort}" });
             })];
             await Task.WhenAll(Silos.Select(s => s.StartAsync(this)));
 
@@ -129,11 +130,11 @@ public sealed class MultiProcessClusterFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>GET /metrics of a gateway: its id, socket count and counters.</summary>
+    /// <summary>GET /metrics/json of a gateway: its id, socket count and broadcast counters.</summary>
     public async Task<JsonObject> Metrics(ClusterProcess gateway)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        return JsonNode.Parse(await http.GetStringAsync(gateway.Url + "/metrics"))!.AsObject();
+        return JsonNode.Parse(await http.GetStringAsync(gateway.Url + "/metrics/json"))!.AsObject();
     }
 
     public string DescribeAll() => string.Join("\n", _all.Select(p => p.Describe()));
@@ -244,6 +245,8 @@ public sealed class ClusterProcess(string name, string fileName, string workingD
     /// <summary>For a silo: its silo-to-silo port (part of its Orleans address).</summary>
     public int? SiloPort { get; init; }
     public string? Url => readyUrl;
+    /// <summary>Where the process serves /health/live and /health/ready: a gateway's <see cref="Url"/>, a silo's own port.</summary>
+    public string? HealthUrl { get => field ?? readyUrl; init; }
     public bool IsRunning => _process is { HasExited: false };
     public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
     public string Output => _output.ToString();

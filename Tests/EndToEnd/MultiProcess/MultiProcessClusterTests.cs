@@ -141,7 +141,7 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == SocketIOMetrics.MeterName && instrument.Name == SocketIOMetrics.StreamMessagesName) l.EnableMeasurementEvents(instrument);
+            if (instrument.Meter.Name == SocketIOInstrumentation.Name && instrument.Name == SocketIOInstrumentation.BroadcastStreamMessages) l.EnableMeasurementEvents(instrument);
         };
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref streamMessages, value));
         listener.Start();
@@ -153,13 +153,13 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
 
         long Delta(int gateway, string counter) => (long)after[gateway]["counters"]![counter]! - (long)before[gateway]["counters"]![counter]!;
         output.WriteLine($"room of {ids.Length} sockets on 2 gateways: {Interlocked.Read(ref streamMessages)} stream messages published, " +
-            $"received {Delta(0, SocketIOMetrics.BroadcastsName)} + {Delta(1, SocketIOMetrics.BroadcastsName)}, " +
-            $"deliveries {Delta(0, SocketIOMetrics.DeliveriesName)} + {Delta(1, SocketIOMetrics.DeliveriesName)}");
+            $"received {Delta(0, SocketIOInstrumentation.BroadcastsReceived)} + {Delta(1, SocketIOInstrumentation.BroadcastsReceived)}, " +
+            $"deliveries {Delta(0, SocketIOInstrumentation.BroadcastDeliveries)} + {Delta(1, SocketIOInstrumentation.BroadcastDeliveries)}");
         Assert.Equal(2, Interlocked.Read(ref streamMessages));
-        Assert.Equal(1, Delta(0, SocketIOMetrics.BroadcastsName));
-        Assert.Equal(1, Delta(1, SocketIOMetrics.BroadcastsName));
-        Assert.Equal(perGateway, Delta(0, SocketIOMetrics.DeliveriesName));
-        Assert.Equal(perGateway, Delta(1, SocketIOMetrics.DeliveriesName));
+        Assert.Equal(1, Delta(0, SocketIOInstrumentation.BroadcastsReceived));
+        Assert.Equal(1, Delta(1, SocketIOInstrumentation.BroadcastsReceived));
+        Assert.Equal(perGateway, Delta(0, SocketIOInstrumentation.BroadcastDeliveries));
+        Assert.Equal(perGateway, Delta(1, SocketIOInstrumentation.BroadcastDeliveries));
     });
 
     [Fact]

@@ -1,3 +1,4 @@
+using OrleansSocket;
 using OrleansSocket.Gateway.EngineIO;
 using OrleansSocket.Gateway.Hosting;
 using OrleansSocket.TestHosts;
@@ -29,12 +30,15 @@ else
     server.AddHandlers(io => Profiles.Configure(io, profile));
     builder.UseOrleans(silo => silo.AddSocketIOGrains());
 }
+builder.Services.AddHealthChecks().AddSocketIOHealthChecks();
 if (profile == Profiles.Api) builder.Services.AddHostedService<PeriodicTicker>(); // emits from a hosted service
 
 var app = builder.Build();
 app.UseRouting();
 app.MapSocketIO(); // also serves the browser client at /socket.io/socket.io.js
-app.MapSocketIOMetrics(); // GET /metrics: this gateway's id, socket count and broadcast counters
+app.MapHealthChecks("/health/live", new() { Predicate = _ => false }); // the process answers
+app.MapHealthChecks("/health/ready", new() { Predicate = r => r.Tags.Contains(SocketIOHealthChecks.ReadyTag) });
+app.MapSocketIOMetrics(); // GET /metrics/json: this gateway's id, socket count and broadcast totals
 if (profile == Profiles.Protocol)
 {
     // The bare Engine.IO endpoint the official Engine.IO suites test: same timings, echoes every message.
