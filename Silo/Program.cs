@@ -3,8 +3,8 @@ using OrleansSocket;
 using OrleansSocket.DemoApp;
 
 // A silo of a distributed deployment: hosts the grains and runs the demo's handlers (samples/DemoApp).
-// Clustering comes from the `Cluster` configuration section (see ClusterHostingExtensions):
-// `--Cluster:Clustering=Redis --Cluster:RedisConnectionString=127.0.0.1:6379 --Cluster:SiloPort=11111 --Cluster:GatewayPort=30000`.
+// Clustering comes from Orleans' `Orleans` section (`--Orleans:Clustering:ProviderType=Redis ...`) or from the
+// `Cluster` section: `--Cluster:Clustering=Redis --Cluster:RedisConnectionString=127.0.0.1:6379 --Cluster:SiloPort=11111`.
 // It serves HTTP for its health probes (/health/live, /health/ready) and the dashboard when enabled, on `--urls` or ASPNETCORE_HTTP_PORTS (8080 in
 // the container image); with neither, on a free port of 127.0.0.1 (logged), so that it takes no gateway's port.
 var builder = WebApplication.CreateBuilder(args);
@@ -12,15 +12,13 @@ if (builder.Configuration["profile"] is { Length: > 0 } profile)
     throw new ArgumentException($"Silo runs the demo only; the test profile '{profile}' is Tests/Hosts/TestSilo's.");
 if (builder.Configuration["urls"] is null && builder.Configuration["http_ports"] is null && builder.Configuration["https_ports"] is null)
     builder.WebHost.UseUrls("http://127.0.0.1:0");
-var cluster = builder.Configuration.GetOrleansClusterOptions();
 // The Orleans Dashboard (grains, calls, silos) at Orleans:Dashboard:Path, when Orleans:Dashboard:Enabled is true on every silo.
 var dashboard = builder.Configuration.GetSection("Orleans:Dashboard");
 var dashboardEnabled = dashboard.GetValue<bool>("Enabled");
 builder.UseOrleans(silo =>
 {
-    if (cluster.Kubernetes) silo.UseKubernetesHosting();
-    silo.UseSocketIOCluster(cluster, defaultSiloPort: 11111, defaultGatewayPort: 30000);
-    silo.AddSocketIO(Demo.Register);
+    if (builder.Configuration.GetValue<bool>("Cluster:Kubernetes")) silo.UseKubernetesHosting();
+    silo.AddSocketIOGrains().AddHandlers(Demo.Register);
     if (dashboardEnabled) silo.AddDashboard(options => dashboard.Bind(options));
 });
 // /health/ready: the silo is active in the cluster membership, and Redis answers when it holds the membership.

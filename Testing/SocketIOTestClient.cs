@@ -252,7 +252,7 @@ public sealed class SocketIOTestClient : IAsyncDisposable
         answer?.TrySetResult(payload);
     }
 
-    /// <summary>DISCONNECT: the server disconnected this socket (<c>socket.Disconnect()</c>, <c>DisconnectSockets</c>).</summary>
+    /// <summary>DISCONNECT: the server disconnected this socket (<c>socket.DisconnectAsync()</c>, <c>DisconnectSockets</c>).</summary>
     internal void ServerDisconnected() => Leave("io server disconnect");
 
     /// <summary>The connection closed under this socket.</summary>

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using OrleansSocket.Grains.Adapters;
@@ -54,7 +55,7 @@ public sealed class SocketIOTestServer : IAsyncDisposable
         SocketIO = socketIO;
     }
 
-    /// <summary>Starts a one-silo cluster running the handlers <paramref name="configure"/> declares (as <c>silo.AddSocketIO(configure)</c>).</summary>
+    /// <summary>Starts a one-silo cluster running the handlers <paramref name="configure"/> declares (as <c>silo.AddSocketIOGrains().AddHandlers(configure)</c>).</summary>
     /// <param name="configure">Declares the handlers.</param>
     /// <param name="services">Registers what the handlers inject (the silo's services).</param>
     /// <param name="options">Gateways, timeout and extra silo configuration; null: the defaults.</param>
@@ -73,7 +74,7 @@ public sealed class SocketIOTestServer : IAsyncDisposable
             if (!orleans)
                 silo.Services.AddSingleton<SocketIOAdapter>(sp => new InProcessAdapter(sp.GetService<TimeProvider>(),
                     sp.GetRequiredService<IOptions<ConnectionStateRecoveryOptions>>().Value));
-            silo.AddSocketIO(configure);
+            silo.AddSocketIOGrainsCore().AddHandlers(configure);
             silo.Services.Configure<StreamPullingAgentOptions>(GatewayStreams.Provider, o => o.GetQueueMsgsTimerPeriod = StreamPollPeriod);
             silo.Services.Configure<HashRingStreamQueueMapperOptions>(GatewayStreams.Provider, o => o.TotalQueueCount = StreamQueues);
             services?.Invoke(silo.Services);

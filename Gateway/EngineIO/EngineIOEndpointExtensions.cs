@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace OrleansSocket.Gateway.EngineIO;
 
 /// <summary>Maps an Engine.IO endpoint.</summary>
-public static class EngineIOEndpointExtensions
+internal static class EngineIOEndpointExtensions
 {
     /// <summary>
     /// Serves Engine.IO for <paramref name="application"/> under <paramref name="path"/> (e.g. "/engine.io/"):
@@ -49,7 +49,7 @@ public static class EngineIOEndpointExtensions
 }
 
 /// <summary>Registers <see cref="EngineIOOptions"/> (the options pattern).</summary>
-public static class EngineIOServiceCollectionExtensions
+internal static class EngineIOServiceCollectionExtensions
 {
     /// <summary>Registers <see cref="EngineIOOptions"/>, configured by <paramref name="configure"/> when given.</summary>
     public static IServiceCollection AddEngineIO(this IServiceCollection services, Action<EngineIOOptions>? configure = null)

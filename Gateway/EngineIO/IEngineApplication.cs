@@ -4,14 +4,14 @@ namespace OrleansSocket.Gateway.EngineIO;
 /// The layer above Engine.IO: the Socket.IO client sessions, or the bare echo endpoint.
 /// The transport knows nothing of namespaces; this is the whole seam between the two.
 /// </summary>
-public interface IEngineApplication
+internal interface IEngineApplication
 {
     /// <summary>A new Engine.IO session opened (its open packet is already queued).</summary>
     IEngineListener OnOpen(IEngineConnection connection);
 }
 
 /// <summary>Receives what arrives on one Engine.IO session. Calls are serial per session, in arrival order.</summary>
-public interface IEngineListener
+internal interface IEngineListener
 {
     /// <summary>
     /// One Engine.IO "message" packet: for text, the UTF-8 bytes after the <c>4</c> type character;
@@ -53,7 +53,7 @@ public interface IEngineInbound
 }
 
 /// <summary>One Engine.IO session as the upper layer sees it, whatever its current transport.</summary>
-public interface IEngineConnection
+internal interface IEngineConnection
 {
     /// <summary>The Engine.IO session id (sid).</summary>
     string Id { get; }
@@ -90,7 +90,7 @@ public interface IEngineConnection
 }
 
 /// <summary>The HTTP request that opened an Engine.IO session.</summary>
-public sealed record EngineHandshake(
+internal sealed record EngineHandshake(
     IReadOnlyDictionary<string, string> Headers,
     IReadOnlyDictionary<string, string> Query,
     string? RemoteAddress,

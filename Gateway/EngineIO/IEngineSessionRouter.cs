@@ -8,7 +8,7 @@ namespace OrleansSocket.Gateway.EngineIO;
 /// never for a request that was already forwarded (no loops).
 /// </para>
 /// </summary>
-public interface IEngineSessionRouter
+internal interface IEngineSessionRouter
 {
     /// <summary>
     /// Put in front of the id of every session this gateway opens: it names the gateway and is not secret

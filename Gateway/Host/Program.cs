@@ -8,8 +8,18 @@ using OrleansSocket.DemoApp;
 var builder = WebApplication.CreateBuilder(args);
 if (builder.Configuration["profile"] is { Length: > 0 } profile)
     throw new ArgumentException($"Gateway/Host runs the demo only; the test profile '{profile}' is Tests/Hosts/TestGateway's.");
-builder.AddOrleansSocketCluster(Demo.Register);
-builder.Services.AddSocketIO();
+// Where the grains run: a silo in this process (default), or the separate silos of Silo/ with
+// `--Cluster:Mode=Client` (Silo/Program.cs declares the handlers there).
+var server = builder.Services.AddSocketIO();
+if (builder.Configuration.GetValue("Cluster:Mode", GatewayMode.Embedded) == GatewayMode.Client)
+{
+    builder.UseOrleansClient(client => client.AddSocketIOClient());
+}
+else
+{
+    server.AddHandlers(Demo.Register);
+    builder.UseOrleans(silo => silo.AddSocketIOGrains());
+}
 // /health/ready: the gateway accepts connections and is in the cluster, the co-hosted silo is active, Redis answers.
 builder.Services.AddHealthChecks().AddSocketIOHealthChecks();
 // GET /metrics: OpenTelemetry's Prometheus exporter (socketio.server.* and ASP.NET Core's, Kestrel's, Orleans' meters).
@@ -28,3 +38,12 @@ app.MapHealthChecks("/health/ready", new() { Predicate = r => r.Tags.Contains(So
 app.MapPrometheusScrapingEndpoint(); // GET /metrics, Prometheus text
 app.MapSocketIOMetrics(); // GET /metrics/json: this gateway's id, socket count and broadcast totals
 app.Run();
+
+/// <summary>This host's <c>Cluster:Mode</c>: where the grains and handlers run.</summary>
+internal enum GatewayMode
+{
+    /// <summary>A silo in this process.</summary>
+    Embedded,
+    /// <summary>An Orleans client of separate silos.</summary>
+    Client,
+}

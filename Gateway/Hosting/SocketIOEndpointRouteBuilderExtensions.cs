@@ -29,8 +29,9 @@ public static class SocketIOEndpointRouteBuilderExtensions
         return endpoints.MapEngineIO(path, server, options.Engine, endpoints.SessionRouter());
     }
 
-    // A forgotten setup call would otherwise surface as "no service for type SocketIOServer" or "unable to resolve
-    // IGrainFactory": name the call to add instead, at start-up, where MapSocketIO runs.
+    // A forgotten setup call would otherwise surface as "no service for type SocketIOServer", "unable to resolve
+    // IGrainFactory" or a grain call that never finds its grain: name the call to add instead, at start-up, where
+    // MapSocketIO runs.
     private static void EnsureSetUp(IServiceProvider services)
     {
         // Asks the container whether a service is registered without building it (building SocketIOServer without
@@ -39,19 +40,28 @@ public static class SocketIOEndpointRouteBuilderExtensions
         bool Has(Type type) => registered?.IsService(type) ?? services.GetService(type) is not null;
         if (!Has(typeof(SocketIOServer)))
             throw new InvalidOperationException(
-                "MapSocketIO() needs the Socket.IO gateway's services: call builder.Services.AddSocketIO() before builder.Build().");
+                "MapSocketIO() needs the Socket.IO server's services: call builder.Services.AddSocketIO() before builder.Build().");
+        var hasSilo = Has(typeof(Orleans.Runtime.ILocalSiloDetails));
         if (!Has(typeof(IGrainFactory)))
             throw new InvalidOperationException(
-                "MapSocketIO() needs Orleans: call builder.AddOrleansSocketCluster(io => io.AddHandlers<YourHandlers>()) " +
-                "(a co-hosted silo, or a client of separate silos by configuration), or builder.UseOrleans(...) / " +
-                "builder.UseOrleansClient(...) yourself, before builder.Build().");
+                "MapSocketIO() needs the grains, in this process or in separate silos: call " +
+                "builder.UseOrleans(silo => silo.AddSocketIOGrains()) (a co-hosted silo) or " +
+                "builder.UseOrleansClient(client => client.AddSocketIOClient()) (an Orleans client of the silos) before builder.Build().");
+        if (hasSilo && !Has(typeof(OrleansSocket.Grains.Handlers.SocketIOHandlerRegistry)))
+            throw new InvalidOperationException(
+                "MapSocketIO() runs with an Orleans silo that does not host the Socket.IO grains: call silo.AddSocketIOGrains() " +
+                "in builder.UseOrleans(silo => ...).");
+        if (!hasSilo && !Has(typeof(OrleansSocket.SocketIOClientMarker)))
+            throw new InvalidOperationException(
+                "MapSocketIO() runs with an Orleans client that does not know the Socket.IO silos' streams: call " +
+                "client.AddSocketIOClient() in builder.UseOrleansClient(client => ...).");
     }
 
     /// <summary>
     /// The router that relays requests for sessions held by other gateways (no sticky sessions); null when
     /// <see cref="SocketIOOptions.ForwardSessions"/> is off. Pass it to <c>MapEngineIO</c> for another Engine.IO endpoint.
     /// </summary>
-    public static IEngineSessionRouter? SessionRouter(this IEndpointRouteBuilder endpoints)
+    internal static IEngineSessionRouter? SessionRouter(this IEndpointRouteBuilder endpoints)
     {
         var services = endpoints.ServiceProvider;
         return services.GetRequiredService<IOptions<SocketIOOptions>>().Value.ForwardSessions

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using OrleansSocket;
 using OrleansSocket.Gateway.EngineIO;
 using OrleansSocket.Gateway.Fanout;
@@ -10,19 +11,32 @@ using OrleansSocket.Gateway.Sessions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Gateway setup: <c>builder.Services.AddSocketIO()</c>, then <c>app.MapSocketIO()</c>.</summary>
+/// <summary>
+/// The one setup entry point of a Socket.IO server: <c>builder.Services.AddSocketIO().AddHandlers&lt;T&gt;()</c>,
+/// then where the grains run (<c>builder.UseOrleans(silo =&gt; silo.AddSocketIOGrains())</c> or
+/// <c>builder.UseOrleansClient(client =&gt; client.AddSocketIOClient())</c>), then <c>app.MapSocketIO()</c>.
+/// </summary>
 public static class SocketIOServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the Socket.IO gateway. Options come from the <c>SocketIO</c> configuration section,
-    /// then from <paramref name="configure"/>. Needs an Orleans client or a co-hosted silo.
+    /// Adds the Socket.IO gateway (Engine.IO transports, sessions, broadcast delivery). Options come from the
+    /// <c>SocketIO</c> configuration section, then from <paramref name="configure"/>, and are validated at start.
+    /// Declare handlers on the returned builder. The process also needs the grains, in a co-hosted silo
+    /// (<c>silo.AddSocketIOGrains()</c>) or in separate silos it is an Orleans client of (<c>client.AddSocketIOClient()</c>).
     /// </summary>
-    public static IServiceCollection AddSocketIO(this IServiceCollection services, Action<SocketIOOptions>? configure = null)
+    /// <param name="services">The application's services.</param>
+    /// <param name="configure">Changes the options after configuration has been applied; null: configuration only.</param>
+    /// <returns>The builder to declare handlers on.</returns>
+    public static ISocketIOServerBuilder AddSocketIO(this IServiceCollection services, Action<SocketIOOptions>? configure = null)
     {
+        ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<SocketIOOptions>().BindConfiguration(SocketIOOptions.Section)
             .Configure<IConfiguration>((options, configuration) => EngineIOServiceCollectionExtensions.ReplaceArrays(
-                configuration.GetSection($"{SocketIOOptions.Section}:{nameof(SocketIOOptions.Engine)}"), options.Engine));
+                configuration.GetSection($"{SocketIOOptions.Section}:{nameof(SocketIOOptions.Engine)}"), options.Engine))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SocketIOOptions>, SocketIOOptionsValidator>();
         if (configure is not null) services.Configure(configure);
+        services.AddSingleton<SocketIOGatewayMarker>();
         services.AddSingleton<SocketIOServer>();
         // This process is a node: Local operations of its ISocketIO reach its sockets.
         services.AddSingleton(sp => new LocalNode(sp.GetRequiredService<SocketIOServer>().GatewayId));
@@ -38,6 +52,6 @@ public static class SocketIOServiceCollectionExtensions
             sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IConfiguration>().GetOrleansClusterOptions().GatewayLease,
             sp.GetRequiredService<ILogger<GatewaySessionRouter>>()));
         services.AddSocketIOEmitter();
-        return services;
+        return new SocketIOServerBuilder(services);
     }
 }

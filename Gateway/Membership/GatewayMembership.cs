@@ -27,7 +27,7 @@ internal sealed class GatewayMembership(
     SocketIOServer server, AdapterNodeService node, GatewaySessionRouter router, SocketIOAdapter adapter, IConfiguration configuration,
     IServer httpServer, IHostApplicationLifetime lifetime, IOptions<SocketIOOptions> options, GatewayReadiness readiness,
     ILogger<GatewayMembership> logger)
-    : BackgroundService
+    : BackgroundService, IHostedLifecycleService
 {
     /// <summary>Characters of a gateway id: 6 random bytes in base64url.</summary>
     public const int IdLength = 8;
@@ -197,7 +197,15 @@ internal sealed class GatewayMembership(
         MembershipLog.Restored(logger, server.GatewayId, sockets.Count, (DateTime.UtcNow - started).TotalMilliseconds, why);
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // The drain runs while stopping begins, before any hosted service's StopAsync: the co-hosted silo or Orleans
+    // client may have been registered after AddSocketIO() and so stop first, and the drain still needs the cluster.
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         server.CloseAllConnections();
         var drained = await server.WaitUntilDrainedAsync(DrainTimeout, cancellationToken);

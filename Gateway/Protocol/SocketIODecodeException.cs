@@ -5,7 +5,7 @@ namespace OrleansSocket.Gateway.Protocol;
 /// bad input, so the session layer can catch exactly this and close the connection, as the reference
 /// server does when socket.io-parser throws.
 /// </summary>
-public sealed class SocketIODecodeException : Exception
+internal sealed class SocketIODecodeException : Exception
 {
     /// <summary>Rejects a packet for the reason in <paramref name="message"/>.</summary>
     public SocketIODecodeException(string message) : base(message)

@@ -15,7 +15,7 @@ namespace OrleansSocket.Gateway.Protocol;
 /// <see cref="SocketIOPacket.Args"/>: <c>{"_placeholder":true,"num":N}</c> stands for <c>Attachments[N]</c>.
 /// Re-encoding a packet with its attachments (<see cref="SocketIOEncoder"/>) reproduces the same frames.
 /// </remarks>
-public sealed class SocketIODecoder
+internal sealed class SocketIODecoder
 {
     /// <summary>long.MaxValue has 19 digits; more can never fit, so stop scanning there.</summary>
     private const int MaxIdDigits = 19;

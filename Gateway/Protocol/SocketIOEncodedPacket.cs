@@ -5,7 +5,7 @@ namespace OrleansSocket.Gateway.Protocol;
 /// messages, in order. Immutable once built, so a broadcast encodes once and sends the same buffers
 /// to every socket.
 /// </summary>
-public readonly struct SocketIOEncodedPacket
+internal readonly struct SocketIOEncodedPacket
 {
     private readonly IReadOnlyList<byte[]>? _binary;
 

@@ -18,7 +18,7 @@ namespace OrleansSocket.Gateway.Protocol;
 /// Invalid arguments (namespace, negative id, ...) are programming errors: ArgumentException.
 /// Strings that are not valid UTF-16 (lone surrogates) are written with U+FFFD in their place.
 /// </remarks>
-public static class SocketIOEncoder
+internal static class SocketIOEncoder
 {
     /// <summary>The byte before every packet's text: room for Engine.IO's type, so the frame needs no copy.</summary>
     private const int Headroom = 1;

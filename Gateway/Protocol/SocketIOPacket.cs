@@ -1,7 +1,7 @@
 namespace OrleansSocket.Gateway.Protocol;
 
 /// <summary>Socket.IO packet types (protocol v5; in v4 type 4 is ERROR).</summary>
-public enum SocketIOPacketType : byte
+internal enum SocketIOPacketType : byte
 {
     /// <summary>Connects to a namespace (client), or accepts the connection (server).</summary>
     Connect = 0,
@@ -20,7 +20,7 @@ public enum SocketIOPacketType : byte
 }
 
 /// <summary>A decoded Socket.IO packet. JSON parts stay raw UTF-8: the gateway forwards bytes, not object graphs.</summary>
-public sealed class SocketIOPacket
+internal sealed class SocketIOPacket
 {
     /// <summary>The packet type.</summary>
     public SocketIOPacketType Type { get; init; }

@@ -4,7 +4,7 @@ namespace OrleansSocket.Gateway.Protocol;
 /// Event names with a special meaning (socket.io-parser's RESERVED_EVENTS): a client may not emit them,
 /// and a server must not emit them either, or the other side would mistake them for lifecycle events.
 /// </summary>
-public static class SocketIOReservedEvents
+internal static class SocketIOReservedEvents
 {
     /// <summary>Every reserved name.</summary>
     public static IReadOnlyList<string> All { get; } =

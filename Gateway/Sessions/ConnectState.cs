@@ -11,7 +11,7 @@ internal sealed class ConnectState<TPacket>
     private enum Phase { Connecting, Connected, Closed }
 
     /// <summary>What to do with a packet for the client.</summary>
-    public enum Offer
+    internal enum Offer
     {
         /// <summary>Connected: send it now.</summary>
         Send,

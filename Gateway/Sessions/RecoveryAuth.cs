@@ -6,7 +6,7 @@ namespace OrleansSocket.Gateway.Sessions;
 internal static class RecoveryAuth
 {
     /// <summary>What a CONNECT's auth says about recovery.</summary>
-    public enum Result
+    internal enum Result
     {
         /// <summary>No <c>pid</c> and <c>offset</c> strings: an ordinary connect.</summary>
         None,

@@ -1,7 +1,7 @@
 namespace OrleansSocket.Internal;
 
 /// <summary>The stream each gateway consumes broadcasts from: one per gateway, named by its id.</summary>
-public static class GatewayStreams
+internal static class GatewayStreams
 {
     /// <summary>The Orleans stream provider rooms and namespaces publish to gateways on.</summary>
     public const string Provider = "SocketIO";

@@ -6,7 +6,7 @@ namespace OrleansSocket.Internal;
 /// answered in time; the emitter waits until every gateway reported or the timeout passed.
 /// </summary>
 [Alias("OrleansSocket.IBroadcastAckGrain")]
-public interface IBroadcastAckGrain : IGrainWithGuidKey
+internal interface IBroadcastAckGrain : IGrainWithGuidKey
 {
     /// <summary>One gateway's report: the acks that reached it in time from the sockets it targeted.</summary>
     /// <param name="gatewayId">The reporting gateway.</param>
@@ -20,7 +20,7 @@ public interface IBroadcastAckGrain : IGrainWithGuidKey
 
 /// <summary>One socket's ack to a broadcast.</summary>
 [GenerateSerializer, Immutable, Alias("OrleansSocket.SocketAckReply")]
-public sealed record SocketAckReply(
+internal sealed record SocketAckReply(
     [property: Id(0)] string SocketId,
     [property: Id(1)] SocketPayload Payload);
 
@@ -29,7 +29,7 @@ public sealed record SocketAckReply(
 /// <param name="Targeted">How many sockets the reporting gateways sent the packet to.</param>
 /// <param name="Complete">False when a gateway did not report in time (its sockets count as not answering).</param>
 [GenerateSerializer, Immutable, Alias("OrleansSocket.BroadcastAckResult")]
-public sealed record BroadcastAckResult(
+internal sealed record BroadcastAckResult(
     [property: Id(0)] SocketAckReply[] Replies,
     [property: Id(1)] int Targeted,
     [property: Id(2)] bool Complete);

@@ -8,7 +8,7 @@ namespace OrleansSocket.Internal;
 /// namespaces, rooms and users (their disconnect handlers run with reason <c>transport close</c>).
 /// </summary>
 [Alias("OrleansSocket.IGatewayMembershipGrain")]
-public interface IGatewayMembershipGrain : IGrainWithIntegerKey
+internal interface IGatewayMembershipGrain : IGrainWithIntegerKey
 {
     /// <summary>The key of the one membership activation.</summary>
     public const long Key = 0;
@@ -46,7 +46,7 @@ public interface IGatewayMembershipGrain : IGrainWithIntegerKey
 /// <param name="Address">The HTTP address (<c>scheme://host:port</c>) other gateways relay this gateway's sessions to; null when
 /// it takes no relayed requests.</param>
 [GenerateSerializer, Immutable, Alias("OrleansSocket.GatewayHeartbeat")]
-public sealed record GatewayHeartbeat(
+internal sealed record GatewayHeartbeat(
     [property: Id(0)] string GatewayId,
     [property: Id(1)] TimeSpan Lease,
     [property: Id(2)] string[] Namespaces,
@@ -55,7 +55,7 @@ public sealed record GatewayHeartbeat(
 
 /// <summary>What a heartbeat did to the gateway's lease (<see cref="GatewayHeartbeatReply.Status"/>).</summary>
 [GenerateSerializer, Alias("OrleansSocket.GatewayLeaseStatus")]
-public enum GatewayLeaseStatus
+internal enum GatewayLeaseStatus
 {
     /// <summary>The lease was renewed.</summary>
     Renewed,
@@ -75,7 +75,7 @@ public enum GatewayLeaseStatus
 /// <param name="DeadSilos">Dead silos (their grains' in-memory state is gone: a gateway that sees a new one re-asserts its sockets).</param>
 /// <param name="Addresses">The addresses of the live gateways, by id (as <see cref="IGatewayMembershipGrain.Addresses"/>).</param>
 [GenerateSerializer, Immutable, Alias("OrleansSocket.GatewayHeartbeatReply")]
-public sealed record GatewayHeartbeatReply(
+internal sealed record GatewayHeartbeatReply(
     [property: Id(0)] GatewayLeaseStatus Status,
     [property: Id(1)] string[] DeadSilos,
     [property: Id(2)] Dictionary<string, string>? Addresses = null);

@@ -7,7 +7,7 @@ namespace OrleansSocket.Internal;
 /// Calls are awaited (not one-way) so that packets to one socket keep their order between processes.
 /// </summary>
 [Alias("OrleansSocket.IGatewayObserver")]
-public interface IGatewayObserver : IGrainObserver
+internal interface IGatewayObserver : IGrainObserver
 {
     /// <summary>Writes an event to one socket.</summary>
     [Alias("Send")]

@@ -7,7 +7,7 @@ namespace OrleansSocket.Internal;
 /// interface each (with their own key space and lifetime); their members and implementation are this one.
 /// </summary>
 [Alias("OrleansSocket.IMembershipGrain")]
-public interface IMembershipGrain : IGrainWithStringKey
+internal interface IMembershipGrain : IGrainWithStringKey
 {
     /// <summary>Adds (or moves) a socket, held by <paramref name="gatewayId"/>.</summary>
     [Alias("Join")] Task Join(string socketId, string gatewayId);

@@ -6,7 +6,7 @@ namespace OrleansSocket.Internal;
 /// is told in turn when that gateway is declared dead.
 /// </summary>
 [Alias("OrleansSocket.INamespaceGrain")]
-public interface INamespaceGrain : IMembershipGrain
+internal interface INamespaceGrain : IMembershipGrain
 {
     /// <summary>The gateway is gone: its sockets leave the namespace, and each socket grain is told.</summary>
     [Alias("DropGateway")] Task DropGateway(string gatewayId);

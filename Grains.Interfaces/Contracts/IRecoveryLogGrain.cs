@@ -8,7 +8,7 @@ namespace OrleansSocket.Internal;
 /// <c>SocketIO:ConnectionStateRecovery:Enabled</c> is true.
 /// </summary>
 [Alias("OrleansSocket.IRecoveryLogGrain")]
-public interface IRecoveryLogGrain : IGrainWithStringKey
+internal interface IRecoveryLogGrain : IGrainWithStringKey
 {
     /// <summary>Stores the packet for <paramref name="rooms"/> (empty: the whole namespace) minus <paramref name="except"/>; returns it with its offset appended.</summary>
     [Alias("Append")] Task<OutboundPacket> Append(string[] rooms, string[] except, OutboundPacket packet);

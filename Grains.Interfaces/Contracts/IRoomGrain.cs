@@ -5,6 +5,6 @@ namespace OrleansSocket.Internal;
 /// and <see cref="IMembershipGrain.Members"/> answer for the socket of that id (every socket is in the room of its own id).
 /// </summary>
 [Alias("OrleansSocket.IRoomGrain")]
-public interface IRoomGrain : IMembershipGrain
+internal interface IRoomGrain : IMembershipGrain
 {
 }

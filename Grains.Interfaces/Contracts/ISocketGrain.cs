@@ -8,7 +8,7 @@ namespace OrleansSocket.Internal;
 /// (the gateway awaits each call before sending the next, which keeps order across processes).
 /// </summary>
 [Alias("OrleansSocket.ISocketGrain")]
-public interface ISocketGrain : IGrainWithStringKey
+internal interface ISocketGrain : IGrainWithStringKey
 {
     /// <summary>Runs middleware and the namespace's connect handler.</summary>
     [Alias("Connect")]

@@ -2,7 +2,7 @@ namespace OrleansSocket.Internal;
 
 /// <summary>One user (key: the user id a connect handler set): that user's sockets on every gateway and namespace.</summary>
 [Alias("OrleansSocket.IUserGrain")]
-public interface IUserGrain : IGrainWithStringKey
+internal interface IUserGrain : IGrainWithStringKey
 {
     /// <summary>Adds (or replaces) one of the user's sockets.</summary>
     [Alias("Add")] Task Add(UserSocket socket);

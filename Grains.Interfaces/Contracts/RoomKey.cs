@@ -4,7 +4,7 @@ namespace OrleansSocket.Internal;
 /// Grain keys for per-namespace things: a room named "lobby" in "/chat" is not the room "lobby" in "/".
 /// The unit separator cannot start a namespace, so the pair splits back unambiguously at its first occurrence.
 /// </summary>
-public static class RoomKey
+internal static class RoomKey
 {
     private const char Separator = '\u001f';
 

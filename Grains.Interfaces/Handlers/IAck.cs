@@ -18,6 +18,9 @@ public interface IAck
     /// <summary>Answers the client with these arguments (<c>byte[]</c> at any depth as binary). Only the first call counts.</summary>
     Task SendAsync(params object?[] args);
 
+    /// <summary>Answers with one argument: an array or a list is one argument, never spread. Only the first call counts.</summary>
+    Task SendAsync<T>(T arg) => SendAsync(new object?[] { arg });
+
     /// <summary>Answers with arguments already encoded (e.g. a payload received from a client). Only the first call counts.</summary>
     Task SendAsync(SocketPayload payload);
 }

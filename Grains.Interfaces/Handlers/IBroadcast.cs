@@ -3,7 +3,7 @@ namespace OrleansSocket;
 /// <summary>
 /// A set of sockets to emit to or act on, across every gateway of the cluster (Node's
 /// <c>BroadcastOperator</c>). Immutable: each call returns a narrower copy, e.g.
-/// <c>io.Of("/chat").To("lobby").Except("muted").Emit("msg", text)</c>.
+/// <c>io.Of("/chat").To("lobby").Except("muted").EmitAsync("msg", text)</c>.
 /// Room names and socket ids are interchangeable: every socket is in the room of its own id.
 /// </summary>
 public interface IBroadcast
@@ -24,30 +24,36 @@ public interface IBroadcast
     /// services names no gateway, so its local operations reach no socket.
     /// </summary>
     IBroadcast Local { get; }
-    /// <summary>How long <see cref="EmitWithAck(string, object?[])"/> waits for the clients' acks.</summary>
+    /// <summary>How long <see cref="EmitWithAckAsync(string, object?[])"/> waits for the clients' acks.</summary>
     IBroadcast Timeout(TimeSpan timeout);
 
-    /// <summary>Emits to the matching sockets. <c>byte[]</c> and <c>ReadOnlyMemory&lt;byte&gt;</c> values, at any depth, go
+    /// <summary>Emits to the matching sockets, one argument per element of <paramref name="args"/> (a single value that is
+    /// not an <c>object?[]</c> binds to <see cref="EmitAsync{T}(string, T)"/>). <c>byte[]</c> and <c>ReadOnlyMemory&lt;byte&gt;</c> values, at any depth, go
     /// as binary attachments; so do the binary values of a <see cref="System.Text.Json.JsonElement"/> a handler received.</summary>
-    Task Emit(string eventName, params object?[] args);
+    Task EmitAsync(string eventName, params object?[] args);
+    /// <summary>Emits with one argument: an array or a list is one argument (a JSON array), never spread; pass an
+    /// <c>object?[]</c> to <see cref="EmitAsync(string, object?[])"/> for several.</summary>
+    Task EmitAsync<T>(string eventName, T arg) => EmitAsync(eventName, new object?[] { arg });
     /// <summary>Emits arguments already encoded, e.g. a <see cref="SocketPayload"/> a handler received (binary kept).</summary>
-    Task Emit(string eventName, SocketPayload payload);
+    Task EmitAsync(string eventName, SocketPayload payload);
     /// <summary>Flask-SocketIO's <c>send</c>: a <c>message</c> (or <c>json</c>) event.</summary>
-    Task Send(object? data, bool json = false);
+    Task SendAsync(object? data, bool json = false);
     /// <summary>Emits and collects every targeted socket's ack within the <see cref="Timeout"/> (default 5 s).</summary>
-    Task<BroadcastAcks> EmitWithAck(string eventName, params object?[] args);
-    /// <summary><see cref="EmitWithAck(string, object?[])"/> with arguments already encoded.</summary>
-    Task<BroadcastAcks> EmitWithAck(string eventName, SocketPayload payload);
+    Task<BroadcastAcks> EmitWithAckAsync(string eventName, params object?[] args);
+    /// <summary><see cref="EmitWithAckAsync(string, object?[])"/> with one argument (an array is one argument).</summary>
+    Task<BroadcastAcks> EmitWithAckAsync<T>(string eventName, T arg) => EmitWithAckAsync(eventName, new object?[] { arg });
+    /// <summary><see cref="EmitWithAckAsync(string, object?[])"/> with arguments already encoded.</summary>
+    Task<BroadcastAcks> EmitWithAckAsync(string eventName, SocketPayload payload);
 
     /// <summary>The matching sockets on every gateway (Node's <c>fetchSockets</c>).</summary>
-    Task<IReadOnlyList<RemoteSocket>> FetchSockets();
+    Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync();
     /// <summary>How many sockets match, on every gateway.</summary>
-    Task<int> Count();
+    Task<int> CountAsync();
     /// <summary>Makes the matching sockets join rooms (Node's <c>socketsJoin</c>).</summary>
-    Task SocketsJoin(params string[] rooms);
+    Task SocketsJoinAsync(params string[] rooms);
     /// <summary>Makes the matching sockets leave rooms (Node's <c>socketsLeave</c>).</summary>
-    Task SocketsLeave(params string[] rooms);
+    Task SocketsLeaveAsync(params string[] rooms);
     /// <summary>Disconnects the matching sockets from their namespace (Node's <c>disconnectSockets</c>); with
     /// <paramref name="closeConnection"/> their Engine.IO connection is closed too.</summary>
-    Task DisconnectSockets(bool closeConnection = false);
+    Task DisconnectSocketsAsync(bool closeConnection = false);
 }

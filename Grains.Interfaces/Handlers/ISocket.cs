@@ -37,10 +37,10 @@ public interface ISocket
     IReadOnlyCollection<string> Rooms { get; }
 
     /// <summary>Joins rooms of this namespace (Flask-SocketIO's <c>join_room</c>).</summary>
-    Task Join(params string[] rooms);
+    Task JoinAsync(params string[] rooms);
 
     /// <summary>Leaves rooms (Flask-SocketIO's <c>leave_room</c>).</summary>
-    Task Leave(params string[] rooms);
+    Task LeaveAsync(params string[] rooms);
 
     /// <summary>The other sockets in these rooms (Node's <c>socket.to(room)</c>: this socket is left out).</summary>
     IBroadcast To(params string[] rooms);
@@ -51,23 +51,39 @@ public interface ISocket
     /// <summary>The whole server (Node's <c>io</c>): <c>Server.To(room)</c> includes this socket.</summary>
     ISocketIO Server { get; }
 
-    /// <summary>Emits an event to this socket. The packet leaves at once, while the handler still runs.</summary>
-    Task Emit(string eventName, params object?[] args);
+    /// <summary>
+    /// Emits an event to this socket with these arguments, one per element (Node's <c>socket.emit(ev, ...args)</c>).
+    /// The packet leaves at once, while the handler still runs. A single argument that is not an <c>object?[]</c> —
+    /// a <c>string[]</c> or a list included — binds to <see cref="EmitAsync{T}(string, T)"/> and is one argument.
+    /// </summary>
+    Task EmitAsync(string eventName, params object?[] args);
+
+    /// <summary>
+    /// Emits an event with one argument: an array or a list is sent as one JSON array, never spread
+    /// (<c>EmitAsync("users", names)</c> sends <c>["users",["alice","bob"]]</c>). To send the elements of an array as
+    /// several arguments, pass them as an <c>object?[]</c> (<see cref="EmitAsync(string, object?[])"/>).
+    /// </summary>
+    Task EmitAsync<T>(string eventName, T arg) => EmitAsync(eventName, new object?[] { arg });
 
     /// <summary>Emits an event with arguments already encoded (e.g. a payload a handler received, forwarded as it is).</summary>
-    Task Emit(string eventName, SocketPayload payload);
+    Task EmitAsync(string eventName, SocketPayload payload);
 
     /// <summary>Emits an event and waits for the client's acknowledgement (Node's <c>emitWithAck</c>).</summary>
     /// <exception cref="TimeoutException">no ack within <paramref name="timeout"/>.</exception>
-    Task<ClientAck> EmitWithAck(string eventName, TimeSpan timeout, params object?[] args);
+    Task<ClientAck> EmitWithAckAsync(string eventName, TimeSpan timeout, params object?[] args);
 
-    /// <summary><see cref="EmitWithAck(string, TimeSpan, object?[])"/> with arguments already encoded.</summary>
+    /// <summary><see cref="EmitWithAckAsync(string, TimeSpan, object?[])"/> with one argument (an array is one argument).</summary>
     /// <exception cref="TimeoutException">no ack within <paramref name="timeout"/>.</exception>
-    Task<ClientAck> EmitWithAck(string eventName, TimeSpan timeout, SocketPayload payload);
+    Task<ClientAck> EmitWithAckAsync<T>(string eventName, TimeSpan timeout, T arg) =>
+        EmitWithAckAsync(eventName, timeout, new object?[] { arg });
+
+    /// <summary><see cref="EmitWithAckAsync(string, TimeSpan, object?[])"/> with arguments already encoded.</summary>
+    /// <exception cref="TimeoutException">no ack within <paramref name="timeout"/>.</exception>
+    Task<ClientAck> EmitWithAckAsync(string eventName, TimeSpan timeout, SocketPayload payload);
 
     /// <summary>Flask-SocketIO's <c>send</c>: a <c>message</c> event, or <c>json</c> when <paramref name="json"/> is true.</summary>
-    Task Send(object? data, bool json = false);
+    Task SendAsync(object? data, bool json = false);
 
     /// <summary>Disconnects this socket from its namespace (the client gets a DISCONNECT packet).</summary>
-    Task Disconnect(bool closeConnection = false);
+    Task DisconnectAsync(bool closeConnection = false);
 }

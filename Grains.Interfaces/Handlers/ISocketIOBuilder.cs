@@ -13,7 +13,7 @@ namespace OrleansSocket;
 /// <para>Delegate handlers bind like <see cref="OnAttribute"/> methods: injected <see cref="ISocket"/>,
 /// <see cref="CancellationToken"/> and <see cref="IServiceProvider"/> parameters, the client's arguments
 /// positionally for the rest, and the return value as the acknowledgement. Give the lambda's parameter types
-/// so it has a natural delegate type: <c>io.On("my event", async (ISocket s, MyData d) => await s.Emit("my response", d))</c>.
+/// so it has a natural delegate type: <c>io.On("my event", async (ISocket s, MyData d) => await s.EmitAsync("my response", d))</c>.
 /// Signatures are checked when registered; registering a second handler for the same event throws.</para>
 /// </remarks>
 public interface ISocketIOBuilder
@@ -38,10 +38,14 @@ public interface ISocketIOBuilder
 
     /// <summary>Catch-all for events with no handler of their own (python-socketio's <c>on('*')</c>);
     /// acknowledges with no arguments. Binary arguments arrive as <c>_placeholder</c> objects.</summary>
+    // Two overloads with the same optional parameter (RS0026): they differ by the delegate's return type only, and the
+    // optional namespace must stay last in both, as in every other registration method.
+#pragma warning disable RS0026
     ISocketIOBuilder OnAny(Func<ISocket, string, JsonElement[], Task> handler, string ns = "/");
 
     /// <summary>Catch-all whose result is the acknowledgement (an <see cref="Ack"/> for several arguments).</summary>
     ISocketIOBuilder OnAny(Func<ISocket, string, JsonElement[], Task<object?>> handler, string ns = "/");
+#pragma warning restore RS0026
 
     /// <summary>Receives (socket, exception, event name) when a handler of <paramref name="ns"/> throws or its
     /// arguments do not bind (<see cref="SocketIOBindingException"/>); Flask's <c>on_error</c>.</summary>

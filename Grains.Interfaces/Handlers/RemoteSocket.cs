@@ -1,6 +1,6 @@
 namespace OrleansSocket;
 
-/// <summary>A socket as <see cref="IBroadcast.FetchSockets"/> returns it, wherever it is connected.</summary>
+/// <summary>A socket as <see cref="IBroadcast.FetchSocketsAsync"/> returns it, wherever it is connected.</summary>
 /// <param name="Id">The socket id.</param>
 /// <param name="Namespace">The socket's namespace.</param>
 /// <param name="Rooms">The rooms the socket is in, its own id's room included.</param>

@@ -5,7 +5,7 @@ namespace OrleansSocket.Internal;
 /// <param name="Payload">The event's arguments.</param>
 /// <param name="WantsAck">True when the client asked for an acknowledgement (the packet had an id).</param>
 [GenerateSerializer, Immutable, Alias("OrleansSocket.ClientEvent")]
-public sealed record ClientEvent(
+internal sealed record ClientEvent(
     [property: Id(0)] string Event,
     [property: Id(1)] SocketPayload Payload,
     [property: Id(2)] bool WantsAck)

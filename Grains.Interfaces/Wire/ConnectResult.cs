@@ -5,7 +5,7 @@ namespace OrleansSocket.Internal;
 /// <param name="ErrorMessage">For a refusal: the CONNECT_ERROR message.</param>
 /// <param name="ErrorDataJson">For a refusal: the CONNECT_ERROR <c>data</c> as UTF-8 JSON, or null.</param>
 [GenerateSerializer, Immutable, Alias("OrleansSocket.ConnectResult")]
-public sealed record ConnectResult(
+internal sealed record ConnectResult(
     [property: Id(0)] bool Accepted,
     [property: Id(1)] string? ErrorMessage = null,
     [property: Id(2)] byte[]? ErrorDataJson = null)

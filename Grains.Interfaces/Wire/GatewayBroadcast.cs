@@ -13,7 +13,7 @@ namespace OrleansSocket.Internal;
 /// <param name="TraceParent">The W3C <c>traceparent</c> of the span that emitted (a handler's, when traced): the gateway's
 /// delivery span links to it.</param>
 [GenerateSerializer, Immutable, Alias("OrleansSocket.GatewayBroadcast")]
-public sealed record GatewayBroadcast(
+internal sealed record GatewayBroadcast(
     [property: Id(0)] string Namespace,
     [property: Id(1)] string[] Rooms,
     [property: Id(2)] string[] ExceptRooms,

@@ -6,7 +6,7 @@ namespace OrleansSocket.Internal;
 /// <param name="Payload">The event's arguments.</param>
 /// <param name="Volatile">Volatile packets are dropped when the socket cannot take them now.</param>
 [GenerateSerializer, Immutable, Alias("OrleansSocket.OutboundPacket")]
-public sealed record OutboundPacket(
+internal sealed record OutboundPacket(
     [property: Id(0)] string Namespace,
     [property: Id(1)] string Event,
     [property: Id(2)] SocketPayload Payload,

@@ -6,7 +6,7 @@ namespace OrleansSocket.Internal;
 /// <param name="Gateway">Where the grain sends packets for this socket.</param>
 /// <param name="Handshake">What the client presented when it connected.</param>
 [GenerateSerializer, Immutable, Alias("OrleansSocket.SocketConnectRequest")]
-public sealed record SocketConnectRequest(
+internal sealed record SocketConnectRequest(
     [property: Id(0)] string Namespace,
     [property: Id(1)] string GatewayId,
     [property: Id(2)] IGatewayObserver Gateway,

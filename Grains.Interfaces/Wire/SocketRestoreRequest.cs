@@ -8,7 +8,7 @@ namespace OrleansSocket.Internal;
 /// <param name="Rooms">The rooms the socket is in (not its own id's room).</param>
 /// <param name="UserId">The user the socket belongs to, if any.</param>
 [GenerateSerializer, Immutable, Alias("OrleansSocket.SocketRestoreRequest")]
-public sealed record SocketRestoreRequest(
+internal sealed record SocketRestoreRequest(
     [property: Id(0)] SocketConnectRequest Connect,
     [property: Id(1)] string[] Rooms,
     [property: Id(2)] string? UserId);

@@ -9,4 +9,4 @@ namespace OrleansSocket.Grains.Adapters;
 /// <param name="GatewayId">The gateway that holds the socket's connection: the node a broadcast reaches it on.</param>
 /// <param name="Gateway">The gateway's local room index to keep in step when rooms are joined or left; null when the
 /// node needs no telling (one node, or a gateway that already holds the rooms, as when a socket is restored).</param>
-public sealed record AdapterMember(string Id, string Namespace, string GatewayId, IGatewayObserver? Gateway = null);
+internal sealed record AdapterMember(string Id, string Namespace, string GatewayId, IGatewayObserver? Gateway = null);

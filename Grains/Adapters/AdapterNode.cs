@@ -8,7 +8,7 @@ namespace OrleansSocket.Grains.Adapters;
 /// </summary>
 /// <param name="id">The node's id: the gateway id, which the cluster routes the node's broadcasts by.</param>
 /// <param name="find">The node's socket of an id, connected or connecting; null when it holds none.</param>
-public sealed class AdapterNode(string id, Func<string, IAdapterSocket?> find)
+internal sealed class AdapterNode(string id, Func<string, IAdapterSocket?> find)
 {
     private readonly LocalRoomIndex<IAdapterSocket> _index = new();
 

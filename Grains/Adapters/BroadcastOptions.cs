@@ -7,7 +7,7 @@ namespace OrleansSocket.Grains.Adapters;
 /// <see cref="Namespace"/>, or the members of <see cref="Rooms"/> and the sockets of <see cref="Users"/>, minus the
 /// members of <see cref="Except"/>. Room names and socket ids are interchangeable. Immutable.
 /// </summary>
-public sealed record BroadcastOptions(string Namespace)
+internal sealed record BroadcastOptions(string Namespace)
 {
     /// <summary>How long <see cref="SocketIOAdapter.BroadcastWithAckAsync"/> waits when no timeout was set.</summary>
     public static readonly TimeSpan DefaultAckTimeout = TimeSpan.FromSeconds(5);

@@ -4,7 +4,7 @@ namespace OrleansSocket.Grains.Adapters;
 /// A node attached to an adapter (<see cref="SocketIOAdapter.AttachNodeAsync"/>): while it is, what the adapter sends
 /// the node's sockets reaches them. Disposing detaches the node.
 /// </summary>
-public interface IAdapterNodeHandle : IAsyncDisposable
+internal interface IAdapterNodeHandle : IAsyncDisposable
 {
     /// <summary>Completes once what was sent to the node before the call has reached its sockets (immediately where
     /// delivery is synchronous).</summary>

@@ -5,7 +5,7 @@ namespace OrleansSocket.Grains.Adapters;
 /// The gateway's namespace sockets implement it (their grain keeps the socket's own record); so do the sockets of
 /// the adapter specification's in-memory node.
 /// </summary>
-public interface IAdapterSocket : ILocalSocket
+internal interface IAdapterSocket : ILocalSocket
 {
     /// <summary>The user the socket belongs to, for <see cref="BroadcastOptions.Users"/>; null: none.</summary>
     string? UserId { get; }

@@ -1,7 +1,7 @@
 namespace OrleansSocket.Grains.Adapters;
 
 /// <summary>A socket a gateway holds, as its room index sees it.</summary>
-public interface ILocalSocket
+internal interface ILocalSocket
 {
     /// <summary>The socket id.</summary>
     string Id { get; }

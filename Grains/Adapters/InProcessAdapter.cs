@@ -15,7 +15,7 @@ namespace OrleansSocket.Grains.Adapters;
 /// <param name="time">The clock broadcast acks time out on, and kept packets age on.</param>
 /// <param name="recovery">Connection state recovery: when enabled, broadcasts without acks that are not volatile
 /// are kept for <see cref="ConnectionStateRecoveryOptions.MaxDisconnectionDuration"/>, as on the cluster.</param>
-public sealed class InProcessAdapter(TimeProvider? time = null, ConnectionStateRecoveryOptions? recovery = null) : SocketIOAdapter
+internal sealed class InProcessAdapter(TimeProvider? time = null, ConnectionStateRecoveryOptions? recovery = null) : SocketIOAdapter
 {
     /// <summary>The id of the node that holds the sockets handed over with <see cref="AddSocket"/>.</summary>
     public const string OwnNodeId = "in-process";

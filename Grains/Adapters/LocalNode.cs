@@ -6,4 +6,4 @@ namespace OrleansSocket.Grains.Adapters;
 /// <see cref="ISocketIO"/>) reach this node's sockets. A process without one (a silo, an emitter) holds no sockets.
 /// </summary>
 /// <param name="Id">The gateway id.</param>
-public sealed record LocalNode(string Id);
+internal sealed record LocalNode(string Id);

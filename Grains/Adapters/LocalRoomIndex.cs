@@ -5,7 +5,7 @@ namespace OrleansSocket.Grains.Adapters;
 /// <see cref="AdapterNode"/>). Broadcasts arrive once per node and are resolved here, so the room grains never list
 /// members to the gateways. Every socket is also in the room of its own id (resolved through the node).
 /// </summary>
-public sealed class LocalRoomIndex<TSocket> where TSocket : class, ILocalSocket
+internal sealed class LocalRoomIndex<TSocket> where TSocket : class, ILocalSocket
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, HashSet<TSocket>> _namespaces = [];

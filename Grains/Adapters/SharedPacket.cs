@@ -6,7 +6,7 @@ namespace OrleansSocket.Grains.Adapters;
 /// Used by one delivery at a time, on one thread.
 /// </summary>
 /// <param name="packet">The packet, as the adapter sends it.</param>
-public sealed class SharedPacket(OutboundPacket packet)
+internal sealed class SharedPacket(OutboundPacket packet)
 {
     /// <summary>The packet, as the adapter sends it.</summary>
     public OutboundPacket Packet { get; } = packet;

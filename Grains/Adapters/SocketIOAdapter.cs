@@ -8,7 +8,7 @@ namespace OrleansSocket.Grains.Adapters;
 /// <see cref="BroadcastOptions"/> and call this. Implementations: <see cref="InProcessAdapter"/> (one node, no
 /// streams) and the Orleans adapter (grains and per-gateway streams). Both pass the same specification tests.
 /// </summary>
-public abstract class SocketIOAdapter
+internal abstract class SocketIOAdapter
 {
     /// <summary>A socket connected: it is in its namespace (and the room of its own id).</summary>
     public abstract Task AddSocketAsync(AdapterMember socket);

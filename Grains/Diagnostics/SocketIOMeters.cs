@@ -8,7 +8,7 @@ namespace OrleansSocket.Internal;
 /// <see cref="IMeterFactory"/>; one per container, registered by <c>AddSocketIO</c> and <c>AddSocketIOEmitter</c>. Also keeps
 /// the broadcast totals of the gateway's JSON endpoint. Not for application code.
 /// </summary>
-public sealed class SocketIOMeters
+internal sealed class SocketIOMeters
 {
     private readonly UpDownCounter<long> _connections;
     private readonly UpDownCounter<long> _sockets;

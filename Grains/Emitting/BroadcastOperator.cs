@@ -19,31 +19,31 @@ internal sealed record BroadcastOperator(SocketIOAdapter Adapter, BroadcastOptio
     public IBroadcast Timeout(TimeSpan timeout) => this with { Options = Options with { AckTimeout = timeout } };
 
     // The socket operations (all but EmitWithAck, which waits for clients) count as a running handler's own work: see EventRun.
-    public Task Emit(string eventName, params object?[] args) => Emit(eventName, PayloadSerializer.Serialize(args));
+    public Task EmitAsync(string eventName, params object?[] args) => EmitAsync(eventName, PayloadSerializer.Serialize(args));
 
-    public Task Emit(string eventName, SocketPayload payload)
+    public Task EmitAsync(string eventName, SocketPayload payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
         return EventRun.Track(Adapter.BroadcastAsync(Options, eventName, payload));
     }
 
-    public Task Send(object? data, bool json = false) => Emit(json ? "json" : "message", data);
+    public Task SendAsync(object? data, bool json = false) => EmitAsync(json ? "json" : "message", data);
 
-    public Task<BroadcastAcks> EmitWithAck(string eventName, params object?[] args) => EmitWithAck(eventName, PayloadSerializer.Serialize(args));
+    public Task<BroadcastAcks> EmitWithAckAsync(string eventName, params object?[] args) => EmitWithAckAsync(eventName, PayloadSerializer.Serialize(args));
 
-    public async Task<BroadcastAcks> EmitWithAck(string eventName, SocketPayload payload)
+    public async Task<BroadcastAcks> EmitWithAckAsync(string eventName, SocketPayload payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
         return new BroadcastAcks(await Adapter.BroadcastWithAckAsync(Options, eventName, payload));
     }
 
-    public Task<IReadOnlyList<RemoteSocket>> FetchSockets() => EventRun.Track(Adapter.FetchSocketsAsync(Options));
+    public Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync() => EventRun.Track(Adapter.FetchSocketsAsync(Options));
 
-    public Task<int> Count() => EventRun.Track(Adapter.CountAsync(Options));
+    public Task<int> CountAsync() => EventRun.Track(Adapter.CountAsync(Options));
 
-    public Task SocketsJoin(params string[] rooms) => EventRun.Track(Adapter.AddSocketsAsync(Options, rooms));
+    public Task SocketsJoinAsync(params string[] rooms) => EventRun.Track(Adapter.AddSocketsAsync(Options, rooms));
 
-    public Task SocketsLeave(params string[] rooms) => EventRun.Track(Adapter.DelSocketsAsync(Options, rooms));
+    public Task SocketsLeaveAsync(params string[] rooms) => EventRun.Track(Adapter.DelSocketsAsync(Options, rooms));
 
-    public Task DisconnectSockets(bool closeConnection = false) => EventRun.Track(Adapter.DisconnectSocketsAsync(Options, closeConnection));
+    public Task DisconnectSocketsAsync(bool closeConnection = false) => EventRun.Track(Adapter.DisconnectSocketsAsync(Options, closeConnection));
 }

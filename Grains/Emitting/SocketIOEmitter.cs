@@ -25,9 +25,9 @@ internal sealed class SocketIOEmitter : ISocketIO
 
     public IBroadcast Of(string ns) => Operator(Normalize(ns));
 
-    public Task<IReadOnlyCollection<string>> Rooms(string socketId) => EventRun.Track(_adapter.SocketRoomsAsync(socketId));
+    public Task<IReadOnlyCollection<string>> RoomsAsync(string socketId) => EventRun.Track(_adapter.SocketRoomsAsync(socketId));
 
-    public Task CloseRoom(string room, string ns = "/") => EventRun.Track(_adapter.CloseRoomAsync(Normalize(ns), room));
+    public Task CloseRoomAsync(string room, string ns = "/") => EventRun.Track(_adapter.CloseRoomAsync(Normalize(ns), room));
 
     internal BroadcastOperator Operator(string ns) => new(_adapter, new BroadcastOptions(ns) { Node = _node });
 
@@ -45,14 +45,14 @@ internal sealed class SocketIOEmitter : ISocketIO
     public IBroadcast Volatile => _main.Volatile;
     public IBroadcast Local => _main.Local;
     public IBroadcast Timeout(TimeSpan timeout) => _main.Timeout(timeout);
-    public Task Emit(string eventName, params object?[] args) => _main.Emit(eventName, args);
-    public Task Emit(string eventName, SocketPayload payload) => _main.Emit(eventName, payload);
-    public Task Send(object? data, bool json = false) => _main.Send(data, json);
-    public Task<BroadcastAcks> EmitWithAck(string eventName, params object?[] args) => _main.EmitWithAck(eventName, args);
-    public Task<BroadcastAcks> EmitWithAck(string eventName, SocketPayload payload) => _main.EmitWithAck(eventName, payload);
-    public Task<IReadOnlyList<RemoteSocket>> FetchSockets() => _main.FetchSockets();
-    public Task<int> Count() => _main.Count();
-    public Task SocketsJoin(params string[] rooms) => _main.SocketsJoin(rooms);
-    public Task SocketsLeave(params string[] rooms) => _main.SocketsLeave(rooms);
-    public Task DisconnectSockets(bool closeConnection = false) => _main.DisconnectSockets(closeConnection);
+    public Task EmitAsync(string eventName, params object?[] args) => _main.EmitAsync(eventName, args);
+    public Task EmitAsync(string eventName, SocketPayload payload) => _main.EmitAsync(eventName, payload);
+    public Task SendAsync(object? data, bool json = false) => _main.SendAsync(data, json);
+    public Task<BroadcastAcks> EmitWithAckAsync(string eventName, params object?[] args) => _main.EmitWithAckAsync(eventName, args);
+    public Task<BroadcastAcks> EmitWithAckAsync(string eventName, SocketPayload payload) => _main.EmitWithAckAsync(eventName, payload);
+    public Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync() => _main.FetchSocketsAsync();
+    public Task<int> CountAsync() => _main.CountAsync();
+    public Task SocketsJoinAsync(params string[] rooms) => _main.SocketsJoinAsync(rooms);
+    public Task SocketsLeaveAsync(params string[] rooms) => _main.SocketsLeaveAsync(rooms);
+    public Task DisconnectSocketsAsync(bool closeConnection = false) => _main.DisconnectSocketsAsync(closeConnection);
 }

@@ -7,12 +7,12 @@ using OrleansSocket.Grains.Emitting;
 namespace OrleansSocket;
 
 /// <summary>Makes <see cref="ISocketIO"/> injectable in a silo or an Orleans client process.</summary>
-public static class SocketIOEmitterServiceCollectionExtensions
+internal static class SocketIOEmitterServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="ISocketIO"/>: emit to rooms, namespaces and users from code outside handlers
     /// (Flask-SocketIO's <c>socketio.emit</c> outside a request, Node's redis-emitter). The process needs
-    /// the broadcast stream provider: silos get it from <c>AddSocketIO</c>, clients from <c>AddSocketIOStreams()</c>.
+    /// the broadcast stream provider: silos get it from <c>AddSocketIOGrains</c>, clients from <c>AddSocketIOClient()</c>.
     /// </summary>
     public static IServiceCollection AddSocketIOEmitter(this IServiceCollection services)
     {

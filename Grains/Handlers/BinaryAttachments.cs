@@ -51,7 +51,7 @@ internal static class BinaryAttachments
     }
 
     /// <summary>Restores the previous state, so scopes nest (a converter may serialize inside a serialization).</summary>
-    public readonly struct Scope(byte[][]? previousIncoming, List<byte[]>? previousOutgoing) : IDisposable
+    internal readonly struct Scope(byte[][]? previousIncoming, List<byte[]>? previousOutgoing) : IDisposable
     {
         public void Dispose()
         {

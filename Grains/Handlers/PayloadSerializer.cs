@@ -7,7 +7,7 @@ namespace OrleansSocket.Grains.Handlers;
 /// <summary>
 /// Converts between CLR arguments and <see cref="SocketPayload"/>: handler acks here, <c>ISocket.Emit</c> in the grain.
 /// </summary>
-public static class PayloadSerializer
+internal static class PayloadSerializer
 {
     /// <summary>
     /// Web defaults (camelCase, case-insensitive reads, numbers from strings) plus the binary converters,

@@ -17,6 +17,9 @@ internal sealed class SocketIOBuilder : ISocketIOBuilder
     internal IReadOnlyDictionary<string, Func<ISocket, Exception, string, Task>> ErrorHandlers => _errorHandlers;
     internal Func<ISocket, Exception, string, Task>? DefaultErrorHandler { get; private set; }
 
+    /// <summary>Nothing has been declared (a process that only holds an Orleans client must declare nothing).</summary>
+    internal bool IsEmpty => _namespaces.Count == 0 && _errorHandlers.Count == 0 && DefaultErrorHandler is null;
+
     public ISocketIOBuilder On(string eventName, Delegate handler, string ns = "/")
     {
         ArgumentException.ThrowIfNullOrEmpty(eventName);

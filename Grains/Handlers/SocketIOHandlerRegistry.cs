@@ -12,7 +12,7 @@ namespace OrleansSocket.Grains.Handlers;
 /// Never throws for what handlers or clients do: handler exceptions and arguments that do not bind go to the
 /// namespace's error handler (<see cref="ISocketIOBuilder.OnError"/>), else the default one, else the log.
 /// </remarks>
-public sealed class SocketIOHandlerRegistry
+internal sealed class SocketIOHandlerRegistry
 {
     private static readonly object NotHandled = new();
 

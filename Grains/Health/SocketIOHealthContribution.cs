@@ -8,4 +8,4 @@ namespace OrleansSocket.Internal;
 /// </summary>
 /// <param name="Name">The health check's name.</param>
 /// <param name="Create">Makes the check from the application's services.</param>
-public sealed record SocketIOHealthContribution(string Name, Func<IServiceProvider, IHealthCheck> Create);
+internal sealed record SocketIOHealthContribution(string Name, Func<IServiceProvider, IHealthCheck> Create);

@@ -1,39 +1,74 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
 namespace OrleansSocket;
 
 /// <summary>
-/// The one place where the <c>Cluster</c> configuration section becomes Orleans clustering: used by the
-/// <c>Silo</c> host, by the gateway's embedded silo or Orleans client, and by emitter-only clients.
+/// Where OrleansSocket's <c>Cluster</c> section becomes Orleans configuration, for <c>AddSocketIOGrains</c> (silos)
+/// and <c>AddSocketIOClient</c> (Orleans clients). Orleans' standard keys win: with
+/// <c>Orleans:Clustering:ProviderType</c> set, Orleans configures clustering and endpoints itself (as
+/// <c>UseOrleans</c>/<c>UseOrleansClient</c> read the <c>Orleans</c> section, e.g. from Aspire), and with
+/// <c>Orleans:ClusterId</c>/<c>Orleans:ServiceId</c> set, the ids.
 /// </summary>
-public static class ClusterHostingExtensions
+internal static class ClusterHostingExtensions
 {
-    /// <summary>The <c>Cluster</c> section, or the defaults (embedded, localhost clustering).</summary>
-    public static OrleansClusterOptions GetOrleansClusterOptions(this IConfiguration configuration) =>
-        configuration.GetSection(OrleansClusterOptions.Section).Get<OrleansClusterOptions>() ?? new();
+    internal const string OrleansClusteringKey = "Orleans:Clustering:ProviderType";
+
+    /// <summary>The <c>Cluster</c> section, validated, or the defaults (localhost clustering).</summary>
+    /// <exception cref="OptionsValidationException">a value is invalid; the message names its key.</exception>
+    internal static OrleansClusterOptions GetOrleansClusterOptions(this IConfiguration configuration)
+    {
+        var options = configuration.GetSection(OrleansClusterOptions.Section).Get<OrleansClusterOptions>() ?? new();
+        var result = new OrleansClusterOptionsValidator().Validate(Options.DefaultName, options);
+        if (result.Failed) throw new OptionsValidationException(Options.DefaultName, typeof(OrleansClusterOptions), result.Failures);
+        return options;
+    }
+
+    private static bool OrleansConfiguresClustering(IConfiguration configuration) =>
+        !string.IsNullOrEmpty(configuration[OrleansClusteringKey]);
+
+    private static void ConfigureIds(IServiceCollection services, IConfiguration configuration, OrleansClusterOptions options)
+    {
+        if (string.IsNullOrEmpty(configuration["Orleans:ClusterId"])) services.Configure<ClusterOptions>(c => c.ClusterId = options.ClusterId);
+        if (string.IsNullOrEmpty(configuration["Orleans:ServiceId"])) services.Configure<ClusterOptions>(c => c.ServiceId = options.ServiceId);
+    }
 
     /// <summary>
-    /// Cluster id, clustering provider (localhost or Redis), endpoints and the timeouts that bound how long a
-    /// dead gateway holds anything up. <paramref name="defaultSiloPort"/> and <paramref name="defaultGatewayPort"/>
-    /// apply when the configuration names no port (0: a free port).
+    /// Cluster id, clustering (unless Orleans' own keys configure it), endpoints and the timeouts that bound how long
+    /// a dead gateway holds anything up. Unconfigured localhost ports are 11111 and 30000, or free ports when this
+    /// silo is co-hosted with a gateway (so that several such processes run on one machine).
     /// </summary>
-    public static ISiloBuilder UseSocketIOCluster(this ISiloBuilder silo, OrleansClusterOptions options, int defaultSiloPort, int defaultGatewayPort)
+    internal static ISiloBuilder UseSocketIOClustering(this ISiloBuilder silo)
     {
-        // With Kubernetes hosting the ids come from the pod (ORLEANS_CLUSTER_ID, ORLEANS_SERVICE_ID).
-        if (!options.Kubernetes) silo.Configure<ClusterOptions>(c => { c.ClusterId = options.ClusterId; c.ServiceId = options.ServiceId; });
+        var options = silo.Configuration.GetOrleansClusterOptions();
+        silo.Services.AddOptions<OrleansClusterOptions>().BindConfiguration(OrleansClusterOptions.Section).ValidateOnStart();
+        silo.Services.AddSingleton<IValidateOptions<OrleansClusterOptions>, OrleansClusterOptionsValidator>();
         silo.Configure<SiloMessagingOptions>(m =>
         {
             m.ClientDropTimeout = options.ClientDropTimeout;
             if (options.ResponseTimeout is { } timeout) m.ResponseTimeout = timeout;
         });
-        var siloPort = PortOrFree(options.SiloPort ?? defaultSiloPort);
-        var gatewayPort = PortOrFree(options.GatewayPort ?? defaultGatewayPort);
+        if (OrleansConfiguresClustering(silo.Configuration)) return silo;
+
+        // With Kubernetes hosting the ids come from the pod (ORLEANS_CLUSTER_ID, ORLEANS_SERVICE_ID).
+        if (!options.Kubernetes) ConfigureIds(silo.Services, silo.Configuration, options);
+        var siloPort = options.SiloPort ?? silo.Configuration.GetValue<int?>("Orleans:Endpoints:SiloPort");
+        var gatewayPort = options.GatewayPort ?? silo.Configuration.GetValue<int?>("Orleans:Endpoints:GatewayPort");
         if (!options.UsesRedis)
         {
-            silo.UseLocalhostClustering(siloPort, gatewayPort);
+            silo.UseLocalhostClustering();
+            silo.Services.AddSingleton(sp => new LocalhostPorts(siloPort, gatewayPort, sp.GetService<SocketIOGatewayMarker>() is not null));
+            silo.Services.AddOptions<EndpointOptions>().PostConfigure<LocalhostPorts>((e, ports) =>
+            {
+                e.SiloPort = ports.Silo;
+                e.GatewayPort = ports.Gateway;
+            });
+            silo.Services.AddOptions<DevelopmentClusterMembershipOptions>().PostConfigure<LocalhostPorts>((d, ports) =>
+                d.PrimarySiloEndpoint = new IPEndPoint(IPAddress.Loopback, ports.Silo));
             return silo;
         }
 
@@ -44,34 +79,41 @@ public static class ClusterHostingExtensions
         // was dropped ("got an item for subscription ..., but I don't have any subscriber").
         silo.AddRedisGrainStorage(SocketIOSiloBuilderExtensions.PubSubStore,
             o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(options.RequireRedis()));
+        var redisSiloPort = PortOrFree(siloPort ?? 11111);
+        var redisGatewayPort = PortOrFree(gatewayPort ?? 30000);
         if (options.Kubernetes)
         {
             // UseKubernetesHosting sets the advertised (pod) address and listens on any address; only the ports are ours.
-            silo.Configure<EndpointOptions>(e => { e.SiloPort = siloPort; e.GatewayPort = gatewayPort; });
+            silo.Configure<EndpointOptions>(e => { e.SiloPort = redisSiloPort; e.GatewayPort = redisGatewayPort; });
         }
         else if (options.AdvertisedIPAddress is { Length: > 0 } address)
         {
-            silo.ConfigureEndpoints(IPAddress.Parse(address), siloPort, gatewayPort);
+            silo.ConfigureEndpoints(IPAddress.Parse(address), redisSiloPort, redisGatewayPort);
         }
         else
         {
-            silo.ConfigureEndpoints(siloPort, gatewayPort, listenOnAnyHostAddress: false);
+            silo.ConfigureEndpoints(redisSiloPort, redisGatewayPort, listenOnAnyHostAddress: false);
         }
         return silo;
     }
 
     /// <summary>
-    /// An Orleans client of the cluster (a gateway in client mode, or a process that only emits): clustering,
-    /// the broadcast stream provider, and retries of the first connection for <see cref="OrleansClusterOptions.ConnectTimeout"/>
-    /// so that gateways and silos can be started in any order.
+    /// An Orleans client of the cluster (a gateway of separate silos, or a process that only emits): ids, clustering
+    /// (unless Orleans' own keys configure it), and retries of the first connection for
+    /// <see cref="OrleansClusterOptions.ConnectTimeout"/> so that gateways and silos can be started in any order.
     /// </summary>
-    public static IClientBuilder UseSocketIOCluster(this IClientBuilder client, OrleansClusterOptions options)
+    internal static IClientBuilder UseSocketIOClustering(this IClientBuilder client)
     {
-        client.Configure<ClusterOptions>(c => { c.ClusterId = options.ClusterId; c.ServiceId = options.ServiceId; });
+        var options = client.Configuration.GetOrleansClusterOptions();
+        client.Services.AddOptions<OrleansClusterOptions>().BindConfiguration(OrleansClusterOptions.Section).ValidateOnStart();
+        client.Services.AddSingleton<IValidateOptions<OrleansClusterOptions>, OrleansClusterOptionsValidator>();
         if (options.ResponseTimeout is { } timeout) client.Configure<ClientMessagingOptions>(m => m.ResponseTimeout = timeout);
-        if (options.UsesRedis) client.UseRedisClustering(options.RequireRedis());
-        else client.UseLocalhostClustering(options.ClientGatewayPort);
-        client.AddSocketIOStreams(); // partitioned as the silos are
+        if (!OrleansConfiguresClustering(client.Configuration))
+        {
+            ConfigureIds(client.Services, client.Configuration, options);
+            if (options.UsesRedis) client.UseRedisClustering(options.RequireRedis());
+            else client.UseLocalhostClustering(options.ClientGatewayPort);
+        }
         client.AddActivityPropagation(); // the gateway's spans continue in the silos' handlers
         // Learn of a dead silo's gateway sooner than Orleans' 1 minute default.
         client.Configure<GatewayOptions>(g => g.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
@@ -86,11 +128,18 @@ public static class ClusterHostingExtensions
         return client;
     }
 
-    private static int PortOrFree(int port)
+    internal static int PortOrFree(int port)
     {
         if (port != 0) return port;
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The localhost silo's ports, chosen once the container knows whether a gateway shares the process.</summary>
+    private sealed class LocalhostPorts(int? silo, int? gateway, bool coHostedWithGateway)
+    {
+        public int Silo { get; } = PortOrFree(silo ?? (coHostedWithGateway ? 0 : 11111));
+        public int Gateway { get; } = PortOrFree(gateway ?? (coHostedWithGateway ? 0 : 30000));
     }
 }

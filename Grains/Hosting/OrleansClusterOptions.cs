@@ -1,20 +1,18 @@
 namespace OrleansSocket;
 
 /// <summary>
-/// How a process joins the cluster, bound from the <c>Cluster</c> configuration section. Shared by the
-/// <c>Silo</c> host, the gateway (embedded silo or Orleans client) and any emitter-only client, so that a
-/// distributed deployment is chosen by configuration only (see <see cref="ClusterHostingExtensions"/>).
+/// OrleansSocket's cluster settings, bound from the <c>Cluster</c> configuration section and validated at start. The
+/// gateway lease and timeouts always apply; the clustering keys (<see cref="Clustering"/>, ports, ids) apply only
+/// when Orleans' standard <c>Orleans:Clustering:ProviderType</c> is not set (they predate it and stay for
+/// compatibility).
 /// </summary>
 public sealed class OrleansClusterOptions
 {
     /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "Cluster";
 
-    /// <summary>Gateway only. <c>Embedded</c> (default): a silo in this process. <c>Client</c>: connect to separate silos.</summary>
-    public string Mode { get; set; } = "Embedded";
-
-    /// <summary><c>Localhost</c> (default) or <c>Redis</c>.</summary>
-    public string Clustering { get; set; } = "Localhost";
+    /// <summary><see cref="ClusteringProvider.Localhost"/> (default) or <see cref="ClusteringProvider.Redis"/>.</summary>
+    public ClusteringProvider Clustering { get; set; } = ClusteringProvider.Localhost;
 
     /// <summary>The Redis connection string when <see cref="Clustering"/> is <c>Redis</c>, e.g. <c>127.0.0.1:6379</c>.</summary>
     public string? RedisConnectionString { get; set; }
@@ -62,15 +60,10 @@ public sealed class OrleansClusterOptions
     /// <summary>Silo: <c>UseKubernetesHosting</c> (pod name, pod IP and cluster id from the pod's environment).</summary>
     public bool Kubernetes { get; set; }
 
-    /// <summary><see cref="Mode"/> is <c>Embedded</c> (case-insensitive).</summary>
-    public bool IsEmbedded => string.Equals(Mode, "Embedded", StringComparison.OrdinalIgnoreCase);
-    /// <summary><see cref="Clustering"/> is <c>Redis</c> (case-insensitive).</summary>
-    public bool UsesRedis => string.Equals(Clustering, "Redis", StringComparison.OrdinalIgnoreCase);
+    internal bool UsesRedis => Clustering == ClusteringProvider.Redis;
 
-    /// <summary>The <see cref="RedisConnectionString"/>, which Redis clustering needs.</summary>
-    /// <exception cref="InvalidOperationException">it is not set.</exception>
-    public string RequireRedis() =>
+    internal string RequireRedis() =>
         RedisConnectionString is { Length: > 0 } redis
             ? redis
-            : throw new InvalidOperationException("Cluster:RedisConnectionString is required with Redis clustering.");
+            : throw new InvalidOperationException("Cluster:RedisConnectionString is required with Cluster:Clustering=Redis.");
 }

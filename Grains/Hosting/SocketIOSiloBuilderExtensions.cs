@@ -1,45 +1,58 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansSocket;
 
-namespace OrleansSocket;
+namespace Microsoft.Extensions.Hosting;
 
-/// <summary>Silo-side setup: the grains, the application's handlers and the stream provider they fan out through.</summary>
+/// <summary>Silo-side setup: <c>builder.UseOrleans(silo =&gt; silo.AddSocketIOGrains())</c>.</summary>
 public static class SocketIOSiloBuilderExtensions
 {
-    /// <summary>The name of the Orleans stream provider rooms and namespaces publish to gateways on.</summary>
-    public const string StreamProvider = GatewayStreams.Provider;
-
     /// <summary>The grain storage Orleans keeps stream subscriptions in (the name Orleans' streams look up).</summary>
-    public const string PubSubStore = "PubSubStore";
+    internal const string PubSubStore = "PubSubStore";
 
     /// <summary>
-    /// Hosts OrleansSocket's grains in this silo with the application's handlers, e.g.
-    /// <c>silo.AddSocketIO(io =&gt; io.AddHandlers&lt;ChatHandlers&gt;())</c>. Handlers may also be
-    /// added with <c>services.AddSocketIOHandlers(...)</c>. Also registers <see cref="ISocketIO"/>, and sets the
-    /// per-placement log categories to Warning unless the application's logging configuration names them.
+    /// Hosts OrleansSocket's grains in this silo; they run the handlers declared on the returned builder or on
+    /// <c>services.AddSocketIO()</c> of the same process (a gateway co-hosting its silo), e.g.
+    /// <c>silo.AddSocketIOGrains().AddHandlers&lt;ChatHandlers&gt;()</c>. Also registers <see cref="ISocketIO"/>, the
+    /// broadcast stream provider and, unless Orleans' <c>Orleans:Clustering</c> keys configure it, the clustering of
+    /// the <c>Cluster</c> section (localhost by default). Sets the per-placement log categories to Warning unless the
+    /// application's logging configuration names them.
     /// </summary>
-    public static ISiloBuilder AddSocketIO(this ISiloBuilder silo, Action<ISocketIOBuilder>? configure = null)
+    public static ISocketIOServerBuilder AddSocketIOGrains(this ISiloBuilder silo)
     {
-        silo.Services.AddSocketIOHandlers(configure ?? (_ => { }));
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.UseSocketIOClustering();
+        return silo.AddSocketIOGrainsCore();
+    }
+
+    /// <summary><see cref="AddSocketIOGrains"/> without clustering, for silos whose host configures it (TestingHost).</summary>
+    internal static ISocketIOServerBuilder AddSocketIOGrainsCore(this ISiloBuilder silo)
+    {
+        silo.Services.AddSocketIOHandlers(_ => { });
         silo.Services.AddSocketIOEmitter();
         // Trace context across grain calls: the gateway's span is the parent of the handler's (SocketIOInstrumentation).
         silo.AddActivityPropagation();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddDefaultLogFilters();
+        silo.Services.AddSocketIOStreamOptions();
         // Memory streams need a pub-sub store. In one process memory storage is enough; a cluster configures a
-        // durable one first (Redis, in UseSocketIOCluster), which this leaves in place.
-        if (!silo.Services.Any(s => s.IsKeyedService && s.ServiceType == typeof(Orleans.Storage.IGrainStorage) && Equals(s.ServiceKey, PubSubStore)))
+        // durable one first (Redis, in UseSocketIOClustering, or Orleans:GrainStorage:PubSubStore), which this leaves in place.
+        if (!silo.Services.Any(s => s.IsKeyedService && s.ServiceType == typeof(Orleans.Storage.IGrainStorage) && Equals(s.ServiceKey, PubSubStore))
+            && string.IsNullOrEmpty(silo.Configuration[$"Orleans:GrainStorage:{PubSubStore}:ProviderType"]))
             silo.AddMemoryGrainStorage(PubSubStore);
-        var streams = silo.Configuration.GetSection(SocketIOStreamOptions.Section).Get<SocketIOStreamOptions>() ?? new();
-        silo.AddMemoryStreams(StreamProvider, b =>
+        // Orleans:Streaming:SocketIO configures the broadcast stream provider the Orleans way instead.
+        if (string.IsNullOrEmpty(silo.Configuration[$"Orleans:Streaming:{GatewayStreams.Provider}:ProviderType"]))
         {
-            b.ConfigurePartitioning(streams.Queues);
-            b.ConfigurePullingAgent(o => o.Configure(a =>
+            var streams = silo.Configuration.GetSocketIOStreamOptions();
+            silo.AddMemoryStreams(GatewayStreams.Provider, b =>
             {
-                a.GetQueueMsgsTimerPeriod = streams.PullPeriod;
-                a.BatchContainerBatchSize = streams.BatchSize;
-            }));
-        });
-        return silo;
+                b.ConfigurePartitioning(streams.Queues);
+                b.ConfigurePullingAgent(o => o.Configure(a =>
+                {
+                    a.GetQueueMsgsTimerPeriod = streams.PullPeriod;
+                    a.BatchContainerBatchSize = streams.BatchSize;
+                }));
+            });
+        }
+        return new SocketIOServerBuilder(silo.Services);
     }
 }

@@ -66,7 +66,7 @@ internal sealed class SocketContext : ISocket
 
     public IBroadcast To(params string[] rooms) => _server.Operator(Namespace).To(rooms).Except(Id);
 
-    public Task Join(params string[] rooms) => EventRun.Track(JoinRooms(rooms));
+    public Task JoinAsync(params string[] rooms) => EventRun.Track(JoinRooms(rooms));
 
     private async Task JoinRooms(string[] rooms)
     {
@@ -75,7 +75,7 @@ internal sealed class SocketContext : ISocket
         await _adapter.AddAllAsync(Member, added);
     }
 
-    public Task Leave(params string[] rooms) => EventRun.Track(LeaveRooms(rooms));
+    public Task LeaveAsync(params string[] rooms) => EventRun.Track(LeaveRooms(rooms));
 
     private async Task LeaveRooms(string[] rooms)
     {
@@ -101,9 +101,9 @@ internal sealed class SocketContext : ISocket
     /// (the gateway already dropped it from its index).</summary>
     internal Task RemoveAsync(string? userId) => _adapter.RemoveSocketAsync(Member, _rooms, userId);
 
-    public Task Emit(string eventName, params object?[] args) => Emit(eventName, PayloadSerializer.Serialize(args));
+    public Task EmitAsync(string eventName, params object?[] args) => EmitAsync(eventName, PayloadSerializer.Serialize(args));
 
-    public Task Emit(string eventName, SocketPayload payload) => EventRun.Track(EmitPayload(eventName, payload));
+    public Task EmitAsync(string eventName, SocketPayload payload) => EventRun.Track(EmitPayload(eventName, payload));
 
     private async Task EmitPayload(string eventName, SocketPayload payload)
     {
@@ -114,10 +114,10 @@ internal sealed class SocketContext : ISocket
         await Gateway.Send(Id, packet);
     }
 
-    public Task<ClientAck> EmitWithAck(string eventName, TimeSpan timeout, params object?[] args) =>
-        EmitWithAck(eventName, timeout, PayloadSerializer.Serialize(args));
+    public Task<ClientAck> EmitWithAckAsync(string eventName, TimeSpan timeout, params object?[] args) =>
+        EmitWithAckAsync(eventName, timeout, PayloadSerializer.Serialize(args));
 
-    public async Task<ClientAck> EmitWithAck(string eventName, TimeSpan timeout, SocketPayload payload)
+    public async Task<ClientAck> EmitWithAckAsync(string eventName, TimeSpan timeout, SocketPayload payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
         if (_disconnected) throw new InvalidOperationException($"Socket {Id} is disconnected.");
@@ -125,9 +125,9 @@ internal sealed class SocketContext : ISocket
         return new ClientAck(reply);
     }
 
-    public Task Send(object? data, bool json = false) => Emit(json ? "json" : "message", data);
+    public Task SendAsync(object? data, bool json = false) => EmitAsync(json ? "json" : "message", data);
 
-    public Task Disconnect(bool closeConnection = false)
+    public Task DisconnectAsync(bool closeConnection = false)
     {
         if (_disconnected) return Task.CompletedTask;
         return EventRun.Track(Gateway.Disconnect(Id, closeConnection));

@@ -234,11 +234,11 @@ internal sealed class SocketGrain(
         return Task.FromResult(_socket?.Describe());
     }
 
-    public Task JoinRooms(string[] rooms) => _socket?.Join(rooms) ?? Task.CompletedTask;
+    public Task JoinRooms(string[] rooms) => _socket?.JoinAsync(rooms) ?? Task.CompletedTask;
 
-    public Task LeaveRooms(string[] rooms) => _socket?.Leave(rooms) ?? Task.CompletedTask;
+    public Task LeaveRooms(string[] rooms) => _socket?.LeaveAsync(rooms) ?? Task.CompletedTask;
 
-    public Task Disconnect(bool closeConnection) => _socket?.Disconnect(closeConnection) ?? Task.CompletedTask;
+    public Task Disconnect(bool closeConnection) => _socket?.DisconnectAsync(closeConnection) ?? Task.CompletedTask;
 
     /// <summary>An accepted socket: kept active, counted in its namespace, known to its user.</summary>
     private async Task Joined(SocketContext socket)

@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace OrleansSocket.Tests.EndToEnd;
 
 /// <summary>
-/// The external emitter process (samples/Emitter: an Orleans client with <c>AddSocketIOEmitter()</c>)
+/// The external emitter process (samples/Emitter: an Orleans client with <c>AddSocketIOClient()</c>)
 /// joins the api-profile gateway's co-hosted silo through its Orleans gateway port and emits to a
 /// room, a user and another namespace; SocketIOClient sockets check who got what.
 /// </summary>

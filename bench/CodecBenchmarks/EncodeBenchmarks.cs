@@ -34,25 +34,25 @@ public class EncodeBenchmarks
 
     /// <summary><c>2["echo",{...}]</c>: an emit to one socket.</summary>
     [Benchmark(Baseline = true)]
-    public SocketIOEncodedPacket Event() => SocketIOEncoder.EncodeEvent("/", "echo", _args);
+    public ReadOnlyMemory<byte> Event() => SocketIOEncoder.EncodeEvent("/", "echo", _args).Text;
 
     /// <summary>The broadcast scenario's packet (encoded once per gateway per broadcast).</summary>
     [Benchmark]
-    public SocketIOEncodedPacket BroadcastEvent() => SocketIOEncoder.EncodeEvent("/", "bcast", _broadcastArgs);
+    public ReadOnlyMemory<byte> BroadcastEvent() => SocketIOEncoder.EncodeEvent("/", "bcast", _broadcastArgs).Text;
 
     /// <summary>A server emit that asks for an ack, in namespace <c>/chat</c>.</summary>
     [Benchmark]
-    public SocketIOEncodedPacket NamespaceEventWithAck() => SocketIOEncoder.EncodeEvent("/chat", "echo", _args, null, 1234);
+    public ReadOnlyMemory<byte> NamespaceEventWithAck() => SocketIOEncoder.EncodeEvent("/chat", "echo", _args, null, 1234).Text;
 
     /// <summary><c>3&lt;id&gt;[{...}]</c>: the echo_ack reply.</summary>
     [Benchmark]
-    public SocketIOEncodedPacket Ack() => SocketIOEncoder.EncodeAck("/", 1234, _args);
+    public ReadOnlyMemory<byte> Ack() => SocketIOEncoder.EncodeAck("/", 1234, _args).Text;
 
     /// <summary>BINARY_EVENT with one attachment (the attachment is referenced, not copied).</summary>
     [Benchmark]
-    public SocketIOEncodedPacket BinaryEvent() => SocketIOEncoder.EncodeEvent("/", "upload", _binaryArgs, _attachments);
+    public ReadOnlyMemory<byte> BinaryEvent() => SocketIOEncoder.EncodeEvent("/", "upload", _binaryArgs, _attachments).Text;
 
     /// <summary>Re-encoding a decoded packet (the decoder's inverse).</summary>
     [Benchmark]
-    public SocketIOEncodedPacket RoundTripEncode() => SocketIOEncoder.Encode(_decoded, 5);
+    public ReadOnlyMemory<byte> RoundTripEncode() => SocketIOEncoder.Encode(_decoded, 5).Text;
 }

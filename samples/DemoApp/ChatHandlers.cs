@@ -35,7 +35,7 @@ public sealed partial class ChatHandlers : SocketIOHandler
         io.On("broadcast", async (ISocket socket, string? text) =>
         {
             if (CheckText(text) is { } error) return Reply.Fail(error);
-            await socket.Server.Of(Namespace).Send(new ChatLine("broadcast", socket.UserId!, text!.Trim()), json: true);
+            await socket.Server.Of(Namespace).SendAsync(new ChatLine("broadcast", socket.UserId!, text!.Trim()), json: true);
             return Reply.Success();
         }, Namespace);
     }
@@ -46,8 +46,7 @@ public sealed partial class ChatHandlers : SocketIOHandler
         public DateTimeOffset At { get; init; } = DateTimeOffset.UtcNow;
     }
 
-    /// <summary>The <c>users</c> event: who is online. (An object, not the bare array: <c>Emit("users", names)</c>
-    /// would pass a <c>string[]</c> as the <c>params object?[]</c> itself, one argument per name.)</summary>
+    /// <summary>The <c>users</c> event: who is online, as <c>{users: [...]}</c> (the page reads that shape).</summary>
     public sealed record Online(string[] Users);
 
     /// <summary>A <c>system</c> event: someone joined or left the chat or a room.</summary>
@@ -90,11 +89,11 @@ public sealed partial class ChatHandlers : SocketIOHandler
         var online = new Online([.. others.Append(nickname).Distinct().Order(StringComparer.OrdinalIgnoreCase)]);
         // This socket is not connected yet, so namespace-wide emits miss it: it gets its own copy
         // (held back by the gateway until the CONNECT answer has gone out).
-        await Socket.Send($"Welcome, {nickname}! Join a room, then message it, a user or everyone.");
-        await Socket.Emit("users", online);
-        await Socket.Broadcast.Emit("users", online);
+        await Socket.SendAsync($"Welcome, {nickname}! Join a room, then message it, a user or everyone.");
+        await Socket.EmitAsync("users", online);
+        await Socket.Broadcast.EmitAsync("users", online);
         if (!others.Contains(nickname)) // not when the user opens another tab
-            await Socket.Broadcast.Emit("system", new Notice($"{nickname} joined the chat"));
+            await Socket.Broadcast.EmitAsync("system", new Notice($"{nickname} joined the chat"));
     }
 
     [OnDisconnect]
@@ -102,9 +101,9 @@ public sealed partial class ChatHandlers : SocketIOHandler
     {
         if (Socket.UserId is not { } nickname) return;
         var others = await OtherUsers();
-        await Socket.Broadcast.Emit("users", new Online(others));
+        await Socket.Broadcast.EmitAsync("users", new Online(others));
         if (!others.Contains(nickname)) // the user's last tab closed
-            await Socket.Broadcast.Emit("system", new Notice($"{nickname} left the chat"));
+            await Socket.Broadcast.EmitAsync("system", new Notice($"{nickname} left the chat"));
     }
 
     // (b) [On] without a name: OnJoinRoom handles `join_room` (On stripped, PascalCase → snake_case).
@@ -114,8 +113,8 @@ public sealed partial class ChatHandlers : SocketIOHandler
         if (CheckName(room, "Room") is { } error) return Reply.Fail(error);
         if (!Socket.Rooms.Contains(room!))
         {
-            await Socket.Join(room!);
-            await Chat.To(room!).Emit("system", new Notice($"{Nickname} joined #{room}", room));
+            await Socket.JoinAsync(room!);
+            await Chat.To(room!).EmitAsync("system", new Notice($"{Nickname} joined #{room}", room));
         }
         return Reply.Success(MyRooms());
     }
@@ -125,10 +124,10 @@ public sealed partial class ChatHandlers : SocketIOHandler
     public async Task<Reply> OnLeaveRoom(string? room)
     {
         if (room is null || room == Socket.Id || !Socket.Rooms.Contains(room)) return Reply.Fail($"You are not in #{room}");
-        await Socket.Leave(room);
+        await Socket.LeaveAsync(room);
         var notice = new Notice($"{Nickname} left #{room}", room);
-        await Chat.To(room).Emit("system", notice);
-        await Socket.Emit("system", notice); // no longer in the room: its own copy
+        await Chat.To(room).EmitAsync("system", notice);
+        await Socket.EmitAsync("system", notice); // no longer in the room: its own copy
         return Reply.Success(MyRooms());
     }
 
@@ -140,7 +139,7 @@ public sealed partial class ChatHandlers : SocketIOHandler
         if (message.Room is not { } room || room == Socket.Id || !Socket.Rooms.Contains(room))
             return Reply.Fail($"Join #{message.Room} first");
         // Server.To(room) includes the sender (socket.To(room) would leave it out).
-        await Chat.To(room).Emit("room message", new ChatLine("room", Nickname, message.Text!.Trim(), Room: room));
+        await Chat.To(room).EmitAsync("room message", new ChatLine("room", Nickname, message.Text!.Trim(), Room: room));
         return Reply.Success();
     }
 
@@ -149,9 +148,9 @@ public sealed partial class ChatHandlers : SocketIOHandler
     public async Task<Reply> OnPrivateMessage(PrivateMessage message)
     {
         if (CheckText(message.Text) is { } error) return Reply.Fail(error);
-        if (message.To is not { Length: > 0 } to || await Chat.ToUser(to).Count() == 0)
+        if (message.To is not { Length: > 0 } to || await Chat.ToUser(to).CountAsync() == 0)
             return Reply.Fail($"{message.To} is not online");
-        await Chat.ToUser(to, Nickname).Emit("private message", new ChatLine("private", Nickname, message.Text!.Trim(), To: to));
+        await Chat.ToUser(to, Nickname).EmitAsync("private message", new ChatLine("private", Nickname, message.Text!.Trim(), To: to));
         return Reply.Success();
     }
 
@@ -159,7 +158,7 @@ public sealed partial class ChatHandlers : SocketIOHandler
     /// listed yet, nor one that is leaving.</summary>
     private async Task<string[]> OtherUsers()
     {
-        var sockets = await Chat.FetchSockets();
+        var sockets = await Chat.FetchSocketsAsync();
         return [.. sockets.Where(s => s.Id != Socket.Id).Select(s => s.UserId).OfType<string>()
             .Distinct().Order(StringComparer.OrdinalIgnoreCase)];
     }

@@ -13,6 +13,6 @@ public sealed class DemoHandlers : SocketIOHandler
         // The count lives in the socket's session, like Flask-SocketIO's example keeps it in session.
         var count = (int)(Socket.Session.TryGetValue("receive_count", out var c) ? c ?? 0 : 0) + 1;
         Socket.Session["receive_count"] = count;
-        return Socket.Emit("my response", new { data = message.Data, count });
+        return Socket.EmitAsync("my response", new { data = message.Data, count });
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Orleans.Configuration;
 using OrleansSocket;
 
 // An external emitter: a process that holds only an Orleans client (no silo, no Socket.IO server)
@@ -11,12 +10,9 @@ using OrleansSocket;
 //
 // `--data` is a JSON array of arguments (a single JSON value is one argument). Without --room and
 // --user the whole namespace gets the event. Clustering is read from the `Cluster` section as the
-// gateway reads it: Localhost (connect to the silo gateway port Cluster:ClientGatewayPort) or Redis.
+// gateway reads it: Orleans:Clustering:*, else Localhost (the silo gateway port Cluster:ClientGatewayPort) or Redis.
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
-var cluster = builder.Configuration.GetSection("Cluster");
-var clusterId = cluster["ClusterId"] ?? "orleanssocket";
-var serviceId = cluster["ServiceId"] ?? "orleanssocket";
 var request = EmitRequest.Parse(args);
 if (request is null)
 {
@@ -24,27 +20,18 @@ if (request is null)
     return 2;
 }
 
-builder.UseOrleansClient(client =>
-{
-    client.Configure<ClusterOptions>(c => { c.ClusterId = clusterId; c.ServiceId = serviceId; });
-    if (string.Equals(cluster["Clustering"], "Redis", StringComparison.OrdinalIgnoreCase))
-        client.UseRedisClustering(cluster["RedisConnectionString"] ?? throw new InvalidOperationException("Cluster:RedisConnectionString is required with Redis clustering."));
-    else
-        client.UseLocalhostClustering(cluster.GetValue("ClientGatewayPort", 30000));
-    // Broadcasts reach the gateways on their streams: the emitter publishes to them.
-    client.AddSocketIOStreams(); // partitioned as the silos are
-});
-builder.Services.AddSocketIOEmitter();
+// Clustering, the broadcast streams (partitioned as the silos') and ISocketIO.
+builder.UseOrleansClient(client => client.AddSocketIOClient());
 
 using var host = builder.Build();
-using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(cluster.GetValue("ConnectTimeoutSeconds", 30)));
+using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(builder.Configuration.GetValue("Cluster:ConnectTimeoutSeconds", 30)));
 await host.StartAsync(timeout.Token);
 var io = host.Services.GetRequiredService<ISocketIO>();
 
 IBroadcast target = io.Of(request.Namespace);
 if (request.Rooms.Count > 0) target = target.To([.. request.Rooms]);
 if (request.Users.Count > 0) target = target.ToUser([.. request.Users]);
-await target.Emit(request.Event, request.Args);
+await target.EmitAsync(request.Event, request.Args);
 Console.WriteLine($"emitted '{request.Event}' to {request.Describe()}");
 
 await host.StopAsync(CancellationToken.None);

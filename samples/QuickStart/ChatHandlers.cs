@@ -9,7 +9,7 @@ public sealed class ChatHandlers : SocketIOHandler
     [On("chat message")]
     public async Task<string> OnChatMessage(string text)
     {
-        await Socket.Broadcast.Emit("chat message", text);   // every other socket of the namespace
+        await Socket.Broadcast.EmitAsync("chat message", text);   // every other socket of the namespace
         return $"delivered: {text}";                         // the ack
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
@@ -84,9 +85,9 @@ public sealed class LeaseClusterFixture : IAsyncLifetime
     public FakeTimeProvider Clock { get; } = new();
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IClusterClient Client => Cluster.Client;
-    public SocketIOAdapter Adapter { get; private set; } = null!;
+    internal SocketIOAdapter Adapter { get; private set; } = null!;
 
-    public SocketConnectRequest Request(string node) => new("/", node, Client.CreateObjectReference<IGatewayObserver>(_gateway),
+    internal SocketConnectRequest Request(string node) => new("/", node, Client.CreateObjectReference<IGatewayObserver>(_gateway),
         new HandshakeInfo { Headers = new Dictionary<string, string>(), Query = new Dictionary<string, string>(), AuthJson = "{}"u8.ToArray(), EngineIOVersion = 4 });
 
     public async Task InitializeAsync()
@@ -94,7 +95,7 @@ public sealed class LeaseClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddSocketIO(TestHandlers.Register);
+            silo.AddSocketIOGrainsCore().AddHandlers(TestHandlers.Register);
             silo.Services.AddSingleton<TimeProvider>(Clock);
         });
         builder.ConfigureClient(client => client.Services.AddSocketIOEmitter());

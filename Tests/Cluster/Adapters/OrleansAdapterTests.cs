@@ -11,7 +11,7 @@ namespace OrleansSocket.Tests.Adapters;
 /// </summary>
 public sealed class OrleansAdapterTests(OrleansAdapterFixture fixture) : AdapterSpecification, IClassFixture<OrleansAdapterFixture>
 {
-    protected override SocketIOAdapter Adapter => fixture.Adapter;
+    private protected override SocketIOAdapter Adapter => fixture.Adapter;
 
     protected override async Task<ISpecSocket> CreateSocketAsync(string? user)
     {
@@ -20,7 +20,7 @@ public sealed class OrleansAdapterTests(OrleansAdapterFixture fixture) : Adapter
         return new TestKitSocket(client, client.GatewayId == fixture.LocalGatewayId);
     }
 
-    protected override AdapterMember MemberOf(ISpecSocket socket)
+    private protected override AdapterMember MemberOf(ISpecSocket socket)
     {
         var gateway = ((TestKitSocket)socket).GatewayId;
         return new AdapterMember(socket.Id, "/", gateway, fixture.Server.GatewayObserver(gateway));
@@ -61,7 +61,7 @@ public sealed class OrleansAdapterTests(OrleansAdapterFixture fixture) : Adapter
 public sealed class OrleansAdapterFixture : IAsyncLifetime
 {
     public SocketIOTestServer Server { get; private set; } = null!;
-    public SocketIOAdapter Adapter { get; private set; } = null!;
+    internal SocketIOAdapter Adapter { get; private set; } = null!;
     public string LocalGatewayId => Server.GatewayIds[0];
 
     public async Task InitializeAsync()
@@ -92,5 +92,5 @@ public sealed class AdapterSpecHandlers : SocketIOHandler
     public void Connect(Auth auth) => Socket.UserId = auth.User;
 
     [On("join")]
-    public Task Join(string[] rooms) => Socket.Join(rooms);
+    public Task Join(string[] rooms) => Socket.JoinAsync(rooms);
 }

@@ -123,7 +123,7 @@ public sealed class TelemetryTests : IAsyncLifetime
     {
         var first = await _server.ConnectAsync(new { token = "secret" });
         var second = await _server.ConnectAsync(new { token = "secret" });
-        await _server.SocketIO.Emit("news", "hello");
+        await _server.SocketIO.EmitAsync("news", "hello");
         await _server.FlushAsync();
         Assert.Equal("hello", (await first.WaitForAsync("news")).Args[0].GetString());
         Assert.Equal("hello", (await second.WaitForAsync("news")).Args[0].GetString());

@@ -28,7 +28,7 @@ public sealed class BroadcastBackPressureTests(ClusterFixture fixture)
             await fixture.Client.GetGrain<IRoomGrain>(RoomKey.Of("/", "burst")).Join("member-1", gateway);
             var io = fixture.Client.ServiceProvider.GetRequiredService<ISocketIO>();
 
-            await Task.WhenAll(Enumerable.Range(0, Count).Select(i => io.To("burst").Emit("n", i)));
+            await Task.WhenAll(Enumerable.Range(0, Count).Select(i => io.To("burst").EmitAsync("n", i)));
 
             var finished = await Task.WhenAny(all.Task, Task.Delay(TimeSpan.FromSeconds(60)));
             Assert.True(finished == all.Task, $"received {received} of {Count} broadcasts");

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Orleans.TestingHost;
 
 namespace OrleansSocket.Tests.Grains;
@@ -11,7 +13,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddSocketIO(TestHandlers.Register));
+        builder.ConfigureSilo((_, silo) => silo.AddSocketIOGrainsCore().AddHandlers(TestHandlers.Register));
         builder.ConfigureClient(client =>
         {
             client.AddSocketIOStreams();

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using System.Collections.Concurrent;
 using System.Text;
 using Orleans.TestingHost;
@@ -5,7 +7,7 @@ using Orleans.TestingHost;
 namespace OrleansSocket.Tests.Grains;
 
 /// <summary>
-/// A disconnect handler that asks the cluster about sockets (<c>Server.FetchSockets()</c>, as the demo chat does for
+/// A disconnect handler that asks the cluster about sockets (<c>Server.FetchSocketsAsync()</c>, as the demo chat does for
 /// its user list) reaches its own socket grain and the other sockets' grains while it runs. It must not wait for
 /// them: the socket grain used to start deactivating before running the handler, so those calls queued behind the
 /// deactivation until Orleans' 30 s response timeout.
@@ -75,15 +77,15 @@ public sealed class FetchingDisconnectCluster : IAsyncLifetime
     public static void Register(ISocketIOBuilder io) =>
         io.OnDisconnect(async (ISocket socket) =>
         {
-            var sockets = await socket.Server.Of(Namespace).FetchSockets();
+            var sockets = await socket.Server.Of(Namespace).FetchSocketsAsync();
             Fetched[socket.Id] = [.. sockets.Select(s => s.Id)];
         }, Namespace);
 
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddSocketIO(Register));
-        builder.ConfigureClient(client => client.AddMemoryStreams(SocketIOSiloBuilderExtensions.StreamProvider));
+        builder.ConfigureSilo((_, silo) => silo.AddSocketIOGrainsCore().AddHandlers(Register));
+        builder.ConfigureClient(client => client.AddSocketIOStreams());
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -22,7 +23,7 @@ public sealed class GrainRecoveryFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddSocketIO(TestHandlers.Register);
+            silo.AddSocketIOGrainsCore().AddHandlers(TestHandlers.Register);
             silo.Services.Configure<ConnectionStateRecoveryOptions>(o => o.Enabled = true);
             silo.Services.AddSingleton<ILoggerProvider>(new CapturingLoggerProvider("OrleansSocket.Grains.Sockets.SocketGrain", SocketGrainLog));
             // A refused recovery is the client's doing, logged at Debug.

@@ -4,11 +4,11 @@ using System.Text;
 namespace OrleansSocket.Tests.Grains;
 
 /// <summary>A gateway observer that records what grains send and answers acks as a client would.</summary>
-public sealed class RecordingGateway : IGatewayObserver
+internal sealed class RecordingGateway : IGatewayObserver
 {
-    public ConcurrentQueue<(string Socket, OutboundPacket Packet)> Sent { get; } = new();
+    internal ConcurrentQueue<(string Socket, OutboundPacket Packet)> Sent { get; } = new();
     public ConcurrentQueue<(string Socket, bool Close)> Disconnects { get; } = new();
-    public Func<OutboundPacket, SocketPayload> AckAnswer { get; set; } = _ => new SocketPayload("[\"because\"]"u8.ToArray());
+    internal Func<OutboundPacket, SocketPayload> AckAnswer { get; set; } = _ => new SocketPayload("[\"because\"]"u8.ToArray());
 
     public Task Send(string socketId, OutboundPacket packet)
     {

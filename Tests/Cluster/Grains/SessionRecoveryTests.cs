@@ -49,7 +49,7 @@ public sealed class SessionRecoveryTests(GrainRecoveryFixture fixture)
         var room = "room-" + Guid.NewGuid().ToString("N");
         await grain.JoinRooms([room]);
         var emitter = fixture.Client.ServiceProvider.GetRequiredService<ISocketIO>();
-        await emitter.To(room).Emit("news", "while away");
+        await emitter.To(room).EmitAsync("news", "while away");
 
         // The old gateway died (or its transport is half open): no Disconnected came, and the client is back elsewhere.
         var result = await grain.Recover(Request(_newGateway, "gw-new", "conn-2") with { RecoveryPid = pid, RecoveryOffset = offset });

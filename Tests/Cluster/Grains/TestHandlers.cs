@@ -11,16 +11,16 @@ public static class TestHandlers
 
     public static void Register(ISocketIOBuilder io)
     {
-        io.OnConnect((ISocket socket) => socket.Emit("welcome", socket.Id));
+        io.OnConnect((ISocket socket) => socket.EmitAsync("welcome", socket.Id));
         io.On("add", (int a, int b) => a + b);
         io.On("seq", (ISocket socket, int n) => Sequences.GetOrAdd(socket.Id, _ => new()).Enqueue(n));
         io.On("ask", async (ISocket socket) =>
         {
-            var answer = await socket.EmitWithAck("question", TimeSpan.FromSeconds(5), "what?");
+            var answer = await socket.EmitWithAckAsync("question", TimeSpan.FromSeconds(5), "what?");
             return answer.Arg<string>(0);
         });
         io.On("transport", (ISocket socket) => socket.Transport);
-        io.OnUpgrade((ISocket socket, string transport) => socket.Emit("upgraded", transport, socket.Transport));
+        io.OnUpgrade((ISocket socket, string transport) => socket.EmitAsync("upgraded", transport, socket.Transport));
         io.On("remember", (ISocket socket, string value) => { socket.Session["value"] = value; });
         io.On("recall", (ISocket socket) => socket.Session.TryGetValue("value", out var v) ? v as string : null);
         io.OnDisconnect((ISocket socket, string reason) => { DisconnectReasons[socket.Id] = reason; });

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.TestingHost;
@@ -18,7 +19,7 @@ public sealed class SiloHealthCheckTests : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddSocketIO(_ => { });
+            silo.AddSocketIOGrainsCore();
             silo.Services.AddHealthChecks().AddSocketIOHealthChecks();
         });
         _cluster = builder.Build();

@@ -45,7 +45,7 @@ public abstract class RecoveryFieldsTests(IClusterClient client, bool recoveryEn
     }
 
     /// <summary>Sends a CONNECT to "/" and returns the CONNECT answer's object (sid, pid).</summary>
-    protected static async Task<JsonElement> ConnectAsync(IEngineListener session, FakeConnection connection, string authJson)
+    private protected static async Task<JsonElement> ConnectAsync(IEngineListener session, FakeConnection connection, string authJson)
     {
         session.OnMessage(Encoding.UTF8.GetBytes("0" + authJson), isBinary: false);
         var reply = await connection.NextAsync();
@@ -60,7 +60,7 @@ public abstract class RecoveryFieldsTests(IClusterClient client, bool recoveryEn
     protected static string WellFormedOffset => RecoveryTokens.Offset("0badcafe", 1);
 
     /// <summary>An <see cref="IEngineConnection"/> that keeps what is sent to the client.</summary>
-    protected sealed class FakeConnection : IEngineConnection
+    private protected sealed class FakeConnection : IEngineConnection
     {
         private System.Threading.Channels.Channel<string> Sent { get; } = System.Threading.Channels.Channel.CreateUnbounded<string>();
         public bool Closed { get; private set; }

@@ -27,14 +27,14 @@ public sealed class ChatHandlers(HandlerLog log) : SocketIOHandler
         if (auth.Token != "secret")
             throw new ConnectionRefusedException("Not authorized", new { code = 401, token = auth.Token });
         Socket.UserId = auth.User;
-        await Socket.Emit("welcome", new { sid = Socket.Id });
+        await Socket.EmitAsync("welcome", new { sid = Socket.Id });
     }
 
     [OnDisconnect]
     public void Disconnect(string reason) => log.DisconnectReasons[Socket.Id] = reason;
 
     [On("my event")]
-    public Task MyEvent(Message message) => Socket.Emit("my response", new { data = message.Data });
+    public Task MyEvent(Message message) => Socket.EmitAsync("my response", new { data = message.Data });
 
     [On("add")]
     public int Add(int a, int b) => a + b;
@@ -46,7 +46,7 @@ public sealed class ChatHandlers(HandlerLog log) : SocketIOHandler
     public byte[] ReverseBytes(byte[] data) => [.. data.Reverse()];
 
     [On("get file")]
-    public Task GetFile(string name) => Socket.Emit("file", new FileMessage(name, [1, 2, 3, 255]));
+    public Task GetFile(string name) => Socket.EmitAsync("file", new FileMessage(name, [1, 2, 3, 255]));
 
     [On("whoami")]
     public object WhoAmI() => new
@@ -58,37 +58,37 @@ public sealed class ChatHandlers(HandlerLog log) : SocketIOHandler
     };
 
     [On("join")]
-    public Task Join(string room) => Socket.Join(room);
+    public Task Join(string room) => Socket.JoinAsync(room);
 
     [On("leave")]
-    public Task Leave(string room) => Socket.Leave(room);
+    public Task Leave(string room) => Socket.LeaveAsync(room);
 
     /// <summary>To the other members of the room (Node's <c>socket.to(room)</c>).</summary>
     [On("say")]
-    public Task Say(string room, string text) => Socket.To(room).Emit("said", new { from = Socket.Id, text });
+    public Task Say(string room, string text) => Socket.To(room).EmitAsync("said", new { from = Socket.Id, text });
 
     /// <summary>To every member of the room, the sender too (<c>io.to(room)</c>).</summary>
     [On("announce")]
-    public Task Announce(string room, string text) => Socket.Server.To(room).Emit("announcement", text);
+    public Task Announce(string room, string text) => Socket.Server.To(room).EmitAsync("announcement", text);
 
     /// <summary>To the room except the members of another room.</summary>
     [On("say except")]
-    public Task SayExcept(string room, string except, string text) => Socket.Server.To(room).Except(except).Emit("said", new { from = Socket.Id, text });
+    public Task SayExcept(string room, string except, string text) => Socket.Server.To(room).Except(except).EmitAsync("said", new { from = Socket.Id, text });
 
     [On("dm")]
-    public Task DirectMessage(string user, string text) => Socket.Server.ToUser(user).Emit("dm", new { from = Socket.UserId, text });
+    public Task DirectMessage(string user, string text) => Socket.Server.ToUser(user).EmitAsync("dm", new { from = Socket.UserId, text });
 
     [On("shout")]
-    public Task Shout(string text) => Socket.Broadcast.Emit("shout", text);
+    public Task Shout(string text) => Socket.Broadcast.EmitAsync("shout", text);
 
     [On("notify admins")]
-    public Task NotifyAdmins(string text) => Socket.Server.Of("/admin").Emit("notice", text);
+    public Task NotifyAdmins(string text) => Socket.Server.Of("/admin").EmitAsync("notice", text);
 
     /// <summary>Asks this client and acknowledges with its answer.</summary>
     [On("ask")]
     public async Task<string?> Ask(string question)
     {
-        var answer = await Socket.EmitWithAck("question", TimeSpan.FromSeconds(5), question);
+        var answer = await Socket.EmitWithAckAsync("question", TimeSpan.FromSeconds(5), question);
         return answer.Arg<string>(0);
     }
 
@@ -96,7 +96,7 @@ public sealed class ChatHandlers(HandlerLog log) : SocketIOHandler
     [On("poll")]
     public async Task<object> Poll(string room, int timeoutMs)
     {
-        var acks = await Socket.Server.To(room).Timeout(TimeSpan.FromMilliseconds(timeoutMs)).EmitWithAck("vote", "yes or no?");
+        var acks = await Socket.Server.To(room).Timeout(TimeSpan.FromMilliseconds(timeoutMs)).EmitWithAckAsync("vote", "yes or no?");
         return new { targeted = acks.Targeted, allAnswered = acks.AllAnswered, votes = acks.Values<string>().Order().ToArray() };
     }
 
@@ -107,10 +107,10 @@ public sealed class ChatHandlers(HandlerLog log) : SocketIOHandler
     public string? Recall() => Socket.Session.TryGetValue("value", out var value) ? value as string : null;
 
     [On("kick room")]
-    public Task KickRoom(string room) => Socket.Server.To(room).Except(Socket.Id).DisconnectSockets();
+    public Task KickRoom(string room) => Socket.Server.To(room).Except(Socket.Id).DisconnectSocketsAsync();
 
     [On("quit")]
-    public Task Quit(bool closeConnection) => Socket.Disconnect(closeConnection);
+    public Task Quit(bool closeConnection) => Socket.DisconnectAsync(closeConnection);
 
     [On("fail")]
     public int Fail() => throw new InvalidOperationException("boom");

@@ -125,17 +125,17 @@ public sealed class InterleavingServerFixture : IAsyncLifetime
         io.On("wait_io", async (string key) => await Gate(key).Task);
         io.On("compute", (int n) => n + 22);
         io.On("ask", async (ISocket socket, int timeoutMs) =>
-            (await socket.EmitWithAck("question", TimeSpan.FromMilliseconds(timeoutMs), "sure?")).Args.Length);
+            (await socket.EmitWithAckAsync("question", TimeSpan.FromMilliseconds(timeoutMs), "sure?")).Args.Length);
         io.On("steps", async (ISocket socket, int n) =>
         {
             if (!socket.Session.TryGetValue("steps", out var value)) socket.Session["steps"] = value = new List<string>();
             var log = (List<string>)value!;
             log.Add($"{n} start");
-            await socket.Emit("step", $"{n}a");
-            await socket.Join($"room-{n}");
-            await socket.Server.To($"room-{n}").Emit("broadcast", n);
-            await socket.Server.In($"room-{n}").Count();
-            await socket.Emit("step", $"{n}b");
+            await socket.EmitAsync("step", $"{n}a");
+            await socket.JoinAsync($"room-{n}");
+            await socket.Server.To($"room-{n}").EmitAsync("broadcast", n);
+            await socket.Server.In($"room-{n}").CountAsync();
+            await socket.EmitAsync("step", $"{n}b");
             log.Add($"{n} end");
         });
         io.On("steps_log", (ISocket socket) => socket.Session["steps"]);
@@ -159,7 +159,7 @@ public sealed class InterleavingServerFixture : IAsyncLifetime
         });
         io.On("ack_requested", async (ISocket socket, IAck ack) =>
         {
-            await socket.Emit("requested", ack.Requested);
+            await socket.EmitAsync("requested", ack.Requested);
             await ack.SendAsync("sent"); // nothing when the client did not ask
         });
     }

@@ -67,11 +67,11 @@ public sealed class LocalBroadcastTests(LocalBroadcastFixture fixture) : IClassF
         var clients = await ConnectFour();
 
         // The test server's own ISocketIO lives in the cluster client, which holds no sockets.
-        await Server.SocketIO.Local.Emit("from nowhere");
+        await Server.SocketIO.Local.EmitAsync("from nowhere");
         await Server.FlushAsync();
 
         Assert.All(clients, c => Assert.Empty(c.GetReceived()));
-        Assert.Equal(0, await Server.SocketIO.Local.Count());
+        Assert.Equal(0, await Server.SocketIO.Local.CountAsync());
         await DisposeAll(clients);
     }
 }
@@ -80,13 +80,13 @@ public sealed class LocalBroadcastTests(LocalBroadcastFixture fixture) : IClassF
 public sealed class LocalBroadcastHandlers : SocketIOHandler
 {
     [On("local")]
-    public Task Local(string text) => Socket.Broadcast.Local.Emit("local news", text);
+    public Task Local(string text) => Socket.Broadcast.Local.EmitAsync("local news", text);
 
     [On("server local")]
-    public Task ServerLocal(string text) => Socket.Server.Local.Emit("node news", text);
+    public Task ServerLocal(string text) => Socket.Server.Local.EmitAsync("node news", text);
 
     [On("count local")]
-    public Task<int> CountLocal() => Socket.Server.Local.Count();
+    public Task<int> CountLocal() => Socket.Server.Local.CountAsync();
 }
 
 /// <summary>A test server with two gateways running <see cref="LocalBroadcastHandlers"/>.</summary>

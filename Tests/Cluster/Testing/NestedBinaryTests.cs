@@ -54,7 +54,7 @@ public sealed class NestedBinaryTests(NestedBinaryServerFixture fixture) : IClas
             _ => io.ToUser(NestedBinaryServerFixture.UserOf(receiver.Id)),
         };
 
-        await target.Emit("got", new FileData(Bytes, "f"), new { deeper = new[] { new { bytes = new ReadOnlyMemory<byte>(Bytes) } } });
+        await target.EmitAsync("got", new FileData(Bytes, "f"), new { deeper = new[] { new { bytes = new ReadOnlyMemory<byte>(Bytes) } } });
 
         var got = await receiver.WaitForAsync("got");
         Assert.Equal(Bytes, got.Arg<FileData>(0)!.File);
@@ -67,7 +67,7 @@ public sealed class NestedBinaryTests(NestedBinaryServerFixture fixture) : IClas
     {
         var (_, receiver) = await ConnectPair();
 
-        var acks = await fixture.Server.SocketIO.To(receiver.Id).Timeout(TimeSpan.FromSeconds(5)).EmitWithAck("got", new FileData(Bytes, "f"));
+        var acks = await fixture.Server.SocketIO.To(receiver.Id).Timeout(TimeSpan.FromSeconds(5)).EmitWithAckAsync("got", new FileData(Bytes, "f"));
 
         Assert.True(acks.AllAnswered);
         Assert.Equal(Bytes, (await receiver.WaitForAsync("got")).Arg<FileData>(0)!.File);
@@ -122,7 +122,7 @@ public sealed class NestedBinaryServerFixture : IAsyncLifetime
         io.OnConnect((ISocket socket) => { socket.UserId = UserOf(socket.Id); });
         io.On("join", async (ISocket socket, string room, string receiver) =>
         {
-            await socket.Join(room);
+            await socket.JoinAsync(room);
             socket.Session["room"] = room;
             socket.Session["receiver"] = receiver;
         });
@@ -141,7 +141,7 @@ public sealed class NestedBinaryServerFixture : IAsyncLifetime
         io.On("forward", (ISocket socket, string path, string kind, SocketPayload rest) => Send(socket, path, null, rest));
         io.On("keep", (ISocket socket, JsonElement data) => { socket.Session["kept"] = data; });
         io.On("emit_kept", (ISocket socket, string receiver, JsonElement other) =>
-            socket.Server.To(receiver).Emit("got", (JsonElement)socket.Session["kept"]!));
+            socket.Server.To(receiver).EmitAsync("got", (JsonElement)socket.Session["kept"]!));
     }
 
     private static async Task Send(ISocket socket, string path, object? value, SocketPayload? payload)
@@ -149,12 +149,12 @@ public sealed class NestedBinaryServerFixture : IAsyncLifetime
         var room = (string)socket.Session["room"]!;
         var receiver = (string)socket.Session["receiver"]!;
         var timeout = TimeSpan.FromSeconds(5);
-        Task Emit(IBroadcast target) => payload is null ? target.Emit("got", value) : target.Emit("got", payload);
-        Task Ack(IBroadcast target) => payload is null ? target.Timeout(timeout).EmitWithAck("got", value) : target.Timeout(timeout).EmitWithAck("got", payload);
+        Task Emit(IBroadcast target) => payload is null ? target.EmitAsync("got", value) : target.EmitAsync("got", payload);
+        Task Ack(IBroadcast target) => payload is null ? target.Timeout(timeout).EmitWithAckAsync("got", value) : target.Timeout(timeout).EmitWithAckAsync("got", payload);
         switch (path)
         {
-            case "socket": await (payload is null ? socket.Emit("got", value) : socket.Emit("got", payload)); break;
-            case "socket_ack": await (payload is null ? socket.EmitWithAck("got", timeout, value) : socket.EmitWithAck("got", timeout, payload)); break;
+            case "socket": await (payload is null ? socket.EmitAsync("got", value) : socket.EmitAsync("got", payload)); break;
+            case "socket_ack": await (payload is null ? socket.EmitWithAckAsync("got", timeout, value) : socket.EmitWithAckAsync("got", timeout, payload)); break;
             case "to_room": await Emit(socket.To(room)); break;
             case "server_to_room": await Emit(socket.Server.To(room)); break;
             case "room_ack": await Ack(socket.Server.To(room)); break;

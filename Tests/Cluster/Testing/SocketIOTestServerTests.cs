@@ -411,7 +411,7 @@ public sealed class SocketIOTestServerTests(ChatServerFixture fixture) : IClassF
         Assert.False(client.IsConnected);
         Assert.Equal("io client disconnect", client.DisconnectReason);
         Assert.Equal("client namespace disconnect", fixture.Log.DisconnectReasons[client.Id]);
-        Assert.Equal(0, await Server.SocketIO.To(client.Id).Count());
+        Assert.Equal(0, await Server.SocketIO.To(client.Id).CountAsync());
     }
 
     [Fact]
@@ -469,12 +469,12 @@ public sealed class SocketIOTestServerTests(ChatServerFixture fixture) : IClassF
         await using var b = await Connect();
         await JoinAll("outside-room", a, b);
 
-        await Server.SocketIO.To("outside-room").Except(b.Id).Emit("from outside", 42);
+        await Server.SocketIO.To("outside-room").Except(b.Id).EmitAsync("from outside", 42);
         await Server.FlushAsync();
 
         Assert.Equal(42, Assert.Single(a.GetReceived()).Arg<int>(0));
         Assert.Empty(b.GetReceived());
-        var members = await Server.SocketIO.In("outside-room").FetchSockets();
+        var members = await Server.SocketIO.In("outside-room").FetchSocketsAsync();
         Assert.Equal(new[] { a.Id, b.Id }.Order(), members.Select(s => s.Id).Order());
     }
 
@@ -484,7 +484,7 @@ public sealed class SocketIOTestServerTests(ChatServerFixture fixture) : IClassF
         await using var main = await Connect();
         var admin = await main.ConnectNamespaceAsync("/admin", new { role = "admin" });
 
-        await Server.SocketIO.Of("admin").To(admin.Id).Emit("notice", "hello admin");
+        await Server.SocketIO.Of("admin").To(admin.Id).EmitAsync("notice", "hello admin");
         await Server.FlushAsync();
 
         Assert.Equal("hello admin", Assert.Single(admin.GetReceived()).Arg<string>(0));
@@ -496,14 +496,14 @@ public sealed class SocketIOTestServerTests(ChatServerFixture fixture) : IClassF
         await using var a = await Connect();
         await using var b = await Connect();
 
-        await Server.SocketIO.In(a.Id, b.Id).SocketsJoin("joined-from-outside");
+        await Server.SocketIO.In(a.Id, b.Id).SocketsJoinAsync("joined-from-outside");
         await a.EmitAsync("announce", "joined-from-outside", "first");
-        await Server.SocketIO.CloseRoom("joined-from-outside");
+        await Server.SocketIO.CloseRoomAsync("joined-from-outside");
         await a.EmitAsync("announce", "joined-from-outside", "second");
 
         Assert.Equal(["first"], a.GetReceived().Select(e => e.Arg<string>(0)));
         Assert.Equal(["first"], b.GetReceived().Select(e => e.Arg<string>(0)));
-        Assert.DoesNotContain("joined-from-outside", await Server.SocketIO.Rooms(b.Id));
+        Assert.DoesNotContain("joined-from-outside", await Server.SocketIO.RoomsAsync(b.Id));
     }
 
     [Fact]
@@ -512,8 +512,8 @@ public sealed class SocketIOTestServerTests(ChatServerFixture fixture) : IClassF
         await using var client = await Connect();
 
         var waiting = client.WaitForAsync("later");
-        await Server.SocketIO.To(client.Id).Emit("unrelated");
-        await Server.SocketIO.To(client.Id).Emit("later", "done");
+        await Server.SocketIO.To(client.Id).EmitAsync("unrelated");
+        await Server.SocketIO.To(client.Id).EmitAsync("later", "done");
 
         Assert.Equal("done", (await waiting).Arg<string>(0));
         Assert.Equal("unrelated", Assert.Single(client.GetReceived()).Event);

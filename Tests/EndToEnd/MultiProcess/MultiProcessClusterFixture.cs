@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -121,7 +122,7 @@ public sealed class MultiProcessClusterFixture : IAsyncLifetime
         for (var round = 0; inARow < 3; round++)
         {
             if (deadline.Elapsed > TimeSpan.FromSeconds(90)) throw new TimeoutException("broadcasts did not reach every gateway reliably within 90 s");
-            await Emitter.To([.. probes.Select(p => p.Sid)]).Emit("probe", round);
+            await Emitter.To([.. probes.Select(p => p.Sid)]).EmitAsync("probe", round);
             var arrived = Stopwatch.StartNew();
             bool AllGot() => probes.All(p => node.Events(p.Name, "probe").Any(args => (int?)args[0] == round));
             while (!AllGot() && arrived.Elapsed < TimeSpan.FromSeconds(2)) await Task.Delay(20);
@@ -183,16 +184,14 @@ public sealed class MultiProcessClusterFixture : IAsyncLifetime
     private async Task StartClientAsync()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        var options = new OrleansClusterOptions
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            Mode = "Client",
-            Clustering = "Redis",
-            RedisConnectionString = $"127.0.0.1:{RedisPort}",
-            ClusterId = _clusterId,
-            ConnectTimeout = TimeSpan.FromSeconds(60),
-        };
-        builder.UseOrleansClient(client => client.UseSocketIOCluster(options));
-        builder.Services.AddSocketIOEmitter();
+            ["Cluster:Clustering"] = "Redis",
+            ["Cluster:RedisConnectionString"] = $"127.0.0.1:{RedisPort}",
+            ["Cluster:ClusterId"] = _clusterId,
+            ["Cluster:ConnectTimeout"] = "00:01:00",
+        });
+        builder.UseOrleansClient(client => client.AddSocketIOClient());
         builder.Services.Configure<ConnectionStateRecoveryOptions>(o => o.Enabled = true);
         _clientHost = builder.Build();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));

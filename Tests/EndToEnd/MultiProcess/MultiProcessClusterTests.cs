@@ -71,7 +71,7 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
         Assert.Equal("a answers q2", (string?)room["answers"]![a]);
 
         // The external emitter asks a socket on gateway B.
-        var acks = await cluster.Emitter.To(b).Timeout(TimeSpan.FromSeconds(5)).EmitWithAck("question", "q3");
+        var acks = await cluster.Emitter.To(b).Timeout(TimeSpan.FromSeconds(5)).EmitWithAckAsync("question", "q3");
         Assert.True(acks.AllAnswered);
         Assert.Equal("b answers q3", acks.BySocket[b].Arg<string>(0));
     });
@@ -86,7 +86,7 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
 
         Assert.Equal(true, (bool?)await _node.Emit("other", "user-say", user, "for the user"));
         await _node.WaitUntil(() => Got("u-on-1", "user-msg", "for the user") >= 1 && Got("u-on-2", "user-msg", "for the user") >= 1, Wait, "the user's sockets on both gateways");
-        await cluster.Emitter.ToUser(user).Emit("user-msg", "from outside");
+        await cluster.Emitter.ToUser(user).EmitAsync("user-msg", "from outside");
         await _node.WaitUntil(() => Got("u-on-1", "user-msg", "from outside") >= 1 && Got("u-on-2", "user-msg", "from outside") >= 1, Wait, "the external emit to the user");
         await Task.Delay(300); // a duplicate would have arrived by now
         Assert.Equal(1, Got("u-on-1", "user-msg", "for the user"));
@@ -103,8 +103,8 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
         await _node.Connect("b", Gw2);
         await Join("room-ext", "a", "b");
 
-        await cluster.Emitter.To("room-ext").Emit("news", "to the room");
-        await cluster.Emitter.Emit("news", "to everyone");
+        await cluster.Emitter.To("room-ext").EmitAsync("news", "to the room");
+        await cluster.Emitter.EmitAsync("news", "to everyone");
         await _node.WaitUntil(() => Got("a", "news", "to the room") == 1 && Got("b", "news", "to the room") == 1
             && Got("a", "news", "to everyone") == 1 && Got("b", "news", "to everyone") == 1, Wait, "the external emits on both gateways");
     });
@@ -123,8 +123,8 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
         Assert.Equal(2, fetched.Select(s => (string)s!["gateway"]!).Distinct().Count());
         Assert.Equal("fetch-user", (string?)fetched.Single(s => (string)s!["id"]! == a1)!["user"]);
 
-        Assert.Equal(3, await cluster.Emitter.In("room-fetch").Count());
-        var remote = await cluster.Emitter.In("room-fetch").FetchSockets();
+        Assert.Equal(3, await cluster.Emitter.In("room-fetch").CountAsync());
+        var remote = await cluster.Emitter.In("room-fetch").FetchSocketsAsync();
         Assert.Equal(3, remote.Count);
         Assert.All(remote, s => Assert.Contains("room-fetch", s.Rooms));
     });
@@ -147,7 +147,7 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
         listener.Start();
         var before = await Task.WhenAll(cluster.Gateways.Select(cluster.Metrics));
 
-        await cluster.Emitter.To("room-metrics").Emit("bulk", "once");
+        await cluster.Emitter.To("room-metrics").EmitAsync("bulk", "once");
         await _node.WaitUntil(() => ids.All(id => Got(id, "bulk", "once") == 1), Wait, "the broadcast on all 40 sockets");
         var after = await Task.WhenAll(cluster.Gateways.Select(cluster.Metrics));
 
@@ -181,7 +181,7 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
         var load = Enumerable.Range(0, 20).Select(i => $"kill-load-{i}").ToArray();
         await Task.WhenAll(load.Select(id => _node.Connect(id, Gw1)));
         await Join("room-kill", ["doomed", "survivor", .. load]);
-        Assert.Equal(2 + load.Length, await cluster.Emitter.In("room-kill").Count());
+        Assert.Equal(2 + load.Length, await cluster.Emitter.In("room-kill").CountAsync());
 
         // The survivor broadcasts to the room 40 times a second before, during and after the kill: its handler
         // publishes to both gateways' streams, the dead one's included. Every emit must be acknowledged in time
@@ -196,7 +196,7 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
 
         // Broadcasts to a room with members on the dead gateway do not wait for it.
         var emitted = clock.Elapsed;
-        await cluster.Emitter.To("room-kill").Emit("after-kill", 1);
+        await cluster.Emitter.To("room-kill").EmitAsync("after-kill", 1);
         await _node.WaitUntil(() => Got("survivor", "after-kill", 1) == 1, Wait, "the broadcast on the surviving gateway");
         var broadcastLatency = clock.Elapsed - emitted;
 
@@ -205,17 +205,17 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
         var reconnected = clock.Elapsed;
 
         // The dead gateway's sockets leave rooms, user and namespace within the lease bound.
-        while ((await cluster.Emitter.In("room-kill").FetchSockets()).Any(s => s.Id == doomed))
+        while ((await cluster.Emitter.In("room-kill").FetchSocketsAsync()).Any(s => s.Id == doomed))
         {
             Assert.True(clock.Elapsed < MultiProcessClusterFixture.GatewayLease + TimeSpan.FromSeconds(10), "the dead gateway's socket is still in the room");
             await Task.Delay(100);
         }
         var cleaned = clock.Elapsed;
-        var userSockets = (await cluster.Emitter.ToUser("failover-user").FetchSockets()).Select(s => s.Id).ToArray();
+        var userSockets = (await cluster.Emitter.ToUser("failover-user").FetchSocketsAsync()).Select(s => s.Id).ToArray();
         Assert.DoesNotContain(doomed, userSockets);
         Assert.Contains(survivor, userSockets);
-        Assert.DoesNotContain(doomed, (await cluster.Emitter.FetchSockets()).Select(s => s.Id));
-        var members = (await cluster.Emitter.In("room-kill").FetchSockets()).Select(s => s.Id).ToArray();
+        Assert.DoesNotContain(doomed, (await cluster.Emitter.FetchSocketsAsync()).Select(s => s.Id));
+        var members = (await cluster.Emitter.In("room-kill").FetchSocketsAsync()).Select(s => s.Id).ToArray();
         Assert.Equal([survivor], members); // the 20 load sockets went with their gateway too
 
         // The new socket works like any other.
@@ -250,12 +250,12 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
         var sids = await Task.WhenAll(ids.Select(id => _node.Connect(id, Gw1 + ns)));
         await Task.WhenAll(ids.Select(id => _node.Emit(id, "join", "room-early")));
         var room = cluster.Emitter.Of(ns).In("room-early");
-        Assert.Equal(ids.Length, (await room.FetchSockets()).Count);
+        Assert.Equal(ids.Length, (await room.FetchSocketsAsync()).Count);
         var clock = Stopwatch.StartNew();
         cluster.Gateways[0].Kill(); // kill -9
 
         var bound = MultiProcessClusterFixture.GatewayLease + TimeSpan.FromSeconds(10);
-        while ((await room.FetchSockets()).Count > 0 || (await cluster.Emitter.Of(ns).FetchSockets()).Any(s => sids.Contains(s.Id)))
+        while ((await room.FetchSocketsAsync()).Count > 0 || (await cluster.Emitter.Of(ns).FetchSocketsAsync()).Any(s => sids.Contains(s.Id)))
         {
             Assert.True(clock.Elapsed < bound, $"the dead gateway's sockets were still listed {bound.TotalSeconds:F0} s after the kill");
             await Task.Delay(100);
@@ -293,7 +293,7 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
         var received = NumberedRoomMessages("rec").Select(m => m.N).ToArray();
         Assert.Equal(Enumerable.Range(0, pumped).Select(n => (long)n), received); // each once, in order
         Assert.Equal(pumped, acked.Length);
-        var fetched = await cluster.Emitter.In("room-rec").FetchSockets();
+        var fetched = await cluster.Emitter.In("room-rec").FetchSocketsAsync();
         Assert.Equal(sid, Assert.Single(fetched).Id);
         output.WriteLine($"gateway kill -9: the client reconnected to gateway 2 after {reconnected.TotalMilliseconds:F0} ms and was recovered " +
             $"(same id, {pumped} room messages at 40/s through the kill received once each, in order)");
@@ -352,9 +352,9 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"room, users or namespace not restored: {state}");
             try
             {
-                var members = (await cluster.Emitter.In(room).FetchSockets()).Select(s => s.Id).ToHashSet();
+                var members = (await cluster.Emitter.In(room).FetchSocketsAsync()).Select(s => s.Id).ToHashSet();
                 var whoami = await Task.WhenAll(sockets.Select(s => _node.Emit(s, "whoami")));
-                var users = await Task.WhenAll(sockets.Select(s => cluster.Emitter.ToUser($"{tag}-user-{s}").Count()));
+                var users = await Task.WhenAll(sockets.Select(s => cluster.Emitter.ToUser($"{tag}-user-{s}").CountAsync()));
                 state = $"members {string.Join(",", members)}, users {string.Join(",", users)}, whoami {string.Join(" ", whoami.Select(w => w?.ToJsonString()))}";
                 if (sockets.All(s => members.Contains(sids[s])) && users.All(u => u == 1)
                     && whoami.All(w => w!["rooms"]!.AsArray().Any(r => (string?)r == room))) break;
@@ -370,7 +370,7 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
         Assert.All(sockets, s => Assert.DoesNotContain(_node.Lifecycle(s), m => (string?)m["ev"] == "disconnect"));
 
         // Exactly once: a gateway that subscribed to its stream again must not get broadcasts twice.
-        await cluster.Emitter.To(room).Emit("room-msg", "after recovery");
+        await cluster.Emitter.To(room).EmitAsync("room-msg", "after recovery");
         await _node.WaitUntil(() => sockets.All(s => Got(s, "room-msg", "after recovery") >= 1), Wait, "the broadcast after recovery");
         await Task.Delay(500);
         Assert.All(sockets, s => Assert.Equal(1, Got(s, "room-msg", "after recovery")));
@@ -407,7 +407,7 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
         Assert.Equal("transport close", reason);
 
         // Drained: the grains were told before the process exited.
-        var members = (await cluster.Emitter.In("room-drain").FetchSockets()).Select(s => s.Id).ToArray();
+        var members = (await cluster.Emitter.In("room-drain").FetchSocketsAsync()).Select(s => s.Id).ToArray();
         Assert.DoesNotContain(leaving, members);
         Assert.Single(members);
 

@@ -6,7 +6,7 @@ namespace OrleansSocket.Gateway.EngineIO;
 /// The test gateway maps it with the <c>protocol</c> profile; Tests/Unit compiles this file too (a linked source).
 /// It keeps the Engine.IO namespace, which the unit tests that use it already import.
 /// </summary>
-public sealed class EchoEngineApplication : IEngineApplication
+internal sealed class EchoEngineApplication : IEngineApplication
 {
     public IEngineListener OnOpen(IEngineConnection connection) => new Echo(connection);
 

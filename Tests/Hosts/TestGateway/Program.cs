@@ -18,8 +18,18 @@ if (!File.Exists(Path.Combine(builder.Environment.ContentRootPath, profileFile))
 builder.Configuration.AddJsonFile(profileFile, optional: false);
 builder.Configuration.AddCommandLine(args); // the command line still wins over the profile
 
-builder.AddOrleansSocketCluster(io => Profiles.Configure(io, profile));
-builder.Services.AddSocketIO();
+// Where the grains run: a silo in this process (default), or the silos of Tests/Hosts/TestSilo with
+// `--Cluster:Mode=Client` (they declare the handlers there).
+var server = builder.Services.AddSocketIO();
+if (builder.Configuration.GetValue("Cluster:Mode", GatewayMode.Embedded) == GatewayMode.Client)
+{
+    builder.UseOrleansClient(client => client.AddSocketIOClient());
+}
+else
+{
+    server.AddHandlers(io => Profiles.Configure(io, profile));
+    builder.UseOrleans(silo => silo.AddSocketIOGrains());
+}
 builder.Services.AddHealthChecks().AddSocketIOHealthChecks();
 if (profile == Profiles.Api) builder.Services.AddHostedService<PeriodicTicker>(); // emits from a hosted service
 if (profile == Profiles.Auth) builder.Services.AddTestJwtBearer();
@@ -44,3 +54,12 @@ if (profile == Profiles.Protocol)
     app.MapEngineIO("/engine.io/", new EchoEngineApplication(), engine, app.SessionRouter());
 }
 app.Run();
+
+/// <summary>This host's <c>Cluster:Mode</c>: where the grains and handlers run.</summary>
+internal enum GatewayMode
+{
+    /// <summary>A silo in this process.</summary>
+    Embedded,
+    /// <summary>An Orleans client of separate silos.</summary>
+    Client,
+}

@@ -19,7 +19,7 @@ public static class BenchHandlers
     public static void Register(ISocketIOBuilder io)
     {
         // echo (...args) → socket.emit('echo', ...args): to the sender only, the arguments as received.
-        io.On("echo", (ISocket socket, SocketPayload args) => socket.Emit("echo", args));
+        io.On("echo", (ISocket socket, SocketPayload args) => socket.EmitAsync("echo", args));
 
         // echo_ack (...args, ack) → ack(...args): returning the payload acks with it as it is.
         io.On("echo_ack", (SocketPayload args) => args);
@@ -27,23 +27,23 @@ public static class BenchHandlers
         // join / leave (room[, ack]) → ack({room, ok: true}); the ack is only sent when the client asked for one.
         io.On("join", async (ISocket socket, JsonElement room) =>
         {
-            await socket.Join(RoomName(room));
+            await socket.JoinAsync(RoomName(room));
             return new RoomReply(room, true);
         });
         io.On("leave", async (ISocket socket, JsonElement room) =>
         {
-            await socket.Leave(RoomName(room));
+            await socket.LeaveAsync(RoomName(room));
             return new RoomReply(room, true);
         });
 
         // bcast (room, payload[, ack]) → io.to(room).emit('bcast', payload), the sender included when it is a
         // member; the (empty) ack goes out once the fan-out has been handed to the gateways' streams.
         io.On("bcast", (ISocket socket, JsonElement room, object? payload) =>
-            socket.Server.To(RoomName(room)).Emit("bcast", payload));
+            socket.Server.To(RoomName(room)).EmitAsync("bcast", payload));
 
         // bcast_others (room, payload[, ack]) → socket.to(room).emit('bcast', payload): the sender left out.
         io.On("bcast_others", (ISocket socket, JsonElement room, object? payload) =>
-            socket.To(RoomName(room)).Emit("bcast", payload));
+            socket.To(RoomName(room)).EmitAsync("bcast", payload));
     }
 
     /// <summary>The join/leave ack: <c>{"room": &lt;as sent&gt;, "ok": true}</c>.</summary>

@@ -25,53 +25,53 @@ public static class ClusterHandlers
 
         io.On("join", async (ISocket socket, string room) =>
         {
-            await socket.Join(room);
+            await socket.JoinAsync(room);
             return true;
         });
 
         // A namespace only the gateway-liveness test uses: no gateway has reported it in a heartbeat before.
         io.On("join", async (ISocket socket, string room) =>
         {
-            await socket.Join(room);
+            await socket.JoinAsync(room);
             return true;
         }, LivenessNamespace);
 
         // Every member of the room, the sender included, gets `room-msg`.
         io.On("room-say", async (ISocket socket, string room, JsonElement message) =>
         {
-            await socket.Server.To(room).Emit("room-msg", message);
+            await socket.Server.To(room).EmitAsync("room-msg", message);
             return true;
         });
 
         io.On("user-say", async (ISocket socket, string user, JsonElement message) =>
         {
-            await socket.Server.ToUser(user).Emit("user-msg", message);
+            await socket.Server.ToUser(user).EmitAsync("user-msg", message);
             return true;
         });
 
         // A server emit with ack to this socket, from the handler in its silo: answers with the client's ack.
         io.On("ask-me", async (ISocket socket, string question) =>
         {
-            var answer = await socket.EmitWithAck("question", TimeSpan.FromSeconds(5), question);
+            var answer = await socket.EmitWithAckAsync("question", TimeSpan.FromSeconds(5), question);
             return answer.Args[0];
         });
 
         // A broadcast with acks to other sockets (any gateway): answers with their acks by socket id.
         io.On("ask-room", async (ISocket socket, string room, string question) =>
         {
-            var acks = await socket.Server.To(room).Timeout(TimeSpan.FromSeconds(5)).EmitWithAck("question", question);
+            var acks = await socket.Server.To(room).Timeout(TimeSpan.FromSeconds(5)).EmitWithAckAsync("question", question);
             return new { acks.Targeted, acks.AllAnswered, answers = acks.BySocket.ToDictionary(kv => kv.Key, kv => kv.Value.Args[0]) };
         });
 
         io.On("fetch", async (ISocket socket, string? room) =>
         {
             var target = string.IsNullOrEmpty(room) ? socket.Server.Of(socket.Namespace) : socket.Server.Of(socket.Namespace).In(room);
-            var sockets = await target.FetchSockets();
+            var sockets = await target.FetchSocketsAsync();
             return sockets.Select(s => new { id = s.Id, gateway = s.GatewayId, user = s.UserId, rooms = s.Rooms }).ToArray();
         });
 
         io.On("count", async (ISocket socket, string? room) =>
-            string.IsNullOrEmpty(room) ? await socket.Server.Of(socket.Namespace).Count() : await socket.Server.Of(socket.Namespace).In(room).Count());
+            string.IsNullOrEmpty(room) ? await socket.Server.Of(socket.Namespace).CountAsync() : await socket.Server.Of(socket.Namespace).In(room).CountAsync());
 
         io.On("whoami", (ISocket socket) => new { id = socket.Id, user = socket.UserId, rooms = socket.Rooms });
 

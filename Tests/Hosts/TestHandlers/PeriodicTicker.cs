@@ -7,7 +7,7 @@ namespace OrleansSocket.TestHosts;
 /// Emitting from outside a handler: a hosted service that sends <c>tick</c> (n) to the room
 /// <c>ticker</c> every <see cref="Interval"/> through the injected <see cref="ISocketIO"/>
 /// (Flask-SocketIO's background task calling <c>socketio.emit</c>). Runs in any process that has
-/// <c>AddSocketIOEmitter()</c> (a gateway, a silo, an Orleans client); the test gateway
+/// <c>AddSocketIO()</c>, <c>AddSocketIOGrains()</c> or <c>AddSocketIOClient()</c>; the test gateway
 /// (Tests/Hosts/TestGateway) adds it with the <c>api</c> profile.
 /// </summary>
 public sealed class PeriodicTicker(ISocketIO io, ILogger<PeriodicTicker> logger) : BackgroundService
@@ -23,7 +23,7 @@ public sealed class PeriodicTicker(ISocketIO io, ILogger<PeriodicTicker> logger)
         {
             try
             {
-                await io.To(Room).Emit("tick", ++n);
+                await io.To(Room).EmitAsync("tick", ++n);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

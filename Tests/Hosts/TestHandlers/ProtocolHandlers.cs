@@ -13,17 +13,17 @@ public static class ProtocolHandlers
         foreach (var ns in new[] { "/", "/custom" })
         {
             // On connection the socket emits `auth` with the handshake auth object.
-            io.OnConnect((ISocket socket) => socket.Emit("auth", JsonDocument.Parse(socket.Handshake.AuthJson).RootElement), ns);
+            io.OnConnect((ISocket socket) => socket.EmitAsync("auth", JsonDocument.Parse(socket.Handshake.AuthJson).RootElement), ns);
             // `message-with-ack` acks with the same arguments, binary included.
             io.On("message-with-ack", (SocketPayload args) => args, ns);
         }
         // `message` is answered with `message-back` carrying the same arguments.
-        io.On("message", (ISocket socket, SocketPayload args) => socket.Emit("message-back", args));
+        io.On("message", (ISocket socket, SocketPayload args) => socket.EmitAsync("message-back", args));
 
         // Rooms, for the connection state recovery test: `join` (room) acks the socket id;
         // `to_room` (room, ...args) broadcasts `room` with the arguments to the room's members.
-        io.On("join", async (ISocket socket, string room) => { await socket.Join(room); return socket.Id; });
-        io.On("to_room", (ISocket socket, string room, JsonElement[] args) => socket.Server.To(room).Emit("room", [.. args.Cast<object?>()]));
+        io.On("join", async (ISocket socket, string room) => { await socket.JoinAsync(room); return socket.Id; });
+        io.On("to_room", (ISocket socket, string room, JsonElement[] args) => socket.Server.To(room).EmitAsync("room", [.. args.Cast<object?>()]));
 
         io.OnConnect((PrivateAuth? auth) =>
         {

@@ -3,22 +3,20 @@ using OrleansSocket;
 using OrleansSocket.TestHosts;
 
 // A silo of the distributed shape for the end-to-end tests and the benchmark: hosts the grains and runs the
-// handlers of `--profile P` (protocol, api, bench or cluster). Clustering comes from the `Cluster` configuration
-// section, as for Silo/: `--Cluster:Clustering=Redis --Cluster:RedisConnectionString=127.0.0.1:6379
+// handlers of `--profile P` (protocol, api, bench or cluster). Clustering comes from Orleans' `Orleans` section or
+// the `Cluster` section, as for Silo/: `--Cluster:Clustering=Redis --Cluster:RedisConnectionString=127.0.0.1:6379
 // --Cluster:SiloPort=11111 --Cluster:GatewayPort=30000`. Health probes (/health/live, /health/ready) on `--urls`,
 // else on a free port of 127.0.0.1.
 var builder = WebApplication.CreateBuilder(args);
 var profile = Profiles.Require(builder.Configuration["profile"]);
 if (builder.Configuration["urls"] is null && builder.Configuration["http_ports"] is null && builder.Configuration["https_ports"] is null)
     builder.WebHost.UseUrls("http://127.0.0.1:0");
-var cluster = builder.Configuration.GetOrleansClusterOptions();
 // The Orleans Dashboard (grains, calls, silos) at Orleans:Dashboard:Path, when Orleans:Dashboard:Enabled is true on every silo.
 var dashboard = builder.Configuration.GetSection("Orleans:Dashboard");
 var dashboardEnabled = dashboard.GetValue<bool>("Enabled");
 builder.UseOrleans(silo =>
 {
-    silo.UseSocketIOCluster(cluster, defaultSiloPort: 11111, defaultGatewayPort: 30000);
-    silo.AddSocketIO(io => Profiles.Configure(io, profile));
+    silo.AddSocketIOGrains().AddHandlers(io => Profiles.Configure(io, profile));
     if (dashboardEnabled) silo.AddDashboard(options => dashboard.Bind(options));
 });
 builder.Services.AddHealthChecks().AddSocketIOHealthChecks();

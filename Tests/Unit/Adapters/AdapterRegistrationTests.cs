@@ -21,7 +21,7 @@ public sealed class AdapterRegistrationTests
         adapter.AddSocket(socket);
         adapter.Join(socket.Id, ["room"]);
 
-        await provider.GetRequiredService<ISocketIO>().To("room").Emit("hello", "world");
+        await provider.GetRequiredService<ISocketIO>().To("room").EmitAsync("hello", "world");
 
         var packet = Assert.Single(socket.Packets);
         Assert.Equal("hello", packet.Event);

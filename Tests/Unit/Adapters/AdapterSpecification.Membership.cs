@@ -7,7 +7,7 @@ namespace OrleansSocket.Tests.Adapters;
 public abstract partial class AdapterSpecification
 {
     /// <summary>The socket as the adapter's membership methods name it, with its node.</summary>
-    protected abstract AdapterMember MemberOf(ISpecSocket socket);
+    private protected abstract AdapterMember MemberOf(ISpecSocket socket);
 
     [Fact]
     public async Task A_socket_added_to_a_room_gets_its_broadcasts()

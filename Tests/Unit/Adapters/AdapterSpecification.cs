@@ -14,7 +14,7 @@ public abstract partial class AdapterSpecification : IAsyncLifetime
     private static readonly SocketPayload Payload = new("[1]"u8.ToArray());
     private readonly List<ISpecSocket> _sockets = [];
 
-    protected abstract SocketIOAdapter Adapter { get; }
+    private protected abstract SocketIOAdapter Adapter { get; }
 
     /// <summary>Connects a socket to <c>/</c>, of <paramref name="user"/> when given; it answers acks.</summary>
     protected abstract Task<ISpecSocket> CreateSocketAsync(string? user);

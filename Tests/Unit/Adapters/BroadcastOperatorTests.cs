@@ -14,7 +14,7 @@ public sealed class BroadcastOperatorTests
     [Fact]
     public async Task Narrowing_calls_add_up_to_one_set_of_options()
     {
-        await _io.Of("chat").To("a").In("b").Except("x").ToUser("u").Volatile.Timeout(TimeSpan.FromSeconds(2)).Emit("e", 1);
+        await _io.Of("chat").To("a").In("b").Except("x").ToUser("u").Volatile.Timeout(TimeSpan.FromSeconds(2)).EmitAsync("e", 1);
 
         var (operation, options) = Assert.Single(_adapter.Calls);
         Assert.Equal("broadcast e", operation);
@@ -30,7 +30,7 @@ public sealed class BroadcastOperatorTests
     [Fact]
     public async Task Local_marks_the_options_with_the_emitters_node()
     {
-        await new SocketIOEmitter(_adapter, "gateway1").Of("chat").Local.To("a").Emit("e");
+        await new SocketIOEmitter(_adapter, "gateway1").Of("chat").Local.To("a").EmitAsync("e");
 
         var (_, options) = Assert.Single(_adapter.Calls);
         Assert.True(options!.Local);
@@ -42,8 +42,8 @@ public sealed class BroadcastOperatorTests
     {
         var room = _io.To("a");
 
-        await room.Except("x").Emit("first");
-        await room.Emit("second");
+        await room.Except("x").EmitAsync("first");
+        await room.EmitAsync("second");
 
         Assert.Equal(["x"], _adapter.Calls[0].Options!.Except.ToArray());
         Assert.Empty(_adapter.Calls[1].Options!.Except);
@@ -56,14 +56,14 @@ public sealed class BroadcastOperatorTests
     {
         var room = _io.Of("/admin").To("r");
 
-        await room.EmitWithAck("ask");
-        await room.FetchSockets();
-        await room.Count();
-        await room.SocketsJoin("j");
-        await room.SocketsLeave("l");
-        await room.DisconnectSockets(closeConnection: true);
-        await _io.Rooms("socket1");
-        await _io.CloseRoom("closed", "admin");
+        await room.EmitWithAckAsync("ask");
+        await room.FetchSocketsAsync();
+        await room.CountAsync();
+        await room.SocketsJoinAsync("j");
+        await room.SocketsLeaveAsync("l");
+        await room.DisconnectSocketsAsync(closeConnection: true);
+        await _io.RoomsAsync("socket1");
+        await _io.CloseRoomAsync("closed", "admin");
 
         Assert.Equal(["ack ask", "fetch", "count", "join j", "leave l", "disconnect True", "rooms socket1", "close /admin closed"],
             _adapter.Calls.Select(c => c.Operation));
@@ -76,7 +76,7 @@ public sealed class BroadcastOperatorTests
     {
         _adapter.AckResult = new BroadcastAckResult([new SocketAckReply("s1", new SocketPayload("[42]"u8.ToArray()))], 2, true);
 
-        var acks = await _io.Timeout(TimeSpan.FromSeconds(1)).EmitWithAck("ask");
+        var acks = await _io.Timeout(TimeSpan.FromSeconds(1)).EmitWithAckAsync("ask");
 
         Assert.Equal(2, acks.Targeted);
         Assert.False(acks.AllAnswered);

@@ -9,7 +9,7 @@ public sealed class InProcessAdapterTests : AdapterSpecification
     private readonly InProcessAdapter _adapter = new(recovery: new ConnectionStateRecoveryOptions { Enabled = true });
     private int _next;
 
-    protected override SocketIOAdapter Adapter => _adapter;
+    private protected override SocketIOAdapter Adapter => _adapter;
 
     protected override Task<ISpecSocket> CreateSocketAsync(string? user)
     {
@@ -19,7 +19,7 @@ public sealed class InProcessAdapterTests : AdapterSpecification
     }
 
     // One node: every socket is on it.
-    protected override AdapterMember MemberOf(ISpecSocket socket) => new(socket.Id, "/", InProcessAdapter.OwnNodeId);
+    private protected override AdapterMember MemberOf(ISpecSocket socket) => new(socket.Id, "/", InProcessAdapter.OwnNodeId);
 
     // Delivery is synchronous: what was sent is there.
     protected override Task SettleAsync() => Task.CompletedTask;

@@ -34,7 +34,7 @@ public sealed class EngineIOServerFixture : IAsyncLifetime
 
     public Uri BaseUri { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
-    public RecordingApplication Recorder { get; } = new();
+    internal RecordingApplication Recorder { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -89,7 +89,7 @@ public sealed class EngineIOServerFixture : IAsyncLifetime
 }
 
 /// <summary>An application that records what happens, and lets a test drive the server side of a session.</summary>
-public sealed class RecordingApplication : IEngineApplication
+internal sealed class RecordingApplication : IEngineApplication
 {
     public ConcurrentDictionary<string, RecordedSession> Sessions { get; } = new();
 
@@ -105,7 +105,7 @@ public sealed class RecordingApplication : IEngineApplication
     public RecordedSession this[string sid] => Sessions[sid];
 }
 
-public sealed class RecordedSession(IEngineConnection connection) : IEngineListener
+internal sealed class RecordedSession(IEngineConnection connection) : IEngineListener
 {
     private int _inCall;
 

@@ -374,7 +374,7 @@ public sealed class TwoGatewaysFixture : IAsyncLifetime
     public StaticRouter RouterA { get; } = new(PrefixA);
     public StaticRouter RouterB { get; } = new(PrefixB);
     public StaticRouter GatedRouter { get; } = new("GGGGGGGG", ready: false);
-    public RecordingApplication RecorderA { get; } = new();
+    internal RecordingApplication RecorderA { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -410,7 +410,7 @@ public sealed class TwoGatewaysFixture : IAsyncLifetime
 
         public Uri WebSocketUri(string pathAndQuery) => new($"ws://{BaseUri.Authority}{pathAndQuery}");
 
-        public static async Task<Gateway> StartAsync(IEngineSessionRouter router, RecordingApplication recorder, IEngineSessionRouter gated)
+        internal static async Task<Gateway> StartAsync(IEngineSessionRouter router, RecordingApplication recorder, IEngineSessionRouter gated)
         {
             var builder = WebApplication.CreateBuilder();
             builder.Logging.ClearProviders();

@@ -30,13 +30,13 @@ public sealed class FakeSocket : ISocket
     private readonly HashSet<string> _rooms = [];
     public IReadOnlyCollection<string> Rooms => _rooms;
 
-    public Task Join(params string[] rooms)
+    public Task JoinAsync(params string[] rooms)
     {
         _rooms.UnionWith(rooms);
         return Task.CompletedTask;
     }
 
-    public Task Leave(params string[] rooms)
+    public Task LeaveAsync(params string[] rooms)
     {
         _rooms.ExceptWith(rooms);
         return Task.CompletedTask;
@@ -48,30 +48,30 @@ public sealed class FakeSocket : ISocket
     public ISocketIO Server => throw new NotSupportedException("FakeSocket has no cluster.");
     public bool DisconnectCalled { get; private set; }
 
-    public Task Emit(string eventName, SocketPayload payload)
+    public Task EmitAsync(string eventName, SocketPayload payload)
     {
         Emitted.Add((eventName, PayloadSerializer.ToJsonArgs(payload).Cast<object?>().ToArray()));
         return Task.CompletedTask;
     }
 
-    public Task Emit(string eventName, params object?[] args)
+    public Task EmitAsync(string eventName, params object?[] args)
     {
         Emitted.Add((eventName, args));
         return Task.CompletedTask;
     }
 
-    public Task<ClientAck> EmitWithAck(string eventName, TimeSpan timeout, SocketPayload payload) =>
-        EmitWithAck(eventName, timeout, PayloadSerializer.ToJsonArgs(payload).Cast<object?>().ToArray());
+    public Task<ClientAck> EmitWithAckAsync(string eventName, TimeSpan timeout, SocketPayload payload) =>
+        EmitWithAckAsync(eventName, timeout, PayloadSerializer.ToJsonArgs(payload).Cast<object?>().ToArray());
 
-    public Task<ClientAck> EmitWithAck(string eventName, TimeSpan timeout, params object?[] args)
+    public Task<ClientAck> EmitWithAckAsync(string eventName, TimeSpan timeout, params object?[] args)
     {
         Emitted.Add((eventName, args));
         return Task.FromResult(new ClientAck(SocketPayload.Empty));
     }
 
-    public Task Send(object? data, bool json = false) => Emit(json ? "json" : "message", data);
+    public Task SendAsync(object? data, bool json = false) => EmitAsync(json ? "json" : "message", data);
 
-    public Task Disconnect(bool closeConnection = false)
+    public Task DisconnectAsync(bool closeConnection = false)
     {
         DisconnectCalled = true;
         return Task.CompletedTask;

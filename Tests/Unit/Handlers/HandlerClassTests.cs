@@ -23,7 +23,7 @@ public sealed class GreetingHandlers : SocketIOHandler, IDisposable
     public async Task Greet(string name)
     {
         _calls++;
-        await Socket.Emit("greeting", $"hello {name}", _calls);
+        await Socket.EmitAsync("greeting", $"hello {name}", _calls);
     }
 
     [On("admin_only", Namespace = "/admin")]

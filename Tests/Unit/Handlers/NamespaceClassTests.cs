@@ -22,7 +22,7 @@ public sealed class ChatNamespace(ChatLog log) : SocketIONamespace
     public async Task<int> OnSendMessage(string text)
     {
         log.Lines.Add($"message {text}");
-        await Socket.Emit("message", text);
+        await Socket.EmitAsync("message", text);
         return log.Lines.Count;
     }
 

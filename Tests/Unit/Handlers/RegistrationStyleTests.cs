@@ -11,20 +11,20 @@ public class StyleHandlers
     // (a) attribute naming the event, arguments bound positionally.
     [On("custom_event1")]
     public Task Handle(ISocket socket, string arg1, int arg2, Payload arg3) =>
-        socket.Emit("got", arg1, arg2, arg3.Text, arg3.Count);
+        socket.EmitAsync("got", arg1, arg2, arg3.Text, arg3.Count);
 
     // (b) attribute without a name: OnMyEvent → my_event.
     [On]
-    public Task OnMyEvent(ISocket socket, string value) => socket.Emit("my_event seen", value);
+    public Task OnMyEvent(ISocket socket, string value) => socket.EmitAsync("my_event seen", value);
 
     // The snake_case name is what this case tests (the event is the method's name as it is).
 #pragma warning disable IDE1006
     [On]
-    public Task on_python_style(ISocket socket) => socket.Emit("python_style seen");
+    public Task on_python_style(ISocket socket) => socket.EmitAsync("python_style seen");
 #pragma warning restore IDE1006
 
     // Not an [On] method: never an event, whatever its name.
-    public Task OnIgnored(ISocket socket) => socket.Emit("should not happen");
+    public Task OnIgnored(ISocket socket) => socket.EmitAsync("should not happen");
 }
 
 public class RegistrationStyleTests
@@ -60,7 +60,7 @@ public class RegistrationStyleTests
     public async Task Code_registration_with_lambda_in_a_namespace()
     {
         var host = TestHost.Create(io => io
-            .On("my event", async (ISocket s, MyData d) => await s.Emit("my response", d), ns: "/test"));
+            .On("my event", async (ISocket s, MyData d) => await s.EmitAsync("my response", d), ns: "/test"));
         var socket = new FakeSocket("/test");
 
         await host.Dispatch(socket, "my event", new { data = "hi" });
@@ -74,7 +74,7 @@ public class RegistrationStyleTests
     [Fact]
     public async Task Code_registration_is_per_namespace()
     {
-        var host = TestHost.Create(io => io.On("ping", (ISocket s) => s.Emit("pong"), ns: "/test"));
+        var host = TestHost.Create(io => io.On("ping", (ISocket s) => s.EmitAsync("pong"), ns: "/test"));
         var other = new FakeSocket("/");
 
         var ack = await host.Dispatch(other, "ping");

@@ -14,7 +14,7 @@ public sealed class TestHost
         Services = services;
     }
 
-    public SocketIOHandlerRegistry Registry { get; }
+    internal SocketIOHandlerRegistry Registry { get; }
     public IServiceProvider Services { get; }
     public List<(string Namespace, Exception Error, string Event)> Errors { get; } = [];
 
@@ -42,7 +42,7 @@ public sealed class TestHost
     public Task<SocketPayload?> DispatchRaw(ISocket socket, string eventName, string argsJson, byte[][]? attachments = null, bool wantsAck = true) =>
         Registry.Dispatch(socket, new ClientEvent(eventName, new SocketPayload(Encoding.UTF8.GetBytes(argsJson), attachments), wantsAck), Services);
 
-    public static ClientEvent Event(string eventName, params object?[] args) =>
+    internal static ClientEvent Event(string eventName, params object?[] args) =>
         new(eventName, PayloadSerializer.Serialize(args), WantsAck: true);
 
     public static string Json(SocketPayload? payload) => payload is null ? "<no ack>" : Encoding.UTF8.GetString(payload.ArgsJson);

@@ -19,7 +19,7 @@ public sealed class ChatHandlers : SocketIOHandler
         var name = auth.ValueKind == JsonValueKind.Object && auth.TryGetProperty("name", out var value)
             && value.ValueKind == JsonValueKind.String ? value.GetString()!.Trim() : "";
         Socket.UserId = name.Length is > 0 and <= 32 ? name : $"guest-{Socket.Id[..4]}";
-        await Socket.Broadcast.Emit("user joined", Socket.UserId);   // every other socket
+        await Socket.Broadcast.EmitAsync("user joined", Socket.UserId);   // every other socket
     }
 
     /// <summary><c>chat message</c>: to every socket, the sender's too; the ack says whether it was sent.</summary>
@@ -27,13 +27,13 @@ public sealed class ChatHandlers : SocketIOHandler
     public async Task<bool> OnChatMessage(string? text)
     {
         if (string.IsNullOrWhiteSpace(text) || text.Length > MaxMessageLength) return false;
-        await Socket.Server.Emit("chat message", new ChatMessage(Socket.UserId!, text.Trim()));
+        await Socket.Server.EmitAsync("chat message", new ChatMessage(Socket.UserId!, text.Trim()));
         return true;
     }
 
     /// <summary>Tells the others who left.</summary>
     [OnDisconnect]
-    public Task OnDisconnect() => Socket.Broadcast.Emit("user left", Socket.UserId);
+    public Task OnDisconnect() => Socket.Broadcast.EmitAsync("user left", Socket.UserId);
 }
 
 /// <summary>A chat line as the page receives it: <c>{ "from": "...", "text": "..." }</c>.</summary>

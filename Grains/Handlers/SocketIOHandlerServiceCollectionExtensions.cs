@@ -4,8 +4,8 @@ using OrleansSocket.Grains.Handlers;
 
 namespace OrleansSocket;
 
-/// <summary>Registers Socket.IO handlers where the socket grains run (silos, or a gateway with an embedded silo).</summary>
-public static class SocketIOServiceCollectionExtensions
+/// <summary>Registers Socket.IO handlers where the socket grains run (silos, or a gateway with a co-hosted silo).</summary>
+internal static class SocketIOHandlerServiceCollectionExtensions
 {
     /// <summary>
     /// Declares Socket.IO handlers and registers the singleton <see cref="SocketIOHandlerRegistry"/> the socket grains

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Options;
+using OrleansSocket.Gateway.EngineIO;
+
+namespace OrleansSocket.Gateway.Hosting;
+
+/// <summary>
+/// Checks the gateway's options at start (<c>ValidateOnStart</c>), before anything listens; each message names the
+/// configuration key to fix, e.g. <c>SocketIO:Engine:PingInterval must be at least 1 (was 0).</c>
+/// </summary>
+internal sealed class SocketIOOptionsValidator : IValidateOptions<SocketIOOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SocketIOOptions options)
+    {
+        List<string> failures = [];
+        const string S = SocketIOOptions.Section;
+        if (string.IsNullOrWhiteSpace(options.Path) || !options.Path.StartsWith('/'))
+            failures.Add($"{S}:Path must start with '/' (was '{options.Path}').");
+        if (options.ConnectTimeout <= TimeSpan.Zero) failures.Add($"{S}:ConnectTimeout must be positive (was {options.ConnectTimeout}).");
+        AtLeast(failures, $"{S}:MaxInboundPackets", options.MaxInboundPackets, 1);
+        AtLeast(failures, $"{S}:MaxInboundBytes", options.MaxInboundBytes, 1);
+        if (options.AdvertisedUrl is { Length: > 0 } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
+            failures.Add($"{S}:AdvertisedUrl must be an absolute URL such as http://host:5000 (was '{url}').");
+
+        var engine = options.Engine;
+        const string E = $"{S}:{nameof(SocketIOOptions.Engine)}";
+        if (engine is null) failures.Add($"{E} must not be null.");
+        else
+        {
+            AtLeast(failures, $"{E}:PingInterval", engine.PingInterval, 1);
+            AtLeast(failures, $"{E}:PingTimeout", engine.PingTimeout, 1);
+            AtLeast(failures, $"{E}:UpgradeTimeout", engine.UpgradeTimeout, 1);
+            AtLeast(failures, $"{E}:MaxHttpBufferSize", engine.MaxHttpBufferSize, 1);
+            if (engine.MaxHttpBufferSize > int.MaxValue - 1)
+                failures.Add($"{E}:MaxHttpBufferSize must be at most {int.MaxValue - 1} (was {engine.MaxHttpBufferSize}).");
+            AtLeast(failures, $"{E}:MaxPacketsPerPoll", engine.MaxPacketsPerPoll, 1);
+            AtLeast(failures, $"{E}:MaxBufferedPackets", engine.MaxBufferedPackets, 1);
+            AtLeast(failures, $"{E}:MaxBufferedBytes", engine.MaxBufferedBytes, 1);
+            if (engine.Transports is not { Length: > 0 })
+                failures.Add($"{E}:Transports must name at least one transport (\"polling\", \"websocket\").");
+            else
+                foreach (var transport in engine.Transports.Where(t => t is not (EngineServer.PollingName or EngineServer.WebSocketName)))
+                    failures.Add($"{E}:Transports: unknown transport \"{transport}\" (expected \"polling\" or \"websocket\").");
+        }
+
+        var parser = options.Parser;
+        const string P = $"{S}:{nameof(SocketIOOptions.Parser)}";
+        if (parser is null) failures.Add($"{P} must not be null.");
+        else
+        {
+            AtLeast(failures, $"{P}:MaxAttachments", parser.MaxAttachments, 0);
+            AtLeast(failures, $"{P}:MaxPendingBinaryBytes", parser.MaxPendingBinaryBytes, 1);
+            AtLeast(failures, $"{P}:MaxDepth", parser.MaxDepth, 1);
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void AtLeast(List<string> failures, string key, long value, long minimum)
+    {
+        if (value < minimum) failures.Add($"{key} must be at least {minimum} (was {value}).");
+    }
+}

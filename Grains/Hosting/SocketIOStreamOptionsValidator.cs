@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace OrleansSocket;
+
+/// <summary>Checks <c>SocketIO:Streams</c>; each message names the configuration key to fix.</summary>
+internal sealed class SocketIOStreamOptionsValidator : IValidateOptions<SocketIOStreamOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SocketIOStreamOptions options)
+    {
+        List<string> failures = [];
+        const string S = SocketIOStreamOptions.Section;
+        if (options.PullPeriod <= TimeSpan.Zero) failures.Add($"{S}:PullPeriod must be positive (was {options.PullPeriod}).");
+        if (options.BatchSize < 1) failures.Add($"{S}:BatchSize must be at least 1 (was {options.BatchSize}).");
+        if (options.Queues < 1) failures.Add($"{S}:Queues must be at least 1 (was {options.Queues}).");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+internal static class SocketIOStreamOptionsExtensions
+{
+    /// <summary>The stream options as configured, validated now: silos and clients need them to build their providers.</summary>
+    /// <exception cref="OptionsValidationException">a value is invalid; the message names its key.</exception>
+    internal static SocketIOStreamOptions GetSocketIOStreamOptions(this IConfiguration configuration)
+    {
+        var options = configuration.GetSection(SocketIOStreamOptions.Section).Get<SocketIOStreamOptions>() ?? new();
+        var result = new SocketIOStreamOptionsValidator().Validate(Options.DefaultName, options);
+        if (result.Failed) throw new OptionsValidationException(Options.DefaultName, typeof(SocketIOStreamOptions), result.Failures);
+        return options;
+    }
+
+    internal static IServiceCollection AddSocketIOStreamOptions(this IServiceCollection services)
+    {
+        services.AddOptions<SocketIOStreamOptions>().BindConfiguration(SocketIOStreamOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SocketIOStreamOptions>, SocketIOStreamOptionsValidator>();
+        return services;
+    }
+}

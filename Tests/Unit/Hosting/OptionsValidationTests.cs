@@ -1,0 +1,132 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace OrleansSocket.Tests.Hosting;
+
+/// <summary>Invalid options fail the host at start, before anything listens, with a message naming the key.</summary>
+public sealed class OptionsValidationTests
+{
+    private static async Task<Exception> StartFailure(Action<WebApplicationBuilder> setup, params (string Key, string Value)[] settings)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
+        setup(builder);
+        // The gateway's hosted services are built before the options are validated: they need Orleans' services
+        // (an Orleans client here, which validation stops before it connects).
+        builder.UseOrleansClient(client => client.AddSocketIOClient());
+        await using var app = builder.Build();
+        return await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
+    }
+
+    [Theory]
+    [InlineData("SocketIO:Engine:PingInterval", "0")]
+    [InlineData("SocketIO:Engine:MaxBufferedBytes", "0")]
+    [InlineData("SocketIO:MaxInboundPackets", "0")]
+    [InlineData("SocketIO:Parser:MaxDepth", "0")]
+    [InlineData("SocketIO:Path", "socket.io")]
+    [InlineData("SocketIO:AdvertisedUrl", "not a url")]
+    public async Task A_gateway_option_out_of_range_names_its_key(string key, string value)
+    {
+        var error = await StartFailure(b => b.Services.AddSocketIO(), (key, value));
+        Assert.IsType<OptionsValidationException>(error);
+        Assert.Contains(key, error.Message);
+    }
+
+    [Fact]
+    public async Task An_unknown_transport_names_the_key_and_the_value()
+    {
+        var error = await StartFailure(b => b.Services.AddSocketIO(), ("SocketIO:Engine:Transports:0", "carrier-pigeon"));
+        Assert.Contains("SocketIO:Engine:Transports", error.Message);
+        Assert.Contains("carrier-pigeon", error.Message);
+    }
+
+    [Fact]
+    public async Task Options_set_in_code_are_validated_too()
+    {
+        var error = await StartFailure(b => b.Services.AddSocketIO(o => o.ConnectTimeout = TimeSpan.Zero));
+        Assert.Contains("SocketIO:ConnectTimeout", error.Message);
+    }
+
+    [Fact]
+    public void Redis_clustering_without_a_connection_string_names_the_key()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection([new("Cluster:Clustering", "Redis")]);
+        var error = Assert.Throws<OptionsValidationException>(() => builder.UseOrleans(silo => silo.AddSocketIOGrains()));
+        Assert.Contains("Cluster:RedisConnectionString", error.Message);
+    }
+
+    [Fact]
+    public void An_unknown_clustering_provider_names_the_key()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection([new("Cluster:Clustering", "Zookeeper")]);
+        var error = Assert.Throws<InvalidOperationException>(() => builder.UseOrleansClient(client => client.AddSocketIOClient()));
+        Assert.Contains("Cluster:Clustering", error.Message);
+    }
+
+    [Theory]
+    [InlineData("SocketIO:Streams:Queues", "0")]
+    [InlineData("SocketIO:Streams:PullPeriod", "00:00:00")]
+    public void A_stream_option_out_of_range_names_its_key(string key, string value)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection([new(key, value)]);
+        var error = Assert.Throws<OptionsValidationException>(() => builder.UseOrleans(silo => silo.AddSocketIOGrains()));
+        Assert.Contains(key, error.Message);
+    }
+
+    [Fact]
+    public void Orleans_standard_clustering_keys_leave_clustering_to_Orleans()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection([
+            new("Orleans:Clustering:ProviderType", "Redis"),
+            new("Orleans:Clustering:ConnectionString", "127.0.0.1:6379"),
+            new("Orleans:ClusterId", "from-orleans"),
+            new("Orleans:GrainStorage:PubSubStore:ProviderType", "Redis"),
+            new("Orleans:GrainStorage:PubSubStore:ConnectionString", "127.0.0.1:6379"),
+            new("Orleans:Streaming:SocketIO:ProviderType", "Memory"),
+        ]);
+        builder.UseOrleans(silo => silo.AddSocketIOGrains());
+        using var host = builder.Build();
+        var cluster = host.Services.GetRequiredService<IOptions<Orleans.Configuration.ClusterOptions>>().Value;
+        Assert.Equal("from-orleans", cluster.ClusterId);
+        Assert.Equal("Orleans.Clustering.Redis.RedisMembershipTable",
+            host.Services.GetRequiredService<Orleans.IMembershipTable>().GetType().FullName);
+        Assert.Equal("Orleans.Persistence.RedisGrainStorage",
+            host.Services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>("PubSubStore").GetType().FullName);
+        Assert.NotNull(host.Services.GetRequiredKeyedService<Orleans.Streams.IStreamProvider>(GatewayStreams.Provider));
+    }
+
+    [Fact]
+    public void Without_Orleans_keys_the_Cluster_section_sets_the_ids_and_localhost_clustering()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection([new("Cluster:ClusterId", "from-cluster-section")]);
+        builder.UseOrleans(silo => silo.AddSocketIOGrains());
+        using var host = builder.Build();
+        Assert.Equal("from-cluster-section", host.Services.GetRequiredService<IOptions<Orleans.Configuration.ClusterOptions>>().Value.ClusterId);
+        var endpoints = host.Services.GetRequiredService<IOptions<Orleans.Configuration.EndpointOptions>>().Value;
+        Assert.Equal((11111, 30000), (endpoints.SiloPort, endpoints.GatewayPort));
+    }
+
+    [Fact]
+    public void A_silo_sharing_its_process_with_a_gateway_takes_free_ports_whatever_the_call_order()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.UseOrleans(silo => silo.AddSocketIOGrains());
+        builder.Services.AddSocketIO(); // after UseOrleans
+        using var host = builder.Build();
+        var endpoints = host.Services.GetRequiredService<IOptions<Orleans.Configuration.EndpointOptions>>().Value;
+        Assert.NotEqual(11111, endpoints.SiloPort);
+        Assert.NotEqual(30000, endpoints.GatewayPort);
+        var primary = host.Services.GetRequiredService<IOptions<Orleans.Configuration.DevelopmentClusterMembershipOptions>>().Value;
+        Assert.Equal(endpoints.SiloPort, primary.PrimarySiloEndpoint!.Port);
+    }
+}
