@@ -30,7 +30,7 @@ public sealed class ClaimsHandlers : SocketIOHandler
     [On("fetch me")]
     public async Task<object> FetchMe()
     {
-        var remote = (await Socket.Server.In(Socket.Id).FetchSockets()).Single();
+        var remote = (await Socket.Server.In(Socket.Id).FetchSocketsAsync()).Single();
         return new { name = remote.Handshake.ToClaimsPrincipal().Identity?.Name };
     }
 }

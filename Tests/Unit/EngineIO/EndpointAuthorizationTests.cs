@@ -36,7 +36,7 @@ public sealed class JwtServerFixture : IAsyncLifetime
 
     public Uri BaseUri { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
-    public RecordingApplication Recorder { get; } = new();
+    internal RecordingApplication Recorder { get; } = new();
 
     public async Task InitializeAsync()
     {
