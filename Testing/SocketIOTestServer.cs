@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -144,12 +145,14 @@ public sealed class SocketIOTestServer : IAsyncDisposable
     /// <param name="ns">The namespace to connect to.</param>
     /// <param name="headers">The HTTP headers of the handshake (<c>socket.Handshake.Headers</c>).</param>
     /// <param name="query">The handshake's query string parameters (<c>EIO</c> and <c>transport</c> are added).</param>
+    /// <param name="user">The user the app's authentication found on the handshake request (<c>socket.User</c>); null: anonymous.</param>
     public Task<SocketIOTestClient> ConnectAsync(object? auth = null, string ns = "/",
-        IReadOnlyDictionary<string, string>? headers = null, IReadOnlyDictionary<string, string>? query = null)
+        IReadOnlyDictionary<string, string>? headers = null, IReadOnlyDictionary<string, string>? query = null,
+        ClaimsPrincipal? user = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var gateway = _gateways[(int)(((uint)Interlocked.Increment(ref _nextGateway) - 1) % (uint)_gateways.Length)];
-        var connection = new TestConnection(this, gateway, headers ?? new Dictionary<string, string>(), query ?? new Dictionary<string, string>());
+        var connection = new TestConnection(this, gateway, headers ?? new Dictionary<string, string>(), query ?? new Dictionary<string, string>(), user);
         _connections[connection] = 0;
         return connection.ConnectAsync(ns, auth);
     }

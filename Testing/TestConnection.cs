@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Json;
 using OrleansSocket.Gateway.EngineIO;
 using OrleansSocket.Gateway.Protocol;
@@ -21,14 +22,14 @@ internal sealed class TestConnection
     private bool _closed;
 
     public TestConnection(SocketIOTestServer server, TestGateway gateway,
-        IReadOnlyDictionary<string, string> headers, IReadOnlyDictionary<string, string> query)
+        IReadOnlyDictionary<string, string> headers, IReadOnlyDictionary<string, string> query, ClaimsPrincipal? user)
     {
         Server = server;
         Gateway = gateway;
         var fullQuery = new Dictionary<string, string>(query) { ["EIO"] = "4", ["transport"] = "websocket" };
         var url = "/socket.io/?" + string.Join("&", fullQuery.Select(kv => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(kv.Value)}"));
         _engine = new InMemoryEngineConnection(SocketIds.New(),
-            new EngineHandshake(headers, fullQuery, "127.0.0.1", url, Secure: false, DateTimeOffset.UtcNow),
+            new EngineHandshake(headers, fullQuery, "127.0.0.1", url, Secure: false, DateTimeOffset.UtcNow) { User = user },
             FromServer, () => ConnectionClosed());
         Session = (ClientSession)_engine.Open(gateway.Server);
     }

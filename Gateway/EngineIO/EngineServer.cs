@@ -267,7 +267,10 @@ internal sealed class EngineServer
             context.Connection.RemoteIpAddress?.ToString(),
             string.Concat(request.PathBase.ToUriComponent(), request.Path.ToUriComponent(), request.QueryString.ToUriComponent()),
             request.IsHttps,
-            Time.GetUtcNow());
+            Time.GetUtcNow())
+        {
+            User = context.User,
+        };
     }
 
     /// <summary>Node's upgrade check interval: how long a poll during an answered probe may be held.</summary>

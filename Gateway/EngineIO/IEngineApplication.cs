@@ -96,4 +96,11 @@ internal sealed record EngineHandshake(
     string? RemoteAddress,
     string Url,
     bool Secure,
-    DateTimeOffset Issued);
+    DateTimeOffset Issued)
+{
+    /// <summary>
+    /// The request's user after the app's authentication middleware (<c>HttpContext.User</c>); null when the
+    /// connection did not come over HTTP (a test connection without one).
+    /// </summary>
+    public System.Security.Claims.ClaimsPrincipal? User { get; init; }
+}

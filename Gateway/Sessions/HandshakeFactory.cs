@@ -20,6 +20,8 @@ internal static class HandshakeFactory
             Transport = connection.Transport,
             Url = h.Url,
             Issued = h.Issued,
+            // Claims, not the token: the silo rebuilds the principal without the scheme's keys.
+            Identities = HandshakeIdentity.From(h.User),
         };
     }
 }

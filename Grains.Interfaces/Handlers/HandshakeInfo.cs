@@ -23,4 +23,12 @@ public sealed record HandshakeInfo
     [Id(6)] public string Url { get; init; } = "";
     /// <summary>When that request arrived (the Engine.IO session opened).</summary>
     [Id(7)] public DateTimeOffset Issued { get; init; }
+    /// <summary>
+    /// The user the app's authentication found on that request (<c>HttpContext.User</c>), as claims: empty when no
+    /// scheme authenticated it. <see cref="ISocket.User"/> is the principal made of them.
+    /// </summary>
+    [Id(8)] public HandshakeIdentity[] Identities { get; init; } = [];
+
+    /// <summary>A new <see cref="System.Security.Claims.ClaimsPrincipal"/> of <see cref="Identities"/> (anonymous when there are none).</summary>
+    public System.Security.Claims.ClaimsPrincipal ToClaimsPrincipal() => HandshakeIdentity.ToPrincipal(Identities);
 }

@@ -13,6 +13,12 @@ public interface ISocket
     string Namespace { get; }
     /// <summary>The HTTP request and CONNECT packet the socket connected with (Node's <c>socket.handshake</c>).</summary>
     HandshakeInfo Handshake { get; }
+    /// <summary>
+    /// The user authenticated on the handshake request (ASP.NET Core's <c>HttpContext.User</c> after
+    /// <c>UseAuthentication</c>), rebuilt from <see cref="HandshakeInfo.Identities"/>; anonymous when no scheme
+    /// authenticated it (<c>User.Identity.IsAuthenticated</c> is false).
+    /// </summary>
+    System.Security.Claims.ClaimsPrincipal User => Handshake.ToClaimsPrincipal();
     /// <summary>Per-socket data that lives as long as the socket (Flask-SocketIO's <c>session</c>).</summary>
     IDictionary<string, object?> Session { get; }
     /// <summary>True when this connection recovered an earlier session (connection state recovery): same id, rooms and data.</summary>

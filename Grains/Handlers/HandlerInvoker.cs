@@ -26,8 +26,10 @@ internal sealed class HandlerInvoker
     private readonly ObjectFactory? _instanceFactory;
     private readonly ReturnAdapter? _returns; // null: the method returns a value, or nothing, synchronously
     private readonly bool _returnsVoid;
+    private readonly HandlerAuthorization? _authorization;
 
-    private HandlerInvoker(MethodInfo method, ParameterInfo[] parameterInfos, MethodInvoker invoker, object? target, Type? instanceType)
+    private HandlerInvoker(MethodInfo method, ParameterInfo[] parameterInfos, MethodInvoker invoker, object? target, Type? instanceType,
+        Type? handlerClass = null)
     {
         if (method.ContainsGenericParameters)
             throw new ArgumentException($"Handler {Describe(method)} is generic; handlers must be closed methods.");
@@ -52,6 +54,7 @@ internal sealed class HandlerInvoker
         _returnsVoid = method.ReturnType == typeof(void);
         TakesAck = _parameters.Any(p => p.Source == ParameterSource.Ack);
         Description = Describe(method);
+        _authorization = HandlerAuthorization.For(method, handlerClass, Description);
     }
 
     /// <summary>For logs and errors: <c>Type.Method</c>.</summary>
@@ -67,8 +70,9 @@ internal sealed class HandlerInvoker
     /// <summary>The handler takes an <see cref="IAck"/>: the only kind that needs the event's ack callback.</summary>
     public bool TakesAck { get; }
 
-    /// <summary>No parameter takes the rest of the arguments: <see cref="InvokeFromJson"/> can bind them one by one.</summary>
-    public bool BindsFromJson => !_hasRest;
+    /// <summary>No parameter takes the rest of the arguments: <see cref="InvokeFromJson"/> can bind them one by one.
+    /// An [Authorize] handler takes <see cref="Invoke"/>, which checks the user before binding.</summary>
+    public bool BindsFromJson => !_hasRest && _authorization is null;
 
     public static HandlerInvoker ForDelegate(Delegate handler)
     {
@@ -84,7 +88,7 @@ internal sealed class HandlerInvoker
 
     /// <summary>A method of a handler class; instance methods get a new <paramref name="type"/> per call.</summary>
     public static HandlerInvoker ForMethod(MethodInfo method, Type type) =>
-        new(method, method.GetParameters(), MethodInvoker.Create(method), target: null, method.IsStatic ? null : type);
+        new(method, method.GetParameters(), MethodInvoker.Create(method), target: null, method.IsStatic ? null : type, handlerClass: type);
 
     /// <summary>
     /// Binds the client's arguments and calls the handler. Returns its result, <see cref="NoValue"/>
@@ -102,7 +106,17 @@ internal sealed class HandlerInvoker
     /// null for connect and disconnect, whose handlers get an ack that was not requested.</param>
     public Task<object?> Invoke(ISocket socket, JsonElement[] args, byte[][]? attachments, IServiceProvider services,
         CancellationToken cancellationToken, bool ignoreExtraArguments = false, AckCallback? ack = null) =>
-        Call(Bind(socket, args, attachments, services, cancellationToken, ignoreExtraArguments, ack), socket, services);
+        _authorization is null
+            ? Call(Bind(socket, args, attachments, services, cancellationToken, ignoreExtraArguments, ack), socket, services)
+            : InvokeAuthorized(socket, args, attachments, services, cancellationToken, ignoreExtraArguments, ack);
+
+    // The user is checked before the arguments are bound: a refused client learns nothing about the parameters.
+    private async Task<object?> InvokeAuthorized(ISocket socket, JsonElement[] args, byte[][]? attachments, IServiceProvider services,
+        CancellationToken cancellationToken, bool ignoreExtraArguments, AckCallback? ack)
+    {
+        await _authorization!.EnsureAsync(socket, services);
+        return await Call(Bind(socket, args, attachments, services, cancellationToken, ignoreExtraArguments, ack), socket, services);
+    }
 
     /// <summary>
     /// As <see cref="Invoke"/>, binding straight from the arguments' JSON array <paramref name="json"/> (no document
@@ -119,7 +133,20 @@ internal sealed class HandlerInvoker
     /// the client's arguments, binary values as placeholders into its attachments) as the payload parameter.
     /// </summary>
     public Task<object?> InvokeWithPayload(ISocket socket, SocketPayload payload, IServiceProvider services,
-        CancellationToken cancellationToken, AckCallback? ack = null)
+        CancellationToken cancellationToken, AckCallback? ack = null) =>
+        _authorization is null
+            ? CallWithPayload(socket, payload, services, cancellationToken, ack)
+            : InvokeWithPayloadAuthorized(socket, payload, services, cancellationToken, ack);
+
+    private async Task<object?> InvokeWithPayloadAuthorized(ISocket socket, SocketPayload payload, IServiceProvider services,
+        CancellationToken cancellationToken, AckCallback? ack)
+    {
+        await _authorization!.EnsureAsync(socket, services);
+        return await CallWithPayload(socket, payload, services, cancellationToken, ack);
+    }
+
+    private Task<object?> CallWithPayload(ISocket socket, SocketPayload payload, IServiceProvider services,
+        CancellationToken cancellationToken, AckCallback? ack)
     {
         var values = new object?[_parameters.Length];
         for (var i = 0; i < _parameters.Length; i++)

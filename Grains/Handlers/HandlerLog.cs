@@ -21,4 +21,8 @@ internal static partial class HandlerLog
     /// <summary>An event nobody handles is the client's doing too: Debug, as the ack it asked for never comes.</summary>
     [LoggerMessage(2003, LogLevel.Debug, "No handler for event {Event} in namespace {Namespace} (socket {SocketId}).")]
     public static partial void NoHandler(ILogger logger, string @event, string @namespace, string socketId);
+
+    /// <summary>A user an [Authorize] handler refuses: the client's doing, one line at Debug.</summary>
+    [LoggerMessage(2004, LogLevel.Debug, "Handler for {Event} in namespace {Namespace} refused socket {SocketId}'s user ({Status}).")]
+    public static partial void NotAuthorized(ILogger logger, string @event, string @namespace, string socketId, int status);
 }

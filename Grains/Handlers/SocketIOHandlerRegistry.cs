@@ -93,6 +93,11 @@ internal sealed class SocketIOHandlerRegistry
             return new ConnectResult(false, refused.Message,
                 refused.ErrorData is null ? null : PayloadSerializer.SerializeValue(refused.ErrorData));
         }
+        catch (SocketIOAuthorizationException denied)
+        {
+            HandlerLog.NotAuthorized(_logger, HandlerDiscovery.ConnectEvent, ns, socket.Id, denied.StatusCode);
+            return new ConnectResult(false, denied.Message, PayloadSerializer.SerializeValue(new { status = denied.StatusCode }));
+        }
         catch (Exception e)
         {
             await ReportError(socket, e, HandlerDiscovery.ConnectEvent);
@@ -270,7 +275,9 @@ internal sealed class SocketIOHandlerRegistry
             ?? _defaultErrorHandler;
         if (handler is null)
         {
-            if (IsClientCaused(error))
+            if (error is SocketIOAuthorizationException denied)
+                HandlerLog.NotAuthorized(_logger, eventName, socket.Namespace, socket.Id, denied.StatusCode);
+            else if (IsClientCaused(error))
                 HandlerLog.ClientArgumentsRefused(_logger, eventName, socket.Namespace, socket.Id, error.Message);
             else
                 HandlerLog.HandlerFailed(_logger, error, eventName, socket.Namespace, socket.Id);

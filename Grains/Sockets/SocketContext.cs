@@ -18,6 +18,7 @@ internal sealed class SocketContext : ISocket
     private readonly HashSet<string> _rooms;
     private readonly bool _recovery;
     private bool _disconnected;
+    private System.Security.Claims.ClaimsPrincipal? _user;
 
     public SocketContext(string id, SocketConnectRequest request, IGrainFactory grains, IServiceProvider services, bool recovery)
     {
@@ -44,6 +45,8 @@ internal sealed class SocketContext : ISocket
     public string Id { get; }
     public string Namespace => _request.Namespace;
     public HandshakeInfo Handshake => _request.Handshake;
+    // Built once per activation, so what a handler adds to it lives as long as the socket, as with HttpContext.User.
+    public System.Security.Claims.ClaimsPrincipal User => _user ??= Handshake.ToClaimsPrincipal();
     public IDictionary<string, object?> Session { get; } = new Dictionary<string, object?>();
     public string? UserId { get; set; }
     public bool Recovered { get; }

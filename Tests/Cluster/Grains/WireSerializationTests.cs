@@ -12,6 +12,10 @@ namespace OrleansSocket.Tests.Grains;
 [Collection(ClusterCollection.Name)]
 public sealed class WireSerializationTests(ClusterFixture fixture)
 {
+    private static readonly HandshakeClaim Claim = new("name", "alice", "http://www.w3.org/2001/XMLSchema#string", "https://issuer.test", "https://origin.test");
+
+    private static readonly HandshakeIdentity Identity = new("Bearer", "name", "role", [Claim, Claim with { Type = "role", Value = "admin" }]);
+
     private static readonly HandshakeInfo Handshake = new()
     {
         Headers = new Dictionary<string, string> { ["h"] = "v" },
@@ -22,6 +26,7 @@ public sealed class WireSerializationTests(ClusterFixture fixture)
         Transport = "polling",
         Url = "/socket.io/?EIO=3",
         Issued = DateTimeOffset.UnixEpoch,
+        Identities = [Identity],
     };
 
     private static readonly SocketPayload Payload = new("[\"x\",{\"_placeholder\":true,\"num\":0}]"u8.ToArray(), [[1, 2, 3]]);
@@ -29,6 +34,8 @@ public sealed class WireSerializationTests(ClusterFixture fixture)
     private object[] Samples() =>
     [
         Handshake,
+        Identity,
+        Claim,
         Payload,
         new ClientEvent("ev", Payload, true),
         new OutboundPacket("/chat", "ev", Payload, Volatile: true),

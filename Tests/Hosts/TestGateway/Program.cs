@@ -32,9 +32,17 @@ else
 }
 builder.Services.AddHealthChecks().AddSocketIOHealthChecks();
 if (profile == Profiles.Api) builder.Services.AddHostedService<PeriodicTicker>(); // emits from a hosted service
+if (profile == Profiles.Auth) builder.Services.AddTestJwtBearer();
 
 var app = builder.Build();
 app.UseRouting();
+if (profile == Profiles.Auth)
+{
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.MapSocketIO(AuthHandlers.SecurePath).RequireAuthorization();
+    app.MapSocketIO(AuthHandlers.AdminPath).RequireAuthorization(AuthHandlers.AdminPolicy);
+}
 app.MapSocketIO(); // also serves the browser client at /socket.io/socket.io.js
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false }); // the process answers
 app.MapHealthChecks("/health/ready", new() { Predicate = r => r.Tags.Contains(SocketIOHealthChecks.ReadyTag) });

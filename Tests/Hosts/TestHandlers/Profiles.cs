@@ -19,13 +19,16 @@ public static class Profiles
     /// <summary>The multi-process cluster tests (<see cref="ClusterHandlers"/>).</summary>
     public const string Cluster = ClusterHandlers.Profile;
 
+    /// <summary>Authentication and authorization with a JWT bearer scheme (<see cref="AuthHandlers"/>).</summary>
+    public const string Auth = AuthHandlers.Profile;
+
     /// <summary>The known profiles, for messages.</summary>
-    public static readonly string Known = string.Join(", ", Protocol, Api, Bench, Cluster);
+    public static readonly string Known = string.Join(", ", Protocol, Api, Bench, Cluster, Auth);
 
     /// <summary>The profile the configuration names; throws when it names none or an unknown one.</summary>
     public static string Require(string? profile) => profile switch
     {
-        Protocol or Api or Bench or Cluster => profile,
+        Protocol or Api or Bench or Cluster or Auth => profile,
         null or "" => throw new ArgumentException($"A test host needs --profile P (one of: {Known}). The demo is `dotnet run --project Gateway/Host`.", nameof(profile)),
         _ => throw new ArgumentException($"Unknown profile '{profile}'. Known: {Known}.", nameof(profile)),
     };
@@ -46,6 +49,9 @@ public static class Profiles
                 break;
             case Bench:
                 BenchHandlers.Register(io);
+                break;
+            case Auth:
+                AuthHandlers.Register(io);
                 break;
         }
     }
