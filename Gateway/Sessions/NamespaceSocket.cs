@@ -156,12 +156,17 @@ internal sealed class NamespaceSocket : IAdapterSocket
         _acks.Answer(id, payload);
     }
 
-    /// <summary>The server disconnects this socket: DISCONNECT to the client, then as if it left.</summary>
+    /// <summary>The server disconnects this socket: closed with its reason, then DISCONNECT to the client.</summary>
+    /// <remarks>
+    /// Closed before the packet is written: a client that answers the DISCONNECT by closing its connection must not
+    /// have its socket closed first as a "transport close".
+    /// </remarks>
     public void ServerDisconnect(bool closeConnection)
     {
-        if (IsConnected) _connection.Writer.Disconnect(Namespace);
+        var wasConnected = IsConnected;
         _connection.Forget(this);
         Close(DisconnectReason.ServerNamespaceDisconnect);
+        if (wasConnected) _connection.Writer.Disconnect(Namespace);
         if (closeConnection) _connection.Close();
     }
 
