@@ -11,13 +11,13 @@ internal sealed class SocketIOOptionsValidator : IValidateOptions<SocketIOOption
 {
     public ValidateOptionsResult Validate(string? name, SocketIOOptions options)
     {
-        List<string> failures = [];
+        var failures = new OptionsFailures();
         const string S = SocketIOOptions.Section;
         if (string.IsNullOrWhiteSpace(options.Path) || !options.Path.StartsWith('/'))
             failures.Add($"{S}:Path must start with '/' (was '{options.Path}').");
-        if (options.ConnectTimeout <= TimeSpan.Zero) failures.Add($"{S}:ConnectTimeout must be positive (was {options.ConnectTimeout}).");
-        AtLeast(failures, $"{S}:MaxInboundPackets", options.MaxInboundPackets, 1);
-        AtLeast(failures, $"{S}:MaxInboundBytes", options.MaxInboundBytes, 1);
+        failures.Positive($"{S}:ConnectTimeout", options.ConnectTimeout);
+        failures.AtLeast($"{S}:MaxInboundPackets", options.MaxInboundPackets, 1);
+        failures.AtLeast($"{S}:MaxInboundBytes", options.MaxInboundBytes, 1);
         if (options.AdvertisedUrl is { Length: > 0 } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
             failures.Add($"{S}:AdvertisedUrl must be an absolute URL such as http://host:5000 (was '{url}').");
 
@@ -26,15 +26,15 @@ internal sealed class SocketIOOptionsValidator : IValidateOptions<SocketIOOption
         if (engine is null) failures.Add($"{E} must not be null.");
         else
         {
-            AtLeast(failures, $"{E}:PingInterval", engine.PingInterval, 1);
-            AtLeast(failures, $"{E}:PingTimeout", engine.PingTimeout, 1);
-            AtLeast(failures, $"{E}:UpgradeTimeout", engine.UpgradeTimeout, 1);
-            AtLeast(failures, $"{E}:MaxHttpBufferSize", engine.MaxHttpBufferSize, 1);
+            failures.AtLeast($"{E}:PingInterval", engine.PingInterval, 1);
+            failures.AtLeast($"{E}:PingTimeout", engine.PingTimeout, 1);
+            failures.AtLeast($"{E}:UpgradeTimeout", engine.UpgradeTimeout, 1);
+            failures.AtLeast($"{E}:MaxHttpBufferSize", engine.MaxHttpBufferSize, 1);
             if (engine.MaxHttpBufferSize > int.MaxValue - 1)
                 failures.Add($"{E}:MaxHttpBufferSize must be at most {int.MaxValue - 1} (was {engine.MaxHttpBufferSize}).");
-            AtLeast(failures, $"{E}:MaxPacketsPerPoll", engine.MaxPacketsPerPoll, 1);
-            AtLeast(failures, $"{E}:MaxBufferedPackets", engine.MaxBufferedPackets, 1);
-            AtLeast(failures, $"{E}:MaxBufferedBytes", engine.MaxBufferedBytes, 1);
+            failures.AtLeast($"{E}:MaxPacketsPerPoll", engine.MaxPacketsPerPoll, 1);
+            failures.AtLeast($"{E}:MaxBufferedPackets", engine.MaxBufferedPackets, 1);
+            failures.AtLeast($"{E}:MaxBufferedBytes", engine.MaxBufferedBytes, 1);
             if (engine.Transports is not { Length: > 0 })
                 failures.Add($"{E}:Transports must name at least one transport (\"polling\", \"websocket\").");
             else
@@ -47,15 +47,10 @@ internal sealed class SocketIOOptionsValidator : IValidateOptions<SocketIOOption
         if (parser is null) failures.Add($"{P} must not be null.");
         else
         {
-            AtLeast(failures, $"{P}:MaxAttachments", parser.MaxAttachments, 0);
-            AtLeast(failures, $"{P}:MaxPendingBinaryBytes", parser.MaxPendingBinaryBytes, 1);
-            AtLeast(failures, $"{P}:MaxDepth", parser.MaxDepth, 1);
+            failures.AtLeast($"{P}:MaxAttachments", parser.MaxAttachments, 0);
+            failures.AtLeast($"{P}:MaxPendingBinaryBytes", parser.MaxPendingBinaryBytes, 1);
+            failures.AtLeast($"{P}:MaxDepth", parser.MaxDepth, 1);
         }
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    private static void AtLeast(List<string> failures, string key, long value, long minimum)
-    {
-        if (value < minimum) failures.Add($"{key} must be at least {minimum} (was {value}).");
+        return failures.ToResult();
     }
 }

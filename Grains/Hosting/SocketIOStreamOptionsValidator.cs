@@ -9,12 +9,12 @@ internal sealed class SocketIOStreamOptionsValidator : IValidateOptions<SocketIO
 {
     public ValidateOptionsResult Validate(string? name, SocketIOStreamOptions options)
     {
-        List<string> failures = [];
+        var failures = new OptionsFailures();
         const string S = SocketIOStreamOptions.Section;
-        if (options.PullPeriod <= TimeSpan.Zero) failures.Add($"{S}:PullPeriod must be positive (was {options.PullPeriod}).");
-        if (options.BatchSize < 1) failures.Add($"{S}:BatchSize must be at least 1 (was {options.BatchSize}).");
-        if (options.Queues < 1) failures.Add($"{S}:Queues must be at least 1 (was {options.Queues}).");
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        failures.Positive($"{S}:PullPeriod", options.PullPeriod);
+        failures.AtLeast($"{S}:BatchSize", options.BatchSize, 1);
+        failures.AtLeast($"{S}:Queues", options.Queues, 1);
+        return failures.ToResult();
     }
 }
 
