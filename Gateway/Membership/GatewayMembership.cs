@@ -75,9 +75,11 @@ internal sealed class GatewayMembership(
                 MembershipLog.NoAddress(logger, e); // local sessions still work
             }
         }
-        var period = _lease / 3;
+        var period = LeaseCadence.Period(_lease);
+        var renewed = TimeProvider.System.GetTimestamp();
         while (!stopping.IsCancellationRequested)
         {
+            var succeeded = false;
             try
             {
                 if (!await HeartbeatAsync(period, stopping))
@@ -87,6 +89,8 @@ internal sealed class GatewayMembership(
                     return;
                 }
                 readiness.LeaseRenewed();
+                succeeded = true;
+                renewed = TimeProvider.System.GetTimestamp();
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -101,7 +105,7 @@ internal sealed class GatewayMembership(
             router.SetReady();
             try
             {
-                await Task.Delay(period, stopping);
+                await Task.Delay(LeaseCadence.NextDelay(_lease, TimeProvider.System.GetElapsedTime(renewed), succeeded), stopping);
             }
             catch (OperationCanceledException)
             {
