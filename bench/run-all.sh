@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole benchmark in one run: OrleansSocket (embedded and distributed), the Node and Flask-SocketIO
+# The whole benchmark in one run: OrleansSocket (embedded, co-hosted cluster and distributed), the Node and Flask-SocketIO
 # peers, and a bare Kestrel "ceiling", interleaved rep by rep on the same box, measured by the shared
 # harness (shared/bench: run.sh, bench-all.sh, load.js; used as they are), then written up as
 # bench/RESULTS.md (medians, ratios to Node, server CPU per operation, targets met / not met).
@@ -22,7 +22,7 @@
 #
 # Env (defaults in brackets):
 #   REPS [3; QUICK: 1]       interleaved repetitions of every target's warm and cold runs
-#   TARGETS ["node flask orleans-embedded orleans-distributed ceiling"]
+#   TARGETS ["node flask orleans-embedded orleans-cohosted orleans-distributed ceiling"]
 #   WARM [5; QUICK: 2]       seconds of unmeasured warm-up per warm scenario (the harness's WARM)
 #   COLD [1]                 1: measure the cold rows; 0: warm only
 #   COLD_ECHO_S [10; QUICK: 3]  length of the cold echo window (a fresh process's first seconds)
@@ -61,7 +61,7 @@ if [[ $QUICK == 1 ]]; then
 fi
 REPS=${REPS:-3}
 WARM=${WARM:-5}; COLD=${COLD:-1}; COLD_ECHO_S=${COLD_ECHO_S:-10}
-TARGETS=${TARGETS:-node flask orleans-embedded orleans-distributed ceiling}
+TARGETS=${TARGETS:-node flask orleans-embedded orleans-cohosted orleans-distributed ceiling}
 WORKDIR=${WORKDIR:-$ROOT/.bench-work}
 RESULTS_OUT=${RESULTS_OUT:-$BENCH/RESULTS.md}
 BUILD=${BUILD:-build}; SKIP_BUILD=${SKIP_BUILD:-0}; IDLE=${IDLE:-1}; SMOKE=${SMOKE:-1}; KEEP_RAW=${KEEP_RAW:-1}
@@ -166,6 +166,9 @@ target() { # sets KIND LABEL_PREFIX LABEL CMD SCEN HI COLD_S HAS_SMOKE DESC for 
     orleans-distributed)
       LABEL_PREFIX="orleans-distributed-"; DESC="OrleansSocket silo process + gateway process (Orleans client), bench/distributed-server.sh; $BUILD_DESC"
       CMD="env GW_DIR=$GW_DIR SILO_DIR=$SILO_DIR $BENCH/distributed-server.sh \$PORT" ;;
+    orleans-cohosted)
+      LABEL_PREFIX="orleans-cohosted-"; DESC="OrleansSocket co-hosted cluster of 2: two test gateways, each also a silo, Redis clustering, one port shared with SO_REUSEPORT (bench/cohosted-server.sh); $BUILD_DESC"
+      CMD="env GW_DIR=$GW_DIR $BENCH/cohosted-server.sh \$PORT" ;;
     ceiling)
       LABEL_PREFIX="ceiling-"; SCEN="connect echo_throughput"; HI="echo_latency:rate=5000 echo_latency:rate=20000"; HAS_SMOKE=0
       DESC="bare Kestrel + WebSocket answering only open, connect and echo_ack (bench/Ceiling); $BUILD_DESC"

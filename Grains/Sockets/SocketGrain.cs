@@ -14,7 +14,11 @@ namespace OrleansSocket.Grains.Sockets;
 /// Kept active while the client is connected (idle collection would drop the session data and the
 /// gateway reference); the gateway tells it when the client leaves, and then it deactivates — or,
 /// with connection state recovery, it keeps the session for the recovery window.
+/// Placed on the silo that activates it (<see cref="Orleans.Placement.PreferLocalPlacementAttribute"/>): where a gateway co-hosts a
+/// silo, that is the gateway holding the connection, so a socket's events and their answers stay in its process;
+/// from a thin gateway (an Orleans client) the placement falls back to any silo.
 /// </remarks>
+[Orleans.Placement.PreferLocalPlacement]
 internal sealed class SocketGrain(
     SocketIOHandlerRegistry registry,
     IOptions<ConnectionStateRecoveryOptions> recoveryOptions,

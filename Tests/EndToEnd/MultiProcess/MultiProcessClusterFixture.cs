@@ -16,9 +16,13 @@ namespace OrleansSocket.Tests.Cluster;
 /// plus an Orleans client in the test process with <see cref="ISocketIO"/> (the external emitter).
 /// Every process is killed with its tree at the end; a watchdog shell kills them too should the test host die.
 /// Killed processes can be started again (same ports) with <see cref="EnsureAllRunningAsync"/>.
+/// <see cref="CoHosted"/> gives the other cluster shape: no silo processes, each gateway also a silo.
 /// </summary>
-public sealed class MultiProcessClusterFixture : IAsyncLifetime
+public class MultiProcessClusterFixture : IAsyncLifetime
 {
+    /// <summary>Whether each gateway co-hosts a silo (no silo processes) instead of being a client of two silos.</summary>
+    protected virtual bool CoHosted => false;
+
     /// <summary>The gateways' lease in the tests (the default is 10 s): the bound a dead gateway's sockets are dropped in.</summary>
     public static readonly TimeSpan GatewayLease = TimeSpan.FromSeconds(5);
 
@@ -60,7 +64,7 @@ public sealed class MultiProcessClusterFixture : IAsyncLifetime
                 ["--port", RedisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], readyPort: RedisPort));
             await Redis.StartAsync(this);
 
-            Silos = [.. Enumerable.Range(1, 2).Select(i =>
+            Silos = CoHosted ? [] : [.. Enumerable.Range(1, 2).Select(i =>
             {
                 var (siloPort, gatewayPort, healthPort) = (E2eEnvironment.FreePort(), E2eEnvironment.FreePort(), E2eEnvironment.FreePort());
                 return Track(new ClusterProcess($"silo{i}", "dotnet", E2eEnvironment.TestSiloDir,
@@ -73,10 +77,12 @@ public sealed class MultiProcessClusterFixture : IAsyncLifetime
             Gateways = [.. Enumerable.Range(1, 2).Select(i =>
             {
                 var port = E2eEnvironment.FreePort();
+                var (siloPort, gatewayPort) = (E2eEnvironment.FreePort(), E2eEnvironment.FreePort());
+                string[] shape = CoHosted ? [$"--Cluster:SiloPort={siloPort}", $"--Cluster:GatewayPort={gatewayPort}"] : ["--Cluster:Mode=Client"];
                 return Track(new ClusterProcess($"gateway{i}", "dotnet", E2eEnvironment.TestGatewayDir,
-                    [E2eEnvironment.TestGatewayDll, "--profile", "cluster", "--Cluster:Mode=Client", .. ClusterArgs,
+                    [E2eEnvironment.TestGatewayDll, "--profile", "cluster", .. shape, .. ClusterArgs,
                      $"--Cluster:GatewayLease={GatewayLease}", "--urls", $"http://127.0.0.1:{port}"],
-                    readyUrl: $"http://127.0.0.1:{port}"));
+                    readyUrl: $"http://127.0.0.1:{port}") { SiloPort = CoHosted ? siloPort : null });
             })];
             await Task.WhenAll([.. Gateways.Select(g => g.StartAsync(this)), StartClientAsync()]);
             await WaitUntilSettledAsync();
@@ -109,7 +115,8 @@ public sealed class MultiProcessClusterFixture : IAsyncLifetime
     {
         var deadline = Stopwatch.StartNew();
         var management = Grains.GetGrain<IManagementGrain>(0);
-        while ((await management.GetHosts(onlyActive: true)).Count < Silos.Length)
+        var silos = CoHosted ? Gateways.Length : Silos.Length;
+        while ((await management.GetHosts(onlyActive: true)).Count < silos)
         {
             if (deadline.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException("the silos did not all become active within 60 s");
             await Task.Delay(200);

@@ -30,6 +30,10 @@ else
     server.AddHandlers(io => Profiles.Configure(io, profile));
     builder.UseOrleans(silo => silo.AddSocketIOGrains());
 }
+// `--Bench:ReusePort=true`: several processes listen on one port and the kernel spreads the connections over them
+// (bench/cohosted-server.sh: a co-hosted cluster behind one address, without a proxy whose CPU would be counted).
+if (builder.Configuration.GetValue("Bench:ReusePort", false))
+    builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = SharedPort.Bind);
 builder.Services.AddHealthChecks().AddSocketIOHealthChecks();
 if (profile == Profiles.Api) builder.Services.AddHostedService<PeriodicTicker>(); // emits from a hosted service
 if (profile == Profiles.Auth) builder.Services.AddTestJwtBearer();
