@@ -139,11 +139,10 @@ internal sealed partial class EngineSession : IEngineConnection
         SendUnit(text, attachments, isVolatile, sendInline: false);
 
     /// <summary>
-    /// Like <see cref="SendWithAttachments"/>, but when the session's WebSocket writer is idle and nothing else is
-    /// queued, the calling thread sends the frames itself instead of waking the writer task (one hand-off fewer).
-    /// For a connection's own packets only (an ack): a thread delivering to many sockets would serialise their sends.
+    /// As <see cref="SendWithAttachments"/>; when the session's WebSocket writer waits holding nothing and nothing else
+    /// is queued, the calling thread sends the frames itself instead of waking the writer task (one hand-off fewer).
     /// </summary>
-    internal bool SendWithAttachmentsInline(ReadOnlyMemory<byte> text, IReadOnlyList<byte[]> attachments) =>
+    public bool SendReply(ReadOnlyMemory<byte> text, IReadOnlyList<byte[]> attachments) =>
         SendUnit(text, attachments, isVolatile: false, sendInline: true);
 
     private bool SendUnit(ReadOnlyMemory<byte> text, IReadOnlyList<byte[]> attachments, bool isVolatile, bool sendInline)
@@ -292,17 +291,23 @@ internal sealed partial class EngineSession : IEngineConnection
     }
 
     /// <summary>
-    /// An inline send finished (or failed), having written <paramref name="writtenBytes"/> not yet released: the
-    /// writer owns the socket again, and is woken if more was queued meanwhile.
+    /// An inline send finished (or failed), releasing the <paramref name="bytes"/> of its packets it still counted
+    /// (written, or given up): the writer owns the socket again, and is woken if more was queued meanwhile.
     /// </summary>
-    internal void EndInlineSend(WebSocketTransport transport, long writtenBytes)
+    internal void EndInlineSend(WebSocketTransport transport, long bytes)
     {
         lock (_gate)
         {
-            _outbox.ReleaseWritten(writtenBytes);
+            _outbox.ReleaseWritten(bytes);
             transport.EndInlineLocked();
             if (_outbox.Count > 0 || _state == SessionState.Closed) transport.Wake();
         }
+    }
+
+    /// <summary>Completes when no inline send runs on <paramref name="transport"/> (see <see cref="EndInlineSend"/>).</summary>
+    internal Task InlineSendEnded(WebSocketTransport transport)
+    {
+        lock (_gate) return transport.InlineSendEndedLocked();
     }
 
     private bool IsWritableLocked() => _transport?.IsWritable ?? false;

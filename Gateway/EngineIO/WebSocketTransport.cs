@@ -39,11 +39,11 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
     private readonly List<QueuedPacket> _batch = [];
     private readonly List<QueuedPacket> _inlineBatch = [];
     private Task? _writer;
-    private Task? _inlineTail; // the rest of an inline send that did not complete synchronously
     // Who may send queued packets, guarded by the session's lock: the writer task, or (while it waits holding
     // nothing) one queuing thread at a time.
     private bool _writerIdle;
     private bool _sendingInline;
+    private TaskCompletionSource? _inlineEnded; // what the end of the socket waits on while an inline send runs
     private ITimer? _closeTimer; // aborts the socket when the peer does not finish the close in time
     private int _closing;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
@@ -84,18 +84,20 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
         var reason = await ReceiveLoopAsync();
         _session.OnTransportClosed(this, reason);
         await CloseAsync();
-        foreach (var task in new[] { _writer, Volatile.Read(ref _inlineTail) })
+        if (_writer is not null)
         {
-            if (task is null) continue;
             try
             {
-                await task;
+                await _writer;
             }
             catch (Exception)
             {
-                // the writer and the inline sender report their own failures to the session
+                // the writer reports its own failures to the session
             }
         }
+        // Closing, so no inline send starts any more; one still running ends by itself (sent, failed, or aborted by
+        // the close timer) before the socket is disposed.
+        await _session.InlineSendEnded(this);
     }
 
     // ---------------- inline sends (the ownership below is guarded by the session's lock) ----------------
@@ -123,7 +125,17 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
         return true;
     }
 
-    internal void EndInlineLocked() => _sendingInline = false;
+    internal void EndInlineLocked()
+    {
+        _sendingInline = false;
+        _inlineEnded?.TrySetResult();
+        _inlineEnded = null;
+    }
+
+    /// <summary>Completes when no inline send runs (at once when none does).</summary>
+    internal Task InlineSendEndedLocked() =>
+        !_sendingInline ? Task.CompletedTask
+            : (_inlineEnded ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
     /// <summary>
     /// Sends the claimed unit (<see cref="InlineBatch"/>) on the calling thread. A send that does not complete
@@ -139,7 +151,7 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
             if (!send.IsCompletedSuccessfully)
             {
                 if (written != 0) _session.ReleaseWritten(written);
-                Volatile.Write(ref _inlineTail, FinishInlineAsync(send, i));
+                _ = FinishInlineAsync(send, i); // reports its own failure, and always ends the inline send
                 return;
             }
             written += _inlineBatch[i].Data.Length;
@@ -168,8 +180,11 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
         }
         finally
         {
+            // What was not written (the send failed) is no longer held either.
+            long unwritten = 0;
+            foreach (var packet in _inlineBatch) unwritten += packet.Data.Length;
             _inlineBatch.Clear();
-            _session.EndInlineSend(this, 0);
+            _session.EndInlineSend(this, unwritten);
         }
     }
 

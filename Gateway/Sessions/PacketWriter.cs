@@ -37,15 +37,13 @@ internal sealed class PacketWriter(IEngineConnection connection, int protocol, S
         Write(SocketIOEncoder.EncodeEvent(ns, eventName, payload.ArgsJson, payload.Attachments, ackId), isVolatile);
 
     /// <summary>
-    /// An ack goes to this connection only, so on an Engine.IO session it may be sent by the calling thread when the
-    /// WebSocket writer is idle; events (which a broadcast delivers to many connections from one thread) wake the writer.
+    /// An ack answers this connection's own client, from the thread that got the handler's answer: a reply, which the
+    /// connection may send on that thread (<see cref="IEngineConnection.SendReply"/>).
     /// </summary>
     public bool Ack(string ns, long id, SocketPayload payload)
     {
         var packet = SocketIOEncoder.EncodeAck(ns, id, payload.ArgsJson, payload.Attachments);
-        return connection is EngineSession session
-            ? session.SendWithAttachmentsInline(packet.Text, packet.Binary)
-            : connection.SendWithAttachments(packet.Text, packet.Binary);
+        return connection.SendReply(packet.Text, packet.Binary);
     }
 
     public bool Connect(string ns, string sid, string? pid = null) => Write(SocketIOEncoder.EncodeConnect(protocol, ns, sid, pid));

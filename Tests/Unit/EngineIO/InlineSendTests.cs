@@ -22,14 +22,25 @@ public sealed class InlineSendTests
     public async Task Ack_OnAnIdleWriter_IsSentByTheCallingThread()
     {
         var (session, _, stream) = await OpenAsync();
-        var caller = Environment.CurrentManagedThreadId;
 
-        Assert.True(session.SendWithAttachmentsInline(Bytes("3a"), []));
+        Assert.True(HeldStream.AsCaller(() => session.SendReply(Bytes("3a"), [])));
 
-        // Written before the call returned, on this thread, and no longer counted as held.
+        // Written before the call returned, by the call itself, and no longer counted as held.
         Assert.Equal(["0{}", "43a"], stream.Frames());
-        Assert.Equal(caller, stream.LastWriter);
+        Assert.Equal(1, stream.WritesByCaller);
         Assert.Equal(0, session.BufferedBytes);
+    }
+
+    [Fact]
+    public async Task Ack_ThroughThePacketWriter_IsAReplySentInline()
+    {
+        var (session, _, stream) = await OpenAsync();
+        var writer = new OrleansSocket.Gateway.Sessions.PacketWriter(session, 5);
+
+        Assert.True(HeldStream.AsCaller(() => writer.Ack("/", 1, new SocketPayload("[\"x\"]"u8.ToArray()))));
+
+        Assert.Equal(["0{}", "431[\"x\"]"], stream.Frames());
+        Assert.Equal(1, stream.WritesByCaller);
     }
 
     [Fact]
@@ -37,7 +48,7 @@ public sealed class InlineSendTests
     {
         var (session, _, stream) = await OpenAsync();
 
-        Assert.True(session.SendWithAttachmentsInline(Bytes("61-3[{\"_placeholder\":true,\"num\":0}]"), [Bytes("bin")]));
+        Assert.True(session.SendReply(Bytes("61-3[{\"_placeholder\":true,\"num\":0}]"), [Bytes("bin")]));
 
         Assert.Equal(["0{}", "461-3[{\"_placeholder\":true,\"num\":0}]", "bin:62696e"], stream.Frames());
         Assert.Equal(0, session.BufferedBytes);
@@ -47,14 +58,12 @@ public sealed class InlineSendTests
     public async Task Event_IsNotSentInline_TheWriterSendsIt()
     {
         var (session, _, stream) = await OpenAsync();
-        stream.Hold(); // the writer would block; the caller must not
 
-        Assert.True(session.SendWithAttachments(Bytes("2[\"e\"]"), []));
+        Assert.True(HeldStream.AsCaller(() => session.SendWithAttachments(Bytes("2[\"e\"]"), [])));
 
-        Assert.Equal(["0{}"], stream.Frames());
-        stream.Release();
         await stream.WaitForFramesAsync(2);
         Assert.Equal(["0{}", "42[\"e\"]"], stream.Frames());
+        Assert.Equal(0, stream.WritesByCaller); // the writer task wrote it
     }
 
     [Fact]
@@ -63,9 +72,9 @@ public sealed class InlineSendTests
         var (session, _, stream) = await OpenAsync();
         stream.Hold();
 
-        Assert.True(session.SendWithAttachmentsInline(Bytes("3a"), [])); // pends: returns without waiting
+        Assert.True(session.SendReply(Bytes("3a"), [])); // pends: returns without waiting
         Assert.True(session.SendWithAttachments(Bytes("2b"), []));
-        Assert.True(session.SendWithAttachmentsInline(Bytes("3c"), [])); // an inline send runs: queued
+        Assert.True(session.SendReply(Bytes("3c"), [])); // an inline send runs: queued
         Assert.Equal(6, session.BufferedBytes); // the pending one is still held
 
         stream.Release();
@@ -87,7 +96,7 @@ public sealed class InlineSendTests
             for (var i = 0; i < PerThread; i++)
             {
                 var text = Bytes($"{t}:{i}");
-                Assert.True(i % 3 == 0 ? session.SendWithAttachments(text, []) : session.SendWithAttachmentsInline(text, []));
+                Assert.True(i % 3 == 0 ? session.SendWithAttachments(text, []) : session.SendReply(text, []));
             }
         })).ToArray();
         await Task.WhenAll(senders);
@@ -109,7 +118,7 @@ public sealed class InlineSendTests
     {
         var (session, _, stream) = await OpenAsync();
         stream.Hold();
-        Assert.True(session.SendWithAttachmentsInline(Bytes("3a"), []));
+        Assert.True(session.SendReply(Bytes("3a"), []));
 
         session.Close(); // the close marker waits behind the inline send
         Assert.Equal(StillOpen, Reason(session));
@@ -126,17 +135,37 @@ public sealed class InlineSendTests
     {
         var (session, transport, stream) = await OpenAsync();
         stream.Hold();
-        Assert.True(session.SendWithAttachmentsInline(Bytes("3a"), []));
+        Assert.True(session.SendReply(Bytes("3a"), []));
 
         session.Terminate(EngineCloseReason.PingTimeout);
         Assert.Equal("ping timeout", Reason(session));
-        Assert.False(session.SendWithAttachmentsInline(Bytes("3b"), [])); // closed: nothing more is taken
+        Assert.False(session.SendReply(Bytes("3b"), [])); // closed: nothing more is taken
 
         // The client never reads: the close timer aborts the send, and the transport finishes.
         _clock.Advance(TimeSpan.FromSeconds(5));
         await stream.Aborted.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(["0{}"], stream.Frames());
         Assert.False(session.SendWithAttachments(Bytes("3c"), []));
+        transport.Dispose();
+    }
+
+    [Fact]
+    public async Task ClientLeaves_DuringAStuckInlineSend_TheSocketEndsOnlyAfterIt()
+    {
+        var (session, transport, stream) = await OpenAsync();
+        var run = transport.RunAsync(); // the receive loop: reads wait until the client leaves
+        stream.Hold();
+        Assert.True(session.SendReply(Bytes("3a"), [])); // pends: the client does not read
+
+        stream.EndOfInput(); // the client is gone: the receive loop ends, the session closes
+        await _application[session.Id].Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(run.IsCompleted); // the inline send still holds the socket
+
+        // The close timer aborts the stuck send; only then does the socket's run end (and the socket may be disposed).
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(stream.Aborted.IsCompleted);
+        Assert.Equal(0, session.BufferedBytes); // cleared with the session; nothing of the ack is still counted
         transport.Dispose();
     }
 
@@ -182,9 +211,30 @@ public sealed class InlineSendTests
         private readonly MemoryStream _written = new();
         private TaskCompletionSource _gate = Completed();
         private readonly TaskCompletionSource _aborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _endOfInput = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        [ThreadStatic] private static bool _inCall;
+        private int _writesByCaller;
 
-        public int LastWriter { get; private set; }
+        /// <summary>Writes made synchronously inside a call the test made through <see cref="AsCaller"/>.</summary>
+        public int WritesByCaller => Volatile.Read(ref _writesByCaller);
         public Task Aborted => _aborted.Task;
+
+        /// <summary>Runs <paramref name="call"/>, marking the writes it makes on this thread before it returns.</summary>
+        public static T AsCaller<T>(Func<T> call)
+        {
+            _inCall = true;
+            try
+            {
+                return call();
+            }
+            finally
+            {
+                _inCall = false;
+            }
+        }
+
+        /// <summary>The client leaves: a read waiting (or to come) sees the end of the stream.</summary>
+        public void EndOfInput() => _endOfInput.TrySetResult();
 
         public void Hold()
         {
@@ -198,6 +248,7 @@ public sealed class InlineSendTests
 
         public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
+            if (_inCall) Interlocked.Increment(ref _writesByCaller);
             Task gate;
             lock (_lock) gate = _gate.Task;
             if (!gate.IsCompleted)
@@ -212,11 +263,7 @@ public sealed class InlineSendTests
                     throw;
                 }
             }
-            lock (_lock)
-            {
-                _written.Write(buffer.Span);
-                LastWriter = Environment.CurrentManagedThreadId;
-            }
+            lock (_lock) _written.Write(buffer.Span);
         }
 
         public override void Write(byte[] buffer, int offset, int count) =>
@@ -286,6 +333,15 @@ public sealed class InlineSendTests
         public override void Flush() { }
         public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
         public override int Read(byte[] buffer, int offset, int count) => 0;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await _endOfInput.Task.WaitAsync(cancellationToken);
+            return 0;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
     }
