@@ -135,20 +135,48 @@ internal sealed partial class EngineSession : IEngineConnection
         return false;
     }
 
-    public bool SendWithAttachments(ReadOnlyMemory<byte> text, IReadOnlyList<byte[]> attachments, bool isVolatile = false)
+    public bool SendWithAttachments(ReadOnlyMemory<byte> text, IReadOnlyList<byte[]> attachments, bool isVolatile = false) =>
+        SendUnit(text, attachments, isVolatile, sendInline: false);
+
+    /// <summary>
+    /// As <see cref="SendWithAttachments"/>; when the session's WebSocket writer waits holding nothing and nothing else
+    /// is queued, the calling thread sends the frames itself instead of waking the writer task (one hand-off fewer).
+    /// </summary>
+    public bool SendReply(ReadOnlyMemory<byte> text, IReadOnlyList<byte[]> attachments) =>
+        SendUnit(text, attachments, isVolatile: false, sendInline: true);
+
+    private bool SendUnit(ReadOnlyMemory<byte> text, IReadOnlyList<byte[]> attachments, bool isVolatile, bool sendInline)
     {
         BufferBound overflow;
+        WebSocketTransport? sender = null;
         lock (_gate)
         {
             if (_state != SessionState.Open) return false;
             if (isVolatile && !IsWritableLocked()) return false;
+            var wasEmpty = _outbox.Count == 0;
             overflow = _outbox.TryEnqueueMessage(text, attachments, isVolatile);
             if (overflow == BufferBound.None)
             {
-                _transport?.Wake();
-                return true;
+                // Only this unit is queued and the writer holds nothing: this thread becomes the sender.
+                if (sendInline && wasEmpty && _transport is WebSocketTransport socket && socket.TryClaimInlineLocked())
+                {
+                    _outbox.Take(socket.InlineBatch, 1 + attachments.Count);
+                    sender = socket;
+                }
+                else
+                {
+                    _transport?.Wake();
+                }
             }
-            if (isVolatile) return false;
+            else if (isVolatile)
+            {
+                return false;
+            }
+        }
+        if (overflow == BufferBound.None)
+        {
+            sender?.SendInline();
+            return true;
         }
         CloseOverflowing(overflow);
         return false;
@@ -241,16 +269,45 @@ internal sealed partial class EngineSession : IEngineConnection
         Terminate(EngineCloseReason.TransportError);
     }
 
-    /// <summary>What the WebSocket writer should do next.</summary>
+    /// <summary>
+    /// What the WebSocket writer should do next. It waits (holding nothing, so an inline send may start) while the
+    /// queue is empty or a queuing thread is sending inline; that sender wakes it when done
+    /// (<see cref="EndInlineSend"/>).
+    /// </summary>
     internal WriterStep TakeForWebSocket(WebSocketTransport transport, List<QueuedPacket> batch)
     {
         lock (_gate)
         {
             if (_state == SessionState.Closed || _transport != transport) return WriterStep.Stop;
-            if (_outbox.Count == 0) return WriterStep.Wait;
+            if (_outbox.Count == 0 || transport.IsSendingInlineLocked)
+            {
+                transport.SetWriterIdleLocked(true);
+                return WriterStep.Wait;
+            }
+            transport.SetWriterIdleLocked(false);
             _outbox.Take(batch, WebSocketBatch);
             return WriterStep.Write;
         }
+    }
+
+    /// <summary>
+    /// An inline send finished (or failed), releasing the <paramref name="bytes"/> of its packets it still counted
+    /// (written, or given up): the writer owns the socket again, and is woken if more was queued meanwhile.
+    /// </summary>
+    internal void EndInlineSend(WebSocketTransport transport, long bytes)
+    {
+        lock (_gate)
+        {
+            _outbox.ReleaseWritten(bytes);
+            transport.EndInlineLocked();
+            if (_outbox.Count > 0 || _state == SessionState.Closed) transport.Wake();
+        }
+    }
+
+    /// <summary>Completes when no inline send runs on <paramref name="transport"/> (see <see cref="EndInlineSend"/>).</summary>
+    internal Task InlineSendEnded(WebSocketTransport transport)
+    {
+        lock (_gate) return transport.InlineSendEndedLocked();
     }
 
     private bool IsWritableLocked() => _transport?.IsWritable ?? false;

@@ -85,6 +85,15 @@ internal interface IEngineConnection
         return true;
     }
 
+    /// <summary>
+    /// As <see cref="SendWithAttachments"/>, for a packet that answers this connection's own client (an ack), from a
+    /// thread that serves this connection alone: the connection may write it on the calling thread when nothing else
+    /// is queued, instead of waking its writer. Never for packets a thread delivers to many connections (a broadcast),
+    /// whose sends that thread would then make one after another. The default queues it as
+    /// <see cref="SendWithAttachments"/> does.
+    /// </summary>
+    bool SendReply(ReadOnlyMemory<byte> text, IReadOnlyList<byte[]> attachments) => SendWithAttachments(text, attachments);
+
     /// <summary>Flushes what is queued, then closes the session ("forced close").</summary>
     void Close();
 }

@@ -7,8 +7,10 @@ namespace OrleansSocket.Gateway.EngineIO;
 
 /// <summary>
 /// One WebSocket carrying an Engine.IO session: every packet its own message. The receive loop runs on the
-/// request; a writer task drains the session queue once this socket is the session's transport. All sends
-/// (writer, probe answer, close) go through one lock, as a WebSocket allows one send at a time.
+/// request; a writer task drains the session queue once this socket is the session's transport. A connection's
+/// own packet (an ack) queued while the writer waits with nothing queued is sent by the queuing thread itself
+/// (<see cref="SendInline"/>); the writer takes over again when that send pends or more is queued meanwhile.
+/// All sends (writer, inline, probe answer, close) go through one lock, as a WebSocket allows one send at a time.
 /// </summary>
 internal sealed class WebSocketTransport : EngineTransport, IDisposable
 {
@@ -35,7 +37,13 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
         SingleReader = true,
     });
     private readonly List<QueuedPacket> _batch = [];
+    private readonly List<QueuedPacket> _inlineBatch = [];
     private Task? _writer;
+    // Who may send queued packets, guarded by the session's lock: the writer task, or (while it waits holding
+    // nothing) one queuing thread at a time.
+    private bool _writerIdle;
+    private bool _sendingInline;
+    private TaskCompletionSource? _inlineEnded; // what the end of the socket waits on while an inline send runs
     private ITimer? _closeTimer; // aborts the socket when the peer does not finish the close in time
     private int _closing;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
@@ -70,7 +78,7 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
     /// <summary>Starts draining the session queue onto this socket (it is now the session's transport).</summary>
     public void StartWriter() => _writer ??= Task.Run(WriteLoopAsync);
 
-    /// <summary>Runs the socket to its end: receives until closed, then finishes the close and the writer.</summary>
+    /// <summary>Runs the socket to its end: receives until closed, then finishes the close, the writer and an inline send.</summary>
     public async Task RunAsync()
     {
         var reason = await ReceiveLoopAsync();
@@ -87,6 +95,105 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
                 // the writer reports its own failures to the session
             }
         }
+        // Closing, so no inline send starts any more; one still running ends by itself (sent, failed, or aborted by
+        // the close timer) before the socket is disposed.
+        await _session.InlineSendEnded(this);
+    }
+
+    // ---------------- inline sends (the ownership below is guarded by the session's lock) ----------------
+
+    /// <summary>Where the session puts the unit an inline sender sends (one sender at a time uses it).</summary>
+    internal List<QueuedPacket> InlineBatch => _inlineBatch;
+
+    internal bool IsSendingInlineLocked => _sendingInline;
+
+    /// <summary>Whether the writer waits holding nothing (read without the lock: for tests that need it parked).</summary>
+    internal bool IsWriterIdle => Volatile.Read(ref _writerIdle);
+
+    /// <summary>The writer waits holding nothing (true), or has taken packets to send (false).</summary>
+    internal void SetWriterIdleLocked(bool idle) => _writerIdle = idle;
+
+    /// <summary>
+    /// True when the calling thread may send now: the writer is started and waits holding nothing, no other inline
+    /// send runs, and the socket is not closing. Before the writer's first wait (a socket just attached, or an
+    /// upgrade still handing over from polling) nothing is sent inline.
+    /// </summary>
+    internal bool TryClaimInlineLocked()
+    {
+        if (!_writerIdle || _sendingInline || Volatile.Read(ref _closing) != 0) return false;
+        _sendingInline = true;
+        return true;
+    }
+
+    internal void EndInlineLocked()
+    {
+        _sendingInline = false;
+        _inlineEnded?.TrySetResult();
+        _inlineEnded = null;
+    }
+
+    /// <summary>Completes when no inline send runs (at once when none does).</summary>
+    internal Task InlineSendEndedLocked() =>
+        !_sendingInline ? Task.CompletedTask
+            : (_inlineEnded ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    /// <summary>
+    /// Sends the claimed unit (<see cref="InlineBatch"/>) on the calling thread. A send that does not complete
+    /// synchronously goes on in a continuation, which then hands the socket back to the writer; the writer waits
+    /// meanwhile, so packets keep their order.
+    /// </summary>
+    internal void SendInline()
+    {
+        long written = 0;
+        for (var i = 0; i < _inlineBatch.Count; i++)
+        {
+            var send = SendPacketAsync(_inlineBatch[i]);
+            if (!send.IsCompletedSuccessfully)
+            {
+                if (written != 0) _session.ReleaseWritten(written);
+                _ = FinishInlineAsync(send, i); // reports its own failure, and always ends the inline send
+                return;
+            }
+            written += _inlineBatch[i].Data.Length;
+            _inlineBatch[i] = default;
+        }
+        _inlineBatch.Clear();
+        _session.EndInlineSend(this, written); // the bytes are released under the same lock
+    }
+
+    private async Task FinishInlineAsync(Task pending, int index)
+    {
+        try
+        {
+            await pending;
+            Written(_inlineBatch, index);
+            for (var i = index + 1; i < _inlineBatch.Count; i++)
+            {
+                await SendPacketAsync(_inlineBatch[i]);
+                Written(_inlineBatch, i);
+            }
+        }
+        catch (Exception)
+        {
+            _session.Terminate(EngineCloseReason.TransportError);
+            await CloseAsync();
+        }
+        finally
+        {
+            // What was not written (the send failed) is no longer held either.
+            long unwritten = 0;
+            foreach (var packet in _inlineBatch) unwritten += packet.Data.Length;
+            _inlineBatch.Clear();
+            _session.EndInlineSend(this, unwritten);
+        }
+    }
+
+    /// <summary>Sent: the payload is no longer held here, so it stops counting against the session's bound.</summary>
+    private void Written(List<QueuedPacket> batch, int index)
+    {
+        var packet = batch[index];
+        batch[index] = default;
+        if (!packet.Data.IsEmpty) _session.ReleaseWritten(packet.Data.Length);
     }
 
     private async Task<EngineCloseReason> ReceiveLoopAsync()
@@ -183,9 +290,7 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
                         return;
                     }
                     await SendPacketAsync(packet);
-                    // Sent: the payload is no longer held here, so it stops counting against the session's bound.
-                    _batch[i] = default;
-                    if (!packet.Data.IsEmpty) _session.ReleaseWritten(packet.Data.Length);
+                    Written(_batch, i);
                 }
                 _batch.Clear();
             }

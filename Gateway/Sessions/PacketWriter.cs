@@ -36,10 +36,14 @@ internal sealed class PacketWriter(IEngineConnection connection, int protocol, S
     public bool Event(string ns, string eventName, SocketPayload payload, long? ackId = null, bool isVolatile = false) =>
         Write(SocketIOEncoder.EncodeEvent(ns, eventName, payload.ArgsJson, payload.Attachments, ackId), isVolatile);
 
+    /// <summary>
+    /// An ack answers this connection's own client, from the thread that got the handler's answer: a reply, which the
+    /// connection may send on that thread (<see cref="IEngineConnection.SendReply"/>).
+    /// </summary>
     public bool Ack(string ns, long id, SocketPayload payload)
     {
         var packet = SocketIOEncoder.EncodeAck(ns, id, payload.ArgsJson, payload.Attachments);
-        return connection.SendWithAttachments(packet.Text, packet.Binary);
+        return connection.SendReply(packet.Text, packet.Binary);
     }
 
     public bool Connect(string ns, string sid, string? pid = null) => Write(SocketIOEncoder.EncodeConnect(protocol, ns, sid, pid));

@@ -70,6 +70,12 @@ internal sealed class HandlerInvoker
     /// <summary>The handler takes an <see cref="IAck"/>: the only kind that needs the event's ack callback.</summary>
     public bool TakesAck { get; }
 
+    /// <summary>
+    /// A call may still be running when it returns: the method returns a task, or [Authorize] checks the user first.
+    /// Otherwise the call is over when it returns.
+    /// </summary>
+    public bool CanWait => _returns is not null || _authorization is not null;
+
     /// <summary>No parameter takes the rest of the arguments: <see cref="InvokeFromJson"/> can bind them one by one.
     /// An [Authorize] handler takes <see cref="Invoke"/>, which checks the user before binding.</summary>
     public bool BindsFromJson => !_hasRest && _authorization is null;

@@ -121,25 +121,30 @@ internal sealed class SocketIOHandlerRegistry
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(ev);
-        var ack = TakesAck(socket, ev.Event) ? new AckCallback(ev.WantsAck) : null;
+        var ack = Handling(socket, ev.Event).TakesAck ? new AckCallback(ev.WantsAck) : null;
         var result = await Dispatch(socket, ev, services, ack, cancellationToken);
         return result ?? ack?.Detach(late: null);
     }
 
     /// <summary>
-    /// Whether the handler <paramref name="eventName"/> reaches in <paramref name="socket"/>'s namespace takes an
-    /// <see cref="IAck"/>, and so needs the event's ack callback (see <see cref="Dispatch(ISocket, ClientEvent, IServiceProvider, AckCallback?, CancellationToken)"/>).
+    /// What the socket grain needs to know before it dispatches <paramref name="eventName"/> in
+    /// <paramref name="socket"/>'s namespace: whether the handler it reaches takes an <see cref="IAck"/>, and so needs
+    /// the event's ack callback (see <see cref="Dispatch(ISocket, ClientEvent, IServiceProvider, AckCallback?, CancellationToken)"/>),
+    /// and whether the dispatch may still be running when it returns.
     /// </summary>
-    internal bool TakesAck(ISocket socket, string eventName)
+    internal EventHandling Handling(ISocket socket, string eventName)
     {
         var own = _namespaces.GetValueOrDefault(socket.Namespace);
-        var handler = (own is not null && own.Events.TryGetValue(eventName, out var direct) ? direct : null)
-            ?? (_wildcard is not null && _wildcard.Events.TryGetValue(eventName, out var any) ? any : null);
-        return handler?.TakesAck ?? false;
+        var direct = own is not null && own.Events.TryGetValue(eventName, out var found) ? found : null;
+        var handler = direct ?? (_wildcard is not null && _wildcard.Events.TryGetValue(eventName, out var any) ? any : null);
+        // Only Dispatch's direct path (the namespace's own handler, no packet middleware) is known to be over when it
+        // returns, for a handler that cannot wait; a catch-all or middleware may always wait.
+        var mayWait = direct is null || own!.PacketMiddleware is { Count: > 0 } || direct.CanWait;
+        return new EventHandling(handler?.TakesAck ?? false, mayWait);
     }
 
     /// <summary>As <see cref="Dispatch(ISocket, ClientEvent, IServiceProvider, CancellationToken)"/>, with the event's ack
-    /// callback when the handler takes an <see cref="IAck"/> (<see cref="TakesAck"/>; else null): the handler claims it,
+    /// callback when the handler takes an <see cref="IAck"/> (<see cref="EventHandling.TakesAck"/>; else null): the handler claims it,
     /// and it then carries the answer.</summary>
     internal async Task<SocketPayload?> Dispatch(ISocket socket, ClientEvent ev, IServiceProvider services, AckCallback? ack,
         CancellationToken cancellationToken = default)
@@ -302,3 +307,8 @@ internal sealed class SocketIOHandlerRegistry
 
     private static JsonElement EmptyObject() => PayloadSerializer.ParseElement("{}"u8);
 }
+
+/// <summary>How the handler an event reaches is called (<see cref="SocketIOHandlerRegistry.Handling"/>).</summary>
+/// <param name="TakesAck">It takes an <see cref="IAck"/>: the dispatch needs the event's ack callback.</param>
+/// <param name="MayWait">The dispatch may still be running when it returns (false: it is over by then).</param>
+internal readonly record struct EventHandling(bool TakesAck, bool MayWait);

@@ -109,14 +109,17 @@ internal sealed class SocketGrain(
             SocketLog.UnknownSocketEvent(logger, clientEvent.Event, this.GetPrimaryKeyString());
             return null;
         }
+        var handling = registry.Handling(socket, clientEvent.Event);
         // Only a handler that takes an IAck needs the callback that carries its answer, early or late.
-        var ack = registry.TakesAck(socket, clientEvent.Event) ? new AckCallback(clientEvent.WantsAck) : null;
-        var run = new EventRun();
-        run.Enter();
+        var ack = handling.TakesAck ? new AckCallback(clientEvent.WantsAck) : null;
+        // Only a dispatch that may still run when it returns can have the socket's operations to settle: a handler that
+        // cannot wait needs no run (its operations count for none, as nothing would read the count).
+        var run = handling.MayWait ? new EventRun() : null;
+        run?.Enter();
         var handler = HandlerTelemetry.Run(Meters, "event", socket.Namespace, socket.Id, clientEvent.Event,
             () => registry.Dispatch(socket, clientEvent, ServiceProvider, ack));
         // Most handlers are done when Dispatch returns: nothing to settle.
-        var finished = handler.IsCompleted || await run.SettleAsync(handler);
+        var finished = handler.IsCompleted || (run is not null && await run.SettleAsync(handler));
         // From here on a late answer goes to the gateway by its ack id (also one given through IAck by a later handler).
         var early = ack?.Detach(clientEvent.AckId is { } ackId ? payload => socket.Gateway.Ack(socket.Id, ackId, payload) : null);
         if (!finished)

@@ -98,6 +98,14 @@ public abstract partial class AdapterSpecification
         Assert.Equal(sockets.Count(s => MemberOf(s).GatewayId == node), await Adapter.CountAsync(All with { Local = true, Node = node }));
     }
 
+    /// <remarks>
+    /// Liveness is specified here only as far as every adapter can keep it. Its other half, a node that stops
+    /// renewing loses its sockets cluster-wide, is not in this suite: it applies only to adapters that keep leases,
+    /// and the in-process adapter keeps none (<see cref="SocketIOAdapter.RenewLeaseAsync"/> returns null: in one
+    /// process a node cannot die without the adapter), so there it would assert nothing. It also needs the
+    /// membership's clock under the test's control, which a subclass here does not supply. The Orleans adapter's
+    /// leases are tested in <c>Tests/Cluster/Adapters/OrleansAdapterLeaseTests.cs</c>, on a fake clock.
+    /// </remarks>
     [Fact]
     public async Task A_node_that_renews_its_lease_keeps_its_sockets()
     {

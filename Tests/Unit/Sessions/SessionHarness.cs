@@ -30,12 +30,8 @@ internal sealed class SessionHarness
                 Sent.Enqueue((bool)args[1]! ? "bin:" + Convert.ToHexString(data.Span) : Encoding.UTF8.GetString(data.Span));
                 return true;
             },
-            ["SendWithAttachments"] = args =>
-            {
-                Sent.Enqueue(Encoding.UTF8.GetString(((ReadOnlyMemory<byte>)args[0]!).Span));
-                foreach (var attachment in (IReadOnlyList<byte[]>)args[1]!) Sent.Enqueue("bin:" + Convert.ToHexString(attachment));
-                return true;
-            },
+            ["SendWithAttachments"] = args => SendUnit(args),
+            ["SendReply"] = args => SendUnit(args), // an ack: recorded as any packet
             ["Close"] = _ => Interlocked.Increment(ref _closes),
         });
         var grain = Fake<ISocketGrain>.Create(new()
@@ -65,6 +61,13 @@ internal sealed class SessionHarness
         });
         Server = new SocketIOServer(grains, Options.Create(options), Logs);
         Session = (ClientSession)Server.OnOpen(Connection);
+    }
+
+    private bool SendUnit(object?[] args)
+    {
+        Sent.Enqueue(Encoding.UTF8.GetString(((ReadOnlyMemory<byte>)args[0]!).Span));
+        foreach (var attachment in (IReadOnlyList<byte[]>)args[1]!) Sent.Enqueue("bin:" + Convert.ToHexString(attachment));
+        return true;
     }
 
     public IEngineConnection Connection { get; }
