@@ -52,6 +52,8 @@ internal static class ClusterHostingExtensions
             m.ClientDropTimeout = options.ClientDropTimeout;
             if (options.ResponseTimeout is { } timeout) m.ResponseTimeout = timeout;
         });
+        // Socket grains come and go with connections, and each leaves its address in the directory cache until evicted.
+        silo.Configure<GrainDirectoryOptions>(d => d.CacheSize = options.DirectoryCacheSize);
         if (OrleansConfiguresClustering(silo.Configuration)) return silo;
 
         // With Kubernetes hosting the ids come from the pod (ORLEANS_CLUSTER_ID, ORLEANS_SERVICE_ID).

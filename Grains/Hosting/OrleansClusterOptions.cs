@@ -57,6 +57,15 @@ public sealed class OrleansClusterOptions
     /// </summary>
     public TimeSpan GatewayLease { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Silo: the most grain addresses the grain directory's cache keeps (Orleans' <c>GrainDirectoryOptions.CacheSize</c>,
+    /// whose own default is 1 000 000). Every socket that ever connected leaves an entry (about 300 bytes) until it
+    /// is evicted, least recently used first (Orleans' time-to-live does not remove it: measured in
+    /// docs/performance.md), so this bounds what connection churn can make a silo hold; keep it above the number of
+    /// sockets a silo serves at once.
+    /// </summary>
+    public int DirectoryCacheSize { get; set; } = 100_000;
+
     /// <summary>Silo: <c>UseKubernetesHosting</c> (pod name, pod IP and cluster id from the pod's environment).</summary>
     public bool Kubernetes { get; set; }
 

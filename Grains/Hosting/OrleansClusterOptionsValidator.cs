@@ -22,6 +22,7 @@ internal sealed class OrleansClusterOptionsValidator : IValidateOptions<OrleansC
         failures.Positive($"{S}:ConnectTimeout", options.ConnectTimeout);
         failures.Positive($"{S}:ClientDropTimeout", options.ClientDropTimeout);
         failures.Positive($"{S}:GatewayLease", options.GatewayLease);
+        if (options.DirectoryCacheSize < 1) failures.Add($"{S}:DirectoryCacheSize must be at least 1 (was {options.DirectoryCacheSize}).");
         if (options.ResponseTimeout is { } timeout) failures.Positive($"{S}:ResponseTimeout", timeout);
         return failures.ToResult();
     }

@@ -81,6 +81,30 @@ public sealed class OptionsValidationTests
         Assert.Contains(key, error.Message);
     }
 
+    [Theory]
+    [InlineData("Cluster:DirectoryCacheSize", "0")]
+    public void A_directory_cache_option_out_of_range_names_its_key(string key, string value)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection([new(key, value)]);
+        var error = Assert.Throws<OptionsValidationException>(() => builder.UseOrleans(silo => silo.AddSocketIOGrains()));
+        Assert.Contains(key, error.Message);
+    }
+
+    [Theory]
+    [InlineData(null, 100_000)]
+    [InlineData("1", 1)]
+    [InlineData("250000", 250_000)]
+    public void The_directory_cache_is_bounded_by_the_Cluster_section(string? size, int expectedSize)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        if (size is not null) builder.Configuration.AddInMemoryCollection([new("Cluster:DirectoryCacheSize", size)]);
+        builder.UseOrleans(silo => silo.AddSocketIOGrains());
+        using var host = builder.Build();
+        var directory = host.Services.GetRequiredService<IOptions<Orleans.Configuration.GrainDirectoryOptions>>().Value;
+        Assert.Equal(expectedSize, directory.CacheSize);
+    }
+
     [Fact]
     public void Orleans_standard_clustering_keys_leave_clustering_to_Orleans()
     {
