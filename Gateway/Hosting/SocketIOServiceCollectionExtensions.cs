@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansSocket;
 using OrleansSocket.Gateway.EngineIO;
@@ -37,6 +38,7 @@ public static class SocketIOServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<SocketIOOptions>, SocketIOOptionsValidator>();
         if (configure is not null) services.Configure(configure);
         services.AddSingleton<SocketIOGatewayMarker>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SocketIOServer>();
         // This process is a node: Local operations of its ISocketIO reach its sockets.
         services.AddSingleton(sp => new LocalNode(sp.GetRequiredService<SocketIOServer>().GatewayId));

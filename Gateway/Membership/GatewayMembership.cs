@@ -26,7 +26,7 @@ namespace OrleansSocket.Gateway.Membership;
 internal sealed class GatewayMembership(
     SocketIOServer server, AdapterNodeService node, GatewaySessionRouter router, SocketIOAdapter adapter, IConfiguration configuration,
     IServer httpServer, IHostApplicationLifetime lifetime, IOptions<SocketIOOptions> options, GatewayReadiness readiness,
-    ILogger<GatewayMembership> logger)
+    ILogger<GatewayMembership> logger, TimeProvider? time = null)
     : BackgroundService, IHostedLifecycleService
 {
     /// <summary>Characters of a gateway id: 6 random bytes in base64url.</summary>
@@ -40,6 +40,7 @@ internal sealed class GatewayMembership(
     private string? _restoreAgain;
     private string? _address;
     private bool _announced;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <summary>A new gateway id, the prefix of the gateway's Engine.IO session ids (URL-safe, not secret).</summary>
     public static string NewId()
@@ -76,7 +77,7 @@ internal sealed class GatewayMembership(
             }
         }
         var period = LeaseCadence.Period(_lease);
-        var renewed = TimeProvider.System.GetTimestamp();
+        var renewed = _time.GetTimestamp();
         while (!stopping.IsCancellationRequested)
         {
             var succeeded = false;
@@ -90,7 +91,7 @@ internal sealed class GatewayMembership(
                 }
                 readiness.LeaseRenewed();
                 succeeded = true;
-                renewed = TimeProvider.System.GetTimestamp();
+                renewed = _time.GetTimestamp();
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -105,7 +106,7 @@ internal sealed class GatewayMembership(
             router.SetReady();
             try
             {
-                await Task.Delay(LeaseCadence.NextDelay(_lease, TimeProvider.System.GetElapsedTime(renewed), succeeded), stopping);
+                await Task.Delay(LeaseCadence.NextDelay(_lease, _time.GetElapsedTime(renewed), succeeded), _time, stopping);
             }
             catch (OperationCanceledException)
             {
@@ -177,7 +178,7 @@ internal sealed class GatewayMembership(
                 MembershipLog.RestoreFailed(logger, e, server.GatewayId);
                 if (attempt < 10)
                 {
-                    await Task.Delay(TimeSpan.FromSeconds(1));
+                    await Task.Delay(TimeSpan.FromSeconds(1), _time);
                     continue;
                 }
             }
@@ -194,11 +195,11 @@ internal sealed class GatewayMembership(
     /// <summary>Re-asserts every local socket (socket grain, namespace, rooms, user) and the stream subscription.</summary>
     private async Task RestoreAsync(string why)
     {
-        var started = DateTime.UtcNow;
+        var started = _time.GetTimestamp();
         await node.RecoverAsync();
         var sockets = server.Sockets;
         await Task.WhenAll(sockets.Select(s => s.EnqueueRestore(server.Index.RoomsOf(s))));
-        MembershipLog.Restored(logger, server.GatewayId, sockets.Count, (DateTime.UtcNow - started).TotalMilliseconds, why);
+        MembershipLog.Restored(logger, server.GatewayId, sockets.Count, _time.GetElapsedTime(started).TotalMilliseconds, why);
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -16,13 +16,16 @@ internal sealed class SocketIOServer : IEngineApplication
     private readonly IGrainFactory _grains;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly Lazy<IGatewayObserver> _observerReference;
     // Orleans holds observers weakly: this field keeps the target alive as long as the server.
     private readonly GatewayObserver _observer;
 
     public SocketIOServer(IGrainFactory grains, IOptions<SocketIOOptions> options, ILoggerFactory loggers,
-        IOptions<ConnectionStateRecoveryOptions>? recovery = null, IHostApplicationLifetime? lifetime = null, SocketIOMeters? meters = null)
+        IOptions<ConnectionStateRecoveryOptions>? recovery = null, IHostApplicationLifetime? lifetime = null, SocketIOMeters? meters = null,
+        TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _grains = grains;
         Meters = meters;
         RecoveryEnabled = recovery?.Value.Enabled ?? false;
@@ -134,11 +137,11 @@ internal sealed class SocketIOServer : IEngineApplication
     /// <returns>Whether everything was closed in time.</returns>
     public async Task<bool> WaitUntilDrainedAsync(TimeSpan timeout, CancellationToken cancellation)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = _time.GetUtcNow() + timeout;
         while (!_sockets.IsEmpty || Volatile.Read(ref _closing) > 0)
         {
-            if (DateTime.UtcNow >= deadline) return false;
-            await Task.Delay(50, cancellation);
+            if (_time.GetUtcNow() >= deadline) return false;
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellation);
         }
         return true;
     }

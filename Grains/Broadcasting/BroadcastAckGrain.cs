@@ -6,7 +6,7 @@ namespace OrleansSocket.Grains.Broadcasting;
 /// Collects one broadcast's acks. Reentrant: gateways report while the emitter's <see cref="Collect"/> waits.
 /// </summary>
 [Reentrant]
-internal sealed class BroadcastAckGrain : Grain, IBroadcastAckGrain
+internal sealed class BroadcastAckGrain(TimeProvider time) : Grain, IBroadcastAckGrain
 {
     private readonly List<SocketAckReply> _replies = [];
     private readonly TaskCompletionSource _allReported = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -27,7 +27,7 @@ internal sealed class BroadcastAckGrain : Grain, IBroadcastAckGrain
     {
         _expected = gateways;
         if (_reports >= gateways) _allReported.TrySetResult();
-        var complete = await Task.WhenAny(_allReported.Task, Task.Delay(timeout)) == _allReported.Task;
+        var complete = await Task.WhenAny(_allReported.Task, Task.Delay(timeout, time)) == _allReported.Task;
         DeactivateOnIdle();
         return new BroadcastAckResult([.. _replies], _targeted, complete);
     }

@@ -26,6 +26,7 @@ internal sealed class SocketGrain(
 {
     private ConnectionStateRecoveryOptions Recovery => recoveryOptions.Value;
     private SocketIOMeters? Meters => field ??= (SocketIOMeters?)ServiceProvider.GetService(typeof(SocketIOMeters));
+    private TimeProvider Time => field ??= (TimeProvider?)ServiceProvider.GetService(typeof(TimeProvider)) ?? TimeProvider.System;
     private SocketContext? _socket;
     private string? _registeredUser;
     private string? _pid;
@@ -74,7 +75,7 @@ internal sealed class SocketGrain(
             await Leave(current, DisconnectReasons.TransportClose);
         }
         if (_parked is not { } previous) return NotRecoverable(id, "the session was not kept");
-        if (DateTimeOffset.UtcNow > _parkedUntil) return NotRecoverable(id, "the recovery window has passed");
+        if (Time.GetUtcNow() > _parkedUntil) return NotRecoverable(id, "the recovery window has passed");
         var socket = new SocketContext(previous, request, GrainFactory, ServiceProvider);
         // Back in the rooms first, then read what was missed: a packet logged after the read reaches the
         // socket live; one logged before may come both ways, and the gateway drops the live copy by offset.
@@ -173,7 +174,7 @@ internal sealed class SocketGrain(
         if (park)
         {
             _parked = socket;
-            _parkedUntil = DateTimeOffset.UtcNow + Recovery.MaxDisconnectionDuration;
+            _parkedUntil = Time.GetUtcNow() + Recovery.MaxDisconnectionDuration;
         }
         try
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Hosting;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +16,9 @@ public sealed class GrainRecoveryFixture : IAsyncLifetime
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>The silo's clock: the recovery window runs on it.</summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
     /// <summary>What the socket grains logged (level and message).</summary>
     public static ConcurrentQueue<(LogLevel Level, string Message)> SocketGrainLog { get; } = new();
 
@@ -25,6 +29,7 @@ public sealed class GrainRecoveryFixture : IAsyncLifetime
         {
             silo.AddSocketIOGrainsCore().AddHandlers(TestHandlers.Register);
             silo.Services.Configure<ConnectionStateRecoveryOptions>(o => o.Enabled = true);
+            silo.Services.AddSingleton<TimeProvider>(Clock);
             silo.Services.AddSingleton<ILoggerProvider>(new CapturingLoggerProvider("OrleansSocket.Grains.Sockets.SocketGrain", SocketGrainLog));
             // A refused recovery is the client's doing, logged at Debug.
             silo.Services.AddLogging(logging => logging.AddFilter("OrleansSocket.Grains.Sockets.SocketGrain", LogLevel.Debug));

@@ -118,6 +118,27 @@ public sealed class SessionRecoveryTests(GrainRecoveryFixture fixture)
     }
 
     [Fact]
+    public async Task A_parked_session_is_recoverable_until_the_window_on_the_silos_clock_has_passed()
+    {
+        var window = new ConnectionStateRecoveryOptions().MaxDisconnectionDuration;
+        var (inTime, inTimeId, inTimePid, inTimeOffset) = await ConnectAsync();
+        var (late, lateId, latePid, lateOffset) = await ConnectAsync();
+        await inTime.Disconnected("transport close", "conn-1");
+        await late.Disconnected("transport close", "conn-1");
+
+        fixture.Clock.Advance(window - TimeSpan.FromSeconds(1));
+        var recovered = await inTime.Recover(Request(_newGateway, "gw-new", "conn-2") with { RecoveryPid = inTimePid, RecoveryOffset = inTimeOffset });
+        Assert.True(recovered.Recovered);
+
+        fixture.Clock.Advance(TimeSpan.FromSeconds(2));
+        var refused = await late.Recover(Request(_newGateway, "gw-new", "conn-2") with { RecoveryPid = latePid, RecoveryOffset = lateOffset });
+        Assert.True(refused.IsNotRecoverable);
+        Assert.True(Logged(lateId, "the recovery window has passed", LogLevel.Debug));
+        Assert.Equal(inTimeId, (await inTime.Describe())?.Id);
+        await inTime.Disconnected("client namespace disconnect", "conn-2");
+    }
+
+    [Fact]
     public void Refusals_are_a_flag_not_a_message()
     {
         Assert.True(ConnectResult.NotRecoverable.IsNotRecoverable);
