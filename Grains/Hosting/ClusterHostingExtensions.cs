@@ -74,13 +74,11 @@ internal static class ClusterHostingExtensions
             return silo;
         }
 
-        silo.UseRedisClustering(options.RequireRedis());
-        // The streams' pub-sub state (which gateway subscribed to which stream, which pulling agent produces it)
-        // in Redis too, so that it outlives any one silo. In memory it was lost with a killed silo: the gateways
+        // Membership in Redis, and the streams' pub-sub state (which gateway subscribed to which stream, which pulling
+        // agent produces it) in Redis too, so that it outlives any one silo. In memory it was lost with a killed silo: the gateways
         // subscribed again under new ids, the pulling agents kept delivering to the old ones, and every broadcast
         // was dropped ("got an item for subscription ..., but I don't have any subscriber").
-        silo.AddRedisGrainStorage(SocketIOSiloBuilderExtensions.PubSubStore,
-            o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(options.RequireRedis()));
+        silo.UseRedisProviders(options.RequireRedis(), SocketIOSiloBuilderExtensions.PubSubStore);
         var redisSiloPort = PortOrFree(siloPort ?? 11111);
         var redisGatewayPort = PortOrFree(gatewayPort ?? 30000);
         if (options.Kubernetes)
@@ -113,7 +111,7 @@ internal static class ClusterHostingExtensions
         if (!OrleansConfiguresClustering(client.Configuration))
         {
             ConfigureIds(client.Services, client.Configuration, options);
-            if (options.UsesRedis) client.UseRedisClustering(options.RequireRedis());
+            if (options.UsesRedis) client.UseRedisProviders(options.RequireRedis());
             else client.UseLocalhostClustering(options.ClientGatewayPort);
         }
         client.AddActivityPropagation(); // the gateway's spans continue in the silos' handlers

@@ -152,7 +152,8 @@ internal sealed class BackgroundProcess : IAsyncDisposable
 
     public string Output => _output.ToString();
 
-    public static BackgroundProcess Start(string name, string fileName, string directory, IEnumerable<string> arguments)
+    public static BackgroundProcess Start(string name, string fileName, string directory, IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -163,6 +164,7 @@ internal sealed class BackgroundProcess : IAsyncDisposable
             RedirectStandardInput = true,
         };
         foreach (var argument in arguments) startInfo.ArgumentList.Add(argument);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) startInfo.Environment[key] = value;
         var started = new BackgroundProcess(name, new Process { StartInfo = startInfo });
         started._process.OutputDataReceived += (_, e) => started._output.Append(e.Data);
         started._process.ErrorDataReceived += (_, e) => started._output.Append(e.Data);

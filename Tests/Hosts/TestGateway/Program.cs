@@ -19,9 +19,11 @@ builder.Configuration.AddJsonFile(profileFile, optional: false);
 builder.Configuration.AddCommandLine(args); // the command line still wins over the profile
 
 // Where the grains run: a silo in this process (default), or the silos of Tests/Hosts/TestSilo with
-// `--Cluster:Mode=Client` (they declare the handlers there).
+// `--Cluster:Mode=Client` (they declare the handlers there). `--mode Client` is the same switch outside the Cluster
+// section, for a cluster configured by Orleans' standard keys alone (Tests/EndToEnd/MultiProcess/OrleansKeysClusterTests.cs).
 var server = builder.Services.AddSocketIO();
-if (builder.Configuration.GetValue("Cluster:Mode", GatewayMode.Embedded) == GatewayMode.Client)
+var mode = builder.Configuration.GetValue<GatewayMode?>("mode") ?? builder.Configuration.GetValue("Cluster:Mode", GatewayMode.Embedded);
+if (mode == GatewayMode.Client)
 {
     builder.UseOrleansClient(client => client.AddSocketIOClient());
 }

@@ -129,6 +129,44 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public void Redis_in_the_Cluster_section_configures_Orleans_Redis_providers_on_a_silo()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection([
+            new("Cluster:Clustering", "Redis"),
+            new("Cluster:RedisConnectionString", "127.0.0.1:6379"),
+        ]);
+        builder.UseOrleans(silo => silo.AddSocketIOGrains());
+        using var host = builder.Build();
+        Assert.Equal("Orleans.Clustering.Redis.RedisMembershipTable",
+            host.Services.GetRequiredService<Orleans.IMembershipTable>().GetType().FullName);
+        Assert.Equal("Orleans.Persistence.RedisGrainStorage",
+            host.Services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>("PubSubStore").GetType().FullName);
+    }
+
+    [Fact]
+    public void Redis_in_the_Cluster_section_configures_Orleans_Redis_gateway_list_on_a_client()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection([
+            new("Cluster:Clustering", "Redis"),
+            new("Cluster:RedisConnectionString", "127.0.0.1:6379"),
+        ]);
+        builder.UseOrleansClient(client => client.AddSocketIOClient());
+        using var host = builder.Build();
+        Assert.Equal("Orleans.Clustering.Redis.RedisGatewayListProvider",
+            host.Services.GetRequiredService<Orleans.Messaging.IGatewayListProvider>().GetType().FullName);
+    }
+
+    [Fact]
+    public void Redis_clustering_without_the_provider_package_names_the_package()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            RedisProviders.Find<IClientBuilder>("Client", "Clustering", "Orleans.Clustering.Nowhere", "Microsoft.Orleans.Clustering.Nowhere"));
+        Assert.Contains("dotnet add package Microsoft.Orleans.Clustering.Nowhere", error.Message);
+    }
+
+    [Fact]
     public void Without_Orleans_keys_the_Cluster_section_sets_the_ids_and_localhost_clustering()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
