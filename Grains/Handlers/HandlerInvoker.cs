@@ -259,8 +259,30 @@ internal sealed class HandlerInvoker
         services.GetService(typeof(IServiceScopeFactory)) is IServiceScopeFactory factory ? factory.CreateAsyncScope() : null;
 
     /// <summary>The scope ends when the call's task does, whether it ran to completion or failed.</summary>
-    private static Task<object?> EndScope(AsyncServiceScope? scope, Task<object?> call) =>
-        scope is { } owned ? DisposeAfterAsync(owned, call) : call;
+    private static Task<object?> EndScope(AsyncServiceScope? scope, Task<object?> call)
+    {
+        if (scope is not { } owned)
+            return call;
+        if (!call.IsCompleted)
+            return DisposeAfterAsync(owned, call);
+        // Most handlers finish synchronously, and so does disposing their services: no state machine then.
+        ValueTask disposing;
+        try
+        {
+            disposing = owned.DisposeAsync();
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<object?>(e);
+        }
+        return disposing.IsCompletedSuccessfully ? call : AfterDisposalAsync(disposing, call);
+    }
+
+    private static async Task<object?> AfterDisposalAsync(ValueTask disposing, Task<object?> call)
+    {
+        await disposing;
+        return await call;
+    }
 
     // No ConfigureAwait(false): the scope is disposed on the grain's scheduler, like the rest of the handler.
     private static async Task<object?> DisposeAfterAsync(AsyncServiceScope scope, Task<object?> call)

@@ -160,6 +160,27 @@ public class ScopePerInvocationTests
     }
 
     [Fact]
+    public async Task Service_that_disposes_asynchronously_is_awaited_before_the_answer()
+    {
+        var disposed = new TaskCompletionSource();
+        var host = TestHost.Create(io => io.On("e", (SlowDisposal slow, int n) => n + 1),
+            s => s.AddSingleton(disposed).AddScoped<SlowDisposal>());
+
+        var ack = host.DispatchRaw(new FakeSocket(), "e", "[41]");
+
+        Assert.False(ack.IsCompleted); // the handler is done, its service's DisposeAsync is not yet
+        disposed.SetResult();
+        Assert.Equal("[42]", TestHost.Json(await ack));
+        Assert.Empty(host.Errors);
+    }
+
+    /// <summary>A scoped service whose disposal waits for the test.</summary>
+    public sealed class SlowDisposal(TaskCompletionSource release) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await release.Task;
+    }
+
+    [Fact]
     public async Task Delegate_takes_a_registered_service_by_type_and_the_rest_from_the_client()
     {
         var host = TestHost.Create(io => io.On("greet", (Greeter greeter, string name) => greeter.Greet(name)),
