@@ -174,6 +174,19 @@ public class ScopePerInvocationTests
         Assert.Empty(host.Errors);
     }
 
+    [Fact]
+    public void Synchronous_handler_with_a_scope_may_wait_for_its_disposal()
+    {
+        // The socket grain tracks the socket's operations only for a dispatch that may still run when it returns.
+        var host = TestHost.Create(io => io
+                .On("service", (Greeter greeter, string name) => greeter.Greet(name))
+                .On("plain", (string name) => name),
+            s => s.AddSingleton<Greeter>());
+
+        Assert.True(host.Registry.Handling(new FakeSocket(), "service").MayWait);
+        Assert.False(host.Registry.Handling(new FakeSocket(), "plain").MayWait);
+    }
+
     /// <summary>A scoped service whose disposal waits for the test.</summary>
     public sealed class SlowDisposal(TaskCompletionSource release) : IAsyncDisposable
     {
