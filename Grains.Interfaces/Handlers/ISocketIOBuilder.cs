@@ -11,8 +11,9 @@ namespace OrleansSocket;
 /// <para><c>ns</c> is a namespace such as <c>"/"</c> or <c>"/chat"</c> (a missing leading <c>/</c> is added),
 /// or <c>"*"</c> for every namespace; a handler for the exact namespace wins over a <c>"*"</c> one.</para>
 /// <para>Delegate handlers bind like <see cref="OnAttribute"/> methods: injected <see cref="ISocket"/>,
-/// <see cref="CancellationToken"/> and <see cref="IServiceProvider"/> parameters, the client's arguments
-/// positionally for the rest, and the return value as the acknowledgement. Give the lambda's parameter types
+/// <see cref="CancellationToken"/> and <see cref="IServiceProvider"/> parameters, services (parameters marked
+/// <c>[FromServices]</c>/<c>[FromKeyedServices]</c>, or whose type is a registered service) from the call's own DI
+/// scope, the client's arguments positionally for the rest, and the return value as the acknowledgement. Give the lambda's parameter types
 /// so it has a natural delegate type: <c>io.On("my event", async (ISocket s, MyData d) => await s.EmitAsync("my response", d))</c>.
 /// Signatures are checked when registered; registering a second handler for the same event throws.</para>
 /// </remarks>

@@ -10,8 +10,13 @@ namespace OrleansSocket;
 /// a leading <c>On</c>/<c>on_</c> is stripped and PascalCase becomes snake_case
 /// (<c>OnMyEvent</c>, <c>MyEvent</c>, <c>on_my_event</c> → <c>my_event</c>).
 /// The names <c>connect</c> and <c>disconnect</c> declare the connect and disconnect handlers.</para>
+/// <para>Each call runs in a DI scope of its own, disposed when the call completes: the handler class is created
+/// from it, and it supplies <see cref="IServiceProvider"/> parameters and services — parameters marked
+/// <c>[FromServices]</c> (ASP.NET Core's) or <c>[FromKeyedServices(key)]</c>, or whose type is a registered
+/// service (not value types, strings, <c>object</c> or collections). A handler that takes nothing from DI gets
+/// no scope.</para>
 /// <para>The client's arguments bind positionally to the parameters that are not injected
-/// (<see cref="ISocket"/>, <see cref="CancellationToken"/>, <see cref="IServiceProvider"/>):
+/// (<see cref="ISocket"/>, <see cref="CancellationToken"/>, <see cref="IServiceProvider"/>, services):
 /// JSON via System.Text.Json with web defaults, <c>byte[]</c> for binary attachments,
 /// <see cref="System.Text.Json.JsonElement"/> for anything, a last <c>object?[]</c>/<c>JsonElement[]</c>
 /// (or <c>params T[]</c>) parameter for the remaining arguments; nullable and optional parameters

@@ -3,7 +3,8 @@ namespace OrleansSocket;
 /// <summary>
 /// Optional base class of handler classes: exposes the socket the current event is for, like SignalR's
 /// <c>Hub.Context</c>. An instance is created for every invocation (with constructor injection from the
-/// silo's services), so keep per-socket state in <see cref="ISocket.Session"/>, not in fields.
+/// invocation's own DI scope, so scoped services are new per event), so keep per-socket state in
+/// <see cref="ISocket.Session"/>, not in fields.
 /// </summary>
 public abstract class SocketIOHandler
 {

@@ -12,7 +12,7 @@ namespace OrleansSocket;
 /// Methods with <see cref="OnAttribute"/> handle the named event whatever their name. Methods are found by
 /// name rather than overridden because their parameters vary (they bind like any handler; see <see cref="OnAttribute"/>).</para>
 /// <para>Unlike Flask's singleton <c>Namespace</c>, an instance is created per invocation (constructor injection
-/// works), so keep per-socket state in <see cref="ISocket.Session"/>.</para>
+/// from the invocation's DI scope works), so keep per-socket state in <see cref="ISocket.Session"/>.</para>
 /// </remarks>
 public abstract class SocketIONamespace : SocketIOHandler
 {

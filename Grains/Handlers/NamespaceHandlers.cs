@@ -15,13 +15,14 @@ internal sealed class NamespaceHandlers
     public List<Func<ISocket, Func<Task>, Task>> Middleware { get; private init; } = [];
     public List<Func<ISocket, string, JsonElement[], Func<Task>, Task>> PacketMiddleware { get; private init; } = [];
 
-    /// <summary>A read-only copy whose middleware lists start with <paramref name="wildcard"/>'s, which run first.</summary>
-    public NamespaceHandlers Snapshot(NamespaceHandlers? wildcard) => new()
+    /// <summary>A read-only copy whose middleware lists start with <paramref name="wildcard"/>'s, which run first, and
+    /// whose handlers are passed through <paramref name="finish"/> (the container's say on service parameters).</summary>
+    public NamespaceHandlers Snapshot(NamespaceHandlers? wildcard, Func<HandlerInvoker, HandlerInvoker> finish) => new()
     {
-        Events = new Dictionary<string, HandlerInvoker>(Events, StringComparer.Ordinal),
-        Connect = Connect,
-        Disconnect = Disconnect,
-        Upgrade = Upgrade,
+        Events = Events.ToDictionary(kv => kv.Key, kv => finish(kv.Value), StringComparer.Ordinal),
+        Connect = Connect is null ? null : finish(Connect),
+        Disconnect = Disconnect is null ? null : finish(Disconnect),
+        Upgrade = Upgrade is null ? null : finish(Upgrade),
         CatchAll = CatchAll,
         Middleware = wildcard is null || ReferenceEquals(wildcard, this) ? [.. Middleware] : [.. wildcard.Middleware, .. Middleware],
         PacketMiddleware = wildcard is null || ReferenceEquals(wildcard, this)

@@ -1,5 +1,7 @@
+using System.Collections;
 using System.Reflection;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace OrleansSocket.Grains.Handlers;
 
@@ -13,9 +15,12 @@ internal sealed class ParameterBinder
     private readonly object? _missingValue;
 
     private readonly bool _nullable;
+    private readonly bool _keyed; // a [FromKeyedServices] parameter: resolved with _serviceKey
+    private readonly object? _serviceKey;
 
     private ParameterBinder(ParameterSource source, string name, Type type, bool optional, object? missingValue,
-        Func<JsonElement, object?> convert, Type? restElementType = null, bool nullable = false)
+        Func<JsonElement, object?> convert, Type? restElementType = null, bool nullable = false, bool keyed = false,
+        object? serviceKey = null)
     {
         Source = source;
         Name = name;
@@ -25,13 +30,18 @@ internal sealed class ParameterBinder
         _convert = convert;
         RestElementType = restElementType;
         _nullable = nullable;
+        _keyed = keyed;
+        _serviceKey = serviceKey;
     }
 
     public ParameterSource Source { get; }
 
-    /// <summary>The server supplies the value (socket, cancellation token, services, ack), not the client's arguments.</summary>
+    /// <summary>The server supplies the value (socket, cancellation token, services, a service, ack), not the client's arguments.</summary>
     public bool IsSuppliedByServer => Source is ParameterSource.Socket or ParameterSource.CancellationToken
-        or ParameterSource.Services or ParameterSource.Ack;
+        or ParameterSource.Services or ParameterSource.Service or ParameterSource.Ack;
+
+    /// <summary>The value comes from the invocation's DI scope: the <see cref="IServiceProvider"/> or a service.</summary>
+    public bool UsesServices => Source is ParameterSource.Services or ParameterSource.Service;
     public string Name { get; }
     public Type Type { get; }
     /// <summary>May be left out by the client: has a default value or accepts null.</summary>
@@ -45,6 +55,15 @@ internal sealed class ParameterBinder
         if (type.IsByRef || type.IsPointer)
             throw new ArgumentException($"Handler parameter '{name}' is by-ref or a pointer; handlers take values.");
 
+        var nullability = nullabilityContext.Create(parameter);
+        if (ServiceMarker(parameter, name) is { } marker)
+        {
+            // Optional as in minimal APIs: a nullable or defaulted parameter gets null when nothing is registered.
+            var optionalService = AcceptsNull(type, nullability) || parameter.HasDefaultValue;
+            return new ParameterBinder(ParameterSource.Service, name, type, optionalService, missingValue: null,
+                convert: static _ => null, keyed: marker.Keyed, serviceKey: marker.Key);
+        }
+
         ParameterSource? context = type == typeof(ISocket) ? ParameterSource.Socket
             : type == typeof(CancellationToken) ? ParameterSource.CancellationToken
             : type == typeof(IServiceProvider) ? ParameterSource.Services
@@ -54,7 +73,6 @@ internal sealed class ParameterBinder
         if (context is { } source)
             return new ParameterBinder(source, name, type, optional: true, missingValue: null, convert: static _ => null);
 
-        var nullability = nullabilityContext.Create(parameter);
         if (isLast && IsRest(parameter, type))
         {
             var elementType = type.GetElementType()!;
@@ -67,6 +85,58 @@ internal sealed class ParameterBinder
         return new ParameterBinder(ParameterSource.Argument, name, type, optional, MissingValue(parameter, type),
             CreateConverter(type, nullable, name), nullable: nullable);
     }
+
+    /// <summary>
+    /// This client-argument parameter as a service parameter, when its type is a registered service (asked once, at
+    /// registration; SignalR's and minimal APIs' rule); else null. Types a client's JSON is made of — value types,
+    /// strings, <c>object</c>, arrays and other collections — are never taken for services: the container answers
+    /// yes for any <c>IEnumerable&lt;T&gt;</c>.
+    /// </summary>
+    public ParameterBinder? AsRegisteredService(IServiceProviderIsService isService)
+    {
+        if (Source != ParameterSource.Argument || Type.IsValueType || Type == typeof(string) || Type == typeof(object)
+            || typeof(IEnumerable).IsAssignableFrom(Type) || !isService.IsService(Type))
+            return null;
+        return new ParameterBinder(ParameterSource.Service, Name, Type, IsOptional, missingValue: null, convert: static _ => null);
+    }
+
+    /// <summary>The value of a <see cref="ParameterSource.Service"/> parameter, from the invocation's provider.</summary>
+    /// <exception cref="InvalidOperationException">a required service is not registered.</exception>
+    public object? Resolve(IServiceProvider services)
+    {
+        if (!_keyed)
+            return IsOptional ? services.GetService(Type) : services.GetRequiredService(Type);
+        var keyed = services as IKeyedServiceProvider
+            ?? throw new InvalidOperationException($"Parameter '{Name}' takes a keyed service; the service provider has none.");
+        return IsOptional ? keyed.GetKeyedService(Type, _serviceKey) : keyed.GetRequiredKeyedService(Type, _serviceKey);
+    }
+
+    /// <summary>
+    /// How the parameter asks for a service explicitly: ASP.NET Core's <c>[FromServices]</c> (anything implementing its
+    /// <c>IFromServiceMetadata</c>, as minimal APIs and SignalR read it; matched by name, so this library needs no
+    /// ASP.NET Core reference) or <see cref="FromKeyedServicesAttribute"/>. Null: it does not.
+    /// </summary>
+    private static (bool Keyed, object? Key)? ServiceMarker(ParameterInfo parameter, string name)
+    {
+        foreach (var attribute in parameter.GetCustomAttributes(inherit: true))
+        {
+            if (attribute is FromKeyedServicesAttribute keyed)
+            {
+                return keyed.LookupMode switch
+                {
+                    ServiceKeyLookupMode.ExplicitKey => (true, keyed.Key),
+                    ServiceKeyLookupMode.NullKey => (false, null),
+                    _ => throw new ArgumentException(
+                        $"Handler parameter '{name}': [FromKeyedServices] needs a key here (a handler has no key to inherit)."),
+                };
+            }
+            if (attribute.GetType().GetInterfaces().Any(static i => i.FullName == FromServiceMetadata))
+                return (false, null);
+        }
+        return null;
+    }
+
+    private const string FromServiceMetadata = "Microsoft.AspNetCore.Http.Metadata.IFromServiceMetadata";
 
     /// <summary>The value for a client argument.</summary>
     /// <remarks>Must run inside <see cref="BinaryAttachments.Reading"/> so binary placeholders resolve.</remarks>

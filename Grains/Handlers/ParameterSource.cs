@@ -11,7 +11,11 @@ internal enum ParameterSource
     Payload,
     Socket,
     CancellationToken,
+    /// <summary>The invocation's <see cref="IServiceProvider"/> (its DI scope's).</summary>
     Services,
+    /// <summary>A service resolved by type (or key) from the invocation's DI scope: marked <c>[FromServices]</c> /
+    /// <c>[FromKeyedServices]</c>, or of a type the container says is a service.</summary>
+    Service,
     /// <summary>The event's <see cref="IAck"/>: the handler answers the client itself.</summary>
     Ack,
 }

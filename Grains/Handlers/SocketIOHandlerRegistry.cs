@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -9,8 +10,11 @@ namespace OrleansSocket.Grains.Handlers;
 /// A singleton, read-only after construction (shared by all socket grains of the silo).
 /// </summary>
 /// <remarks>
-/// Never throws for what handlers or clients do: handler exceptions and arguments that do not bind go to the
-/// namespace's error handler (<see cref="ISocketIOBuilder.OnError"/>), else the default one, else the log.
+/// <para>Never throws for what handlers or clients do: handler exceptions and arguments that do not bind go to the
+/// namespace's error handler (<see cref="ISocketIOBuilder.OnError"/>), else the default one, else the log.</para>
+/// <para>Each handler call that reads anything from DI (connect, event, disconnect, upgrade) runs in a DI scope of its
+/// own, disposed when the call's task completes (<see cref="HandlerInvoker.NeedsScope"/>); middleware, catch-all and
+/// error handlers have fixed signatures that take no services, so they need none.</para>
 /// </remarks>
 internal sealed class SocketIOHandlerRegistry
 {
@@ -23,10 +27,17 @@ internal sealed class SocketIOHandlerRegistry
     private readonly Func<ISocket, Exception, string, Task>? _defaultErrorHandler;
     private readonly ILogger _logger;
 
-    internal SocketIOHandlerRegistry(SocketIOBuilder builder, ILogger<SocketIOHandlerRegistry>? logger)
+    /// <param name="builder">The registrations.</param>
+    /// <param name="logger">Where failures no error handler takes go.</param>
+    /// <param name="isService">The container's answer to "is this type a service?": handler parameters of such types are
+    /// resolved from DI rather than bound from the client's arguments, decided here once. Null: only parameters marked
+    /// <c>[FromServices]</c>/<c>[FromKeyedServices]</c> are.</param>
+    internal SocketIOHandlerRegistry(SocketIOBuilder builder, ILogger<SocketIOHandlerRegistry>? logger,
+        IServiceProviderIsService? isService = null)
     {
         var any = builder.Namespaces.GetValueOrDefault(SocketIOBuilder.AnyNamespace);
-        _namespaces = builder.Namespaces.ToDictionary(kv => kv.Key, kv => kv.Value.Snapshot(any), StringComparer.Ordinal);
+        Func<HandlerInvoker, HandlerInvoker> finish = isService is null ? static h => h : h => h.WithRegisteredServices(isService);
+        _namespaces = builder.Namespaces.ToDictionary(kv => kv.Key, kv => kv.Value.Snapshot(any, finish), StringComparer.Ordinal);
         _wildcard = _namespaces.GetValueOrDefault(SocketIOBuilder.AnyNamespace);
         // "*" middleware only applies to namespaces that exist for another reason; "*" handlers serve any namespace.
         _wildcardAcceptsAll = _wildcard is { } w && (w.Events.Count > 0 || w.CatchAll is not null || w.Connect is not null || w.Disconnect is not null);
@@ -59,7 +70,7 @@ internal sealed class SocketIOHandlerRegistry
     /// <see cref="ConnectionRefusedException"/> → its message and data.
     /// </summary>
     /// <param name="socket">The connecting socket; its handshake carries the auth.</param>
-    /// <param name="services">Resolves handler classes, middleware and injected parameters.</param>
+    /// <param name="services">The provider the handler's DI scope comes from (its <see cref="IServiceScopeFactory"/>).</param>
     /// <param name="cancellationToken">Injected into handlers that take a <see cref="CancellationToken"/>.</param>
     /// <param name="skipMiddleware">Runs the connect handler only (a recovered session, <see cref="ConnectionStateRecoveryOptions.SkipMiddlewares"/>).</param>
     public async Task<ConnectResult> Connect(ISocket socket, IServiceProvider services, CancellationToken cancellationToken = default, bool skipMiddleware = false)

@@ -26,7 +26,8 @@ internal static class SocketIOHandlerServiceCollectionExtensions
             // Not AddAuthorizationCore() here: in a web app (a co-hosted silo) its IAuthorizationHandlerProvider makes
             // WebApplication add the authorization middleware, which then fails without AddAuthorization()'s services.
             // Built on first use, after every AddSocketIOHandlers call has added its part.
-            services.AddSingleton(sp => new SocketIOHandlerRegistry(builder, sp.GetService<ILogger<SocketIOHandlerRegistry>>()));
+            services.AddSingleton(sp => new SocketIOHandlerRegistry(builder, sp.GetService<ILogger<SocketIOHandlerRegistry>>(),
+                sp.GetService<IServiceProviderIsService>()));
         }
         configure(builder);
         return services;
