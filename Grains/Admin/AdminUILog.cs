@@ -19,4 +19,7 @@ internal static partial class AdminUILog
 
     [LoggerMessage(EventId = 2704, Level = LogLevel.Debug, Message = "Admin UI: {ServerId}'s server stats not sent yet (the cluster is not reachable yet)")]
     public static partial void StatsNotYet(ILogger logger, string serverId, Exception exception);
+
+    [LoggerMessage(EventId = 2705, Level = LogLevel.Warning, Message = "Admin UI: sending {Event} to the admin namespace failed")]
+    public static partial void ActivityFailed(ILogger logger, string @event, Exception exception);
 }

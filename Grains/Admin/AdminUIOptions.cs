@@ -35,6 +35,10 @@ public sealed class AdminUIOptions
     /// connection, disconnection and room changes; <see cref="AdminUIMode.Production"/> only the server stats.</summary>
     public AdminUIMode Mode { get; set; } = AdminUIMode.Development;
 
+    /// <summary>In development mode, how many socket events (connections, rooms, events) may wait in a silo to be sent
+    /// to the admin namespace; past it the newest are dropped.</summary>
+    public int MaxPendingEvents { get; set; } = 10_000;
+
     /// <summary>This gateway's id in the UI's server list; null: <c>hostname#gatewayId</c>, unique per gateway process.</summary>
     public string? ServerId { get; set; }
 

@@ -38,5 +38,9 @@ public static class AdminUIServerBuilderExtensions
         // Declared when the handler registry is built: only where the grains run.
         services.AddSingleton(new SocketIOHandlerContribution(AdminNamespace.Configure));
         services.AddHostedService<AdminStatsPublisher>();
+        // Development mode: the socket grains of this process report to the admin namespace.
+        services.AddSingleton<AdminActivity>();
+        services.AddSingleton<OrleansSocket.Grains.Sockets.ISocketActivity>(sp => sp.GetRequiredService<AdminActivity>());
+        services.AddHostedService(sp => sp.GetRequiredService<AdminActivity>());
     }
 }

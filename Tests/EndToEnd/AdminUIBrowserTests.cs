@@ -45,13 +45,15 @@ public sealed class AdminUIClusterCollection : ICollectionFixture<AdminUICluster
 /// is refused ("Invalid credentials"), the right one admitted; both gateways appear under Servers (their stats
 /// travel through the cluster adapter); both sockets appear under Sockets (fetched from every gateway); the UI's
 /// disconnect button on the socket held by gateway B disconnects that client ("io server disconnect"), the other
-/// stays. Screenshots: admin-ui-*.png in e2e-artifacts/.
+/// stays, and the UI drops the row when the socket's <c>socket_disconnected</c> arrives (development mode). Screenshots:
+/// admin-ui-*.png in e2e-artifacts/.
 /// </summary>
 [Collection(AdminUIClusterCollection.Name)]
 public sealed class AdminUIBrowserTests(AdminUIClusterFixture cluster, ITestOutputHelper output)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
     private string _lastStep = "(none)";
+    private BrowserTab? _tab;
 
     [Fact]
     public async Task AdminUI_ListsBothGatewaysAndTheirSockets_AndDisconnectsASocketOnTheOtherGateway()
@@ -65,15 +67,14 @@ public sealed class AdminUIBrowserTests(AdminUIClusterFixture cluster, ITestOutp
         var clients = new NodeSockets(cluster.GatewayA, cluster.GatewayB);
         using var playwright = await Playwright.CreateAsync();
         ChromiumBrowser? browser = null;
-        BrowserTab? tab = null;
         try
         {
             browser = await ChromiumBrowser.LaunchAsync(playwright, "admin", 1280, 900);
-            tab = await RunAsync(browser, clients).WaitAsync(4 * Bound);
+            await RunAsync(browser, clients).WaitAsync(4 * Bound);
         }
         catch (Exception ex) when (ex is BrowserCheckException or PlaywrightException or System.TimeoutException)
         {
-            var details = tab is null ? "" : await tab.DescribeFailureAsync(E2eEnvironment.ArtifactsDir, "admin-ui-failure.png");
+            var details = _tab is null ? "" : await _tab.DescribeFailureAsync(E2eEnvironment.ArtifactsDir, "admin-ui-failure.png");
             Assert.Fail($"FAIL Admin UI after the step: {_lastStep}: {ex.Message}\n{details}\nclients:\n{clients.Output}\n{cluster.Describe()}");
         }
         finally
@@ -83,7 +84,7 @@ public sealed class AdminUIBrowserTests(AdminUIClusterFixture cluster, ITestOutp
         }
     }
 
-    private async Task<BrowserTab> RunAsync(ChromiumBrowser browser, NodeSockets clients)
+    private async Task RunAsync(ChromiumBrowser browser, NodeSockets clients)
     {
         var socketA = await clients.WaitForAsync("connected", "A", Bound);
         var socketB = await clients.WaitForAsync("connected", "B", Bound);
@@ -95,7 +96,7 @@ public sealed class AdminUIBrowserTests(AdminUIClusterFixture cluster, ITestOutp
         // The UI's stylesheets from Google Fonts and jsDelivr may be unreachable here: do not wait for them.
         var response = await page.GotoAsync($"{cluster.GatewayA}/admin-ui/", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         if (response is not { Ok: true }) throw new BrowserCheckException($"GET /admin-ui/ answered {response?.Status}");
-        var tab = BrowserTab.Attach("admin", page);
+        var tab = _tab = BrowserTab.Attach("admin", page);
 
         await SignInAsync(page, "wrong password");
         await ExpectTextAsync(page, "Invalid credentials", "the wrong password is refused");
@@ -125,7 +126,18 @@ public sealed class AdminUIBrowserTests(AdminUIClusterFixture cluster, ITestOutp
         Assert.Equal("io server disconnect", reason);
         Assert.Null(clients.Find("disconnected", "A"));
         Step("the UI's disconnect reached the socket on gateway B; the socket on gateway A stays");
-        return tab;
+
+        // Development mode: the socket grain's socket_disconnected reaches the UI, which drops the row. (The click on
+        // the row's button also opened the socket's details: back to the list.)
+        await page.EvaluateAsync("() => { location.hash = '#/sockets'; }");
+        var clock = Stopwatch.StartNew();
+        while ((await page.InnerTextAsync("body")).Contains(socketB, StringComparison.Ordinal))
+        {
+            if (clock.Elapsed > Bound) throw new BrowserCheckException($"the disconnected socket {socketB} is still listed after {Bound.TotalSeconds:0} s");
+            await Task.Delay(100);
+        }
+        await ExpectTextAsync(page, socketA, "gateway A's socket still listed");
+        Step("the UI dropped the disconnected socket (socket_disconnected) and still lists the other");
     }
 
     private static async Task SignInAsync(IPage page, string password)

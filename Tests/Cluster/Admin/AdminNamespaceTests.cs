@@ -14,7 +14,7 @@ public sealed class AdminNamespaceTests
     private static readonly object Credentials = new { username = "admin", password = "changeit" };
 
     private static Task<SocketIOTestServer> StartAsync(Action<AdminUIOptions> configure) =>
-        SocketIOTestServer.StartAsync(io => io.On("ping", () => "pong"),
+        SocketIOTestServer.StartAsync(io => io.On("add one", (int n) => n + 1),
             services => new SocketIOServerBuilder(services).AddAdminUI(configure),
             new SocketIOTestServerOptions { Gateways = 2 });
 
@@ -94,6 +94,44 @@ public sealed class AdminNamespaceTests
         Assert.False(target.IsConnected);
         Assert.Equal("io server disconnect", target.DisconnectReason);
         Assert.True(bystander.IsConnected);
+    }
+
+    [Fact]
+    public async Task In_development_mode_connections_rooms_events_and_disconnections_reach_the_UI()
+    {
+        await using var server = await StartAsync(Basic);
+        var admin = await server.ConnectAsync(Credentials, "/admin");
+        await admin.WaitForAsync("all_sockets");
+
+        var app = await server.ConnectAsync();
+        // The admin socket's own connection is reported too.
+        var connected = await NextAsync(admin, "socket_connected", e => e.Args[0].GetProperty("nsp").GetString() == "/");
+        Assert.Equal(app.Id, connected.Args[0].GetProperty("id").GetString());
+
+        Assert.Equal(43, (await app.EmitWithAckAsync("add one", 42)).Arg<int>(0));
+        var received = await admin.WaitForAsync("event_received");
+        Assert.Equal(("/", app.Id), (received.Arg<string>(0), received.Arg<string>(1)));
+        Assert.Equal("""["add one",42]""", received.Args[2].GetRawText());
+
+        await admin.EmitAsync("join", "/", "vip", app.Id);
+        var joined = await admin.WaitForAsync("room_joined");
+        Assert.Equal(["/", "vip", app.Id], joined.Args[..3].Select(a => a.GetString()));
+
+        await app.DisconnectAsync();
+        var disconnected = await admin.WaitForAsync("socket_disconnected");
+        Assert.Equal(["/", app.Id, "client namespace disconnect"], disconnected.Args[..3].Select(a => a.GetString()));
+        // The admin namespace's own events (its session ids) are not reported.
+        await server.FlushAsync();
+        Assert.DoesNotContain(admin.GetReceived(), e => e.Event is "event_sent" or "event_received" && e.Arg<string>(0) == "/admin");
+    }
+
+    private static async Task<ReceivedEvent> NextAsync(SocketIOTestClient client, string eventName, Func<ReceivedEvent, bool> match)
+    {
+        while (true)
+        {
+            var received = await client.WaitForAsync(eventName);
+            if (match(received)) return received;
+        }
     }
 
     [Fact]
