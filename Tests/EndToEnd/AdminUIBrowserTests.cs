@@ -112,6 +112,10 @@ public sealed class AdminUIBrowserTests(AdminUIClusterFixture cluster, ITestOutp
             "both gateways among the UI's servers");
         Assert.Equal(2, serverIds.Length);
         await ExpectTextAsync(page, gatewayB, "gateway B in the Servers table");
+        // The dashboard's charts: connections and bytes per second, from the gateways' own instruments.
+        foreach (var type in new[] { "rawConnection", "bytesIn", "bytesOut" })
+            if (await tab.WaitForFrameAsync($"\"type\":\"{type}\"", Bound) is null)
+                throw new BrowserCheckException($"no server_stats with aggregated {type} events reached the UI");
         await tab.ScreenshotAsync(E2eEnvironment.ArtifactsDir, "admin-ui-servers.png");
         Step($"both gateways are listed as servers: {string.Join(", ", serverIds)}");
 
