@@ -43,6 +43,9 @@ public static class SocketIOServiceCollectionExtensions
         // This process is a node: Local operations of its ISocketIO reach its sockets.
         services.AddSingleton(sp => new LocalNode(sp.GetRequiredService<SocketIOServer>().GatewayId));
         services.AddSingleton<AdapterNodeService>();
+        // What AddAdminUI's stats report about this gateway (unused without it).
+        services.AddSingleton<OrleansSocket.Grains.Admin.IAdminServerStats>(sp => new OrleansSocket.Gateway.Admin.GatewayAdminStats(
+            sp.GetRequiredService<SocketIOServer>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddHostedService(sp => sp.GetRequiredService<AdapterNodeService>());
         // After the node's attachment: stopped before it, so the drain still has the cluster.
         services.AddHostedService<GatewayMembership>();

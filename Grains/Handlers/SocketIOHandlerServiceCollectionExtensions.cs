@@ -25,9 +25,13 @@ internal static class SocketIOHandlerServiceCollectionExtensions
             services.AddSingleton(builder);
             // Not AddAuthorizationCore() here: in a web app (a co-hosted silo) its IAuthorizationHandlerProvider makes
             // WebApplication add the authorization middleware, which then fails without AddAuthorization()'s services.
-            // Built on first use, after every AddSocketIOHandlers call has added its part.
-            services.AddSingleton(sp => new SocketIOHandlerRegistry(builder, sp.GetService<ILogger<SocketIOHandlerRegistry>>(),
-                sp.GetService<IServiceProviderIsService>()));
+            // Built on first use, after every AddSocketIOHandlers call has added its part, with the features' contributions.
+            services.AddSingleton(sp =>
+            {
+                foreach (var contribution in sp.GetServices<SocketIOHandlerContribution>()) contribution.Configure(builder, sp);
+                return new SocketIOHandlerRegistry(builder, sp.GetService<ILogger<SocketIOHandlerRegistry>>(),
+                    sp.GetService<IServiceProviderIsService>());
+            });
         }
         configure(builder);
         return services;

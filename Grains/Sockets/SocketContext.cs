@@ -30,6 +30,7 @@ internal sealed class SocketContext : ISocket
         _rooms = [id];
         _recovery = recovery;
         Transport = request.Handshake.Transport;
+        Activity = services.GetService<ISocketActivity>();
     }
 
     /// <summary>A recovered connection: the earlier session's data, user and rooms, on the new connection.</summary>
@@ -59,6 +60,8 @@ internal sealed class SocketContext : ISocket
     internal SocketIOAdapter Adapter => _adapter;
 
     internal string GatewayId => _request.GatewayId;
+    /// <summary>Who is told what happens to the socket (the Admin UI's development mode); null: nobody.</summary>
+    internal ISocketActivity? Activity { get; }
     internal IGatewayObserver Gateway => _request.Gateway;
     internal string? ConnectionId => _request.ConnectionId;
 
@@ -73,6 +76,7 @@ internal sealed class SocketContext : ISocket
         var added = rooms.Where(_rooms.Add).ToArray();
         if (added.Length == 0 || _disconnected) return;
         await _adapter.AddAllAsync(Member, added);
+        Activity?.Joined(Namespace, Id, added);
     }
 
     public Task LeaveAsync(params string[] rooms) => EventRun.Track(LeaveRooms(rooms));
@@ -82,6 +86,7 @@ internal sealed class SocketContext : ISocket
         var removed = rooms.Where(r => r != Id && _rooms.Remove(r)).ToArray();
         if (removed.Length == 0 || _disconnected) return;
         await _adapter.DelAsync(Member, removed);
+        Activity?.Left(Namespace, Id, removed);
     }
 
     /// <summary>This socket as the adapter's membership methods name it, with its gateway's index to keep in step.</summary>
@@ -112,6 +117,7 @@ internal sealed class SocketContext : ISocket
         // With recovery on, Node routes even a socket's own emits through the adapter, to give them an offset.
         if (_recovery) packet = await _adapter.PersistPacketAsync(Namespace, [Id], [], packet);
         await Gateway.Send(Id, packet);
+        Activity?.EventSent(Namespace, Id, eventName, payload);
     }
 
     public Task<ClientAck> EmitWithAckAsync(string eventName, TimeSpan timeout, params object?[] args) =>

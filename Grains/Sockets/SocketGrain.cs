@@ -48,6 +48,7 @@ internal sealed class SocketGrain(
             return result;
         }
         await Joined(socket);
+        socket.Activity?.Connected(socket.Describe());
         if (!Recovery.Enabled) return result;
         // The private id names this socket (so any gateway finds the grain) plus a secret only the client knows.
         _pid = RecoveryTokens.NewPid(socket.Id);
@@ -97,6 +98,7 @@ internal sealed class SocketGrain(
             return result;
         }
         await Joined(socket);
+        socket.Activity?.Connected(socket.Describe());
         SocketLog.Recovered(logger, socket.Id, missed.Length);
         return result with { Pid = _pid, Recovered = true, Missed = missed };
     }
@@ -110,6 +112,7 @@ internal sealed class SocketGrain(
             SocketLog.UnknownSocketEvent(logger, clientEvent.Event, this.GetPrimaryKeyString());
             return null;
         }
+        socket.Activity?.EventReceived(socket.Namespace, socket.Id, clientEvent.Event, clientEvent.Payload);
         var handling = registry.Handling(socket, clientEvent.Event);
         // Only a handler that takes an IAck needs the callback that carries its answer, early or late.
         var ack = handling.TakesAck ? new AckCallback(clientEvent.WantsAck) : null;
@@ -185,6 +188,7 @@ internal sealed class SocketGrain(
             });
             await socket.RemoveAsync(_registeredUser);
             _registeredUser = null;
+            socket.Activity?.Disconnected(socket.Namespace, socket.Id, reason);
         }
         finally
         {
@@ -233,6 +237,7 @@ internal sealed class SocketGrain(
     {
         if (_socket is not { } socket || socket.Transport == transport) return;
         socket.Transport = transport;
+        socket.Activity?.TransportChanged(socket.Namespace, socket.Id, transport);
         await registry.Upgrade(socket, transport, ServiceProvider);
     }
 

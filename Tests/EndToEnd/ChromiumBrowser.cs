@@ -159,6 +159,9 @@ internal sealed class BrowserTab
 
     public IPage Page { get; }
 
+    /// <summary>Records what <paramref name="page"/>, already open, receives from now on.</summary>
+    public static BrowserTab Attach(string name, IPage page) => new(name, page);
+
     /// <summary>What the server sent this tab so far ("ws: ..." frames and "polling: ..." bodies).</summary>
     public IReadOnlyList<string> Frames => [.. _frames];
 

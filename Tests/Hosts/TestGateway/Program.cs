@@ -36,6 +36,8 @@ else
 // (bench/cohosted-server.sh: a co-hosted cluster behind one address, without a proxy whose CPU would be counted).
 if (builder.Configuration.GetValue("Bench:ReusePort", false))
     builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = SharedPort.Bind);
+// The Socket.IO Admin UI when configured (SocketIO:AdminUI:*); in client mode the silos declare its namespace too.
+if (builder.Configuration.GetSection(AdminUIOptions.Section).Exists()) server.AddAdminUI();
 builder.Services.AddHealthChecks().AddSocketIOHealthChecks();
 if (profile == Profiles.Api) builder.Services.AddHostedService<PeriodicTicker>(); // emits from a hosted service
 if (profile == Profiles.Auth) builder.Services.AddTestJwtBearer();
@@ -49,6 +51,8 @@ if (profile == Profiles.Auth)
     app.MapSocketIO(AuthHandlers.SecurePath).RequireAuthorization();
     app.MapSocketIO(AuthHandlers.AdminPath).RequireAuthorization(AuthHandlers.AdminPolicy);
 }
+// The Admin UI's static app (@socket.io/admin-ui's ui/dist) at /admin-ui/, when given.
+if (app.Configuration["AdminUIFiles"] is { Length: > 0 } adminUIFiles) app.UseSocketIOAdminUI("/admin-ui", adminUIFiles);
 app.MapSocketIO(); // also serves the browser client at /socket.io/socket.io.js
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false }); // the process answers
 app.MapHealthChecks("/health/ready", new() { Predicate = r => r.Tags.Contains(SocketIOHealthChecks.ReadyTag) });

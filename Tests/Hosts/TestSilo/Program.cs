@@ -16,7 +16,9 @@ var dashboard = builder.Configuration.GetSection("Orleans:Dashboard");
 var dashboardEnabled = dashboard.GetValue<bool>("Enabled");
 builder.UseOrleans(silo =>
 {
-    silo.AddSocketIOGrains().AddHandlers(io => Profiles.Configure(io, profile));
+    var grains = silo.AddSocketIOGrains().AddHandlers(io => Profiles.Configure(io, profile));
+    // The Admin UI's namespace when configured (SocketIO:AdminUI:*, as on the gateways).
+    if (builder.Configuration.GetSection(AdminUIOptions.Section).Exists()) grains.AddAdminUI();
     if (dashboardEnabled) silo.AddDashboard(options => dashboard.Bind(options));
 });
 builder.Services.AddHealthChecks().AddSocketIOHealthChecks();

@@ -1,0 +1,30 @@
+namespace OrleansSocket.Grains.Sockets;
+
+/// <summary>
+/// What happens to the sockets of this silo, for an observer of the whole server (the Admin UI's development mode),
+/// told by the socket grains. Registered by a feature; none by default. Each call only takes note: it must not block
+/// or throw, and what it sends leaves later, in the order the calls came.
+/// </summary>
+internal interface ISocketActivity
+{
+    /// <summary>A socket was accepted (or recovered).</summary>
+    void Connected(RemoteSocket socket);
+
+    /// <summary>A socket left, for <paramref name="reason"/>.</summary>
+    void Disconnected(string ns, string socketId, string reason);
+
+    /// <summary>A socket joined rooms it was not in.</summary>
+    void Joined(string ns, string socketId, IReadOnlyList<string> rooms);
+
+    /// <summary>A socket left rooms it was in.</summary>
+    void Left(string ns, string socketId, IReadOnlyList<string> rooms);
+
+    /// <summary>A socket's client sent an event.</summary>
+    void EventReceived(string ns, string socketId, string eventName, SocketPayload payload);
+
+    /// <summary>An event was sent to one socket (a broadcast is not seen here).</summary>
+    void EventSent(string ns, string socketId, string eventName, SocketPayload payload);
+
+    /// <summary>A socket's connection upgraded to another transport.</summary>
+    void TransportChanged(string ns, string socketId, string transport);
+}
