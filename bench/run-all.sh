@@ -29,9 +29,10 @@
 #   HARNESS_SRC [../shared/bench next to the repo]  copied to WORKDIR/harness (it may be read-only)
 #   WORKDIR [.bench-work]    scratch (git-ignored): harness copy, node_modules, raw results, server logs
 #   RESULTS_OUT [bench/RESULTS.md; QUICK: bench/RESULTS.quick-example.md]
-#   BUILD [build]            build: the `dotnet build -c Release` output; publish: the servers as bench/publish.sh
-#                            makes them (self-contained, ReadyToRun composite, tiered compilation off; about 9 min;
-#                            faster connects and broadcasts on a fresh server, slower closed loop: docs/performance.md)
+#   BUILD [publish]          publish: the servers as bench/publish.sh makes them, as they ship (self-contained,
+#                            ReadyToRun composite, tiered compilation and dynamic PGO on; about 9 min on a quiet box,
+#                            up to 20 on a busy one); build: the `dotnet build -c Release` output (JIT only: a fresh
+#                            process compiles its start-up and first connections; docs/performance.md, "Runtime settings")
 #   SKIP_BUILD [0]           1: use the existing publish (WORKDIR/publish) or Release build
 #   IDLE [1]                 1: measure each server's idle CPU (IDLE_SECONDS [10], no clients) every rep
 #   SMOKE [1]                1: run the harness's smoke check (twice on one server: cold, then warm) per target
@@ -64,7 +65,7 @@ WARM=${WARM:-5}; COLD=${COLD:-1}; COLD_ECHO_S=${COLD_ECHO_S:-10}
 TARGETS=${TARGETS:-node flask orleans-embedded orleans-cohosted orleans-distributed ceiling}
 WORKDIR=${WORKDIR:-$ROOT/.bench-work}
 RESULTS_OUT=${RESULTS_OUT:-$BENCH/RESULTS.md}
-BUILD=${BUILD:-build}; SKIP_BUILD=${SKIP_BUILD:-0}; IDLE=${IDLE:-1}; SMOKE=${SMOKE:-1}; KEEP_RAW=${KEEP_RAW:-1}
+BUILD=${BUILD:-publish}; SKIP_BUILD=${SKIP_BUILD:-0}; IDLE=${IDLE:-1}; SMOKE=${SMOKE:-1}; KEEP_RAW=${KEEP_RAW:-1}
 export IDLE_SECONDS=${IDLE_SECONDS:-10} IDLE_SETTLE=${IDLE_SETTLE:-3}
 export PORT=${PORT:-3100}
 export READY_TIMEOUT=${READY_TIMEOUT:-120}
@@ -125,14 +126,14 @@ built_dir() { echo "$ROOT/$(dirname "$1")/bin/Release/net10.0"; }
 case $BUILD in
   publish)
     GW_DIR=$WORKDIR/publish/gateway SILO_DIR=$WORKDIR/publish/silo CEIL_DIR=$WORKDIR/publish/ceiling
-    BUILD_DESC="self-contained, ReadyToRun composite, tiered compilation off (bench/publish.sh)"
+    BUILD_DESC="self-contained, ReadyToRun composite, tiered compilation and dynamic PGO on (bench/publish.sh)"
     if [[ $SKIP_BUILD != 1 ]]; then
       say "bench/publish.sh $WORKDIR/publish"
       "$BENCH/publish.sh" "$WORKDIR/publish" >"$RUNDIR/build.log" 2>&1 || { tail -30 "$RUNDIR/build.log" >&2; exit 1; }
     fi ;;
   build)
     GW_DIR=$(built_dir $GW_PROJ) SILO_DIR=$(built_dir $SILO_PROJ) CEIL_DIR=$(built_dir $CEIL_PROJ)
-    BUILD_DESC="dotnet build -c Release, JIT with tiered compilation"
+    BUILD_DESC="dotnet build -c Release, JIT with tiered compilation, no ReadyToRun"
     if [[ $SKIP_BUILD != 1 ]]; then
       for p in $GW_PROJ $SILO_PROJ $CEIL_PROJ; do
         say "dotnet build $p -c Release"
