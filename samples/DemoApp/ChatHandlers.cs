@@ -80,7 +80,9 @@ public sealed partial class ChatHandlers : SocketIOHandler
     [OnConnect]
     public async Task Connect(JsonElement auth, IServiceProvider services)
     {
-        var nickname = services.GetService<DemoSignInOptions>() is null ? ChosenNickname(auth) : await SignedInNameAsync(auth, services);
+        // A user the gateway authenticated is that user even where the sign-in is not configured (a silo without it).
+        var signedIn = Socket.User.Identity?.IsAuthenticated == true || services.GetService<DemoSignInOptions>() is not null;
+        var nickname = signedIn ? await SignedInNameAsync(auth, services) : ChosenNickname(auth);
 
         Socket.UserId = nickname; // the user's sockets: Chat.ToUser(nickname) reaches every one of them
         var others = await OtherUsers();
