@@ -119,6 +119,17 @@ public sealed class ClusterTemplateTests(ClusterTemplateFixture gateway, ITestOu
         var (clientStatus, _) = await gateway.GetAsync("/socket.io/socket.io.js");
         Assert.Equal(HttpStatusCode.OK, clientStatus);
     }
+
+    /// <summary>The gateway's OpenTelemetry, as in the single-process template: Prometheus text at /metrics.</summary>
+    [Fact]
+    public async Task The_gateway_exports_its_Socket_IO_metrics_at_metrics()
+    {
+        var (handshake, _) = await gateway.GetAsync("/socket.io/?EIO=4&transport=polling");
+        Assert.Equal(HttpStatusCode.OK, handshake);
+        var (status, metrics) = await gateway.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("# TYPE socketio_server_active_connections gauge", metrics);
+    }
 }
 
 /// <summary>
