@@ -21,6 +21,9 @@ builder.UseOrleans(silo =>
     silo.AddSocketIOGrains().AddHandlers(Demo.Register);
     if (dashboardEnabled) silo.AddDashboard(options => dashboard.Bind(options));
 });
+// The demo's optional sign-in (Demo:SignIn:SigningKey, the gateways' key): the chat checks a CONNECT packet's
+// auth.token with the same JWT scheme here, where its handlers run.
+builder.Services.AddDemoSignIn(builder.Configuration);
 // /health/ready: the silo is active in the cluster membership, and Redis answers when it holds the membership.
 builder.Services.AddHealthChecks().AddSocketIOHealthChecks();
 

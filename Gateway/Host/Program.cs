@@ -20,6 +20,8 @@ else
     server.AddHandlers(Demo.Register);
     builder.UseOrleans(silo => silo.AddSocketIOGrains());
 }
+// The demo's optional sign-in (Demo:SignIn:SigningKey; samples/DemoApp/DemoSignIn.cs): a JWT bearer scheme, POST /login.
+var signIn = builder.Services.AddDemoSignIn(builder.Configuration);
 // /health/ready: the gateway accepts connections and is in the cluster, the co-hosted silo is active, Redis answers.
 builder.Services.AddHealthChecks().AddSocketIOHealthChecks();
 // GET /metrics: OpenTelemetry's Prometheus exporter (socketio.server.* and ASP.NET Core's, Kestrel's, Orleans' meters).
@@ -32,12 +34,27 @@ var app = builder.Build();
 app.UseDefaultFiles();
 app.UseStaticFiles(); // the demo page; MapSocketIO() serves the browser client at /socket.io/socket.io.js
 app.UseRouting();
-app.MapSocketIO();
+var socketIO = app.MapSocketIO();
+if (signIn is not null)
+{
+    app.UseAuthentication();
+    app.UseAuthorization();
+    // A demo's token endpoint: anyone gets a token for the name they ask for. The page asks GET /login whether it is on.
+    app.MapGet("/login", () => Results.Ok(new { signIn = true, signIn.RequireAuthorization }));
+    app.MapPost("/login", (LoginRequest login) =>
+        login.Name is { } name && ChatHandlers.IsValidName(name.Trim())
+            ? Results.Ok(new { name = name.Trim(), token = DemoSignIn.CreateToken(signIn, name.Trim()) })
+            : Results.BadRequest(new { error = $"Names are {ChatHandlers.NameRule}" }));
+    if (signIn.RequireAuthorization) socketIO.RequireAuthorization(); // every Engine.IO request carries the token
+}
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false }); // the process answers
 app.MapHealthChecks("/health/ready", new() { Predicate = r => r.Tags.Contains(SocketIOHealthChecks.ReadyTag) });
 app.MapPrometheusScrapingEndpoint(); // GET /metrics, Prometheus text
 app.MapSocketIOMetrics(); // GET /metrics/json: this gateway's id, socket count and broadcast totals
 app.Run();
+
+/// <summary>The body of <c>POST /login</c>.</summary>
+internal sealed record LoginRequest(string? Name);
 
 /// <summary>This host's <c>Cluster:Mode</c>: where the grains and handlers run.</summary>
 internal enum GatewayMode

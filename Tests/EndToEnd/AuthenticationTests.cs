@@ -28,7 +28,7 @@ public sealed class AuthServerCollection : ICollectionFixture<AuthServerFixture>
 [Collection(AuthServerCollection.Name)]
 public sealed class AuthenticationTests(AuthServerFixture server, ITestOutputHelper output)
 {
-    private static string Token(string name, params string[] roles) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    internal static string Token(string name, params string[] roles) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {
         Issuer = AuthHandlers.Issuer,
         Audience = AuthHandlers.Audience,

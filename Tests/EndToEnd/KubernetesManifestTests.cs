@@ -2,7 +2,8 @@ namespace OrleansSocket.Tests.EndToEnd;
 
 /// <summary>
 /// The Kubernetes example (deploy/kubernetes) against the Kubernetes API's schemas (npm kubernetes-models, through
-/// Tests/clients/validate-manifests.mjs), and its probes on the health endpoints. The images cannot be built here
+/// Tests/clients/validate-manifests.mjs, strict: a field no schema declares is an error), and its probes on the
+/// health endpoints. The images cannot be built here
 /// (docs/deployment.md); the manifests are checked as text.
 /// </summary>
 public sealed class KubernetesManifestTests
@@ -37,6 +38,32 @@ public sealed class KubernetesManifestTests
             var result = await ValidateAsync(broken);
             Assert.Equal(1, result.ExitCode);
             Assert.Contains("containers/0/ports/0/containerPort must be integer", result.Output);
+        }
+        finally
+        {
+            File.Delete(broken);
+        }
+    }
+
+    /// <summary>A typo'd field, which Kubernetes would drop (or refuse with strict validation), at three depths.</summary>
+    [Fact]
+    public async Task TheValidatorRejectsAnUnknownField()
+    {
+        var broken = Path.Combine(Path.GetTempPath(), $"gateway-typo-{Guid.NewGuid():N}.yaml");
+        var text = await File.ReadAllTextAsync(Path.Combine(ManifestDir, "gateway.yaml"));
+        string[] fields = ["\n  replicas: 2\n", "\n      labels: { app: orleanssocket-gateway }\n", "\n            periodSeconds: 5\n"];
+        foreach (var field in fields) Assert.Contains(field, text);
+        text = text.Replace(fields[0], "\n  replica: 2\n").Replace(fields[1], "\n      lables: { app: orleanssocket-gateway }\n")
+            .Replace(fields[2], "\n            periodSecond: 5\n");
+        await File.WriteAllTextAsync(broken, text);
+        try
+        {
+            var result = await ValidateAsync(broken);
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("Deployment orleanssocket-gateway: /spec/replica is not a field of the schema", result.Output);
+            Assert.Contains("Deployment orleanssocket-gateway: /spec/template/metadata/lables is not a field of the schema", result.Output);
+            Assert.Contains("/spec/template/spec/containers/0/readinessProbe/periodSecond is not a field of the schema", result.Output);
+            Assert.Contains("2 documents, 1 invalid", result.Output); // the Service, untouched, is valid
         }
         finally
         {

@@ -15,7 +15,7 @@ namespace OrleansSocket.Tests.EndToEnd;
 /// repository root, e.g. <c>node Tests/clients/reference-server.js {port}</c>. Placeholders:
 /// <c>{port}</c>, <c>{url}</c>, <c>{profileArgs}</c> (<c>--profile P</c> or empty); with neither
 /// <c>{port}</c> nor <c>{url}</c>, <c>{profileArgs} --urls {url}</c> is appended.</para>
-/// The server counts as up once <c>GET /socket.io/?EIO=4&amp;transport=polling</c> answers 200.
+/// The server counts as up once <c>GET /socket.io/?EIO=4&amp;transport=polling</c> (<see cref="ReadyPath"/>) answers 200.
 /// </summary>
 public abstract class ServerFixture : IAsyncLifetime
 {
@@ -37,6 +37,10 @@ public abstract class ServerFixture : IAsyncLifetime
     protected virtual (string Directory, string Dll) Program => Profile is null
         ? (E2eEnvironment.GatewayDir, E2eEnvironment.GatewayDll)
         : (E2eEnvironment.TestGatewayDir, E2eEnvironment.TestGatewayDll);
+
+    /// <summary>The request that answers 200 once the server is up (a server that requires authorization answers its
+    /// handshake 401: its health probe instead).</summary>
+    protected virtual string ReadyPath => "/socket.io/?EIO=4&transport=polling";
 
     /// <summary>Whether <c>OS_E2E_SERVER_CMD</c> may substitute another server (not for a fixture of one particular program).</summary>
     protected virtual bool Substitutable => true;
@@ -187,7 +191,7 @@ public abstract class ServerFixture : IAsyncLifetime
         }
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var probe = $"{BaseUrl}/socket.io/?EIO=4&transport=polling";
+        var probe = BaseUrl + ReadyPath;
         var stopwatch = Stopwatch.StartNew();
         string last = "no answer yet";
         while (stopwatch.Elapsed < StartupTimeout)

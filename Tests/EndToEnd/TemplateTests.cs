@@ -72,6 +72,20 @@ public sealed class AppTemplateTests(AppTemplateFixture app, ITestOutputHelper o
             new() { Timeout = ChromiumBrowser.TimeoutMs });
     }
 
+    /// <summary>The template's OpenTelemetry: Socket.IO's instruments, as Prometheus text at /metrics.</summary>
+    [Fact]
+    public async Task The_app_exports_its_Socket_IO_metrics_at_metrics()
+    {
+        // An Engine.IO session held open (a long-polling handshake): one active polling connection at least.
+        var (handshake, _) = await app.GetAsync("/socket.io/?EIO=4&transport=polling");
+        Assert.Equal(HttpStatusCode.OK, handshake);
+        var (status, metrics) = await app.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("# TYPE socketio_server_active_connections gauge", metrics);
+        Assert.Contains("socketio_server_active_connections{", metrics);
+        Assert.Contains("# TYPE http_server_active_requests", metrics); // ASP.NET Core's, added beside
+    }
+
     [Fact]
     public async Task The_app_references_the_packages_of_this_build()
     {
@@ -104,6 +118,17 @@ public sealed class ClusterTemplateTests(ClusterTemplateFixture gateway, ITestOu
         Assert.Contains("<script src=\"/socket.io/socket.io.js\"></script>", page);
         var (clientStatus, _) = await gateway.GetAsync("/socket.io/socket.io.js");
         Assert.Equal(HttpStatusCode.OK, clientStatus);
+    }
+
+    /// <summary>The gateway's OpenTelemetry, as in the single-process template: Prometheus text at /metrics.</summary>
+    [Fact]
+    public async Task The_gateway_exports_its_Socket_IO_metrics_at_metrics()
+    {
+        var (handshake, _) = await gateway.GetAsync("/socket.io/?EIO=4&transport=polling");
+        Assert.Equal(HttpStatusCode.OK, handshake);
+        var (status, metrics) = await gateway.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("# TYPE socketio_server_active_connections gauge", metrics);
     }
 }
 

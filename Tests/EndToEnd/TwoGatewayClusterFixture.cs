@@ -5,7 +5,8 @@ using System.Net.Sockets;
 namespace OrleansSocket.Tests.EndToEnd;
 
 /// <summary>
-/// One cluster, two gateways, on 127.0.0.1: a test silo process (Tests/Hosts/TestSilo, protocol profile, localhost
+/// One cluster, two gateways, on 127.0.0.1: a test silo process (Tests/Hosts/TestSilo, protocol profile unless a
+/// subclass names another (<see cref="Profile"/>), localhost
 /// clustering, free ports) and two test gateway processes (Tests/Hosts/TestGateway) in Orleans client mode connected to it, so both gateways share the same
 /// grains. Every process is killed (with its tree) at the end, also when starting failed.
 /// <para>
@@ -36,6 +37,9 @@ public class TwoGatewayClusterFixture : IAsyncLifetime
     public string Describe(int maxCharsEach = 4000) => string.Concat(_processes.Select(p =>
         $"--- {p.Name}: {p.CommandLine} ---\n{p.Output.Tail(maxCharsEach)}--- end of {p.Name} ---\n"));
 
+    /// <summary>The test profile of every process (the handlers, and the gateways' appsettings.P.json).</summary>
+    protected virtual string Profile => "protocol";
+
     /// <summary>More configuration for every process of the cluster (silo and both gateways).</summary>
     protected virtual IReadOnlyList<string> ExtraArguments => [];
 
@@ -60,7 +64,7 @@ public class TwoGatewayClusterFixture : IAsyncLifetime
         var siloPort = E2eEnvironment.FreePort();
         var orleansGatewayPort = E2eEnvironment.FreePort();
         Start("silo", silo, E2eEnvironment.TestSiloDir,
-            ["--profile", "protocol", "--Cluster:SiloPort", siloPort.ToString(), "--Cluster:GatewayPort", orleansGatewayPort.ToString(), .. ExtraArguments]);
+            ["--profile", Profile, "--Cluster:SiloPort", siloPort.ToString(), "--Cluster:GatewayPort", orleansGatewayPort.ToString(), .. ExtraArguments]);
         var clock = Stopwatch.StartNew();
         await WaitForTcpAsync(orleansGatewayPort, clock);
 
@@ -69,7 +73,7 @@ public class TwoGatewayClusterFixture : IAsyncLifetime
         {
             Start(name, E2eEnvironment.TestGatewayDll, E2eEnvironment.TestGatewayDir,
             [
-                "--profile", "protocol",
+                "--profile", Profile,
                 "--urls", $"http://127.0.0.1:{port}",
                 "--Cluster:Mode", "Client",
                 "--Cluster:ClientGatewayPort", orleansGatewayPort.ToString(),

@@ -7,6 +7,8 @@
 // The secure path (/secure/) requires an authenticated user, the admin path (/admins/) the role "admin". A token
 // reaches ASP.NET Core in the HTTP requests: the `extraHeaders` Authorization header, or `query.access_token`;
 // the `auth` object travels in the CONNECT packet, after the HTTP request was authorized, so alone it is refused.
+// The `admin only` handler has [Authorize(Roles = "admin")], checked where the handlers run (the silo): a user
+// without the role gets `refused` from the error handler and no ack; an admin gets the ack.
 // Exits 0 only when every check passes; otherwise prints "FAIL ..." with the reason.
 "use strict";
 
@@ -71,6 +73,25 @@ async function whoami(socket) {
   return withTimeout(socket.emitWithAck("whoami"), "whoami ack");
 }
 
+// [Authorize(Roles = "admin")] on `admin only`, in the silo.
+async function adminOnly(socket, what, name, admin) {
+  if (admin) {
+    const reply = await withTimeout(socket.emitWithAck("admin only"), `${what}: admin only ack`);
+    check(reply === `admin only: ${name}`, `${what}: admin only answered ${JSON.stringify(reply)}`);
+    console.log(`ok   ${what}: [Authorize(Roles = "admin")] admin only: ${JSON.stringify(reply)}`);
+    return;
+  }
+  let acked = false;
+  const refusal = withTimeout(new Promise((resolve) => socket.once("refused", resolve)), `${what}: admin only refused`);
+  socket.emit("admin only", () => { acked = true; });
+  const refused = await refusal;
+  check(refused.event === "admin only" && refused.message === "Forbidden" && refused.status === 403,
+    `${what}: admin only refused with ${JSON.stringify(refused)}`);
+  await whoami(socket); // events of a socket are handled in order: an ack of `admin only` would have come first
+  check(!acked, `${what}: admin only was acked: the handler ran for a user without the role`);
+  console.log(`ok   ${what}: [Authorize(Roles = "admin")] admin only refused: ${JSON.stringify(refused)}, no ack`);
+}
+
 async function expectRefused(what, path, options, status) {
   const socket = open(path, options);
   try {
@@ -90,6 +111,7 @@ async function expectUser(what, path, options, name, admin) {
     check(me.authenticated === true, `${what}: not authenticated in the handler: ${JSON.stringify(me)}`);
     check(me.name === name && me.userId === name, `${what}: expected ${name}, got ${JSON.stringify(me)}`);
     check(me.admin === admin, `${what}: admin ${admin} expected, got ${JSON.stringify(me)}`);
+    await adminOnly(socket, what, name, admin);
     if (options.transports === undefined) {
       // polling upgraded to WebSocket: the upgrade request carries the token too.
       await withTimeout(new Promise((resolve) => {

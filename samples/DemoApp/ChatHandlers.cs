@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace OrleansSocket.DemoApp;
 
@@ -17,7 +18,8 @@ namespace OrleansSocket.DemoApp;
 /// <see cref="ISocket.UserId"/>, so a private message reaches every socket (tab) of that user, on any gateway.
 /// Messages go out through the server, never echoed locally by the page: a room message goes to
 /// <c>Server.Of("/chat").To(room)</c>, which includes the sender, as a chat expects to show its own lines.
-/// Handlers answer with a <see cref="Reply"/> as the ack; nicknames are not authenticated (a demo).
+/// Handlers answer with a <see cref="Reply"/> as the ack; nicknames are not authenticated unless the demo's sign-in
+/// is on (<see cref="DemoSignIn"/>).
 /// </remarks>
 public sealed partial class ChatHandlers : SocketIOHandler
 {
@@ -71,18 +73,16 @@ public sealed partial class ChatHandlers : SocketIOHandler
     /// <summary>
     /// The connect handler gets the CONNECT auth (<c>{ nickname }</c>); throwing
     /// <see cref="ConnectionRefusedException"/> refuses the connection: the page's <c>connect_error</c> gets its
-    /// message and data.
+    /// message and data. With the demo's sign-in on (<see cref="DemoSignInOptions"/>) the nickname is the signed-in
+    /// user's name instead: <see cref="ISocket.User"/>, whom the gateway's JWT scheme found on the HTTP request, or
+    /// the user of the CONNECT packet's <c>auth.token</c>, checked here by the same scheme.
     /// </summary>
     [OnConnect]
-    public async Task Connect(JsonElement auth)
+    public async Task Connect(JsonElement auth, IServiceProvider services)
     {
-        var nickname = auth.ValueKind == JsonValueKind.Object && auth.TryGetProperty("nickname", out var n)
-            && n.ValueKind == JsonValueKind.String ? n.GetString()!.Trim() : "";
-        if (nickname.Length == 0)
-            throw new ConnectionRefusedException("Nickname required",
-                new { reason = "missing_nickname", hint = "connect with auth { nickname: \"...\" }" });
-        if (!NamePattern().IsMatch(nickname))
-            throw new ConnectionRefusedException("Invalid nickname", new { reason = "invalid_nickname", nickname, rule = NameRule });
+        // A user the gateway authenticated is that user even where the sign-in is not configured (a silo without it).
+        var signedIn = Socket.User.Identity?.IsAuthenticated == true || services.GetService<DemoSignInOptions>() is not null;
+        var nickname = signedIn ? await SignedInNameAsync(auth, services) : ChosenNickname(auth);
 
         Socket.UserId = nickname; // the user's sockets: Chat.ToUser(nickname) reaches every one of them
         var others = await OtherUsers();
@@ -95,6 +95,36 @@ public sealed partial class ChatHandlers : SocketIOHandler
         if (!others.Contains(nickname)) // not when the user opens another tab
             await Socket.Broadcast.EmitAsync("system", new Notice($"{nickname} joined the chat"));
     }
+
+    private static string ChosenNickname(JsonElement auth)
+    {
+        var nickname = auth.ValueKind == JsonValueKind.Object && auth.TryGetProperty("nickname", out var n)
+            && n.ValueKind == JsonValueKind.String ? n.GetString()!.Trim() : "";
+        if (nickname.Length == 0)
+            throw new ConnectionRefusedException("Nickname required",
+                new { reason = "missing_nickname", hint = "connect with auth { nickname: \"...\" }" });
+        if (!NamePattern().IsMatch(nickname))
+            throw new ConnectionRefusedException("Invalid nickname", new { reason = "invalid_nickname", nickname, rule = NameRule });
+        return nickname;
+    }
+
+    private async Task<string> SignedInNameAsync(JsonElement auth, IServiceProvider services)
+    {
+        var user = Socket.User;
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            var token = auth.ValueKind == JsonValueKind.Object && auth.TryGetProperty("token", out var t)
+                && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            if (string.IsNullOrEmpty(token))
+                throw new ConnectionRefusedException("Sign in first", new { reason = "not_signed_in", hint = SignInHint });
+            user = await DemoSignIn.AuthenticateTokenAsync(services, token)
+                ?? throw new ConnectionRefusedException("Invalid token", new { reason = "invalid_token", hint = SignInHint });
+        }
+        return user.Identity?.Name is { } name && NamePattern().IsMatch(name) ? name
+            : throw new ConnectionRefusedException("Invalid nickname", new { reason = "invalid_nickname", rule = NameRule });
+    }
+
+    private const string SignInHint = "POST /login {\"name\": \"...\"}, then connect with the token (Authorization header, access_token query or auth.token)";
 
     [OnDisconnect]
     public async Task Disconnected()
@@ -164,6 +194,9 @@ public sealed partial class ChatHandlers : SocketIOHandler
     }
 
     private string[] MyRooms() => [.. Socket.Rooms.Where(r => r != Socket.Id).Order(StringComparer.OrdinalIgnoreCase)];
+
+    /// <summary>Whether <paramref name="name"/> is a valid nickname (<see cref="NameRule"/>).</summary>
+    public static bool IsValidName(string name) => NamePattern().IsMatch(name);
 
     private static string? CheckName(string? name, string what) =>
         name is null || !NamePattern().IsMatch(name) ? $"{what} names are {NameRule}" : null;

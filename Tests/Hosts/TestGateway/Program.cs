@@ -1,3 +1,4 @@
+using OpenTelemetry.Metrics;
 using OrleansSocket;
 using OrleansSocket.Gateway.EngineIO;
 using OrleansSocket.Gateway.Hosting;
@@ -41,6 +42,10 @@ if (builder.Configuration.GetSection(AdminUIOptions.Section).Exists()) server.Ad
 builder.Services.AddHealthChecks().AddSocketIOHealthChecks();
 if (profile == Profiles.Api) builder.Services.AddHostedService<PeriodicTicker>(); // emits from a hosted service
 if (profile == Profiles.Auth) builder.Services.AddTestJwtBearer();
+// GET /metrics: socketio.server.* through OpenTelemetry's Prometheus exporter, as the demo host exports them; not in
+// the bench profile, whose numbers are the gateway's own cost.
+var prometheus = profile != Profiles.Bench;
+if (prometheus) builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddSocketIOInstrumentation().AddPrometheusExporter());
 
 var app = builder.Build();
 app.UseRouting();
@@ -57,6 +62,7 @@ app.MapSocketIO(); // also serves the browser client at /socket.io/socket.io.js
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false }); // the process answers
 app.MapHealthChecks("/health/ready", new() { Predicate = r => r.Tags.Contains(SocketIOHealthChecks.ReadyTag) });
 app.MapSocketIOMetrics(); // GET /metrics/json: this gateway's id, socket count and broadcast totals
+if (prometheus) app.MapPrometheusScrapingEndpoint(); // GET /metrics
 if (profile == Profiles.Protocol)
 {
     // The bare Engine.IO endpoint the official Engine.IO suites test: same timings, echoes every message.

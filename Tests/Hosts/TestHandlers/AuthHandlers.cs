@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+
 namespace OrleansSocket.TestHosts;
 
 /// <summary>
@@ -9,7 +11,11 @@ namespace OrleansSocket.TestHosts;
 /// </summary>
 /// <remarks>
 /// <para>On connect the socket's <see cref="ISocket.UserId"/> is the authenticated name.
-/// <c>whoami</c> → ack { authenticated, name, admin, userId, transport }.</para>
+/// <c>whoami</c> → ack { authenticated, name, admin, userId, transport }.
+/// <c>admin only</c> (<c>[Authorize(Roles = "admin")]</c>, checked in the silo) → ack "admin only: NAME"; refused, the
+/// handler is not called and the error handler tells the socket: <c>refused</c> { event, message, status }.</para>
+/// <para>Where the handlers run, authorization must be registered (the test gateway's JWT setup does it; the test
+/// silo adds <c>AddAuthorization()</c> for this profile).</para>
 /// </remarks>
 public static class AuthHandlers
 {
@@ -40,5 +46,20 @@ public static class AuthHandlers
             userId = socket.UserId,
             transport = socket.Transport,
         });
+        io.AddHandlers<AdminOnlyHandlers>();
+        io.OnError(async (socket, error, eventName) =>
+        {
+            if (error is SocketIOAuthorizationException refusal)
+                await socket.EmitAsync("refused", new { @event = eventName, message = refusal.Message, status = refusal.StatusCode });
+        });
     }
+}
+
+/// <summary>A handler for the role <c>admin</c> only (<see cref="AuthHandlers"/>).</summary>
+public sealed class AdminOnlyHandlers : SocketIOHandler
+{
+    /// <summary><c>admin only</c>: acks with the user's name.</summary>
+    [Authorize(Roles = "admin")]
+    [On("admin only")]
+    public string AdminOnly() => "admin only: " + Socket.User.Identity?.Name;
 }

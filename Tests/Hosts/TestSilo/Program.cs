@@ -3,7 +3,7 @@ using OrleansSocket;
 using OrleansSocket.TestHosts;
 
 // A silo of the distributed shape for the end-to-end tests and the benchmark: hosts the grains and runs the
-// handlers of `--profile P` (protocol, api, bench or cluster). Clustering comes from Orleans' `Orleans` section or
+// handlers of `--profile P` (protocol, api, bench, cluster or auth). Clustering comes from Orleans' `Orleans` section or
 // the `Cluster` section, as for Silo/: `--Cluster:Clustering=Redis --Cluster:RedisConnectionString=127.0.0.1:6379
 // --Cluster:SiloPort=11111 --Cluster:GatewayPort=30000`. Health probes (/health/live, /health/ready) on `--urls`,
 // else on a free port of 127.0.0.1.
@@ -22,6 +22,9 @@ builder.UseOrleans(silo =>
     if (dashboardEnabled) silo.AddDashboard(options => dashboard.Bind(options));
 });
 builder.Services.AddHealthChecks().AddSocketIOHealthChecks();
+// The auth profile's [Authorize] handlers are checked here, where they run: no scheme, no keys, the claims come from
+// the gateway with each socket.
+if (profile == Profiles.Auth) builder.Services.AddAuthorization();
 
 var app = builder.Build();
 if (dashboardEnabled) app.MapOrleansDashboard(dashboard["Path"] ?? "/dashboard");

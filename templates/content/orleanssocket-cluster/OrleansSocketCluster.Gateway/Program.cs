@@ -1,3 +1,7 @@
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
 // Socket.IO at /socket.io/ (the browser client at /socket.io/socket.io.js), the chat page at /.
 // An Orleans client of the silos, which run the handlers; the Cluster section of appsettings.json
 // says where they are (the silos' own Cluster section must match it).
@@ -5,8 +9,37 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSocketIO();
 builder.UseOrleansClient(client => client.AddSocketIOClient());
 
+// Authentication: JWT bearer tokens, configured from Authentication:Schemes:Bearer (appsettings.json; in development
+// `dotnet user-jwts create` adds a signing key there and prints a token). A client sends its token in the
+// Authorization header or, from a browser's WebSocket, as access_token in the query; the handlers see the user as
+// Socket.User. Anonymous clients connect too, unless Authentication:RequireAuthenticatedUser is true.
+builder.Services.AddAuthentication().AddJwtBearer(jwt => jwt.Events = new()
+{
+    OnMessageReceived = context =>
+    {
+        var token = context.Request.Query["access_token"];
+        if (!string.IsNullOrEmpty(token)) context.Token = token;
+        return Task.CompletedTask;
+    },
+});
+builder.Services.AddAuthorization();
+
+// OpenTelemetry: Socket.IO's metrics (socketio.server.*) with ASP.NET Core's and Kestrel's, as Prometheus text at
+// /metrics; Socket.IO's spans (and the metrics) to an OTLP collector when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+var telemetry = builder.Services.AddOpenTelemetry()
+    .WithMetrics(metrics => metrics
+        .AddSocketIOInstrumentation()
+        .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+        .AddPrometheusExporter())
+    .WithTracing(tracing => tracing.AddSocketIOInstrumentation());
+if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) telemetry.UseOtlpExporter();
+
 var app = builder.Build();
 app.UseDefaultFiles();
 app.UseStaticFiles();
-app.MapSocketIO();
+app.UseAuthentication();
+app.UseAuthorization();
+var socketIO = app.MapSocketIO();
+if (app.Configuration.GetValue<bool>("Authentication:RequireAuthenticatedUser")) socketIO.RequireAuthorization();
+app.MapPrometheusScrapingEndpoint(); // GET /metrics
 app.Run();

@@ -12,11 +12,13 @@ public sealed class ChatHandlers : SocketIOHandler
     /// <summary>The longest message the chat accepts.</summary>
     public const int MaxMessageLength = 500;
 
-    /// <summary>A client connects with <c>io({ auth: { name } })</c>; the name becomes the socket's user id.</summary>
+    /// <summary>A client connects with <c>io({ auth: { name } })</c>; the name becomes the socket's user id. A client
+    /// signed in with a token (Program.cs) is known by the token's name instead.</summary>
     [OnConnect]
     public async Task OnConnect(JsonElement auth)
     {
-        var name = auth.ValueKind == JsonValueKind.Object && auth.TryGetProperty("name", out var value)
+        var name = Socket.User.Identity?.Name is { Length: > 0 } signedIn ? signedIn
+            : auth.ValueKind == JsonValueKind.Object && auth.TryGetProperty("name", out var value)
             && value.ValueKind == JsonValueKind.String ? value.GetString()!.Trim() : "";
         Socket.UserId = name.Length is > 0 and <= 32 ? name : $"guest-{Socket.Id[..4]}";
         await Socket.Broadcast.EmitAsync("user joined", Socket.UserId);   // every other socket
