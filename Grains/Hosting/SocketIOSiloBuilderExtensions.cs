@@ -1,5 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Configuration;
+using Orleans.Providers;
 using OrleansSocket;
+using OrleansSocket.Grains.Streaming;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -42,16 +46,19 @@ public static class SocketIOSiloBuilderExtensions
         // Orleans:Streaming:SocketIO configures the broadcast stream provider the Orleans way instead.
         if (string.IsNullOrEmpty(silo.Configuration[$"Orleans:Streaming:{GatewayStreams.Provider}:ProviderType"]))
         {
+            // Orleans' memory streams (what AddMemoryStreams registers), their queues pulled with back-off while empty.
             var streams = silo.Configuration.GetSocketIOStreamOptions();
-            silo.AddMemoryStreams(GatewayStreams.Provider, b =>
+            var configurator = new SiloRecoverableStreamConfigurator(GatewayStreams.Provider, d => silo.ConfigureServices(d),
+                (services, name) => new BackOffQueueAdapterFactory(
+                    MemoryAdapterFactory<DefaultMemoryMessageBodySerializer>.Create(services, name), streams,
+                    services.GetRequiredService<TimeProvider>()));
+            configurator.ConfigureDelegate(services => services.ConfigureNamedOptionForLogging<HashRingStreamQueueMapperOptions>(GatewayStreams.Provider));
+            configurator.Configure<HashRingStreamQueueMapperOptions>(o => o.Configure(q => q.TotalQueueCount = streams.Queues));
+            configurator.ConfigurePullingAgent(o => o.Configure(a =>
             {
-                b.ConfigurePartitioning(streams.Queues);
-                b.ConfigurePullingAgent(o => o.Configure(a =>
-                {
-                    a.GetQueueMsgsTimerPeriod = streams.PullPeriod;
-                    a.BatchContainerBatchSize = streams.BatchSize;
-                }));
-            });
+                a.GetQueueMsgsTimerPeriod = streams.PullPeriod;
+                a.BatchContainerBatchSize = streams.BatchSize;
+            }));
         }
         return new SocketIOServerBuilder(silo.Services);
     }

@@ -10,8 +10,17 @@ public sealed class SocketIOStreamOptions
     /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "SocketIO:Streams";
 
-    /// <summary>How often each queue is pulled.</summary>
+    /// <summary>How often each queue is pulled while messages flow (Orleans' <c>GetQueueMsgsTimerPeriod</c>).</summary>
     public TimeSpan PullPeriod { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// The longest time between two pulls of an empty queue: after two empty pulls the period doubles from
+    /// <see cref="PullPeriod"/> up to this, so that an idle silo sleeps; a pull that finds messages goes back to
+    /// <see cref="PullPeriod"/>. A broadcast published in the process that pulls its queue (one silo, or a gateway
+    /// co-hosting it) ends the wait at once; one published in another process (a second silo, an Orleans client)
+    /// can wait up to this long when the queue was idle. Equal to <see cref="PullPeriod"/>: no back-off.
+    /// </summary>
+    public TimeSpan IdlePullPeriod { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Stream messages handed to a gateway per delivery (raises throughput between processes).</summary>
     public int BatchSize { get; set; } = 64;

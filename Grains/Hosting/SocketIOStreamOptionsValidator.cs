@@ -7,11 +7,19 @@ namespace OrleansSocket;
 /// <summary>Checks <c>SocketIO:Streams</c>; each message names the configuration key to fix.</summary>
 internal sealed class SocketIOStreamOptionsValidator : IValidateOptions<SocketIOStreamOptions>
 {
+    /// <summary>The longest <see cref="SocketIOStreamOptions.IdlePullPeriod"/>: the first broadcast after a quiet spell
+    /// from another process waits up to that long, and the pulling agent's housekeeping runs at its pulls.</summary>
+    internal static readonly TimeSpan MaxIdlePullPeriod = TimeSpan.FromMinutes(1);
+
     public ValidateOptionsResult Validate(string? name, SocketIOStreamOptions options)
     {
         var failures = new OptionsFailures();
         const string S = SocketIOStreamOptions.Section;
         failures.Positive($"{S}:PullPeriod", options.PullPeriod);
+        if (options.IdlePullPeriod < options.PullPeriod)
+            failures.Add($"{S}:IdlePullPeriod must be at least {S}:PullPeriod ({options.PullPeriod}) (was {options.IdlePullPeriod}).");
+        if (options.IdlePullPeriod > MaxIdlePullPeriod)
+            failures.Add($"{S}:IdlePullPeriod must be at most {MaxIdlePullPeriod} (was {options.IdlePullPeriod}).");
         failures.AtLeast($"{S}:BatchSize", options.BatchSize, 1);
         failures.AtLeast($"{S}:Queues", options.Queues, 1);
         return failures.ToResult();

@@ -73,6 +73,8 @@ public sealed class OptionsValidationTests
     [Theory]
     [InlineData("SocketIO:Streams:Queues", "0")]
     [InlineData("SocketIO:Streams:PullPeriod", "00:00:00")]
+    [InlineData("SocketIO:Streams:IdlePullPeriod", "00:00:00.009")]
+    [InlineData("SocketIO:Streams:IdlePullPeriod", "00:01:00.001")]
     public void A_stream_option_out_of_range_names_its_key(string key, string value)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

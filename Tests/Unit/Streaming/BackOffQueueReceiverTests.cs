@@ -1,0 +1,214 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Streams;
+using OrleansSocket.Grains.Streaming;
+
+namespace OrleansSocket.Tests.Streaming;
+
+/// <summary>
+/// The broadcast stream queues' back-off (<see cref="BackOffQueueReceiver"/>): on a fake clock, an empty queue's pulls
+/// wait longer and longer up to IdlePullPeriod, a pull that finds messages ends the back-off, and a message queued in
+/// the process ends a wait at once.
+/// </summary>
+public sealed class BackOffQueueReceiverTests
+{
+    private static readonly TimeSpan Pull = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Safety = TimeSpan.FromSeconds(30); // a hung test fails instead of hanging
+
+    private readonly FakeTimeProvider _time = new();
+    private readonly FakeReceiver _inner = new();
+    // Each test its own provider name: the doorbells are per process.
+    private readonly QueueDoorbell _doorbell = QueueDoorbell.For($"test-{Guid.NewGuid()}", QueueId.GetQueueId("q", 0, 0));
+
+    private BackOffQueueReceiver Receiver(TimeSpan? idle = null) => new(_inner, _doorbell, Pull, idle ?? Idle, _time);
+
+    [Fact]
+    public async Task The_wait_starts_after_two_empty_pulls_and_doubles_up_to_the_idle_period()
+    {
+        var receiver = Receiver();
+        var waits = new List<TimeSpan>();
+        for (var i = 0; i < 12; i++)
+        {
+            waits.Add(receiver.NextWait);
+            var pull = receiver.GetQueueMessagesAsync(10, CancellationToken.None);
+            _time.Advance(receiver.NextWait);
+            await pull.WaitAsync(Safety);
+        }
+        // The agent's timer adds one pull period to each wait: pulls 10, 10, 20, 30, 50, ... 1000 ms apart.
+        Assert.Equal([0, 0, 10, 20, 40, 80, 160, 320, 640, 990, 990, 990], waits.Select(w => (int)w.TotalMilliseconds));
+        Assert.Equal(12, _inner.Pulls);
+    }
+
+    [Fact]
+    public async Task A_waiting_pull_reads_the_queue_only_when_its_wait_is_over()
+    {
+        var receiver = await ReceiverAfterEmptyPulls(5);
+        var wait = receiver.NextWait;
+        Assert.Equal(TimeSpan.FromMilliseconds(80), wait);
+
+        var pull = receiver.GetQueueMessagesAsync(10, CancellationToken.None);
+        _time.Advance(wait - TimeSpan.FromMilliseconds(1));
+        Assert.False(pull.IsCompleted);
+        Assert.Equal(5, _inner.Pulls);
+
+        _inner.Next.Enqueue(1);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Single(await pull.WaitAsync(Safety));
+        Assert.Equal(6, _inner.Pulls);
+    }
+
+    [Fact]
+    public async Task Messages_found_end_the_back_off()
+    {
+        var receiver = await ReceiverAfterEmptyPulls(9);
+        Assert.Equal(Idle - Pull, receiver.NextWait);
+
+        _inner.Next.Enqueue(3);
+        var pull = receiver.GetQueueMessagesAsync(10, CancellationToken.None);
+        _time.Advance(receiver.NextWait);
+        Assert.Equal(3, (await pull.WaitAsync(Safety)).Count);
+
+        Assert.Equal(TimeSpan.Zero, receiver.NextWait);
+    }
+
+    [Fact]
+    public async Task A_message_queued_in_the_process_ends_the_wait_at_once()
+    {
+        var receiver = await ReceiverAfterEmptyPulls(9);
+        var pull = receiver.GetQueueMessagesAsync(10, CancellationToken.None);
+        Assert.False(pull.IsCompleted);
+
+        _inner.Next.Enqueue(1);
+        _doorbell.Ring();
+        Assert.Single(await pull.WaitAsync(Safety)); // the fake clock did not move
+        Assert.Equal(10, _inner.Pulls);
+    }
+
+    [Fact]
+    public async Task A_message_queued_between_two_pulls_makes_the_next_pull_read_at_once()
+    {
+        var receiver = await ReceiverAfterEmptyPulls(9);
+        _doorbell.Ring();
+        _inner.Next.Enqueue(1);
+        Assert.Single(await receiver.GetQueueMessagesAsync(10, CancellationToken.None).WaitAsync(Safety));
+    }
+
+    [Fact]
+    public async Task The_adapter_rings_the_doorbell_of_the_queue_it_queued_on()
+    {
+        var provider = $"test-{Guid.NewGuid()}";
+        var mapper = new HashRingBasedStreamQueueMapper(new Orleans.Configuration.HashRingStreamQueueMapperOptions { TotalQueueCount = 1 }, provider);
+        var queued = new FakeAdapter(provider);
+        var adapter = new BackOffQueueAdapter(queued, mapper, new SocketIOStreamOptions(), _time);
+        var stream = StreamId.Create("ns", "gateway-1");
+        var doorbell = QueueDoorbell.For(provider, mapper.GetQueueForStream(stream));
+        var rings = doorbell.Rings;
+
+        await adapter.QueueMessageBatchAsync(stream, new[] { "event" }, null, null);
+
+        Assert.Equal(1, queued.Batches);
+        Assert.Equal(rings + 1, doorbell.Rings);
+    }
+
+    [Fact]
+    public async Task Shutting_the_agent_down_ends_the_wait_without_reading()
+    {
+        var receiver = await ReceiverAfterEmptyPulls(9);
+        using var stop = new CancellationTokenSource();
+        var pull = receiver.GetQueueMessagesAsync(10, stop.Token);
+        stop.Cancel();
+        Assert.Empty(await pull.WaitAsync(Safety));
+        Assert.Equal(9, _inner.Pulls);
+    }
+
+    [Fact]
+    public async Task An_idle_period_equal_to_the_pull_period_never_waits()
+    {
+        var receiver = Receiver(idle: Pull);
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(TimeSpan.Zero, receiver.NextWait);
+            await receiver.GetQueueMessagesAsync(10, CancellationToken.None).WaitAsync(Safety);
+        }
+        Assert.Equal(5, _inner.Pulls);
+    }
+
+    [Fact]
+    public void The_idle_period_cannot_be_shorter_than_the_pull_period()
+    {
+        var validator = new SocketIOStreamOptionsValidator();
+        var result = validator.Validate(Options.DefaultName, new SocketIOStreamOptions { PullPeriod = Idle, IdlePullPeriod = Pull });
+        Assert.True(result.Failed);
+        Assert.Contains("SocketIO:Streams:IdlePullPeriod", result.FailureMessage);
+        Assert.True(validator.Validate(Options.DefaultName, new SocketIOStreamOptions { PullPeriod = Idle, IdlePullPeriod = Idle }).Succeeded);
+    }
+
+    private async Task<BackOffQueueReceiver> ReceiverAfterEmptyPulls(int count)
+    {
+        var receiver = Receiver();
+        for (var i = 0; i < count; i++)
+        {
+            var pull = receiver.GetQueueMessagesAsync(10, CancellationToken.None);
+            _time.Advance(receiver.NextWait);
+            Assert.Empty(await pull.WaitAsync(Safety));
+        }
+        Assert.Equal(count, _inner.Pulls);
+        return receiver;
+    }
+
+    /// <summary>A queue whose next pulls return the given numbers of messages (none when nothing is set).</summary>
+    private sealed class FakeReceiver : IQueueAdapterReceiver
+    {
+        public Queue<int> Next { get; } = new();
+
+        public int Pulls { get; private set; }
+
+        public Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
+        {
+            Pulls++;
+            var count = Next.TryDequeue(out var n) ? n : 0;
+            return Task.FromResult<IList<IBatchContainer>>([.. Enumerable.Range(0, count).Select(_ => new FakeBatch())]);
+        }
+
+        [Obsolete("Use the overload which accepts a CancellationToken.")]
+        public Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount) => GetQueueMessagesAsync(maxCount, CancellationToken.None);
+
+        public Task Initialize(TimeSpan timeout) => Task.CompletedTask;
+
+        [Obsolete("Use the overload which accepts a CancellationToken.")]
+        public Task MessagesDeliveredAsync(IList<IBatchContainer> messages) => Task.CompletedTask;
+
+        public Task Shutdown(TimeSpan timeout) => Task.CompletedTask;
+    }
+
+    private sealed class FakeBatch : IBatchContainer
+    {
+        public StreamId StreamId => StreamId.Create("ns", "key");
+
+        public StreamSequenceToken SequenceToken => new Orleans.Providers.Streams.Common.EventSequenceTokenV2(0);
+
+        public IEnumerable<Tuple<T, StreamSequenceToken>> GetEvents<T>() => [];
+
+        public bool ImportRequestContext() => false;
+    }
+
+    private sealed class FakeAdapter(string name) : IQueueAdapter
+    {
+        public int Batches { get; private set; }
+
+        public string Name => name;
+
+        public bool IsRewindable => false;
+
+        public StreamProviderDirection Direction => StreamProviderDirection.ReadWrite;
+
+        public Task QueueMessageBatchAsync<T>(StreamId streamId, IEnumerable<T> events, StreamSequenceToken? token, Dictionary<string, object>? requestContext)
+        {
+            Batches++;
+            return Task.CompletedTask;
+        }
+
+        public IQueueAdapterReceiver CreateReceiver(QueueId queueId) => throw new NotSupportedException();
+    }
+}
