@@ -25,11 +25,13 @@ public static class SocketIOSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(silo);
         silo.UseSocketIOClustering();
-        return silo.AddSocketIOGrainsCore();
+        return silo.AddSocketIOGrainsCore(ClusterHostingExtensions.IsAloneInCluster(silo.Configuration));
     }
 
     /// <summary><see cref="AddSocketIOGrains"/> without clustering, for silos whose host configures it (TestingHost).</summary>
-    internal static ISocketIOServerBuilder AddSocketIOGrainsCore(this ISiloBuilder silo)
+    /// <param name="silo">The silo.</param>
+    /// <param name="aloneInCluster">Whether the clustering keeps this silo alone (the default idle pull period depends on it).</param>
+    internal static ISocketIOServerBuilder AddSocketIOGrainsCore(this ISiloBuilder silo, bool aloneInCluster = false)
     {
         silo.Services.AddSocketIOHandlers(_ => { });
         silo.Services.AddSocketIOEmitter();
@@ -48,6 +50,7 @@ public static class SocketIOSiloBuilderExtensions
         {
             // Orleans' memory streams (what AddMemoryStreams registers), their queues pulled with back-off while empty.
             var streams = silo.Configuration.GetSocketIOStreamOptions();
+            streams.IdlePullPeriod = streams.IdlePullPeriodFor(aloneInCluster);
             var configurator = new SiloRecoverableStreamConfigurator(GatewayStreams.Provider, d => silo.ConfigureServices(d),
                 (services, name) => new BackOffQueueAdapterFactory(
                     MemoryAdapterFactory<DefaultMemoryMessageBodySerializer>.Create(services, name), streams,

@@ -19,8 +19,17 @@ public sealed class SocketIOStreamOptions
     /// <see cref="PullPeriod"/>. A broadcast published in the process that pulls its queue (one silo, or a gateway
     /// co-hosting it) ends the wait at once; one published in another process (a second silo, an Orleans client)
     /// can wait up to this long when the queue was idle. Equal to <see cref="PullPeriod"/>: no back-off.
+    /// Unset: 1 s for a silo that is alone in its cluster by configuration (localhost clustering: the embedded
+    /// server, or one <c>Silo</c> behind thin gateways), where the broadcasts are published in the silo; with any other
+    /// clustering <see cref="PullPeriod"/>, so that a broadcast another silo publishes is not held up.
     /// </summary>
-    public TimeSpan IdlePullPeriod { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan? IdlePullPeriod { get; set; }
+
+    /// <summary>The idle pull period when <see cref="IdlePullPeriod"/> is unset and the silo is alone in its cluster.</summary>
+    internal static readonly TimeSpan AloneIdlePullPeriod = TimeSpan.FromSeconds(1);
+
+    /// <summary><see cref="IdlePullPeriod"/>, or its default for a silo that is or is not alone in its cluster.</summary>
+    internal TimeSpan IdlePullPeriodFor(bool aloneInCluster) => IdlePullPeriod ?? (aloneInCluster ? AloneIdlePullPeriod : PullPeriod);
 
     /// <summary>Stream messages handed to a gateway per delivery (raises throughput between processes).</summary>
     public int BatchSize { get; set; } = 64;

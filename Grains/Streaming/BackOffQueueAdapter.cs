@@ -43,5 +43,5 @@ internal sealed class BackOffQueueAdapter(IQueueAdapter inner, IStreamQueueMappe
 
     public IQueueAdapterReceiver CreateReceiver(QueueId queueId) =>
         new BackOffQueueReceiver(inner.CreateReceiver(queueId), QueueDoorbell.For(Name, queueId), options.PullPeriod,
-            options.IdlePullPeriod, time);
+            options.IdlePullPeriod ?? options.PullPeriod, time); // resolved at registration (AddSocketIOGrainsCore)
 }

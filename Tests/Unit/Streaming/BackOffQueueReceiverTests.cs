@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Streams;
@@ -142,6 +143,30 @@ public sealed class BackOffQueueReceiverTests
         Assert.True(result.Failed);
         Assert.Contains("SocketIO:Streams:IdlePullPeriod", result.FailureMessage);
         Assert.True(validator.Validate(Options.DefaultName, new SocketIOStreamOptions { PullPeriod = Idle, IdlePullPeriod = Idle }).Succeeded);
+    }
+
+    [Theory]
+    [InlineData(true, null, 1000)]   // alone in its cluster: the back-off
+    [InlineData(false, null, 10)]    // another silo may publish: no back-off (the pull period)
+    [InlineData(false, "00:00:00.500", 500)]
+    [InlineData(true, "00:00:00.010", 10)]
+    public void Unset_the_idle_period_depends_on_whether_the_silo_is_alone(bool alone, string? configured, int expectedMs)
+    {
+        var options = new SocketIOStreamOptions { IdlePullPeriod = configured is null ? null : TimeSpan.Parse(configured, System.Globalization.CultureInfo.InvariantCulture) };
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), options.IdlePullPeriodFor(alone));
+    }
+
+    [Theory]
+    [InlineData(null, null, true)]
+    [InlineData("Cluster:Clustering", "Redis", false)]
+    [InlineData("Orleans:Clustering:ProviderType", "Redis", false)]
+    public void A_silo_is_alone_with_localhost_clustering_only(string? key, string? value, bool alone)
+    {
+        var settings = new Dictionary<string, string?>();
+        if (key is not null) settings[key] = value;
+        if (value == "Redis") settings["Cluster:RedisConnectionString"] = "127.0.0.1:6379";
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        Assert.Equal(alone, ClusterHostingExtensions.IsAloneInCluster(configuration));
     }
 
     private async Task<BackOffQueueReceiver> ReceiverAfterEmptyPulls(int count)
