@@ -74,17 +74,5 @@ public sealed class CoHostedClusterTests(CoHostedClusterFixture cluster, ITestOu
 
     private int Got(string id, string text) => _node.Events(id, "room-msg").Count(args => JsonNode.DeepEquals(args[0], JsonValue.Create(text)));
 
-    private async Task Run(Func<Task> test)
-    {
-        try
-        {
-            await test();
-        }
-        catch (Exception e)
-        {
-            output.WriteLine(cluster.DescribeAll());
-            output.WriteLine("node driver stderr: " + _node.Stderr);
-            throw new Xunit.Sdk.XunitException($"{e.GetType().Name}: {e.Message}\n(see the test output for the processes' logs)\n{e.StackTrace}");
-        }
-    }
+    private Task Run(Func<Task> test) => cluster.RunWithLogsAsync(_node, output, test);
 }

@@ -146,6 +146,21 @@ public class MultiProcessClusterFixture : IAsyncLifetime
 
     public string DescribeAll() => string.Join("\n", _all.Select(p => p.Describe()));
 
+    /// <summary>Runs a test; on failure writes every process's output and the node driver's to the test output.</summary>
+    internal async Task RunWithLogsAsync(NodeDriver node, Xunit.Abstractions.ITestOutputHelper output, Func<Task> test)
+    {
+        try
+        {
+            await test();
+        }
+        catch (Exception e)
+        {
+            output.WriteLine(DescribeAll());
+            output.WriteLine("node driver stderr: " + node.Stderr);
+            throw new Xunit.Sdk.XunitException($"{e.GetType().Name}: {e.Message}\n(see the test output for the processes' logs)\n{e.StackTrace}");
+        }
+    }
+
     public async Task DisposeAsync()
     {
         if (_clientHost is not null)

@@ -450,17 +450,5 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
     }
 
     /// <summary>Runs a test; on failure adds the processes' output to the message.</summary>
-    private async Task Run(Func<Task> test)
-    {
-        try
-        {
-            await test();
-        }
-        catch (Exception e)
-        {
-            output.WriteLine(cluster.DescribeAll());
-            output.WriteLine("node driver stderr: " + _node.Stderr);
-            throw new Xunit.Sdk.XunitException($"{e.GetType().Name}: {e.Message}\n(see the test output for the processes' logs)\n{e.StackTrace}");
-        }
-    }
+    private Task Run(Func<Task> test) => cluster.RunWithLogsAsync(_node, output, test);
 }
