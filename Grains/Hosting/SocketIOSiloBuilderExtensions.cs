@@ -11,7 +11,7 @@ namespace Microsoft.Extensions.Hosting;
 public static class SocketIOSiloBuilderExtensions
 {
     /// <summary>The grain storage Orleans keeps stream subscriptions in (the name Orleans' streams look up).</summary>
-    internal const string PubSubStore = "PubSubStore";
+    internal const string PubSubStore = ClusterHostingExtensions.PubSubStore;
 
     /// <summary>
     /// Hosts OrleansSocket's grains in this silo; they run the handlers declared on the returned builder or on
