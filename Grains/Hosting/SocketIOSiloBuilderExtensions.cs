@@ -35,6 +35,8 @@ public static class SocketIOSiloBuilderExtensions
     {
         silo.Services.AddSocketIOHandlers(_ => { });
         silo.Services.AddSocketIOEmitter();
+        // The Admin UI's admin namespace runs here when the application calls AddAdminUI (before or after this).
+        OrleansSocket.Grains.Admin.AdminUISiloRegistration.Register(silo.Services);
         // Trace context across grain calls: the gateway's span is the parent of the handler's (SocketIOInstrumentation).
         silo.AddActivityPropagation();
         silo.Services.TryAddSingleton(TimeProvider.System);
