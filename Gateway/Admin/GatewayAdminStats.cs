@@ -7,7 +7,7 @@ namespace OrleansSocket.Gateway.Admin;
 
 /// <summary>
 /// This gateway as the Admin UI's server list shows it: its connections and sockets by namespace, and the connections
-/// opened and closed and bytes read and written per second (read from the gateway's own OrleansSocket instruments,
+/// opened and closed and the messages and bytes read and written per second (read from the gateway's own OrleansSocket instruments,
 /// those of this container's meter factory, so no code on the connection path knows of the UI).
 /// </summary>
 internal sealed class GatewayAdminStats : IAdminServerStats, IDisposable
@@ -43,8 +43,15 @@ internal sealed class GatewayAdminStats : IAdminServerStats, IDisposable
             _events.Add(value > 0 ? "rawConnection" : "rawDisconnection");
             return;
         }
+        // One measurement per Engine.IO message (a binary packet's text and each attachment apart), as Node's
+        // instrument() counts one packetsIn/packetsOut per engine packet with data and its bytes.
         foreach (var tag in tags)
-            if (tag.Key == "network.io.direction") _events.Add(tag.Value as string == "receive" ? "bytesIn" : "bytesOut", value);
+        {
+            if (tag.Key != "network.io.direction") continue;
+            var receive = tag.Value as string == "receive";
+            _events.Add(receive ? "packetsIn" : "packetsOut");
+            _events.Add(receive ? "bytesIn" : "bytesOut", value);
+        }
     }
 
     /// <summary>

@@ -2,8 +2,8 @@ namespace OrleansSocket.Grains.Admin;
 
 /// <summary>
 /// Counts of a gateway's connection events per second and kind (socket.io-admin-ui's <c>EventBuffer</c>), taken with
-/// each <c>server_stats</c>: <c>rawConnection</c>, <c>rawDisconnection</c>, <c>bytesIn</c>, <c>bytesOut</c>. Holds at
-/// most one entry per kind and second since the last take.
+/// each <c>server_stats</c>: <c>rawConnection</c>, <c>rawDisconnection</c>, <c>packetsIn</c>, <c>packetsOut</c>, <c>bytesIn</c>,
+/// <c>bytesOut</c>. Holds at most one entry per kind and second since the last take.
 /// </summary>
 internal sealed class AdminEventBuffer(TimeProvider time)
 {
