@@ -45,6 +45,8 @@ internal sealed class AdminActivity : BackgroundService, ISocketActivity
     /// <summary>The bytes of the notices that wait to be sent (the one being sent included).</summary>
     public long PendingBytes => _pending.Bytes;
 
+    public bool IsEnabled => _enabled;
+
     public void Connected(RemoteSocket socket) => Add("socket_connected", AdminSocketSerializer.Serialize(socket), Now);
 
     public void Disconnected(string ns, string socketId, string reason) => Add("socket_disconnected", ns, socketId, reason, Now);
@@ -68,6 +70,10 @@ internal sealed class AdminActivity : BackgroundService, ISocketActivity
     {
         if (ns != _options.Namespace) Add("event_sent", ns, socketId, Args(eventName, payload), Now);
     }
+
+    /// <summary>As Node's <c>socket.data</c> proxy: the socket's whole data (the UI merges it into what it shows).</summary>
+    public void DataChanged(string ns, string socketId, byte[] dataJson) =>
+        Add("socket_updated", new Dictionary<string, object> { ["id"] = socketId, ["nsp"] = ns, ["data"] = AdminSocketSerializer.Data(dataJson) });
 
     public void TransportChanged(string ns, string socketId, string transport) =>
         Add("socket_updated", new Dictionary<string, string> { ["id"] = socketId, ["nsp"] = ns, ["transport"] = transport });

@@ -7,6 +7,9 @@ namespace OrleansSocket.Grains.Sockets;
 /// </summary>
 internal interface ISocketActivity
 {
+    /// <summary>False: nothing is reported now (e.g. the Admin UI in production mode); the grains need not call.</summary>
+    bool IsEnabled { get; }
+
     /// <summary>A socket was accepted (or recovered).</summary>
     void Connected(RemoteSocket socket);
 
@@ -24,6 +27,9 @@ internal interface ISocketActivity
 
     /// <summary>An event was sent to one socket (a broadcast is not seen here).</summary>
     void EventSent(string ns, string socketId, string eventName, SocketPayload payload);
+
+    /// <summary>A handler changed the socket's <see cref="ISocket.Session"/>: <paramref name="dataJson"/> is all of it now.</summary>
+    void DataChanged(string ns, string socketId, byte[] dataJson);
 
     /// <summary>A socket's connection upgraded to another transport.</summary>
     void TransportChanged(string ns, string socketId, string transport);

@@ -14,7 +14,11 @@ public sealed class AdminNamespaceTests
     private static readonly object Credentials = new { username = "admin", password = "changeit" };
 
     private static Task<SocketIOTestServer> StartAsync(Action<AdminUIOptions> configure) =>
-        SocketIOTestServer.StartAsync(io => io.On("add one", (int n) => n + 1),
+        SocketIOTestServer.StartAsync(io =>
+            {
+                io.On("add one", (int n) => n + 1);
+                io.On("set name", (ISocket socket, string name) => { socket.Session["name"] = name; });
+            },
             services => new SocketIOServerBuilder(services).AddAdminUI(configure),
             new SocketIOTestServerOptions { Gateways = 2 });
 
@@ -123,6 +127,29 @@ public sealed class AdminNamespaceTests
         // The admin namespace's own events (its session ids) are not reported.
         await server.FlushAsync();
         Assert.DoesNotContain(admin.GetReceived(), e => e.Event is "event_sent" or "event_received" && e.Arg<string>(0) == "/admin");
+    }
+
+    [Fact]
+    public async Task A_handler_that_changes_the_sockets_data_updates_the_UI_once_per_change()
+    {
+        await using var server = await StartAsync(Basic);
+        var admin = await server.ConnectAsync(Credentials, "/admin");
+        await admin.WaitForAsync("all_sockets");
+        var app = await server.ConnectAsync();
+
+        await app.EmitAsync("set name", "ada");
+        var updated = await NextAsync(admin, "socket_updated", e => e.Args[0].TryGetProperty("data", out _));
+        Assert.Equal((app.Id, "/"), (updated.Args[0].GetProperty("id").GetString(), updated.Args[0].GetProperty("nsp").GetString()));
+        Assert.Equal("""{"name":"ada"}""", updated.Args[0].GetProperty("data").GetRawText());
+
+        // Handlers that leave the data as it was send nothing: the next update the UI gets is the next change.
+        await app.EmitAsync("set name", "ada");
+        Assert.Equal(2, (await app.EmitWithAckAsync("add one", 1)).Arg<int>(0));
+        await app.EmitAsync("set name", "grace");
+        var again = await NextAsync(admin, "socket_updated", e => e.Args[0].TryGetProperty("data", out _));
+        Assert.Equal("""{"name":"grace"}""", again.Args[0].GetProperty("data").GetRawText());
+        await server.FlushAsync();
+        Assert.DoesNotContain(admin.GetReceived(), e => e.Event == "socket_updated" && e.Args[0].TryGetProperty("data", out _));
     }
 
     private static async Task<ReceivedEvent> NextAsync(SocketIOTestClient client, string eventName, Func<ReceivedEvent, bool> match)

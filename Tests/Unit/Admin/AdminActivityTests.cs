@@ -89,5 +89,7 @@ public sealed class AdminActivityTests
         production.EventReceived("/", "a", "ping", Payload);
         production.Disconnected("/", "a", "transport close");
         Assert.Equal((0, 0L), (production.Pending, production.Dropped));
+        // The grains then leave it out altogether.
+        Assert.Equal((true, false), (development.IsEnabled, production.IsEnabled));
     }
 }
