@@ -25,7 +25,8 @@ internal interface ISocketActivity
     /// <summary>A socket's client sent an event.</summary>
     void EventReceived(string ns, string socketId, string eventName, SocketPayload payload);
 
-    /// <summary>An event was sent to one socket (a broadcast is not seen here).</summary>
+    /// <summary>An event was sent to a socket: by the socket's grain (its own emits, with or without an ack) or, for a
+    /// broadcast, by the gateway that wrote it to each recipient.</summary>
     void EventSent(string ns, string socketId, string eventName, SocketPayload payload);
 
     /// <summary>A handler changed the socket's <see cref="ISocket.Session"/>: <paramref name="dataJson"/> is all of it now.</summary>

@@ -128,8 +128,10 @@ internal sealed class SocketContext : ISocket
     {
         ArgumentNullException.ThrowIfNull(payload);
         if (_disconnected) throw new InvalidOperationException($"Socket {Id} is disconnected.");
-        var reply = await Gateway.SendWithAck(Id, new OutboundPacket(Namespace, eventName, payload), timeout);
-        return new ClientAck(reply);
+        var reply = Gateway.SendWithAck(Id, new OutboundPacket(Namespace, eventName, payload), timeout);
+        // Sent now, answered later (or never): as Node's outgoing listeners, it is reported as it goes.
+        Activity?.EventSent(Namespace, Id, eventName, payload);
+        return new ClientAck(await reply);
     }
 
     public Task SendAsync(object? data, bool json = false) => EmitAsync(json ? "json" : "message", data);

@@ -18,6 +18,18 @@ public sealed class AdminNamespaceTests
             {
                 io.On("add one", (int n) => n + 1);
                 io.On("set name", (ISocket socket, string name) => { socket.Session["name"] = name; });
+                io.On("shout", (ISocket socket, string text) => socket.Server.EmitAsync("news", text));
+                io.On("ask", async (ISocket socket) =>
+                {
+                    try
+                    {
+                        await socket.EmitWithAckAsync("question", TimeSpan.FromMilliseconds(100), 1);
+                    }
+                    catch (TimeoutException)
+                    {
+                        // the test client does not answer server acks
+                    }
+                });
             },
             services => new SocketIOServerBuilder(services).AddAdminUI(configure),
             new SocketIOTestServerOptions { Gateways = 2 });
@@ -151,6 +163,29 @@ public sealed class AdminNamespaceTests
         await server.FlushAsync();
         Assert.DoesNotContain(admin.GetReceived(), e => e.Event == "socket_updated" && e.Args[0].TryGetProperty("data", out _));
     }
+
+    [Fact]
+    public async Task Broadcasts_and_emits_with_an_ack_are_event_sent_for_each_socket_that_gets_them()
+    {
+        await using var server = await StartAsync(Basic);
+        var admin = await server.ConnectAsync(Credentials, "/admin");
+        await admin.WaitForAsync("all_sockets");
+        var app1 = await server.ConnectAsync();
+        var app2 = await server.ConnectAsync();
+        Assert.NotEqual(app1.GatewayId, app2.GatewayId);
+
+        await app1.EmitAsync("shout", "hello");
+        await app2.WaitForAsync("news");
+        var news = new[] { await NextAsync(admin, "event_sent", IsNews), await NextAsync(admin, "event_sent", IsNews) };
+        Assert.Equal(new[] { app1.Id, app2.Id }.Order(), news.Select(e => e.Arg<string>(1)).Order());
+        Assert.All(news, e => Assert.Equal(("/", """["news","hello"]"""), (e.Arg<string>(0), e.Args[2].GetRawText())));
+
+        await app2.EmitAsync("ask");
+        var question = await NextAsync(admin, "event_sent", e => e.Args[2][0].GetString() == "question");
+        Assert.Equal((app2.Id, """["question",1]"""), (question.Arg<string>(1), question.Args[2].GetRawText()));
+    }
+
+    private static bool IsNews(ReceivedEvent e) => e.Args[2][0].GetString() == "news";
 
     private static async Task<ReceivedEvent> NextAsync(SocketIOTestClient client, string eventName, Func<ReceivedEvent, bool> match)
     {
