@@ -185,6 +185,25 @@ public sealed class AdminNamespaceTests
         Assert.Equal((app2.Id, """["question",1]"""), (question.Arg<string>(1), question.Args[2].GetRawText()));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the namespaces from the gateway membership, told by the namespace grains
+    public async Task Sockets_of_namespaces_served_only_by_a_wildcard_handler_are_listed(bool orleansAdapter)
+    {
+        await using var server = await SocketIOTestServer.StartAsync(io => io.On("ping", () => "pong", "*"),
+            services => new SocketIOServerBuilder(services).AddAdminUI(Basic),
+            new SocketIOTestServerOptions { Gateways = 2, OrleansAdapter = orleansAdapter });
+        var root = await server.ConnectAsync();
+        var tenant = await root.ConnectNamespaceAsync("/tenant-7");
+        Assert.True(tenant.IsConnected);
+
+        var admin = await server.ConnectAsync(Credentials, "/admin");
+
+        var sockets = (await admin.WaitForAsync("all_sockets")).Args[0].EnumerateArray().ToList();
+        Assert.Equal("/tenant-7", Assert.Single(sockets, s => s.GetProperty("id").GetString() == tenant.Id).GetProperty("nsp").GetString());
+        Assert.Single(sockets, s => s.GetProperty("id").GetString() == root.Id);
+    }
+
     private static bool IsNews(ReceivedEvent e) => e.Args[2][0].GetString() == "news";
 
     private static async Task<ReceivedEvent> NextAsync(SocketIOTestClient client, string eventName, Func<ReceivedEvent, bool> match)
