@@ -20,6 +20,7 @@ internal sealed class GatewayAdminStats : IAdminServerStats, IDisposable
     {
         _server = server;
         _events = new AdminEventBuffer(time);
+        server.ConnectionClosed += OnConnectionClosed;
         if (meters is null) return;
         _listener = new MeterListener
         {
@@ -40,7 +41,8 @@ internal sealed class GatewayAdminStats : IAdminServerStats, IDisposable
     {
         if (instrument.Name == SocketIOInstrumentation.ActiveConnections)
         {
-            _events.Add(value > 0 ? "rawConnection" : "rawDisconnection");
+            // A closed connection is counted with its reason (OnConnectionClosed).
+            if (value > 0) _events.Add("rawConnection");
             return;
         }
         // One measurement per Engine.IO message (a binary packet's text and each attachment apart), as Node's
@@ -53,6 +55,8 @@ internal sealed class GatewayAdminStats : IAdminServerStats, IDisposable
             _events.Add(receive ? "bytesIn" : "bytesOut", value);
         }
     }
+
+    private void OnConnectionClosed(EngineCloseReason reason) => _events.Add("rawDisconnection", subType: reason.ToWireString());
 
     /// <summary>
     /// Counted over the connected sockets: a connection is a client once one of its namespaces connected (an Engine.IO
@@ -68,5 +72,9 @@ internal sealed class GatewayAdminStats : IAdminServerStats, IDisposable
             _events.TakeAll());
     }
 
-    public void Dispose() => _listener?.Dispose();
+    public void Dispose()
+    {
+        _server.ConnectionClosed -= OnConnectionClosed;
+        _listener?.Dispose();
+    }
 }

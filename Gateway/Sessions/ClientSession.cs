@@ -144,6 +144,7 @@ internal sealed class ClientSession : IEngineListener, ISocketConnection
             _namespaces.Clear();
         }
         _server.Meters?.ConnectionClosed(_openedOn, _connection.ProtocolVersion);
+        _server.OnConnectionClosed(reason);
         _connectTimer?.Dispose();
         Inbound.Close();
         foreach (var socket in sockets)

@@ -53,6 +53,12 @@ internal sealed class SocketIOServer : IEngineApplication
     /// </summary>
     internal Grains.Sockets.ISocketActivity? Activity { get; }
 
+    /// <summary>An Engine.IO connection of this gateway closed, for the reason given (the Admin UI's stats count them by
+    /// reason, as Node's <c>rawDisconnection</c>); raised on the closing thread.</summary>
+    internal event Action<EngineCloseReason>? ConnectionClosed;
+
+    internal void OnConnectionClosed(EngineCloseReason reason) => ConnectionClosed?.Invoke(reason);
+
     /// <summary>Connection state recovery (<see cref="ConnectionStateRecoveryOptions.Enabled"/>, set alike on gateways and
     /// silos): when off, a CONNECT's <c>pid</c> and <c>offset</c> are ordinary auth fields and nothing is looked up.</summary>
     public bool RecoveryEnabled { get; }

@@ -4,15 +4,17 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using OrleansSocket.Gateway.Admin;
+using OrleansSocket.Gateway.EngineIO;
 using OrleansSocket.Gateway.Hosting;
 using OrleansSocket.Gateway.Sessions;
+using OrleansSocket.Grains.Admin;
 using OrleansSocket.Tests.Sessions;
 
 namespace OrleansSocket.Tests.Admin;
 
 /// <summary>
 /// A gateway's aggregated events as Node's <c>instrument()</c> sends them, read from the gateway's own instruments:
-/// a packet and its bytes for each Engine.IO message in and out, connections opened and closed.
+/// a packet and its bytes for each Engine.IO message in and out, connections opened, and closed with their reason.
 /// </summary>
 public sealed class GatewayAdminStatsTests : IDisposable
 {
@@ -44,6 +46,18 @@ public sealed class GatewayAdminStatsTests : IDisposable
             (second, "packetsIn", 1), (second, "bytesIn", 3),
         ], events.OrderBy(e => e.Timestamp).ThenBy(e => Order(e.Type)).ToList());
         Assert.Empty(stats.TakeSnapshot().Events);
+    }
+
+    [Fact]
+    public void A_closed_connection_is_a_disconnection_with_its_reason()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(7_000));
+        var harness = new SessionHarness(new SocketIOOptions());
+        using var stats = new GatewayAdminStats(harness.Server, time);
+
+        harness.Session.OnClose(EngineCloseReason.PingTimeout);
+
+        Assert.Equal([new AdminAggregatedEvent(7_000, "rawDisconnection", "ping timeout", 1)], stats.TakeSnapshot().Events);
     }
 
     private static int Order(string type) => Array.IndexOf(["rawConnection", "packetsIn", "bytesIn", "packetsOut", "bytesOut"], type);
