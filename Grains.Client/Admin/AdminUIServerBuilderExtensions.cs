@@ -26,8 +26,7 @@ public static class AdminUIServerBuilderExtensions
         if (!services.Any(s => s.ServiceType == typeof(AdminUIMarker)))
         {
             AddServices(services);
-            // Where the grains run (AddSocketIOGrains, called before this or after): the admin namespace and the
-            // socket grains' activity.
+            // Where the grains run (AddSocketIOGrains, called before this or after): the admin namespace.
             foreach (var silo in services.Where(s => !s.IsKeyedService && s.ServiceType == typeof(AdminUISiloServices))
                          .Select(s => s.ImplementationInstance).OfType<AdminUISiloServices>().ToList())
                 silo.Add(services);
@@ -44,5 +43,9 @@ public static class AdminUIServerBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         // On a gateway, its server stats (nothing where no gateway runs).
         services.AddHostedService<AdminStatsPublisher>();
+        // Development mode: what the socket grains of this process and the gateway's broadcast writes report.
+        services.AddSingleton<AdminActivity>();
+        services.AddSingleton<OrleansSocket.Grains.Sockets.ISocketActivity>(sp => sp.GetRequiredService<AdminActivity>());
+        services.AddHostedService(sp => sp.GetRequiredService<AdminActivity>());
     }
 }

@@ -1,13 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using OrleansSocket.Grains.Handlers;
-using OrleansSocket.Grains.Sockets;
 
 namespace OrleansSocket.Grains.Admin;
 
 /// <summary>
-/// The Admin UI's part where the grains run: the admin namespace (sign-in, socket list, operations) and, in
-/// development mode, the socket grains' activity. <c>AddAdminUI</c> itself is the part every process shares, so a
-/// gateway of separate silos serves the UI without the grains.
+/// The Admin UI's part where the grains run: the admin namespace (sign-in, socket list, operations).
+/// <c>AddAdminUI</c> itself is the part every process shares (options, the gateway's stats, the activity the socket
+/// grains and the gateway's broadcast writes report), so a gateway of separate silos serves the UI without the grains.
 /// </summary>
 internal static class AdminUISiloRegistration
 {
@@ -25,9 +24,5 @@ internal static class AdminUISiloRegistration
         services.AddSingleton<AdminSessions>();
         // Declared when the handler registry is built.
         services.AddSingleton(new SocketIOHandlerContribution(AdminNamespace.Configure));
-        // Development mode: the socket grains of this process report to the admin namespace.
-        services.AddSingleton<AdminActivity>();
-        services.AddSingleton<ISocketActivity>(sp => sp.GetRequiredService<AdminActivity>());
-        services.AddHostedService(sp => sp.GetRequiredService<AdminActivity>());
     }
 }
