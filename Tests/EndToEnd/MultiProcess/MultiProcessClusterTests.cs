@@ -420,8 +420,11 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
         await _node.WaitUntil(() => _node.Lifecycle("leaving").Any(m => (string?)m["ev"] == "connect" && (string?)m["url"] == Gw1), Wait, "the client's reconnection to gateway 1");
         var reconnected = clock.Elapsed;
         var (acked, failed, _) = await pump;
-        await Task.Delay(500); // the last broadcasts' way to "staying"
-        var received = NumberedRoomMessages("staying").Select(a => a.N).ToHashSet();
+        // The last acked broadcasts may still be on their way to "staying": wait for them (bounded), not a fixed time.
+        var arrival = Stopwatch.StartNew();
+        HashSet<long> Received() => NumberedRoomMessages("staying").Select(a => a.N).ToHashSet();
+        while (!Received().IsSupersetOf(acked) && arrival.Elapsed < Wait) await Task.Delay(50);
+        var received = Received();
         var lost = acked.Where(n => !received.Contains(n)).ToArray();
         var lastFailed = failed.DefaultIfEmpty(-1).Max();
         var ackedAfterDrain = acked.Count(n => n > lastFailed);
