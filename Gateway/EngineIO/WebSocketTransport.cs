@@ -46,6 +46,9 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
     private TaskCompletionSource? _inlineEnded; // what the end of the socket waits on while an inline send runs
     private ITimer? _closeTimer; // aborts the socket when the peer does not finish the close in time
     private int _closing;
+    // Completes once the close frame is written (or the socket is gone): every caller of CloseAsync waits for it, not
+    // only the first, or the request could end, and its connection close, before the frame was out.
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
 
     public WebSocketTransport(WebSocket socket, EngineSession session, bool supportsBinary, CancellationToken requestAborted)
@@ -398,10 +401,14 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
     /// <summary>Starts closing without waiting (from timers and the session).</summary>
     public void BeginClose() => _ = CloseAsync();
 
-    /// <summary>Sends the close frame once; the peer then has <see cref="CloseTimeout"/> to answer before the socket is aborted.</summary>
-    public async Task CloseAsync()
+    /// <summary>
+    /// Sends the close frame once; the peer then has <see cref="CloseTimeout"/> to answer before the socket is aborted.
+    /// Completes when the frame is written, for every caller (the first sends it).
+    /// </summary>
+    public Task CloseAsync() => Interlocked.Exchange(ref _closing, 1) != 0 ? _closed.Task : SendCloseAsync();
+
+    private async Task SendCloseAsync()
     {
-        if (Interlocked.Exchange(ref _closing, 1) != 0) return;
         try
         {
             _closeTimer = _session.Time.CreateTimer(static s => ((WebSocketTransport)s!).Abort(), this, CloseTimeout, Timeout.InfiniteTimeSpan);
@@ -427,6 +434,10 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
         {
             // the socket is gone already; nothing left to close
         }
+        finally
+        {
+            _closed.TrySetResult();
+        }
     }
 
     private void Abort()
@@ -445,6 +456,7 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
     public void Dispose()
     {
         Interlocked.Exchange(ref _closing, 1); // no close timer after this
+        _closed.TrySetResult();
         _closeTimer?.Dispose();
         _abort.Dispose();
         _sendLock.Dispose();

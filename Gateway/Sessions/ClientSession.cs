@@ -113,8 +113,8 @@ internal sealed class ClientSession : IEngineListener, ISocketConnection
             case SocketIOPacketType.Disconnect:
                 if (Remove(packet.Namespace) is { } leaving)
                 {
-                    _server.Unregister(leaving);
                     leaving.Close(DisconnectReason.ClientNamespaceDisconnect);
+                    _server.Unregister(leaving);
                 }
                 break;
             default:
@@ -147,10 +147,12 @@ internal sealed class ClientSession : IEngineListener, ISocketConnection
         _server.OnConnectionClosed(reason);
         _connectTimer?.Dispose();
         Inbound.Close();
+        // Closed (its close counted) before it leaves the table: a drain that finds the table empty and no close
+        // outstanding must not look between the two, or it ends before this socket's grain is told.
         foreach (var socket in sockets)
         {
-            _server.Unregister(socket);
             socket.Close(reason.ToDisconnectReason());
+            _server.Unregister(socket);
         }
     }
 
@@ -237,8 +239,8 @@ internal sealed class ClientSession : IEngineListener, ISocketConnection
     /// </summary>
     public void Supersede(NamespaceSocket socket)
     {
-        Forget(socket);
         socket.Close(DisconnectReason.TransportClose);
+        Forget(socket);
         _connection.Close();
     }
 

@@ -170,8 +170,8 @@ internal sealed class NamespaceSocket : IAdapterSocket
     public void ServerDisconnect(bool closeConnection)
     {
         var wasConnected = IsConnected;
-        _connection.Forget(this);
         Close(DisconnectReason.ServerNamespaceDisconnect);
+        _connection.Forget(this);
         if (wasConnected) _connection.Writer.Disconnect(Namespace);
         if (closeConnection) _connection.Close();
     }

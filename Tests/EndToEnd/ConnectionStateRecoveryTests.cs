@@ -2,11 +2,16 @@ using Xunit.Abstractions;
 
 namespace OrleansSocket.Tests.EndToEnd;
 
-/// <summary>The protocol profile with connection state recovery on.</summary>
+/// <summary>
+/// The protocol profile with connection state recovery on, and the heartbeat relaxed as for the official clients'
+/// tests (<see cref="ClientServerFixture"/>): the test drops the transport itself, and a 200 ms pong deadline would
+/// drop it again whenever the loaded machine stalls a process for half a second.
+/// </summary>
 public sealed class RecoveryServerFixture : ServerFixture
 {
     protected override string? Profile => "protocol";
-    protected override IReadOnlyList<string> ExtraArguments => ["--SocketIO:ConnectionStateRecovery:Enabled=true"];
+    protected override IReadOnlyList<string> ExtraArguments =>
+        ["--SocketIO:ConnectionStateRecovery:Enabled=true", "--SocketIO:Engine:PingInterval=1000", "--SocketIO:Engine:PingTimeout=20000"];
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]

@@ -3,12 +3,12 @@ using Xunit.Abstractions;
 namespace OrleansSocket.Tests.EndToEnd;
 
 /// <summary>
-/// The official Node.js clients against the protocol profile: socket.io-client 4.8.x and 3.1.3
+/// The official Node.js clients against the protocol profile (heartbeat relaxed, <see cref="ClientServerFixture"/>): socket.io-client 4.8.x and 3.1.3
 /// (EIO4) and 2.2.0 (EIO3), each over polling only, websocket only and polling upgraded to
 /// websocket (Tests/clients/client.js).
 /// </summary>
-[Collection(ProtocolServerCollection.Name)]
-public sealed class NodeClientTests(ProtocolServerFixture server, ITestOutputHelper output)
+[Collection(ClientServerCollection.Name)]
+public sealed class NodeClientTests(ClientServerFixture server, ITestOutputHelper output)
 {
     [Theory]
     [InlineData(4, "polling")]

@@ -2,9 +2,9 @@ using Xunit.Abstractions;
 
 namespace OrleansSocket.Tests.EndToEnd;
 
-/// <summary>Debian's python3-socketio client (EIO4) against the protocol profile (Tests/clients/python_client.py).</summary>
-[Collection(ProtocolServerCollection.Name)]
-public sealed class PythonClientTests(ProtocolServerFixture server, ITestOutputHelper output)
+/// <summary>Debian's python3-socketio client (EIO4) against the protocol profile, heartbeat relaxed (<see cref="ClientServerFixture"/>; Tests/clients/python_client.py).</summary>
+[Collection(ClientServerCollection.Name)]
+public sealed class PythonClientTests(ClientServerFixture server, ITestOutputHelper output)
 {
     [Theory]
     [InlineData("polling")]

@@ -231,6 +231,22 @@ public sealed class ProtocolServerFixture : ServerFixture
 }
 
 /// <summary>
+/// The test gateway with <c>--profile protocol</c> for the official clients (Node socket.io-client 4/3/2, python-socketio),
+/// with the heartbeat and connect timeout relaxed: the protocol suites need the profile's pingInterval 300 ms and
+/// pingTimeout 200 ms (they assert them), under which a client or server stalled for half a second on a loaded machine
+/// loses its session (socket.io-client 2.x then saw "xhr poll error (400)" for the sid the server had closed, or waited
+/// in vain: NodeClientTests.OfficialClient(2, "polling"), about 2 in 9 runs under load; Node's reference server does
+/// the same). A ping every second still runs while a client's checks do, and a pong may take 20 s.
+/// </summary>
+public sealed class ClientServerFixture : ServerFixture
+{
+    protected override string? Profile => "protocol";
+
+    protected override IReadOnlyList<string> ExtraArguments =>
+        ["--SocketIO:Engine:PingInterval=1000", "--SocketIO:Engine:PingTimeout=20000", "--SocketIO:ConnectTimeout=00:00:45"];
+}
+
+/// <summary>
 /// The test gateway with <c>--profile api</c> (Tests/Hosts/TestHandlers/ApiHandlers.cs), its co-hosted silo's Orleans
 /// gateway on a known free port (<see cref="OrleansGatewayPort"/>) so an external emitter process can join.
 /// </summary>
@@ -249,11 +265,18 @@ public sealed class DemoServerFixture : ServerFixture
     protected override string? Profile => null;
 }
 
-/// <summary>Client and protocol-suite tests share one protocol-profile server, one test at a time.</summary>
+/// <summary>The protocol-suite tests have the protocol-profile server to themselves, one test at a time.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ProtocolServerCollection : ICollectionFixture<ProtocolServerFixture>
 {
     public const string Name = "E2E protocol-profile server";
+}
+
+/// <summary>The official clients' tests share one protocol-profile server with a relaxed heartbeat, one test at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ClientServerCollection : ICollectionFixture<ClientServerFixture>
+{
+    public const string Name = "E2E official-client server";
 }
 
 /// <summary>The server API tests (Node, Python, SocketIOClient, emitter process) share one api-profile server.</summary>

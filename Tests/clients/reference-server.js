@@ -8,6 +8,10 @@
 //   node reference-server.js <port>
 //   node reference-server.js [--profile protocol] --urls http://127.0.0.1:<port>
 //
+// The gateway's timing options are accepted as its command line spells them (the official
+// clients' tests relax them, ClientServerFixture): --SocketIO:Engine:PingInterval=<ms>,
+// --SocketIO:Engine:PingTimeout=<ms>, --SocketIO:ConnectTimeout=<hh:mm:ss>.
+//
 // It always serves the union of the "protocol" profile and the demo page, so the
 // same command works for both fixtures; --profile is accepted and ignored.
 //
@@ -33,9 +37,17 @@ const { Server } = require("socket.io");
 
 function parseArgs(argv) {
   let port;
+  const timings = {};
+  const seconds = (hms) => hms.split(":").reduce((total, part) => total * 60 + Number(part), 0);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === "--urls") {
+    const option = /^--SocketIO:(Engine:PingInterval|Engine:PingTimeout|ConnectTimeout)=(.+)$/.exec(a);
+    if (option) {
+      const [, key, value] = option;
+      if (key === "Engine:PingInterval") timings.pingInterval = Number(value);
+      else if (key === "Engine:PingTimeout") timings.pingTimeout = Number(value);
+      else timings.connectTimeout = seconds(value) * 1000;
+    } else if (a === "--urls") {
       const url = new URL(argv[++i].split(";")[0]);
       port = Number(url.port);
     } else if (a.startsWith("--urls=")) {
@@ -49,10 +61,10 @@ function parseArgs(argv) {
     }
   }
   if (!port) port = Number(process.env.PORT || 3000);
-  return { port };
+  return { port, timings };
 }
 
-const { port } = parseArgs(process.argv.slice(2));
+const { port, timings } = parseArgs(process.argv.slice(2));
 
 const TIMINGS = {
   pingInterval: 300,
@@ -60,6 +72,8 @@ const TIMINGS = {
   maxHttpBufferSize: 1e6,
   allowEIO3: true,
   cors: { origin: "*" },
+  ...(timings.pingInterval ? { pingInterval: timings.pingInterval } : {}),
+  ...(timings.pingTimeout ? { pingTimeout: timings.pingTimeout } : {}),
 };
 
 const DEMO_PAGE = fs.readFileSync(path.join(__dirname, "reference-demo.html"));
@@ -109,7 +123,7 @@ eio.on("connection", (socket) => {
 });
 
 // ---- Socket.IO "protocol" profile -------------------------------------------------
-const io = new Server(httpServer, { ...TIMINGS, path: "/socket.io", connectTimeout: 1000 });
+const io = new Server(httpServer, { ...TIMINGS, path: "/socket.io", connectTimeout: timings.connectTimeout || 1000 });
 
 function emitAuth(socket) {
   socket.emit("auth", socket.handshake.auth || {});

@@ -10,7 +10,7 @@ using OrleansSocket.Gateway.Routing;
 namespace OrleansSocket.Tests.Grains;
 
 /// <summary>
-/// The gateway membership as the table of gateway addresses (leases and gateway loss: <see cref="GatewayLossTests"/>),
+/// The gateway membership as the table of gateway addresses (leases and gateway loss, on a fake clock: <see cref="GatewayLeaseTests"/>),
 /// and the router gateways find each other's sessions with.
 /// </summary>
 [Collection(ClusterCollection.Name)]
@@ -48,24 +48,6 @@ public sealed class GatewayMembershipTests(ClusterFixture fixture)
         await Heartbeat(id, null, TimeSpan.FromMinutes(1));
         Assert.Contains(id, await Membership.Gateways());
         Assert.False((await Membership.Addresses()).ContainsKey(id));
-        await Membership.Unregister(id);
-    }
-
-    [Fact]
-    public async Task An_address_not_renewed_is_dropped_with_its_lease()
-    {
-        var id = GatewayMembership.NewId();
-        await Heartbeat(id, "http://10.0.0.3:5000", TimeSpan.FromMilliseconds(300));
-        Assert.True((await Membership.Addresses()).ContainsKey(id));
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while ((await Membership.Addresses()).ContainsKey(id))
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the address outlived its lease");
-            await Task.Delay(50);
-        }
-        // Free again for anyone (it learns it had been declared dead).
-        Assert.Equal(GatewayLeaseStatus.WasDeclaredDead, (await Heartbeat(id, "http://10.0.0.4:5000", TimeSpan.FromMinutes(1))).Status);
-        Assert.Equal("http://10.0.0.4:5000", (await Membership.Addresses())[id]);
         await Membership.Unregister(id);
     }
 

@@ -65,7 +65,7 @@ public sealed class MembershipLifetimeTests(ClusterFixture fixture)
         await room.Leave(socket);
         await users.Remove(socket);
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (await Management.GetActivationAddress(room) is not null || await Management.GetActivationAddress(users) is not null)
         {
             Assert.True(DateTime.UtcNow < deadline, "an empty room or user grain stayed active after a forced collection");

@@ -39,7 +39,16 @@ internal sealed class RecordingGateway : IGatewayObserver
         return Task.CompletedTask;
     }
 
-    public Task Ping() => Task.CompletedTask;
+    private int _pings;
+
+    /// <summary>How often the gateway membership pinged this gateway (to confirm a missed lease).</summary>
+    public int Pings => Volatile.Read(ref _pings);
+
+    public Task Ping()
+    {
+        Interlocked.Increment(ref _pings);
+        return Task.CompletedTask;
+    }
 
     public ConcurrentQueue<(string Socket, string? User)> UserChanges { get; } = new();
 

@@ -25,7 +25,7 @@ public sealed class EngineIOServerFixture : IAsyncLifetime
     public const string SameOrigin = "/same/";
     /// <summary>Recording application, quiet heartbeat, MaxBufferedPackets 4.</summary>
     public const string Recorded = "/rec/";
-    /// <summary>Recording application with the suite's 300/200 heartbeat.</summary>
+    /// <summary>Recording application with a fast heartbeat: pingInterval 300, pingTimeout 2000 (see the field's setup).</summary>
     public const string RecordedFast = "/rec-fast/";
 
     public const string AllowedOrigin = "https://allowed.example";
@@ -36,6 +36,9 @@ public sealed class EngineIOServerFixture : IAsyncLifetime
     public HttpClient Http { get; private set; } = null!;
     internal RecordingApplication Recorder { get; } = new();
 
+    /// <summary>The sessions of the echo endpoints, by sid (to wait for their server-side state).</summary>
+    internal TrackingApplication Echoes { get; } = new(new EchoEngineApplication());
+
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateBuilder();
@@ -43,7 +46,7 @@ public sealed class EngineIOServerFixture : IAsyncLifetime
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
 
-        var echo = new EchoEngineApplication();
+        var echo = Echoes;
         app.MapEngineIO(Suite, echo, new EngineIOOptions
         {
             PingInterval = 300,
@@ -64,7 +67,9 @@ public sealed class EngineIOServerFixture : IAsyncLifetime
         var recorded = Quiet_();
         recorded.MaxBufferedPackets = 4;
         app.MapEngineIO(Recorded, Recorder, recorded);
-        app.MapEngineIO(RecordedFast, Recorder, new EngineIOOptions { PingInterval = 300, PingTimeout = 200 });
+        // Not the suite's 200 ms timeout: on a loaded machine a test's ping, or the server's ping timer, came more than
+        // 200 ms late and the session closed before the test's first step (the deadlines: SessionClockTests).
+        app.MapEngineIO(RecordedFast, Recorder, new EngineIOOptions { PingInterval = 300, PingTimeout = 2000 });
 
         await app.StartAsync();
         _app = app;
@@ -105,6 +110,20 @@ internal sealed class RecordingApplication : IEngineApplication
     public RecordedSession this[string sid] => Sessions[sid];
 }
 
+/// <summary>An application that keeps each session's connection (the server's side), then lets another serve it.</summary>
+internal sealed class TrackingApplication(IEngineApplication inner) : IEngineApplication
+{
+    private readonly ConcurrentDictionary<string, IEngineConnection> _connections = new();
+
+    public IEngineListener OnOpen(IEngineConnection connection)
+    {
+        _connections[connection.Id] = connection;
+        return inner.OnOpen(connection);
+    }
+
+    public IEngineConnection this[string sid] => _connections[sid];
+}
+
 internal sealed class RecordedSession(IEngineConnection connection) : IEngineListener
 {
     private int _inCall;
@@ -135,12 +154,33 @@ internal sealed class RecordedSession(IEngineConnection connection) : IEngineLis
         Closed.TrySetResult(reason.ToWireString());
     }
 
-    public Task<string> WaitClosedAsync() => Closed.Task.WaitAsync(TimeSpan.FromSeconds(5));
+    public Task<string> WaitClosedAsync() => Closed.Task.WaitAsync(EngineClient.Patience);
 }
 
 /// <summary>Client-side helpers over HttpClient and ClientWebSocket.</summary>
 internal static class EngineClient
 {
+    /// <summary>How long a test waits for the server to reach a state it must reach: generous, for a loaded machine.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Waits until the session's poll (a GET sent without awaiting its answer) is parked on the server, waiting for
+    /// packets: instead of sleeping and hoping the request got there.
+    /// </summary>
+    public static Task WaitUntilPollParkedAsync(IEngineConnection connection) =>
+        WaitUntilAsync(() => connection is EngineSession { Polling.IsWritable: true }, $"the poll of session {connection.Id} never got to the server");
+
+    /// <summary>Waits until <paramref name="condition"/> holds, checking every few milliseconds, or fails after <see cref="Patience"/>.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what = "condition not met in time")
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < Patience, what);
+            await Task.Delay(10);
+        }
+    }
+
     public static async Task<ClientWebSocket> ConnectAsync(Uri uri, string? origin = null)
     {
         var socket = new ClientWebSocket();

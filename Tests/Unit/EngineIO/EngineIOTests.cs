@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.WebSockets;
@@ -224,7 +223,7 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
     {
         var sid = await OpenPollingAsync(Recorded);
         var first = Http.GetAsync(Poll(Recorded, sid));
-        await Task.Delay(100); // the first poll is parked
+        await WaitUntilPollParkedAsync(server.Recorder[sid].Connection);
         using (var second = await Http.GetAsync(Poll(Recorded, sid) + "&t=burst"))
             await AssertErrorAsync(second, 3);
         using (var firstResponse = await first)
@@ -240,7 +239,7 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
         var sid = await OpenPollingAsync(Recorded);
         using var cts = new CancellationTokenSource();
         var poll = Http.GetAsync(Poll(Recorded, sid), cts.Token);
-        await Task.Delay(100);
+        await WaitUntilPollParkedAsync(server.Recorder[sid].Connection);
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => poll);
         Assert.Equal("transport error", await server.Recorder[sid].WaitClosedAsync());
@@ -253,7 +252,7 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
     {
         var sid = await OpenPollingAsync(Recorded);
         var poll = Http.GetAsync(Poll(Recorded, sid));
-        await Task.Delay(100);
+        await WaitUntilPollParkedAsync(server.Recorder[sid].Connection);
         using (var post = await PostAsync(Poll(Recorded, sid), "1"))
             Assert.Equal(HttpStatusCode.OK, post.StatusCode);
         using (var pollResponse = await poll)
@@ -307,7 +306,7 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
     {
         var sid = await OpenPollingAsync(Recorded);
         var poll = Http.GetAsync(Poll(Recorded, sid));
-        await Task.Delay(100);
+        await WaitUntilPollParkedAsync(server.Recorder[sid].Connection);
         Assert.True(server.Recorder[sid].Connection.Send("v"u8.ToArray(), false, isVolatile: true));
         using var response = await poll;
         Assert.Equal("4v", await response.Content.ReadAsStringAsync());
@@ -471,7 +470,7 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
     {
         var sid = await OpenPollingAsync(Quiet);
         var poll = Http.GetAsync(Poll(Quiet, sid));
-        await Task.Delay(100);
+        await WaitUntilPollParkedAsync(server.Echoes[sid]);
         using var socket = await ProbeAsync(Quiet, sid);
         using (var response = await poll)
             Assert.Equal("6", await response.Content.ReadAsStringAsync());
@@ -575,7 +574,7 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
         using var socket = await ConnectAsync(server.WebSocketUri($"{RecordedFast}?EIO=4&transport=websocket"));
         var sid = SidOf(await ReceiveTextAsync(socket));
         Assert.Equal("2", await ReceiveTextAsync(socket));
-        await ExpectCloseAsync(socket);
+        await ExpectCloseAsync(socket, (int)Patience.TotalMilliseconds);
         Assert.Equal("ping timeout", await server.Recorder[sid].WaitClosedAsync());
     }
 
@@ -601,7 +600,7 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
             Assert.Equal("3", await ReceiveTextAsync(socket));
         }
         // 600 ms of pings kept it open; now silence closes it (how soon: SessionClockTests).
-        await ExpectCloseAsync(socket);
+        await ExpectCloseAsync(socket, (int)Patience.TotalMilliseconds);
         Assert.Equal("ping timeout", await server.Recorder[sid].WaitClosedAsync());
     }
 
@@ -759,15 +758,6 @@ public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<
         }
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.ElapsedMilliseconds < 5000, "condition not met in time");
-            await Task.Delay(10);
-        }
-    }
 }
 
 /// <summary>

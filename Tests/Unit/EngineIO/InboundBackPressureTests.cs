@@ -102,12 +102,6 @@ public sealed class InboundBackPressureTests : IAsyncLifetime
         return json.RootElement.GetProperty("sid").GetString()!;
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        while (!condition()) await Task.Delay(10, timeout.Token);
-    }
-
     /// <summary>Sessions whose listener takes <c>?room=N</c> messages, then has no room until the test opens its gate.</summary>
     private sealed class GatedApplication : IEngineApplication
     {

@@ -70,7 +70,7 @@ public sealed class SessionForwardingTests(TwoGatewaysFixture gateways) : IClass
     {
         var sid = await OpenAsync(B);
         var poll = A.GetAsync(Poll(sid));
-        await Task.Delay(100);
+        await WaitUntilPollParkedAsync(gateways.EchoesB[sid]);
         Assert.False(poll.IsCompleted);
         using (var post = await PostAsync(B, Poll(sid), "4late"))
             Assert.Equal(HttpStatusCode.OK, post.StatusCode);
@@ -94,7 +94,7 @@ public sealed class SessionForwardingTests(TwoGatewaysFixture gateways) : IClass
         var sid = await OpenAsync(A, TwoGatewaysFixture.Recorded);
         using var cts = new CancellationTokenSource();
         var poll = B.GetAsync(Poll(sid, TwoGatewaysFixture.Recorded), cts.Token);
-        await Task.Delay(150);
+        await WaitUntilPollParkedAsync(gateways.RecorderA[sid].Connection); // relayed to A, and parked there
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => poll);
         Assert.Equal("transport error", await gateways.RecorderA[sid].WaitClosedAsync());
@@ -164,7 +164,7 @@ public sealed class SessionForwardingTests(TwoGatewaysFixture gateways) : IClass
     {
         var sid = await OpenAsync(A);
         var pending = A.GetAsync(Poll(sid));
-        await Task.Delay(100);
+        await WaitUntilPollParkedAsync(gateways.EchoesA[sid]);
         using var socket = await ConnectAsync(gateways.B.WebSocketUri($"{Echo}?EIO=4&transport=websocket&sid={sid}"));
         await SendTextAsync(socket, "2probe");
         Assert.Equal("3probe", await ReceiveTextAsync(socket));
@@ -322,7 +322,7 @@ public sealed class SessionForwardingTests(TwoGatewaysFixture gateways) : IClass
         var clock = Stopwatch.StartNew();
         while (!await condition())
         {
-            Assert.True(clock.ElapsedMilliseconds < 5000, "condition not met in time");
+            Assert.True(clock.Elapsed < Patience, "condition not met in time");
             await Task.Delay(20);
         }
     }
@@ -375,11 +375,13 @@ public sealed class TwoGatewaysFixture : IAsyncLifetime
     public StaticRouter RouterB { get; } = new(PrefixB);
     public StaticRouter GatedRouter { get; } = new("GGGGGGGG", ready: false);
     internal RecordingApplication RecorderA { get; } = new();
+    internal TrackingApplication EchoesA { get; } = new(new EchoEngineApplication());
+    internal TrackingApplication EchoesB { get; } = new(new EchoEngineApplication());
 
     public async Task InitializeAsync()
     {
-        A = await Gateway.StartAsync(RouterA, RecorderA, GatedRouter);
-        B = await Gateway.StartAsync(RouterB, new RecordingApplication(), new StaticRouter("HHHHHHHH"));
+        A = await Gateway.StartAsync(RouterA, RecorderA, GatedRouter, EchoesA);
+        B = await Gateway.StartAsync(RouterB, new RecordingApplication(), new StaticRouter("HHHHHHHH"), EchoesB);
         // A port nothing listens on: a gateway that is gone.
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -410,13 +412,13 @@ public sealed class TwoGatewaysFixture : IAsyncLifetime
 
         public Uri WebSocketUri(string pathAndQuery) => new($"ws://{BaseUri.Authority}{pathAndQuery}");
 
-        internal static async Task<Gateway> StartAsync(IEngineSessionRouter router, RecordingApplication recorder, IEngineSessionRouter gated)
+        internal static async Task<Gateway> StartAsync(IEngineSessionRouter router, RecordingApplication recorder, IEngineSessionRouter gated,
+            IEngineApplication echo)
         {
             var builder = WebApplication.CreateBuilder();
             builder.Logging.ClearProviders();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             var app = builder.Build();
-            var echo = new EchoEngineApplication();
             app.MapEngineIO(Echo, echo, Quiet(), router);
             var small = Quiet();
             small.MaxHttpBufferSize = 100;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansSocket.Gateway.EngineIO;
@@ -16,7 +17,7 @@ internal sealed class SessionHarness
 {
     private readonly SemaphoreSlim _calls = new(0);
 
-    public SessionHarness(SocketIOOptions options, int eio = 4)
+    public SessionHarness(SocketIOOptions options, int eio = 4, IHostApplicationLifetime? lifetime = null, SocketIOMeters? meters = null)
     {
         Connection = Fake<IEngineConnection>.Create(new()
         {
@@ -59,7 +60,7 @@ internal sealed class SessionHarness
             ["GetGrain"] = _ => grain,
             ["CreateObjectReference"] = args => args[0],
         });
-        Server = new SocketIOServer(grains, Options.Create(options), Logs);
+        Server = new SocketIOServer(grains, Options.Create(options), Logs, lifetime: lifetime, meters: meters);
         Session = (ClientSession)Server.OnOpen(Connection);
     }
 
