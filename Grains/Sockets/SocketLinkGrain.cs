@@ -18,18 +18,22 @@ internal sealed class SocketLinkGrain : Grain, ISocketLinkGrain
         var calls = new Task<SocketPayload?>[ids.Length];
         for (var i = 0; i < calls.Length; i++)
             calls[i] = GrainFactory.GetGrain<ISocketGrain>(ids[i]).HandleEvent(events[i]);
+        try
+        {
+            // One continuation on this activation for the whole batch, not one per event.
+            await Task.WhenAll(calls);
+        }
+        catch
+        {
+            // Each failed call's own exception is read below.
+        }
         var acks = new SocketPayload?[calls.Length];
         Exception?[]? errors = null;
         for (var i = 0; i < calls.Length; i++)
         {
-            try
-            {
-                acks[i] = await calls[i];
-            }
-            catch (Exception ex)
-            {
-                (errors ??= new Exception?[calls.Length])[i] = ex;
-            }
+            var call = calls[i];
+            if (call.IsCompletedSuccessfully) acks[i] = call.GetAwaiter().GetResult();
+            else (errors ??= new Exception?[calls.Length])[i] = call.Exception?.InnerException ?? new TaskCanceledException(call);
         }
         return new EventBatchResult(acks, errors);
     }
