@@ -10,7 +10,7 @@ public enum EventBatchingMode
     /// <summary>Always batched.</summary>
     Enabled,
 
-    /// <summary>One grain call per event.</summary>
+    /// <summary>One grain call per event (the default: batches were measured to cost more, docs/performance.md).</summary>
     Disabled,
 }
 
@@ -25,8 +25,8 @@ public enum EventBatchingMode
 /// </summary>
 public sealed class EventBatchingOptions
 {
-    /// <summary>When batching is on (default <see cref="EventBatchingMode.Auto"/>: for thin gateways).</summary>
-    public EventBatchingMode Mode { get; set; } = EventBatchingMode.Auto;
+    /// <summary>When batching is on (default <see cref="EventBatchingMode.Disabled"/>: one grain call per event).</summary>
+    public EventBatchingMode Mode { get; set; } = EventBatchingMode.Disabled;
 
     /// <summary>Most events in one batch.</summary>
     public int MaxEvents { get; set; } = 256;
