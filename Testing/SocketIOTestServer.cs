@@ -98,7 +98,8 @@ public sealed class SocketIOTestServer : IAsyncDisposable
             var host = orleans ? cluster.Client.ServiceProvider : cluster.Silos[0].ServiceProvider;
             var adapter = (orleans ? options.CreateAdapter?.Invoke(cluster.Client) : null) ?? host.GetRequiredService<SocketIOAdapter>();
             var gateways = new TestGateway[options.Gateways];
-            for (var i = 0; i < gateways.Length; i++) gateways[i] = await TestGateway.StartAsync(cluster.Client, adapter, cluster.Silos[0].ServiceProvider);
+            for (var i = 0; i < gateways.Length; i++)
+                gateways[i] = await TestGateway.StartAsync(cluster.Client, adapter, cluster.Silos[0].ServiceProvider, options.BatchEvents);
             var server = new SocketIOTestServer(cluster, gateways, options, host.GetRequiredService<ISocketIO>());
             // With streams, the first delivery waits for the pulling agent to start: pay that here, not in the first test.
             await Task.WhenAll(gateways.Select(g => g.FlushAsync(StartTimeout)));
@@ -132,6 +133,9 @@ public sealed class SocketIOTestServer : IAsyncDisposable
 
     /// <summary>The test gateways' ids, in the order clients are spread over them.</summary>
     public IReadOnlyList<string> GatewayIds => [.. _gateways.Select(g => g.Id)];
+
+    /// <summary>The test gateways' Socket.IO servers, in the order of <see cref="GatewayIds"/>.</summary>
+    internal IReadOnlyList<Gateway.Sessions.SocketIOServer> GatewayServers => [.. _gateways.Select(g => g.Server)];
 
     /// <summary>How the cluster reaches the test gateway <paramref name="gatewayId"/> (for tests that drive the adapter themselves).</summary>
     internal IGatewayObserver GatewayObserver(string gatewayId) => _gateways.Single(g => g.Id == gatewayId).Server.ObserverReference;

@@ -22,6 +22,10 @@ public sealed class SocketIOTestServerOptions
     /// the kit's own specification of that adapter.</summary>
     internal bool OrleansAdapter { get; set; }
 
+    /// <summary>The test gateways send client events to the silo in batches (<c>SocketIO:EventBatching:Mode=Enabled</c>), as
+    /// a thin gateway does; false: one grain call per event, as a gateway co-hosting a silo does.</summary>
+    internal bool BatchEvents { get; set; }
+
     /// <summary>With <see cref="OrleansAdapter"/>: the adapter the gateways attach to, made from the cluster's client;
     /// null: the client's own.</summary>
     internal Func<IClusterClient, SocketIOAdapter>? CreateAdapter { get; set; }

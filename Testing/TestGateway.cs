@@ -34,11 +34,13 @@ internal sealed class TestGateway
     /// <param name="adapter">The adapter the gateway's sockets attach to.</param>
     /// <param name="silo">The silo's services: as in a gateway co-hosting its silo, what the silo reports socket
     /// activity to (the Admin UI's development mode) hears of the broadcasts this gateway writes too.</param>
-    public static async Task<TestGateway> StartAsync(IClusterClient client, SocketIOAdapter adapter, IServiceProvider silo)
+    /// <param name="batchEvents">Send client events in batches (<see cref="EventBatchingMode.Enabled"/>), as a thin gateway can.</param>
+    public static async Task<TestGateway> StartAsync(IClusterClient client, SocketIOAdapter adapter, IServiceProvider silo, bool batchEvents = false)
     {
         var loggers = client.ServiceProvider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         // The gateway's instruments as a gateway host has them (the client's AddSocketIOEmitter() adds them).
-        var server = new SocketIOServer(client, Options.Create(new SocketIOOptions()), loggers, meters: client.ServiceProvider.GetService<SocketIOMeters>(),
+        var options = new SocketIOOptions { EventBatching = { Mode = batchEvents ? EventBatchingMode.Enabled : EventBatchingMode.Disabled } };
+        var server = new SocketIOServer(client, Options.Create(options), loggers, meters: client.ServiceProvider.GetService<SocketIOMeters>(),
             activity: silo.GetService<Grains.Sockets.ISocketActivity>());
         return new TestGateway(server, await adapter.AttachNodeAsync(server.Index));
     }

@@ -30,6 +30,9 @@ public sealed class SocketIOOptions
     /// </summary>
     public long MaxInboundBytes { get; set; } = 1_000_000;
 
+    /// <summary>Client events sent to the silos in batches, for thin gateways (see <see cref="EventBatchingOptions"/>).</summary>
+    public EventBatchingOptions EventBatching { get; set; } = new();
+
     /// <summary>The Engine.IO transport: heartbeat, payload limits, CORS, transports.</summary>
     public EngineIOOptions Engine { get; set; } = new();
 

@@ -42,6 +42,17 @@ internal sealed class SocketIOOptionsValidator : IValidateOptions<SocketIOOption
                     failures.Add($"{E}:Transports: unknown transport \"{transport}\" (expected \"polling\" or \"websocket\").");
         }
 
+        var batching = options.EventBatching;
+        const string B = $"{S}:{nameof(SocketIOOptions.EventBatching)}";
+        if (batching is null) failures.Add($"{B} must not be null.");
+        else
+        {
+            if (!Enum.IsDefined(batching.Mode)) failures.Add($"{B}:Mode must be Auto, Enabled or Disabled (was {batching.Mode}).");
+            failures.AtLeast($"{B}:MaxEvents", batching.MaxEvents, 1);
+            failures.AtLeast($"{B}:MaxBytes", batching.MaxBytes, 1);
+            failures.AtLeast($"{B}:MaxInFlight", batching.MaxInFlight, 1);
+        }
+
         var parser = options.Parser;
         const string P = $"{S}:{nameof(SocketIOOptions.Parser)}";
         if (parser is null) failures.Add($"{P} must not be null.");

@@ -16,7 +16,7 @@ internal sealed class NamespaceSocket : IAdapterSocket
     private abstract record Work;
     private sealed record ConnectWork(SocketConnectRequest Request) : Work;
     private sealed record RecoverWork(SocketConnectRequest Request) : Work;
-    private sealed record EventWork(ClientEvent Event, long? AckId) : Work;
+    private sealed record EventWork(ClientEvent Event, long? AckId, long Bytes) : Work;
     private sealed record DisconnectedWork(DisconnectReason Reason) : Work;
     private sealed record RestoreWork(string[] Rooms, TaskCompletionSource Done) : Work;
     private sealed record TransportWork(string Transport) : Work;
@@ -25,6 +25,7 @@ internal sealed class NamespaceSocket : IAdapterSocket
 
     private readonly ISocketConnection _connection;
     private readonly ISocketGrain _grain;
+    private readonly EventBatcher? _batcher;
     private readonly ILogger _logger;
     private readonly SocketWorkQueue<Work> _work;
     private readonly ConnectState<Outgoing> _state = new();
@@ -32,8 +33,17 @@ internal sealed class NamespaceSocket : IAdapterSocket
     private readonly ReplayFilter _replay;
     private SocketConnectRequest? _connectRequest;
 
-    public NamespaceSocket(ISocketConnection connection, string id, string ns, ISocketGrain grain, ILogger logger, TimeProvider? time = null)
+    /// <param name="connection">The connection the socket is multiplexed on.</param>
+    /// <param name="id">The socket id (its grain's key).</param>
+    /// <param name="ns">The namespace.</param>
+    /// <param name="grain">The socket's grain.</param>
+    /// <param name="logger">Where failures are logged.</param>
+    /// <param name="time">The clock of server→client ack timeouts and the replay filter.</param>
+    /// <param name="batcher">Where events go when they travel in batches (a thin gateway); null: one grain call each.</param>
+    public NamespaceSocket(ISocketConnection connection, string id, string ns, ISocketGrain grain, ILogger logger, TimeProvider? time = null,
+        EventBatcher? batcher = null)
     {
+        _batcher = batcher;
         _connection = connection;
         Id = id;
         Namespace = ns;
@@ -87,7 +97,7 @@ internal sealed class NamespaceSocket : IAdapterSocket
     public void EnqueueRecover(SocketConnectRequest request, long charge) => _work.Enqueue(new RecoverWork(request), charge);
 
     /// <summary>An event from the client; <paramref name="charge"/> is its size, held against the connection's inbound bound until handled.</summary>
-    public void EnqueueEvent(ClientEvent clientEvent, long? ackId, long charge) => _work.Enqueue(new EventWork(clientEvent, ackId), charge);
+    public void EnqueueEvent(ClientEvent clientEvent, long? ackId, long charge) => _work.Enqueue(new EventWork(clientEvent, ackId, charge), charge);
 
     /// <summary>The connection upgraded (e.g. to "websocket"): the grain's <see cref="ISocket.Transport"/> follows.</summary>
     public void EnqueueTransport(string transport) => _work.Enqueue(new TransportWork(transport));
@@ -228,7 +238,7 @@ internal sealed class NamespaceSocket : IAdapterSocket
                 if (!IsConnected) return;
                 SocketPayload? ack;
                 using (GatewayTelemetry.StartEvent(Namespace, Id, e.Event.Event))
-                    ack = await _grain.HandleEvent(e.Event);
+                    ack = await (_batcher is { } batcher ? batcher.HandleEventAsync(Id, e.Event, e.Bytes) : _grain.HandleEvent(e.Event));
                 if (e.AckId is { } id && ack is not null && IsConnected)
                     _connection.Writer.Ack(Namespace, id, ack);
                 break;

@@ -23,7 +23,7 @@ internal sealed class SocketIOServer : IEngineApplication
 
     public SocketIOServer(IGrainFactory grains, IOptions<SocketIOOptions> options, ILoggerFactory loggers,
         IOptions<ConnectionStateRecoveryOptions>? recovery = null, IHostApplicationLifetime? lifetime = null, SocketIOMeters? meters = null,
-        TimeProvider? time = null, Grains.Sockets.ISocketActivity? activity = null)
+        TimeProvider? time = null, Grains.Sockets.ISocketActivity? activity = null, IServiceProviderIsService? services = null)
     {
         _time = time ?? TimeProvider.System;
         _grains = grains;
@@ -37,12 +37,34 @@ internal sealed class SocketIOServer : IEngineApplication
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.MaxInboundPackets, 1, nameof(Options.MaxInboundPackets));
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.MaxInboundBytes, 1, nameof(Options.MaxInboundBytes));
         _observer = new GatewayObserver(this);
+        Batcher = UsesBatches(Options.EventBatching.Mode, services) ? NewBatcher() : null;
         Index = new AdapterNode(GatewayId, Find);
         // Created on first use: in the co-hosted shape the silo is not up while services are built.
         _observerReference = new Lazy<IGatewayObserver>(() => _grains.CreateObjectReference<IGatewayObserver>(_observer));
     }
 
     public SocketIOOptions Options { get; }
+
+    /// <summary>Where client events go when they travel to the silos in batches; null: one grain call per event.</summary>
+    public EventBatcher? Batcher { get; }
+
+    /// <summary>
+    /// <see cref="EventBatchingMode.Auto"/> batches where no silo runs in this process (the container has no
+    /// <see cref="Orleans.Runtime.ILocalSiloDetails"/>): there every event's call crosses the network. A server built by
+    /// hand (no container to ask) calls directly.
+    /// </summary>
+    private static bool UsesBatches(EventBatchingMode mode, IServiceProviderIsService? services) => mode switch
+    {
+        EventBatchingMode.Enabled => true,
+        EventBatchingMode.Disabled => false,
+        _ => services is not null && !services.IsService(typeof(Orleans.Runtime.ILocalSiloDetails)),
+    };
+
+    private EventBatcher NewBatcher()
+    {
+        var link = new Lazy<ISocketLinkGrain>(() => _grains.GetGrain<ISocketLinkGrain>(GatewayId));
+        return new EventBatcher(batch => link.Value.HandleEvents(batch), Options.EventBatching);
+    }
 
     /// <summary>The gateway's instruments (none in tests that build the server by hand).</summary>
     public SocketIOMeters? Meters { get; }
@@ -78,7 +100,7 @@ internal sealed class SocketIOServer : IEngineApplication
     /// <summary>A socket with the given id (a recovering session), or null when that id is in use here.</summary>
     public NamespaceSocket? CreateSocket(ClientSession session, string ns, string id)
     {
-        var socket = new NamespaceSocket(session, id, ns, _grains.GetGrain<ISocketGrain>(id), _logger);
+        var socket = new NamespaceSocket(session, id, ns, _grains.GetGrain<ISocketGrain>(id), _logger, batcher: Batcher);
         if (!_sockets.TryAdd(id, socket)) return null;
         Meters?.SocketAdded(ns);
         return socket;
@@ -92,7 +114,7 @@ internal sealed class SocketIOServer : IEngineApplication
         {
             var id = compatible ?? SocketIds.New();
             compatible = null; // taken (the same namespace again on this connection, before the old socket left): a fresh id
-            var socket = new NamespaceSocket(session, id, ns, _grains.GetGrain<ISocketGrain>(id), _logger);
+            var socket = new NamespaceSocket(session, id, ns, _grains.GetGrain<ISocketGrain>(id), _logger, batcher: Batcher);
             if (!_sockets.TryAdd(id, socket)) continue;
             Meters?.SocketAdded(ns);
             return socket;

@@ -38,6 +38,8 @@ public sealed class WireSerializationTests(ClusterFixture fixture)
         Claim,
         Payload,
         new ClientEvent("ev", Payload, true),
+        new EventBatch(["sid1", "sid2"], [new ClientEvent("ev", Payload, true) { AckId = 7 }, new ClientEvent("ev2", Payload, false)]),
+        new EventBatchResult([Payload, null], null),
         new OutboundPacket("/chat", "ev", Payload, Volatile: true),
         new ConnectResult(false, "no", "{\"d\":1}"u8.ToArray()),
         ConnectResult.InvalidNamespace,

@@ -8,9 +8,69 @@ namespace OrleansSocket.Tests.Testing;
 /// not hold up the next event, and its ack follows when it is done; one that only awaits the socket's own operations
 /// finishes before the next starts. <see cref="IAck"/>: no automatic answer, an answer later from another handler.
 /// </summary>
-public sealed class HandlerInterleavingTests(InterleavingServerFixture fixture) : IClassFixture<InterleavingServerFixture>
+public sealed class HandlerInterleavingTests(InterleavingServerFixture fixture)
+    : HandlerInterleavingSpecification(fixture), IClassFixture<InterleavingServerFixture>;
+
+/// <summary>
+/// The same, with the gateway's events sent to the silo in batches (a thin gateway's <c>SocketIO:EventBatching</c>):
+/// a batch returns when each of its events' calls has returned, so a handler that waits holds up neither its socket's
+/// next event nor another socket's.
+/// </summary>
+public sealed class BatchedHandlerInterleavingTests(BatchedInterleavingServerFixture fixture)
+    : HandlerInterleavingSpecification(fixture), IClassFixture<BatchedInterleavingServerFixture>
 {
-    private SocketIOTestServer Server => fixture.Server;
+    [Fact]
+    public async Task The_gateway_sent_the_events_in_batches()
+    {
+        await using var client = await Server.ConnectAsync();
+        var batcher = Server.GatewayServers[0].Batcher;
+        Assert.NotNull(batcher);
+        var before = batcher.BatchesSent;
+        Assert.Equal(42, (await client.EmitWithAckAsync("compute", 20)).Arg<int>(0));
+        Assert.True(batcher.BatchesSent > before);
+    }
+
+    [Fact]
+    public async Task A_handler_that_waits_does_not_hold_up_another_sockets_event_in_the_same_batch()
+    {
+        await using var waiting = await Server.ConnectAsync();
+        await using var other = await Server.ConnectAsync();
+        var gate = InterleavingServerFixture.Gate(waiting.Id);
+
+        var first = waiting.EmitWithAckAsync("wait_io", waiting.Id);
+        var second = await other.EmitWithAckAsync("compute", 1);
+
+        Assert.Equal(23, second.Arg<int>(0));
+        Assert.False(first.IsCompleted);
+        gate.SetResult("done");
+        Assert.Equal("done", (await first).Arg<string>(0));
+    }
+}
+
+/// <summary>The tests of <see cref="HandlerInterleavingTests"/>, on a server with or without event batches.</summary>
+public abstract class HandlerInterleavingSpecification(InterleavingServerFixture fixture)
+{
+    protected SocketIOTestServer Server => fixture.Server;
+
+    [Fact]
+    public async Task Events_of_many_sockets_sent_at_once_keep_each_sockets_order()
+    {
+        var clients = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Server.ConnectAsync()));
+        try
+        {
+            // Every socket's five events at once: they meet in the same batches, and each socket's must run in order.
+            await Task.WhenAll(clients.SelectMany(c => Enumerable.Range(0, 5).Select(i => c.EmitAsync("steps", i))));
+            foreach (var client in clients)
+            {
+                var log = (await client.EmitWithAckAsync("steps_log")).Arg<string[]>(0)!;
+                Assert.Equal(Enumerable.Range(0, 5).SelectMany(i => new[] { $"{i} start", $"{i} end" }), log);
+            }
+        }
+        finally
+        {
+            foreach (var client in clients) await client.DisposeAsync();
+        }
+    }
 
     [Fact]
     public async Task Handler_awaiting_io_does_not_delay_the_next_event_and_acks_when_done()
@@ -105,8 +165,11 @@ public sealed class HandlerInterleavingTests(InterleavingServerFixture fixture) 
     public sealed record Blob(byte[] Bytes);
 }
 
-public sealed class InterleavingServerFixture : IAsyncLifetime
+public class InterleavingServerFixture : IAsyncLifetime
 {
+    /// <summary>Whether the test gateway sends events in batches.</summary>
+    protected virtual bool BatchEvents => false;
+
     private static readonly ConcurrentDictionary<string, TaskCompletionSource<string>> Gates = new();
 
     public SocketIOTestServer Server { get; private set; } = null!;
@@ -116,7 +179,7 @@ public sealed class InterleavingServerFixture : IAsyncLifetime
         Gates.GetOrAdd(key, _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously));
 
     public async Task InitializeAsync() => Server = await SocketIOTestServer.StartAsync(Register,
-        options: new SocketIOTestServerOptions { Timeout = TimeSpan.FromSeconds(2) });
+        options: new SocketIOTestServerOptions { Timeout = TimeSpan.FromSeconds(2), BatchEvents = BatchEvents });
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 
@@ -163,4 +226,10 @@ public sealed class InterleavingServerFixture : IAsyncLifetime
             await ack.SendAsync("sent"); // nothing when the client did not ask
         });
     }
+}
+
+/// <summary>The interleaving server with its gateway's events sent in batches.</summary>
+public sealed class BatchedInterleavingServerFixture : InterleavingServerFixture
+{
+    protected override bool BatchEvents => true;
 }

@@ -23,6 +23,9 @@ public class MultiProcessClusterFixture : IAsyncLifetime
     /// <summary>Whether each gateway co-hosts a silo (no silo processes) instead of being a client of two silos.</summary>
     protected virtual bool CoHosted => false;
 
+    /// <summary>More command-line settings for the gateway processes.</summary>
+    protected virtual string[] GatewayArgs => [];
+
     /// <summary>The gateways' lease in the tests (the default is 10 s): the bound a dead gateway's sockets are dropped in.</summary>
     public static readonly TimeSpan GatewayLease = TimeSpan.FromSeconds(5);
 
@@ -80,7 +83,7 @@ public class MultiProcessClusterFixture : IAsyncLifetime
                 var (siloPort, gatewayPort) = (E2eEnvironment.FreePort(), E2eEnvironment.FreePort());
                 string[] shape = CoHosted ? [$"--Cluster:SiloPort={siloPort}", $"--Cluster:GatewayPort={gatewayPort}"] : ["--Cluster:Mode=Client"];
                 return Track(new ClusterProcess($"gateway{i}", "dotnet", E2eEnvironment.TestGatewayDir,
-                    [E2eEnvironment.TestGatewayDll, "--profile", "cluster", .. shape, .. ClusterArgs,
+                    [E2eEnvironment.TestGatewayDll, "--profile", "cluster", .. shape, .. ClusterArgs, .. GatewayArgs,
                      $"--Cluster:GatewayLease={GatewayLease}", "--urls", $"http://127.0.0.1:{port}"],
                     readyUrl: $"http://127.0.0.1:{port}") { SiloPort = CoHosted ? siloPort : null });
             })];

@@ -28,6 +28,9 @@ public sealed class OptionsValidationTests
     [InlineData("SocketIO:Engine:MaxBufferedBytes", "0")]
     [InlineData("SocketIO:MaxInboundPackets", "0")]
     [InlineData("SocketIO:Parser:MaxDepth", "0")]
+    [InlineData("SocketIO:EventBatching:MaxEvents", "0")]
+    [InlineData("SocketIO:EventBatching:MaxBytes", "0")]
+    [InlineData("SocketIO:EventBatching:MaxInFlight", "0")]
     [InlineData("SocketIO:Path", "socket.io")]
     [InlineData("SocketIO:AdvertisedUrl", "not a url")]
     public async Task A_gateway_option_out_of_range_names_its_key(string key, string value)

@@ -1,0 +1,25 @@
+namespace OrleansSocket.Internal;
+
+/// <summary>
+/// Client events of many sockets of one gateway, sent to the silos in one call (<see cref="ISocketLinkGrain.HandleEvents"/>)
+/// instead of one grain call each. Element <c>i</c> of <see cref="Events"/> belongs to socket <c>SocketIds[i]</c>; a
+/// socket has at most one event in a batch and in flight (the gateway sends its next event once this one's outcome came
+/// back), so a socket's events keep their order whatever order batches arrive in.
+/// </summary>
+/// <param name="SocketIds">The socket (grain key) of each event.</param>
+/// <param name="Events">The events, as <see cref="ISocketGrain.HandleEvent"/> takes them.</param>
+[GenerateSerializer, Immutable, Alias("OrleansSocket.EventBatch")]
+internal sealed record EventBatch(
+    [property: Id(0)] string[] SocketIds,
+    [property: Id(1)] ClientEvent[] Events);
+
+/// <summary>
+/// The outcome of each event of an <see cref="EventBatch"/>, in the batch's order: what
+/// <see cref="ISocketGrain.HandleEvent"/> returned (the ACK arguments when the handler answered by then) or threw.
+/// </summary>
+/// <param name="Acks">Element <c>i</c>: event <c>i</c>'s early ACK arguments, or null.</param>
+/// <param name="Errors">Null when every event's call returned; else element <c>i</c> is what event <c>i</c>'s call threw, or null.</param>
+[GenerateSerializer, Immutable, Alias("OrleansSocket.EventBatchResult")]
+internal sealed record EventBatchResult(
+    [property: Id(0)] SocketPayload?[] Acks,
+    [property: Id(1)] Exception?[]? Errors);

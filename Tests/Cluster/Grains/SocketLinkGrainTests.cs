@@ -1,0 +1,54 @@
+using System.Text;
+
+namespace OrleansSocket.Tests.Grains;
+
+/// <summary>A thin gateway's link grain: one call hands a batch of events to their socket grains and brings back each
+/// event's outcome in the batch's order.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class SocketLinkGrainTests(ClusterFixture fixture)
+{
+    private readonly RecordingGateway _gateway = new();
+
+    private async Task<string> ConnectAsync()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var observer = fixture.Client.CreateObjectReference<IGatewayObserver>(_gateway);
+        var handshake = new HandshakeInfo { Headers = new Dictionary<string, string>(), Query = new Dictionary<string, string>(), AuthJson = "{}"u8.ToArray(), EngineIOVersion = 4, Transport = "websocket" };
+        Assert.True((await fixture.Client.GetGrain<ISocketGrain>(id).Connect(new SocketConnectRequest("/", "gw-link", observer, handshake))).Accepted);
+        return id;
+    }
+
+    private static ClientEvent Event(string name, string argsJson, long? ackId) =>
+        new(name, new SocketPayload(Encoding.UTF8.GetBytes(argsJson)), ackId is not null) { AckId = ackId };
+
+    [Fact]
+    public async Task A_batch_reaches_each_events_socket_and_returns_the_outcomes_in_its_order()
+    {
+        var (s1, s2, s3) = (await ConnectAsync(), await ConnectAsync(), await ConnectAsync());
+        var unknown = Guid.NewGuid().ToString("N");
+        var link = fixture.Client.GetGrain<ISocketLinkGrain>("gw-link");
+
+        var result = await link.HandleEvents(new EventBatch([s1, s2, s3, unknown],
+        [
+            Event("add", "[2,3]", 1),
+            Event("add", "[3,4]", 2),
+            Event("seq", "[9]", null),
+            Event("add", "[1,1]", 3),
+        ]));
+
+        Assert.Null(result.Errors);
+        Assert.Equal(4, result.Acks.Length);
+        Assert.Equal("[5]", RecordingGateway.Json(result.Acks[0]!));
+        Assert.Equal("[7]", RecordingGateway.Json(result.Acks[1]!));
+        Assert.Null(result.Acks[2]); // no ack asked for
+        Assert.Null(result.Acks[3]); // no such socket: nothing ran, as with a direct call
+        Assert.Equal([9], TestHandlers.Sequences[s3]);
+    }
+
+    [Fact]
+    public async Task A_batch_with_one_id_too_few_is_refused()
+    {
+        var link = fixture.Client.GetGrain<ISocketLinkGrain>("gw-link");
+        await Assert.ThrowsAsync<ArgumentException>(() => link.HandleEvents(new EventBatch(["s"], [])));
+    }
+}

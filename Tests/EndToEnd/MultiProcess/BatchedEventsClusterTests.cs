@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
+
+namespace OrleansSocket.Tests.Cluster;
+
+/// <summary>The multi-process cluster with the gateways sending client events in batches (<c>SocketIO:EventBatching:Mode=Auto</c>).</summary>
+public sealed class BatchedEventsClusterFixture : MultiProcessClusterFixture
+{
+    protected override string[] GatewayArgs => ["--SocketIO:EventBatching:Mode=Auto"];
+}
+
+/// <summary>One batched cluster for the class, alone (not in parallel with other tests).</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BatchedEventsClusterCollection : ICollectionFixture<BatchedEventsClusterFixture>
+{
+    public const string Name = "Multi-process cluster with event batches (redis + 2 silos + 2 thin gateways)";
+}
+
+/// <summary>
+/// Thin gateways that send their sockets' events to the silos in batches (docs/performance.md, "Thin gateway: client
+/// events in batches"): each socket's events still run in order, and a silo lost while batches are in flight fails
+/// only those events; the sockets' next events work once the cluster has recovered.
+/// </summary>
+[Collection(BatchedEventsClusterCollection.Name)]
+[Trait("Category", "MultiProcess")]
+public sealed class BatchedEventsClusterTests(BatchedEventsClusterFixture cluster, ITestOutputHelper output) : IAsyncLifetime
+{
+    private NodeDriver _node = null!;
+
+    public async Task InitializeAsync()
+    {
+        cluster.EnsureStarted();
+        await cluster.EnsureAllRunningAsync();
+        _node = NodeDriver.Start();
+    }
+
+    public async Task DisposeAsync() => await _node.DisposeAsync();
+
+    /// <summary>Activations of the link grain in the cluster: the events went through batches.</summary>
+    private async Task<int> LinkActivationsAsync()
+    {
+        var statistics = await cluster.Grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
+        return statistics.Where(s => s.GrainType.Contains("SocketLinkGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+    }
+
+    [Fact]
+    public Task EventsOfManySocketsInBatchesKeepEachSocketsOrder() => Run(async () =>
+    {
+        var sockets = Enumerable.Range(0, 6).Select(i => $"seq{i}").ToArray();
+        for (var i = 0; i < sockets.Length; i++) await _node.Connect(sockets[i], cluster.GatewayUrls[i % 2]);
+
+        // Every socket sends at once, so their events share batches; each socket's must arrive in order.
+        var reports = await Task.WhenAll(sockets.Select(s => _node.Sequence(s, 2_000)));
+        foreach (var (report, ms) in reports)
+        {
+            Assert.Equal(2_000, (long)report!["count"]!);
+            Assert.Equal(0, (long)report["errors"]!);
+        }
+        Assert.True(await LinkActivationsAsync() > 0, "no link grain was activated: the events did not go in batches");
+        output.WriteLine($"6 sockets × 2 000 events in batches, in order: {string.Join(", ", reports.Select(r => r.Ms))} ms");
+    });
+
+    [Fact]
+    public Task KilledSiloWhileBatchesAreInFlightAndEventsWorkAgain() => Run(async () =>
+    {
+        var sockets = new[] { "k1", "k2", "k3", "k4" };
+        for (var i = 0; i < sockets.Length; i++) await _node.Connect(sockets[i], cluster.GatewayUrls[i % 2]);
+        // Events in flight when the silo dies: some of their acks fail (as one call per event would), none hangs the socket.
+        var load = Task.WhenAll(sockets.Select(s => _node.Pump(s, "room-say", [$"room-{s}"], 200, TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(2))));
+        await Task.Delay(300);
+        var clock = Stopwatch.StartNew();
+        cluster.Silos[1].Kill(); // kill -9
+        var pumped = await load;
+        output.WriteLine($"during the kill: {string.Join(", ", pumped.Select(p => $"{p.Acked.Length} acked, {p.Failed.Length} failed"))}");
+
+        var round = 0;
+        while (true)
+        {
+            round++;
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"events did not work again within 60 s\n{cluster.DescribeAll()}");
+            try
+            {
+                await Task.WhenAll(sockets.Select(s => _node.EmitWithin(TimeSpan.FromSeconds(2), s, "whoami")));
+                break;
+            }
+            catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+            {
+                await Task.Delay(250);
+            }
+        }
+        output.WriteLine($"silo kill -9 with batches in flight: every socket's events work again after {clock.ElapsedMilliseconds} ms ({round} rounds)");
+        // In order afterwards too.
+        foreach (var (report, _) in await Task.WhenAll(sockets.Select(s => _node.Sequence(s, 500))))
+            Assert.Equal(0, (long)report!["errors"]!);
+    });
+
+    private Task Run(Func<Task> test) => cluster.RunWithLogsAsync(_node, output, test);
+}
