@@ -258,7 +258,7 @@ internal sealed class EngineServer
     {
         var request = context.Request;
         var headers = new Dictionary<string, string>(request.Headers.Count, StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, values) in request.Headers) headers[name.ToLowerInvariant()] = values.ToString();
+        foreach (var (name, values) in request.Headers) headers[LowerCaseHeaderNames.Of(name)] = values.ToString();
         var query = new Dictionary<string, string>(request.Query.Count, StringComparer.Ordinal);
         foreach (var (name, values) in request.Query) query[name] = Last(values) ?? "";
         return new EngineHandshake(
