@@ -15,7 +15,8 @@ internal sealed class ClientSession : IEngineListener, ISocketConnection
     private readonly SocketIODecoder _decoder;
     private readonly ILogger _logger;
     private readonly Dictionary<string, NamespaceSocket> _namespaces = [];
-    private readonly Timer? _connectTimer;
+    // Disposed (not just stopped) once a namespace connects, as Node clears it: an idle connection holds no timer.
+    private Timer? _connectTimer;
     private bool _closed;
 
     public ClientSession(SocketIOServer server, IEngineConnection connection, ILogger logger)
@@ -142,7 +143,7 @@ internal sealed class ClientSession : IEngineListener, ISocketConnection
             _namespaces.Clear();
         }
         _server.Meters?.ConnectionClosed(_openedOn, _connection.ProtocolVersion);
-        _connectTimer?.Dispose();
+        StopConnectTimer();
         Inbound.Close();
         foreach (var socket in sockets)
         {
@@ -196,7 +197,7 @@ internal sealed class ClientSession : IEngineListener, ISocketConnection
             }
             if (recovering is not null)
             {
-                _connectTimer?.Change(Timeout.Infinite, Timeout.Infinite);
+                StopConnectTimer();
                 recovering.EnqueueRecover(request with { RecoveryPid = pid, RecoveryOffset = offset, ConnectionId = recovering.ConnectionId }, charge);
                 return;
             }
@@ -224,7 +225,7 @@ internal sealed class ClientSession : IEngineListener, ISocketConnection
             socket = _server.CreateSocket(this, ns);
             _namespaces[ns] = socket;
         }
-        _connectTimer?.Change(Timeout.Infinite, Timeout.Infinite);
+        StopConnectTimer();
         socket.EnqueueConnect(request with { ConnectionId = socket.ConnectionId }, charge);
     }
 
@@ -238,6 +239,8 @@ internal sealed class ClientSession : IEngineListener, ISocketConnection
         socket.Close(DisconnectReason.TransportClose);
         _connection.Close();
     }
+
+    private void StopConnectTimer() => Interlocked.Exchange(ref _connectTimer, null)?.Dispose();
 
     private void OnConnectTimeout()
     {
