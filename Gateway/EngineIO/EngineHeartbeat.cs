@@ -32,9 +32,10 @@ internal sealed class EngineHeartbeat
     private readonly bool _serverPings;
     private readonly IOwner _owner;
 
-    private ITimer? _pingTimer;
-    private ITimer? _expiryTimer;
+    // One timer for both events (the next ping, v4, and the deadline): a timer per connection is about 130 bytes.
+    private ITimer? _timer;
     private long _deadline;   // timestamp of the heartbeat deadline (pong due, v4; ping due, v3)
+    private long _pingDue = long.MaxValue; // v4: timestamp of the next ping; none while a ping awaits its pong
     private bool _stopped;
 
     public EngineHeartbeat(TimeProvider time, int pingIntervalMs, int pingTimeoutMs, bool serverPings, IOwner owner)
@@ -54,9 +55,8 @@ internal sealed class EngineHeartbeat
             if (_stopped) return;
             var now = _time.GetTimestamp();
             _deadline = now + _intervalTicks + _timeoutTicks;
-            _expiryTimer = _time.CreateTimer(static s => ((EngineHeartbeat)s!).OnExpiryTimer(), this, TicksToSpan(_deadline - now), Timeout.InfiniteTimeSpan);
-            if (_serverPings)
-                _pingTimer = _time.CreateTimer(static s => ((EngineHeartbeat)s!).OnPingTimer(), this, TicksToSpan(_intervalTicks), Timeout.InfiniteTimeSpan);
+            if (_serverPings) _pingDue = now + _intervalTicks;
+            _timer = _time.CreateTimer(static s => ((EngineHeartbeat)s!).OnTimer(), this, TicksToSpan(NextLocked() - now), Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -67,7 +67,7 @@ internal sealed class EngineHeartbeat
         {
             if (_stopped) return;
             _deadline = now + _intervalTicks + _timeoutTicks;
-            _expiryTimer?.Change(TicksToSpan(_intervalTicks + _timeoutTicks), Timeout.InfiniteTimeSpan);
+            _timer?.Change(TicksToSpan(_intervalTicks + _timeoutTicks), Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -78,8 +78,8 @@ internal sealed class EngineHeartbeat
         {
             if (_stopped) return;
             _deadline = now + _intervalTicks + _timeoutTicks;
-            _pingTimer?.Change(TicksToSpan(_intervalTicks), Timeout.InfiniteTimeSpan);
-            _expiryTimer?.Change(TicksToSpan(_intervalTicks + _timeoutTicks), Timeout.InfiniteTimeSpan);
+            _pingDue = now + _intervalTicks;
+            _timer?.Change(TicksToSpan(_intervalTicks), Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -95,34 +95,37 @@ internal sealed class EngineHeartbeat
         lock (_lock)
         {
             _stopped = true;
-            _pingTimer?.Dispose();
-            _expiryTimer?.Dispose();
+            _timer?.Dispose();
         }
     }
 
-    private void OnPingTimer()
+    /// <summary>The deadline passed (the session expired), or else a ping is due (v4); then the timer is set for what comes next.</summary>
+    private void OnTimer()
     {
+        bool ping = false, expired = false;
         lock (_lock)
         {
             if (_stopped) return;
-        }
-        _owner.OnPingDue();
-    }
-
-    private void OnExpiryTimer()
-    {
-        lock (_lock)
-        {
-            if (_stopped) return;
-            var remaining = ExpiryLocked() - _time.GetTimestamp();
-            if (remaining > 0)
+            var now = _time.GetTimestamp();
+            if (now >= ExpiryLocked())
             {
-                _expiryTimer?.Change(TicksToSpan(remaining), Timeout.InfiniteTimeSpan);
-                return;
+                expired = true;
+            }
+            else
+            {
+                if (now >= _pingDue)
+                {
+                    ping = true;
+                    _pingDue = long.MaxValue; // the next one goes out an interval after the pong
+                }
+                _timer?.Change(TicksToSpan(NextLocked() - now), Timeout.InfiniteTimeSpan);
             }
         }
-        _owner.OnHeartbeatExpired();
+        if (expired) _owner.OnHeartbeatExpired();
+        else if (ping) _owner.OnPingDue();
     }
+
+    private long NextLocked() => Math.Min(_pingDue, ExpiryLocked());
 
     private long ExpiryLocked() =>
         Math.Max(_deadline, _owner.LastPacketTimestamp + (_serverPings ? _timeoutTicks : _intervalTicks + _timeoutTicks));
