@@ -98,7 +98,7 @@ public sealed class SocketIOTestServer : IAsyncDisposable
             var host = orleans ? cluster.Client.ServiceProvider : cluster.Silos[0].ServiceProvider;
             var adapter = (orleans ? options.CreateAdapter?.Invoke(cluster.Client) : null) ?? host.GetRequiredService<SocketIOAdapter>();
             var gateways = new TestGateway[options.Gateways];
-            for (var i = 0; i < gateways.Length; i++) gateways[i] = await TestGateway.StartAsync(cluster.Client, adapter);
+            for (var i = 0; i < gateways.Length; i++) gateways[i] = await TestGateway.StartAsync(cluster.Client, adapter, cluster.Silos[0].ServiceProvider);
             var server = new SocketIOTestServer(cluster, gateways, options, host.GetRequiredService<ISocketIO>());
             // With streams, the first delivery waits for the pulling agent to start: pay that here, not in the first test.
             await Task.WhenAll(gateways.Select(g => g.FlushAsync(StartTimeout)));

@@ -30,11 +30,16 @@ internal sealed class TestGateway
     /// <summary>The gateway's real Socket.IO server: what the test connections open their sessions on.</summary>
     public SocketIOServer Server { get; }
 
-    public static async Task<TestGateway> StartAsync(IClusterClient client, SocketIOAdapter adapter)
+    /// <param name="client">The cluster's client: the gateway's grain factory and services.</param>
+    /// <param name="adapter">The adapter the gateway's sockets attach to.</param>
+    /// <param name="silo">The silo's services: as in a gateway co-hosting its silo, what the silo reports socket
+    /// activity to (the Admin UI's development mode) hears of the broadcasts this gateway writes too.</param>
+    public static async Task<TestGateway> StartAsync(IClusterClient client, SocketIOAdapter adapter, IServiceProvider silo)
     {
         var loggers = client.ServiceProvider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         // The gateway's instruments as a gateway host has them (the client's AddSocketIOEmitter() adds them).
-        var server = new SocketIOServer(client, Options.Create(new SocketIOOptions()), loggers, meters: client.ServiceProvider.GetService<SocketIOMeters>());
+        var server = new SocketIOServer(client, Options.Create(new SocketIOOptions()), loggers, meters: client.ServiceProvider.GetService<SocketIOMeters>(),
+            activity: silo.GetService<Grains.Sockets.ISocketActivity>());
         return new TestGateway(server, await adapter.AttachNodeAsync(server.Index));
     }
 

@@ -7,7 +7,7 @@ namespace OrleansSocket.Gateway.Admin;
 
 /// <summary>
 /// This gateway as the Admin UI's server list shows it: its connections and sockets by namespace, and the connections
-/// opened and closed and bytes read and written per second (read from the gateway's own OrleansSocket instruments,
+/// opened and closed and the messages and bytes read and written per second (read from the gateway's own OrleansSocket instruments,
 /// those of this container's meter factory, so no code on the connection path knows of the UI).
 /// </summary>
 internal sealed class GatewayAdminStats : IAdminServerStats, IDisposable
@@ -20,6 +20,7 @@ internal sealed class GatewayAdminStats : IAdminServerStats, IDisposable
     {
         _server = server;
         _events = new AdminEventBuffer(time);
+        server.ConnectionClosed += OnConnectionClosed;
         if (meters is null) return;
         _listener = new MeterListener
         {
@@ -40,12 +41,22 @@ internal sealed class GatewayAdminStats : IAdminServerStats, IDisposable
     {
         if (instrument.Name == SocketIOInstrumentation.ActiveConnections)
         {
-            _events.Add(value > 0 ? "rawConnection" : "rawDisconnection");
+            // A closed connection is counted with its reason (OnConnectionClosed).
+            if (value > 0) _events.Add("rawConnection");
             return;
         }
+        // One measurement per Engine.IO message (a binary packet's text and each attachment apart), as Node's
+        // instrument() counts one packetsIn/packetsOut per engine packet with data and its bytes.
         foreach (var tag in tags)
-            if (tag.Key == "network.io.direction") _events.Add(tag.Value as string == "receive" ? "bytesIn" : "bytesOut", value);
+        {
+            if (tag.Key != "network.io.direction") continue;
+            var receive = tag.Value as string == "receive";
+            _events.Add(receive ? "packetsIn" : "packetsOut");
+            _events.Add(receive ? "bytesIn" : "bytesOut", value);
+        }
     }
+
+    private void OnConnectionClosed(EngineCloseReason reason) => _events.Add("rawDisconnection", subType: reason.ToWireString());
 
     /// <summary>
     /// Counted over the connected sockets: a connection is a client once one of its namespaces connected (an Engine.IO
@@ -61,5 +72,9 @@ internal sealed class GatewayAdminStats : IAdminServerStats, IDisposable
             _events.TakeAll());
     }
 
-    public void Dispose() => _listener?.Dispose();
+    public void Dispose()
+    {
+        _server.ConnectionClosed -= OnConnectionClosed;
+        _listener?.Dispose();
+    }
 }

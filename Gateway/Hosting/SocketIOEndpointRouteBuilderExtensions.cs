@@ -47,7 +47,7 @@ public static class SocketIOEndpointRouteBuilderExtensions
                 "MapSocketIO() needs the grains, in this process or in separate silos: call " +
                 "builder.UseOrleans(silo => silo.AddSocketIOGrains()) (a co-hosted silo) or " +
                 "builder.UseOrleansClient(client => client.AddSocketIOClient()) (an Orleans client of the silos) before builder.Build().");
-        if (hasSilo && !Has(typeof(OrleansSocket.Grains.Handlers.SocketIOHandlerRegistry)))
+        if (hasSilo && !Has(typeof(OrleansSocket.ISocketIOHandlerDeclarations)))
             throw new InvalidOperationException(
                 "MapSocketIO() runs with an Orleans silo that does not host the Socket.IO grains: call silo.AddSocketIOGrains() " +
                 "in builder.UseOrleans(silo => ...).");

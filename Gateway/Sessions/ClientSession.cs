@@ -48,6 +48,8 @@ internal sealed class ClientSession : IEngineListener, ISocketConnection
     /// <summary>What differs between Socket.IO protocols 4 and 5, for this connection.</summary>
     public SocketIORevision Revision { get; }
     public PacketWriter Writer { get; }
+
+    public Grains.Sockets.ISocketActivity? Activity => _server.Activity;
     public IEngineConnection Connection => _connection;
     public SocketIOServer Server => _server;
 
@@ -143,6 +145,7 @@ internal sealed class ClientSession : IEngineListener, ISocketConnection
             _namespaces.Clear();
         }
         _server.Meters?.ConnectionClosed(_openedOn, _connection.ProtocolVersion);
+        _server.OnConnectionClosed(reason);
         StopConnectTimer();
         Inbound.Close();
         foreach (var socket in sockets)

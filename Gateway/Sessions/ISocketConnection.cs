@@ -10,6 +10,9 @@ internal interface ISocketConnection
     /// <summary>Encodes and sends packets to this connection's client.</summary>
     PacketWriter Writer { get; }
 
+    /// <summary>Who is told of the broadcasts written to the sockets (the Admin UI's development mode); null: nobody.</summary>
+    Grains.Sockets.ISocketActivity? Activity => null;
+
     /// <summary>The connection's inbound bound: a client packet is charged until its grain call is done.</summary>
     IInboundCharges Inbound { get; }
 

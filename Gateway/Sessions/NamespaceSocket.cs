@@ -111,9 +111,15 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
     {
         var encoded = (SocketIOEncodedPacket)(packet.Encoded ??= Encode(packet.Packet));
         Deliver(encoded, packet.Packet.Volatile, packet.Packet.Offset);
+        _connection.Activity?.EventSent(Namespace, Id, packet.Packet.Event, packet.Packet.Payload);
     }
 
-    Task<SocketPayload> IAdapterSocket.DeliverWithAckAsync(OutboundPacket packet, TimeSpan timeout) => DeliverWithAck(packet, timeout);
+    Task<SocketPayload> IAdapterSocket.DeliverWithAckAsync(OutboundPacket packet, TimeSpan timeout)
+    {
+        var answer = DeliverWithAck(packet, timeout);
+        _connection.Activity?.EventSent(Namespace, Id, packet.Event, packet.Payload);
+        return answer;
+    }
 
     // The socket utilities go through the grain, which keeps the socket's own record and tells the adapter (these calls
     // interleave with a running handler of the socket).

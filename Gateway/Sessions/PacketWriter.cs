@@ -27,10 +27,15 @@ internal sealed class PacketWriter(IEngineConnection connection, int protocol, S
             meters.PacketDropped(isVolatile ? "volatile" : "closed");
             return false;
         }
-        var bytes = (long)packet.Text.Length;
-        foreach (var attachment in packet.Binary) bytes += attachment.Length;
-        meters.BytesSent(bytes);
+        Written(packet);
         return true;
+    }
+
+    /// <summary>One measurement per Engine.IO message: the text frame, then each attachment.</summary>
+    private void Written(SocketIOEncodedPacket packet)
+    {
+        meters!.BytesSent(packet.Text.Length);
+        foreach (var attachment in packet.Binary) meters.BytesSent(attachment.Length);
     }
 
     public bool Event(string ns, string eventName, SocketPayload payload, long? ackId = null, bool isVolatile = false) =>
@@ -43,7 +48,9 @@ internal sealed class PacketWriter(IEngineConnection connection, int protocol, S
     public bool Ack(string ns, long id, SocketPayload payload)
     {
         var packet = SocketIOEncoder.EncodeAck(ns, id, payload.ArgsJson, payload.Attachments);
-        return connection.SendReply(packet.Text, packet.Binary);
+        var sent = connection.SendReply(packet.Text, packet.Binary);
+        if (sent && meters is not null) Written(packet);
+        return sent;
     }
 
     public bool Connect(string ns, string sid, string? pid = null) => Write(SocketIOEncoder.EncodeConnect(protocol, ns, sid, pid));

@@ -23,11 +23,12 @@ internal sealed class SocketIOServer : IEngineApplication
 
     public SocketIOServer(IGrainFactory grains, IOptions<SocketIOOptions> options, ILoggerFactory loggers,
         IOptions<ConnectionStateRecoveryOptions>? recovery = null, IHostApplicationLifetime? lifetime = null, SocketIOMeters? meters = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null, Grains.Sockets.ISocketActivity? activity = null)
     {
         _time = time ?? TimeProvider.System;
         _grains = grains;
         Meters = meters;
+        Activity = activity is { IsEnabled: true } ? activity : null;
         RecoveryEnabled = recovery?.Value.Enabled ?? false;
         _stopping = lifetime?.ApplicationStopping ?? CancellationToken.None;
         _loggers = loggers;
@@ -45,6 +46,18 @@ internal sealed class SocketIOServer : IEngineApplication
 
     /// <summary>The gateway's instruments (none in tests that build the server by hand).</summary>
     public SocketIOMeters? Meters { get; }
+
+    /// <summary>
+    /// Told of each broadcast packet written to a socket of this gateway (the Admin UI's development mode, where Node's
+    /// adapter notifies each recipient's outgoing listeners); null: nobody. The socket grains tell it of their own emits.
+    /// </summary>
+    internal Grains.Sockets.ISocketActivity? Activity { get; }
+
+    /// <summary>An Engine.IO connection of this gateway closed, for the reason given (the Admin UI's stats count them by
+    /// reason, as Node's <c>rawDisconnection</c>); raised on the closing thread.</summary>
+    internal event Action<EngineCloseReason>? ConnectionClosed;
+
+    internal void OnConnectionClosed(EngineCloseReason reason) => ConnectionClosed?.Invoke(reason);
 
     /// <summary>Connection state recovery (<see cref="ConnectionStateRecoveryOptions.Enabled"/>, set alike on gateways and
     /// silos): when off, a CONNECT's <c>pid</c> and <c>offset</c> are ordinary auth fields and nothing is looked up.</summary>

@@ -32,6 +32,9 @@ internal interface IGatewayMembershipGrain : IGrainWithIntegerKey
     /// <summary>The addresses of the gateways holding a lease now, by gateway id (those that advertise one).</summary>
     [Alias("Addresses")] Task<Dictionary<string, string>> Addresses();
 
+    /// <summary>The namespaces the live gateways have (or, since their lease began, had) sockets in.</summary>
+    [Alias("Namespaces")] Task<string[]> Namespaces();
+
     /// <summary>The silo this activation lives on (diagnostics: its loss makes gateways re-assert their sockets).</summary>
     [Alias("Host")] Task<string> Host();
 }

@@ -88,13 +88,14 @@ internal sealed class AdminNamespace
     }
 
     /// <summary>
-    /// Every socket of every namespace the application declares, from every gateway (Node's <c>fetchSockets</c> per
-    /// namespace). Namespaces served only through a <c>"*"</c> handler are not known in advance: their sockets show in
-    /// the server stats' counts only.
+    /// Every socket of every namespace, from every gateway (Node's <c>fetchSockets</c> per namespace of <c>io._nsps</c>):
+    /// the namespaces the application declares and those the gateways have sockets in (a namespace served only through
+    /// a <c>"*"</c> handler is known once a client connected to it, as a dynamic namespace's child in Node).
     /// </summary>
     private async Task<AdminSocket[]> AllSocketsAsync(ISocketIO server)
     {
-        var namespaces = _handlers.Namespaces.Keys.Where(n => n != SocketIOBuilder.AnyNamespace).Append("/").Distinct();
+        IEnumerable<string> inUse = server is Emitting.SocketIOEmitter emitter ? await emitter.NamespacesAsync() : [];
+        var namespaces = _handlers.Namespaces.Keys.Where(n => n != SocketIOBuilder.AnyNamespace).Append("/").Concat(inUse).Distinct();
         var fetched = await Task.WhenAll(namespaces.Select(n => server.Of(n).FetchSocketsAsync()));
         return [.. fetched.SelectMany(s => s).Select(AdminSocketSerializer.Serialize)];
     }

@@ -92,6 +92,8 @@ internal sealed class GatewayMembershipGrain(
 
     public Task<Dictionary<string, string>> Addresses() => Task.FromResult(AddressesNow());
 
+    public Task<string[]> Namespaces() => Task.FromResult(_namespaces.Values.SelectMany(n => n).Distinct().ToArray());
+
     public Task<string> Host() => Task.FromResult(RuntimeIdentity);
 
     private void ScheduleChecks(TimeSpan period)

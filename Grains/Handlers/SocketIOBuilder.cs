@@ -6,7 +6,7 @@ namespace OrleansSocket.Grains.Handlers;
 /// Collects registrations. Handler signatures are analysed here, at registration, so a handler that cannot be
 /// bound fails at startup and dispatching does no reflection lookups.
 /// </summary>
-internal sealed class SocketIOBuilder : ISocketIOBuilder
+internal sealed class SocketIOBuilder : ISocketIOBuilder, ISocketIOHandlerDeclarations
 {
     public const string AnyNamespace = "*";
 
@@ -18,7 +18,7 @@ internal sealed class SocketIOBuilder : ISocketIOBuilder
     internal Func<ISocket, Exception, string, Task>? DefaultErrorHandler { get; private set; }
 
     /// <summary>Nothing has been declared (a process that only holds an Orleans client must declare nothing).</summary>
-    internal bool IsEmpty => _namespaces.Count == 0 && _errorHandlers.Count == 0 && DefaultErrorHandler is null;
+    public bool IsEmpty => _namespaces.Count == 0 && _errorHandlers.Count == 0 && DefaultErrorHandler is null;
 
     public ISocketIOBuilder On(string eventName, Delegate handler, string ns = "/")
     {

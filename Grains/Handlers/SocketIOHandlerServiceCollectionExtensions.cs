@@ -23,6 +23,7 @@ internal static class SocketIOHandlerServiceCollectionExtensions
         {
             builder = new SocketIOBuilder();
             services.AddSingleton(builder);
+            services.AddSingleton<ISocketIOHandlerDeclarations>(builder);
             // Not AddAuthorizationCore() here: in a web app (a co-hosted silo) its IAuthorizationHandlerProvider makes
             // WebApplication add the authorization middleware, which then fails without AddAuthorization()'s services.
             // Built on first use, after every AddSocketIOHandlers call has added its part, with the features' contributions.

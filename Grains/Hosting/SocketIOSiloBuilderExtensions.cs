@@ -11,7 +11,7 @@ namespace Microsoft.Extensions.Hosting;
 public static class SocketIOSiloBuilderExtensions
 {
     /// <summary>The grain storage Orleans keeps stream subscriptions in (the name Orleans' streams look up).</summary>
-    internal const string PubSubStore = "PubSubStore";
+    internal const string PubSubStore = ClusterHostingExtensions.PubSubStore;
 
     /// <summary>
     /// Hosts OrleansSocket's grains in this silo; they run the handlers declared on the returned builder or on
@@ -35,6 +35,8 @@ public static class SocketIOSiloBuilderExtensions
     {
         silo.Services.AddSocketIOHandlers(_ => { });
         silo.Services.AddSocketIOEmitter();
+        // The Admin UI's admin namespace runs here when the application calls AddAdminUI (before or after this).
+        OrleansSocket.Grains.Admin.AdminUISiloRegistration.Register(silo.Services);
         // Trace context across grain calls: the gateway's span is the parent of the handler's (SocketIOInstrumentation).
         silo.AddActivityPropagation();
         silo.Services.TryAddSingleton(TimeProvider.System);

@@ -19,6 +19,7 @@ internal sealed class SocketContext : ISocket
     private Dictionary<string, object?>? _session;
     private readonly bool _recovery;
     private bool _disconnected;
+    private byte[]? _reportedData; // the session as the activity last saw it
     private System.Security.Claims.ClaimsPrincipal? _user;
 
     public SocketContext(string id, SocketConnectRequest request, IGrainFactory grains, IServiceProvider services, bool recovery)
@@ -31,7 +32,7 @@ internal sealed class SocketContext : ISocket
         _rooms = [id];
         _recovery = recovery;
         Transport = request.Handshake.Transport;
-        Activity = services.GetService<ISocketActivity>();
+        Activity = services.GetService<ISocketActivity>() is { IsEnabled: true } activity ? activity : null;
     }
 
     /// <summary>A recovered connection: the earlier session's data, user and rooms, on the new connection.</summary>
@@ -129,8 +130,10 @@ internal sealed class SocketContext : ISocket
     {
         ArgumentNullException.ThrowIfNull(payload);
         if (_disconnected) throw new InvalidOperationException($"Socket {Id} is disconnected.");
-        var reply = await Gateway.SendWithAck(Id, new OutboundPacket(Namespace, eventName, payload), timeout);
-        return new ClientAck(reply);
+        var reply = Gateway.SendWithAck(Id, new OutboundPacket(Namespace, eventName, payload), timeout);
+        // Sent now, answered later (or never): as Node's outgoing listeners, it is reported as it goes.
+        Activity?.EventSent(Namespace, Id, eventName, payload);
+        return new ClientAck(await reply);
     }
 
     public Task SendAsync(object? data, bool json = false) => EmitAsync(json ? "json" : "message", data);
@@ -139,6 +142,29 @@ internal sealed class SocketContext : ISocket
     {
         if (_disconnected) return Task.CompletedTask;
         return EventRun.Track(Gateway.Disconnect(Id, closeConnection));
+    }
+
+    /// <summary>Tells the activity the socket was accepted, with its session as it is now.</summary>
+    internal void ReportConnected()
+    {
+        if (Activity is null) return;
+        var described = Describe();
+        _reportedData = described.DataJson;
+        Activity.Connected(described);
+    }
+
+    /// <summary>
+    /// Tells the activity of a change a handler made to <see cref="Session"/> since it last saw it (Node's admin UI sends
+    /// <c>socket_updated</c> when <c>socket.data</c> is written). Called when a handler finished: a dictionary of any
+    /// values cannot say when it is written, so the session is compared as JSON.
+    /// </summary>
+    internal void ReportDataChange()
+    {
+        if (Activity is null || _reportedData is null) return;
+        var data = SessionJson();
+        if (data.AsSpan().SequenceEqual(_reportedData)) return;
+        _reportedData = data;
+        Activity.DataChanged(Namespace, Id, data);
     }
 
     internal RemoteSocket Describe() => new(Id, Namespace, [.. _rooms], Handshake, SessionJson(), UserId, GatewayId) { Transport = Transport };

@@ -48,7 +48,7 @@ internal sealed class SocketGrain(
             return result;
         }
         await Joined(socket);
-        socket.Activity?.Connected(socket.Describe());
+        socket.ReportConnected();
         if (!Recovery.Enabled) return result;
         // The private id names this socket (so any gateway finds the grain) plus a secret only the client knows.
         _pid = RecoveryTokens.NewPid(socket.Id);
@@ -98,7 +98,7 @@ internal sealed class SocketGrain(
             return result;
         }
         await Joined(socket);
-        socket.Activity?.Connected(socket.Describe());
+        socket.ReportConnected();
         SocketLog.Recovered(logger, socket.Id, missed.Length);
         return result with { Pid = _pid, Recovered = true, Missed = missed };
     }
@@ -131,10 +131,12 @@ internal sealed class SocketGrain(
             // The handler waits on something outside the socket (a client's ack, a timer, I/O): it goes on, and the
             // grain takes the next event meanwhile (Node's interleaving at awaits); its ack follows when it is done.
             _ = FinishLaterAsync(socket, clientEvent, handler);
+            socket.ReportDataChange();
             await SyncUser(socket);
             return early;
         }
         var answer = await handler;
+        socket.ReportDataChange();
         if (socket.UserId != _registeredUser) await SyncUser(socket);
         return answer ?? early;
     }
@@ -147,7 +149,9 @@ internal sealed class SocketGrain(
         {
             if (answer is not null && clientEvent.AckId is { } ackId && _socket == socket)
                 await socket.Gateway.Ack(socket.Id, ackId, answer);
-            if (_socket == socket) await SyncUser(socket);
+            if (_socket != socket) return;
+            socket.ReportDataChange();
+            await SyncUser(socket);
         }
         catch (Exception e)
         {
@@ -239,6 +243,7 @@ internal sealed class SocketGrain(
         socket.Transport = transport;
         socket.Activity?.TransportChanged(socket.Namespace, socket.Id, transport);
         await registry.Upgrade(socket, transport, ServiceProvider);
+        socket.ReportDataChange();
     }
 
     public Task<RemoteSocket?> Describe()

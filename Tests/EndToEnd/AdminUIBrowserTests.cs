@@ -112,8 +112,11 @@ public sealed class AdminUIBrowserTests(AdminUIClusterFixture cluster, ITestOutp
             "both gateways among the UI's servers");
         Assert.Equal(2, serverIds.Length);
         await ExpectTextAsync(page, gatewayB, "gateway B in the Servers table");
-        // The dashboard's charts: connections and bytes per second, from the gateways' own instruments.
-        foreach (var type in new[] { "rawConnection", "bytesIn", "bytesOut" })
+        // The dashboard's charts: connections, packets and bytes per second, from the gateways' own instruments. The UI's
+        // own connection opened before it signed in (those stats may have gone out before it listened): a connection
+        // opened, a packet received and one sent on gateway B now are in B's next stats.
+        await OpenAndCloseAConnectionAsync(cluster.GatewayB);
+        foreach (var type in new[] { "rawConnection", "bytesIn", "bytesOut", "packetsIn", "packetsOut" })
             if (await tab.WaitForFrameAsync($"\"type\":\"{type}\"", Bound) is null)
                 throw new BrowserCheckException($"no server_stats with aggregated {type} events reached the UI");
         await tab.ScreenshotAsync(E2eEnvironment.ArtifactsDir, "admin-ui-servers.png");
@@ -172,6 +175,19 @@ public sealed class AdminUIBrowserTests(AdminUIClusterFixture cluster, ITestOutp
             if (clock.Elapsed > Bound) throw new BrowserCheckException($"{what}: still [{string.Join(", ", value)}] after {Bound.TotalSeconds:0} s");
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>An Engine.IO 4 long-polling connection to <paramref name="gateway"/> that connects to "/" and closes.</summary>
+    private static async Task OpenAndCloseAConnectionAsync(string gateway)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var open = await http.GetStringAsync($"{gateway}/socket.io/?EIO=4&transport=polling");
+        var sid = JsonDocument.Parse(open[1..]).RootElement.GetProperty("sid").GetString();
+        var url = $"{gateway}/socket.io/?EIO=4&transport=polling&sid={sid}";
+        (await http.PostAsync(url, new StringContent("40"))).EnsureSuccessStatusCode();
+        var reply = await http.GetStringAsync(url); // the CONNECT answer
+        if (!reply.StartsWith("40", StringComparison.Ordinal)) throw new BrowserCheckException($"gateway {gateway} answered {reply} to a CONNECT");
+        (await http.PostAsync(url, new StringContent("1"))).EnsureSuccessStatusCode();
     }
 
     private static async Task<string> GatewayIdAsync(string gateway)

@@ -94,7 +94,7 @@ internal sealed class LocalPackageFeed
     {
         var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        string[] folders = [Root, .. new[] { "orleanssocket.gateway", "orleanssocket.grains", "orleanssocket.grains.interfaces", "orleanssocket.testing" }
+        string[] folders = [Root, .. new[] { "orleanssocket.gateway", "orleanssocket.grains", "orleanssocket.grains.client", "orleanssocket.grains.interfaces", "orleanssocket.testing" }
             .Select(id => Path.Combine(cache, id, Version))];
         var startInfo = new System.Diagnostics.ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardInput = true };
         startInfo.ArgumentList.Add("-c");

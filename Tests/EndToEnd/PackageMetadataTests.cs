@@ -11,26 +11,58 @@ namespace OrleansSocket.Tests.EndToEnd;
 public sealed class PackageMetadataTests
 {
     private static readonly string[] Libraries =
-        ["OrleansSocket.Grains.Interfaces", "OrleansSocket.Grains", "OrleansSocket.Gateway", "OrleansSocket.Testing"];
+        ["OrleansSocket.Grains.Interfaces", "OrleansSocket.Grains.Client", "OrleansSocket.Grains", "OrleansSocket.Gateway", "OrleansSocket.Testing"];
 
-    // The silo runtime's package and Redis: a gateway that is only an Orleans client must install neither, and Redis
-    // comes only from a host that configures it.
-    private static readonly string[] NotForAThinGateway =
-        ["Microsoft.Orleans.Server", "Microsoft.Orleans.Clustering.Redis", "Microsoft.Orleans.Persistence.Redis", "StackExchange.Redis"];
+    // The silo side (the grains, the silo runtime's package, grain storage) and Redis: a gateway that is only an
+    // Orleans client must install none of them, and Redis comes only from a host that configures it.
+    private static bool NotForAThinGateway(string id) =>
+        id.Equals("OrleansSocket.Grains", StringComparison.OrdinalIgnoreCase)
+        || id.Equals("Microsoft.Orleans.Server", StringComparison.OrdinalIgnoreCase)
+        || id.StartsWith("Microsoft.Orleans.Persistence.", StringComparison.OrdinalIgnoreCase)
+        || id.Contains("Redis", StringComparison.OrdinalIgnoreCase)
+        || id.Equals("BCrypt.Net-Next", StringComparison.OrdinalIgnoreCase);
 
     [Fact]
-    public async Task The_gateway_package_brings_an_Orleans_client_without_the_silo_runtime_package_or_Redis()
+    public async Task The_gateway_package_brings_an_Orleans_client_without_the_silo_side_or_Redis()
     {
         var feed = await LocalPackageFeed.GetAsync();
         var direct = Dependencies(Nuspec(feed, "OrleansSocket.Gateway"));
         Assert.Contains("Microsoft.Orleans.Client", direct);
         Assert.Contains("Microsoft.Orleans.Streaming", direct);
+        Assert.Contains("OrleansSocket.Grains.Client", direct);
         var installed = Closure(feed, "OrleansSocket.Gateway");
-        Assert.All(NotForAThinGateway, id => Assert.DoesNotContain(id, installed));
+        // the closure walked through our client package: what it brings is in the set too
+        Assert.Contains("OrleansSocket.Grains.Interfaces", installed);
+        Assert.DoesNotContain(installed, NotForAThinGateway);
+    }
+
+    [Fact]
+    public async Task The_silo_side_is_what_brings_the_grains_storage_and_bcrypt()
+    {
+        var feed = await LocalPackageFeed.GetAsync();
+        var direct = Dependencies(Nuspec(feed, "OrleansSocket.Grains"));
+        Assert.Contains("OrleansSocket.Grains.Client", direct);
+        Assert.Contains("Microsoft.Orleans.Persistence.Memory", direct);
+        Assert.Contains("BCrypt.Net-Next", direct);
+        Assert.DoesNotContain("Microsoft.Orleans.Server", Closure(feed, "OrleansSocket.Grains"));
+    }
+
+    [Fact]
+    public async Task Orleans_runtime_comes_from_Orleans_streaming_not_from_an_OrleansSocket_package()
+    {
+        // Why an Orleans client of ours still installs Microsoft.Orleans.Runtime: Orleans' own Streaming package
+        // depends on it, and the broadcasts are streams. None of our packages names it.
+        var feed = await LocalPackageFeed.GetAsync();
+        Assert.All(Libraries, id => Assert.DoesNotContain("Microsoft.Orleans.Runtime", Dependencies(Nuspec(feed, id))));
+        var streaming = Path.Combine(NuGetPackagesFolder(), "microsoft.orleans.streaming", OrleansVersion(), "microsoft.orleans.streaming.nuspec");
+        XDocument nuspec;
+        await using (var stream = File.OpenRead(streaming)) nuspec = await XDocument.LoadAsync(stream, LoadOptions.None, default);
+        Assert.Contains("Microsoft.Orleans.Runtime", Dependencies(nuspec));
     }
 
     [Theory]
     [InlineData("OrleansSocket.Grains.Interfaces")]
+    [InlineData("OrleansSocket.Grains.Client")]
     [InlineData("OrleansSocket.Grains")]
     public async Task The_handler_API_and_the_grains_packages_bring_no_Redis(string package)
     {
@@ -45,15 +77,40 @@ public sealed class PackageMetadataTests
     public async Task Every_package_names_git_and_the_commit_it_was_built_from()
     {
         var feed = await LocalPackageFeed.GetAsync();
-        var head = await GitHeadAsync();
+        var head = await GitAsync(E2eEnvironment.RepoRoot, "rev-parse", "HEAD");
+        var origin = await GitOriginAsync(E2eEnvironment.RepoRoot);
         foreach (var package in Libraries.Append("OrleansSocket.Templates"))
         {
             var repository = Repository(Nuspec(feed, package));
             Assert.NotNull(repository);
             Assert.Equal("git", (string?)repository.Attribute("type"));
             Assert.Equal(head, (string?)repository.Attribute("commit"));
-            // No remote in this checkout and no RepositoryUrl given: no URL at all, rather than a made-up one.
-            Assert.Null(repository.Attribute("url"));
+            // The URL of the checkout's origin remote; none without one, rather than a made-up one.
+            Assert.Equal(origin, (string?)repository.Attribute("url"));
+        }
+    }
+
+    [Fact]
+    public async Task The_repository_url_is_the_origin_remote_of_the_checkout()
+    {
+        const string url = "https://example.invalid/orleanssocket-origin.git"; // RFC 2606: a name that is never real
+        var clone = Path.Combine(Path.GetTempPath(), "orleanssocket-clone-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            await GitAsync(Path.GetTempPath(), "clone", "--quiet", "--no-hardlinks", E2eEnvironment.RepoRoot, clone);
+            await GitAsync(clone, "remote", "set-url", "origin", url);
+            var output = Path.Combine(clone, "packed");
+            await LocalPackageFeed.RunAsync("dotnet", ["pack", Path.Combine(clone, "Grains.Interfaces", "Grains.Interfaces.csproj"),
+                "-c", "Release", "-nodeReuse:false", "-o", output, "-p:PackageVersion=0.0.0-origin"], clone);
+            var nuspec = ReadNuspec(Path.Combine(output, "OrleansSocket.Grains.Interfaces.0.0.0-origin.nupkg"));
+            var repository = Repository(nuspec);
+            Assert.Equal(url, (string?)repository?.Attribute("url"));
+            Assert.Equal(await GitAsync(clone, "rev-parse", "HEAD"), (string?)repository?.Attribute("commit"));
+            Assert.Equal(url, nuspec.Descendants().Single(e => e.Name.LocalName == "projectUrl").Value);
+        }
+        finally
+        {
+            if (Directory.Exists(clone)) Directory.Delete(clone, recursive: true);
         }
     }
 
@@ -107,12 +164,28 @@ public sealed class PackageMetadataTests
         return found;
     }
 
-    private static async Task<string> GitHeadAsync()
+    private static async Task<string> GitAsync(string directory, params string[] arguments)
     {
-        var result = await ExternalProcess.RunAsync("git", ["rev-parse", "HEAD"], E2eEnvironment.RepoRoot, TimeSpan.FromSeconds(30));
+        var result = await ExternalProcess.RunAsync("git", arguments, directory, TimeSpan.FromSeconds(60));
         Assert.True(result.Succeeded, result.Describe());
         return result.Output.Trim();
     }
+
+    /// <summary>The URL of the checkout's <c>origin</c> remote, null when it has none.</summary>
+    private static async Task<string?> GitOriginAsync(string directory)
+    {
+        var remotes = (await GitAsync(directory, "remote")).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return remotes.Contains("origin") ? await GitAsync(directory, "remote", "get-url", "origin") : null;
+    }
+
+    private static string NuGetPackagesFolder() =>
+        Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+        ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+
+    /// <summary>The Orleans version of the build (Directory.Packages.props).</summary>
+    private static string OrleansVersion() =>
+        XDocument.Load(Path.Combine(E2eEnvironment.RepoRoot, "Directory.Packages.props")).Descendants()
+            .Single(e => e.Name.LocalName == "OrleansVersion").Value;
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]

@@ -4,8 +4,9 @@ namespace OrleansSocket.Tests.EndToEnd;
 
 /// <summary>
 /// OrleansSocket as a user installs it: the libraries packed into a local feed (<c>dotnet pack</c>), samples/QuickStart's
-/// sources in a folder outside the repository with a <c>PackageReference</c> to <c>OrleansSocket.Gateway</c> only (no
-/// project reference, no npm), built, started, and driven by socket.io-client 4.x.
+/// sources in a folder outside the repository with <c>PackageReference</c>s to <c>OrleansSocket.Gateway</c> and
+/// <c>OrleansSocket.Grains</c> (its co-hosted silo) only (no project reference, no npm), built, started, and driven by
+/// socket.io-client 4.x.
 /// </summary>
 [Collection(QuickStartFromPackagesCollection.Name)]
 public sealed class QuickStartFromPackagesTests(QuickStartFromPackagesFixture server, ITestOutputHelper output)
@@ -46,6 +47,7 @@ public sealed class QuickStartFromPackagesFixture : QuickStartServerFixture
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="OrleansSocket.Gateway" Version="{feed.Version}" />
+                <PackageReference Include="OrleansSocket.Grains" Version="{feed.Version}" />
               </ItemGroup>
             </Project>
             """);

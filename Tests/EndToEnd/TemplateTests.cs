@@ -91,6 +91,8 @@ public sealed class AppTemplateTests(AppTemplateFixture app, ITestOutputHelper o
     {
         var project = await File.ReadAllTextAsync(Path.Combine(app.AppDirectory, "Chat.csproj"));
         Assert.Contains($"<PackageReference Include=\"OrleansSocket.Gateway\" Version=\"{app.PackageVersion}\" />", project);
+        // the grains of the silo the app hosts: the gateway package does not bring them
+        Assert.Contains($"<PackageReference Include=\"OrleansSocket.Grains\" Version=\"{app.PackageVersion}\" />", project);
     }
 }
 
@@ -108,6 +110,17 @@ public sealed class ClusterTemplateTests(ClusterTemplateFixture gateway, ITestOu
         Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(gateway.GatewayDll)!, "Chat.Handlers.dll")));
         await E2eAssert.NodeScriptSucceedsAsync(gateway, output, "template-chat-client.js", "30000");
         Assert.True(gateway.SiloIsRunning, $"the silo exited\n{gateway.SiloOutput}");
+    }
+
+    [Fact]
+    public void The_gateway_installs_the_Orleans_client_side_and_no_grains()
+    {
+        // A thin gateway from packages: what its build output holds is what the gateway package brought.
+        var output = Path.GetDirectoryName(gateway.GatewayDll)!;
+        Assert.True(File.Exists(Path.Combine(output, "OrleansSocket.Grains.Client.dll")));
+        Assert.False(File.Exists(Path.Combine(output, "OrleansSocket.Grains.dll")));
+        Assert.False(File.Exists(Path.Combine(output, "Orleans.Persistence.Memory.dll")));
+        Assert.False(File.Exists(Path.Combine(output, "BCrypt-Net-Next.dll")));
     }
 
     [Fact]

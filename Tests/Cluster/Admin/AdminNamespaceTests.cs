@@ -14,7 +14,23 @@ public sealed class AdminNamespaceTests
     private static readonly object Credentials = new { username = "admin", password = "changeit" };
 
     private static Task<SocketIOTestServer> StartAsync(Action<AdminUIOptions> configure) =>
-        SocketIOTestServer.StartAsync(io => io.On("add one", (int n) => n + 1),
+        SocketIOTestServer.StartAsync(io =>
+            {
+                io.On("add one", (int n) => n + 1);
+                io.On("set name", (ISocket socket, string name) => { socket.Session["name"] = name; });
+                io.On("shout", (ISocket socket, string text) => socket.Server.EmitAsync("news", text));
+                io.On("ask", async (ISocket socket) =>
+                {
+                    try
+                    {
+                        await socket.EmitWithAckAsync("question", TimeSpan.FromMilliseconds(100), 1);
+                    }
+                    catch (TimeoutException)
+                    {
+                        // the test client does not answer server acks
+                    }
+                });
+            },
             services => new SocketIOServerBuilder(services).AddAdminUI(configure),
             new SocketIOTestServerOptions { Gateways = 2 });
 
@@ -124,6 +140,71 @@ public sealed class AdminNamespaceTests
         await server.FlushAsync();
         Assert.DoesNotContain(admin.GetReceived(), e => e.Event is "event_sent" or "event_received" && e.Arg<string>(0) == "/admin");
     }
+
+    [Fact]
+    public async Task A_handler_that_changes_the_sockets_data_updates_the_UI_once_per_change()
+    {
+        await using var server = await StartAsync(Basic);
+        var admin = await server.ConnectAsync(Credentials, "/admin");
+        await admin.WaitForAsync("all_sockets");
+        var app = await server.ConnectAsync();
+
+        await app.EmitAsync("set name", "ada");
+        var updated = await NextAsync(admin, "socket_updated", e => e.Args[0].TryGetProperty("data", out _));
+        Assert.Equal((app.Id, "/"), (updated.Args[0].GetProperty("id").GetString(), updated.Args[0].GetProperty("nsp").GetString()));
+        Assert.Equal("""{"name":"ada"}""", updated.Args[0].GetProperty("data").GetRawText());
+
+        // Handlers that leave the data as it was send nothing: the next update the UI gets is the next change.
+        await app.EmitAsync("set name", "ada");
+        Assert.Equal(2, (await app.EmitWithAckAsync("add one", 1)).Arg<int>(0));
+        await app.EmitAsync("set name", "grace");
+        var again = await NextAsync(admin, "socket_updated", e => e.Args[0].TryGetProperty("data", out _));
+        Assert.Equal("""{"name":"grace"}""", again.Args[0].GetProperty("data").GetRawText());
+        await server.FlushAsync();
+        Assert.DoesNotContain(admin.GetReceived(), e => e.Event == "socket_updated" && e.Args[0].TryGetProperty("data", out _));
+    }
+
+    [Fact]
+    public async Task Broadcasts_and_emits_with_an_ack_are_event_sent_for_each_socket_that_gets_them()
+    {
+        await using var server = await StartAsync(Basic);
+        var admin = await server.ConnectAsync(Credentials, "/admin");
+        await admin.WaitForAsync("all_sockets");
+        var app1 = await server.ConnectAsync();
+        var app2 = await server.ConnectAsync();
+        Assert.NotEqual(app1.GatewayId, app2.GatewayId);
+
+        await app1.EmitAsync("shout", "hello");
+        await app2.WaitForAsync("news");
+        var news = new[] { await NextAsync(admin, "event_sent", IsNews), await NextAsync(admin, "event_sent", IsNews) };
+        Assert.Equal(new[] { app1.Id, app2.Id }.Order(), news.Select(e => e.Arg<string>(1)).Order());
+        Assert.All(news, e => Assert.Equal(("/", """["news","hello"]"""), (e.Arg<string>(0), e.Args[2].GetRawText())));
+
+        await app2.EmitAsync("ask");
+        var question = await NextAsync(admin, "event_sent", e => e.Args[2][0].GetString() == "question");
+        Assert.Equal((app2.Id, """["question",1]"""), (question.Arg<string>(1), question.Args[2].GetRawText()));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the namespaces from the gateway membership, told by the namespace grains
+    public async Task Sockets_of_namespaces_served_only_by_a_wildcard_handler_are_listed(bool orleansAdapter)
+    {
+        await using var server = await SocketIOTestServer.StartAsync(io => io.On("ping", () => "pong", "*"),
+            services => new SocketIOServerBuilder(services).AddAdminUI(Basic),
+            new SocketIOTestServerOptions { Gateways = 2, OrleansAdapter = orleansAdapter });
+        var root = await server.ConnectAsync();
+        var tenant = await root.ConnectNamespaceAsync("/tenant-7");
+        Assert.True(tenant.IsConnected);
+
+        var admin = await server.ConnectAsync(Credentials, "/admin");
+
+        var sockets = (await admin.WaitForAsync("all_sockets")).Args[0].EnumerateArray().ToList();
+        Assert.Equal("/tenant-7", Assert.Single(sockets, s => s.GetProperty("id").GetString() == tenant.Id).GetProperty("nsp").GetString());
+        Assert.Single(sockets, s => s.GetProperty("id").GetString() == root.Id);
+    }
+
+    private static bool IsNews(ReceivedEvent e) => e.Args[2][0].GetString() == "news";
 
     private static async Task<ReceivedEvent> NextAsync(SocketIOTestClient client, string eventName, Func<ReceivedEvent, bool> match)
     {

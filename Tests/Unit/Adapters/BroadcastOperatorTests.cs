@@ -134,6 +134,12 @@ public sealed class BroadcastOperatorTests
 
         public override Task CloseRoomAsync(string ns, string room) => Record($"close {ns} {room}", null);
 
+        public override async Task<IReadOnlyCollection<string>> NamespacesAsync()
+        {
+            await Record("namespaces", null);
+            return [];
+        }
+
         // Membership is the socket's business, never the operator's.
         public override Task AddSocketAsync(AdapterMember socket) => throw new InvalidOperationException("The broadcast operator changes no membership.");
         public override Task AddAllAsync(AdapterMember socket, IReadOnlyCollection<string> rooms) => AddSocketAsync(socket);

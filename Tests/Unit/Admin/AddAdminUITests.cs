@@ -25,6 +25,7 @@ public sealed class AddAdminUITests
     {
         var services = new ServiceCollection();
         services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        AdminUISiloRegistration.Register(services); // as AddSocketIOGrains does: the grains run here
         new SocketIOServerBuilder(services).AddAdminUI(o => o.Authentication = AdminUIAuthentication.None);
         new SocketIOServerBuilder(services).AddAdminUI(o => o.ReadOnly = true);
 
@@ -33,5 +34,32 @@ public sealed class AddAdminUITests
         using var provider = services.BuildServiceProvider();
         var options = provider.GetRequiredService<IOptions<AdminUIOptions>>().Value;
         Assert.Equal((AdminUIAuthentication.None, true), (options.Authentication, options.ReadOnly));
+    }
+
+    [Fact]
+    public void Called_before_the_grains_are_added_the_admin_namespace_comes_with_them()
+    {
+        var services = new ServiceCollection();
+        new SocketIOServerBuilder(services).AddAdminUI();
+        Assert.DoesNotContain(services, s => s.ServiceType == typeof(AdminSessions));
+
+        AdminUISiloRegistration.Register(services);
+        AdminUISiloRegistration.Register(services);
+
+        Assert.Single(services, s => s.ServiceType == typeof(SocketIOHandlerContribution));
+        Assert.Single(services, s => s.ServiceType == typeof(AdminSessions));
+    }
+
+    [Fact]
+    public void In_a_process_without_grains_it_adds_the_gateway_stats_and_activity_and_not_the_admin_namespace()
+    {
+        var services = new ServiceCollection();
+        new SocketIOServerBuilder(services).AddAdminUI();
+
+        Assert.Single(services, s => !s.IsKeyedService && s.ImplementationType == typeof(AdminStatsPublisher));
+        // the gateway reports the events its broadcasts write (event_sent)
+        Assert.Single(services, s => s.ServiceType == typeof(OrleansSocket.Grains.Sockets.ISocketActivity));
+        Assert.DoesNotContain(services, s => s.ServiceType == typeof(SocketIOHandlerContribution));
+        Assert.DoesNotContain(services, s => s.ServiceType == typeof(AdminSessions));
     }
 }

@@ -25,4 +25,18 @@ public sealed class AdminEventBufferTests
         Assert.Equal(1_000_000, taken[0].Timestamp); // oldest second first
         Assert.Empty(buffer.TakeAll());
     }
+
+    [Fact]
+    public void Disconnections_are_counted_per_reason()
+    {
+        var buffer = new AdminEventBuffer(new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(5_000)));
+
+        buffer.Add("rawDisconnection", subType: "ping timeout");
+        buffer.Add("rawDisconnection", subType: "transport close");
+        buffer.Add("rawDisconnection", subType: "ping timeout");
+
+        Assert.Equal(
+            [new AdminAggregatedEvent(5_000, "rawDisconnection", "ping timeout", 2), new AdminAggregatedEvent(5_000, "rawDisconnection", "transport close", 1)],
+            buffer.TakeAll().OrderBy(e => e.SubType, StringComparer.Ordinal));
+    }
 }

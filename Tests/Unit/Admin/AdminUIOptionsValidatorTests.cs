@@ -40,15 +40,17 @@ public sealed class AdminUIOptionsValidatorTests
         Assert.Equal(valid, AdminUIOptionsValidator.IsBcryptHash(hash));
 
     [Fact]
-    public void None_with_credentials_namespace_and_intervals_are_checked()
+    public void None_with_credentials_namespace_intervals_and_bounds_are_checked()
     {
         var failures = Failures(new AdminUIOptions
         {
             Authentication = AdminUIAuthentication.None, Username = "admin", Namespace = "admin",
-            ServerStatsInterval = TimeSpan.Zero, SessionDuration = TimeSpan.Zero,
+            ServerStatsInterval = TimeSpan.Zero, SessionDuration = TimeSpan.Zero, MaxPendingEvents = 0, MaxPendingEventBytes = 0,
         }).ToList();
 
-        Assert.Equal(4, failures.Count);
+        Assert.Equal(6, failures.Count);
+        Assert.Contains("SocketIO:AdminUI:MaxPendingEvents must be at least 1 (was 0).", failures);
+        Assert.Contains("SocketIO:AdminUI:MaxPendingEventBytes must be at least 1 (was 0).", failures);
         Assert.Contains("SocketIO:AdminUI:Namespace must be a namespace such as /admin (was 'admin').", failures);
         Assert.Contains(failures, f => f.StartsWith("SocketIO:AdminUI:Username and SocketIO:AdminUI:PasswordHash are set", StringComparison.Ordinal));
         Assert.Contains("SocketIO:AdminUI:ServerStatsInterval must be positive (was 00:00:00).", failures);

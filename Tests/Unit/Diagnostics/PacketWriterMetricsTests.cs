@@ -7,8 +7,8 @@ using OrleansSocket.Gateway.Sessions;
 namespace OrleansSocket.Tests.Diagnostics;
 
 /// <summary>
-/// What the gateway's packet writer counts: the bytes it wrote (text and attachments), and a packet the connection did
-/// not take as dropped, <c>volatile</c> or <c>closed</c>.
+/// What the gateway's packet writer counts: the bytes it wrote (text and attachments, acks included), one measurement
+/// per frame, and a packet the connection did not take as dropped, <c>volatile</c> or <c>closed</c>.
 /// </summary>
 public sealed class PacketWriterMetricsTests : IDisposable
 {
@@ -63,6 +63,25 @@ public sealed class PacketWriterMetricsTests : IDisposable
         Assert.Equal(2, Sum(SocketIOInstrumentation.PacketsDropped, SocketIOInstrumentation.DropReasonTag, "volatile"));
         Assert.Equal(1, Sum(SocketIOInstrumentation.PacketsDropped, SocketIOInstrumentation.DropReasonTag, "closed"));
         Assert.Equal(text + 10, Sum(SocketIOInstrumentation.Io, "network.io.direction", "transmit")); // nothing more written
+    }
+
+    [Fact]
+    public void EachFrameIsOneMeasurementAndAcksCountToo()
+    {
+        var writer = new PacketWriter(new Connection(), 5, _services.GetRequiredService<SocketIOMeters>());
+        var packet = SocketIOEncoder.EncodeEvent("/", "file", "[\"x\"]"u8.ToArray(), [new byte[10], new byte[3]]);
+
+        Assert.True(writer.Write(packet));
+        Assert.Equal([packet.Text.Length, 10L, 3L], Measurements("transmit"));
+
+        var ack = SocketIOEncoder.EncodeAck("/", 7, "[1]"u8.ToArray(), null);
+        Assert.True(writer.Ack("/", 7, new SocketPayload("[1]"u8.ToArray())));
+        Assert.Equal([packet.Text.Length, 10L, 3L, ack.Text.Length], Measurements("transmit"));
+    }
+
+    private long[] Measurements(string direction)
+    {
+        lock (_measured) return [.. _measured.Where(m => m.Instrument == SocketIOInstrumentation.Io && Equals(m.Tags.GetValueOrDefault("network.io.direction"), direction)).Select(m => m.Value)];
     }
 
     private sealed class Connection : IEngineConnection

@@ -29,6 +29,9 @@ internal sealed class SocketIOEmitter : ISocketIO
 
     public Task CloseRoomAsync(string room, string ns = "/") => EventRun.Track(_adapter.CloseRoomAsync(Normalize(ns), room));
 
+    /// <summary>The namespaces the cluster's gateways have sockets in (<see cref="SocketIOAdapter.NamespacesAsync"/>).</summary>
+    internal Task<IReadOnlyCollection<string>> NamespacesAsync() => _adapter.NamespacesAsync();
+
     internal BroadcastOperator Operator(string ns) => new(_adapter, new BroadcastOptions(ns) { Node = _node });
 
     /// <summary>As Node's <c>io.of("chat")</c> and handler registration: a missing leading <c>/</c> is added.</summary>

@@ -60,6 +60,10 @@ internal abstract class SocketIOAdapter
     /// <summary>The rooms of one socket, its own id's room included; empty when no such socket is connected.</summary>
     public abstract Task<IReadOnlyCollection<string>> SocketRoomsAsync(string socketId);
 
+    /// <summary>The namespaces the nodes have (or, since they attached, had) sockets in, whatever handler serves them
+    /// (Node's <c>io._nsps</c>, where a dynamic namespace's children appear as clients connect to them).</summary>
+    public abstract Task<IReadOnlyCollection<string>> NamespacesAsync();
+
     /// <summary>Every member of <paramref name="room"/> in <paramref name="ns"/> leaves it.</summary>
     public abstract Task CloseRoomAsync(string ns, string room);
 

@@ -35,7 +35,8 @@ internal static class AdminSocketSerializer
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
             $"{socket.GatewayId}\n{socket.Handshake.Issued.UtcTicks}\n{socket.Handshake.RemoteAddress}\n{socket.Handshake.Url}"))))[..12];
 
-    private static JsonElement Data(byte[] json)
+    /// <summary>A socket's data as the UI shows it; an empty object when there is none.</summary>
+    internal static JsonElement Data(byte[] json)
     {
         if (json.Length == 0) return EmptyObject;
         try

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OrleansSocket;
-using OrleansSocket.Grains.Handlers;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -44,7 +43,7 @@ public static class SocketIOClientBuilderExtensions
     private sealed class NoHandlersInClient(IServiceProvider services) : IValidateOptions<SocketIOClientMarker>
     {
         public ValidateOptionsResult Validate(string? name, SocketIOClientMarker options) =>
-            services.GetService<SocketIOBuilder>() is { IsEmpty: false }
+            services.GetService<ISocketIOHandlerDeclarations>() is { IsEmpty: false }
                 ? ValidateOptionsResult.Fail(
                     "Socket.IO handlers were declared (AddSocketIO().AddHandlers(...)) in a process that is only an Orleans client " +
                     "(UseOrleansClient(client => client.AddSocketIOClient())): handlers run where the grains run. Declare them in " +

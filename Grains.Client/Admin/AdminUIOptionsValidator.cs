@@ -31,6 +31,7 @@ internal sealed partial class AdminUIOptionsValidator : IValidateOptions<AdminUI
         failures.Positive($"{S}:SessionDuration", options.SessionDuration);
         failures.Positive($"{S}:ServerStatsInterval", options.ServerStatsInterval);
         failures.AtLeast($"{S}:MaxPendingEvents", options.MaxPendingEvents, 1);
+        failures.AtLeast($"{S}:MaxPendingEventBytes", options.MaxPendingEventBytes, 1);
         return failures.ToResult();
     }
 

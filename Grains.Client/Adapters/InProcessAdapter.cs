@@ -198,6 +198,10 @@ internal sealed class InProcessAdapter(TimeProvider? time = null, ConnectionStat
     public override Task<IReadOnlyCollection<string>> SocketRoomsAsync(string socketId) =>
         Task.FromResult<IReadOnlyCollection<string>>(Locate(socketId) is (var node, var socket) ? [socket.Id, .. node.RoomsOf(socket)] : []);
 
+    /// <summary>The namespaces each attached node has sockets in now.</summary>
+    public override Task<IReadOnlyCollection<string>> NamespacesAsync() =>
+        Task.FromResult<IReadOnlyCollection<string>>([.. _nodes.SelectMany(n => n.Namespaces()).Distinct()]);
+
     /// <inheritdoc />
     public override Task CloseRoomAsync(string ns, string room) =>
         Task.WhenAll(_nodes.SelectMany(node => node.Resolve(ns, [room], [])).Select(s => s.LeaveAsync([room])));

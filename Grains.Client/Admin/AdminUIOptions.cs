@@ -39,6 +39,10 @@ public sealed class AdminUIOptions
     /// to the admin namespace; past it the newest are dropped.</summary>
     public int MaxPendingEvents { get; set; } = 10_000;
 
+    /// <summary>In development mode, how many bytes the socket events waiting in a silo may hold (their arguments as
+    /// JSON, e.g. the arguments of each event a client sent); an event that would pass it is dropped. 8 MiB by default.</summary>
+    public long MaxPendingEventBytes { get; set; } = 8 * 1024 * 1024;
+
     /// <summary>This gateway's id in the UI's server list; null: <c>hostname#gatewayId</c>, unique per gateway process.</summary>
     public string? ServerId { get; set; }
 

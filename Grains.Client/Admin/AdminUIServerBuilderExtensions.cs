@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansSocket;
 using OrleansSocket.Grains.Admin;
-using OrleansSocket.Grains.Handlers;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -24,21 +23,27 @@ public static class AdminUIServerBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         // Once per process: a gateway co-hosting its silo may call it on both builders.
-        if (!services.Any(s => s.ServiceType == typeof(AdminSessions))) AddServices(services);
+        if (!services.Any(s => s.ServiceType == typeof(AdminUIMarker)))
+        {
+            AddServices(services);
+            // Where the grains run (AddSocketIOGrains, called before this or after): the admin namespace.
+            foreach (var silo in services.Where(s => !s.IsKeyedService && s.ServiceType == typeof(AdminUISiloServices))
+                         .Select(s => s.ImplementationInstance).OfType<AdminUISiloServices>().ToList())
+                silo.Add(services);
+        }
         if (configure is not null) services.Configure(configure);
         return builder;
     }
 
     private static void AddServices(IServiceCollection services)
     {
+        services.AddSingleton<AdminUIMarker>();
         services.AddOptions<AdminUIOptions>().BindConfiguration(AdminUIOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AdminUIOptions>, AdminUIOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<AdminSessions>();
-        // Declared when the handler registry is built: only where the grains run.
-        services.AddSingleton(new SocketIOHandlerContribution(AdminNamespace.Configure));
+        // On a gateway, its server stats (nothing where no gateway runs).
         services.AddHostedService<AdminStatsPublisher>();
-        // Development mode: the socket grains of this process report to the admin namespace.
+        // Development mode: what the socket grains of this process and the gateway's broadcast writes report.
         services.AddSingleton<AdminActivity>();
         services.AddSingleton<OrleansSocket.Grains.Sockets.ISocketActivity>(sp => sp.GetRequiredService<AdminActivity>());
         services.AddHostedService(sp => sp.GetRequiredService<AdminActivity>());

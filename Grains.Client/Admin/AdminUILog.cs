@@ -22,4 +22,7 @@ internal static partial class AdminUILog
 
     [LoggerMessage(EventId = 2705, Level = LogLevel.Warning, Message = "Admin UI: sending {Event} to the admin namespace failed")]
     public static partial void ActivityFailed(ILogger logger, string @event, Exception exception);
+
+    [LoggerMessage(EventId = 2706, Level = LogLevel.Debug, Message = "Admin UI: dropping development-mode notices from {Event} on (more than {MaxEvents} notices or {MaxBytes} bytes wait); logged once until one is queued again")]
+    public static partial void NoticesDropped(ILogger logger, string @event, int maxEvents, long maxBytes);
 }

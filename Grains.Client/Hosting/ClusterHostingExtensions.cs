@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
@@ -17,6 +16,9 @@ namespace OrleansSocket;
 internal static class ClusterHostingExtensions
 {
     internal const string OrleansClusteringKey = "Orleans:Clustering:ProviderType";
+
+    /// <summary>The grain storage Orleans keeps stream subscriptions in (the name Orleans' streams look up).</summary>
+    internal const string PubSubStore = "PubSubStore";
 
     /// <summary>The <c>Cluster</c> section, validated, or the defaults (localhost clustering).</summary>
     /// <exception cref="OptionsValidationException">a value is invalid; the message names its key.</exception>
@@ -85,7 +87,7 @@ internal static class ClusterHostingExtensions
         // agent produces it) in Redis too, so that it outlives any one silo. In memory it was lost with a killed silo: the gateways
         // subscribed again under new ids, the pulling agents kept delivering to the old ones, and every broadcast
         // was dropped ("got an item for subscription ..., but I don't have any subscriber").
-        silo.UseRedisProviders(options.RequireRedis(), SocketIOSiloBuilderExtensions.PubSubStore);
+        silo.UseRedisProviders(options.RequireRedis(), PubSubStore);
         var redisSiloPort = PortOrFree(siloPort ?? 11111);
         var redisGatewayPort = PortOrFree(gatewayPort ?? 30000);
         if (options.Kubernetes)

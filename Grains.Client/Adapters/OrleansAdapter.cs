@@ -134,6 +134,10 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
         return (await grains.GetGrain<ISocketGrain>(socketId).Describe())?.Rooms ?? [];
     }
 
+    /// <summary>From the gateway membership, which learns each gateway's namespaces from its heartbeats and its
+    /// namespace grains (<see cref="IGatewayMembershipGrain.AddNamespace"/>).</summary>
+    public override async Task<IReadOnlyCollection<string>> NamespacesAsync() => await Membership.Namespaces();
+
     public override async Task CloseRoomAsync(string ns, string room)
     {
         var members = await RoomMembers(ns, room);

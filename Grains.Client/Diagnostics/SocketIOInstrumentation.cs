@@ -30,7 +30,7 @@ public static class SocketIOInstrumentation
     /// volatile packet the transport could not take now, or a full send queue) or <c>closed</c> (the connection is closing,
     /// e.g. after its send queue overflowed).</summary>
     public const string PacketsDropped = "socketio.server.packets.dropped";
-    /// <summary>Counter <c>By</c>: Socket.IO bytes received from and written to clients (Engine.IO message payloads), by
+    /// <summary>Counter <c>By</c>: Socket.IO bytes received from and written to clients (Engine.IO message payloads, acks included; one measurement per message), by
     /// <c>network.io.direction</c> (<c>receive</c>, <c>transmit</c>).</summary>
     public const string Io = "socketio.server.io";
     /// <summary>Counter <c>{error}</c>: Engine.IO requests refused, by <see cref="EngineIOErrorCodeTag"/> (0 unknown transport,

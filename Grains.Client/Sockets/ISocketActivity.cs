@@ -7,6 +7,9 @@ namespace OrleansSocket.Grains.Sockets;
 /// </summary>
 internal interface ISocketActivity
 {
+    /// <summary>False: nothing is reported now (e.g. the Admin UI in production mode); the grains need not call.</summary>
+    bool IsEnabled { get; }
+
     /// <summary>A socket was accepted (or recovered).</summary>
     void Connected(RemoteSocket socket);
 
@@ -22,8 +25,12 @@ internal interface ISocketActivity
     /// <summary>A socket's client sent an event.</summary>
     void EventReceived(string ns, string socketId, string eventName, SocketPayload payload);
 
-    /// <summary>An event was sent to one socket (a broadcast is not seen here).</summary>
+    /// <summary>An event was sent to a socket: by the socket's grain (its own emits, with or without an ack) or, for a
+    /// broadcast, by the gateway that wrote it to each recipient.</summary>
     void EventSent(string ns, string socketId, string eventName, SocketPayload payload);
+
+    /// <summary>A handler changed the socket's <see cref="ISocket.Session"/>: <paramref name="dataJson"/> is all of it now.</summary>
+    void DataChanged(string ns, string socketId, byte[] dataJson);
 
     /// <summary>A socket's connection upgraded to another transport.</summary>
     void TransportChanged(string ns, string socketId, string transport);

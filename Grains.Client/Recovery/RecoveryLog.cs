@@ -4,7 +4,7 @@ namespace OrleansSocket.Grains.Recovery;
 
 /// <summary>
 /// One namespace's recent packets with their offsets, kept for the recovery window: what
-/// <see cref="RecoveryLogGrain"/> holds in the cluster and the in-process adapter holds on its node.
+/// <c>RecoveryLogGrain</c> holds in the cluster and the in-process adapter holds on its node.
 /// Offsets carry a random prefix per log, so an offset from before a restart is unknown (and recovery
 /// falls back to a new session) rather than pointing at the wrong packet. Not thread-safe.
 /// </summary>
