@@ -2,13 +2,15 @@
 // bench/RESULTS.md from the raw results of bench/run-all.sh. Two sub-commands:
 //
 //   node bench/report.js meta --root DIR --harness DIR --command CMD --quick 0|1 --reps N --targets JSON [--load-args S]
-//        [--warm S] [--cold 0|1] [--cold-echo-s S]
+//        [--warm S] [--cold 0|1] [--cold-echo-s S] [--mem-row 0|1] [--mem-warm-s S]
 //        prints the run's metadata (date, machine, versions, commit, targets) as JSON
 //   node bench/report.js report --meta F --results F [--smoke F] [--idle F] [--summary F] [--targets-file F]
-//        [--cold F] [--handshake F] [--cold-summary F] [--raw DIR] [--elapsed S] [--failed "..."] --out RESULTS.md
+//        [--cold F] [--handshake F] [--cold-summary F] [--mem F] [--raw DIR] [--elapsed S] [--failed "..."] --out RESULTS.md
 //        writes the report: the warm rows (--results: the scenarios run with the harness's WARM, the
 //        headline) and the cold rows (--handshake: time to first handshake; --cold: the first connections
-//        and echo seconds of fresh processes), medians per scenario and server, ratios to Node, server CPU
+//        and echo seconds of fresh processes), the memory row (--mem: RSS per idle connection at 10 000,
+//        10 000 connections on a process warmed by echo, against that process's RSS just before them),
+//        medians per scenario and server, ratios to Node, server CPU
 //        per operation, idle CPU, the targets table with met / not met computed from the medians, and
 //        the harness's own summaries (summarize.js) verbatim.
 //
@@ -61,6 +63,8 @@ function meta() {
     warm_s: Number(opt('warm', '0')),
     cold: opt('cold', '0') === '1',
     cold_echo_s: Number(opt('cold-echo-s', '10')),
+    mem_row: opt('mem-row', '0') === '1',
+    mem_warm_s: Number(opt('mem-warm-s', '5')),
     targets: JSON.parse(opt('targets', '[]')),
     machine: {
       cpus: Number(sh('nproc', [], '0')),
@@ -120,7 +124,7 @@ const fmtRatio = (r) => (r === null ? '' : ` (${r >= 10 ? Math.round(r) : r.toFi
 // What is reported per scenario: [metric, label, lower-is-better]. "key" is scenario|variant as run.sh records it.
 const SCENARIOS = [
   { key: 'connect|', title: 'connect — 1000 WebSocket connections, 50 handshakes in flight', rate: 'conn_per_s', op: 'handshake',
-    metrics: [['conn_per_s', 'connections/s'], ['conn_p50_ms', 'handshake p50 ms'], ['conn_p99_ms', 'handshake p99 ms'], ['failed', 'failed'], ['rss_kb_per_conn', 'RSS KB per connection'], ['server_rss_mb_after', 'server RSS MB (1000 conn.)']] },
+    metrics: [['conn_per_s', 'connections/s'], ['conn_p50_ms', 'handshake p50 ms'], ['conn_p99_ms', 'handshake p99 ms'], ['failed', 'failed'], ['rss_kb_per_conn', 'RSS growth KB per connection (after a warm-up that held 1 000)'], ['server_rss_mb_after', 'server RSS MB (1000 conn.)']] },
   { key: 'echo_latency|rate=5000', title: 'echo_latency — C=50, 5000 msg/s open loop (echo_ack)', rate: 'achieved_per_s', op: 'echo_ack at 5000/s',
     metrics: [['achieved_per_s', 'achieved msg/s'], ['p50_ms', 'RTT p50 ms'], ['p90_ms', 'RTT p90 ms'], ['p99_ms', 'RTT p99 ms'], ['max_ms', 'RTT max ms'], ['lost', 'lost']] },
   { key: 'echo_latency|rate=20000', title: 'echo_latency — C=50, 20000 msg/s open loop (echo_ack)', rate: 'achieved_per_s', op: 'echo_ack at 20000/s',
@@ -132,7 +136,7 @@ const SCENARIOS = [
   { key: 'broadcast|n=1000,rate=40', title: 'broadcast — 1000 receivers, 40 msg/s (40 000 deliveries/s)', rate: 'deliveries_per_s', op: 'broadcast delivery (1000 @ 40/s)',
     metrics: [['deliveries_per_s', 'deliveries/s'], ['p50_ms', 'delivery p50 ms'], ['p99_ms', 'delivery p99 ms'], ['max_ms', 'delivery max ms'], ['lost', 'lost']] },
   { key: 'connect|n=10000', title: 'connect — 10 000 WebSocket connections, 50 handshakes in flight (memory at scale)', rate: 'conn_per_s', op: 'handshake (10 000)',
-    metrics: [['conn_per_s', 'connections/s'], ['conn_p50_ms', 'handshake p50 ms'], ['conn_p99_ms', 'handshake p99 ms'], ['failed', 'failed'], ['rss_kb_per_conn', 'RSS KB per connection'], ['server_rss_mb_after', 'server RSS MB (10 000 conn.)']] },
+    metrics: [['conn_per_s', 'connections/s'], ['conn_p50_ms', 'handshake p50 ms'], ['conn_p99_ms', 'handshake p99 ms'], ['failed', 'failed'], ['rss_kb_per_conn', 'RSS growth KB per connection (a process that held 10 000 in its warm-up: not the cost of one; see "Memory")'], ['server_rss_mb_after', 'server RSS MB (10 000 conn.)']] },
   { key: 'polling|', title: 'polling — C=20, 200 msg/s, long-polling only', rate: 'achieved_per_s', op: 'echo_ack over polling',
     metrics: [['achieved_per_s', 'achieved msg/s'], ['p50_ms', 'RTT p50 ms'], ['p99_ms', 'RTT p99 ms'], ['lost', 'lost']] },
 ];
@@ -190,6 +194,12 @@ function report() {
   const hsMed = (label, metric) => medOf(hsUse(label), metric);
   const COLD_RATE = { connect: 'conn_per_s', echo_latency: 'achieved_per_s' };
 
+  // The memory row: the connect run of 10 000 on a process warmed by echo (mem.jsonl also holds that echo).
+  const memRows = readJsonl(opt('mem')).filter((r) => r.scenario === 'connect');
+  const memUse = (label) => pick(memRows.filter((r) => r.label === label));
+  const memMed = (label, metric) => medOf(memUse(label), metric);
+  const memBefore = (label) => median(memUse(label).use.map((r) => (r.server && typeof r.server.rss_kb_before === 'number' ? r.server.rss_kb_before / 1024 : null)));
+
   const nodeLabel = byId.has('node') ? byId.get('node').label : null;
   const ceilLabel = byId.has('ceiling') ? byId.get('ceiling').label : null;
   const L = [];
@@ -222,6 +232,10 @@ function report() {
     p('Cold rows were not measured in this run (`COLD=0`).');
   }
   p();
+  if (M.mem_row) {
+    p(`**RSS per idle connection** comes from its own runs (section "Memory"): a fresh process warmed by ${M.mem_warm_s} s of echo, then 10 000 connections; (RSS with them idle − RSS just before them) ÷ 10 000.`);
+    p();
+  }
   p('## Run');
   p();
   p(`- Command: \`${M.command || '?'}\``);
@@ -348,6 +362,29 @@ function report() {
     p();
   }
 
+  // ---- memory ----
+  if (memRows.length) {
+    p('## Memory: RSS per idle connection at 10 000 connections');
+    p();
+    p(`Each run is a fresh server process (pinned to CPU 0) that first serves ${M.mem_warm_s || '?'} s of echo_ack at 5 000 msg/s (50 clients, which then disconnect: JIT, pools and caches warm, as a production server is), and then, on the same process without a warm-up (\`WARM=0\`), the connect scenario with 10 000 WebSocket connections (50 handshakes in flight), held idle for the harness's hold time. **RSS per idle connection = (RSS with the 10 000 connections idle − RSS of the same process just before them) ÷ 10 000**, both read by load.js (the server process tree's VmRSS). OrleansSocket's figure includes each connection's socket grain activation. The warm connect row above cannot give it: its warm-up connected and closed 10 000 first, and the second 10 000 re-use the memory those left.`);
+    p();
+    const memCols = targets.map((t) => t.label).filter((l) => memUse(l).all.length);
+    p(`| metric | ${memCols.map((l) => nameOf(targets.find((t) => t.label === l))).join(' | ')} |`);
+    p(`|---|${memCols.map(() => '---').join('|')}|`);
+    const nodeMem = (f) => (nodeLabel && memUse(nodeLabel).all.length ? f(nodeLabel) : null);
+    const mrow = (title, f, noRatio = false) => {
+      const nodeV = nodeMem(f);
+      p(`| ${title} | ${memCols.map((l) => fmt(f(l)) + (l !== nodeLabel && !noRatio ? fmtRatio(ratio(f(l), nodeV)) : '')).join(' | ')} |`);
+    };
+    mrow('**RSS KB per idle connection**', (l) => memMed(l, 'rss_kb_per_conn'));
+    mrow('server RSS MB before (warm, no clients)', memBefore);
+    mrow('server RSS MB with the 10 000', (l) => memMed(l, 'server_rss_mb_after'));
+    mrow('connections/s', (l) => memMed(l, 'conn_per_s'));
+    mrow('failed', (l) => memMed(l, 'failed'), true);
+    p(`| runs | ${memCols.map((l) => { const u = memUse(l); return `${u.clean}/${u.all.length}`; }).join(' | ')} |`);
+    p();
+  }
+
   // ---- idle ----
   if (idle.length) {
     p('## Idle: no clients');
@@ -380,14 +417,15 @@ function report() {
     cold: (id, scen, metric) => { const x = coldMed(labelOf(id), scen, metric); if (x === null) throw new NoData(); return x; },
     coldCpu: (id, scen) => { const x = coldCpuPerOp(labelOf(id), scen, COLD_RATE[scen]); if (x === null) throw new NoData(); return x; },
     handshake: (id, metric) => { const x = hsMed(labelOf(id), metric); if (x === null) throw new NoData(); return x; },
+    mem: (id, metric) => { const x = memMed(labelOf(id), metric); if (x === null) throw new NoData(); return x; },
   };
   const OPS = { '>=': (a, b) => a >= b, '<=': (a, b) => a <= b, '>': (a, b) => a > b, '<': (a, b) => a < b, '==': (a, b) => a === b };
   let met = 0, notMet = 0, noData = 0;
   for (const t of targetsSpec.targets || []) {
     let value = null, result;
     try {
-      value = new Function('m', 'cpu', 'idle', 'smoke', 'cold', 'coldCpu', 'handshake', `"use strict"; return (${t.expr});`)(
-        api.m, api.cpu, api.idle, api.smoke, api.cold, api.coldCpu, api.handshake);
+      value = new Function('m', 'cpu', 'idle', 'smoke', 'cold', 'coldCpu', 'handshake', 'mem', `"use strict"; return (${t.expr});`)(
+        api.m, api.cpu, api.idle, api.smoke, api.cold, api.coldCpu, api.handshake, api.mem);
       if (typeof value !== 'number' || Number.isNaN(value)) throw new NoData();
       result = OPS[t.op](value, t.threshold) ? (met++, '✅ met') : (notMet++, '❌ not met');
     } catch (e) {

@@ -12,7 +12,14 @@
 #                        successful Socket.IO handshake (bench/lib/first-handshake.js, socket.io-client
 #                        retrying every 10 ms), (b) the first 1 000 connections (connect, WARM=0),
 #                        (c) the first 10 s of echo_ack at 5 000 msg/s (echo_latency, WARM=0, no warm-up).
-# Each repetition runs, for every target in turn: idle CPU, the warm scenarios, the cold rows.
+#   memory               RSS per idle connection at 10 000 connections, on its own fresh server process: MEM_WARM_S
+#                        of echo_ack at 5 000 msg/s (JIT, pools, caches warm; its clients then disconnect), then
+#                        connect 10 000 with WARM=0 on the same process and hold them idle:
+#                        (RSS with the 10 000 idle − RSS of that warm process just before them) / 10 000, both read
+#                        by load.js (rss_kb_before / rss_kb_after, the process tree's VmRSS). The warm connect row
+#                        cannot give it: its warm-up already connected and closed 10 000, so its baseline holds
+#                        the memory the second 10 000 re-use.
+# Each repetition runs, for every target in turn: idle CPU, the warm scenarios, the memory row, the cold rows.
 #
 #   bench/run-all.sh                 full run, REPS=3 (not yet timed with the warm-ups and cold rows;
 #                                    without them it took about 35 min on a quiet 2-core box)
@@ -26,6 +33,8 @@
 #   WARM [5; QUICK: 2]       seconds of unmeasured warm-up per warm scenario (the harness's WARM)
 #   COLD [1]                 1: measure the cold rows; 0: warm only
 #   COLD_ECHO_S [10; QUICK: 3]  length of the cold echo window (a fresh process's first seconds)
+#   MEM [1]                  1: measure RSS per idle connection at 10 000 (above) for the targets that run 10 000
+#   MEM_WARM_S [5; QUICK: 2] seconds of echo_ack at 5 000 msg/s that warm the memory row's process first
 #   HARNESS_SRC [../shared/bench next to the repo]  copied to WORKDIR/harness (it may be read-only)
 #   WORKDIR [.bench-work]    scratch (git-ignored): harness copy, node_modules, raw results, server logs
 #   RESULTS_OUT [bench/RESULTS.md; QUICK: bench/RESULTS.quick-example.md]
@@ -44,7 +53,7 @@ ROOT=$(dirname "$BENCH")
 
 # The command as it was given: the variables the caller set, then the script.
 CMDLINE=""
-for v in QUICK REPS TARGETS WARM COLD COLD_ECHO_S HARNESS_SRC WORKDIR RESULTS_OUT BUILD SKIP_BUILD IDLE IDLE_SECONDS SMOKE KEEP_RAW PORT PIN \
+for v in QUICK REPS TARGETS WARM COLD COLD_ECHO_S MEM MEM_WARM_S HARNESS_SRC WORKDIR RESULTS_OUT BUILD SKIP_BUILD IDLE IDLE_SECONDS SMOKE KEEP_RAW PORT PIN \
          QUIET QUIET_MAX_BUSY QUIET_MAX_S RETRY_NOISY MAX_TRIES NOISE_MAX LOAD_ARGS; do
   [[ -n "${!v+x}" ]] && CMDLINE+="$v=$(printf '%q' "${!v}") "
 done
@@ -58,10 +67,10 @@ if [[ $QUICK == 1 ]]; then
   IDLE_SECONDS=${IDLE_SECONDS:-3}; IDLE_SETTLE=${IDLE_SETTLE:-1}
   RESULTS_OUT=${RESULTS_OUT:-$BENCH/RESULTS.quick-example.md}
   KEEP_RAW=${KEEP_RAW:-0}
-  WARM=${WARM:-2}; COLD_ECHO_S=${COLD_ECHO_S:-3}
+  WARM=${WARM:-2}; COLD_ECHO_S=${COLD_ECHO_S:-3}; MEM_WARM_S=${MEM_WARM_S:-2}
 fi
 REPS=${REPS:-3}
-WARM=${WARM:-5}; COLD=${COLD:-1}; COLD_ECHO_S=${COLD_ECHO_S:-10}
+WARM=${WARM:-5}; COLD=${COLD:-1}; COLD_ECHO_S=${COLD_ECHO_S:-10}; MEM=${MEM:-1}; MEM_WARM_S=${MEM_WARM_S:-5}
 TARGETS=${TARGETS:-node flask orleans-embedded orleans-cohosted orleans-distributed ceiling}
 WORKDIR=${WORKDIR:-$ROOT/.bench-work}
 RESULTS_OUT=${RESULTS_OUT:-$BENCH/RESULTS.md}
@@ -156,6 +165,8 @@ HI_SCEN="echo_latency:rate=5000 echo_latency:rate=20000 broadcast:n=1000,rate=40
 # The cold rows, on fresh processes (RESTART=1, WARM=0) after the first-handshake measurement
 # (Flask-SocketIO: connect only, 5000 msg/s is above its ceiling).
 COLD_SCEN="connect echo_latency:rate=5000,duration=$COLD_ECHO_S,warmup=0"
+# The memory row: one process, warmed by echo, then 10 000 idle connections (RESTART=0, WARM=0; see the header).
+MEM_SCEN="echo_latency:rate=5000,duration=$MEM_WARM_S connect:n=10000"
 target() { # sets KIND LABEL_PREFIX LABEL CMD SCEN HI COLD_S HAS_SMOKE DESC for $1
   KIND=cmd LABEL_PREFIX="" CMD="" SCEN=$BASE_SCEN HI=$HI_SCEN COLD_S=$COLD_SCEN HAS_SMOKE=1
   case $1 in
@@ -183,7 +194,8 @@ target() { # sets KIND LABEL_PREFIX LABEL CMD SCEN HI COLD_S HAS_SMOKE DESC for 
 TARGETS_JSON=$(for t in $TARGETS; do target "$t"; node -e 'console.log(JSON.stringify({id:process.argv[1],label:process.argv[2],kind:process.argv[3],description:process.argv[4],command:process.argv[5]||null,scenarios:process.argv[6].split(" ").filter(Boolean)}))' \
   "$t" "$LABEL" "$KIND" "$DESC" "$CMD" "$SCEN $HI"; done | node -e 'console.log(JSON.stringify(require("fs").readFileSync(0,"utf8").trim().split("\n").map(JSON.parse)))')
 node "$BENCH/report.js" meta --root "$ROOT" --harness "$HARNESS" --command "$CMDLINE" --quick "$QUICK" --reps "$REPS" \
-  --targets "$TARGETS_JSON" --load-args "${LOAD_ARGS:-}" --warm "$WARM" --cold "$COLD" --cold-echo-s "$COLD_ECHO_S" >"$RUNDIR/meta.json"
+  --targets "$TARGETS_JSON" --load-args "${LOAD_ARGS:-}" --warm "$WARM" --cold "$COLD" --cold-echo-s "$COLD_ECHO_S" \
+  --mem-row "$MEM" --mem-warm-s "$MEM_WARM_S" >"$RUNDIR/meta.json"
 
 GEN_PIN=(); [[ ${PIN:-1} == 1 ]] && GEN_PIN=(taskset -c "${GEN_CPUS:-1}")
 FAILED=()
@@ -216,6 +228,14 @@ for rep in $(seq 1 "$REPS"); do
     (cd "$HARNESS" && SERVER_CMD=$CMD LABEL_PREFIX=$LABEL_PREFIX TARGETS=$KIND REPS=1 SCENARIOS=$SCEN HI_SCENARIOS=$HI \
       HI_TARGETS="node cmd" WARM=$WARM OUT=$RUNDIR/bench.jsonl ./bench-all.sh >>"$RUNDIR/bench-all.out" 2>>"$RUNDIR/run-all.log") \
       || { say "rep $rep $t: bench-all.sh failed (see $RUNDIR/run-all.log)"; FAILED+=("bench:$t:$rep"); }
+    if [[ $MEM == 1 && " $HI " == *" connect:n=10000 "* ]]; then
+      say "rep $rep/$REPS $t: memory: ${MEM_WARM_S}s echo, then 10 000 idle connections, one process"
+      # No retry of a noisy window: a retry would connect to the process that already held the 10 000.
+      # shellcheck disable=SC2086
+      (cd "$HARNESS" && SERVER_CMD=$CMD LABEL=$LABEL RESTART=0 REPEAT=1 WARM=0 RETRY_NOISY=0 OUT=$RUNDIR/mem.jsonl \
+        ./run.sh "$KIND" $MEM_SCEN >/dev/null 2>>"$RUNDIR/run-all.log") \
+        || { say "rep $rep $t: memory run.sh failed (see $RUNDIR/run-all.log)"; FAILED+=("mem:$t:$rep"); }
+    fi
     [[ $COLD == 1 ]] || continue
     say "rep $rep/$REPS $t: cold: first handshake, $COLD_S"
     if [[ ${QUIET:-1} == 1 ]]; then node "$HARNESS/lib/quiet.js" --max-busy "${QUIET_MAX_BUSY:-20}" --max-wait "${QUIET_MAX_S:-90}" >/dev/null; fi
@@ -239,12 +259,13 @@ if [[ $KEEP_RAW == 1 ]]; then
   RAW=$(dirname "$RESULTS_OUT")/results/$STAMP
   mkdir -p "$RAW"
   cp "$RUNDIR"/meta.json "$RUNDIR"/bench.jsonl "$RUNDIR"/summary.md "$RAW"/
-  for f in smoke.jsonl idle.jsonl handshake.jsonl cold.jsonl cold-summary.md; do [[ -f $RUNDIR/$f ]] && cp "$RUNDIR/$f" "$RAW/"; done
+  for f in smoke.jsonl idle.jsonl handshake.jsonl cold.jsonl cold-summary.md mem.jsonl; do [[ -f $RUNDIR/$f ]] && cp "$RUNDIR/$f" "$RAW/"; done
   RAW_REL=$(realpath --relative-to="$(dirname "$RESULTS_OUT")" "$RAW")
 fi
 node "$BENCH/report.js" report --meta "$RUNDIR/meta.json" --results "$RUNDIR/bench.jsonl" \
   --smoke "$RUNDIR/smoke.jsonl" --idle "$RUNDIR/idle.jsonl" --summary "$RUNDIR/summary.md" \
   --cold "$RUNDIR/cold.jsonl" --handshake "$RUNDIR/handshake.jsonl" --cold-summary "$RUNDIR/cold-summary.md" \
+  --mem "$RUNDIR/mem.jsonl" \
   --targets-file "$BENCH/targets.json" --raw "$RAW_REL" --elapsed $((SECONDS - T_START)) \
   --failed "${FAILED[*]:-}" --out "$RESULTS_OUT"
 say "wrote $RESULTS_OUT"

@@ -9,30 +9,42 @@ namespace OrleansSocket.Gateway.EngineIO;
 /// </summary>
 internal sealed class EngineHeartbeat
 {
+    /// <summary>
+    /// The session the heartbeat serves, called by it (rather than three delegates bound to the session, which every
+    /// idle connection held: docs/performance.md, "Memory per idle connection").
+    /// </summary>
+    public interface IOwner
+    {
+        /// <summary>The timestamp of the last packet received (read without a lock).</summary>
+        long LastPacketTimestamp { get; }
+
+        /// <summary>v4: a ping is due.</summary>
+        void OnPingDue();
+
+        /// <summary>The deadline passed without a packet: the session expired.</summary>
+        void OnHeartbeatExpired();
+    }
+
     private readonly object _lock = new();
     private readonly TimeProvider _time;
     private readonly long _intervalTicks;
     private readonly long _timeoutTicks;
     private readonly bool _serverPings;
-    private readonly Func<long> _lastPacket; // timestamp of the last packet received
-    private readonly Action _onPingDue;
-    private readonly Action _onExpired;
+    private readonly IOwner _owner;
 
-    private ITimer? _pingTimer;
-    private ITimer? _expiryTimer;
+    // One timer for both events (the next ping, v4, and the deadline): a timer per connection is about 130 bytes.
+    private ITimer? _timer;
     private long _deadline;   // timestamp of the heartbeat deadline (pong due, v4; ping due, v3)
+    private long _pingDue = long.MaxValue; // v4: timestamp of the next ping; none while a ping awaits its pong
     private bool _stopped;
 
-    public EngineHeartbeat(TimeProvider time, int pingIntervalMs, int pingTimeoutMs, bool serverPings, Func<long> lastPacket,
-        Action onPingDue, Action onExpired)
+    public EngineHeartbeat(TimeProvider time, int pingIntervalMs, int pingTimeoutMs, bool serverPings, IOwner owner)
     {
         _time = time;
         _intervalTicks = MsToTicks(pingIntervalMs);
         _timeoutTicks = MsToTicks(pingTimeoutMs);
         _serverPings = serverPings;
-        _lastPacket = lastPacket;
-        _onPingDue = onPingDue;
-        _onExpired = onExpired;
+        _owner = owner;
     }
 
     /// <summary>Starts the clock: the session has just opened.</summary>
@@ -43,9 +55,8 @@ internal sealed class EngineHeartbeat
             if (_stopped) return;
             var now = _time.GetTimestamp();
             _deadline = now + _intervalTicks + _timeoutTicks;
-            _expiryTimer = _time.CreateTimer(static s => ((EngineHeartbeat)s!).OnExpiryTimer(), this, TicksToSpan(_deadline - now), Timeout.InfiniteTimeSpan);
-            if (_serverPings)
-                _pingTimer = _time.CreateTimer(static s => ((EngineHeartbeat)s!).OnPingTimer(), this, TicksToSpan(_intervalTicks), Timeout.InfiniteTimeSpan);
+            if (_serverPings) _pingDue = now + _intervalTicks;
+            _timer = _time.CreateTimer(static s => ((EngineHeartbeat)s!).OnTimer(), this, TicksToSpan(NextLocked() - now), Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -56,7 +67,7 @@ internal sealed class EngineHeartbeat
         {
             if (_stopped) return;
             _deadline = now + _intervalTicks + _timeoutTicks;
-            _expiryTimer?.Change(TicksToSpan(_intervalTicks + _timeoutTicks), Timeout.InfiniteTimeSpan);
+            _timer?.Change(TicksToSpan(_intervalTicks + _timeoutTicks), Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -67,8 +78,8 @@ internal sealed class EngineHeartbeat
         {
             if (_stopped) return;
             _deadline = now + _intervalTicks + _timeoutTicks;
-            _pingTimer?.Change(TicksToSpan(_intervalTicks), Timeout.InfiniteTimeSpan);
-            _expiryTimer?.Change(TicksToSpan(_intervalTicks + _timeoutTicks), Timeout.InfiniteTimeSpan);
+            _pingDue = now + _intervalTicks;
+            _timer?.Change(TicksToSpan(_intervalTicks), Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -84,37 +95,40 @@ internal sealed class EngineHeartbeat
         lock (_lock)
         {
             _stopped = true;
-            _pingTimer?.Dispose();
-            _expiryTimer?.Dispose();
+            _timer?.Dispose();
         }
     }
 
-    private void OnPingTimer()
+    /// <summary>The deadline passed (the session expired), or else a ping is due (v4); then the timer is set for what comes next.</summary>
+    private void OnTimer()
     {
+        bool ping = false, expired = false;
         lock (_lock)
         {
             if (_stopped) return;
-        }
-        _onPingDue();
-    }
-
-    private void OnExpiryTimer()
-    {
-        lock (_lock)
-        {
-            if (_stopped) return;
-            var remaining = ExpiryLocked() - _time.GetTimestamp();
-            if (remaining > 0)
+            var now = _time.GetTimestamp();
+            if (now >= ExpiryLocked())
             {
-                _expiryTimer?.Change(TicksToSpan(remaining), Timeout.InfiniteTimeSpan);
-                return;
+                expired = true;
+            }
+            else
+            {
+                if (now >= _pingDue)
+                {
+                    ping = true;
+                    _pingDue = long.MaxValue; // the next one goes out an interval after the pong
+                }
+                _timer?.Change(TicksToSpan(NextLocked() - now), Timeout.InfiniteTimeSpan);
             }
         }
-        _onExpired();
+        if (expired) _owner.OnHeartbeatExpired();
+        else if (ping) _owner.OnPingDue();
     }
 
+    private long NextLocked() => Math.Min(_pingDue, ExpiryLocked());
+
     private long ExpiryLocked() =>
-        Math.Max(_deadline, _lastPacket() + (_serverPings ? _timeoutTicks : _intervalTicks + _timeoutTicks));
+        Math.Max(_deadline, _owner.LastPacketTimestamp + (_serverPings ? _timeoutTicks : _intervalTicks + _timeoutTicks));
 
     private long MsToTicks(int milliseconds) => milliseconds * _time.TimestampFrequency / 1000;
 

@@ -8,7 +8,8 @@ namespace OrleansSocket.Gateway.EngineIO;
 /// </summary>
 internal sealed class EngineOutbox(int maxPackets, long maxBytes)
 {
-    private QueuedPacket[] _items = new QueuedPacket[8];
+    // Small at first: an idle connection keeps this array, and a busy one grows it once (doubling) to what it needs.
+    private QueuedPacket[] _items = new QueuedPacket[2];
     private int _head;
     private int _count;
     private int _volatileCount;

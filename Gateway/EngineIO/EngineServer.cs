@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features.Authentication;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 
 namespace OrleansSocket.Gateway.EngineIO;
@@ -63,8 +65,9 @@ internal sealed class EngineServer
         _cors.ApplyHeaders(context);
         if (!isWebSocket && _cors.TryAnswerPreflight(context)) return;
 
-        var query = request.Query;
-        var transport = Last(query["transport"]);
+        // Parsed here rather than through request.Query, whose collection the request (so a WebSocket's whole life) would keep.
+        var query = ParseQuery(request.QueryString);
+        var transport = Find(query, "transport");
         if (transport is null || !_transports.Contains(transport))
         {
             await RefuseAsync(context, isWebSocket, EngineErrors.UnknownTransport);
@@ -76,7 +79,7 @@ internal sealed class EngineServer
             return;
         }
 
-        var sid = Last(query["sid"]);
+        var sid = Find(query, "sid");
         if (!string.IsNullOrEmpty(sid))
         {
             if (!_sessions.TryGetValue(sid, out var session) || session.ExpireIfDue())
@@ -124,7 +127,7 @@ internal sealed class EngineServer
             await RefuseAsync(context, isWebSocket, EngineErrors.BadRequest);
             return;
         }
-        var protocol = Last(query["EIO"]) switch
+        var protocol = Find(query, "EIO") switch
         {
             "4" => 4,
             "3" when Options.AllowEIO3 => 3,
@@ -140,19 +143,19 @@ internal sealed class EngineServer
         if (_router is { Ready.IsCompleted: false }) await _router.Ready.WaitAsync(context.RequestAborted);
         if (isWebSocket)
         {
-            await WebSocketHandshakeAsync(context, protocol, SupportsBinary(query));
+            await WebSocketHandshakeAsync(context, protocol, query);
             return;
         }
-        var polling = CreateSession(context, protocol, PollingName, SupportsBinary(query));
+        var polling = CreateSession(context, protocol, PollingName, query, SupportsBinary(query));
         polling.Open(OpenPacket(polling, PollingName), _application);
         await polling.Polling!.HandleGetAsync(context, isHandshake: true);
     }
 
-    private async Task WebSocketHandshakeAsync(HttpContext context, int protocol, bool supportsBinary)
+    private async Task WebSocketHandshakeAsync(HttpContext context, int protocol, Dictionary<string, string> query)
     {
         var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var session = CreateSession(context, protocol, WebSocketName, pollingSupportsBinary: true);
-        using var transport = new WebSocketTransport(socket, session, supportsBinary, context.RequestAborted);
+        var session = CreateSession(context, protocol, WebSocketName, query, pollingSupportsBinary: true);
+        using var transport = new WebSocketTransport(socket, session, SupportsBinary(query), context.RequestAborted);
         session.AttachInitialWebSocket(transport);
         session.Open(OpenPacket(session, WebSocketName), _application);
         // Node writes the open packet after the 101 in a separate, later write. v3 clients (and the v3 protocol
@@ -201,9 +204,9 @@ internal sealed class EngineServer
         return true;
     }
 
-    private EngineSession CreateSession(HttpContext context, int protocol, string transport, bool pollingSupportsBinary)
+    private EngineSession CreateSession(HttpContext context, int protocol, string transport, Dictionary<string, string> query, bool pollingSupportsBinary)
     {
-        var session = new EngineSession(this, NewSessionId(_router?.LocalPrefix), protocol, transport, BuildHandshake(context), pollingSupportsBinary);
+        var session = new EngineSession(this, NewSessionId(_router?.LocalPrefix), protocol, transport, BuildHandshake(context, query), pollingSupportsBinary);
         _sessions[session.Id] = session;
         Log.SessionOpened(session.Id, protocol, transport);
         return session;
@@ -254,13 +257,11 @@ internal sealed class EngineServer
         return string.IsNullOrEmpty(prefix) ? random : prefix + random;
     }
 
-    private EngineHandshake BuildHandshake(HttpContext context)
+    private EngineHandshake BuildHandshake(HttpContext context, Dictionary<string, string> query)
     {
         var request = context.Request;
         var headers = new Dictionary<string, string>(request.Headers.Count, StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, values) in request.Headers) headers[name.ToLowerInvariant()] = values.ToString();
-        var query = new Dictionary<string, string>(request.Query.Count, StringComparer.Ordinal);
-        foreach (var (name, values) in request.Query) query[name] = Last(values) ?? "";
+        foreach (var (name, values) in request.Headers) headers[LowerCaseHeaderNames.Of(name)] = values.ToString();
         return new EngineHandshake(
             headers,
             query,
@@ -269,7 +270,9 @@ internal sealed class EngineServer
             request.IsHttps,
             Time.GetUtcNow())
         {
-            User = context.User,
+            // The user authentication set; not context.User, which makes (and the request then keeps) an empty
+            // principal when no authentication ran.
+            User = context.Features.Get<IHttpAuthenticationFeature>()?.User,
         };
     }
 
@@ -307,7 +310,29 @@ internal sealed class EngineServer
     private static string? Last(StringValues values) => values.Count == 0 ? null : values[values.Count - 1];
 
     /// <summary>v3: <c>b64</c> (any non-empty value) asks for base64 instead of binary.</summary>
-    private static bool SupportsBinary(IQueryCollection query) => string.IsNullOrEmpty(Last(query["b64"]));
+    private static bool SupportsBinary(Dictionary<string, string> query) => string.IsNullOrEmpty(Find(query, "b64"));
+
+    /// <summary>
+    /// The query string's parameters, the last value of a repeated one (as the handshake's <c>Query</c> has them);
+    /// names that differ only in case count as one, as in <c>request.Query</c>.
+    /// </summary>
+    internal static Dictionary<string, string> ParseQuery(QueryString queryString)
+    {
+        var parsed = QueryHelpers.ParseNullableQuery(queryString.Value);
+        var query = new Dictionary<string, string>(parsed?.Count ?? 0, StringComparer.Ordinal);
+        if (parsed is not null)
+            foreach (var (name, values) in parsed) query[name] = Last(values) ?? "";
+        return query;
+    }
+
+    /// <summary>A parameter by name, ignoring case as <c>request.Query</c> does; null when absent.</summary>
+    internal static string? Find(Dictionary<string, string> query, string name)
+    {
+        if (query.TryGetValue(name, out var value)) return value;
+        foreach (var (key, v) in query)
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase)) return v;
+        return null;
+    }
 
     /// <summary>Node's checkInvalidHeaderChar on the Origin header: only tab, printable ASCII and obs-text.</summary>
     private static bool HasInvalidHeaderChar(string value)

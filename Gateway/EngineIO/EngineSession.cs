@@ -11,7 +11,7 @@ namespace OrleansSocket.Gateway.EngineIO;
 /// it may be held while taking <c>_gate</c>, never the other way round.
 /// </para>
 /// </summary>
-internal sealed partial class EngineSession : IEngineConnection
+internal sealed partial class EngineSession : IEngineConnection, EngineHeartbeat.IOwner
 {
     /// <summary>Most packets one WebSocket writer pass takes from the queue before going back for more.</summary>
     private const int WebSocketBatch = 64;
@@ -54,8 +54,7 @@ internal sealed partial class EngineSession : IEngineConnection
         _transportName = transportName;
         _outbox = new EngineOutbox(server.Options.MaxBufferedPackets, server.Options.MaxBufferedBytes);
         _lastPacket = _time.GetTimestamp();
-        _heartbeat = new EngineHeartbeat(_time, server.Options.PingInterval, server.Options.PingTimeout, Codec.ServerPings,
-            () => Volatile.Read(ref _lastPacket), OnPingDue, () => Terminate(EngineCloseReason.PingTimeout));
+        _heartbeat = new EngineHeartbeat(_time, server.Options.PingInterval, server.Options.PingTimeout, Codec.ServerPings, this);
         if (transportName == EngineServer.PollingName)
         {
             Polling = new PollingTransport(this, server.Options, pollingSupportsBinary);
@@ -316,8 +315,12 @@ internal sealed partial class EngineSession : IEngineConnection
 
     // ---------------- heartbeat ----------------
 
+    long EngineHeartbeat.IOwner.LastPacketTimestamp => Volatile.Read(ref _lastPacket);
+
+    void EngineHeartbeat.IOwner.OnHeartbeatExpired() => Terminate(EngineCloseReason.PingTimeout);
+
     /// <summary>v4: the heartbeat wants a ping sent.</summary>
-    private void OnPingDue()
+    void EngineHeartbeat.IOwner.OnPingDue()
     {
         BufferBound overflow;
         lock (_gate)

@@ -108,8 +108,8 @@ internal sealed record EngineHandshake(
     DateTimeOffset Issued)
 {
     /// <summary>
-    /// The request's user after the app's authentication middleware (<c>HttpContext.User</c>); null when the
-    /// connection did not come over HTTP (a test connection without one).
+    /// The request's user after the app's authentication middleware (<c>HttpContext.User</c>); null when no
+    /// authentication ran (anonymous), or the connection did not come over HTTP (a test connection without one).
     /// </summary>
     public System.Security.Claims.ClaimsPrincipal? User { get; init; }
 }

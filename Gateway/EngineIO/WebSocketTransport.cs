@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Runtime.InteropServices;
-using System.Threading.Channels;
 
 namespace OrleansSocket.Gateway.EngineIO;
 
@@ -31,11 +30,7 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
     private readonly BinaryMessageForm _binaryForm; // v3: base64 text when this socket's request asked for b64=1
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _abort; // cancels (and so aborts) the socket
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
-    {
-        FullMode = BoundedChannelFullMode.DropWrite,
-        SingleReader = true,
-    });
+    private readonly WakeSignal _wake = new();
     private readonly List<QueuedPacket> _batch = [];
     private readonly List<QueuedPacket> _inlineBatch = [];
     private Task? _writer;
@@ -66,7 +61,7 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
     /// <summary>Always: a packet queued now is written as soon as the writer gets to it.</summary>
     public override bool IsWritable => true;
 
-    public override void Wake() => _wake.Writer.TryWrite(true);
+    public override void Wake() => _wake.Set();
 
     /// <summary>
     /// The writer sees the end and closes the socket; closing starts here too, as the writer may be stuck in a send
@@ -279,7 +274,7 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
                         await CloseAsync();
                         return;
                     case WriterStep.Wait:
-                        await _wake.Reader.ReadAsync(_abort.Token);
+                        await _wake.WaitAsync(_abort.Token);
                         continue;
                 }
                 for (var i = 0; i < _batch.Count; i++)

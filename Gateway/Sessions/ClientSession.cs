@@ -15,7 +15,8 @@ internal sealed class ClientSession : IEngineListener, ISocketConnection
     private readonly SocketIODecoder _decoder;
     private readonly ILogger _logger;
     private readonly Dictionary<string, NamespaceSocket> _namespaces = [];
-    private readonly Timer? _connectTimer;
+    // Disposed (not just stopped) once a namespace connects, as Node clears it: an idle connection holds no timer.
+    private Timer? _connectTimer;
     private bool _closed;
 
     public ClientSession(SocketIOServer server, IEngineConnection connection, ILogger logger)
@@ -145,7 +146,7 @@ internal sealed class ClientSession : IEngineListener, ISocketConnection
         }
         _server.Meters?.ConnectionClosed(_openedOn, _connection.ProtocolVersion);
         _server.OnConnectionClosed(reason);
-        _connectTimer?.Dispose();
+        StopConnectTimer();
         Inbound.Close();
         // Closed (its close counted) before it leaves the table: a drain that finds the table empty and no close
         // outstanding must not look between the two, or it ends before this socket's grain is told.
@@ -201,7 +202,7 @@ internal sealed class ClientSession : IEngineListener, ISocketConnection
             }
             if (recovering is not null)
             {
-                _connectTimer?.Change(Timeout.Infinite, Timeout.Infinite);
+                StopConnectTimer();
                 recovering.EnqueueRecover(request with { RecoveryPid = pid, RecoveryOffset = offset, ConnectionId = recovering.ConnectionId }, charge);
                 return;
             }
@@ -229,7 +230,7 @@ internal sealed class ClientSession : IEngineListener, ISocketConnection
             socket = _server.CreateSocket(this, ns);
             _namespaces[ns] = socket;
         }
-        _connectTimer?.Change(Timeout.Infinite, Timeout.Infinite);
+        StopConnectTimer();
         socket.EnqueueConnect(request with { ConnectionId = socket.ConnectionId }, charge);
     }
 
@@ -243,6 +244,8 @@ internal sealed class ClientSession : IEngineListener, ISocketConnection
         Forget(socket);
         _connection.Close();
     }
+
+    private void StopConnectTimer() => Interlocked.Exchange(ref _connectTimer, null)?.Dispose();
 
     private void OnConnectTimeout()
     {

@@ -11,7 +11,7 @@ namespace OrleansSocket.Gateway.Sessions;
 /// and the recovery replay filter (<see cref="ReplayFilter"/>); of its connection and gateway it knows only
 /// <see cref="ISocketConnection"/>.
 /// </summary>
-internal sealed class NamespaceSocket : IAdapterSocket
+internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<NamespaceSocket.Work>.IRunner
 {
     private abstract record Work;
     private sealed record ConnectWork(SocketConnectRequest Request) : Work;
@@ -53,7 +53,7 @@ internal sealed class NamespaceSocket : IAdapterSocket
         _acks = new ServerAcks(time);
         _replay = new ReplayFilter(time);
         // No connection only where the socket is a mere key (the room index's tests); nothing is queued there.
-        _work = new SocketWorkQueue<Work>(connection?.Inbound!, RunAsync, Failed, Done);
+        _work = new SocketWorkQueue<Work>(connection?.Inbound!, this);
     }
 
     public string Id { get; }
@@ -196,13 +196,13 @@ internal sealed class NamespaceSocket : IAdapterSocket
         _work.Enqueue(new DisconnectedWork(reason));
     }
 
-    private void Failed(Work work, Exception ex)
+    void SocketWorkQueue<Work>.IRunner.Failed(Work work, Exception ex)
     {
         SessionLog.WorkFailed(_logger, ex, Id, Namespace, work.GetType().Name);
         if (work is ConnectWork or RecoverWork) Refuse("Internal server error", null);
     }
 
-    private void Done(Work work)
+    void SocketWorkQueue<Work>.IRunner.Done(Work work)
     {
         switch (work)
         {
@@ -214,6 +214,8 @@ internal sealed class NamespaceSocket : IAdapterSocket
                 break;
         }
     }
+
+    Task SocketWorkQueue<Work>.IRunner.RunAsync(Work work) => RunAsync(work);
 
     private async Task RunAsync(Work work)
     {

@@ -10,24 +10,34 @@ namespace OrleansSocket.Gateway.Sessions;
 /// </summary>
 internal sealed class SocketWorkQueue<TWork> where TWork : class
 {
+    /// <summary>
+    /// What runs the items: the socket itself, rather than three delegates bound to it, which every idle socket held
+    /// (docs/performance.md, "Memory per idle connection").
+    /// </summary>
+    public interface IRunner
+    {
+        /// <summary>Runs one item; the next starts when it completes.</summary>
+        Task RunAsync(TWork work);
+
+        /// <summary>An item threw (it is not retried; the next one runs).</summary>
+        void Failed(TWork work, Exception exception);
+
+        /// <summary>After each item, failed or not, once its charge was released.</summary>
+        void Done(TWork work);
+    }
+
     private readonly Lock _gate = new();
     private readonly Queue<(TWork Work, long? Charge)> _work = new();
     private readonly IInboundCharges _inbound;
-    private readonly Func<TWork, Task> _run;
-    private readonly Action<TWork, Exception> _failed;
-    private readonly Action<TWork> _done;
+    private readonly IRunner _runner;
     private bool _draining;
 
     /// <param name="inbound">What client packets are charged to.</param>
-    /// <param name="run">Runs one item; the next starts when it completes.</param>
-    /// <param name="failed">An item threw (it is not retried; the next one runs).</param>
-    /// <param name="done">After each item, failed or not, once its charge was released.</param>
-    public SocketWorkQueue(IInboundCharges inbound, Func<TWork, Task> run, Action<TWork, Exception> failed, Action<TWork> done)
+    /// <param name="runner">Runs the items (<see cref="IRunner"/>).</param>
+    public SocketWorkQueue(IInboundCharges inbound, IRunner runner)
     {
         _inbound = inbound;
-        _run = run;
-        _failed = failed;
-        _done = done;
+        _runner = runner;
     }
 
     /// <summary>Items queued or running.</summary>
@@ -61,16 +71,16 @@ internal sealed class SocketWorkQueue<TWork> where TWork : class
             }
             try
             {
-                await _run(item.Work);
+                await _runner.RunAsync(item.Work);
             }
             catch (Exception ex)
             {
-                _failed(item.Work, ex);
+                _runner.Failed(item.Work, ex);
             }
             finally
             {
                 if (item.Charge is { } bytes) _inbound.Release(bytes);
-                _done(item.Work);
+                _runner.Done(item.Work);
             }
         }
     }

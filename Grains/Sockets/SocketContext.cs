@@ -16,6 +16,7 @@ internal sealed class SocketContext : ISocket
     private readonly SocketIOAdapter _adapter;
     private readonly SocketIOEmitter _server;
     private readonly HashSet<string> _rooms;
+    private Dictionary<string, object?>? _session;
     private readonly bool _recovery;
     private bool _disconnected;
     private byte[]? _reportedData; // the session as the activity last saw it
@@ -40,7 +41,7 @@ internal sealed class SocketContext : ISocket
     {
         Recovered = true;
         UserId = previous.UserId;
-        foreach (var (key, value) in previous.Session) Session[key] = value;
+        if (previous._session is { } session) _session = new Dictionary<string, object?>(session);
         _rooms.UnionWith(previous._rooms);
     }
 
@@ -49,7 +50,8 @@ internal sealed class SocketContext : ISocket
     public HandshakeInfo Handshake => _request.Handshake;
     // Built once per activation, so what a handler adds to it lives as long as the socket, as with HttpContext.User.
     public System.Security.Claims.ClaimsPrincipal User => _user ??= Handshake.ToClaimsPrincipal();
-    public IDictionary<string, object?> Session { get; } = new Dictionary<string, object?>();
+    // Made on first use: most sockets never store anything, and an idle one would hold the empty dictionary.
+    public IDictionary<string, object?> Session => _session ??= new Dictionary<string, object?>();
     public string? UserId { get; set; }
     public bool Recovered { get; }
     public string Transport { get; internal set; }
@@ -171,7 +173,7 @@ internal sealed class SocketContext : ISocket
     private byte[] SessionJson()
     {
         var data = new Dictionary<string, object?>();
-        foreach (var (key, value) in Session)
+        foreach (var (key, value) in _session ?? [])
         {
             try
             {

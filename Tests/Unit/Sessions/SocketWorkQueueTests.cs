@@ -3,9 +3,9 @@ using OrleansSocket.Gateway.Sessions;
 namespace OrleansSocket.Tests.Sessions;
 
 /// <summary>Ordered dispatch to the grain: one call at a time, in order, charged to the connection's inbound bound.</summary>
-public sealed class SocketWorkQueueTests
+public sealed class SocketWorkQueueTests : SocketWorkQueue<SocketWorkQueueTests.Item>.IRunner
 {
-    private sealed class Item(string name)
+    public sealed class Item(string name)
     {
         public string Name => name;
         public TaskCompletionSource Call { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -15,10 +15,23 @@ public sealed class SocketWorkQueueTests
     private readonly List<string> _done = [];
     private readonly List<(string, Exception)> _failed = [];
 
-    private SocketWorkQueue<Item> Queue(IInboundCharges inbound) => new(inbound,
-        item => { lock (_started) _started.Add(item.Name); return item.Call.Task; },
-        (item, e) => { lock (_failed) _failed.Add((item.Name, e)); },
-        item => { lock (_done) _done.Add(item.Name); });
+    private SocketWorkQueue<Item> Queue(IInboundCharges inbound) => new(inbound, this);
+
+    Task SocketWorkQueue<Item>.IRunner.RunAsync(Item item)
+    {
+        lock (_started) _started.Add(item.Name);
+        return item.Call.Task;
+    }
+
+    void SocketWorkQueue<Item>.IRunner.Failed(Item item, Exception exception)
+    {
+        lock (_failed) _failed.Add((item.Name, exception));
+    }
+
+    void SocketWorkQueue<Item>.IRunner.Done(Item item)
+    {
+        lock (_done) _done.Add(item.Name);
+    }
 
     private static async Task Until(Func<bool> condition) =>
         Assert.True(await Task.Run(() => SpinWait.SpinUntil(condition, TimeSpan.FromSeconds(5))));
