@@ -18,9 +18,9 @@ namespace OpenTelemetry.Trace
     {
         /// <summary>
         /// Records OrleansSocket's spans: the gateway's per connect and event, and the silo's per handler, its child
-        /// across the grain call. Silos and gateway clients propagate trace context (<c>AddActivityPropagation()</c>), so
-        /// that a handler's calls to the application's grains join the trace when <c>Microsoft.Orleans.Application</c>
-        /// is traced too.
+        /// across the grain call. With <c>Cluster:ActivityPropagation=true</c> silos and gateway clients also propagate
+        /// Orleans' trace context (<c>AddActivityPropagation()</c>), so that a handler's calls to the application's
+        /// grains join the trace when <c>Microsoft.Orleans.Application</c> is traced too.
         /// </summary>
         public static TracerProviderBuilder AddSocketIOInstrumentation(this TracerProviderBuilder builder) =>
             builder.AddSource(SocketIOInstrumentation.Name);

@@ -123,7 +123,8 @@ internal static class ClusterHostingExtensions
             if (options.UsesRedis) client.UseRedisProviders(options.RequireRedis());
             else client.UseLocalhostClustering(options.ClientGatewayPort);
         }
-        client.AddActivityPropagation(); // the gateway's spans continue in the silos' handlers
+        // Orleans' grain call spans only when asked for; the handlers' spans continue the gateway's without them.
+        if (options.ActivityPropagation) client.AddActivityPropagation();
         // Learn of a dead silo's gateway sooner than Orleans' 1 minute default.
         client.Configure<GatewayOptions>(g => g.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
 

@@ -69,6 +69,19 @@ public sealed class OrleansClusterOptions
     /// <summary>Silo: <c>UseKubernetesHosting</c> (pod name, pod IP and cluster id from the pod's environment).</summary>
     public bool Kubernetes { get; set; }
 
+    /// <summary>
+    /// Silo and gateway client: Orleans' <c>AddActivityPropagation()</c>, its grain call spans and trace context across
+    /// grain calls, so that a handler's calls to the application's grains join the trace when
+    /// <c>Microsoft.Orleans.Application</c> is traced. Off by default: its call filters then run on every grain call,
+    /// each client event's included, whether anything is traced or not (measured in docs/performance.md).
+    /// OrleansSocket's own spans do not need it: the gateway's trace context travels in the call's
+    /// <c>RequestContext</c> either way. An application may also call <c>AddActivityPropagation()</c> itself.
+    /// </summary>
+    public bool ActivityPropagation { get; set; }
+
+    /// <summary>The configuration key of <see cref="ActivityPropagation"/>, read before the options are bound.</summary>
+    internal const string ActivityPropagationKey = Section + ":" + nameof(ActivityPropagation);
+
     internal bool UsesRedis => Clustering == ClusteringProvider.Redis;
 
     internal string RequireRedis() =>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
@@ -37,8 +38,9 @@ public static class SocketIOSiloBuilderExtensions
         silo.Services.AddSocketIOEmitter();
         // The Admin UI's admin namespace runs here when the application calls AddAdminUI (before or after this).
         OrleansSocket.Grains.Admin.AdminUISiloRegistration.Register(silo.Services);
-        // Trace context across grain calls: the gateway's span is the parent of the handler's (SocketIOInstrumentation).
-        silo.AddActivityPropagation();
+        // Orleans' grain call spans only when asked for: the gateway's span is the parent of the handler's without them
+        // (the trace context travels in the RequestContext), and their filters cost every event's call.
+        if (silo.Configuration.GetValue(OrleansClusterOptions.ActivityPropagationKey, false)) silo.AddActivityPropagation();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddDefaultLogFilters();
         silo.Services.AddSocketIOStreamOptions();
