@@ -132,10 +132,17 @@ internal sealed class OrleansNodeReceiver : IAdapterNodeHandle
     /// node's stream (<see cref="OrleansAdapter"/>), in order, delivered as a stream message is. Completes once queued;
     /// while <see cref="LocalQueueCapacity"/> broadcasts wait, the publisher waits too, and a volatile one is dropped.
     /// </summary>
-    public ValueTask DeliverHereAsync(GatewayBroadcast broadcast)
+    public async ValueTask DeliverHereAsync(GatewayBroadcast broadcast)
     {
-        if (_local.Writer.TryWrite(broadcast) || broadcast.Packet.Volatile) return ValueTask.CompletedTask;
-        return _local.Writer.WriteAsync(broadcast);
+        if (_local.Writer.TryWrite(broadcast) || broadcast.Packet.Volatile) return;
+        try
+        {
+            await _local.Writer.WriteAsync(broadcast);
+        }
+        catch (ChannelClosedException)
+        {
+            // The node detached meanwhile: it holds no sockets to deliver to, as a stream without its subscriber.
+        }
     }
 
     /// <summary>
