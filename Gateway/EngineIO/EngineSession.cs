@@ -141,6 +141,10 @@ internal sealed partial class EngineSession : IEngineConnection, EngineHeartbeat
     /// As <see cref="SendWithAttachments"/>; when the session's WebSocket writer waits holding nothing and nothing else
     /// is queued, the calling thread sends the frames itself instead of waking the writer task (one hand-off fewer).
     /// </summary>
+    public bool SendInline(ReadOnlyMemory<byte> text, IReadOnlyList<byte[]> attachments, bool isVolatile = false) =>
+        SendUnit(text, attachments, isVolatile, sendInline: true);
+
+    /// <summary>An ack: see <see cref="SendInline"/>.</summary>
     public bool SendReply(ReadOnlyMemory<byte> text, IReadOnlyList<byte[]> attachments) =>
         SendUnit(text, attachments, isVolatile: false, sendInline: true);
 

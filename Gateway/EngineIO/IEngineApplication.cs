@@ -86,13 +86,20 @@ internal interface IEngineConnection
     }
 
     /// <summary>
-    /// As <see cref="SendWithAttachments"/>, for a packet that answers this connection's own client (an ack), from a
-    /// thread that serves this connection alone: the connection may write it on the calling thread when nothing else
-    /// is queued, instead of waking its writer. Never for packets a thread delivers to many connections (a broadcast),
-    /// whose sends that thread would then make one after another. The default queues it as
+    /// As <see cref="SendWithAttachments"/>, but the connection may write the unit on the calling thread when its writer
+    /// waits with nothing queued, instead of waking the writer (one task wake-up fewer per packet); the writer takes
+    /// over when that write does not complete at once. A thread that delivers a broadcast to many connections calls it
+    /// for each: a write that completes at once only hands the frame to the server's transport, which sends it on its
+    /// own. The bounds and the volatile rule are those of <see cref="SendWithAttachments"/>. The default queues it as
     /// <see cref="SendWithAttachments"/> does.
     /// </summary>
-    bool SendReply(ReadOnlyMemory<byte> text, IReadOnlyList<byte[]> attachments) => SendWithAttachments(text, attachments);
+    bool SendInline(ReadOnlyMemory<byte> text, IReadOnlyList<byte[]> attachments, bool isVolatile = false) =>
+        SendWithAttachments(text, attachments, isVolatile);
+
+    /// <summary>
+    /// A packet that answers this connection's own client (an ack): sent as <see cref="SendInline"/> sends.
+    /// </summary>
+    bool SendReply(ReadOnlyMemory<byte> text, IReadOnlyList<byte[]> attachments) => SendInline(text, attachments);
 
     /// <summary>Flushes what is queued, then closes the session ("forced close").</summary>
     void Close();

@@ -161,20 +161,21 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
 
     private async Task FinishInlineAsync(Task pending, int index)
     {
+        // Not on the scheduler of the thread that started the send (a broadcast's may be Orleans' stream delivery).
         try
         {
-            await pending;
+            await pending.ConfigureAwait(false);
             Written(_inlineBatch, index);
             for (var i = index + 1; i < _inlineBatch.Count; i++)
             {
-                await SendPacketAsync(_inlineBatch[i]);
+                await SendPacketAsync(_inlineBatch[i]).ConfigureAwait(false);
                 Written(_inlineBatch, i);
             }
         }
         catch (Exception)
         {
             _session.Terminate(EngineCloseReason.TransportError);
-            await CloseAsync();
+            await CloseAsync().ConfigureAwait(false);
         }
         finally
         {
@@ -304,9 +305,10 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
         }
     }
 
+    /// <remarks>Its awaits resume on the thread pool: an inline send may start on a scheduler that is not ours.</remarks>
     private async Task SendPacketAsync(QueuedPacket packet)
     {
-        await _sendLock.WaitAsync(_abort.Token);
+        await _sendLock.WaitAsync(_abort.Token).ConfigureAwait(false);
         try
         {
             var token = _abort.Token;
@@ -316,19 +318,19 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
                 switch (_binaryForm)
                 {
                     case BinaryMessageForm.Raw:
-                        await _socket.SendAsync(data, WebSocketMessageType.Binary, true, token);
+                        await _socket.SendAsync(data, WebSocketMessageType.Binary, true, token).ConfigureAwait(false);
                         break;
                     case BinaryMessageForm.TypePrefixed:
-                        await SendPrefixedAsync(V3BinaryPrefix, data, WebSocketMessageType.Binary, token);
+                        await SendPrefixedAsync(V3BinaryPrefix, data, WebSocketMessageType.Binary, token).ConfigureAwait(false);
                         break;
                     default:
-                        await SendV3Base64Async(packet, token);
+                        await SendV3Base64Async(packet, token).ConfigureAwait(false);
                         break;
                 }
             }
             else
             {
-                await SendPrefixedAsync(TypeDigits.AsMemory((int)packet.Type, 1), data, WebSocketMessageType.Text, token);
+                await SendPrefixedAsync(TypeDigits.AsMemory((int)packet.Type, 1), data, WebSocketMessageType.Text, token).ConfigureAwait(false);
             }
         }
         finally
@@ -346,7 +348,7 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
         if (MemoryMarshal.TryGetArray(data, out var segment) && segment.Offset >= prefix.Length
             && segment.Array.AsSpan(segment.Offset - prefix.Length, prefix.Length).SequenceEqual(prefix.Span))
         {
-            await _socket.SendAsync(segment.Array.AsMemory(segment.Offset - prefix.Length, prefix.Length + segment.Count), type, true, token);
+            await _socket.SendAsync(segment.Array.AsMemory(segment.Offset - prefix.Length, prefix.Length + segment.Count), type, true, token).ConfigureAwait(false);
             return;
         }
         if (data.Length <= CoalesceLimit)
@@ -358,7 +360,7 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
             {
                 prefix.Span.CopyTo(scratch);
                 data.Span.CopyTo(scratch.AsSpan(prefix.Length));
-                await _socket.SendAsync(scratch.AsMemory(0, size), type, true, token);
+                await _socket.SendAsync(scratch.AsMemory(0, size), type, true, token).ConfigureAwait(false);
             }
             finally
             {
@@ -366,8 +368,8 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
             }
             return;
         }
-        await _socket.SendAsync(prefix, type, false, token);
-        await _socket.SendAsync(data, type, true, token);
+        await _socket.SendAsync(prefix, type, false, token).ConfigureAwait(false);
+        await _socket.SendAsync(data, type, true, token).ConfigureAwait(false);
     }
 
     /// <summary>v3 client that cannot take binary frames (b64=1): "b4" + base64 as text.</summary>
@@ -376,7 +378,7 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
         var length = 2 + PayloadWriting.Base64Length(packet.Data.Length);
         var writer = new ArrayBufferWriter<byte>(length);
         PayloadCodecV3.WriteTextPacket(writer, packet);
-        await _socket.SendAsync(writer.WrittenMemory, WebSocketMessageType.Text, true, token);
+        await _socket.SendAsync(writer.WrittenMemory, WebSocketMessageType.Text, true, token).ConfigureAwait(false);
     }
 
     /// <summary>Answers the upgrade probe ("2probe") directly on this socket, ahead of the session queue.</summary>

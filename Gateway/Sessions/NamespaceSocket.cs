@@ -108,12 +108,16 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
     private SocketIOEncodedPacket Encode(OutboundPacket packet) =>
         SocketIOEncoder.EncodeEvent(Namespace, packet.Event, packet.Payload.ArgsJson, packet.Payload.Attachments);
 
-    /// <summary>Sends an encoded event (a broadcast shares one encoding); held back until the CONNECT answer has gone out.</summary>
+    /// <summary>
+    /// Sends an encoded event (a broadcast shares one encoding); held back until the CONNECT answer has gone out. The
+    /// delivering thread writes it itself when the connection's writer is idle (a broadcast: one socket after another,
+    /// no writer task woken per socket).
+    /// </summary>
     public void Deliver(SocketIOEncodedPacket packet, bool isVolatile, string? offset = null)
     {
         if (_state.Deliver(new Outgoing(packet, isVolatile, offset)) != ConnectState<Outgoing>.Offer.Send) return;
         if (_replay.IsReplayed(offset)) return;
-        if (_connection.Writer.Write(packet, isVolatile)) _connection.Writer.Meters?.EventSent(Namespace);
+        if (_connection.Writer.Write(packet, isVolatile, inline: true)) _connection.Writer.Meters?.EventSent(Namespace);
     }
 
     /// <summary>A broadcast's packet: the node's sockets share one encoding.</summary>

@@ -18,9 +18,15 @@ internal sealed class PacketWriter(IEngineConnection connection, int protocol, S
     /// The packet's frames go as one unit: they do not interleave with another packet's frames, and a volatile
     /// packet is never dropped without its attachments, nor sent without them.
     /// </summary>
-    public bool Write(SocketIOEncodedPacket packet, bool isVolatile = false)
+    /// <param name="packet">The encoded packet.</param>
+    /// <param name="isVolatile">Dropped when the client cannot take it now.</param>
+    /// <param name="inline">The calling thread may write it itself when the connection's writer is idle
+    /// (<see cref="IEngineConnection.SendInline"/>): for events delivered from the grains, a broadcast's included.</param>
+    public bool Write(SocketIOEncodedPacket packet, bool isVolatile = false, bool inline = false)
     {
-        var written = connection.SendWithAttachments(packet.Text, packet.Binary, isVolatile);
+        var written = inline
+            ? connection.SendInline(packet.Text, packet.Binary, isVolatile)
+            : connection.SendWithAttachments(packet.Text, packet.Binary, isVolatile);
         if (meters is null) return written;
         if (!written)
         {

@@ -37,6 +37,9 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
     // The nodes of this process attached to this adapter: a socket's rooms are read from its node's index.
     private ImmutableArray<AdapterNode> _nodes = [];
 
+    // Their receivers by node id: a broadcast without acks to one of them is delivered by the publishing call itself.
+    private ImmutableDictionary<string, OrleansNodeReceiver> _receivers = ImmutableDictionary<string, OrleansNodeReceiver>.Empty;
+
     /// <summary>The gateway <see cref="BroadcastOptions.Local"/> reaches when the options name none; null in a process
     /// that holds no sockets. Settable for the test kit, whose gateways get their ids after the adapter is made.</summary>
     internal string? LocalGatewayId { get; set; } = localGatewayId;
@@ -46,9 +49,13 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
     {
         ArgumentNullException.ThrowIfNull(node);
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger<OrleansNodeReceiver>() ?? (ILogger)NullLogger.Instance;
-        var receiver = await OrleansNodeReceiver.StartAsync(node, grains, Streams, logger,
-            detached: () => ImmutableInterlocked.Update(ref _nodes, nodes => nodes.Remove(node)), _meters);
+        var receiver = await OrleansNodeReceiver.StartAsync(node, grains, Streams, logger, detached: () =>
+        {
+            ImmutableInterlocked.TryRemove(ref _receivers, node.Id, out _);
+            ImmutableInterlocked.Update(ref _nodes, nodes => nodes.Remove(node));
+        }, _meters);
         ImmutableInterlocked.Update(ref _nodes, nodes => nodes.Add(node));
+        ImmutableInterlocked.AddOrUpdate(ref _receivers, node.Id, receiver, (_, _) => receiver);
         return receiver;
     }
 
@@ -183,7 +190,10 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
         // One message per gateway, all published at once: a slow or dead gateway's stream holds up no other.
         await Task.WhenAll(gateways.Select(async g =>
         {
-            await PublishTo(g, message);
+            // A gateway of this process (the embedded shape, a co-hosted silo's own gateway): handed straight to its
+            // receiver's queue, in order, without the stream's serialization, queue, pull and delivery.
+            if (_receivers.TryGetValue(g, out var local)) await local.DeliverHereAsync(message);
+            else await PublishTo(g, message);
             _meters?.StreamMessagePublished();
         }));
         return gateways.Count;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using System.Threading.Channels;
 using Orleans.Streams;
 using OrleansSocket.Grains.Diagnostics;
 
@@ -25,6 +26,14 @@ internal sealed class OrleansNodeReceiver : IAdapterNodeHandle
     private readonly SocketIOMeters? _meters;
     private StreamSubscriptionHandle<GatewayBroadcast>? _subscription;
 
+    /// <summary>As many broadcasts as a memory stream queue holds.</summary>
+    internal const int LocalQueueCapacity = 16_384;
+
+    // Broadcasts published in this process, delivered by this receiver's own loop (DeliverHereAsync).
+    private readonly Channel<GatewayBroadcast> _local = Channel.CreateBounded<GatewayBroadcast>(
+        new BoundedChannelOptions(LocalQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private Task? _localLoop;
+
     private OrleansNodeReceiver(AdapterNode node, IGrainFactory grains, IStreamProvider streams, ILogger logger, Action detached, SocketIOMeters? meters)
     {
         _meters = meters;
@@ -46,6 +55,7 @@ internal sealed class OrleansNodeReceiver : IAdapterNodeHandle
         SocketIOMeters? meters = null)
     {
         var receiver = new OrleansNodeReceiver(node, grains, streams, logger, detached, meters);
+        receiver._localLoop = Task.Run(receiver.DeliverLocalAsync);
         receiver._subscription = await receiver._stream.SubscribeAsync(receiver.OnNext, receiver.OnError);
         OrleansNodeReceiverLog.Subscribed(logger, node.Id);
         // One message through the whole path now (producer registration, queue, pulling agent, delivery), so the
@@ -103,6 +113,8 @@ internal sealed class OrleansNodeReceiver : IAdapterNodeHandle
     public async ValueTask DisposeAsync()
     {
         _detached();
+        _local.Writer.TryComplete(); // what was queued is still delivered
+        if (_localLoop is { } loop) await loop;
         if (_subscription is not { } subscription) return;
         _subscription = null;
         try
@@ -112,6 +124,37 @@ internal sealed class OrleansNodeReceiver : IAdapterNodeHandle
         catch (Exception e)
         {
             OrleansNodeReceiverLog.UnsubscribeFailed(_logger, e, _node.Id);
+        }
+    }
+
+    /// <summary>
+    /// A broadcast published in this process: queued for this node's own delivery loop instead of the
+    /// node's stream (<see cref="OrleansAdapter"/>), in order, delivered as a stream message is. Completes once queued;
+    /// while <see cref="LocalQueueCapacity"/> broadcasts wait, the publisher waits too, and a volatile one is dropped.
+    /// </summary>
+    public async ValueTask DeliverHereAsync(GatewayBroadcast broadcast)
+    {
+        if (_local.Writer.TryWrite(broadcast) || broadcast.Packet.Volatile) return;
+        try
+        {
+            await _local.Writer.WriteAsync(broadcast);
+        }
+        catch (ChannelClosedException)
+        {
+            // The node detached meanwhile: it holds no sockets to deliver to, as a stream without its subscriber.
+        }
+    }
+
+    /// <summary>
+    /// Delivers what this process published to the node, one broadcast after another, on the thread pool: not on the
+    /// publishing grain's scheduler, whose activation may be gone before a delivery's continuations run.
+    /// </summary>
+    private async Task DeliverLocalAsync()
+    {
+        var reader = _local.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var broadcast)) _ = OnNext(broadcast, null);
         }
     }
 

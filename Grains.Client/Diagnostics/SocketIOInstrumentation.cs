@@ -39,9 +39,10 @@ public static class SocketIOInstrumentation
     /// <summary>Histogram <c>s</c>: how long a handler ran (connect, event, disconnect), by <see cref="NamespaceTag"/>,
     /// <see cref="HandlerKindTag"/> and, when it threw, <c>error.type</c>.</summary>
     public const string HandlerDuration = "socketio.server.handler.duration";
-    /// <summary>Counter <c>{message}</c>: broadcast messages published to gateway streams (one per gateway per broadcast).</summary>
+    /// <summary>Counter <c>{message}</c>: broadcast messages sent to gateways (one per gateway per broadcast): published to a
+    /// gateway's stream, or handed to a gateway of the same process directly.</summary>
     public const string BroadcastStreamMessages = "socketio.server.broadcast.stream_messages";
-    /// <summary>Counter <c>{message}</c>: broadcast messages a gateway received on its stream.</summary>
+    /// <summary>Counter <c>{message}</c>: broadcast messages a gateway received (on its stream, or from its own process).</summary>
     public const string BroadcastsReceived = "socketio.server.broadcast.received";
     /// <summary>Counter <c>{packet}</c>: broadcast packets a gateway wrote to its local sockets.</summary>
     public const string BroadcastDeliveries = "socketio.server.broadcast.deliveries";

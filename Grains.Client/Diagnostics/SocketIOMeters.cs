@@ -47,9 +47,9 @@ internal sealed class SocketIOMeters
         _io = meter.CreateCounter<long>(SocketIOInstrumentation.Io, "By", "Socket.IO bytes received from and written to clients.");
         _engineErrors = meter.CreateCounter<long>(SocketIOInstrumentation.EngineIOErrors, "{error}", "Engine.IO requests refused, by error code.");
         _streamMessages = meter.CreateCounter<long>(SocketIOInstrumentation.BroadcastStreamMessages, "{message}",
-            "Broadcast messages published to gateway streams (one per gateway per broadcast).");
+            "Broadcast messages sent to gateways, on their streams or to a gateway of the same process (one per gateway per broadcast).");
         _broadcasts = meter.CreateCounter<long>(SocketIOInstrumentation.BroadcastsReceived, "{message}",
-            "Broadcast messages this gateway received on its stream.");
+            "Broadcast messages this gateway received, on its stream or from its own process.");
         _deliveries = meter.CreateCounter<long>(SocketIOInstrumentation.BroadcastDeliveries, "{packet}",
             "Broadcast packets this gateway wrote to its local sockets.");
     }
@@ -102,7 +102,7 @@ internal sealed class SocketIOMeters
         _handlerDuration.Record(elapsed.TotalSeconds, tags);
     }
 
-    /// <summary>Counts <paramref name="count"/> broadcast messages published to gateway streams.</summary>
+    /// <summary>Counts <paramref name="count"/> broadcast messages sent to gateways (their streams, or one of this process).</summary>
     public void StreamMessagePublished(int count = 1)
     {
         Interlocked.Add(ref _streamMessageTotal, count);

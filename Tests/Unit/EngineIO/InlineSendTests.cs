@@ -188,15 +188,87 @@ public sealed class InlineSendTests
         transport.Dispose();
     }
 
+    [Fact]
+    public async Task EventFromTheGrains_ThroughThePacketWriter_IsSentByTheDeliveringThread()
+    {
+        var (session, _, stream) = await OpenAsync();
+        var writer = new OrleansSocket.Gateway.Sessions.PacketWriter(session, 5);
+        var packet = OrleansSocket.Gateway.Protocol.SocketIOEncoder.EncodeEvent("/", "m", "[1]"u8.ToArray(), []);
+
+        Assert.True(HeldStream.AsCaller(() => writer.Write(packet, inline: true)));
+
+        Assert.Equal(["0{}", "42[\"m\",1]"], stream.Frames());
+        Assert.Equal(1, stream.WritesByCaller);
+        Assert.Equal(0, session.BufferedBytes);
+    }
+
+    [Fact]
+    public async Task Broadcast_OneThreadWritesToEachSession_OneThatPendsHoldsUpNoOther()
+    {
+        var sessions = new List<(EngineSession Session, WebSocketTransport Transport, HeldStream Stream)>();
+        for (var i = 0; i < 3; i++) sessions.Add(await OpenAsync());
+        sessions[1].Stream.Hold(); // this client does not read
+        var frame = Bytes("2[\"b\"]"); // one buffer shared by every session, as a broadcast's encoding is
+
+        // One delivering thread, one session after another: none waits for the held one.
+        var sent = HeldStream.AsCaller(() => sessions.Select(s => s.Session.SendInline(frame, [])).ToList());
+
+        Assert.Equal([true, true, true], sent);
+        Assert.Equal(["0{}", "42[\"b\"]"], sessions[0].Stream.Frames());
+        Assert.Equal(["0{}", "42[\"b\"]"], sessions[2].Stream.Frames());
+        Assert.Equal(1, sessions[0].Stream.WritesByCaller);
+        Assert.Equal(1, sessions[2].Stream.WritesByCaller);
+        Assert.Equal(["0{}"], sessions[1].Stream.Frames());
+        Assert.Equal(frame.Length, sessions[1].Session.BufferedBytes); // in flight: still counted
+
+        // The next broadcast queues behind the pending send, and the writer sends both in order once the client reads.
+        Assert.True(sessions[1].Session.SendInline(Bytes("2[\"c\"]"), []));
+        sessions[1].Stream.Release();
+        await sessions[1].Stream.WaitForFramesAsync(3);
+        Assert.Equal(["0{}", "42[\"b\"]", "42[\"c\"]"], sessions[1].Stream.Frames());
+        await WaitUntilAsync(() => sessions[1].Session.BufferedBytes == 0);
+    }
+
+    [Fact]
+    public async Task VolatileBroadcast_BehindAPendingSend_DroppedAtThePacketBound_OthersMakeRoom()
+    {
+        var (session, _, stream) = await OpenAsync(maxPackets: 2);
+        stream.Hold();
+
+        Assert.True(session.SendInline(Bytes("v1"), [], isVolatile: true)); // sent inline; pends
+        Assert.True(session.SendInline(Bytes("v2"), [], isVolatile: true)); // queued: 1 of 2
+        Assert.True(session.SendInline(Bytes("v3"), [], isVolatile: true)); // queued: 2 of 2
+        Assert.False(session.SendInline(Bytes("v4"), [], isVolatile: true)); // no room: dropped
+        Assert.True(session.SendInline(Bytes("m5"), [])); // not volatile: the oldest queued volatile (v2) makes room
+        Assert.Equal(StillOpen, Reason(session));
+
+        stream.Release();
+        await stream.WaitForFramesAsync(4);
+        Assert.Equal(["0{}", "4v1", "4v3", "4m5"], stream.Frames());
+        await WaitUntilAsync(() => session.BufferedBytes == 0);
+    }
+
+    [Fact]
+    public async Task Broadcast_BehindAPendingSend_PastTheByteBound_ClosesTheSession()
+    {
+        var (session, _, stream) = await OpenAsync(maxBytes: 10);
+        stream.Hold();
+
+        Assert.True(session.SendInline(Bytes("12345678"), [])); // sent inline; pends, its 8 bytes still held
+        Assert.False(session.SendInline(Bytes("abc"), [])); // 11 > 10, nothing volatile to drop: the session ends
+
+        Assert.Equal("transport error", Reason(session));
+    }
+
     // ---------------- helpers ----------------
 
     /// <summary>A client's close frame, status 1000 (masked, as a client sends it; with a zero mask the payload is as is).</summary>
     private static readonly byte[] ClientCloseFrame = [0x88, 0x82, 0, 0, 0, 0, 0x03, 0xE8];
 
     /// <summary>A WebSocket session whose writer has sent the open packet and waits.</summary>
-    private async Task<(EngineSession Session, WebSocketTransport Transport, HeldStream Stream)> OpenAsync()
+    private async Task<(EngineSession Session, WebSocketTransport Transport, HeldStream Stream)> OpenAsync(int maxPackets = 4096, long maxBytes = 4_000_000)
     {
-        var options = new EngineIOOptions { PingInterval = 60000, PingTimeout = 60000 };
+        var options = new EngineIOOptions { PingInterval = 60000, PingTimeout = 60000, MaxBufferedPackets = maxPackets, MaxBufferedBytes = maxBytes };
         var server = new EngineServer(_application, options, new EngineLog(new ListLogger()), _clock);
         var handshake = new EngineHandshake(new Dictionary<string, string>(), new Dictionary<string, string>(), null, "/", false, DateTimeOffset.UnixEpoch);
         var session = new EngineSession(server, Guid.NewGuid().ToString("N"), 4, EngineServer.WebSocketName, handshake, pollingSupportsBinary: true);
