@@ -144,10 +144,6 @@ internal sealed partial class EngineSession : IEngineConnection, EngineHeartbeat
     public bool SendInline(ReadOnlyMemory<byte> text, IReadOnlyList<byte[]> attachments, bool isVolatile = false) =>
         SendUnit(text, attachments, isVolatile, sendInline: true);
 
-    /// <summary>An ack: see <see cref="SendInline"/>.</summary>
-    public bool SendReply(ReadOnlyMemory<byte> text, IReadOnlyList<byte[]> attachments) =>
-        SendUnit(text, attachments, isVolatile: false, sendInline: true);
-
     private bool SendUnit(ReadOnlyMemory<byte> text, IReadOnlyList<byte[]> attachments, bool isVolatile, bool sendInline)
     {
         BufferBound overflow;

@@ -96,11 +96,6 @@ internal interface IEngineConnection
     bool SendInline(ReadOnlyMemory<byte> text, IReadOnlyList<byte[]> attachments, bool isVolatile = false) =>
         SendWithAttachments(text, attachments, isVolatile);
 
-    /// <summary>
-    /// A packet that answers this connection's own client (an ack): sent as <see cref="SendInline"/> sends.
-    /// </summary>
-    bool SendReply(ReadOnlyMemory<byte> text, IReadOnlyList<byte[]> attachments) => SendInline(text, attachments);
-
     /// <summary>Flushes what is queued, then closes the session ("forced close").</summary>
     void Close();
 }

@@ -49,12 +49,12 @@ internal sealed class PacketWriter(IEngineConnection connection, int protocol, S
 
     /// <summary>
     /// An ack answers this connection's own client, from the thread that got the handler's answer: a reply, which the
-    /// connection may send on that thread (<see cref="IEngineConnection.SendReply"/>).
+    /// connection may send on that thread (<see cref="IEngineConnection.SendInline"/>).
     /// </summary>
     public bool Ack(string ns, long id, SocketPayload payload)
     {
         var packet = SocketIOEncoder.EncodeAck(ns, id, payload.ArgsJson, payload.Attachments);
-        var sent = connection.SendReply(packet.Text, packet.Binary);
+        var sent = connection.SendInline(packet.Text, packet.Binary);
         if (sent && meters is not null) Written(packet);
         return sent;
     }

@@ -23,7 +23,7 @@ public sealed class InlineSendTests
     {
         var (session, _, stream) = await OpenAsync();
 
-        Assert.True(HeldStream.AsCaller(() => session.SendReply(Bytes("3a"), [])));
+        Assert.True(HeldStream.AsCaller(() => session.SendInline(Bytes("3a"), [])));
 
         // Written before the call returned, by the call itself, and no longer counted as held.
         Assert.Equal(["0{}", "43a"], stream.Frames());
@@ -48,7 +48,7 @@ public sealed class InlineSendTests
     {
         var (session, _, stream) = await OpenAsync();
 
-        Assert.True(session.SendReply(Bytes("61-3[{\"_placeholder\":true,\"num\":0}]"), [Bytes("bin")]));
+        Assert.True(session.SendInline(Bytes("61-3[{\"_placeholder\":true,\"num\":0}]"), [Bytes("bin")]));
 
         Assert.Equal(["0{}", "461-3[{\"_placeholder\":true,\"num\":0}]", "bin:62696e"], stream.Frames());
         Assert.Equal(0, session.BufferedBytes);
@@ -72,9 +72,9 @@ public sealed class InlineSendTests
         var (session, _, stream) = await OpenAsync();
         stream.Hold();
 
-        Assert.True(session.SendReply(Bytes("3a"), [])); // pends: returns without waiting
+        Assert.True(session.SendInline(Bytes("3a"), [])); // pends: returns without waiting
         Assert.True(session.SendWithAttachments(Bytes("2b"), []));
-        Assert.True(session.SendReply(Bytes("3c"), [])); // an inline send runs: queued
+        Assert.True(session.SendInline(Bytes("3c"), [])); // an inline send runs: queued
         Assert.Equal(6, session.BufferedBytes); // the pending one is still held
 
         stream.Release();
@@ -96,7 +96,7 @@ public sealed class InlineSendTests
             for (var i = 0; i < PerThread; i++)
             {
                 var text = Bytes($"{t}:{i}");
-                Assert.True(i % 3 == 0 ? session.SendWithAttachments(text, []) : session.SendReply(text, []));
+                Assert.True(i % 3 == 0 ? session.SendWithAttachments(text, []) : session.SendInline(text, []));
             }
         })).ToArray();
         await Task.WhenAll(senders);
@@ -118,7 +118,7 @@ public sealed class InlineSendTests
     {
         var (session, _, stream) = await OpenAsync();
         stream.Hold();
-        Assert.True(session.SendReply(Bytes("3a"), []));
+        Assert.True(session.SendInline(Bytes("3a"), []));
 
         session.Close(); // the close marker waits behind the inline send
         Assert.Equal(StillOpen, Reason(session));
@@ -135,11 +135,11 @@ public sealed class InlineSendTests
     {
         var (session, transport, stream) = await OpenAsync();
         stream.Hold();
-        Assert.True(session.SendReply(Bytes("3a"), []));
+        Assert.True(session.SendInline(Bytes("3a"), []));
 
         session.Terminate(EngineCloseReason.PingTimeout);
         Assert.Equal("ping timeout", Reason(session));
-        Assert.False(session.SendReply(Bytes("3b"), [])); // closed: nothing more is taken
+        Assert.False(session.SendInline(Bytes("3b"), [])); // closed: nothing more is taken
 
         // The client never reads: the close timer aborts the send, and the transport finishes.
         _clock.Advance(TimeSpan.FromSeconds(5));
@@ -155,7 +155,7 @@ public sealed class InlineSendTests
         var (session, transport, stream) = await OpenAsync();
         var run = transport.RunAsync(); // the receive loop: reads wait until the client leaves
         stream.Hold();
-        Assert.True(session.SendReply(Bytes("3a"), [])); // pends: the client does not read
+        Assert.True(session.SendInline(Bytes("3a"), [])); // pends: the client does not read
 
         stream.EndOfInput(); // the client is gone: the receive loop ends, the session closes
         await _application[session.Id].Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));

@@ -32,8 +32,7 @@ internal sealed class SessionHarness
                 return true;
             },
             ["SendWithAttachments"] = args => SendUnit(args),
-            ["SendReply"] = args => SendUnit(args), // an ack: recorded as any packet
-            ["SendInline"] = args => SendUnit(args), // an event from the grains: recorded as any packet
+            ["SendInline"] = args => SendUnit(args), // an ack or an event from the grains: recorded as any packet
             ["Close"] = _ => Interlocked.Increment(ref _closes),
         });
         var grain = Fake<ISocketGrain>.Create(new()
