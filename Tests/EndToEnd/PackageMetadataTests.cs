@@ -85,28 +85,33 @@ public sealed class PackageMetadataTests
             Assert.NotNull(repository);
             Assert.Equal("git", (string?)repository.Attribute("type"));
             Assert.Equal(head, (string?)repository.Attribute("commit"));
-            // The URL of the checkout's origin remote; none without one, rather than a made-up one.
-            Assert.Equal(origin, (string?)repository.Attribute("url"));
+            // The URL of the checkout's origin remote; none without one, or when it is a folder of this machine (a
+            // clone of a local repository, as CI makes), rather than a made-up one.
+            Assert.Equal(PublishedUrl(origin), (string?)repository.Attribute("url"));
         }
     }
 
-    [Fact]
-    public async Task The_repository_url_is_the_origin_remote_of_the_checkout()
+    [Theory]
+    [InlineData("https://example.invalid/orleanssocket-origin.git", true)] // RFC 2606: a name that is never real
+    [InlineData(null, false)] // the folder the clone was made from: a path on this machine, not a repository URL
+    public async Task The_repository_url_is_the_origin_remote_of_the_checkout_when_it_is_a_url(string? url, bool published)
     {
-        const string url = "https://example.invalid/orleanssocket-origin.git"; // RFC 2606: a name that is never real
         var clone = Path.Combine(Path.GetTempPath(), "orleanssocket-clone-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
             await GitAsync(Path.GetTempPath(), "clone", "--quiet", "--no-hardlinks", E2eEnvironment.RepoRoot, clone);
-            await GitAsync(clone, "remote", "set-url", "origin", url);
+            if (url is not null) await GitAsync(clone, "remote", "set-url", "origin", url);
+            var origin = await GitOriginAsync(clone);
+            Assert.NotNull(origin);
+            Assert.Equal(published, PublishedUrl(origin) is not null);
             var output = Path.Combine(clone, "packed");
             await LocalPackageFeed.RunAsync("dotnet", ["pack", Path.Combine(clone, "Grains.Interfaces", "Grains.Interfaces.csproj"),
                 "-c", "Release", "-nodeReuse:false", "-o", output, "-p:PackageVersion=0.0.0-origin"], clone);
             var nuspec = ReadNuspec(Path.Combine(output, "OrleansSocket.Grains.Interfaces.0.0.0-origin.nupkg"));
             var repository = Repository(nuspec);
-            Assert.Equal(url, (string?)repository?.Attribute("url"));
+            Assert.Equal(published ? url : null, (string?)repository?.Attribute("url"));
             Assert.Equal(await GitAsync(clone, "rev-parse", "HEAD"), (string?)repository?.Attribute("commit"));
-            Assert.Equal(url, nuspec.Descendants().Single(e => e.Name.LocalName == "projectUrl").Value);
+            Assert.Equal(published ? url : null, nuspec.Descendants().SingleOrDefault(e => e.Name.LocalName == "projectUrl")?.Value);
         }
         finally
         {
@@ -177,6 +182,13 @@ public sealed class PackageMetadataTests
         var remotes = (await GitAsync(directory, "remote")).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         return remotes.Contains("origin") ? await GitAsync(directory, "remote", "get-url", "origin") : null;
     }
+
+    /// <summary>
+    /// The URL SourceLink packs for an origin remote: the remote when it is a URL, none when it is a path on this
+    /// machine (a local clone's origin, which would mean nothing to a package's user).
+    /// </summary>
+    private static string? PublishedUrl(string? origin) =>
+        origin is null || Path.IsPathRooted(origin) || origin.StartsWith("file:", StringComparison.OrdinalIgnoreCase) ? null : origin;
 
     private static string NuGetPackagesFolder() =>
         Environment.GetEnvironmentVariable("NUGET_PACKAGES")
