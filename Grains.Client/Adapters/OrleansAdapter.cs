@@ -53,7 +53,7 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
         {
             ImmutableInterlocked.TryRemove(ref _receivers, node.Id, out _);
             ImmutableInterlocked.Update(ref _nodes, nodes => nodes.Remove(node));
-        }, _meters);
+        }, _meters, services.GetService<IOptions<SocketIOStreamOptions>>()?.Value);
         ImmutableInterlocked.Update(ref _nodes, nodes => nodes.Add(node));
         ImmutableInterlocked.AddOrUpdate(ref _receivers, node.Id, receiver, (_, _) => receiver);
         return receiver;
