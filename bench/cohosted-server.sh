@@ -31,6 +31,7 @@ read -r -a FREE < <(python3 -c 'import socket
 ss = [socket.socket() for _ in range(7)]
 for s in ss: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in ss])')
+(( ${#FREE[@]} == 7 )) || { echo "cohosted-server: python3 found no free ports" >&2; exit 2; }
 REDIS_PORT=${REDIS_PORT:-${FREE[0]}}
 CLUSTER_ID=bench-$PORT-$$
 QUIETLOG=(--Logging:LogLevel:Default=Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning --Logging:LogLevel:Orleans=Warning)

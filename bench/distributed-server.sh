@@ -28,6 +28,7 @@ ss = [socket.socket() for _ in range(int(sys.argv[1]))]
 for s in ss: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in ss])' "$1"; }
 read -r FREE1 FREE2 < <(free_ports 2)
+[[ -n ${FREE2:-} ]] || { echo "distributed-server: python3 found no free ports" >&2; exit 2; }
 SILO_PORT=${SILO_PORT:-$FREE1}
 SILO_GATEWAY_PORT=${SILO_GATEWAY_PORT:-$FREE2}
 [[ $SILO_GATEWAY_PORT != "$SILO_PORT" ]] || { echo "distributed-server: SILO_PORT and SILO_GATEWAY_PORT are both $SILO_PORT" >&2; exit 2; }
