@@ -30,6 +30,16 @@ public sealed class SocketIOOptions
     /// </summary>
     public long MaxInboundBytes { get; set; } = 1_000_000;
 
+    /// <summary>
+    /// Most events of one socket sent to its grain in one call. A socket's events run one call at a time, in order;
+    /// those that queued up while its previous call was in flight go together in the next one (one call cannot be
+    /// reordered), so a client with several events in flight costs one round trip per call rather than one per
+    /// event. 1: one call per event. The events are already counted by <see cref="MaxInboundPackets"/> and
+    /// <see cref="MaxInboundBytes"/> while they wait, so this bounds the size of a call, not memory. Not used while
+    /// <see cref="EventBatching"/> is on.
+    /// </summary>
+    public int MaxEventsPerSocketCall { get; set; } = 16;
+
     /// <summary>Client events sent to the silos in batches, for thin gateways (see <see cref="EventBatchingOptions"/>).</summary>
     public EventBatchingOptions EventBatching { get; set; } = new();
 

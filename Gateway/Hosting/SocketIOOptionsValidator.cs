@@ -18,6 +18,7 @@ internal sealed class SocketIOOptionsValidator : IValidateOptions<SocketIOOption
         failures.Positive($"{S}:ConnectTimeout", options.ConnectTimeout);
         failures.AtLeast($"{S}:MaxInboundPackets", options.MaxInboundPackets, 1);
         failures.AtLeast($"{S}:MaxInboundBytes", options.MaxInboundBytes, 1);
+        failures.AtLeast($"{S}:MaxEventsPerSocketCall", options.MaxEventsPerSocketCall, 1);
         if (options.AdvertisedUrl is { Length: > 0 } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
             failures.Add($"{S}:AdvertisedUrl must be an absolute URL such as http://host:5000 (was '{url}').");
 

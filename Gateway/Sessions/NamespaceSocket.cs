@@ -40,8 +40,9 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
     /// <param name="logger">Where failures are logged.</param>
     /// <param name="time">The clock of server→client ack timeouts and the replay filter.</param>
     /// <param name="batcher">Where events go when they travel in batches (a thin gateway); null: one grain call each.</param>
+    /// <param name="eventsPerCall">Most queued events of this socket sent to its grain in one call (without <paramref name="batcher"/>).</param>
     public NamespaceSocket(ISocketConnection connection, string id, string ns, ISocketGrain grain, ILogger logger, TimeProvider? time = null,
-        EventBatcher? batcher = null)
+        EventBatcher? batcher = null, int eventsPerCall = 1)
     {
         _batcher = batcher;
         _connection = connection;
@@ -53,7 +54,7 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
         _acks = new ServerAcks(time);
         _replay = new ReplayFilter(time);
         // No connection only where the socket is a mere key (the room index's tests); nothing is queued there.
-        _work = new SocketWorkQueue<Work>(connection?.Inbound!, this);
+        _work = new SocketWorkQueue<Work>(connection?.Inbound!, this, batcher is null ? eventsPerCall : 1);
     }
 
     public string Id { get; }
@@ -220,6 +221,34 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
     }
 
     Task SocketWorkQueue<Work>.IRunner.RunAsync(Work work) => RunAsync(work);
+
+    bool SocketWorkQueue<Work>.IRunner.CanBatch(Work work) => work is EventWork;
+
+    Task SocketWorkQueue<Work>.IRunner.RunBatchAsync(Work[] works) => RunEventsAsync(works);
+
+    /// <summary>Events that queued up behind the socket's previous call, in one call to its grain (still in order).</summary>
+    private async Task RunEventsAsync(Work[] works)
+    {
+        if (!IsConnected) return;
+        var events = new ClientEvent[works.Length];
+        for (var i = 0; i < events.Length; i++) events[i] = ((EventWork)works[i]).Event;
+        EventBatchResult result;
+        // One span for the call: its trace context is what the grain sees for each of its events.
+        using (GatewayTelemetry.StartEvent(Namespace, Id, events[0].Event))
+            result = await _grain.HandleEvents(events);
+        if (result.Acks.Length != events.Length)
+            throw new InvalidOperationException($"The socket grain answered {result.Acks.Length} outcomes for {events.Length} events.");
+        for (var i = 0; i < events.Length; i++)
+        {
+            if (result.Errors?[i] is { } error)
+            {
+                SessionLog.WorkFailed(_logger, error, Id, Namespace, nameof(EventWork));
+                continue;
+            }
+            if (((EventWork)works[i]).AckId is { } id && result.Acks[i] is { } ack && IsConnected)
+                _connection.Writer.Ack(Namespace, id, ack);
+        }
+    }
 
     private async Task RunAsync(Work work)
     {

@@ -35,6 +35,15 @@ internal interface ISocketGrain : IGrainWithStringKey
     [Alias("HandleEvent")]
     Task<SocketPayload?> HandleEvent(ClientEvent clientEvent);
 
+    /// <summary>
+    /// Several consecutive events of this socket in one call: each runs as <see cref="HandleEvent"/> would, one after
+    /// the other, in the array's order. The gateway sends them together when they queued up while the socket's previous
+    /// call was in flight, so that a socket's events cost one round trip per call rather than one each while keeping
+    /// their order (one call cannot be reordered). Outcomes come back in the same order, a failed event's as its error.
+    /// </summary>
+    [Alias("HandleEvents")]
+    Task<EventBatchResult> HandleEvents(ClientEvent[] clientEvents);
+
     /// <summary>The client's connection moved to another transport (an upgrade from polling to "websocket").</summary>
     [Alias("TransportChanged")]
     Task TransportChanged(string transport);

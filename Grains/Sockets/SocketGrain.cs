@@ -141,6 +141,25 @@ internal sealed class SocketGrain(
         return answer ?? early;
     }
 
+    public async Task<EventBatchResult> HandleEvents(ClientEvent[] clientEvents)
+    {
+        var acks = new SocketPayload?[clientEvents.Length];
+        Exception?[]? errors = null;
+        for (var i = 0; i < clientEvents.Length; i++)
+        {
+            try
+            {
+                acks[i] = await HandleEvent(clientEvents[i]);
+            }
+            catch (Exception e)
+            {
+                // As a call of its own would: this event fails, the next ones still run.
+                (errors ??= new Exception?[clientEvents.Length])[i] = e;
+            }
+        }
+        return new EventBatchResult(acks, errors);
+    }
+
     /// <summary>A handler that outlived its <see cref="HandleEvent"/> call: its answer goes to the gateway by ack id.</summary>
     private async Task FinishLaterAsync(SocketContext socket, ClientEvent clientEvent, Task<SocketPayload?> handler)
     {

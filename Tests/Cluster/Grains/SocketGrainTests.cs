@@ -71,6 +71,20 @@ public sealed class SocketGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Events_of_one_call_run_in_order_and_answer_in_order()
+    {
+        var (grain, id, _) = await ConnectAsync();
+        await grain.HandleEvent(Event("seq", "[0]", wantsAck: false));
+        var result = await grain.HandleEvents([
+            Event("seq", "[1]", wantsAck: false), Event("add", "[2,3]"), Event("seq", "[2]", wantsAck: false), Event("add", "[4,5]"),
+        ]);
+        await grain.HandleEvent(Event("seq", "[3]", wantsAck: false));
+        Assert.Null(result.Errors);
+        Assert.Equal([null, "[5]", null, "[9]"], result.Acks.Select(a => a is null ? null : RecordingGateway.Json(a)));
+        Assert.Equal([0, 1, 2, 3], TestHandlers.Sequences[id]);
+    }
+
+    [Fact]
     public async Task Handler_can_wait_for_the_clients_ack()
     {
         var (grain, id, _) = await ConnectAsync();

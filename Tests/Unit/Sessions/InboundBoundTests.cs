@@ -48,7 +48,7 @@ public sealed class InboundBoundTests
         h.Session.OnMessage(Encoding.UTF8.GetBytes(Event(20)), false);
         Assert.Equal(3, h.Session.Inbound.Packets);
 
-        // Every event still reaches its grain, in order, one call at a time.
+        // Every event still reaches its grain, in order (those that queued up behind the first in one call).
         for (var i = 0; i < 3; i++) (await h.NextCallAsync()).Done.SetResult(null);
         Assert.True(SpinWait.SpinUntil(() => h.Session.Inbound.Packets == 0, TimeSpan.FromSeconds(5)));
         Assert.Equal(0, h.Session.Inbound.Bytes);

@@ -54,6 +54,21 @@ internal sealed class SessionHarness
                 _calls.Release();
                 return done.Task;
             },
+            // Events that queued up behind a call come in one: each is a call of its own here, and the batch answers
+            // once all of them were completed, in their order.
+            ["HandleEvents"] = args =>
+            {
+                var events = (ClientEvent[])args[0]!;
+                var done = new Task<SocketPayload?>[events.Length];
+                for (var i = 0; i < events.Length; i++)
+                {
+                    var call = new TaskCompletionSource<SocketPayload?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    Calls.Enqueue((events[i], call));
+                    _calls.Release();
+                    done[i] = call.Task;
+                }
+                return AnswerAsync(done);
+            },
         });
         var grains = Fake<IGrainFactory>.Create(new()
         {
@@ -62,6 +77,24 @@ internal sealed class SessionHarness
         });
         Server = new SocketIOServer(grains, Options.Create(options), Logs, lifetime: lifetime, meters: meters);
         Session = (ClientSession)Server.OnOpen(Connection);
+    }
+
+    private static async Task<EventBatchResult> AnswerAsync(Task<SocketPayload?>[] calls)
+    {
+        var acks = new SocketPayload?[calls.Length];
+        Exception?[]? errors = null;
+        for (var i = 0; i < calls.Length; i++)
+        {
+            try
+            {
+                acks[i] = await calls[i];
+            }
+            catch (Exception e)
+            {
+                (errors ??= new Exception?[calls.Length])[i] = e;
+            }
+        }
+        return new EventBatchResult(acks, errors);
     }
 
     private bool SendUnit(object?[] args)

@@ -5,9 +5,10 @@ namespace OrleansSocket.Tests.Sessions;
 /// <summary>Ordered dispatch to the grain: one call at a time, in order, charged to the connection's inbound bound.</summary>
 public sealed class SocketWorkQueueTests : SocketWorkQueue<SocketWorkQueueTests.Item>.IRunner
 {
-    public sealed class Item(string name)
+    public sealed class Item(string name, bool batchable = false)
     {
         public string Name => name;
+        public bool Batchable => batchable;
         public TaskCompletionSource Call { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
@@ -15,7 +16,28 @@ public sealed class SocketWorkQueueTests : SocketWorkQueue<SocketWorkQueueTests.
     private readonly List<string> _done = [];
     private readonly List<(string, Exception)> _failed = [];
 
-    private SocketWorkQueue<Item> Queue(IInboundCharges inbound) => new(inbound, this);
+    private readonly List<(string Names, TaskCompletionSource Call)> _batches = [];
+
+    private SocketWorkQueue<Item> Queue(IInboundCharges inbound, int maxBatch = 1) => new(inbound, this, maxBatch);
+
+    bool SocketWorkQueue<Item>.IRunner.CanBatch(Item item) => item.Batchable;
+
+    Task SocketWorkQueue<Item>.IRunner.RunBatchAsync(Item[] items)
+    {
+        var call = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var names = string.Join("+", items.Select(i => i.Name));
+        lock (_started)
+        {
+            _started.Add(names);
+            _batches.Add((names, call));
+        }
+        return call.Task;
+    }
+
+    private TaskCompletionSource Batch(string names)
+    {
+        lock (_started) return _batches.Single(b => b.Names == names).Call;
+    }
 
     Task SocketWorkQueue<Item>.IRunner.RunAsync(Item item)
     {
@@ -111,5 +133,66 @@ public sealed class SocketWorkQueueTests : SocketWorkQueue<SocketWorkQueueTests.
         await Until(() => _done.Count == 2);
         Assert.Equal(["bad", "next"], _done);
         Assert.Equal(0, budget.Packets);
+    }
+
+    [Fact]
+    public async Task Batchable_items_queued_behind_a_call_run_together_in_order_up_to_the_bound()
+    {
+        var budget = new InboundBudget(100, 1000);
+        var queue = Queue(budget, maxBatch: 3);
+        Item e0 = new("e0", true), e1 = new("e1", true), e2 = new("e2", true), e3 = new("e3", true), e4 = new("e4", true),
+            own = new("own"), e5 = new("e5", true);
+        queue.Enqueue(e0, charge: 1);
+        foreach (var item in new[] { e1, e2, e3, e4 }) queue.Enqueue(item, charge: 1);
+        queue.Enqueue(own);
+        queue.Enqueue(e5, charge: 1);
+        await Until(() => _started.Count == 1);
+        Assert.Equal(["e0"], _started); // alone in the queue when it started: a call of its own
+        e0.Call.SetResult();
+        await Until(() => _started.Count == 2);
+        Assert.Equal("e1+e2+e3", _started[1]); // what queued up behind it goes together, at most 3 in one call
+        Assert.Equal(5, budget.Packets);
+
+        Batch("e1+e2+e3").SetResult();
+        await Until(() => _started.Count == 3);
+        Assert.Equal("e4", _started[2]); // an item the runner cannot batch ends a batch
+        Assert.Equal(2, budget.Packets); // each item of the batch released its own charge
+        Assert.Equal(["e0", "e1", "e2", "e3"], _done);
+
+        e4.Call.SetResult();
+        await Until(() => _started.Count == 4);
+        Assert.Equal("own", _started[3]);
+        own.Call.SetResult();
+        await Until(() => _started.Count == 5);
+        Assert.Equal("e5", _started[4]);
+        e5.Call.SetResult();
+        await Until(() => _done.Count == 7);
+        Assert.Equal(["e0", "e1", "e2", "e3", "e4", "own", "e5"], _done);
+        Assert.Equal(0, budget.Packets);
+    }
+
+    [Fact]
+    public async Task A_failed_batch_fails_each_of_its_items_and_the_next_item_runs()
+    {
+        var budget = new InboundBudget(100, 1000);
+        var queue = Queue(budget, maxBatch: 16);
+        Item first = new("first", true), a = new("a", true), b = new("b", true), c = new("c", true), own = new("own");
+        queue.Enqueue(first);
+        queue.Enqueue(a, charge: 5);
+        queue.Enqueue(b, charge: 5);
+        queue.Enqueue(c, charge: 5);
+        queue.Enqueue(own);
+        await Until(() => _started.Count == 1);
+        first.Call.SetResult();
+        await Until(() => _started.Count == 2);
+        Batch("a+b+c").SetException(new InvalidOperationException("silo lost"));
+        await Until(() => _started.Count == 3);
+        Assert.Equal(["a", "b", "c"], _failed.Select(f => f.Item1));
+        Assert.All(_failed, f => Assert.Equal("silo lost", f.Item2.Message));
+        Assert.Equal(0, budget.Packets);
+        Assert.Equal(0, budget.Bytes);
+        own.Call.SetResult();
+        await Until(() => _done.Count == 5);
+        Assert.Equal(["first", "a", "b", "c", "own"], _done);
     }
 }
