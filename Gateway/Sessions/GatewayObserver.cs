@@ -9,9 +9,14 @@ internal sealed class GatewayObserver(SocketIOServer server) : IGatewayObserver
         return Task.CompletedTask;
     }
 
-    public Task<SocketPayload> SendWithAck(string socketId, OutboundPacket packet, TimeSpan timeout) =>
+    public Task<long> SendExpectingAck(string socketId, OutboundPacket packet, TimeSpan timeout) =>
         server.Find(socketId) is { } socket
-            ? socket.DeliverWithAck(packet, timeout)
+            ? Task.FromResult(socket.DeliverExpectingAck(packet, timeout))
+            : Task.FromException<long>(new InvalidOperationException($"Socket {socketId} is not connected."));
+
+    public Task<SocketPayload> AckOf(string socketId, long ackId) =>
+        server.Find(socketId) is { } socket
+            ? socket.AckOf(ackId)
             : Task.FromException<SocketPayload>(new InvalidOperationException($"Socket {socketId} is not connected."));
 
     public Task Ack(string socketId, long ackId, SocketPayload payload)

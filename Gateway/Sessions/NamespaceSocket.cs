@@ -148,11 +148,34 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
         await _grain.Describe() is { } described ? described with { Rooms = rooms } : null;
 
     /// <summary>Sends an event with an ack id and waits for the client's ACK.</summary>
-    public async Task<SocketPayload> DeliverWithAck(OutboundPacket packet, TimeSpan timeout)
+    public async Task<SocketPayload> DeliverWithAck(OutboundPacket packet, TimeSpan timeout) => await EmitExpectingAck(packet, timeout).Answer;
+
+    /// <summary>
+    /// Sends an event with an ack id now and returns the id; the client's ACK (or the time-out) is kept for
+    /// <see cref="AckOf"/>, which the grain calls next.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">the socket is disconnected.</exception>
+    public long DeliverExpectingAck(OutboundPacket packet, TimeSpan timeout)
+    {
+        var (id, answer) = EmitExpectingAck(packet, timeout);
+        _acks.Keep(id, answer);
+        return id;
+    }
+
+    /// <summary>The answer to the emit <see cref="DeliverExpectingAck"/> gave <paramref name="id"/>, once.</summary>
+    public Task<SocketPayload> AckOf(long id) =>
+        _acks.Collect(id) ?? Task.FromException<SocketPayload>(new InvalidOperationException($"Socket {Id} has no emit waiting for ack {id}."));
+
+    private (long Id, Task<SocketPayload> Answer) EmitExpectingAck(OutboundPacket packet, TimeSpan timeout)
     {
         if (_state.IsClosed || !_acks.TryAdd(out var id, out var answer))
             throw new InvalidOperationException($"Socket {Id} is disconnected.");
         if (_connection.Writer.Event(Namespace, packet.Event, packet.Payload, id)) _connection.Writer.Meters?.EventSent(Namespace);
+        return (id, WaitForAckAsync(id, answer, packet.Event, timeout));
+    }
+
+    private async Task<SocketPayload> WaitForAckAsync(long id, Task<SocketPayload> answer, string eventName, TimeSpan timeout)
+    {
         try
         {
             return await _acks.WaitAsync(id, answer, timeout);
@@ -160,7 +183,7 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
         catch (TimeoutException)
         {
             _connection.Writer.Meters?.AckTimedOut(Namespace);
-            throw new TimeoutException($"Socket {Id} did not acknowledge '{packet.Event}' within {timeout.TotalMilliseconds} ms.");
+            throw new TimeoutException($"Socket {Id} did not acknowledge '{eventName}' within {timeout.TotalMilliseconds} ms.");
         }
     }
 

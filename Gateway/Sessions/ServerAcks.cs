@@ -9,6 +9,7 @@ internal sealed class ServerAcks(TimeProvider time)
 {
     private readonly Lock _gate = new();
     private Dictionary<long, TaskCompletionSource<SocketPayload>>? _waiting;
+    private Dictionary<long, Task<SocketPayload>>? _kept;
     private long _nextId;
     private bool _closed;
 
@@ -47,6 +48,22 @@ internal sealed class ServerAcks(TimeProvider time)
             lock (_gate) _waiting?.Remove(id);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Keeps the outcome of emit <paramref name="id"/> (its answer, its time-out, or the close) until <see cref="Collect"/>
+    /// takes it: the grain asks for it in a call of its own, which may come after the answer. At most one per emit
+    /// the grain made, each taken by the grain's next call; they go with the socket.
+    /// </summary>
+    public void Keep(long id, Task<SocketPayload> outcome)
+    {
+        lock (_gate) (_kept ??= [])[id] = outcome;
+    }
+
+    /// <summary>Takes the outcome <see cref="Keep"/> holds for <paramref name="id"/>; null when there is none.</summary>
+    public Task<SocketPayload>? Collect(long id)
+    {
+        lock (_gate) return _kept?.Remove(id, out var outcome) == true ? outcome : null;
     }
 
     /// <summary>The client's ACK; an unknown or late id is ignored.</summary>

@@ -13,13 +13,28 @@ internal interface IGatewayObserver : IGrainObserver
     [Alias("Send")]
     Task Send(string socketId, OutboundPacket packet);
 
-    /// <summary>Writes an event with an ack id to one socket and completes with the client's ACK arguments.</summary>
-    /// <remarks>Always interleaved: Orleans runs an observer's calls one at a time, and this one waits for a client,
-    /// which would hold up every other call to the gateway (and every socket behind it) meanwhile. Its packet is
-    /// still written in order: the grain issues it only after its earlier calls for the socket completed.</remarks>
-    /// <exception cref="TimeoutException">the client did not answer within <paramref name="timeout"/>.</exception>
-    [Alias("SendWithAck"), AlwaysInterleave]
-    Task<SocketPayload> SendWithAck(string socketId, OutboundPacket packet, TimeSpan timeout);
+    /// <summary>
+    /// Writes an event with a new ack id to one socket, in order with the socket's other packets, and returns the id;
+    /// <see cref="AckOf"/> then waits for the client's answer. The client's time to answer is
+    /// <paramref name="timeout"/> from this write.
+    /// </summary>
+    /// <remarks>
+    /// Two calls rather than one that writes and waits: a call that waits for a client must be always interleaved
+    /// (Orleans runs an observer's other calls one at a time, and every socket of the gateway would wait behind it), and
+    /// an interleaved call is started on the thread pool, out of order with the calls after it. Its packet could then
+    /// reach the client after what the socket sent next (the ack of the client's next event): Node writes it at once.
+    /// This call is an ordinary one, which the handler's run counts as the socket's own operation.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">the socket is not connected.</exception>
+    [Alias("SendExpectingAck")]
+    Task<long> SendExpectingAck(string socketId, OutboundPacket packet, TimeSpan timeout);
+
+    /// <summary>The client's ACK arguments for the emit <see cref="SendExpectingAck"/> gave <paramref name="ackId"/>.</summary>
+    /// <remarks>Always interleaved: it waits for a client (see <see cref="SendExpectingAck"/>).</remarks>
+    /// <exception cref="TimeoutException">the client did not answer within the emit's timeout.</exception>
+    /// <exception cref="InvalidOperationException">the socket disconnected first.</exception>
+    [Alias("AckOf"), AlwaysInterleave]
+    Task<SocketPayload> AckOf(string socketId, long ackId);
 
     /// <summary>
     /// Acknowledges a client's event after <see cref="ISocketGrain.HandleEvent"/> returned (its handler awaited something

@@ -130,10 +130,12 @@ internal sealed class SocketContext : ISocket
     {
         ArgumentNullException.ThrowIfNull(payload);
         if (_disconnected) throw new InvalidOperationException($"Socket {Id} is disconnected.");
-        var reply = Gateway.SendWithAck(Id, new OutboundPacket(Namespace, eventName, payload), timeout);
+        // The write is the socket's own operation (the handler's run waits for it, so the packet goes out before anything
+        // the socket sends after the handler yields, as in Node); the wait for the client's answer is not.
+        var ackId = await EventRun.Track(Gateway.SendExpectingAck(Id, new OutboundPacket(Namespace, eventName, payload), timeout));
         // Sent now, answered later (or never): as Node's outgoing listeners, it is reported as it goes.
         Activity?.EventSent(Namespace, Id, eventName, payload);
-        return new ClientAck(await reply);
+        return new ClientAck(await Gateway.AckOf(Id, ackId));
     }
 
     public Task SendAsync(object? data, bool json = false) => EmitAsync(json ? "json" : "message", data);

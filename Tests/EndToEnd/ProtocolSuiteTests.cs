@@ -4,7 +4,8 @@ namespace OrleansSocket.Tests.EndToEnd;
 
 /// <summary>
 /// The Engine.IO v4 / v3 and Socket.IO v5 protocol conformance suites (Tests/protocol-suites,
-/// mocha) against the protocol profile; each suite is one test case that fails with mocha's report.
+/// mocha) against the protocol profile, with the timings of <see cref="ProtocolServerFixture"/>; each suite is one
+/// test case that fails with mocha's report.
 /// </summary>
 [Collection(ProtocolServerCollection.Name)]
 public sealed class ProtocolSuiteTests(ProtocolServerFixture server, ITestOutputHelper output)
@@ -29,7 +30,13 @@ public sealed class ProtocolSuiteTests(ProtocolServerFixture server, ITestOutput
             [Path.Combine("node_modules", "mocha", "bin", "mocha.js"), "--exit", "--reporter", "spec", "--no-colors", suiteFile],
             E2eEnvironment.ClientsDir,
             TimeSpan.FromSeconds(180),
-            new Dictionary<string, string> { ["PROTOCOL_SUITE_URL"] = server.BaseUrl });
+            new Dictionary<string, string>
+            {
+                ["PROTOCOL_SUITE_URL"] = server.BaseUrl,
+                ["PROTOCOL_SUITE_PING_INTERVAL"] = server.PingInterval.ToString(),
+                ["PROTOCOL_SUITE_PING_TIMEOUT"] = server.PingTimeout.ToString(),
+                ["PROTOCOL_SUITE_CONNECT_TIMEOUT"] = server.ConnectTimeout.ToString(),
+            });
         E2eAssert.Succeeded(result, server, output);
     }
 }

@@ -54,6 +54,12 @@ public abstract class ServerFixture : IAsyncLifetime
 
     public string CommandLine { get; private set; } = "";
 
+    /// <summary>
+    /// False when <see cref="ExtraArguments"/> did not reach the server: a substituted command that names
+    /// <c>{port}</c> or <c>{url}</c> but not <c>{profileArgs}</c> (known once started).
+    /// </summary>
+    public bool ExtraArgumentsPassed { get; private set; } = true;
+
     /// <summary>Fails the calling test when the server did not come up (with its output).</summary>
     public void EnsureStarted()
     {
@@ -142,6 +148,7 @@ public abstract class ServerFixture : IAsyncLifetime
             var command = template.Contains("{port}", StringComparison.Ordinal) || template.Contains("{url}", StringComparison.Ordinal)
                 ? template
                 : $"{template} {{profileArgs}} --urls {{url}}";
+            ExtraArgumentsPassed = ExtraArguments.Count == 0 || command.Contains("{profileArgs}", StringComparison.Ordinal);
             command = command.Replace("{port}", Port.ToString(), StringComparison.Ordinal)
                 .Replace("{url}", url, StringComparison.Ordinal)
                 .Replace("{profileArgs}", profileArgs, StringComparison.Ordinal);
@@ -224,10 +231,39 @@ public abstract class ServerFixture : IAsyncLifetime
 
 }
 
-/// <summary>The test gateway with <c>--profile protocol</c>.</summary>
+/// <summary>
+/// The test gateway with <c>--profile protocol</c> for the protocol suites, with a longer heartbeat and connect timeout
+/// than the profile's (and upstream's) pingInterval 300 ms, pingTimeout 200 ms and connectTimeout 1 s, which the suites
+/// are told of. Under load those failed: every test's session heard a PING 300 ms after its handshake, so a first answer
+/// slower than that (a cold CONNECT) was read as "2" (socket.io-v5 "should allow connection to the main namespace":
+/// "CONNECT answer 2"); a pong later than 200 ms closed the session; and socket.io-v5's ping/pong test (three 300 ms
+/// rounds) had 100 ms left before the connect timeout closed its namespace-less session (expected '1' to equal '2').
+/// The suites' heartbeat and connect-timeout tests check the same with these values.
+/// </summary>
 public sealed class ProtocolServerFixture : ServerFixture
 {
+    private const int LongPingInterval = 1000;
+    private const int LongPingTimeout = 1000;
+    private const int LongConnectTimeout = 5000;
+
+    /// <summary>The server's pingInterval in ms (PROTOCOL_SUITE_PING_INTERVAL for the suites); the profile's 300 when a
+    /// substituted server command took no arguments.</summary>
+    public int PingInterval => ExtraArgumentsPassed ? LongPingInterval : 300;
+
+    /// <summary>The server's pingTimeout in ms (PROTOCOL_SUITE_PING_TIMEOUT); the profile's 200 likewise.</summary>
+    public int PingTimeout => ExtraArgumentsPassed ? LongPingTimeout : 200;
+
+    /// <summary>The server's connectTimeout in ms (PROTOCOL_SUITE_CONNECT_TIMEOUT); the profile's 1000 likewise.</summary>
+    public int ConnectTimeout => ExtraArgumentsPassed ? LongConnectTimeout : 1000;
+
     protected override string? Profile => "protocol";
+
+    protected override IReadOnlyList<string> ExtraArguments =>
+    [
+        $"--SocketIO:Engine:PingInterval={LongPingInterval}",
+        $"--SocketIO:Engine:PingTimeout={LongPingTimeout}",
+        $"--SocketIO:ConnectTimeout={TimeSpan.FromMilliseconds(LongConnectTimeout):hh\\:mm\\:ss}",
+    ];
 }
 
 /// <summary>

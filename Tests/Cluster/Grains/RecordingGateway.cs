@@ -16,11 +16,21 @@ internal sealed class RecordingGateway : IGatewayObserver
         return Task.CompletedTask;
     }
 
-    public Task<SocketPayload> SendWithAck(string socketId, OutboundPacket packet, TimeSpan timeout)
+    private long _lastAckId;
+    private readonly ConcurrentDictionary<long, OutboundPacket> _expectingAck = new();
+
+    public Task<long> SendExpectingAck(string socketId, OutboundPacket packet, TimeSpan timeout)
     {
         Sent.Enqueue((socketId, packet));
-        return Task.FromResult(AckAnswer(packet));
+        var id = Interlocked.Increment(ref _lastAckId);
+        _expectingAck[id] = packet;
+        return Task.FromResult(id);
     }
+
+    public Task<SocketPayload> AckOf(string socketId, long ackId) =>
+        _expectingAck.TryRemove(ackId, out var packet)
+            ? Task.FromResult(AckAnswer(packet))
+            : Task.FromException<SocketPayload>(new InvalidOperationException($"No emit waits for ack {ackId}."));
 
     /// <summary>Acks of handlers that answered after their HandleEvent call returned.</summary>
     public ConcurrentQueue<(string Socket, long AckId, SocketPayload Payload)> LateAcks { get; } = new();

@@ -96,9 +96,10 @@ public abstract class HandlerInterleavingSpecification(InterleavingServerFixture
         var first = client.EmitWithAckAsync("ask", 60_000);
         var second = await client.EmitWithAckAsync("compute", 1);
 
+        // The question went out before the handler yielded, so before the next event's ack (Node writes it at once).
+        Assert.Contains(client.GetReceived(), e => e.Event == "question");
         Assert.Equal(23, second.Arg<int>(0));
         Assert.False(first.IsCompleted);
-        Assert.Equal("question", (await client.WaitForAsync("question")).Event);
         await Assert.ThrowsAsync<TimeoutException>(() => first); // still unanswered when the test client gives up
     }
 

@@ -64,4 +64,19 @@ public sealed class ServerAcksTests
         Assert.False(acks.TryAdd(out _, out _));
         Assert.Equal(0, acks.Count);
     }
+
+    [Fact]
+    public async Task A_kept_outcome_is_taken_once_by_its_id()
+    {
+        var acks = new ServerAcks(new FakeTimeProvider());
+        Assert.True(acks.TryAdd(out var id, out var answer));
+        acks.Keep(id, answer);
+        acks.Answer(id, Payload("[1]"));
+
+        Assert.Null(acks.Collect(id + 1));
+        var kept = acks.Collect(id);
+        Assert.NotNull(kept);
+        Assert.Equal("[1]", System.Text.Encoding.UTF8.GetString((await kept).ArgsJson));
+        Assert.Null(acks.Collect(id));
+    }
 }

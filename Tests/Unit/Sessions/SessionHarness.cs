@@ -17,7 +17,8 @@ internal sealed class SessionHarness
 {
     private readonly SemaphoreSlim _calls = new(0);
 
-    public SessionHarness(SocketIOOptions options, int eio = 4, IHostApplicationLifetime? lifetime = null, SocketIOMeters? meters = null)
+    public SessionHarness(SocketIOOptions options, int eio = 4, IHostApplicationLifetime? lifetime = null, SocketIOMeters? meters = null,
+        TimeProvider? time = null)
     {
         Connection = Fake<IEngineConnection>.Create(new()
         {
@@ -75,7 +76,7 @@ internal sealed class SessionHarness
             ["GetGrain"] = _ => grain,
             ["CreateObjectReference"] = args => args[0],
         });
-        Server = new SocketIOServer(grains, Options.Create(options), Logs, lifetime: lifetime, meters: meters);
+        Server = new SocketIOServer(grains, Options.Create(options), Logs, lifetime: lifetime, meters: meters, time: time);
         Session = (ClientSession)Server.OnOpen(Connection);
     }
 

@@ -3,7 +3,7 @@
 // Test cases follow the official Engine.IO v3 test suite one for one; see ../README.md.
 //
 //   PROTOCOL_SUITE_URL=http://127.0.0.1:3000 mocha --exit engine.io-v3/test-suite.mjs
-import { expect, http, sleep, bytesOf, trackSockets, PING_INTERVAL, PING_TIMEOUT } from "../lib/harness.mjs";
+import { expect, http, sleep, bytesOf, trackSockets, PING_INTERVAL, PING_TIMEOUT, HEARTBEAT_TEST_TIMEOUT } from "../lib/harness.mjs";
 
 const EP = "/engine.io/";
 const Q = `${EP}?EIO=3&transport=polling`;
@@ -177,7 +177,7 @@ describe("Engine.IO protocol", () => {
   });
 
   describe("heartbeat", function () {
-    this.timeout(5000);
+    this.timeout(HEARTBEAT_TEST_TIMEOUT);
 
     describe("HTTP long-polling", () => {
       it("sends ping/pong packets", async () => {

@@ -12,6 +12,7 @@ import {
   PING_INTERVAL,
   PING_TIMEOUT,
   MAX_PAYLOAD,
+  HEARTBEAT_TEST_TIMEOUT,
 } from "../lib/harness.mjs";
 
 const EP = "/engine.io/";
@@ -180,7 +181,7 @@ describe("Engine.IO protocol", () => {
   });
 
   describe("heartbeat", function () {
-    this.timeout(5000);
+    this.timeout(HEARTBEAT_TEST_TIMEOUT);
 
     describe("HTTP long-polling", () => {
       it("sends ping/pong packets", async () => {

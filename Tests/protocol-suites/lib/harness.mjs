@@ -23,10 +23,20 @@ export const { expect } = chai;
 export const URL = (process.env.PROTOCOL_SUITE_URL || "http://localhost:3000").replace(/\/+$/, "");
 export const WS_URL = URL.replace(/^http/, "ws");
 
-/** Timings of the "protocol" test profile. */
-export const PING_INTERVAL = 300;
-export const PING_TIMEOUT = 200;
+/**
+ * Timings of the "protocol" test profile: pingInterval 300, pingTimeout 200 and (Socket.IO) connectTimeout 1000 as
+ * upstream, unless PROTOCOL_SUITE_PING_INTERVAL / PROTOCOL_SUITE_PING_TIMEOUT / PROTOCOL_SUITE_CONNECT_TIMEOUT name
+ * those the server under test was started with. Every test's session hears its first PING after pingInterval and,
+ * unanswered, is closed pingTimeout later; a Socket.IO session that connects no namespace is closed after
+ * connectTimeout (which must outlast the heartbeat tests: three pingIntervals, or pingInterval + pingTimeout).
+ */
+export const PING_INTERVAL = Number(process.env.PROTOCOL_SUITE_PING_INTERVAL || 300);
+export const PING_TIMEOUT = Number(process.env.PROTOCOL_SUITE_PING_TIMEOUT || 200);
+export const CONNECT_TIMEOUT = Number(process.env.PROTOCOL_SUITE_CONNECT_TIMEOUT || 1000);
 export const MAX_PAYLOAD = 1000000;
+
+/** The heartbeat tests' time limit: upstream's 5000 ms at 300/200, longer by four heartbeats' growth for longer ones. */
+export const HEARTBEAT_TEST_TIMEOUT = 5000 + 4 * Math.max(0, PING_INTERVAL + PING_TIMEOUT - 500);
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -14,6 +14,8 @@ import {
   PING_INTERVAL,
   PING_TIMEOUT,
   MAX_PAYLOAD,
+  HEARTBEAT_TEST_TIMEOUT,
+  CONNECT_TIMEOUT,
 } from "../lib/harness.mjs";
 
 const EP = "/socket.io/";
@@ -110,7 +112,7 @@ describe("Engine.IO protocol", () => {
   });
 
   describe("heartbeat", function () {
-    this.timeout(5000);
+    this.timeout(HEARTBEAT_TEST_TIMEOUT);
 
     describe("HTTP long-polling", () => {
       it("should send ping/pong packets", async () => {
@@ -237,8 +239,9 @@ describe("Socket.IO protocol", () => {
       await socket.next("close");
     });
 
-    it("should close the connection if no handshake is received", async () => {
-      await ws(WSQ).next("close"); // connectTimeout is 1000 ms in the test profile
+    it("should close the connection if no handshake is received", async function () {
+      this.timeout(CONNECT_TIMEOUT + 1000); // upstream: mocha's 2000 ms, connectTimeout 1000 ms in the test profile
+      await ws(WSQ).next("close");
     });
   });
 
