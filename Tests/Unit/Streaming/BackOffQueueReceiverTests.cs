@@ -177,6 +177,21 @@ public sealed class BackOffQueueReceiverTests
     }
 
     [Fact]
+    public async Task A_failing_listen_does_not_fail_the_pull_and_is_retried_at_the_next_renewal()
+    {
+        var remote = new FakeRegistration { Fail = true };
+        var receiver = new BackOffQueueReceiver(_inner, _doorbell, Pull, Idle, _time, remote);
+        for (var i = 0; i < 3; i++) await PullOnceAsync(receiver);
+        Assert.Equal(1, remote.Listens);
+        Assert.Equal(3, _inner.Pulls);
+
+        remote.Fail = false;
+        _time.Advance(StreamQueueListener.Renewal);
+        await PullOnceAsync(receiver);
+        Assert.Equal(2, remote.Listens);
+    }
+
+    [Fact]
     public async Task A_ring_from_the_doorbell_grain_ends_the_wait()
     {
         var remote = new FakeRegistration();
@@ -267,10 +282,12 @@ public sealed class BackOffQueueReceiverTests
 
         public int Leaves { get; private set; }
 
+        public bool Fail { get; set; }
+
         public Task ListenAsync()
         {
             Listens++;
-            return Task.CompletedTask;
+            return Fail ? Task.FromException(new TimeoutException("doorbell grain")) : Task.CompletedTask;
         }
 
         public Task LeaveAsync()
