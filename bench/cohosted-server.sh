@@ -10,8 +10,8 @@
 # connections over them as a load balancer would, without a proxy process whose CPU would be counted; no
 # sticky sessions are needed (a polling session's requests reaching the other gateway are relayed).
 # Socket grains are placed on the silo of the gateway holding the connection; rooms, users and namespaces
-# anywhere in the cluster. The first gateway listens before the second has started: a cold run's first
-# connections all reach it.
+# anywhere in the cluster. The second gateway starts once the first reports ready (below): a cold run's first
+# connections all reach the first.
 #
 # Needs the Release build (dotnet build OrleansSocket.sln -c Release) or GW_DIR pointing elsewhere, and
 # redis-server on the PATH. On TERM/INT/EXIT every child is stopped (TERM, then KILL after 4 s); if one
@@ -25,8 +25,14 @@ GW_DIR=${GW_DIR:-$ROOT/Tests/Hosts/TestGateway/bin/$CONFIG/net10.0}
 [[ -x $GW_DIR/OrleansSocket.TestGateway ]] || { echo "cohosted-server: $GW_DIR/OrleansSocket.TestGateway missing; run: dotnet build $ROOT/OrleansSocket.sln -c $CONFIG (or set GW_DIR)" >&2; exit 2; }
 command -v redis-server >/dev/null || { echo "cohosted-server: redis-server not found (Debian package redis-server)" >&2; exit 2; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-REDIS_PORT=${REDIS_PORT:-$(free_port)}
+# All the free ports in one python3 start (each start costs tens of ms of the server's core): Redis's, then each
+# gateway's own HTTP, silo and silo gateway ports.
+read -r -a FREE < <(python3 -c 'import socket
+ss = [socket.socket() for _ in range(7)]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(*[s.getsockname()[1] for s in ss])')
+(( ${#FREE[@]} == 7 )) || { echo "cohosted-server: python3 found no free ports" >&2; exit 2; }
+REDIS_PORT=${REDIS_PORT:-${FREE[0]}}
 CLUSTER_ID=bench-$PORT-$$
 QUIETLOG=(--Logging:LogLevel:Default=Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning --Logging:LogLevel:Orleans=Warning)
 
@@ -58,8 +64,29 @@ done
 
 # Each gateway also listens on a port of its own, which it advertises: the relay of a session's requests to the
 # gateway holding it must reach that gateway, not whichever the shared port picks.
+# The second gateway starts once the first reports ready (GET /health/ready on its own port: silo active, lease
+# taken, Redis answering), as a rolling deployment starts the next node; started together on the one core, each
+# started at half speed and the first handshake waited for the slower (docs/performance.md, "Cold start of the
+# cluster shapes"). Polled with bash's /dev/tcp: no process started per poll on the server's core.
+ready() {
+  { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
+  printf 'GET /health/ready HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+  local status=""
+  IFS= read -r -t 5 status <&3 || true
+  exec 3<&- 3>&-
+  [[ $status == "HTTP/1."?" 200"* ]]
+}
 for n in 1 2; do
-  OWN_PORT=$(free_port) SILO_PORT=$(free_port) SILO_GATEWAY_PORT=$(free_port)
+  OWN_PORT=${FREE[3*n-2]} SILO_PORT=${FREE[3*n-1]} SILO_GATEWAY_PORT=${FREE[3*n]}
+  if (( n == 2 )); then
+    t0=$SECONDS
+    until ready "$FIRST_OWN_PORT"; do
+      kill -0 "${PIDS[1]}" 2>/dev/null || { echo "cohosted-server: the first gateway exited during start" >&2; exit 1; }
+      (( SECONDS - t0 < 60 )) || { echo "cohosted-server: the first gateway not ready on $FIRST_OWN_PORT after 60 s" >&2; exit 1; }
+      sleep 0.02
+    done
+  fi
+  FIRST_OWN_PORT=${FIRST_OWN_PORT:-$OWN_PORT}
   "$GW_DIR/OrleansSocket.TestGateway" --contentRoot "$GW_DIR" --profile bench --Bench:ReusePort=true \
     --Cluster:Clustering=Redis --Cluster:RedisConnectionString="127.0.0.1:$REDIS_PORT" --Cluster:ClusterId="$CLUSTER_ID" \
     --Cluster:AdvertisedIPAddress=127.0.0.1 --Cluster:SiloPort="$SILO_PORT" --Cluster:GatewayPort="$SILO_GATEWAY_PORT" --SocketIO:AdvertisedUrl="http://127.0.0.1:$OWN_PORT" \

@@ -42,6 +42,8 @@
 #                            ReadyToRun composite, tiered compilation and dynamic PGO on; about 9 min on a quiet box,
 #                            up to 20 on a busy one); build: the `dotnet build -c Release` output (JIT only: a fresh
 #                            process compiles its start-up and first connections; docs/performance.md, "Runtime settings")
+#   PGO, CALL_COUNT_THRESHOLD  passed to bench/publish.sh (BUILD=publish): PGO=0 turns dynamic PGO off, a threshold
+#                            replaces the hosts' 2 000 calls (docs/performance.md, "Connect on a warm server")
 #   SKIP_BUILD [0]           1: use the existing publish (WORKDIR/publish) or Release build
 #   IDLE [1]                 1: measure each server's idle CPU (IDLE_SECONDS [10], no clients) every rep
 #   SMOKE [1]                1: run the harness's smoke check (twice on one server: cold, then warm) per target
@@ -136,6 +138,8 @@ case $BUILD in
   publish)
     GW_DIR=$WORKDIR/publish/gateway SILO_DIR=$WORKDIR/publish/silo CEIL_DIR=$WORKDIR/publish/ceiling
     BUILD_DESC="self-contained, ReadyToRun composite, tiered compilation and dynamic PGO on (bench/publish.sh)"
+    [[ ${PGO:-1} == 0 ]] && BUILD_DESC=${BUILD_DESC/ and dynamic PGO on/ on, dynamic PGO off (PGO=0)}
+    [[ -n ${CALL_COUNT_THRESHOLD:-} ]] && BUILD_DESC="$BUILD_DESC, tier 1 after $CALL_COUNT_THRESHOLD calls"
     if [[ $SKIP_BUILD != 1 ]]; then
       say "bench/publish.sh $WORKDIR/publish"
       "$BENCH/publish.sh" "$WORKDIR/publish" >"$RUNDIR/build.log" 2>&1 || { tail -30 "$RUNDIR/build.log" >&2; exit 1; }

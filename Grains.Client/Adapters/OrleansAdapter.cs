@@ -54,7 +54,7 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
         {
             ImmutableInterlocked.TryRemove(ref _receivers, node.Id, out _);
             ImmutableInterlocked.Update(ref _nodes, nodes => nodes.Remove(node));
-        }, _meters, _waker);
+        }, _meters, services.GetService<IOptions<SocketIOStreamOptions>>()?.Value, _waker);
         ImmutableInterlocked.Update(ref _nodes, nodes => nodes.Add(node));
         ImmutableInterlocked.AddOrUpdate(ref _receivers, node.Id, receiver, (_, _) => receiver);
         return receiver;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using System.Threading.Channels;
 using Orleans.Streams;
 using OrleansSocket.Grains.Diagnostics;
 using OrleansSocket.Grains.Streaming;
@@ -28,16 +27,14 @@ internal sealed class OrleansNodeReceiver : IAdapterNodeHandle
     private StreamQueueWaker? _waker;
     private StreamSubscriptionHandle<GatewayBroadcast>? _subscription;
 
-    /// <summary>As many broadcasts as a memory stream queue holds.</summary>
-    internal const int LocalQueueCapacity = 16_384;
-
     // Broadcasts published in this process, delivered by this receiver's own loop (DeliverHereAsync).
-    private readonly Channel<GatewayBroadcast> _local = Channel.CreateBounded<GatewayBroadcast>(
-        new BoundedChannelOptions(LocalQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly LocalBroadcastQueue _local;
     private Task? _localLoop;
 
-    private OrleansNodeReceiver(AdapterNode node, IGrainFactory grains, IStreamProvider streams, ILogger logger, Action detached, SocketIOMeters? meters)
+    private OrleansNodeReceiver(AdapterNode node, IGrainFactory grains, IStreamProvider streams, ILogger logger, Action detached, SocketIOMeters? meters,
+        SocketIOStreamOptions limits)
     {
+        _local = new LocalBroadcastQueue(limits.MaxLocalBroadcastQueueLength, limits.MaxLocalBroadcastQueueBytes);
         _meters = meters;
         _node = node;
         _detached = detached;
@@ -53,11 +50,12 @@ internal sealed class OrleansNodeReceiver : IAdapterNodeHandle
     /// <param name="logger">Where the receiver logs.</param>
     /// <param name="detached">Called once the node is detached (<see cref="DisposeAsync"/>).</param>
     /// <param name="meters">Where broadcasts received and delivered are counted.</param>
+    /// <param name="limits">The bounds of the queue of broadcasts published in this process; null: the defaults.</param>
     /// <param name="waker">Wakes the pull of the stream's queue after this receiver's own messages (warm-up, flush).</param>
     public static async Task<OrleansNodeReceiver> StartAsync(AdapterNode node, IGrainFactory grains, IStreamProvider streams, ILogger logger, Action detached,
-        SocketIOMeters? meters = null, StreamQueueWaker? waker = null)
+        SocketIOMeters? meters = null, SocketIOStreamOptions? limits = null, StreamQueueWaker? waker = null)
     {
-        var receiver = new OrleansNodeReceiver(node, grains, streams, logger, detached, meters);
+        var receiver = new OrleansNodeReceiver(node, grains, streams, logger, detached, meters, limits ?? new SocketIOStreamOptions());
         receiver._waker = waker;
         receiver._localLoop = Task.Run(receiver.DeliverLocalAsync);
         receiver._subscription = await receiver._stream.SubscribeAsync(receiver.OnNext, receiver.OnError);
@@ -119,7 +117,7 @@ internal sealed class OrleansNodeReceiver : IAdapterNodeHandle
     public async ValueTask DisposeAsync()
     {
         _detached();
-        _local.Writer.TryComplete(); // what was queued is still delivered
+        _local.Complete(); // what was queued is still delivered
         if (_localLoop is { } loop) await loop;
         if (_subscription is not { } subscription) return;
         _subscription = null;
@@ -136,20 +134,22 @@ internal sealed class OrleansNodeReceiver : IAdapterNodeHandle
     /// <summary>
     /// A broadcast published in this process: queued for this node's own delivery loop instead of the
     /// node's stream (<see cref="OrleansAdapter"/>), in order, delivered as a stream message is. Completes once queued;
-    /// while <see cref="LocalQueueCapacity"/> broadcasts wait, the publisher waits too, and a volatile one is dropped.
+    /// while the queue is at one of its bounds (<see cref="SocketIOStreamOptions.MaxLocalBroadcastQueueLength"/>,
+    /// <see cref="SocketIOStreamOptions.MaxLocalBroadcastQueueBytes"/>) the publisher waits, and a volatile broadcast is
+    /// dropped. Completes without queuing when the node detached meanwhile: it holds no sockets to deliver to, as a stream
+    /// without its subscriber.
     /// </summary>
     public async ValueTask DeliverHereAsync(GatewayBroadcast broadcast)
     {
-        if (_local.Writer.TryWrite(broadcast) || broadcast.Packet.Volatile) return;
-        try
-        {
-            await _local.Writer.WriteAsync(broadcast);
-        }
-        catch (ChannelClosedException)
-        {
-            // The node detached meanwhile: it holds no sockets to deliver to, as a stream without its subscriber.
-        }
+        var admission = await _local.EnqueueAsync(broadcast);
+        if (admission is not (LocalAdmission.Dropped or LocalAdmission.DroppingStarted)) return;
+        _meters?.PacketDropped("broadcast_queue"); // once per broadcast: its sockets are not resolved yet
+        if (admission == LocalAdmission.DroppingStarted)
+            OrleansNodeReceiverLog.LocalQueueFull(_logger, _node.Id, broadcast.Namespace, _local.Count, _local.Bytes);
     }
+
+    /// <summary>The queue of broadcasts published in this process (<see cref="DeliverHereAsync"/>), for tests.</summary>
+    internal LocalBroadcastQueue LocalQueue => _local;
 
     /// <summary>
     /// Delivers what this process published to the node, one broadcast after another, on the thread pool: not on the
@@ -160,7 +160,12 @@ internal sealed class OrleansNodeReceiver : IAdapterNodeHandle
         var reader = _local.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (reader.TryRead(out var broadcast)) _ = OnNext(broadcast, null);
+            while (reader.TryRead(out var queued))
+            {
+                // Counted until delivered (written to the sockets' own bounded send queues), then its room is given back.
+                _ = OnNext(queued.Broadcast, null);
+                _local.Release(queued);
+            }
         }
     }
 

@@ -25,4 +25,9 @@ internal static partial class OrleansNodeReceiverLog
 
     [LoggerMessage(EventId = 2306, Level = LogLevel.Warning, Message = "Gateway {Gateway}: could not report broadcast acks to {Collector}")]
     public static partial void AckReportFailed(ILogger logger, Exception exception, string gateway, Guid collector);
+
+    [LoggerMessage(EventId = 2307, Level = LogLevel.Debug, Message = "Gateway {Gateway}: a volatile broadcast to {Namespace} was dropped, its local broadcast queue " +
+        "being full ({Count} broadcasts, {Bytes} bytes; SocketIO:Streams:MaxLocalBroadcastQueueLength / MaxLocalBroadcastQueueBytes); " +
+        "further drops are not logged until the queue takes a broadcast again")]
+    public static partial void LocalQueueFull(ILogger logger, string gateway, string @namespace, int count, long bytes);
 }

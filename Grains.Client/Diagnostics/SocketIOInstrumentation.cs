@@ -27,8 +27,9 @@ public static class SocketIOInstrumentation
     /// <summary>Counter <c>{ack}</c>: server emits whose client did not ACK in time, by <see cref="NamespaceTag"/>.</summary>
     public const string AckTimeouts = "socketio.server.ack.timeouts";
     /// <summary>Counter <c>{packet}</c>: packets not written to a client, by <see cref="DropReasonTag"/>: <c>volatile</c> (a
-    /// volatile packet the transport could not take now, or a full send queue) or <c>closed</c> (the connection is closing,
-    /// e.g. after its send queue overflowed).</summary>
+    /// volatile packet the transport could not take now, or a full send queue), <c>closed</c> (the connection is closing,
+    /// e.g. after its send queue overflowed) or <c>broadcast_queue</c> (a volatile broadcast published in the gateway's own
+    /// process found its local broadcast queue full: counted once for the broadcast, whatever the sockets it was for).</summary>
     public const string PacketsDropped = "socketio.server.packets.dropped";
     /// <summary>Counter <c>By</c>: Socket.IO bytes received from and written to clients (Engine.IO message payloads, acks included; one measurement per message), by
     /// <c>network.io.direction</c> (<c>receive</c>, <c>transmit</c>).</summary>

@@ -38,4 +38,20 @@ public sealed class SocketIOStreamOptions
     /// queues as silos spreads the broadcast work.
     /// </summary>
     public int Queues { get; set; } = 1;
+
+    /// <summary>
+    /// Broadcasts published in a process for a gateway of the same process (the embedded server, a co-hosted silo's own
+    /// gateway) skip the stream and wait in that gateway's local queue: at most this many, counted until delivered. A
+    /// broadcast that does not fit makes its publisher wait; a volatile one is dropped. 16 384 by default, as many as a
+    /// memory stream queue holds.
+    /// </summary>
+    public int MaxLocalBroadcastQueueLength { get; set; } = 16_384;
+
+    /// <summary>
+    /// The bytes the broadcasts in that local queue may hold (their arguments, binary attachments and room names), counted
+    /// until delivered; handled like <see cref="MaxLocalBroadcastQueueLength"/>. One broadcast larger than this gets in
+    /// alone once the queue is empty. 64 MiB by default: 64 of the largest events a client may send (1 MB, Engine.IO's
+    /// <c>MaxHttpBufferSize</c>), and where the length bound meets it at 4 KiB a broadcast.
+    /// </summary>
+    public long MaxLocalBroadcastQueueBytes { get; set; } = 64L * 1024 * 1024;
 }

@@ -23,6 +23,8 @@ internal sealed class SocketIOStreamOptionsValidator : IValidateOptions<SocketIO
             failures.Add($"{S}:IdlePullPeriod must be at most {MaxIdlePullPeriod} (was {options.IdlePullPeriod}).");
         failures.AtLeast($"{S}:BatchSize", options.BatchSize, 1);
         failures.AtLeast($"{S}:Queues", options.Queues, 1);
+        failures.AtLeast($"{S}:MaxLocalBroadcastQueueLength", options.MaxLocalBroadcastQueueLength, 1);
+        failures.AtLeast($"{S}:MaxLocalBroadcastQueueBytes", options.MaxLocalBroadcastQueueBytes, 1);
         return failures.ToResult();
     }
 }

@@ -4,13 +4,13 @@
 // official socket.io-client from the harness's node_modules, which retries every --poll ms from the spawn on.
 //
 //   node bench/lib/first-handshake.js --harness DIR --label L --kind node|flask|cmd [--cmd 'SERVER_CMD']
-//        [--port 3100] [--server-cpus 0] [--pin 1] [--poll 10] [--timeout 120] [--log FILE]
+//        [--port 3100] [--server-cpus 0] [--pin 1] [--poll 10] [--timeout 120] [--attempt-timeout 10] [--log FILE]
 //
 // The server is started as the harness's run.sh starts it (same peer scripts, `bash -c "exec $SERVER_CMD"`
 // for cmd, PORT exported, pinned with taskset to --server-cpus), in its own process group, which is
 // stopped (TERM, then KILL after 5 s) once the handshake is in. Run this script pinned to the generator's
 // CPU. Prints one JSON line: {"scenario":"first_handshake","label":L,"ok":true,"metrics":{...}} with
-// first_handshake_ms, attempts, server CPU seconds and RSS at that moment, and other_cpu_pct (CPU the
+// first_handshake_ms, attempts (stalled_attempts: CONNECTs not answered within --attempt-timeout s), server CPU seconds and RSS at that moment, and other_cpu_pct (CPU the
 // rest of the box used during the window, % of a core; the report's noise rule uses it).
 'use strict';
 const path = require('path');
@@ -26,6 +26,7 @@ const label = opt('label', ''), kind = opt('kind', 'cmd'), port = Number(opt('po
 const pin = opt('pin', '1') === '1', cpus = opt('server-cpus', '0');
 const pollMs = Math.max(1, Number(opt('poll', 10))), timeoutS = Math.min(Math.max(Number(opt('timeout', 120)), 1), 600);
 const logFile = opt('log', '/dev/null');
+const attemptMs = Math.max(1000, Number(opt('attempt-timeout', 10)) * 1000);
 const url = `http://127.0.0.1:${port}`;
 
 const out = { scenario: 'first_handshake', label, ts: new Date().toISOString(), ok: true, warm_s: 0,
@@ -45,11 +46,16 @@ function serverArgs() {
   }
 }
 
-// One handshake attempt: resolves true when the server answered CONNECT, false on any connection error.
+// One handshake attempt: resolves true when the server answered CONNECT, false on any connection error or when
+// the whole handshake took longer than timeoutMs. socket.io-client's own `timeout` covers only the Engine.IO open:
+// a CONNECT the server never answered left the measurement waiting for ever (seen once on a co-hosted cluster
+// starting on a saturated box); such attempts are counted (stalled_attempts) and the next attempt starts.
+let stalled = 0;
 function attempt(timeoutMs) {
   return new Promise((resolve) => {
     const s = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: timeoutMs });
-    const done = (ok) => { s.removeAllListeners(); s.disconnect(); resolve(ok); };
+    const timer = setTimeout(() => { stalled++; done(false); }, timeoutMs);
+    const done = (ok) => { clearTimeout(timer); s.removeAllListeners(); s.disconnect(); resolve(ok); };
     s.once('connect', () => done(true));
     s.once('connect_error', () => done(false));
   });
@@ -59,6 +65,7 @@ async function main() {
   // The port must be free (else the handshake would be someone else's); this also loads the client's code
   // in this process before the clock starts.
   if (await attempt(2000)) { emit({ ok: false, error: `port ${port} already answers Socket.IO` }); process.exit(1); }
+  stalled = 0;
 
   const [file, args] = serverArgs();
   const cmd = pin ? ['taskset', ['-c', cpus, file, ...args]] : [file, args];
@@ -73,7 +80,7 @@ async function main() {
   const deadline = t0 + timeoutS * 1000;
   while (!exited && S.nowMs() < deadline) {
     attempts++;
-    if (await attempt(Math.max(1000, deadline - S.nowMs()))) { ok = true; break; }
+    if (await attempt(Math.min(attemptMs, Math.max(1000, deadline - S.nowMs())))) { ok = true; break; }
     await new Promise((r) => setTimeout(r, pollMs));
   }
   const t1 = S.nowMs();
@@ -85,6 +92,7 @@ async function main() {
     out.metrics = {
       first_handshake_ms: Math.round((t1 - t0) * 10) / 10,
       attempts,
+      stalled_attempts: stalled,
       server_cpu_s: Math.round(S.treeCpuSec(child.pid) * 100) / 100,
       server_rss_mb: Math.round(S.treeRssKb(child.pid) / 102.4) / 10,
       other_cpu_pct: Math.round(other.user / dt * 1000) / 10,

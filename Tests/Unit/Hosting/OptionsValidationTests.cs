@@ -78,12 +78,27 @@ public sealed class OptionsValidationTests
     [InlineData("SocketIO:Streams:PullPeriod", "00:00:00")]
     [InlineData("SocketIO:Streams:IdlePullPeriod", "00:00:00.009")]
     [InlineData("SocketIO:Streams:IdlePullPeriod", "00:01:00.001")]
+    [InlineData("SocketIO:Streams:MaxLocalBroadcastQueueLength", "0")]
+    [InlineData("SocketIO:Streams:MaxLocalBroadcastQueueLength", "-1")]
+    [InlineData("SocketIO:Streams:MaxLocalBroadcastQueueBytes", "0")]
+    [InlineData("SocketIO:Streams:MaxLocalBroadcastQueueBytes", "-1")]
     public void A_stream_option_out_of_range_names_its_key(string key, string value)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection([new(key, value)]);
         var error = Assert.Throws<OptionsValidationException>(() => builder.UseOrleans(silo => silo.AddSocketIOGrains()));
         Assert.Contains(key, error.Message);
+    }
+
+    [Theory]
+    [InlineData("SocketIO:Streams:MaxLocalBroadcastQueueLength")]
+    [InlineData("SocketIO:Streams:MaxLocalBroadcastQueueBytes")]
+    public void A_gateway_client_refuses_a_local_broadcast_queue_bound_below_one(string key)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection([new(key, "0")]);
+        var error = Assert.Throws<OptionsValidationException>(() => builder.UseOrleansClient(client => client.AddSocketIOClient()));
+        Assert.Contains($"{key} must be at least 1 (was 0).", error.Message);
     }
 
     [Theory]
