@@ -31,6 +31,7 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
     private static readonly TimeSpan ReportGrace = TimeSpan.FromSeconds(1);
 
     private readonly SocketIOMeters? _meters = services.GetService<SocketIOMeters>();
+    private readonly OrleansSocket.Grains.Streaming.StreamQueueWaker? _waker = services.GetService<OrleansSocket.Grains.Streaming.StreamQueueWaker>();
     private readonly bool _recoveryEnabled = (recovery ?? services.GetService<IOptions<ConnectionStateRecoveryOptions>>()?.Value)?.Enabled ?? false;
     private IStreamProvider? _streams;
 
@@ -53,7 +54,7 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
         {
             ImmutableInterlocked.TryRemove(ref _receivers, node.Id, out _);
             ImmutableInterlocked.Update(ref _nodes, nodes => nodes.Remove(node));
-        }, _meters, services.GetService<IOptions<SocketIOStreamOptions>>()?.Value);
+        }, _meters, services.GetService<IOptions<SocketIOStreamOptions>>()?.Value, _waker);
         ImmutableInterlocked.Update(ref _nodes, nodes => nodes.Add(node));
         ImmutableInterlocked.AddOrUpdate(ref _receivers, node.Id, receiver, (_, _) => receiver);
         return receiver;
@@ -207,6 +208,7 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
             try
             {
                 await stream.OnNextAsync(message);
+                _waker?.Published(gatewayId);
                 return;
             }
             catch (InvalidOperationException) when (attempt < Backoff.Length)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using OrleansSocket.Grains.Diagnostics;
+using OrleansSocket.Grains.Streaming;
 
 namespace OrleansSocket.Grains.Adapters;
 
@@ -23,6 +24,7 @@ internal sealed class OrleansNodeReceiver : IAdapterNodeHandle
     private readonly Dictionary<Guid, TaskCompletionSource> _flushes = [];
     private readonly Action _detached;
     private readonly SocketIOMeters? _meters;
+    private StreamQueueWaker? _waker;
     private StreamSubscriptionHandle<GatewayBroadcast>? _subscription;
 
     // Broadcasts published in this process, delivered by this receiver's own loop (DeliverHereAsync).
@@ -49,16 +51,19 @@ internal sealed class OrleansNodeReceiver : IAdapterNodeHandle
     /// <param name="detached">Called once the node is detached (<see cref="DisposeAsync"/>).</param>
     /// <param name="meters">Where broadcasts received and delivered are counted.</param>
     /// <param name="limits">The bounds of the queue of broadcasts published in this process; null: the defaults.</param>
+    /// <param name="waker">Wakes the pull of the stream's queue after this receiver's own messages (warm-up, flush).</param>
     public static async Task<OrleansNodeReceiver> StartAsync(AdapterNode node, IGrainFactory grains, IStreamProvider streams, ILogger logger, Action detached,
-        SocketIOMeters? meters = null, SocketIOStreamOptions? limits = null)
+        SocketIOMeters? meters = null, SocketIOStreamOptions? limits = null, StreamQueueWaker? waker = null)
     {
         var receiver = new OrleansNodeReceiver(node, grains, streams, logger, detached, meters, limits ?? new SocketIOStreamOptions());
+        receiver._waker = waker;
         receiver._localLoop = Task.Run(receiver.DeliverLocalAsync);
         receiver._subscription = await receiver._stream.SubscribeAsync(receiver.OnNext, receiver.OnError);
         OrleansNodeReceiverLog.Subscribed(logger, node.Id);
         // One message through the whole path now (producer registration, queue, pulling agent, delivery), so the
         // first real broadcast does not pay for it on a cold process. It names no namespace any socket is in.
         await receiver._stream.OnNextAsync(new GatewayBroadcast(WarmUpNamespace, [], [], new OutboundPacket(WarmUpNamespace, "warm-up", SocketPayload.Empty)));
+        waker?.Published(node.Id);
         return receiver;
     }
 
@@ -71,6 +76,7 @@ internal sealed class OrleansNodeReceiver : IAdapterNodeHandle
         try
         {
             await _stream.OnNextAsync(new GatewayBroadcast(FlushNamespace, [id.ToString("N")], [], new OutboundPacket(FlushNamespace, "flush", SocketPayload.Empty)));
+            _waker?.Published(_node.Id);
             await done.Task.WaitAsync(timeout);
         }
         catch (TimeoutException e)

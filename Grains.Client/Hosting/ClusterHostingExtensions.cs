@@ -30,13 +30,6 @@ internal static class ClusterHostingExtensions
         return options;
     }
 
-    /// <summary>
-    /// Whether this silo is alone in its cluster by configuration: localhost clustering from the <c>Cluster</c> section
-    /// (the embedded server, or one <c>Silo</c> behind thin gateways), not Redis nor Orleans' own clustering keys.
-    /// </summary>
-    internal static bool IsAloneInCluster(IConfiguration configuration) =>
-        !OrleansConfiguresClustering(configuration) && !configuration.GetOrleansClusterOptions().UsesRedis;
-
     private static bool OrleansConfiguresClustering(IConfiguration configuration) =>
         !string.IsNullOrEmpty(configuration[OrleansClusteringKey]);
 

@@ -16,20 +16,18 @@ public sealed class SocketIOStreamOptions
     /// <summary>
     /// The longest time between two pulls of an empty queue: after two empty pulls the period doubles from
     /// <see cref="PullPeriod"/> up to this, so that an idle silo sleeps; a pull that finds messages goes back to
-    /// <see cref="PullPeriod"/>. A broadcast published in the process that pulls its queue (one silo, or a gateway
-    /// co-hosting it) ends the wait at once; one published in another process (a second silo, an Orleans client)
-    /// can wait up to this long when the queue was idle. Equal to <see cref="PullPeriod"/>: no back-off.
-    /// Unset: 1 s for a silo that is alone in its cluster by configuration (localhost clustering: the embedded
-    /// server, or one <c>Silo</c> behind thin gateways), where the broadcasts are published in the silo; with any other
-    /// clustering <see cref="PullPeriod"/>, so that a broadcast another silo publishes is not held up.
+    /// <see cref="PullPeriod"/>. A broadcast ends the wait at once: published in the process that pulls its queue, through
+    /// the queue's doorbell in the process; published in another process (another silo of a cluster, an Orleans client),
+    /// through the queue's doorbell grain, which the pulling silo listens on while it waits. Equal to
+    /// <see cref="PullPeriod"/>: no back-off. Unset: 1 s.
     /// </summary>
     public TimeSpan? IdlePullPeriod { get; set; }
 
-    /// <summary>The idle pull period when <see cref="IdlePullPeriod"/> is unset and the silo is alone in its cluster.</summary>
-    internal static readonly TimeSpan AloneIdlePullPeriod = TimeSpan.FromSeconds(1);
+    /// <summary>The idle pull period when <see cref="IdlePullPeriod"/> is unset.</summary>
+    internal static readonly TimeSpan DefaultIdlePullPeriod = TimeSpan.FromSeconds(1);
 
-    /// <summary><see cref="IdlePullPeriod"/>, or its default for a silo that is or is not alone in its cluster.</summary>
-    internal TimeSpan IdlePullPeriodFor(bool aloneInCluster) => IdlePullPeriod ?? (aloneInCluster ? AloneIdlePullPeriod : PullPeriod);
+    /// <summary><see cref="IdlePullPeriod"/>, or its default.</summary>
+    internal TimeSpan IdlePullPeriodOrDefault => IdlePullPeriod ?? DefaultIdlePullPeriod;
 
     /// <summary>Stream messages handed to a gateway per delivery (raises throughput between processes).</summary>
     public int BatchSize { get; set; } = 64;

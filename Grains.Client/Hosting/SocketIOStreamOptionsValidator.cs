@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace OrleansSocket;
@@ -44,6 +45,8 @@ internal static class SocketIOStreamOptionsExtensions
     {
         services.AddOptions<SocketIOStreamOptions>().BindConfiguration(SocketIOStreamOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SocketIOStreamOptions>, SocketIOStreamOptionsValidator>();
+        services.TryAddSingleton(sp => new OrleansSocket.Grains.Streaming.StreamQueueWaker(sp.GetRequiredService<IGrainFactory>(),
+            sp.GetRequiredService<IOptions<SocketIOStreamOptions>>().Value, sp.GetService<TimeProvider>() ?? TimeProvider.System));
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Providers;
 using OrleansSocket;
@@ -26,13 +27,12 @@ public static class SocketIOSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(silo);
         silo.UseSocketIOClustering();
-        return silo.AddSocketIOGrainsCore(ClusterHostingExtensions.IsAloneInCluster(silo.Configuration));
+        return silo.AddSocketIOGrainsCore();
     }
 
     /// <summary><see cref="AddSocketIOGrains"/> without clustering, for silos whose host configures it (TestingHost).</summary>
     /// <param name="silo">The silo.</param>
-    /// <param name="aloneInCluster">Whether the clustering keeps this silo alone (the default idle pull period depends on it).</param>
-    internal static ISocketIOServerBuilder AddSocketIOGrainsCore(this ISiloBuilder silo, bool aloneInCluster = false)
+    internal static ISocketIOServerBuilder AddSocketIOGrainsCore(this ISiloBuilder silo)
     {
         silo.Services.AddSocketIOHandlers(_ => { });
         silo.Services.AddSocketIOEmitter();
@@ -54,11 +54,12 @@ public static class SocketIOSiloBuilderExtensions
         {
             // Orleans' memory streams (what AddMemoryStreams registers), their queues pulled with back-off while empty.
             var streams = silo.Configuration.GetSocketIOStreamOptions();
-            streams.IdlePullPeriod = streams.IdlePullPeriodFor(aloneInCluster);
+            streams.IdlePullPeriod = streams.IdlePullPeriodOrDefault;
             var configurator = new SiloRecoverableStreamConfigurator(GatewayStreams.Provider, d => silo.ConfigureServices(d),
                 (services, name) => new BackOffQueueAdapterFactory(
                     MemoryAdapterFactory<DefaultMemoryMessageBodySerializer>.Create(services, name), streams,
-                    services.GetRequiredService<TimeProvider>()));
+                    services.GetRequiredService<TimeProvider>(), services.GetRequiredService<IGrainFactory>(),
+                    services.GetRequiredService<ILoggerFactory>().CreateLogger<BackOffQueueReceiver>()));
             configurator.ConfigureDelegate(services => services.ConfigureNamedOptionForLogging<HashRingStreamQueueMapperOptions>(GatewayStreams.Provider));
             configurator.Configure<HashRingStreamQueueMapperOptions>(o => o.Configure(q => q.TotalQueueCount = streams.Queues));
             configurator.ConfigurePullingAgent(o => o.Configure(a =>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 
 namespace OrleansSocket.Grains.Streaming;
@@ -7,11 +8,11 @@ namespace OrleansSocket.Grains.Streaming;
 /// <see cref="BackOffQueueReceiver"/>s and every message it queues rings its queue's <see cref="QueueDoorbell"/>:
 /// an idle silo stops pulling every pull period, and a broadcast published in the process wakes the pull at once.
 /// </summary>
-internal sealed class BackOffQueueAdapterFactory(IQueueAdapterFactory inner, SocketIOStreamOptions options, TimeProvider time)
-    : IQueueAdapterFactory
+internal sealed class BackOffQueueAdapterFactory(IQueueAdapterFactory inner, SocketIOStreamOptions options, TimeProvider time,
+    IGrainFactory? grains = null, ILogger? logger = null) : IQueueAdapterFactory
 {
     public async Task<IQueueAdapter> CreateAdapter(CancellationToken cancellationToken) =>
-        new BackOffQueueAdapter(await inner.CreateAdapter(cancellationToken), inner.GetStreamQueueMapper(), options, time);
+        new BackOffQueueAdapter(await inner.CreateAdapter(cancellationToken), inner.GetStreamQueueMapper(), options, time, grains, logger);
 
     [Obsolete("Use the overload which accepts a CancellationToken.")]
     public Task<IQueueAdapter> CreateAdapter() => CreateAdapter(CancellationToken.None);
@@ -25,7 +26,7 @@ internal sealed class BackOffQueueAdapterFactory(IQueueAdapterFactory inner, Soc
 
 /// <summary>The adapter of <see cref="BackOffQueueAdapterFactory"/>: rings on queueing, backs off on receiving.</summary>
 internal sealed class BackOffQueueAdapter(IQueueAdapter inner, IStreamQueueMapper queues, SocketIOStreamOptions options,
-    TimeProvider time) : IQueueAdapter
+    TimeProvider time, IGrainFactory? grains = null, ILogger? logger = null) : IQueueAdapter
 {
     public string Name => inner.Name;
 
@@ -41,7 +42,12 @@ internal sealed class BackOffQueueAdapter(IQueueAdapter inner, IStreamQueueMappe
         QueueDoorbell.For(Name, queues.GetQueueForStream(streamId)).Ring();
     }
 
-    public IQueueAdapterReceiver CreateReceiver(QueueId queueId) =>
-        new BackOffQueueReceiver(inner.CreateReceiver(queueId), QueueDoorbell.For(Name, queueId), options.PullPeriod,
-            options.IdlePullPeriod ?? options.PullPeriod, time); // resolved at registration (AddSocketIOGrainsCore)
+    public IQueueAdapterReceiver CreateReceiver(QueueId queueId)
+    {
+        var doorbell = QueueDoorbell.For(Name, queueId);
+        // Listens on the queue's doorbell grain only under the provider name the publishers ring (StreamQueueWaker).
+        var remote = grains is not null && Name == GatewayStreams.Provider ? new StreamQueueListener(grains, queueId, doorbell) : null;
+        return new BackOffQueueReceiver(inner.CreateReceiver(queueId), doorbell, options.PullPeriod,
+            options.IdlePullPeriod ?? options.PullPeriod, time, remote, logger); // resolved at registration (AddSocketIOGrainsCore)
+    }
 }

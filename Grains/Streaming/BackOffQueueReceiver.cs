@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 
 namespace OrleansSocket.Grains.Streaming;
@@ -8,14 +9,17 @@ namespace OrleansSocket.Grains.Streaming;
 /// to finish before the next period starts: waiting here before pulling stretches the period. After the second empty
 /// pull in a row the wait starts at one pull period and doubles, up to <c>IdlePullPeriod</c> between pulls; a pull that
 /// finds messages ends the back-off, and a message queued in this process (<see cref="QueueDoorbell"/>) ends the wait
-/// at once.
+/// at once; one queued in another process too, through the queue's doorbell grain, where the receiver listens
+/// (<paramref name="remote"/>: registered when it first waits, renewed every <see cref="StreamQueueListener.Renewal"/>
+/// while it waits).
 /// </summary>
 internal sealed class BackOffQueueReceiver(IQueueAdapterReceiver inner, QueueDoorbell doorbell, TimeSpan pullPeriod,
-    TimeSpan idlePullPeriod, TimeProvider time) : IQueueAdapterReceiver
+    TimeSpan idlePullPeriod, TimeProvider time, IQueueListenerRegistration? remote = null, ILogger? logger = null) : IQueueAdapterReceiver
 {
     private readonly TimeSpan _maxWait = idlePullPeriod - pullPeriod; // the agent's timer adds one pull period
     private long _rings = doorbell.Rings;
     private int _emptyPulls;
+    private long? _listenedAt;
 
     /// <summary>How long the next pull waits first (zero: it pulls at once).</summary>
     internal TimeSpan NextWait
@@ -33,6 +37,7 @@ internal sealed class BackOffQueueReceiver(IQueueAdapterReceiver inner, QueueDoo
         var wait = NextWait;
         if (wait > TimeSpan.Zero)
         {
+            await ListenIfDueAsync();
             _rings = await doorbell.WaitAsync(_rings, wait, time, cancellationToken);
             if (cancellationToken.IsCancellationRequested) return [];
         }
@@ -45,10 +50,32 @@ internal sealed class BackOffQueueReceiver(IQueueAdapterReceiver inner, QueueDoo
         return messages;
     }
 
+    /// <summary>Registers (or renews) the listener with the doorbell grain before a wait; a ring during the call is not lost
+    /// (the wait that follows sees the ring count move).</summary>
+    private async Task ListenIfDueAsync()
+    {
+        if (remote is null || (_listenedAt is { } at && time.GetElapsedTime(at) < StreamQueueListener.Renewal)) return;
+        _listenedAt = time.GetTimestamp();
+        try
+        {
+            await remote.ListenAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A hint only, which must not fail the pull: without the listener a broadcast from another process waits for
+            // the next pull; retried at the next renewal.
+            if (logger is not null) StreamingLog.ListenFailed(logger, remote.ToString() ?? "", e);
+        }
+    }
+
     [Obsolete("Use the overload which accepts a CancellationToken.")]
     public Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount) => GetQueueMessagesAsync(maxCount, CancellationToken.None);
 
-    public Task Initialize(TimeSpan timeout, CancellationToken cancellationToken) => inner.Initialize(timeout, cancellationToken);
+    public async Task Initialize(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await inner.Initialize(timeout, cancellationToken);
+        doorbell.ReceiverStarted();
+    }
 
     public Task Initialize(TimeSpan timeout) => Initialize(timeout, CancellationToken.None);
 
@@ -58,7 +85,19 @@ internal sealed class BackOffQueueReceiver(IQueueAdapterReceiver inner, QueueDoo
     [Obsolete("Use the overload which accepts a CancellationToken.")]
     public Task MessagesDeliveredAsync(IList<IBatchContainer> messages) => MessagesDeliveredAsync(messages, CancellationToken.None);
 
-    public Task Shutdown(TimeSpan timeout, CancellationToken cancellationToken) => inner.Shutdown(timeout, cancellationToken);
+    public async Task Shutdown(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        doorbell.ReceiverStopped();
+        try
+        {
+            if (remote is not null) await remote.LeaveAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The doorbell grain drops a listener that is not renewed; the queue's own shutdown goes on.
+        }
+        await inner.Shutdown(timeout, cancellationToken);
+    }
 
     public Task Shutdown(TimeSpan timeout) => Shutdown(timeout, CancellationToken.None);
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Streams;
@@ -146,27 +145,122 @@ public sealed class BackOffQueueReceiverTests
     }
 
     [Theory]
-    [InlineData(true, null, 1000)]   // alone in its cluster: the back-off
-    [InlineData(false, null, 10)]    // another silo may publish: no back-off (the pull period)
-    [InlineData(false, "00:00:00.500", 500)]
-    [InlineData(true, "00:00:00.010", 10)]
-    public void Unset_the_idle_period_depends_on_whether_the_silo_is_alone(bool alone, string? configured, int expectedMs)
+    [InlineData(null, 1000)]   // every silo backs off: publishers in other processes ring the queue's doorbell grain
+    [InlineData("00:00:00.500", 500)]
+    [InlineData("00:00:00.010", 10)]
+    public void Unset_the_idle_period_is_one_second(string? configured, int expectedMs)
     {
         var options = new SocketIOStreamOptions { IdlePullPeriod = configured is null ? null : TimeSpan.Parse(configured, System.Globalization.CultureInfo.InvariantCulture) };
-        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), options.IdlePullPeriodFor(alone));
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), options.IdlePullPeriodOrDefault);
     }
 
-    [Theory]
-    [InlineData(null, null, true)]
-    [InlineData("Cluster:Clustering", "Redis", false)]
-    [InlineData("Orleans:Clustering:ProviderType", "Redis", false)]
-    public void A_silo_is_alone_with_localhost_clustering_only(string? key, string? value, bool alone)
+    [Fact]
+    public async Task A_waiting_receiver_listens_on_the_doorbell_grain_once_per_renewal()
     {
-        var settings = new Dictionary<string, string?>();
-        if (key is not null) settings[key] = value;
-        if (value == "Redis") settings["Cluster:RedisConnectionString"] = "127.0.0.1:6379";
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        Assert.Equal(alone, ClusterHostingExtensions.IsAloneInCluster(configuration));
+        var remote = new FakeRegistration();
+        var receiver = new BackOffQueueReceiver(_inner, _doorbell, Pull, Idle, _time, remote);
+        for (var i = 0; i < 2; i++) await receiver.GetQueueMessagesAsync(10, CancellationToken.None).WaitAsync(Safety);
+        Assert.Equal(0, remote.Listens); // not waiting yet: pulled every pull period, nothing to be woken from
+
+        var waited = TimeSpan.Zero;
+        while (waited < StreamQueueListener.Renewal)
+        {
+            var wait = receiver.NextWait;
+            var pull = receiver.GetQueueMessagesAsync(10, CancellationToken.None);
+            _time.Advance(wait);
+            waited += wait;
+            await pull.WaitAsync(Safety);
+            Assert.Equal(1, remote.Listens);
+        }
+        await PullOnceAsync(receiver);
+        Assert.Equal(2, remote.Listens); // renewed
+    }
+
+    [Fact]
+    public async Task A_failing_listen_does_not_fail_the_pull_and_is_retried_at_the_next_renewal()
+    {
+        var remote = new FakeRegistration { Fail = true };
+        var receiver = new BackOffQueueReceiver(_inner, _doorbell, Pull, Idle, _time, remote);
+        for (var i = 0; i < 3; i++) await PullOnceAsync(receiver);
+        Assert.Equal(1, remote.Listens);
+        Assert.Equal(3, _inner.Pulls);
+
+        remote.Fail = false;
+        _time.Advance(StreamQueueListener.Renewal);
+        await PullOnceAsync(receiver);
+        Assert.Equal(2, remote.Listens);
+    }
+
+    [Fact]
+    public async Task A_ring_from_the_doorbell_grain_ends_the_wait()
+    {
+        var remote = new FakeRegistration();
+        var receiver = new BackOffQueueReceiver(_inner, _doorbell, Pull, Idle, _time, remote);
+        for (var i = 0; i < 9; i++) await PullOnceAsync(receiver);
+        var pull = receiver.GetQueueMessagesAsync(10, CancellationToken.None);
+        Assert.False(pull.IsCompleted);
+        _inner.Next.Enqueue(1);
+
+        await new StreamQueueListener(Sessions.Fake<IGrainFactory>.Create([]), QueueId.GetQueueId("q", 0, 0), _doorbell).Ring();
+
+        Assert.Single(await pull.WaitAsync(Safety));
+    }
+
+    [Fact]
+    public async Task A_receiver_counts_in_its_process_while_it_runs_and_leaves_the_doorbell_grain_when_shut_down()
+    {
+        var remote = new FakeRegistration();
+        var receiver = new BackOffQueueReceiver(_inner, _doorbell, Pull, Idle, _time, remote);
+        Assert.False(_doorbell.HasReceiver);
+        await receiver.Initialize(TimeSpan.FromSeconds(1), CancellationToken.None);
+        Assert.True(_doorbell.HasReceiver);
+        await receiver.Shutdown(TimeSpan.FromSeconds(1), CancellationToken.None);
+        Assert.False(_doorbell.HasReceiver);
+        Assert.Equal(1, remote.Leaves);
+    }
+
+    [Fact]
+    public void A_publisher_rings_the_doorbell_grain_when_no_receiver_of_the_queue_runs_here_at_most_once_per_pull_period()
+    {
+        var rings = 0;
+        var doorbellGrain = Sessions.Fake<IStreamQueueDoorbellGrain>.Create(new() { ["Ring"] = _ => { Interlocked.Increment(ref rings); return Task.CompletedTask; } });
+        string? key = null;
+        var grains = Sessions.Fake<IGrainFactory>.Create(new() { ["GetGrain"] = args => { key = (string)args[0]!; return doorbellGrain; } });
+        var waker = new StreamQueueWaker(grains, new SocketIOStreamOptions(), _time);
+        var mapper = new HashRingBasedStreamQueueMapper(new Orleans.Configuration.HashRingStreamQueueMapperOptions { TotalQueueCount = 1 }, GatewayStreams.Provider);
+        var queue = mapper.GetQueueForStream(GatewayStreams.For("gateway-1"));
+        var local = QueueDoorbell.For(GatewayStreams.Provider, queue);
+        var localRings = local.Rings;
+
+        waker.Published("gateway-1");
+        waker.Published("gateway-1");
+        Assert.Equal(1, rings);
+        Assert.Equal(StreamQueueWaker.Key(queue), key);
+        Assert.Equal(localRings + 2, local.Rings); // and the bell in this process, every time
+
+        _time.Advance(new SocketIOStreamOptions().PullPeriod);
+        waker.Published("gateway-1");
+        Assert.Equal(2, rings);
+
+        // A receiver of the queue in this process: its own bell wakes it, no remote ring.
+        local.ReceiverStarted();
+        try
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            waker.Published("gateway-1");
+            Assert.Equal(2, rings);
+        }
+        finally
+        {
+            local.ReceiverStopped();
+        }
+    }
+
+    private async Task PullOnceAsync(BackOffQueueReceiver receiver)
+    {
+        var pull = receiver.GetQueueMessagesAsync(10, CancellationToken.None);
+        _time.Advance(receiver.NextWait);
+        await pull.WaitAsync(Safety);
     }
 
     private async Task<BackOffQueueReceiver> ReceiverAfterEmptyPulls(int count)
@@ -180,6 +274,27 @@ public sealed class BackOffQueueReceiverTests
         }
         Assert.Equal(count, _inner.Pulls);
         return receiver;
+    }
+
+    private sealed class FakeRegistration : IQueueListenerRegistration
+    {
+        public int Listens { get; private set; }
+
+        public int Leaves { get; private set; }
+
+        public bool Fail { get; set; }
+
+        public Task ListenAsync()
+        {
+            Listens++;
+            return Fail ? Task.FromException(new TimeoutException("doorbell grain")) : Task.CompletedTask;
+        }
+
+        public Task LeaveAsync()
+        {
+            Leaves++;
+            return Task.CompletedTask;
+        }
     }
 
     /// <summary>A queue whose next pulls return the given numbers of messages (none when nothing is set).</summary>

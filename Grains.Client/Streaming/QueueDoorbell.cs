@@ -4,9 +4,11 @@ using Orleans.Streams;
 namespace OrleansSocket.Grains.Streaming;
 
 /// <summary>
-/// Wakes the pulling agent of a stream queue that is backing off (<see cref="BackOffQueueReceiver"/>) when a message is
+/// Wakes the pulling agent of a stream queue that is backing off (<c>BackOffQueueReceiver</c>, in the silos) when a message is
 /// queued in the same process, so that a sleeping queue costs a broadcast no latency. A ring that nobody waits for costs
 /// an interlocked increment; a ring for another cluster of the same process (a test host) costs at most one early pull.
+/// It also counts the receivers of its queue in this process (<see cref="HasReceiver"/>): a publisher in a process that
+/// does not pull the queue rings the queue's cluster-wide doorbell instead (<see cref="StreamQueueWaker"/>).
 /// </summary>
 internal sealed class QueueDoorbell
 {
@@ -16,6 +18,7 @@ internal sealed class QueueDoorbell
 
     private long _rings;
     private int _waiting;
+    private int _receivers;
     private TaskCompletionSource _next = NewWaiter();
 
     /// <summary>The bell of <paramref name="queue"/> of the stream provider <paramref name="provider"/> in this process.</summary>
@@ -23,6 +26,15 @@ internal sealed class QueueDoorbell
 
     /// <summary>How many times the bell rang: a waiter passes the count it last saw to <see cref="WaitAsync"/>.</summary>
     public long Rings => Interlocked.Read(ref _rings);
+
+    /// <summary>Whether a receiver of this queue (a pulling agent) runs in this process.</summary>
+    public bool HasReceiver => Volatile.Read(ref _receivers) > 0;
+
+    /// <summary>A receiver of this queue started in this process.</summary>
+    public void ReceiverStarted() => Interlocked.Increment(ref _receivers);
+
+    /// <summary>A receiver of this queue in this process shut down.</summary>
+    public void ReceiverStopped() => Interlocked.Decrement(ref _receivers);
 
     /// <summary>A message was queued: wakes whoever waits.</summary>
     public void Ring()
