@@ -189,8 +189,8 @@ internal sealed class SocketGrain(
         await Leave(socket, reason);
     }
 
-    /// <summary>The socket left: the disconnect handler runs, it leaves its rooms, namespace and user; kept for the
-    /// recovery window when the reason allows it.</summary>
+    /// <summary>The socket left: it leaves its rooms, namespace and user, then the disconnect handler runs; kept for
+    /// the recovery window when the reason allows it.</summary>
     private async Task Leave(SocketContext socket, string reason)
     {
         _socket = null;
@@ -204,13 +204,15 @@ internal sealed class SocketGrain(
         }
         try
         {
+            // Out of its rooms, namespace and user first, then the handler, as Node's socket leaves all its rooms
+            // before "disconnect": what the handler tells others (a count, a fetch) no longer includes this socket.
+            await socket.RemoveAsync(_registeredUser);
+            _registeredUser = null;
             await HandlerTelemetry.Run(Meters, "disconnect", socket.Namespace, socket.Id, null, async () =>
             {
                 await registry.Disconnect(socket, reason, ServiceProvider);
                 return true;
             });
-            await socket.RemoveAsync(_registeredUser);
-            _registeredUser = null;
             socket.Activity?.Disconnected(socket.Namespace, socket.Id, reason);
         }
         finally

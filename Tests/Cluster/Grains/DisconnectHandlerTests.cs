@@ -49,6 +49,22 @@ public sealed class DisconnectHandlerTests(FetchingDisconnectCluster fixture)
     }
 
     [Fact]
+    public async Task Disconnect_handler_runs_after_the_socket_left_its_rooms()
+    {
+        // Node's socket leaves all its rooms before "disconnect": a handler that counts or fetches a room it was in
+        // sees the others only.
+        var (a, aId) = await ConnectAsync();
+        var (_, bId) = await ConnectAsync();
+
+        await a.Disconnected("client namespace disconnect").WaitAsync(Quick);
+
+        Assert.True(FetchingDisconnectCluster.FetchedInRoom.TryGetValue(aId, out var inRoom), "the disconnect handler did not finish");
+        Assert.Contains(bId, inRoom);
+        Assert.DoesNotContain(aId, inRoom);
+        Assert.Equal(inRoom.Length, FetchingDisconnectCluster.CountedInRoom[aId]);
+    }
+
+    [Fact]
     public async Task Sockets_disconnecting_together_can_fetch_each_other()
     {
         var (a, aId) = await ConnectAsync();
@@ -74,11 +90,24 @@ public sealed class FetchingDisconnectCluster : IAsyncLifetime
 
     public IClusterClient Client => _cluster.Client;
 
+    /// <summary>What each socket's disconnect handler fetched from the room every socket joins, by socket id.</summary>
+    public static readonly ConcurrentDictionary<string, string[]> FetchedInRoom = new();
+
+    /// <summary>What each socket's disconnect handler counted in that room, by socket id.</summary>
+    public static readonly ConcurrentDictionary<string, int> CountedInRoom = new();
+
+    /// <summary>The room every socket of <see cref="Namespace"/> joins when it connects.</summary>
+    public const string Room = "lobby";
+
     public static void Register(ISocketIOBuilder io) =>
-        io.OnDisconnect(async (ISocket socket) =>
+        io.OnConnect((ISocket socket) => socket.JoinAsync(Room), Namespace)
+          .OnDisconnect(async (ISocket socket) =>
         {
             var sockets = await socket.Server.Of(Namespace).FetchSocketsAsync();
             Fetched[socket.Id] = [.. sockets.Select(s => s.Id)];
+            var inRoom = await socket.Server.Of(Namespace).In(Room).FetchSocketsAsync();
+            FetchedInRoom[socket.Id] = [.. inRoom.Select(s => s.Id)];
+            CountedInRoom[socket.Id] = await socket.Server.Of(Namespace).In(Room).CountAsync();
         }, Namespace);
 
     public async Task InitializeAsync()
