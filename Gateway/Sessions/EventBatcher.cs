@@ -107,8 +107,7 @@ internal sealed class EventBatcher
                 events[i] = sent[i].Event;
             }
             result = await _send(new EventBatch(ids, events));
-            if (result.Acks.Length != sent.Length || result.Errors is { } errors && errors.Length != sent.Length)
-                throw new InvalidOperationException($"A batch of {sent.Length} events was answered with {result.Acks.Length} outcomes.");
+            result.EnsureAnswers(sent.Length);
         }
         catch (Exception ex)
         {

@@ -259,8 +259,7 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
         // One span for the call: its trace context is what the grain sees for each of its events.
         using (GatewayTelemetry.StartEvent(Namespace, Id, events[0].Event))
             result = await _grain.HandleEvents(events);
-        if (result.Acks.Length != events.Length)
-            throw new InvalidOperationException($"The socket grain answered {result.Acks.Length} outcomes for {events.Length} events.");
+        result.EnsureAnswers(events.Length);
         for (var i = 0; i < events.Length; i++)
         {
             if (result.Errors?[i] is { } error)

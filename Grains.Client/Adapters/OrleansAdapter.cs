@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
+using OrleansSocket.Grains.Streaming;
 
 namespace OrleansSocket.Grains.Adapters;
 
@@ -31,7 +32,7 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
     private static readonly TimeSpan ReportGrace = TimeSpan.FromSeconds(1);
 
     private readonly SocketIOMeters? _meters = services.GetService<SocketIOMeters>();
-    private readonly OrleansSocket.Grains.Streaming.StreamQueueWaker? _waker = services.GetService<OrleansSocket.Grains.Streaming.StreamQueueWaker>();
+    private readonly StreamQueueWaker? _waker = services.GetService<StreamQueueWaker>();
     private readonly bool _recoveryEnabled = (recovery ?? services.GetService<IOptions<ConnectionStateRecoveryOptions>>()?.Value)?.Enabled ?? false;
     private IStreamProvider? _streams;
 

@@ -22,4 +22,13 @@ internal sealed record EventBatch(
 [GenerateSerializer, Immutable, Alias("OrleansSocket.EventBatchResult")]
 internal sealed record EventBatchResult(
     [property: Id(0)] SocketPayload?[] Acks,
-    [property: Id(1)] Exception?[]? Errors);
+    [property: Id(1)] Exception?[]? Errors)
+{
+    /// <summary>Throws unless this answers exactly <paramref name="count"/> events (one outcome each).</summary>
+    /// <exception cref="InvalidOperationException">the grain answered another number of outcomes.</exception>
+    public void EnsureAnswers(int count)
+    {
+        if (Acks.Length != count || Errors is { } errors && errors.Length != count)
+            throw new InvalidOperationException($"{count} events were answered with {Acks.Length} outcomes.");
+    }
+}
