@@ -41,6 +41,7 @@ internal sealed class GatewayMembership(
     private string? _address;
     private bool _announced;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly LeaseFailureRun _failures = new(time ?? TimeProvider.System);
 
     /// <summary>A new gateway id, the prefix of the gateway's Engine.IO session ids (URL-safe, not secret).</summary>
     public static string NewId()
@@ -90,6 +91,7 @@ internal sealed class GatewayMembership(
                     return;
                 }
                 readiness.LeaseRenewed();
+                if (_failures.Succeeded() is { } run) MembershipLog.HeartbeatRecovered(logger, server.GatewayId, run.Failures, run.Duration.TotalSeconds);
                 succeeded = true;
                 renewed = _time.GetTimestamp();
             }
@@ -99,7 +101,9 @@ internal sealed class GatewayMembership(
             }
             catch (Exception e)
             {
-                MembershipLog.HeartbeatFailed(logger, e, server.GatewayId);
+                var inARow = _failures.Failed();
+                if (inARow == 1) MembershipLog.HeartbeatFailed(logger, e, server.GatewayId);
+                else MembershipLog.HeartbeatFailedAgain(logger, server.GatewayId, inARow, e.Message);
                 readiness.LeaseRenewalFailed(e);
             }
             // After the first heartbeat, done or failed (local sessions work meanwhile): handshakes may go on.

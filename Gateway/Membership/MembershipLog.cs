@@ -15,7 +15,7 @@ internal static partial class MembershipLog
     [LoggerMessage(1303, LogLevel.Information, "Gateway {Gateway} drained {Count} sockets{Late}")]
     public static partial void Drained(ILogger logger, string gateway, int count, string late);
 
-    /// <summary>Local sessions go on working; the next heartbeat tries again.</summary>
+    /// <summary>The first failure of a run (<see cref="LeaseFailureRun"/>). Local sessions go on working; the next heartbeat tries again.</summary>
     [LoggerMessage(1304, LogLevel.Warning, "Gateway {Gateway}: lease renewal failed")]
     public static partial void HeartbeatFailed(ILogger logger, Exception exception, string gateway);
 
@@ -30,4 +30,11 @@ internal static partial class MembershipLog
 
     [LoggerMessage(1308, LogLevel.Debug, "Giving the lease back failed")]
     public static partial void UnregisterFailed(ILogger logger, Exception exception);
+
+    /// <summary>The second and later failures of a run: the first was logged with its exception.</summary>
+    [LoggerMessage(1309, LogLevel.Debug, "Gateway {Gateway}: lease renewal failed again ({Count} in a row): {Reason}")]
+    public static partial void HeartbeatFailedAgain(ILogger logger, string gateway, int count, string reason);
+
+    [LoggerMessage(1310, LogLevel.Information, "Gateway {Gateway}: lease renewed after {Count} failed renewals over {Seconds:0.#} s")]
+    public static partial void HeartbeatRecovered(ILogger logger, string gateway, int count, double seconds);
 }
