@@ -54,7 +54,6 @@ public static class SocketIOSiloBuilderExtensions
         {
             // Orleans' memory streams (what AddMemoryStreams registers), their queues pulled with back-off while empty.
             var streams = silo.Configuration.GetSocketIOStreamOptions();
-            streams.IdlePullPeriod = streams.IdlePullPeriodOrDefault;
             var configurator = new SiloRecoverableStreamConfigurator(GatewayStreams.Provider, d => silo.ConfigureServices(d),
                 (services, name) => new BackOffQueueAdapterFactory(
                     MemoryAdapterFactory<DefaultMemoryMessageBodySerializer>.Create(services, name), streams,

@@ -48,6 +48,6 @@ internal sealed class BackOffQueueAdapter(IQueueAdapter inner, IStreamQueueMappe
         // Listens on the queue's doorbell grain only under the provider name the publishers ring (StreamQueueWaker).
         var remote = grains is not null && Name == GatewayStreams.Provider ? new StreamQueueListener(grains, queueId, doorbell) : null;
         return new BackOffQueueReceiver(inner.CreateReceiver(queueId), doorbell, options.PullPeriod,
-            options.IdlePullPeriod ?? options.PullPeriod, time, remote, logger); // resolved at registration (AddSocketIOGrainsCore)
+            options.IdlePullPeriodOrDefault, time, remote, logger);
     }
 }
