@@ -158,7 +158,7 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
     public long DeliverExpectingAck(OutboundPacket packet, TimeSpan timeout)
     {
         var (id, answer) = EmitExpectingAck(packet, timeout);
-        _acks.Keep(id, answer);
+        _acks.Keep(id, answer, timeout);
         return id;
     }
 

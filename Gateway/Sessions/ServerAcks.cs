@@ -7,9 +7,10 @@ namespace OrleansSocket.Gateway.Sessions;
 /// </summary>
 internal sealed class ServerAcks(TimeProvider time)
 {
+    private static readonly TimeSpan MaxTimerDue = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
     private readonly Lock _gate = new();
     private Dictionary<long, TaskCompletionSource<SocketPayload>>? _waiting;
-    private Dictionary<long, Task<SocketPayload>>? _kept;
+    private Dictionary<long, Kept>? _kept;
     private long _nextId;
     private bool _closed;
 
@@ -52,18 +53,52 @@ internal sealed class ServerAcks(TimeProvider time)
 
     /// <summary>
     /// Keeps the outcome of emit <paramref name="id"/> (its answer, its time-out, or the close) until <see cref="Collect"/>
-    /// takes it: the grain asks for it in a call of its own, which may come after the answer. At most one per emit
-    /// the grain made, each taken by the grain's next call; they go with the socket.
+    /// takes it: the grain asks for it in a call of its own, which may come after the answer. The grain's call normally
+    /// comes at once; one that never comes (the grain's silo died between its two calls) must not leave the outcome, with
+    /// the client's ack arguments, held until the socket closes: an outcome not collected within twice
+    /// <paramref name="timeout"/> (the emit's own time-out, by which it is settled, and as long again for the call) is
+    /// dropped.
     /// </summary>
-    public void Keep(long id, Task<SocketPayload> outcome)
+    public void Keep(long id, Task<SocketPayload> outcome, TimeSpan timeout)
     {
-        lock (_gate) (_kept ??= [])[id] = outcome;
+        // An emit without a time-out (infinite) waits as long as the socket lives, as in Node; so does its outcome.
+        var dropAfter = timeout < TimeSpan.Zero || timeout > MaxTimerDue / 2 ? Timeout.InfiniteTimeSpan : timeout * 2;
+        var timer = time.CreateTimer(static state => ((DropRequest)state!).Run(), new DropRequest(this, id, outcome),
+            dropAfter, Timeout.InfiniteTimeSpan);
+        Kept? replaced = null;
+        lock (_gate)
+        {
+            _kept ??= [];
+            _kept.Remove(id, out replaced);
+            _kept[id] = new Kept(outcome, timer);
+        }
+        replaced?.Timer.Dispose();
     }
+
+    /// <summary>Outcomes <see cref="Keep"/> holds, not yet collected or dropped.</summary>
+    public int KeptCount { get { lock (_gate) return _kept?.Count ?? 0; } }
 
     /// <summary>Takes the outcome <see cref="Keep"/> holds for <paramref name="id"/>; null when there is none.</summary>
     public Task<SocketPayload>? Collect(long id)
     {
-        lock (_gate) return _kept?.Remove(id, out var outcome) == true ? outcome : null;
+        Kept? kept = null;
+        lock (_gate) _kept?.Remove(id, out kept);
+        if (kept is null) return null;
+        kept.Timer.Dispose();
+        return kept.Outcome;
+    }
+
+    private void Drop(long id, Task<SocketPayload> outcome)
+    {
+        Kept? kept = null;
+        lock (_gate)
+        {
+            if (_kept is null || !_kept.TryGetValue(id, out kept) || kept.Outcome != outcome) return;
+            _kept.Remove(id);
+        }
+        kept.Timer.Dispose();
+        // Nobody will await it: observe a failure here rather than leave it to the finalizer's unobserved-task event.
+        if (outcome.IsFaulted) _ = outcome.Exception;
     }
 
     /// <summary>The client's ACK; an unknown or late id is ignored.</summary>
@@ -86,5 +121,12 @@ internal sealed class ServerAcks(TimeProvider time)
         }
         if (waiting is null) return;
         foreach (var tcs in waiting.Values) tcs.TrySetException(error);
+    }
+
+    private sealed record Kept(Task<SocketPayload> Outcome, ITimer Timer);
+
+    private sealed class DropRequest(ServerAcks owner, long id, Task<SocketPayload> outcome)
+    {
+        public void Run() => owner.Drop(id, outcome);
     }
 }

@@ -70,7 +70,7 @@ public sealed class ServerAcksTests
     {
         var acks = new ServerAcks(new FakeTimeProvider());
         Assert.True(acks.TryAdd(out var id, out var answer));
-        acks.Keep(id, answer);
+        acks.Keep(id, answer, TimeSpan.FromSeconds(5));
         acks.Answer(id, Payload("[1]"));
 
         Assert.Null(acks.Collect(id + 1));
@@ -78,5 +78,69 @@ public sealed class ServerAcksTests
         Assert.NotNull(kept);
         Assert.Equal("[1]", System.Text.Encoding.UTF8.GetString((await kept).ArgsJson));
         Assert.Null(acks.Collect(id));
+    }
+
+    [Fact]
+    public async Task An_outcome_not_collected_within_twice_its_timeout_is_dropped()
+    {
+        var time = new FakeTimeProvider();
+        var acks = new ServerAcks(time);
+        Assert.True(acks.TryAdd(out var id, out var answer));
+        acks.Keep(id, answer, TimeSpan.FromSeconds(2));
+        acks.Answer(id, Payload("[1]"));
+        await answer;
+
+        time.Advance(TimeSpan.FromMilliseconds(3999));
+        Assert.Equal(1, acks.KeptCount);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(0, acks.KeptCount);
+        Assert.Null(acks.Collect(id));
+    }
+
+    [Fact]
+    public async Task A_collected_outcome_is_not_dropped_and_its_timer_does_not_touch_later_ones()
+    {
+        var time = new FakeTimeProvider();
+        var acks = new ServerAcks(time);
+        Assert.True(acks.TryAdd(out var first, out var firstAnswer));
+        acks.Keep(first, firstAnswer, TimeSpan.FromSeconds(1));
+        var collected = acks.Collect(first);
+        Assert.NotNull(collected);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(acks.TryAdd(out var second, out var secondAnswer));
+        acks.Keep(second, secondAnswer, TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromSeconds(1)); // the first's drop would have been due here
+        Assert.Equal(1, acks.KeptCount);
+        acks.Answer(first, Payload("[1]"));
+        Assert.Equal("[1]", System.Text.Encoding.UTF8.GetString((await collected).ArgsJson));
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, acks.KeptCount);
+    }
+
+    [Fact]
+    public void An_outcome_of_an_emit_without_timeout_is_kept_until_collected()
+    {
+        var time = new FakeTimeProvider();
+        var acks = new ServerAcks(time);
+        Assert.True(acks.TryAdd(out var id, out var answer));
+        acks.Keep(id, answer, Timeout.InfiniteTimeSpan);
+        time.Advance(TimeSpan.FromDays(60));
+        Assert.Equal(1, acks.KeptCount);
+        Assert.Same(answer, acks.Collect(id));
+    }
+
+    [Fact]
+    public async Task A_timed_out_outcome_not_collected_is_dropped_too()
+    {
+        var time = new FakeTimeProvider();
+        var acks = new ServerAcks(time);
+        Assert.True(acks.TryAdd(out var id, out var answer));
+        var outcome = acks.WaitAsync(id, answer, TimeSpan.FromSeconds(1));
+        acks.Keep(id, outcome, TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAsync<TimeoutException>(() => outcome);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, acks.KeptCount);
     }
 }
