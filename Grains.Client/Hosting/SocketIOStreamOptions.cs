@@ -10,8 +10,12 @@ public sealed class SocketIOStreamOptions
     /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "SocketIO:Streams";
 
-    /// <summary>How often each queue is pulled while messages flow (Orleans' <c>GetQueueMsgsTimerPeriod</c>).</summary>
-    public TimeSpan PullPeriod { get; set; } = TimeSpan.FromMilliseconds(10);
+    /// <summary>
+    /// How often each queue is pulled while messages flow (Orleans' <c>GetQueueMsgsTimerPeriod</c>): a broadcast queued
+    /// between two pulls waits up to this long. An empty queue's pulls back off (<see cref="IdlePullPeriod"/>), so a short
+    /// period costs CPU only while broadcasts flow.
+    /// </summary>
+    public TimeSpan PullPeriod { get; set; } = TimeSpan.FromMilliseconds(2);
 
     /// <summary>
     /// The longest time between two pulls of an empty queue: after two empty pulls the period doubles from

@@ -77,7 +77,7 @@ public sealed class OptionsValidationTests
     [Theory]
     [InlineData("SocketIO:Streams:Queues", "0")]
     [InlineData("SocketIO:Streams:PullPeriod", "00:00:00")]
-    [InlineData("SocketIO:Streams:IdlePullPeriod", "00:00:00.009")]
+    [InlineData("SocketIO:Streams:IdlePullPeriod", "00:00:00.0019999")] // just under the default PullPeriod, 2 ms
     [InlineData("SocketIO:Streams:IdlePullPeriod", "00:01:00.001")]
     [InlineData("SocketIO:Streams:MaxLocalBroadcastQueueLength", "0")]
     [InlineData("SocketIO:Streams:MaxLocalBroadcastQueueLength", "-1")]
