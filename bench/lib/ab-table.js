@@ -1,6 +1,6 @@
 // Medians per scenario and label of a harness JSON-lines file (run.sh's OUT): rate, server CPU µs per operation
 // (server CPU % × 10⁴ ÷ operations/s, as bench/report.js computes it), p50/p99 ms, lost, other processes' CPU %.
-//   node bench/lib/ab-table.js FILE.jsonl
+//   node bench/lib/ab-table.js FILE.jsonl   (first_handshake lines too: wall ms and server CPU s)
 'use strict';
 const fs = require('fs');
 const rows = fs.readFileSync(process.argv[2], 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -19,6 +19,14 @@ for (const r of rows) {
 }
 for (const [key, byLabel] of Object.entries(groups)) {
   console.log(`## ${key}`);
+  if (key === 'first_handshake') {
+    for (const [label, ms] of Object.entries(byLabel)) {
+      const wall = ms.map((m) => m.first_handshake_ms), cpu = ms.map((m) => m.server_cpu_s);
+      console.log(`${label.padEnd(12)} runs ${ms.length}  ms ${fmt(median(wall), 0)} [${wall.map((x) => fmt(x, 0)).join(', ')}]` +
+        `  server CPU s ${fmt(median(cpu), 2)} [${cpu.map((x) => fmt(x, 2)).join(', ')}]  other % ${ms.map((m) => m.other_cpu_pct).join(',')}`);
+    }
+    continue;
+  }
   for (const [label, ms] of Object.entries(byLabel)) {
     const ops = ms.map((m) => m.conn_per_s ?? m.acks_per_s ?? m.deliveries_per_s ?? m.achieved_per_s);
     const per = ms.map((m, i) => (m.server_cpu_pct != null && ops[i] ? (m.server_cpu_pct * 1e4) / ops[i] : null));
