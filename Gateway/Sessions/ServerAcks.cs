@@ -61,18 +61,27 @@ internal sealed class ServerAcks(TimeProvider time)
     /// </summary>
     public void Keep(long id, Task<SocketPayload> outcome, TimeSpan timeout)
     {
-        // An emit without a time-out (infinite) waits as long as the socket lives, as in Node; so does its outcome.
-        var dropAfter = timeout < TimeSpan.Zero || timeout > MaxTimerDue / 2 ? Timeout.InfiniteTimeSpan : timeout * 2;
-        var timer = time.CreateTimer(static state => ((DropRequest)state!).Run(), new DropRequest(this, id, outcome),
-            dropAfter, Timeout.InfiniteTimeSpan);
-        Kept? replaced = null;
+        var kept = new Kept(outcome);
+        Kept? replaced;
         lock (_gate)
         {
             _kept ??= [];
             _kept.Remove(id, out replaced);
-            _kept[id] = new Kept(outcome, timer);
+            _kept[id] = kept;
         }
-        replaced?.Timer.Dispose();
+        replaced?.Timer?.Dispose();
+        // An emit without a time-out (infinite) waits as long as the socket lives, as in Node; so does its outcome.
+        if (timeout < TimeSpan.Zero || timeout > MaxTimerDue / 2) return;
+        // Started once the entry is in: a drop due at once (a zero time-out) finds what it drops.
+        var timer = time.CreateTimer(static state => ((DropRequest)state!).Run(), new DropRequest(this, id, kept),
+            timeout * 2, Timeout.InfiniteTimeSpan);
+        bool stillKept;
+        lock (_gate)
+        {
+            stillKept = _kept?.TryGetValue(id, out var current) == true && current == kept;
+            if (stillKept) kept.Timer = timer;
+        }
+        if (!stillKept) timer.Dispose(); // collected or dropped meanwhile
     }
 
     /// <summary>Outcomes <see cref="Keep"/> holds, not yet collected or dropped.</summary>
@@ -84,21 +93,20 @@ internal sealed class ServerAcks(TimeProvider time)
         Kept? kept = null;
         lock (_gate) _kept?.Remove(id, out kept);
         if (kept is null) return null;
-        kept.Timer.Dispose();
+        kept.Timer?.Dispose();
         return kept.Outcome;
     }
 
-    private void Drop(long id, Task<SocketPayload> outcome)
+    private void Drop(long id, Kept kept)
     {
-        Kept? kept = null;
         lock (_gate)
         {
-            if (_kept is null || !_kept.TryGetValue(id, out kept) || kept.Outcome != outcome) return;
+            if (_kept is null || !_kept.TryGetValue(id, out var current) || current != kept) return;
             _kept.Remove(id);
         }
-        kept.Timer.Dispose();
+        kept.Timer?.Dispose();
         // Nobody will await it: observe a failure here rather than leave it to the finalizer's unobserved-task event.
-        if (outcome.IsFaulted) _ = outcome.Exception;
+        if (kept.Outcome.IsFaulted) _ = kept.Outcome.Exception;
     }
 
     /// <summary>The client's ACK; an unknown or late id is ignored.</summary>
@@ -123,10 +131,16 @@ internal sealed class ServerAcks(TimeProvider time)
         foreach (var tcs in waiting.Values) tcs.TrySetException(error);
     }
 
-    private sealed record Kept(Task<SocketPayload> Outcome, ITimer Timer);
-
-    private sealed class DropRequest(ServerAcks owner, long id, Task<SocketPayload> outcome)
+    private sealed class Kept(Task<SocketPayload> outcome)
     {
-        public void Run() => owner.Drop(id, outcome);
+        public Task<SocketPayload> Outcome { get; } = outcome;
+
+        /// <summary>The drop's timer; null until it is started, or without a time-out.</summary>
+        public ITimer? Timer { get; set; }
+    }
+
+    private sealed class DropRequest(ServerAcks owner, long id, Kept kept)
+    {
+        public void Run() => owner.Drop(id, kept);
     }
 }

@@ -143,4 +143,15 @@ public sealed class ServerAcksTests
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(0, acks.KeptCount);
     }
+
+    [Fact]
+    public void An_outcome_with_a_zero_timeout_is_dropped_at_once()
+    {
+        var time = new FakeTimeProvider();
+        var acks = new ServerAcks(time);
+        Assert.True(acks.TryAdd(out var id, out var answer));
+        acks.Keep(id, answer, TimeSpan.Zero);
+        Assert.Equal(0, acks.KeptCount);
+        Assert.Null(acks.Collect(id));
+    }
 }
