@@ -9,13 +9,15 @@
 #   SHAPES="embedded cohosted" bench/cold-ab.sh .bench-work/publish base= t20k=DOTNET_TC_CallCountThreshold=20000
 #   DIR_delay=/tmp/pub-delay bench/cold-ab.sh .bench-work/publish base= delay=   # another image for one variant
 #
-# A setting that is a runtimeconfig.json property (read before the environment) needs its own image: DIR_<label>
-# names a copy (`cp -al`) whose gateway/ and silo/ runtimeconfig.json were replaced.
+# Whether the environment overrides a property the image's runtimeconfig.json sets depends on the setting (see
+# bench/env-ab.sh): to be sure, DIR_<label> names a copy (`cp -al`) whose gateway/ and silo/ runtimeconfig.json were replaced.
 # HARNESS must be a writable copy of shared/bench with its node_modules (run-all.sh makes one in .bench-work/harness).
 set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 P=$(cd "${1:?usage: bench/cold-ab.sh PUBLISH_DIR LABEL=[VAR=value,...] ...}" && pwd); shift
 (($# > 0)) || { echo "cold-ab: name at least one variant, e.g. base=" >&2; exit 2; }
+# shellcheck source=lib/shapes.sh
+source "$BENCH/lib/shapes.sh"
 HARNESS=$(cd "${HARNESS:-$BENCH/../.bench-work/harness}" && pwd)
 REPS=${REPS:-3}
 SHAPES=${SHAPES:-"embedded cohosted distributed"}
@@ -24,14 +26,6 @@ NODE=${NODE:-1}
 export PORT=${PORT:-3100} OUT=${OUT:-/tmp/cold-ab.jsonl} QUIET=${QUIET:-1}
 HANDSHAKES=${OUT%.jsonl}.handshake.jsonl
 SCEN="connect echo_latency:rate=5000,duration=$COLD_ECHO_S,warmup=0"
-cmd_of() { # $1 shape, $2 image dir
-  case $1 in
-    embedded) echo "$2/gateway/OrleansSocket.TestGateway --contentRoot $2/gateway --profile bench --urls http://127.0.0.1:\$PORT" ;;
-    cohosted) echo "env GW_DIR=$2/gateway $BENCH/cohosted-server.sh \$PORT" ;;
-    distributed) echo "env GW_DIR=$2/gateway SILO_DIR=$2/silo $BENCH/distributed-server.sh \$PORT" ;;
-    *) echo "cold-ab: unknown shape $1" >&2; exit 2 ;;
-  esac
-}
 one() { # $1 label, $2 kind, $3 server command (empty for node)
   if [[ $QUIET == 1 ]]; then node "$HARNESS/lib/quiet.js" --max-busy 20 --max-wait 90 >/dev/null || true; fi
   taskset -c 1 node "$BENCH/lib/first-handshake.js" --harness "$HARNESS" --label "$1" --kind "$2" --cmd "$3" \
@@ -44,11 +38,9 @@ for r in $(seq 1 "$REPS"); do
   if [[ $NODE == 1 ]]; then one node node ""; echo "$(date +%T) rep $r node done"; fi
   for shape in $SHAPES; do
     for variant in "$@"; do
-      label=${variant%%=*}; vars=${variant#*=}; dir_var=DIR_$label; dir=${!dir_var:-$P}
-      cmd=$(cmd_of "$shape" "$dir")
-      [[ -n $vars ]] && cmd="env ${vars//,/ } $cmd"
-      one "$shape-$label" cmd "$cmd"
-      echo "$(date +%T) rep $r $shape $label done"
+      parse_variant "$variant" "$P"
+      one "$shape-$variant_label" cmd "$variant_env $(shape_cmd "$shape" "$variant_dir")"
+      echo "$(date +%T) rep $r $shape $variant_label done"
     done
   done
 done

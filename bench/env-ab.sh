@@ -8,13 +8,16 @@
 #   DIR_spin=/tmp/pub-spin bench/env-ab.sh .bench-work/publish base= spin=    # another image for one variant
 #   node bench/lib/ab-table.js /tmp/env-ab.jsonl
 #
-# A variant whose setting is a runtimeconfig.json property (which the runtime reads before the environment) needs its
-# own image: DIR_<label> names it, e.g. a copy made with `cp -al` whose runtimeconfig.json was replaced.
+# Whether the environment overrides a property the image's runtimeconfig.json sets depends on the setting (the JIT's
+# tiering knobs, DOTNET_TC_*: it does; the thread pool's settings read runtimeconfig.json first): to be sure, give such
+# a variant its own image, DIR_<label>, e.g. a copy made with `cp -al` whose runtimeconfig.json was replaced.
 # HARNESS must be a writable copy of shared/bench with its node_modules (run-all.sh makes one in .bench-work/harness).
 set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 P=$(cd "${1:?usage: bench/env-ab.sh PUBLISH_DIR LABEL=[VAR=value,...] ...}" && pwd); shift
 (($# > 0)) || { echo "env-ab: name at least one variant, e.g. base=" >&2; exit 2; }
+# shellcheck source=lib/shapes.sh
+source "$BENCH/lib/shapes.sh"
 HARNESS=${HARNESS:-$BENCH/../.bench-work/harness}
 REPS=${REPS:-3}
 SCENARIOS=${SCENARIOS:-"echo_latency:rate=5000 echo_latency:rate=20000"}
@@ -25,10 +28,9 @@ for r in $(seq 1 "$REPS"); do
   for s in $SCENARIOS; do
     if [[ $NODE == 1 ]]; then LABEL=node ./run.sh node "$s" >/dev/null 2>&1; echo "$(date +%T) rep $r $s node done"; fi
     for variant in "$@"; do
-      label=${variant%%=*}; vars=${variant#*=}; dir_var=DIR_$label; dir=${!dir_var:-$P}
-      LABEL=$label SERVER_CMD="env ${vars//,/ } $dir/gateway/OrleansSocket.TestGateway --contentRoot $dir/gateway --profile bench --urls http://127.0.0.1:\$PORT" \
-        ./run.sh cmd "$s" >/dev/null 2>&1
-      echo "$(date +%T) rep $r $s $label done"
+      parse_variant "$variant" "$P"
+      LABEL=$variant_label SERVER_CMD="$variant_env $(shape_cmd embedded "$variant_dir")" ./run.sh cmd "$s" >/dev/null 2>&1
+      echo "$(date +%T) rep $r $s $variant_label done"
     done
   done
 done

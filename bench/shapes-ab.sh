@@ -9,22 +9,22 @@
 # HARNESS must be a writable copy of shared/bench with its node_modules (run-all.sh makes one in .bench-work/harness).
 set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
-P=${1:?usage: bench/shapes-ab.sh PUBLISH_DIR}
+P=$(cd "${1:?usage: bench/shapes-ab.sh PUBLISH_DIR}" && pwd)
+# shellcheck source=lib/shapes.sh
+source "$BENCH/lib/shapes.sh"
 HARNESS=${HARNESS:-$BENCH/../.bench-work/harness}
 REPS=${REPS:-3}
 SCENARIOS=${SCENARIOS:-"echo_latency:rate=5000 echo_latency:rate=20000 echo_throughput broadcast:n=1000,rate=40"}
 TARGETS=${TARGETS:-"node embedded cohosted distributed"}
 export WARM=${WARM:-5} QUIET=${QUIET:-1} OUT=${OUT:-/tmp/shapes-ab.jsonl}
+for t in $TARGETS; do [[ $t == node ]] || shape_cmd "$t" "$P" >/dev/null || exit 2; done
 cd "$HARNESS"
 for r in $(seq 1 "$REPS"); do
   for s in $SCENARIOS; do
     for t in $TARGETS; do
       case $t in
         node) LABEL=node ./run.sh node "$s" >/dev/null 2>&1 ;;
-        embedded) LABEL=embedded SERVER_CMD="$P/gateway/OrleansSocket.TestGateway --contentRoot $P/gateway --profile bench --urls http://127.0.0.1:\$PORT" ./run.sh cmd "$s" >/dev/null 2>&1 ;;
-        cohosted) LABEL=cohosted SERVER_CMD="env GW_DIR=$P/gateway $BENCH/cohosted-server.sh \$PORT" ./run.sh cmd "$s" >/dev/null 2>&1 ;;
-        distributed) LABEL=distributed SERVER_CMD="env GW_DIR=$P/gateway SILO_DIR=$P/silo $BENCH/distributed-server.sh \$PORT" ./run.sh cmd "$s" >/dev/null 2>&1 ;;
-        *) echo "shapes-ab: unknown target $t" >&2; exit 2 ;;
+        *) LABEL=$t SERVER_CMD=$(shape_cmd "$t" "$P") ./run.sh cmd "$s" >/dev/null 2>&1 ;;
       esac
       echo "$(date +%T) rep $r $s $t done"
     done
