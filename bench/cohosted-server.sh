@@ -25,13 +25,11 @@ GW_DIR=${GW_DIR:-$ROOT/Tests/Hosts/TestGateway/bin/$CONFIG/net10.0}
 [[ -x $GW_DIR/OrleansSocket.TestGateway ]] || { echo "cohosted-server: $GW_DIR/OrleansSocket.TestGateway missing; run: dotnet build $ROOT/OrleansSocket.sln -c $CONFIG (or set GW_DIR)" >&2; exit 2; }
 command -v redis-server >/dev/null || { echo "cohosted-server: redis-server not found (Debian package redis-server)" >&2; exit 2; }
 
-# All the free ports in one python3 start (each start costs tens of ms of the server's core): Redis's, then each
-# gateway's own HTTP, silo and silo gateway ports.
-read -r -a FREE < <(python3 -c 'import socket
-ss = [socket.socket() for _ in range(7)]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(*[s.getsockname()[1] for s in ss])')
-(( ${#FREE[@]} == 7 )) || { echo "cohosted-server: python3 found no free ports" >&2; exit 2; }
+# Redis's port, then each gateway's own HTTP, silo and silo gateway ports.
+# shellcheck source=lib/free-ports.sh
+source "$ROOT/bench/lib/free-ports.sh"
+read -r -a FREE < <(free_ports 7)
+(( ${#FREE[@]} == 7 )) || { echo "cohosted-server: no 7 free ports found" >&2; exit 2; }
 REDIS_PORT=${REDIS_PORT:-${FREE[0]}}
 CLUSTER_ID=bench-$PORT-$$
 QUIETLOG=(--Logging:LogLevel:Default=Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning --Logging:LogLevel:Orleans=Warning)

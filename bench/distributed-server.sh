@@ -22,13 +22,10 @@ for f in "$SILO_DIR/OrleansSocket.TestSilo" "$GW_DIR/OrleansSocket.TestGateway";
   [[ -x $f ]] || { echo "distributed-server: $f missing; run: dotnet build $ROOT/OrleansSocket.sln -c $CONFIG (or set SILO_DIR / GW_DIR)" >&2; exit 2; }
 done
 
-# All the free ports in one python3 start (each start costs tens of ms of the server's core).
-free_ports() { python3 -c 'import socket, sys
-ss = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(*[s.getsockname()[1] for s in ss])' "$1"; }
+# shellcheck source=lib/free-ports.sh
+source "$ROOT/bench/lib/free-ports.sh"
 read -r FREE1 FREE2 < <(free_ports 2)
-[[ -n ${FREE2:-} ]] || { echo "distributed-server: python3 found no free ports" >&2; exit 2; }
+[[ -n ${FREE2:-} ]] || { echo "distributed-server: no 2 free ports found" >&2; exit 2; }
 SILO_PORT=${SILO_PORT:-$FREE1}
 SILO_GATEWAY_PORT=${SILO_GATEWAY_PORT:-$FREE2}
 [[ $SILO_GATEWAY_PORT != "$SILO_PORT" ]] || { echo "distributed-server: SILO_PORT and SILO_GATEWAY_PORT are both $SILO_PORT" >&2; exit 2; }
@@ -60,8 +57,8 @@ trap 'stop_children' EXIT
 SILO_PID=$!
 
 # Start the gateway once the silo's client gateway port accepts connections: started earlier, its Orleans client's
-# first connection is refused and retried a second later (the client's retry filter; docs/performance.md,
-# "Cold start of the cluster shapes"). Polled every 20 ms: the wait is part of the time to the first handshake.
+# first connection is refused and the silo's endpoint is not tried again for Orleans' ConnectionRetryDelay, a second
+# (docs/performance.md, "Cold start of the cluster shapes"). Polled every 20 ms: the wait is part of the time to the first handshake.
 t0=$SECONDS
 until ss -ltnH "sport = :$SILO_GATEWAY_PORT" 2>/dev/null | grep -q .; do
   kill -0 "$SILO_PID" 2>/dev/null || { echo "distributed-server: the silo exited during start" >&2; exit 1; }
