@@ -30,4 +30,8 @@ var app = builder.Build();
 if (dashboardEnabled) app.MapOrleansDashboard(dashboard["Path"] ?? "/dashboard");
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new() { Predicate = r => r.Tags.Contains(SocketIOHealthChecks.ReadyTag) });
+// `--Bench:ReadyFile=PATH` (bench/distributed-server.sh): a line written to PATH, a FIFO the script reads, once the silo
+// has started and its client gateway listens, so the script starts the gateway then without polling the shared core.
+if (builder.Configuration["Bench:ReadyFile"] is { Length: > 0 } readyFile)
+    app.Lifetime.ApplicationStarted.Register(() => File.WriteAllText(readyFile, "ready\n"));
 app.Run();
