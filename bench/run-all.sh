@@ -52,6 +52,8 @@
 set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$BENCH")
+# shellcheck source=lib/shapes.sh
+source "$BENCH/lib/shapes.sh"
 
 # The command as it was given: the variables the caller set, then the script.
 CMDLINE=""
@@ -178,13 +180,13 @@ target() { # sets KIND LABEL_PREFIX LABEL CMD SCEN HI COLD_S HAS_SMOKE DESC for 
     flask) KIND=flask; HI=""; COLD_S=connect; DESC="Flask-SocketIO + eventlet (shared/bench/peers/flask_server.py)" ;;
     orleans-embedded)
       LABEL_PREFIX="orleans-embedded-"; DESC="OrleansSocket test gateway (Tests/Hosts/TestGateway) with a co-hosted silo, one process, --profile bench; $BUILD_DESC"
-      CMD="$GW_DIR/$GW_APP --contentRoot $GW_DIR --profile bench --urls http://127.0.0.1:\$PORT" ;;
+      CMD=$(server_cmd embedded "$GW_DIR" "$SILO_DIR") ;;
     orleans-distributed)
       LABEL_PREFIX="orleans-distributed-"; DESC="OrleansSocket silo process + gateway process (Orleans client), bench/distributed-server.sh; $BUILD_DESC"
-      CMD="env GW_DIR=$GW_DIR SILO_DIR=$SILO_DIR $BENCH/distributed-server.sh \$PORT" ;;
+      CMD=$(server_cmd distributed "$GW_DIR" "$SILO_DIR") ;;
     orleans-cohosted)
       LABEL_PREFIX="orleans-cohosted-"; DESC="OrleansSocket co-hosted cluster of 2: two test gateways, each also a silo, Redis clustering, one port shared with SO_REUSEPORT (bench/cohosted-server.sh); $BUILD_DESC"
-      CMD="env GW_DIR=$GW_DIR $BENCH/cohosted-server.sh \$PORT" ;;
+      CMD=$(server_cmd cohosted "$GW_DIR" "$SILO_DIR") ;;
     ceiling)
       LABEL_PREFIX="ceiling-"; SCEN="connect echo_throughput"; HI="echo_latency:rate=5000 echo_latency:rate=20000"; HAS_SMOKE=0
       DESC="bare Kestrel + WebSocket answering only open, connect and echo_ack (bench/Ceiling); $BUILD_DESC"
