@@ -15,7 +15,7 @@
 #
 # Needs the Release build (dotnet build OrleansSocket.sln -c Release) or GW_DIR pointing elsewhere, and
 # redis-server on the PATH. On TERM/INT/EXIT every child is stopped (TERM, then KILL after 4 s); if one
-# exits, so do the others. Extra arguments after PORT go to both gateways.
+# exits, so do the others (the gateways before Redis). Extra arguments after PORT go to both gateways.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PORT=${1:-${PORT:-3100}}
@@ -35,17 +35,23 @@ CLUSTER_ID=bench-$PORT-$$
 QUIETLOG=(--Logging:LogLevel:Default=Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning --Logging:LogLevel:Orleans=Warning)
 
 PIDS=()
-stop_children() {
-  trap - TERM INT EXIT
+# The gateways first, Redis once they are gone: a gateway that stops gives its lease back and leaves the cluster
+# through Redis (stopped together, each logged a dozen failed writes to a Redis already gone).
+stop_some() {
   local p
-  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "$@"; do kill -TERM "$p" 2>/dev/null || true; done
   for _ in $(seq 1 40); do
     local alive=0
-    for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    for p in "$@"; do kill -0 "$p" 2>/dev/null && alive=1; done
     (( alive )) || break
     sleep 0.1
   done
-  for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+  for p in "$@"; do kill -KILL "$p" 2>/dev/null || true; done
+}
+stop_children() {
+  trap - TERM INT EXIT
+  (( ${#PIDS[@]} > 1 )) && stop_some "${PIDS[@]:1}"
+  (( ${#PIDS[@]} > 0 )) && stop_some "${PIDS[0]}"
   wait 2>/dev/null || true
 }
 trap 'stop_children; exit 143' TERM
