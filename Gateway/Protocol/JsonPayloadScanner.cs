@@ -21,9 +21,11 @@ internal static class JsonPayloadScanner
     /// <summary>
     /// Scans <paramref name="json"/>. <paramref name="attachmentCount"/> is the number of attachments the
     /// packet announced: every placeholder must index one of them, and a packet without attachments may
-    /// hold no placeholder at all. <paramref name="readFirstString"/>: decode a root array's first element when it is a string.
+    /// hold no placeholder at all. <paramref name="readFirstString"/>: decode a root array's first element when it is a string;
+    /// when that string equals <paramref name="knownFirstString"/>, the result holds that instance instead of a new one.
     /// </summary>
-    public static Result Scan(ReadOnlySpan<byte> json, int attachmentCount, int maxDepth, bool readFirstString = false)
+    public static Result Scan(ReadOnlySpan<byte> json, int attachmentCount, int maxDepth, bool readFirstString = false,
+        string? knownFirstString = null)
     {
         // One frame per nesting level, indexed by the depth of the container's start token.
         // The stack buffer covers the default depth; a larger configured depth pays one array.
@@ -55,7 +57,9 @@ internal static class JsonPayloadScanner
                         {
                             try
                             {
-                                firstString = reader.GetString();
+                                firstString = knownFirstString is not null && reader.ValueTextEquals(knownFirstString)
+                                    ? knownFirstString
+                                    : reader.GetString();
                             }
                             catch (InvalidOperationException)
                             {

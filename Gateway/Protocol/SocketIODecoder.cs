@@ -27,6 +27,7 @@ internal sealed class SocketIODecoder
     private readonly int _maxDepth;
     private readonly bool _keepEventData;
     private readonly NamespaceCache _namespaces = new();
+    private string? _lastEventName;
     private readonly BinaryPacketAssembler _binary;
 
     /// <summary>A decoder for one connection speaking Socket.IO protocol <paramref name="protocolVersion"/> (4 or 5),
@@ -179,7 +180,8 @@ internal sealed class SocketIODecoder
         }
 
         // One pass validates the JSON and finds the name and where the arguments start.
-        var scan = JsonPayloadScanner.Scan(payload, attachments, _maxDepth, readFirstString: true);
+        // A client mostly sends the same events again: the name it sent last is reused, not allocated anew.
+        var scan = JsonPayloadScanner.Scan(payload, attachments, _maxDepth, readFirstString: true, knownFirstString: _lastEventName);
         if (scan.RootType != JsonTokenType.StartArray)
         {
             throw new SocketIODecodeException("invalid payload: EVENT payload must be an array");
@@ -202,6 +204,8 @@ internal sealed class SocketIODecoder
         {
             throw new SocketIODecodeException($"invalid payload: \"{name}\" is a reserved event name");
         }
+
+        _lastEventName = name;
 
         var rest = scan.SecondStart < 0 ? [] : payload[scan.SecondStart..scan.End];
         if (!_keepEventData)

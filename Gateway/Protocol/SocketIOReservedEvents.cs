@@ -6,8 +6,7 @@ namespace OrleansSocket.Gateway.Protocol;
 /// </summary>
 internal static class SocketIOReservedEvents
 {
-    /// <summary>Every reserved name.</summary>
-    public static IReadOnlyList<string> All { get; } =
+    private static readonly string[] Names =
     [
         "connect",        // used on the client side
         "connect_error",  // used on the client side
@@ -17,10 +16,14 @@ internal static class SocketIOReservedEvents
         "removeListener", // used by the Node.js EventEmitter
     ];
 
+    /// <summary>Every reserved name.</summary>
+    public static IReadOnlyList<string> All => Names;
+
     /// <summary>True for a reserved name (ordinal, case-sensitive, as in JavaScript).</summary>
     public static bool IsReserved(string eventName)
     {
-        foreach (var name in All)
+        // The array, not All: an enumerator through the interface was an allocation per decoded event.
+        foreach (var name in Names)
         {
             if (string.Equals(name, eventName, StringComparison.Ordinal))
             {

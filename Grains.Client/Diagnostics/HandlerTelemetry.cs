@@ -10,7 +10,13 @@ namespace OrleansSocket.Grains.Diagnostics;
 /// </summary>
 internal static class HandlerTelemetry
 {
-    public static Task<T> Run<T>(SocketIOMeters? meters, string kind, string ns, string socketId, string? eventName, Func<Task<T>> handler)
+    public static Task<T> Run<T>(SocketIOMeters? meters, string kind, string ns, string socketId, string? eventName, Func<Task<T>> handler) =>
+        Run(meters, kind, ns, socketId, eventName, handler, static handler => handler());
+
+    /// <summary>As <see cref="Run{T}(SocketIOMeters?, string, string, string, string?, Func{Task{T}})"/>, the handler
+    /// called with <paramref name="state"/>: a static lambda and a struct state make no closure, for the path of every event.</summary>
+    public static Task<T> Run<TState, T>(SocketIOMeters? meters, string kind, string ns, string socketId, string? eventName,
+        TState state, Func<TState, Task<T>> handler)
     {
         var previous = Activity.Current;
         var activity = Start(kind, ns, socketId, eventName);
@@ -18,7 +24,7 @@ internal static class HandlerTelemetry
         Task<T> task;
         try
         {
-            task = handler();
+            task = handler(state);
         }
         catch (Exception e)
         {

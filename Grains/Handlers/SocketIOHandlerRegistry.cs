@@ -196,11 +196,9 @@ internal sealed class SocketIOHandlerRegistry
             {
                 var args = PayloadSerializer.ToJsonArgs(ev.Payload);
                 if (attachments is { Length: > 0 }) ReceivedBinary.Enter(attachments, args);
-                if (packetMiddleware is not { Count: > 0 })
-                    result = await InvokeEvent(socket, ev, args, services, ack, cancellationToken);
-                else
-                    await MiddlewarePipeline.RunPacket(packetMiddleware, socket, ev.Event, args,
-                        async () => result = await InvokeEvent(socket, ev, args, services, ack, cancellationToken));
+                result = packetMiddleware is not { Count: > 0 }
+                    ? await InvokeEvent(socket, ev, args, services, ack, cancellationToken)
+                    : await InvokeThroughMiddleware(packetMiddleware, socket, ev, args, services, ack, cancellationToken);
             }
 
             if (!ev.WantsAck || result == NotHandled || ack is { Claimed: true })
@@ -212,6 +210,18 @@ internal sealed class SocketIOHandlerRegistry
             await ReportError(socket, e, ev.Event);
             return null;
         }
+    }
+
+    /// <summary>The packet middleware, then the event's handler: <see cref="NotHandled"/> when a middleware did not go on.</summary>
+    /// <remarks>A method of its own: the lambda's captures, made in <see cref="Dispatch(ISocket, ClientEvent, IServiceProvider, AckCallback?, CancellationToken)"/>,
+    /// were an allocation per event there, middleware or not.</remarks>
+    private async Task<object?> InvokeThroughMiddleware(List<Func<ISocket, string, JsonElement[], Func<Task>, Task>> packetMiddleware, ISocket socket, ClientEvent ev,
+        JsonElement[] args, IServiceProvider services, AckCallback? ack, CancellationToken cancellationToken)
+    {
+        object? result = NotHandled;
+        await MiddlewarePipeline.RunPacket(packetMiddleware, socket, ev.Event, args,
+            async () => result = await InvokeEvent(socket, ev, args, services, ack, cancellationToken));
+        return result;
     }
 
     private static SocketPayload ToAck(object? result) => result switch

@@ -121,11 +121,12 @@ internal sealed class SocketGrain(
         var run = handling.MayWait ? new EventRun() : null;
         run?.Enter();
         var handler = HandlerTelemetry.Run(Meters, "event", socket.Namespace, socket.Id, clientEvent.Event,
-            () => registry.Dispatch(socket, clientEvent, ServiceProvider, ack));
+            (Registry: registry, Socket: socket, Event: clientEvent, Services: ServiceProvider, Ack: ack),
+            static s => s.Registry.Dispatch(s.Socket, s.Event, s.Services, s.Ack));
         // Most handlers are done when Dispatch returns: nothing to settle.
         var finished = handler.IsCompleted || (run is not null && await run.SettleAsync(handler));
         // From here on a late answer goes to the gateway by its ack id (also one given through IAck by a later handler).
-        var early = ack?.Detach(clientEvent.AckId is { } ackId ? payload => socket.Gateway.Ack(socket.Id, ackId, payload) : null);
+        var early = ack?.Detach(LateAck(socket, clientEvent));
         if (!finished)
         {
             // The handler waits on something outside the socket (a client's ack, a timer, I/O): it goes on, and the
@@ -159,6 +160,11 @@ internal sealed class SocketGrain(
         }
         return new EventBatchResult(acks, errors);
     }
+
+    /// <summary>Sends a late answer to the gateway by the event's ack id; null when the client asked for none.</summary>
+    /// <remarks>Made here, not in <see cref="HandleEvent"/>: a lambda there makes its captures an allocation of every event.</remarks>
+    private static Func<SocketPayload, Task>? LateAck(SocketContext socket, ClientEvent clientEvent) =>
+        clientEvent.AckId is { } ackId ? payload => socket.Gateway.Ack(socket.Id, ackId, payload) : null;
 
     /// <summary>A handler that outlived its <see cref="HandleEvent"/> call: its answer goes to the gateway by ack id.</summary>
     private async Task FinishLaterAsync(SocketContext socket, ClientEvent clientEvent, Task<SocketPayload?> handler)

@@ -190,4 +190,34 @@ public class DecoderTests
         Assert.Same(first?.Namespace, second?.Namespace);
         Assert.Equal("/news", other?.Namespace);
     }
+
+    [Fact]
+    public void The_last_event_name_is_reused_when_the_next_event_has_the_same_name()
+    {
+        var decoder = Wire.Decoder();
+
+        var first = decoder.DecodeText(Wire.Bytes("2[\"echo\",1]"));
+        var again = decoder.DecodeText(Wire.Bytes("21[\"echo\",2]"));
+        var escaped = decoder.DecodeText(Wire.Bytes("2[\"\\u0065cho\"]")); // the same name, written with an escape
+        var other = decoder.DecodeText(Wire.Bytes("2[\"echo_ack\"]"));
+        var back = decoder.DecodeText(Wire.Bytes("2[\"echo\"]"));
+
+        Assert.Equal("echo", first?.EventName);
+        Assert.Same(first?.EventName, again?.EventName);
+        Assert.Same(first?.EventName, escaped?.EventName);
+        Assert.Equal("echo_ack", other?.EventName);
+        Assert.Equal("echo", back?.EventName);
+        Assert.NotSame(first?.EventName, back?.EventName); // only the last name is kept
+    }
+
+    [Fact]
+    public void A_reserved_name_is_refused_even_after_an_accepted_event()
+    {
+        var decoder = Wire.Decoder();
+
+        Assert.Equal("a", decoder.DecodeText(Wire.Bytes("2[\"a\"]"))?.EventName);
+        Assert.Throws<SocketIODecodeException>(() => decoder.DecodeText(Wire.Bytes("2[\"disconnect\"]")));
+        Assert.Throws<SocketIODecodeException>(() => decoder.DecodeText(Wire.Bytes("2[\"disconnect\"]")));
+        Assert.Equal("a", decoder.DecodeText(Wire.Bytes("2[\"a\"]"))?.EventName);
+    }
 }
