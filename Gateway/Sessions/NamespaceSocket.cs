@@ -121,6 +121,22 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
         if (_connection.Writer.Write(packet, isVolatile, inline: true)) _connection.Writer.Meters?.EventSent(Namespace);
     }
 
+    /// <summary>An emit of this socket's grain, running in this process: as <see cref="GatewayObserver.Send"/> writes it.</summary>
+    bool IAdapterSocket.SendHere(string? connectionId, OutboundPacket packet)
+    {
+        if (connectionId is not null && connectionId != ConnectionId) return false;
+        Deliver(packet);
+        return true;
+    }
+
+    /// <summary>The answer to an event, from this socket's grain running in this process: as the answer its call returns.</summary>
+    bool IAdapterSocket.AckHere(string? connectionId, long ackId, SocketPayload payload)
+    {
+        if (connectionId is not null && connectionId != ConnectionId) return false;
+        SendAck(ackId, payload);
+        return true;
+    }
+
     /// <summary>A broadcast's packet: the node's sockets share one encoding.</summary>
     void IAdapterSocket.Deliver(SharedPacket packet)
     {

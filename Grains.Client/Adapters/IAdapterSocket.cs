@@ -29,6 +29,21 @@ internal interface IAdapterSocket : ILocalSocket
     /// <summary>The socket leaves rooms on someone else's behalf (socket.io's <c>socketsLeave</c>, a closed room).</summary>
     Task LeaveAsync(IReadOnlyCollection<string> rooms);
 
+    /// <summary>
+    /// Writes a packet the socket's own grain sends it (an emit to the socket), as the gateway writes one it is told to
+    /// send; false when the socket is not on connection <paramref name="connectionId"/> (null: any), so that the caller
+    /// sends it the way it would from another process. The default: never here.
+    /// </summary>
+    bool SendHere(string? connectionId, OutboundPacket packet) => false;
+
+    /// <summary>
+    /// Writes the answer to the client's event <paramref name="ackId"/>, which it sent on connection
+    /// <paramref name="connectionId"/> (null: any): dropped when the socket is no longer connected, as the gateway drops a
+    /// late answer; false when the socket is on another connection, so that the caller answers the way it would from
+    /// another process. The default: never here.
+    /// </summary>
+    bool AckHere(string? connectionId, long ackId, SocketPayload payload) => false;
+
     /// <summary>The socket as <see cref="SocketIOAdapter.FetchSocketsAsync"/> returns it, in <paramref name="rooms"/>
     /// (what its node's index lists); null when it is no longer connected.</summary>
     Task<RemoteSocket?> DescribeAsync(string[] rooms);

@@ -46,6 +46,14 @@ internal sealed class InProcessAdapter(TimeProvider? time = null, ConnectionStat
         }
     }
 
+    /// <inheritdoc />
+    public override IAdapterSocket? FindHere(string nodeId, string socketId)
+    {
+        foreach (var node in _nodes)
+            if (node.Id == nodeId) return node.Find(socketId);
+        return null;
+    }
+
     /// <summary>A socket connected to the adapter's own node: it is in its namespace (and the room of its own id).</summary>
     public void AddSocket(IAdapterSocket socket)
     {

@@ -61,6 +61,14 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
         return receiver;
     }
 
+    /// <inheritdoc />
+    public override IAdapterSocket? FindHere(string nodeId, string socketId)
+    {
+        foreach (var node in _nodes)
+            if (node.Id == nodeId) return node.Find(socketId);
+        return null;
+    }
+
     /// <summary>A heartbeat to the gateway membership (<see cref="IGatewayMembershipGrain"/>), which declares a gateway that
     /// misses its lease dead and drops its sockets.</summary>
     public override async Task<GatewayHeartbeatReply?> RenewLeaseAsync(GatewayHeartbeat heartbeat) => await Membership.Heartbeat(heartbeat);

@@ -97,4 +97,12 @@ internal abstract class SocketIOAdapter
 
     /// <summary>Liveness: the node gives its lease back as it shuts down (its sockets already left).</summary>
     public abstract Task ReleaseLeaseAsync(string nodeId);
+
+    /// <summary>
+    /// The socket <paramref name="socketId"/> of the node <paramref name="nodeId"/> when that node is attached in this process
+    /// (<see cref="AttachNodeAsync"/>); null otherwise. What a socket's grain sends its own socket (an emit, the answer to an
+    /// event) is written through it straight away where the grain runs in its gateway's process, instead of a call to the
+    /// gateway and, for an answer, Orleans' response to the gateway's call.
+    /// </summary>
+    public abstract IAdapterSocket? FindHere(string nodeId, string socketId);
 }

@@ -68,6 +68,22 @@ internal sealed class SocketContext : ISocket
     internal IGatewayObserver Gateway => _request.Gateway;
     internal string? ConnectionId => _request.ConnectionId;
 
+    /// <summary>Sends the answer to the client's event <paramref name="ackId"/> after the event's call returned: written here when
+    /// the socket's gateway runs in this process, else through the gateway.</summary>
+    internal Task AckLateAsync(long ackId, SocketPayload payload) =>
+        _adapter.FindHere(GatewayId, Id) is { } here && here.AckHere(ConnectionId, ackId, payload)
+            ? Task.CompletedTask
+            : Gateway.Ack(Id, ackId, payload);
+
+    /// <summary>
+    /// The answer to the client's event <paramref name="ackId"/>, which its call is about to return: written here, before the
+    /// call's response, when the socket's gateway runs in this process (the call then returns none); else returned.
+    /// </summary>
+    internal SocketPayload? AckHereOrReturn(long? ackId, SocketPayload? answer) =>
+        answer is not null && ackId is { } id && _adapter.FindHere(GatewayId, Id) is { } here && here.AckHere(ConnectionId, id, answer)
+            ? null
+            : answer;
+
     internal void MarkDisconnected() => _disconnected = true;
 
     public IBroadcast To(params string[] rooms) => _server.Operator(Namespace).To(rooms).Except(Id);
@@ -119,7 +135,9 @@ internal sealed class SocketContext : ISocket
         var packet = new OutboundPacket(Namespace, eventName, payload);
         // With recovery on, Node routes even a socket's own emits through the adapter, to give them an offset.
         if (_recovery) packet = await _adapter.PersistPacketAsync(Namespace, [Id], [], packet);
-        await Gateway.Send(Id, packet);
+        // Written here when the socket's gateway runs in this process (then also before an answer the grain writes here).
+        if (_adapter.FindHere(GatewayId, Id) is not { } here || !here.SendHere(ConnectionId, packet))
+            await Gateway.Send(Id, packet);
         Activity?.EventSent(Namespace, Id, eventName, payload);
     }
 

@@ -134,12 +134,12 @@ internal sealed class SocketGrain(
             _ = FinishLaterAsync(socket, clientEvent, handler);
             socket.ReportDataChange();
             await SyncUser(socket);
-            return early;
+            return socket.AckHereOrReturn(clientEvent.AckId, early);
         }
         var answer = await handler;
         socket.ReportDataChange();
         if (socket.UserId != _registeredUser) await SyncUser(socket);
-        return answer ?? early;
+        return socket.AckHereOrReturn(clientEvent.AckId, answer ?? early);
     }
 
     public async Task<EventBatchResult> HandleEvents(ClientEvent[] clientEvents)
@@ -164,7 +164,7 @@ internal sealed class SocketGrain(
     /// <summary>Sends a late answer to the gateway by the event's ack id; null when the client asked for none.</summary>
     /// <remarks>Made here, not in <see cref="HandleEvent"/>: a lambda there makes its captures an allocation of every event.</remarks>
     private static Func<SocketPayload, Task>? LateAck(SocketContext socket, ClientEvent clientEvent) =>
-        clientEvent.AckId is { } ackId ? payload => socket.Gateway.Ack(socket.Id, ackId, payload) : null;
+        clientEvent.AckId is { } ackId ? payload => socket.AckLateAsync(ackId, payload) : null;
 
     /// <summary>A handler that outlived its <see cref="HandleEvent"/> call: its answer goes to the gateway by ack id.</summary>
     private async Task FinishLaterAsync(SocketContext socket, ClientEvent clientEvent, Task<SocketPayload?> handler)
@@ -173,7 +173,7 @@ internal sealed class SocketGrain(
         try
         {
             if (answer is not null && clientEvent.AckId is { } ackId && _socket == socket)
-                await socket.Gateway.Ack(socket.Id, ackId, answer);
+                await socket.AckLateAsync(ackId, answer);
             if (_socket != socket) return;
             socket.ReportDataChange();
             await SyncUser(socket);

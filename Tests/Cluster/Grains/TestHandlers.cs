@@ -13,6 +13,12 @@ public static class TestHandlers
     {
         io.OnConnect((ISocket socket) => socket.EmitAsync("welcome", socket.Id));
         io.On("add", (int a, int b) => a + b);
+        // Emits without waiting, then answers: the emit goes out before the answer.
+        io.On("echo twice", (ISocket socket, SocketPayload args) =>
+        {
+            _ = socket.EmitAsync("echoed", args);
+            return args;
+        });
         io.On("seq", (ISocket socket, int n) => Sequences.GetOrAdd(socket.Id, _ => new()).Enqueue(n));
         io.On("ask", async (ISocket socket) =>
         {

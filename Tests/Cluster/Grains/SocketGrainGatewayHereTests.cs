@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansSocket.Grains.Adapters;
+
+namespace OrleansSocket.Tests.Grains;
+
+/// <summary>
+/// The socket grain when its gateway's node is attached to the adapter of the silo's own process (the embedded and
+/// co-hosted shapes): what it sends its own socket (emits, the answers to events) is written through that node at once,
+/// not through the gateway observer and Orleans' response to the gateway's call; when the socket is on another
+/// connection there, everything goes the way it would from another process.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class SocketGrainGatewayHereTests(ClusterFixture fixture)
+{
+    private readonly RecordingGateway _gateway = new();
+
+    /// <summary>The gateway's socket as the node holds it: records what the grain writes through it, in order.</summary>
+    private sealed class HereSocket(string id, string connectionId) : IAdapterSocket
+    {
+        public ConcurrentQueue<string> Written { get; } = new();
+        public string Id => id;
+        public string Namespace => "/";
+        public string? UserId => null;
+
+        public bool SendHere(string? connection, OutboundPacket packet)
+        {
+            if (connection != connectionId) return false;
+            Written.Enqueue($"{packet.Event} {RecordingGateway.Json(packet.Payload)}");
+            return true;
+        }
+
+        public bool AckHere(string? connection, long ackId, SocketPayload payload)
+        {
+            if (connection != connectionId) return false;
+            Written.Enqueue($"ack {ackId} {RecordingGateway.Json(payload)}");
+            return true;
+        }
+
+        public void Deliver(SharedPacket packet) => Written.Enqueue($"broadcast {packet.Packet.Event}");
+        public Task<SocketPayload> DeliverWithAckAsync(OutboundPacket packet, TimeSpan timeout) => throw new NotSupportedException();
+        public Task DisconnectAsync(bool closeConnection) => Task.CompletedTask;
+        public Task JoinAsync(IReadOnlyCollection<string> rooms) => Task.CompletedTask;
+        public Task LeaveAsync(IReadOnlyCollection<string> rooms) => Task.CompletedTask;
+        public Task<RemoteSocket?> DescribeAsync(string[] rooms) => Task.FromResult<RemoteSocket?>(null);
+    }
+
+    private static long _nextAckId;
+
+    private static ClientEvent Event(string name, string argsJson) =>
+        new(name, new SocketPayload(Encoding.UTF8.GetBytes(argsJson)), true) { AckId = Interlocked.Increment(ref _nextAckId) };
+
+    /// <summary>A socket grain whose gateway is a node attached here, holding the socket on connection <paramref name="held"/>;
+    /// the grain connects with connection c1.</summary>
+    private async Task<(ISocketGrain Grain, HereSocket Socket, IAsyncDisposable Node)> ConnectAsync(string held)
+    {
+        var adapter = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<SocketIOAdapter>();
+        var id = Guid.NewGuid().ToString("N");
+        var socket = new HereSocket(id, held);
+        var node = new AdapterNode("gw-here-" + id, s => s == id ? socket : null);
+        var handle = await adapter.AttachNodeAsync(node);
+        var grain = fixture.Client.GetGrain<ISocketGrain>(id);
+        var observer = fixture.Client.CreateObjectReference<IGatewayObserver>(_gateway);
+        var handshake = new HandshakeInfo
+        {
+            Headers = new Dictionary<string, string>(),
+            Query = new Dictionary<string, string> { ["EIO"] = "4" },
+            AuthJson = "{}"u8.ToArray(),
+            EngineIOVersion = 4,
+            Transport = "websocket",
+        };
+        Assert.True((await grain.Connect(new SocketConnectRequest("/", node.Id, observer, handshake) { ConnectionId = "c1" })).Accepted);
+        return (grain, socket, handle);
+    }
+
+    [Fact]
+    public async Task Emits_and_answers_are_written_through_the_node_here_emit_first()
+    {
+        var (grain, socket, node) = await ConnectAsync(held: "c1");
+        await using var _ = node;
+        var add = Event("add", "[2,3]");
+        var twice = Event("echo twice", "[\"x\"]");
+
+        Assert.Null(await grain.HandleEvent(add)); // answered through the node: the call returns none
+        Assert.Null(await grain.HandleEvent(twice));
+
+        var id = socket.Id;
+        Assert.Equal([$"welcome [\"{id}\"]", $"ack {add.AckId} [5]", "echoed [\"x\"]", $"ack {twice.AckId} [\"x\"]"], socket.Written);
+        Assert.Empty(_gateway.Sent); // nothing through the observer
+        Assert.Empty(_gateway.LateAcks);
+    }
+
+    [Fact]
+    public async Task On_another_connection_the_grain_answers_through_its_call_and_the_observer()
+    {
+        var (grain, socket, node) = await ConnectAsync(held: "c2"); // the node holds the id on a newer connection
+        await using var _ = node;
+
+        var ack = await grain.HandleEvent(Event("add", "[2,3]"));
+
+        Assert.Equal("[5]", ack is null ? null : RecordingGateway.Json(ack));
+        Assert.Empty(socket.Written);
+        var (to, welcome) = Assert.Single(_gateway.Sent);
+        Assert.Equal((socket.Id, "welcome"), (to, welcome.Event));
+    }
+}
