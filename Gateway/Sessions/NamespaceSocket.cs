@@ -124,7 +124,7 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
     /// <summary>An emit of this socket's grain, running in this process: as <see cref="GatewayObserver.Send"/> writes it.</summary>
     bool IAdapterSocket.SendHere(string? connectionId, OutboundPacket packet)
     {
-        if (connectionId is not null && connectionId != ConnectionId) return false;
+        if (!IsOn(connectionId)) return false;
         Deliver(packet);
         return true;
     }
@@ -132,10 +132,13 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
     /// <summary>The answer to an event, from this socket's grain running in this process: as the answer its call returns.</summary>
     bool IAdapterSocket.AckHere(string? connectionId, long ackId, SocketPayload payload)
     {
-        if (connectionId is not null && connectionId != ConnectionId) return false;
+        if (!IsOn(connectionId)) return false;
         SendAck(ackId, payload);
         return true;
     }
+
+    /// <summary>Whether this is the socket's connection <paramref name="connectionId"/> (null: any).</summary>
+    private bool IsOn(string? connectionId) => connectionId is null || connectionId == ConnectionId;
 
     /// <summary>A broadcast's packet: the node's sockets share one encoding.</summary>
     void IAdapterSocket.Deliver(SharedPacket packet)

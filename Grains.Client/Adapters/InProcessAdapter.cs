@@ -47,12 +47,7 @@ internal sealed class InProcessAdapter(TimeProvider? time = null, ConnectionStat
     }
 
     /// <inheritdoc />
-    public override IAdapterSocket? FindHere(string nodeId, string socketId)
-    {
-        foreach (var node in _nodes)
-            if (node.Id == nodeId) return node.Find(socketId);
-        return null;
-    }
+    protected override ImmutableArray<AdapterNode> AttachedNodes => _nodes;
 
     /// <summary>A socket connected to the adapter's own node: it is in its namespace (and the room of its own id).</summary>
     public void AddSocket(IAdapterSocket socket)

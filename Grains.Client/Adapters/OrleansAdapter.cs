@@ -62,12 +62,7 @@ internal sealed class OrleansAdapter(IGrainFactory grains, IServiceProvider serv
     }
 
     /// <inheritdoc />
-    public override IAdapterSocket? FindHere(string nodeId, string socketId)
-    {
-        foreach (var node in _nodes)
-            if (node.Id == nodeId) return node.Find(socketId);
-        return null;
-    }
+    protected override ImmutableArray<AdapterNode> AttachedNodes => _nodes;
 
     /// <summary>A heartbeat to the gateway membership (<see cref="IGatewayMembershipGrain"/>), which declares a gateway that
     /// misses its lease dead and drops its sockets.</summary>

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace OrleansSocket.Grains.Adapters;
 
 /// <summary>
@@ -104,5 +106,13 @@ internal abstract class SocketIOAdapter
     /// event) is written through it straight away where the grain runs in its gateway's process, instead of a call to the
     /// gateway and, for an answer, Orleans' response to the gateway's call.
     /// </summary>
-    public abstract IAdapterSocket? FindHere(string nodeId, string socketId);
+    public IAdapterSocket? FindHere(string nodeId, string socketId)
+    {
+        foreach (var node in AttachedNodes)
+            if (node.Id == nodeId) return node.Find(socketId);
+        return null;
+    }
+
+    /// <summary>The nodes attached in this process (<see cref="AttachNodeAsync"/>).</summary>
+    protected abstract ImmutableArray<AdapterNode> AttachedNodes { get; }
 }

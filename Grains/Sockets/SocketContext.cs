@@ -71,18 +71,17 @@ internal sealed class SocketContext : ISocket
     /// <summary>Sends the answer to the client's event <paramref name="ackId"/> after the event's call returned: written here when
     /// the socket's gateway runs in this process, else through the gateway.</summary>
     internal Task AckLateAsync(long ackId, SocketPayload payload) =>
-        _adapter.FindHere(GatewayId, Id) is { } here && here.AckHere(ConnectionId, ackId, payload)
-            ? Task.CompletedTask
-            : Gateway.Ack(Id, ackId, payload);
+        Here?.AckHere(ConnectionId, ackId, payload) == true ? Task.CompletedTask : Gateway.Ack(Id, ackId, payload);
 
     /// <summary>
     /// The answer to the client's event <paramref name="ackId"/>, which its call is about to return: written here, before the
     /// call's response, when the socket's gateway runs in this process (the call then returns none); else returned.
     /// </summary>
     internal SocketPayload? AckHereOrReturn(long? ackId, SocketPayload? answer) =>
-        answer is not null && ackId is { } id && _adapter.FindHere(GatewayId, Id) is { } here && here.AckHere(ConnectionId, id, answer)
-            ? null
-            : answer;
+        answer is not null && ackId is { } id && Here?.AckHere(ConnectionId, id, answer) == true ? null : answer;
+
+    /// <summary>The gateway's socket of this id when the gateway's node is attached in this process; null otherwise.</summary>
+    private IAdapterSocket? Here => _adapter.FindHere(GatewayId, Id);
 
     internal void MarkDisconnected() => _disconnected = true;
 
@@ -136,8 +135,7 @@ internal sealed class SocketContext : ISocket
         // With recovery on, Node routes even a socket's own emits through the adapter, to give them an offset.
         if (_recovery) packet = await _adapter.PersistPacketAsync(Namespace, [Id], [], packet);
         // Written here when the socket's gateway runs in this process (then also before an answer the grain writes here).
-        if (_adapter.FindHere(GatewayId, Id) is not { } here || !here.SendHere(ConnectionId, packet))
-            await Gateway.Send(Id, packet);
+        if (Here?.SendHere(ConnectionId, packet) != true) await Gateway.Send(Id, packet);
         Activity?.EventSent(Namespace, Id, eventName, payload);
     }
 

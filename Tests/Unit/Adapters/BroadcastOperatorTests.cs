@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using OrleansSocket.Grains.Adapters;
 using OrleansSocket.Grains.Emitting;
 
@@ -99,7 +100,7 @@ public sealed class BroadcastOperatorTests
         public override Task<GatewayHeartbeatReply?> RenewLeaseAsync(GatewayHeartbeat heartbeat) => throw new InvalidOperationException("No leases in this test.");
 
         public override Task ReleaseLeaseAsync(string nodeId) => throw new InvalidOperationException("No leases in this test.");
-        public override IAdapterSocket? FindHere(string nodeId, string socketId) => null; // no node here
+        protected override ImmutableArray<AdapterNode> AttachedNodes => []; // no node here
 
         public override Task BroadcastAsync(BroadcastOptions options, string eventName, SocketPayload payload) => Record($"broadcast {eventName}", options);
 
