@@ -40,6 +40,16 @@ public sealed class SocketIOOptions
     /// </summary>
     public int MaxEventsPerSocketCall { get; set; } = 16;
 
+    /// <summary>
+    /// Where a socket's grain runs in the gateway's own process (embedded, co-hosted), its events are handed to it one-way
+    /// and the grain reports each one done to the gateway directly, which saves Orleans' response. This is how long the
+    /// gateway waits for that report before it sends the socket's next event anyway (and from then on awaits each of its
+    /// calls), as Orleans' response timeout (30 s by default) bounds an awaited call: a handler that runs longer holds its
+    /// socket's next events, not the gateway. The events waiting meanwhile count against <see cref="MaxInboundPackets"/>
+    /// and <see cref="MaxInboundBytes"/>.
+    /// </summary>
+    public TimeSpan PostedEventTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Client events sent to the silos in batches, for thin gateways (see <see cref="EventBatchingOptions"/>).</summary>
     public EventBatchingOptions EventBatching { get; set; } = new();
 

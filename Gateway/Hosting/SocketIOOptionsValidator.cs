@@ -19,6 +19,7 @@ internal sealed class SocketIOOptionsValidator : IValidateOptions<SocketIOOption
         failures.AtLeast($"{S}:MaxInboundPackets", options.MaxInboundPackets, 1);
         failures.AtLeast($"{S}:MaxInboundBytes", options.MaxInboundBytes, 1);
         failures.AtLeast($"{S}:MaxEventsPerSocketCall", options.MaxEventsPerSocketCall, 1);
+        failures.Positive($"{S}:PostedEventTimeout", options.PostedEventTimeout);
         if (options.AdvertisedUrl is { Length: > 0 } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
             failures.Add($"{S}:AdvertisedUrl must be an absolute URL such as http://host:5000 (was '{url}').");
 

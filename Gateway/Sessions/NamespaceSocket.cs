@@ -32,6 +32,10 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
     private readonly ServerAcks _acks;
     private readonly ReplayFilter _replay;
     private SocketConnectRequest? _connectRequest;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan? _postedEventTimeout;
+    // Set when the grain runs in this process: events then go one-way and the grain reports each done here.
+    private volatile PostedEvents? _posted;
 
     /// <param name="connection">The connection the socket is multiplexed on.</param>
     /// <param name="id">The socket id (its grain's key).</param>
@@ -41,9 +45,12 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
     /// <param name="time">The clock of server→client ack timeouts and the replay filter.</param>
     /// <param name="batcher">Where events go when they travel in batches (a thin gateway); null: one grain call each.</param>
     /// <param name="eventsPerCall">Most queued events of this socket sent to its grain in one call (without <paramref name="batcher"/>).</param>
+    /// <param name="postedEventTimeout">How long an event handed one-way to a grain in this process waits for its report
+    /// (<see cref="ConnectResult.GatewayHere"/>); null: every event is an awaited call.</param>
     public NamespaceSocket(ISocketConnection connection, string id, string ns, ISocketGrain grain, ILogger logger, TimeProvider? time = null,
-        EventBatcher? batcher = null, int eventsPerCall = 1)
+        EventBatcher? batcher = null, int eventsPerCall = 1, TimeSpan? postedEventTimeout = null)
     {
+        _postedEventTimeout = batcher is null ? postedEventTimeout : null;
         _batcher = batcher;
         _connection = connection;
         Id = id;
@@ -51,6 +58,7 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
         _grain = grain;
         _logger = logger;
         time ??= TimeProvider.System;
+        _time = time;
         _acks = new ServerAcks(time);
         _replay = new ReplayFilter(time);
         // No connection only where the socket is a mere key (the room index's tests); nothing is queued there.
@@ -134,6 +142,14 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
     {
         if (!IsOn(connectionId)) return false;
         SendAck(ackId, payload);
+        return true;
+    }
+
+    /// <summary>The grain, running in this process, is done with the events posted as <paramref name="sequence"/>.</summary>
+    bool IAdapterSocket.PostedEventsDone(string connectionId, long sequence)
+    {
+        if (!IsOn(connectionId)) return false;
+        _posted?.Done(sequence);
         return true;
     }
 
@@ -240,6 +256,7 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
         _connection.LeftRooms(this);
         _connection.ClosingStarted();
         _acks.Close(new InvalidOperationException($"Socket {Id} disconnected: {reason.ToWireString()}."));
+        _posted?.Release();
         _work.Enqueue(new DisconnectedWork(reason));
     }
 
@@ -277,7 +294,16 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
         EventBatchResult result;
         // One span for the call: its trace context is what the grain sees for each of its events.
         using (GatewayTelemetry.StartEvent(Namespace, Id, events[0].Event))
+        {
+            if (_posted is { } posted)
+            {
+                var wait = posted.Post(out var receipt);
+                await _grain.PostEvents(events, receipt);
+                if (!await wait) PostTimedOut(posted);
+                return;
+            }
             result = await _grain.HandleEvents(events);
+        }
         result.EnsureAnswers(events.Length);
         for (var i = 0; i < events.Length; i++)
         {
@@ -297,7 +323,7 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
         {
             case ConnectWork c:
                 using (GatewayTelemetry.StartConnect(Namespace, Id))
-                    Answer(await _grain.Connect(c.Request));
+                    Answer(await _grain.Connect(c.Request), c.Request);
                 break;
             case RecoverWork r:
                 var recovered = await _grain.Recover(r.Request);
@@ -308,13 +334,23 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
                     _connection.ConnectAfterFailedRecovery(this, r.Request);
                     break;
                 }
-                Answer(recovered);
+                Answer(recovered, r.Request);
                 break;
             case EventWork e:
                 if (!IsConnected) return;
                 SocketPayload? ack;
                 using (GatewayTelemetry.StartEvent(Namespace, Id, e.Event.Event))
+                {
+                    if (_posted is { } posted)
+                    {
+                        // The grain writes the answer itself and reports when it is done (ISocketGrain.PostEvent).
+                        var wait = posted.Post(out var receipt);
+                        await _grain.PostEvent(e.Event, receipt);
+                        if (!await wait) PostTimedOut(posted);
+                        break;
+                    }
                     ack = await (_batcher is { } batcher ? batcher.HandleEventAsync(Id, e.Event, e.Bytes) : _grain.HandleEvent(e.Event));
+                }
                 if (e.AckId is { } id && ack is not null && IsConnected)
                     _connection.Writer.Ack(Namespace, id, ack);
                 break;
@@ -332,8 +368,21 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
         }
     }
 
-    private void Answer(ConnectResult result)
+    /// <summary>
+    /// The grain did not report a post in time: as after an awaited call that timed out, the socket goes on with its next
+    /// event, and from then on awaits each call (the grain may no longer run here).
+    /// </summary>
+    private void PostTimedOut(PostedEvents posted)
     {
+        _posted = null;
+        posted.Release();
+        SessionLog.PostedEventTimedOut(_logger, Id, Namespace, posted.Timeout.TotalMilliseconds);
+    }
+
+    private void Answer(ConnectResult result, SocketConnectRequest request)
+    {
+        if (result.Accepted && result.GatewayHere && _postedEventTimeout is { } timeout)
+            _posted = new PostedEvents(request.GatewayId, ConnectionId, _time, timeout);
         if (result.Accepted) Accept(result.Pid, result.Missed);
         else Refuse(result.ErrorMessage ?? "Connection rejected by server", result.ErrorDataJson, result.IsInvalidNamespace);
     }

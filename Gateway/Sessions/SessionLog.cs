@@ -29,4 +29,8 @@ internal static partial class SessionLog
     /// <summary>A grain call that failed: the server's fault (silo gone, handler bug), logged with its exception.</summary>
     [LoggerMessage(1105, LogLevel.Error, "Socket {Socket} ({Namespace}): {Work} failed")]
     public static partial void WorkFailed(ILogger logger, Exception exception, string socket, string @namespace, string work);
+
+    /// <summary>The socket's grain, running in this process, did not report an event done in time: the server's fault.</summary>
+    [LoggerMessage(1106, LogLevel.Warning, "Socket {Socket} ({Namespace}): no report of its event from its grain within {Timeout} ms; its next events are awaited calls")]
+    public static partial void PostedEventTimedOut(ILogger logger, string socket, string @namespace, double timeout);
 }

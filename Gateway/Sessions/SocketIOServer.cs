@@ -100,7 +100,8 @@ internal sealed class SocketIOServer : IEngineApplication
     /// <summary>A socket with the given id (a recovering session), or null when that id is in use here.</summary>
     public NamespaceSocket? CreateSocket(ClientSession session, string ns, string id)
     {
-        var socket = new NamespaceSocket(session, id, ns, _grains.GetGrain<ISocketGrain>(id), _logger, _time, Batcher, Options.MaxEventsPerSocketCall);
+        var socket = new NamespaceSocket(session, id, ns, _grains.GetGrain<ISocketGrain>(id), _logger, _time, Batcher, Options.MaxEventsPerSocketCall,
+            Options.PostedEventTimeout);
         if (!_sockets.TryAdd(id, socket)) return null;
         Meters?.SocketAdded(ns);
         return socket;
@@ -114,7 +115,8 @@ internal sealed class SocketIOServer : IEngineApplication
         {
             var id = compatible ?? SocketIds.New();
             compatible = null; // taken (the same namespace again on this connection, before the old socket left): a fresh id
-            var socket = new NamespaceSocket(session, id, ns, _grains.GetGrain<ISocketGrain>(id), _logger, _time, Batcher, Options.MaxEventsPerSocketCall);
+            var socket = new NamespaceSocket(session, id, ns, _grains.GetGrain<ISocketGrain>(id), _logger, _time, Batcher, Options.MaxEventsPerSocketCall,
+            Options.PostedEventTimeout);
             if (!_sockets.TryAdd(id, socket)) continue;
             Meters?.SocketAdded(ns);
             return socket;

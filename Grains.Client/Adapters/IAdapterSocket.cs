@@ -44,6 +44,13 @@ internal interface IAdapterSocket : ILocalSocket
     /// </summary>
     bool AckHere(string? connectionId, long ackId, SocketPayload payload) => false;
 
+    /// <summary>
+    /// The socket's grain, running in this process, is done with the events it was handed one-way with
+    /// <paramref name="sequence"/> (<see cref="ISocketGrain.PostEvent"/>): the socket may send its next ones. False when the
+    /// socket is not on connection <paramref name="connectionId"/>. The default: never here.
+    /// </summary>
+    bool PostedEventsDone(string connectionId, long sequence) => false;
+
     /// <summary>The socket as <see cref="SocketIOAdapter.FetchSocketsAsync"/> returns it, in <paramref name="rooms"/>
     /// (what its node's index lists); null when it is no longer connected.</summary>
     Task<RemoteSocket?> DescribeAsync(string[] rooms);

@@ -113,6 +113,14 @@ internal abstract class SocketIOAdapter
         return null;
     }
 
+    /// <summary>Whether the node <paramref name="nodeId"/> is attached in this process (<see cref="AttachNodeAsync"/>).</summary>
+    public bool IsHere(string nodeId)
+    {
+        foreach (var node in AttachedNodes)
+            if (node.Id == nodeId) return true;
+        return false;
+    }
+
     /// <summary>The nodes attached in this process (<see cref="AttachNodeAsync"/>).</summary>
     protected abstract ImmutableArray<AdapterNode> AttachedNodes { get; }
 }

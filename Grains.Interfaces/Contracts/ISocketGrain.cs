@@ -44,6 +44,20 @@ internal interface ISocketGrain : IGrainWithStringKey
     [Alias("HandleEvents")]
     Task<EventBatchResult> HandleEvents(ClientEvent[] clientEvents);
 
+    /// <summary>
+    /// <see cref="HandleEvent"/> without Orleans' response, for a gateway in the grain's own process
+    /// (<see cref="ConnectResult.GatewayHere"/>): the answer is written to the socket there, and the grain reports to that
+    /// gateway's socket that the event is done (<see cref="EventReceipt"/>), which then sends the next one. One event in
+    /// flight per socket, so order is kept; a report that never comes is bounded by the gateway's
+    /// <c>SocketIO:PostedEventTimeout</c>.
+    /// </summary>
+    [Alias("PostEvent"), OneWay]
+    Task PostEvent(ClientEvent clientEvent, EventReceipt receipt);
+
+    /// <summary>Several consecutive events as <see cref="HandleEvents"/> runs them, handed over as <see cref="PostEvent"/> is.</summary>
+    [Alias("PostEvents"), OneWay]
+    Task PostEvents(ClientEvent[] clientEvents, EventReceipt receipt);
+
     /// <summary>The client's connection moved to another transport (an upgrade from polling to "websocket").</summary>
     [Alias("TransportChanged")]
     Task TransportChanged(string transport);

@@ -37,4 +37,11 @@ internal sealed record ConnectResult(
 
     /// <summary>With <see cref="Recovered"/>: the packets the client missed while away, in order, to send after CONNECT.</summary>
     [Id(5)] public OutboundPacket[]? Missed { get; init; }
+
+    /// <summary>
+    /// The grain runs in the process of the gateway that connected it (embedded, co-hosted): the gateway may then hand
+    /// it the socket's events one-way (<see cref="ISocketGrain.PostEvent"/>) and hear here when each is done, instead of
+    /// waiting for Orleans' response.
+    /// </summary>
+    [Id(8)] public bool GatewayHere { get; init; }
 }

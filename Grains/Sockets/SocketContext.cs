@@ -80,6 +80,9 @@ internal sealed class SocketContext : ISocket
     internal SocketPayload? AckHereOrReturn(long? ackId, SocketPayload? answer) =>
         answer is not null && ackId is { } id && Here?.AckHere(ConnectionId, id, answer) == true ? null : answer;
 
+    /// <summary>The socket's gateway runs in this process (its node is attached to this process's adapter).</summary>
+    internal bool GatewayHere => _adapter.IsHere(GatewayId);
+
     /// <summary>The gateway's socket of this id when the gateway's node is attached in this process; null otherwise.</summary>
     private IAdapterSocket? Here => _adapter.FindHere(GatewayId, Id);
 

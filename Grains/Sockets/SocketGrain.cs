@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansSocket.Grains.Adapters;
 using OrleansSocket.Grains.Diagnostics;
 using OrleansSocket.Grains.Handlers;
 
@@ -49,6 +50,7 @@ internal sealed class SocketGrain(
         }
         await Joined(socket);
         socket.ReportConnected();
+        if (socket.GatewayHere) result = result with { GatewayHere = true };
         if (!Recovery.Enabled) return result;
         // The private id names this socket (so any gateway finds the grain) plus a secret only the client knows.
         _pid = RecoveryTokens.NewPid(socket.Id);
@@ -100,7 +102,7 @@ internal sealed class SocketGrain(
         await Joined(socket);
         socket.ReportConnected();
         SocketLog.Recovered(logger, socket.Id, missed.Length);
-        return result with { Pid = _pid, Recovered = true, Missed = missed };
+        return result with { Pid = _pid, Recovered = true, Missed = missed, GatewayHere = socket.GatewayHere };
     }
 
     public async Task<SocketPayload?> HandleEvent(ClientEvent clientEvent)
@@ -159,6 +161,47 @@ internal sealed class SocketGrain(
             }
         }
         return new EventBatchResult(acks, errors);
+    }
+
+    public async Task PostEvent(ClientEvent clientEvent, EventReceipt receipt)
+    {
+        await RunPosted(clientEvent, receipt);
+        PostedDone(receipt);
+    }
+
+    public async Task PostEvents(ClientEvent[] clientEvents, EventReceipt receipt)
+    {
+        foreach (var clientEvent in clientEvents) await RunPosted(clientEvent, receipt);
+        PostedDone(receipt);
+    }
+
+    /// <summary>One event handed over one-way: as <see cref="HandleEvent"/>, and what its call would return or throw is
+    /// dealt with here, as the gateway deals with a call's outcome.</summary>
+    private async Task RunPosted(ClientEvent clientEvent, EventReceipt receipt)
+    {
+        try
+        {
+            // An answer returned rather than written: the gateway's socket was not found here (it left, or this activation
+            // runs elsewhere). The gateway would write it only to the connection that sent the event, if still connected.
+            if (await HandleEvent(clientEvent) is { } answer && clientEvent.AckId is { } ackId &&
+                _socket is { } socket && socket.ConnectionId == receipt.ConnectionId)
+                await socket.AckLateAsync(ackId, answer);
+        }
+        catch (Exception e)
+        {
+            SocketLog.PostedEventFailed(logger, e, _socket?.Id ?? this.GetPrimaryKeyString(), clientEvent.Event);
+        }
+    }
+
+    /// <summary>
+    /// Tells the gateway's socket that the posted events are done, so it sends the next ones. Found through the adapter of
+    /// this process even when this activation is new and knows nothing of the socket; where it is not found (this
+    /// activation runs in another process), the gateway's <c>PostedEventTimeout</c> releases the socket.
+    /// </summary>
+    private void PostedDone(EventReceipt receipt)
+    {
+        var adapter = _socket?.Adapter ?? (SocketIOAdapter?)ServiceProvider.GetService(typeof(SocketIOAdapter));
+        adapter?.FindHere(receipt.GatewayId, _socket?.Id ?? this.GetPrimaryKeyString())?.PostedEventsDone(receipt.ConnectionId, receipt.Sequence);
     }
 
     /// <summary>Sends a late answer to the gateway by the event's ack id; null when the client asked for none.</summary>

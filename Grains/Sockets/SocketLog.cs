@@ -30,4 +30,8 @@ internal static partial class SocketLog
 
     [LoggerMessage(2107, LogLevel.Information, "Socket {Socket} ({Namespace}) dropped: gateway {Gateway} is gone")]
     public static partial void GatewayGone(ILogger logger, string socket, string @namespace, string gateway);
+
+    /// <summary>An event handed over one-way failed in the grain (its gateway hears only that it is done): the server's fault.</summary>
+    [LoggerMessage(2108, LogLevel.Error, "Socket {Socket}: event {Event} failed")]
+    public static partial void PostedEventFailed(ILogger logger, Exception exception, string socket, string @event);
 }

@@ -38,6 +38,13 @@ public sealed class SocketGrainGatewayHereTests(ClusterFixture fixture)
             return true;
         }
 
+        public bool PostedEventsDone(string connection, long sequence)
+        {
+            if (connection != connectionId) return false;
+            Written.Enqueue($"done {sequence}");
+            return true;
+        }
+
         public void Deliver(SharedPacket packet) => Written.Enqueue($"broadcast {packet.Packet.Event}");
         public Task<SocketPayload> DeliverWithAckAsync(OutboundPacket packet, TimeSpan timeout) => throw new NotSupportedException();
         public Task DisconnectAsync(bool closeConnection) => Task.CompletedTask;
@@ -55,11 +62,18 @@ public sealed class SocketGrainGatewayHereTests(ClusterFixture fixture)
     /// the grain connects with connection c1.</summary>
     private async Task<(ISocketGrain Grain, HereSocket Socket, IAsyncDisposable Node)> ConnectAsync(string held)
     {
+        var (grain, socket, node, _) = await ConnectWithResultAsync(held);
+        return (grain, socket, node);
+    }
+
+    private async Task<(ISocketGrain Grain, HereSocket Socket, IAsyncDisposable Node, ConnectResult Result)> ConnectWithResultAsync(
+        string held, bool attach = true)
+    {
         var adapter = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<SocketIOAdapter>();
         var id = Guid.NewGuid().ToString("N");
         var socket = new HereSocket(id, held);
         var node = new AdapterNode("gw-here-" + id, s => s == id ? socket : null);
-        var handle = await adapter.AttachNodeAsync(node);
+        IAsyncDisposable handle = attach ? await adapter.AttachNodeAsync(node) : new NoNode();
         var grain = fixture.Client.GetGrain<ISocketGrain>(id);
         var observer = fixture.Client.CreateObjectReference<IGatewayObserver>(_gateway);
         var handshake = new HandshakeInfo
@@ -70,8 +84,74 @@ public sealed class SocketGrainGatewayHereTests(ClusterFixture fixture)
             EngineIOVersion = 4,
             Transport = "websocket",
         };
-        Assert.True((await grain.Connect(new SocketConnectRequest("/", node.Id, observer, handshake) { ConnectionId = "c1" })).Accepted);
-        return (grain, socket, handle);
+        var result = await grain.Connect(new SocketConnectRequest("/", node.Id, observer, handshake) { ConnectionId = "c1" });
+        Assert.True(result.Accepted);
+        return (grain, socket, handle, result);
+    }
+
+    private sealed class NoNode : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    /// <summary>What a one-way call has done, once the grain reported it (or the test's patience ran out).</summary>
+    private static void WaitUntilWritten(HereSocket socket, string last) =>
+        Assert.True(SpinWait.SpinUntil(() => socket.Written.Contains(last), TimeSpan.FromSeconds(10)), $"never written: {last}");
+
+    [Fact]
+    public async Task The_connect_result_says_whether_the_gateway_runs_in_the_grains_process()
+    {
+        var (_, _, here, hereResult) = await ConnectWithResultAsync(held: "c1");
+        await using var _ = here;
+        var (_, _, elsewhere, elsewhereResult) = await ConnectWithResultAsync(held: "c1", attach: false);
+        await using var __ = elsewhere;
+
+        Assert.True(hereResult.GatewayHere);
+        Assert.False(elsewhereResult.GatewayHere);
+    }
+
+    [Fact]
+    public async Task A_posted_event_is_answered_here_then_reported_done_with_its_receipt()
+    {
+        var (grain, socket, node) = await ConnectAsync(held: "c1");
+        await using var _ = node;
+        var add = Event("add", "[2,3]");
+
+        await grain.PostEvent(add, new EventReceipt("gw-here-" + socket.Id, "c1", 7));
+
+        WaitUntilWritten(socket, "done 7");
+        Assert.Equal([$"welcome [\"{socket.Id}\"]", $"ack {add.AckId} [5]", "done 7"], socket.Written);
+        Assert.Empty(_gateway.LateAcks);
+    }
+
+    [Fact]
+    public async Task Posted_events_run_in_order_and_are_reported_once_after_the_last()
+    {
+        var (grain, socket, node) = await ConnectAsync(held: "c1");
+        await using var _ = node;
+        var add = Event("add", "[2,3]");
+        var twice = Event("echo twice", "[\"x\"]");
+
+        await grain.PostEvents([add, twice], new EventReceipt("gw-here-" + socket.Id, "c1", 3));
+
+        WaitUntilWritten(socket, "done 3");
+        Assert.Equal([$"welcome [\"{socket.Id}\"]", $"ack {add.AckId} [5]", "echoed [\"x\"]", $"ack {twice.AckId} [\"x\"]", "done 3"],
+            socket.Written);
+    }
+
+    [Fact]
+    public async Task A_posted_event_whose_socket_is_now_elsewhere_is_answered_through_the_observer_and_not_reported_here()
+    {
+        var (grain, socket, node) = await ConnectAsync(held: "c2"); // the node holds the id on a newer connection
+        await using var _ = node;
+        var add = Event("add", "[2,3]");
+
+        await grain.PostEvent(add, new EventReceipt("gw-here-" + socket.Id, "c1", 1));
+
+        Assert.True(SpinWait.SpinUntil(() => !_gateway.LateAcks.IsEmpty, TimeSpan.FromSeconds(10)));
+        var late = Assert.Single(_gateway.LateAcks);
+        Assert.Equal((socket.Id, add.AckId!.Value, "[5]"), (late.Socket, late.AckId, RecordingGateway.Json(late.Payload)));
+        Assert.Empty(socket.Written); // c1 is not the connection the node holds: no report through it
     }
 
     [Fact]

@@ -28,6 +28,7 @@ public sealed class OptionsValidationTests
     [InlineData("SocketIO:Engine:MaxBufferedBytes", "0")]
     [InlineData("SocketIO:MaxInboundPackets", "0")]
     [InlineData("SocketIO:MaxEventsPerSocketCall", "0")]
+    [InlineData("SocketIO:PostedEventTimeout", "00:00:00")]
     [InlineData("SocketIO:Parser:MaxDepth", "0")]
     [InlineData("SocketIO:EventBatching:MaxEvents", "0")]
     [InlineData("SocketIO:EventBatching:MaxBytes", "0")]

@@ -16,6 +16,7 @@ namespace OrleansSocket.Tests.Sessions;
 internal sealed class SessionHarness
 {
     private readonly SemaphoreSlim _calls = new(0);
+    private readonly SemaphoreSlim _posts = new(0);
 
     public SessionHarness(SocketIOOptions options, int eio = 4, IHostApplicationLifetime? lifetime = null, SocketIOMeters? meters = null,
         TimeProvider? time = null)
@@ -54,6 +55,19 @@ internal sealed class SessionHarness
                 Calls.Enqueue(((ClientEvent)args[0]!, done));
                 _calls.Release();
                 return done.Task;
+            },
+            // Handed over one-way (the grain said it runs in the gateway's process): recorded; the test reports them done.
+            ["PostEvent"] = args =>
+            {
+                Posts.Enqueue(([(ClientEvent)args[0]!], (EventReceipt)args[1]!));
+                _posts.Release();
+                return Task.CompletedTask;
+            },
+            ["PostEvents"] = args =>
+            {
+                Posts.Enqueue(((ClientEvent[])args[0]!, (EventReceipt)args[1]!));
+                _posts.Release();
+                return Task.CompletedTask;
             },
             // Events that queued up behind a call come in one: each is a call of its own here, and the batch answers
             // once all of them were completed, in their order.
@@ -113,6 +127,9 @@ internal sealed class SessionHarness
     public ConcurrentQueue<(ClientEvent Event, TaskCompletionSource<SocketPayload?> Done)> Calls { get; } = new();
     public ConcurrentQueue<SocketConnectRequest> Connects { get; } = new();
 
+    /// <summary>Events handed to socket grains one-way (<see cref="ISocketGrain.PostEvent"/>, <see cref="ISocketGrain.PostEvents"/>), in order.</summary>
+    public ConcurrentQueue<(ClientEvent[] Events, EventReceipt Receipt)> Posts { get; } = new();
+
     /// <summary>The reasons socket grains were told their sockets left with, in order.</summary>
     public ConcurrentQueue<string> Disconnects { get; } = new();
     public Func<string, ConnectResult> ConnectAnswer { get; set; } = _ => ConnectResult.Ok;
@@ -127,6 +144,14 @@ internal sealed class SessionHarness
     {
         Assert.True(Session.Inbound.WaitForRoomAsync(data.Length).IsCompleted, "the session has no room for this message");
         Session.OnMessage(data, isBinary);
+    }
+
+    /// <summary>The next events handed to a socket grain one-way (their socket waits until the test reports them done).</summary>
+    public async Task<(ClientEvent[] Events, EventReceipt Receipt)> NextPostAsync()
+    {
+        Assert.True(await _posts.WaitAsync(TimeSpan.FromSeconds(5)), "no event was posted to the grain");
+        Assert.True(Posts.TryDequeue(out var post));
+        return post;
     }
 
     /// <summary>The next event a socket grain was asked to handle (its call stays open until completed).</summary>
