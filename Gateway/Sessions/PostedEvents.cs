@@ -11,8 +11,7 @@ namespace OrleansSocket.Gateway.Sessions;
 /// <remarks>
 /// Why: an awaited call's response costs Orleans a message, a callback and the caller's continuation on the thread
 /// pool, only to say "done" here, where the grain's answer has already been written. One reusable source and one timer
-/// per socket replace them (its continuation is still a work item); the timer is armed once and re-armed only while
-/// posts are pending, not per event.
+/// per socket replace them; the timer is armed once and re-armed only while posts are pending, not per event.
 /// </remarks>
 internal sealed class PostedEvents : IValueTaskSource<bool>
 {
@@ -20,7 +19,7 @@ internal sealed class PostedEvents : IValueTaskSource<bool>
     private readonly string _connectionId;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
-    private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
+    private ManualResetValueTaskSourceCore<bool> _core;
     private ITimer? _timer;
     private bool _armed;
     private bool _waiting;
@@ -67,24 +66,36 @@ internal sealed class PostedEvents : IValueTaskSource<bool>
         }
     }
 
-    /// <summary>The grain reported post <paramref name="sequence"/> done; a report of an earlier post is ignored.</summary>
+    /// <summary>
+    /// The grain reported post <paramref name="sequence"/> done; a report of an earlier post is ignored. The wait's
+    /// continuation runs on the reporting thread (the grain's turn), so the socket's queue must not start its next item
+    /// there (<see cref="SocketWorkQueue{TWork}"/> moves to the thread pool when it has one): with nothing queued, which is
+    /// the common case, the event then costs no work item of its own here.
+    /// </summary>
     public void Done(long sequence)
     {
         lock (_gate)
-            if (sequence == _sequence) Complete(true);
+        {
+            if (sequence != _sequence || !_waiting) return;
+            _waiting = false;
+        }
+        Signal(true, inline: true);
     }
 
     /// <summary>The socket closed: a pending post's wait ends now (what follows it is the socket's disconnect).</summary>
     public void Release()
     {
+        bool waiting;
         lock (_gate)
         {
             _released = true;
-            Complete(true);
+            waiting = _waiting;
+            _waiting = false;
             _timer?.Dispose();
             _timer = null;
             _armed = false;
         }
+        if (waiting) Signal(true, inline: false);
     }
 
     private void OnTimer()
@@ -104,15 +115,19 @@ internal sealed class PostedEvents : IValueTaskSource<bool>
                 return;
             }
             _armed = false;
-            Complete(false);
+            _waiting = false;
         }
+        Signal(false, inline: false);
     }
 
-    /// <summary>Called under the lock; continuations run on the thread pool, never on the reporting grain's turn.</summary>
-    private void Complete(bool reported)
+    /// <summary>
+    /// Completes the wait, outside the lock and by one caller only (the one that cleared <see cref="_waiting"/>): its
+    /// continuation runs on this thread when <paramref name="inline"/>, else on the thread pool (a timer's or a closing
+    /// connection's thread is not where the socket's queue should go on).
+    /// </summary>
+    private void Signal(bool reported, bool inline)
     {
-        if (!_waiting) return;
-        _waiting = false;
+        _core.RunContinuationsAsynchronously = !inline;
         _core.SetResult(reported);
     }
 

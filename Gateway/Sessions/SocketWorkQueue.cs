@@ -73,17 +73,25 @@ internal sealed class SocketWorkQueue<TWork> where TWork : class
 
     private async Task DrainAsync()
     {
-        while (true)
+        for (var resumed = false; ; resumed = true)
         {
             (TWork Work, long? Charge) item;
             (TWork Work, long? Charge)[]? batch = null;
             lock (_gate)
             {
-                if (!_work.TryDequeue(out item))
+                if (_work.Count == 0)
                 {
                     _draining = false;
                     return;
                 }
+                // Resumed on a grain's turn (its report of a posted event, PostedEvents.Done, runs this inline): the next
+                // item starts on the thread pool, not there, where its awaits would capture the grain's scheduler.
+                if (resumed && TaskScheduler.Current != TaskScheduler.Default)
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(static q => _ = q.DrainAsync(), this, preferLocal: false);
+                    return;
+                }
+                item = _work.Dequeue();
                 if (_maxBatch > 1 && _work.TryPeek(out var next) && _runner.CanBatch(item.Work) && _runner.CanBatch(next.Work))
                     batch = TakeBatch(item);
             }

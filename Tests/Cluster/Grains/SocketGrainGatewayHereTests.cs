@@ -20,6 +20,10 @@ public sealed class SocketGrainGatewayHereTests(ClusterFixture fixture)
     private sealed class HereSocket(string id, string connectionId) : IAdapterSocket
     {
         public ConcurrentQueue<string> Written { get; } = new();
+
+        /// <summary>Whether the last report came on the grain's turn (its scheduler): the gateway's queue relies on it to
+        /// move its next item to the thread pool.</summary>
+        public bool ReportedOnGrainScheduler { get; private set; }
         public string Id => id;
         public string Namespace => "/";
         public string? UserId => null;
@@ -41,6 +45,7 @@ public sealed class SocketGrainGatewayHereTests(ClusterFixture fixture)
         public bool PostedEventsDone(string connection, long sequence)
         {
             if (connection != connectionId) return false;
+            ReportedOnGrainScheduler = TaskScheduler.Current != TaskScheduler.Default;
             Written.Enqueue($"done {sequence}");
             return true;
         }
@@ -121,6 +126,7 @@ public sealed class SocketGrainGatewayHereTests(ClusterFixture fixture)
 
         WaitUntilWritten(socket, "done 7");
         Assert.Equal([$"welcome [\"{socket.Id}\"]", $"ack {add.AckId} [5]", "done 7"], socket.Written);
+        Assert.True(socket.ReportedOnGrainScheduler);
         Assert.Empty(_gateway.LateAcks);
     }
 

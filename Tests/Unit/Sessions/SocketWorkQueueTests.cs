@@ -5,12 +5,14 @@ namespace OrleansSocket.Tests.Sessions;
 /// <summary>Ordered dispatch to the grain: one call at a time, in order, charged to the connection's inbound bound.</summary>
 public sealed class SocketWorkQueueTests : SocketWorkQueue<SocketWorkQueueTests.Item>.IRunner
 {
-    public sealed class Item(string name, bool batchable = false)
+    public sealed class Item(string name, bool batchable = false, bool completesInline = false)
     {
         public string Name => name;
         public bool Batchable => batchable;
-        public TaskCompletionSource Call { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Call { get; } = new(completesInline ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
     }
+
+    private readonly List<(string Name, bool OnDefaultScheduler)> _schedulers = [];
 
     private readonly List<string> _started = [];
     private readonly List<string> _done = [];
@@ -41,7 +43,11 @@ public sealed class SocketWorkQueueTests : SocketWorkQueue<SocketWorkQueueTests.
 
     Task SocketWorkQueue<Item>.IRunner.RunAsync(Item item)
     {
-        lock (_started) _started.Add(item.Name);
+        lock (_started)
+        {
+            _started.Add(item.Name);
+            _schedulers.Add((item.Name, TaskScheduler.Current == TaskScheduler.Default));
+        }
         return item.Call.Task;
     }
 
@@ -57,6 +63,25 @@ public sealed class SocketWorkQueueTests : SocketWorkQueue<SocketWorkQueueTests.
 
     private static async Task Until(Func<bool> condition) =>
         Assert.True(await Task.Run(() => SpinWait.SpinUntil(condition, TimeSpan.FromSeconds(5))));
+
+    [Fact]
+    public async Task An_item_completed_inline_on_another_scheduler_starts_the_next_on_the_thread_pool()
+    {
+        // As a socket grain's report completes a posted event on the grain's turn (PostedEvents.Done).
+        var queue = Queue(new InboundBudget(100, 1000));
+        var first = new Item("a", completesInline: true);
+        await Task.Run(() => // no synchronization context to resume on, as in the gateway
+        {
+            queue.Enqueue(first);
+            queue.Enqueue(new Item("b"));
+        });
+        var grainTurns = new ConcurrentExclusiveSchedulerPair().ExclusiveScheduler;
+
+        await Task.Factory.StartNew(() => first.Call.SetResult(), CancellationToken.None, TaskCreationOptions.None, grainTurns);
+
+        await Until(() => { lock (_started) return _started.Count == 2; });
+        lock (_started) Assert.Equal([("a", true), ("b", true)], _schedulers);
+    }
 
     [Fact]
     public async Task Items_run_one_at_a_time_in_the_order_they_were_queued()
