@@ -99,6 +99,9 @@ public sealed class SocketGrainGatewayHereTests(ClusterFixture fixture)
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
+    /// <summary>The receipt the gateway of <see cref="ConnectAsync"/> gives a post of connection c1.</summary>
+    private static EventReceipt Receipt(HereSocket socket, long sequence) => new("gw-here-" + socket.Id, "c1", sequence);
+
     /// <summary>What a one-way call has done, once the grain reported it (or the test's patience ran out).</summary>
     private static void WaitUntilWritten(HereSocket socket, string last) =>
         Assert.True(SpinWait.SpinUntil(() => socket.Written.Contains(last), TimeSpan.FromSeconds(10)), $"never written: {last}");
@@ -122,7 +125,7 @@ public sealed class SocketGrainGatewayHereTests(ClusterFixture fixture)
         await using var _ = node;
         var add = Event("add", "[2,3]");
 
-        await grain.PostEvent(add, new EventReceipt("gw-here-" + socket.Id, "c1", 7));
+        await grain.PostEvent(add, Receipt(socket, 7));
 
         WaitUntilWritten(socket, "done 7");
         Assert.Equal([$"welcome [\"{socket.Id}\"]", $"ack {add.AckId} [5]", "done 7"], socket.Written);
@@ -138,7 +141,7 @@ public sealed class SocketGrainGatewayHereTests(ClusterFixture fixture)
         var add = Event("add", "[2,3]");
         var twice = Event("echo twice", "[\"x\"]");
 
-        await grain.PostEvents([add, twice], new EventReceipt("gw-here-" + socket.Id, "c1", 3));
+        await grain.PostEvents([add, twice], Receipt(socket, 3));
 
         WaitUntilWritten(socket, "done 3");
         Assert.Equal([$"welcome [\"{socket.Id}\"]", $"ack {add.AckId} [5]", "echoed [\"x\"]", $"ack {twice.AckId} [\"x\"]", "done 3"],
@@ -152,7 +155,7 @@ public sealed class SocketGrainGatewayHereTests(ClusterFixture fixture)
         await using var _ = node;
         var add = Event("add", "[2,3]");
 
-        await grain.PostEvent(add, new EventReceipt("gw-here-" + socket.Id, "c1", 1));
+        await grain.PostEvent(add, Receipt(socket, 1));
 
         Assert.True(SpinWait.SpinUntil(() => !_gateway.LateAcks.IsEmpty, TimeSpan.FromSeconds(10)));
         var late = Assert.Single(_gateway.LateAcks);
