@@ -106,19 +106,16 @@ internal abstract class SocketIOAdapter
     /// event) is written through it straight away where the grain runs in its gateway's process, instead of a call to the
     /// gateway and, for an answer, Orleans' response to the gateway's call.
     /// </summary>
-    public IAdapterSocket? FindHere(string nodeId, string socketId)
-    {
-        foreach (var node in AttachedNodes)
-            if (node.Id == nodeId) return node.Find(socketId);
-        return null;
-    }
+    public IAdapterSocket? FindHere(string nodeId, string socketId) => AttachedHere(nodeId)?.Find(socketId);
 
     /// <summary>Whether the node <paramref name="nodeId"/> is attached in this process (<see cref="AttachNodeAsync"/>).</summary>
-    public bool IsHere(string nodeId)
+    public bool IsHere(string nodeId) => AttachedHere(nodeId) is not null;
+
+    private AdapterNode? AttachedHere(string nodeId)
     {
         foreach (var node in AttachedNodes)
-            if (node.Id == nodeId) return true;
-        return false;
+            if (node.Id == nodeId) return node;
+        return null;
     }
 
     /// <summary>The nodes attached in this process (<see cref="AttachNodeAsync"/>).</summary>
