@@ -8,7 +8,8 @@
 #     GW_DIR   the test gateway's apphost directory [Tests/Hosts/TestGateway/bin/Release/net10.0]
 #   Env: N [10000], ECHO_S [5], PORT [3471], HOLD [40] s the load generator holds the connections,
 #        HARNESS [.bench-work/harness: the shared harness with node_modules, as bench/run-all.sh leaves it],
-#        DTOOLS [/tmp/dtools: dotnet-gcdump installed with --tool-path], GCDUMP [1; 0: RSS only]
+#        DTOOLS [/tmp/dtools: dotnet-gcdump installed with --tool-path], GCDUMP [1; 0: RSS only],
+#        SERVER_ARGS [extra arguments of the gateway, e.g. --Bench:UseSocketIO=false]
 #   Writes OUTDIR/rss.txt, OUTDIR/{before,with}.gcdump, OUTDIR/parts.txt and prints the last.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,7 +20,7 @@ HARNESS=${HARNESS:-$ROOT/.bench-work/harness}; DTOOLS=${DTOOLS:-/tmp/dtools}
 [[ $GCDUMP == 0 || -x $DTOOLS/dotnet-gcdump ]] || { echo "heap-profile: dotnet tool install dotnet-gcdump --tool-path $DTOOLS" >&2; exit 2; }
 mkdir -p "$OUT"
 ulimit -n 65536 2>/dev/null || true
-taskset -c 0 "$GW/OrleansSocket.TestGateway" --contentRoot "$GW" --profile bench --urls "http://127.0.0.1:$PORT" >"$OUT/server.log" 2>&1 &
+taskset -c 0 "$GW/OrleansSocket.TestGateway" --contentRoot "$GW" --profile bench --urls "http://127.0.0.1:$PORT" ${SERVER_ARGS:-} >"$OUT/server.log" 2>&1 &
 SP=$!
 trap 'kill -TERM $SP 2>/dev/null || true' EXIT
 for _ in $(seq 1 300); do curl -s -m 1 "http://127.0.0.1:$PORT/socket.io/?EIO=4&transport=polling" | grep -q sid && break; sleep 0.2; done

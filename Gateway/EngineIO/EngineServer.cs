@@ -1,10 +1,12 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
+using OrleansSocket.Gateway.EngineIO.Takeover;
 
 namespace OrleansSocket.Gateway.EngineIO;
 
@@ -146,16 +148,32 @@ internal sealed class EngineServer
             await WebSocketHandshakeAsync(context, protocol, query);
             return;
         }
-        var polling = CreateSession(context, protocol, PollingName, query, SupportsBinary(query));
+        var polling = CreateSession(BuildHandshake(context, query), protocol, PollingName, SupportsBinary(query));
         polling.Open(OpenPacket(polling, PollingName), _application);
         await polling.Polling!.HandleGetAsync(context, isHandshake: true);
     }
 
+    /// <summary>
+    /// A WebSocket-only session: accepted on the connection once the request ends when the endpoint allows it
+    /// (<see cref="WebSocketTakeover"/>), else on the request, which then lasts as long as the socket.
+    /// </summary>
     private async Task WebSocketHandshakeAsync(HttpContext context, int protocol, Dictionary<string, string> query)
     {
+        var handshake = BuildHandshake(context, query);
+        var supportsBinary = SupportsBinary(query);
+        if (WebSocketTakeover.Find(context) is { } takeover)
+        {
+            takeover.Accept(context, (socket, aborted) => RunWebSocketSessionAsync(socket, protocol, handshake, supportsBinary, aborted));
+            return;
+        }
         var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var session = CreateSession(context, protocol, WebSocketName, query, pollingSupportsBinary: true);
-        using var transport = new WebSocketTransport(socket, session, SupportsBinary(query), context.RequestAborted);
+        await RunWebSocketSessionAsync(socket, protocol, handshake, supportsBinary, context.RequestAborted);
+    }
+
+    private async Task RunWebSocketSessionAsync(WebSocket socket, int protocol, EngineHandshake handshake, bool supportsBinary, CancellationToken aborted)
+    {
+        var session = CreateSession(handshake, protocol, WebSocketName, pollingSupportsBinary: true);
+        using var transport = new WebSocketTransport(socket, session, supportsBinary, aborted);
         session.AttachInitialWebSocket(transport);
         session.Open(OpenPacket(session, WebSocketName), _application);
         // Node writes the open packet after the 101 in a separate, later write. v3 clients (and the v3 protocol
@@ -164,16 +182,27 @@ internal sealed class EngineServer
         if (session.Codec.DelaysFirstWebSocketFrame)
         {
             // A client gone meanwhile is noticed by the receive loop below, which ends the session.
-            await Task.Delay(V3OpenPacketDelay, Time, context.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.Delay(V3OpenPacketDelay, Time, aborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         transport.StartWriter();
         await transport.RunAsync();
     }
 
+    /// <summary>A WebSocket asking to take over a polling session (on the connection when allowed, as above).</summary>
     private static async Task UpgradeAsync(HttpContext context, EngineSession session, bool supportsBinary)
     {
+        if (WebSocketTakeover.Find(context) is { } takeover)
+        {
+            takeover.Accept(context, (socket, aborted) => RunUpgradeAsync(socket, session, supportsBinary, aborted));
+            return;
+        }
         var socket = await context.WebSockets.AcceptWebSocketAsync();
-        using var transport = new WebSocketTransport(socket, session, supportsBinary, context.RequestAborted);
+        await RunUpgradeAsync(socket, session, supportsBinary, context.RequestAborted);
+    }
+
+    private static async Task RunUpgradeAsync(WebSocket socket, EngineSession session, bool supportsBinary, CancellationToken aborted)
+    {
+        using var transport = new WebSocketTransport(socket, session, supportsBinary, aborted);
         // Already upgrading or upgraded: Node accepts the socket, then closes it.
         if (!session.TryBeginProbe(transport)) transport.BeginClose();
         await transport.RunAsync();
@@ -204,9 +233,9 @@ internal sealed class EngineServer
         return true;
     }
 
-    private EngineSession CreateSession(HttpContext context, int protocol, string transport, Dictionary<string, string> query, bool pollingSupportsBinary)
+    private EngineSession CreateSession(EngineHandshake handshake, int protocol, string transport, bool pollingSupportsBinary)
     {
-        var session = new EngineSession(this, NewSessionId(_router?.LocalPrefix), protocol, transport, BuildHandshake(context, query), pollingSupportsBinary);
+        var session = new EngineSession(this, NewSessionId(_router?.LocalPrefix), protocol, transport, handshake, pollingSupportsBinary);
         _sessions[session.Id] = session;
         Log.SessionOpened(session.Id, protocol, transport);
         return session;

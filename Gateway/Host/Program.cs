@@ -20,6 +20,9 @@ else
     server.AddHandlers(Demo.Register);
     builder.UseOrleans(silo => silo.AddSocketIOGrains());
 }
+// Socket.IO WebSockets run on their Kestrel connections once their handshake requests have been through the
+// pipeline (authentication included): the requests' objects are released, so an open socket holds less memory.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint => endpoint.UseSocketIO()));
 // The demo's optional sign-in (Demo:SignIn:SigningKey; samples/DemoApp/DemoSignIn.cs): a JWT bearer scheme, POST /login.
 var signIn = builder.Services.AddDemoSignIn(builder.Configuration);
 // /health/ready: the gateway accepts connections and is in the cluster, the co-hosted silo is active, Redis answers.

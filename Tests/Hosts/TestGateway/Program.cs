@@ -37,6 +37,10 @@ else
 // (bench/cohosted-server.sh: a co-hosted cluster behind one address, without a proxy whose CPU would be counted).
 if (builder.Configuration.GetValue("Bench:ReusePort", false))
     builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = SharedPort.Bind);
+// Socket.IO WebSockets run on their connections once their handshake requests end (ListenOptions.UseSocketIO);
+// `--Bench:UseSocketIO=false` keeps them on upgraded requests, for A/Bs.
+if (builder.Configuration.GetValue("Bench:UseSocketIO", true))
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint => endpoint.UseSocketIO()));
 // The Socket.IO Admin UI when configured (SocketIO:AdminUI:*); in client mode the silos declare its namespace too.
 if (builder.Configuration.GetSection(AdminUIOptions.Section).Exists()) server.AddAdminUI();
 builder.Services.AddHealthChecks().AddSocketIOHealthChecks();

@@ -10,8 +10,9 @@ namespace OrleansSocket.Tests.EngineIO;
 
 /// <summary>
 /// A real Kestrel on 127.0.0.1 (random port) with several Engine.IO endpoints, each set up for one kind of test.
+/// Its WebSockets are upgraded requests; <see cref="ConnectionWebSocketServerFixture"/> runs them on their connections.
 /// </summary>
-public sealed class EngineIOServerFixture : IAsyncLifetime
+public class EngineIOServerFixture : IAsyncLifetime
 {
     /// <summary>The official test suites' configuration: pingInterval 300, pingTimeout 200, cors "*", EIO3 allowed.</summary>
     public const string Suite = "/engine.io/";
@@ -32,6 +33,9 @@ public sealed class EngineIOServerFixture : IAsyncLifetime
 
     private WebApplication? _app;
 
+    /// <summary>Whether the endpoint is set up with <c>UseSocketIO()</c>.</summary>
+    protected virtual bool WebSocketsOnConnections => false;
+
     public Uri BaseUri { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
     internal RecordingApplication Recorder { get; } = new();
@@ -44,6 +48,7 @@ public sealed class EngineIOServerFixture : IAsyncLifetime
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (WebSocketsOnConnections) builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint => endpoint.UseSocketIO()));
         var app = builder.Build();
 
         var echo = Echoes;
@@ -91,6 +96,12 @@ public sealed class EngineIOServerFixture : IAsyncLifetime
     }
 
     public Uri WebSocketUri(string pathAndQuery) => new($"ws://{BaseUri.Authority}{pathAndQuery}");
+}
+
+/// <summary>The same server with <c>ListenOptions.UseSocketIO()</c>: WebSockets run on their connections once the request ends.</summary>
+public sealed class ConnectionWebSocketServerFixture : EngineIOServerFixture
+{
+    protected override bool WebSocketsOnConnections => true;
 }
 
 /// <summary>An application that records what happens, and lets a test drive the server side of a session.</summary>

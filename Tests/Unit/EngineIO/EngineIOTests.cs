@@ -12,9 +12,17 @@ using static OrleansSocket.Tests.EngineIO.EngineIOServerFixture;
 
 namespace OrleansSocket.Tests.EngineIO;
 
-/// <summary>The Engine.IO server over real HTTP and WebSocket, checked against the behaviour of Node's engine.io.</summary>
+/// <summary>The Engine.IO server over real HTTP and WebSocket, with WebSockets on upgraded requests.</summary>
 [Collection(EngineIOTimingCollection.Name)]
-public sealed class EngineIOTests(EngineIOServerFixture server) : IClassFixture<EngineIOServerFixture>
+public sealed class EngineIOTests(EngineIOServerFixture server) : EngineIOBehaviourTests(server), IClassFixture<EngineIOServerFixture>;
+
+/// <summary>The same behaviour with WebSockets on their connections (<c>ListenOptions.UseSocketIO()</c>).</summary>
+[Collection(EngineIOTimingCollection.Name)]
+public sealed class ConnectionWebSocketEngineIOTests(ConnectionWebSocketServerFixture server)
+    : EngineIOBehaviourTests(server), IClassFixture<ConnectionWebSocketServerFixture>;
+
+/// <summary>The Engine.IO server over real HTTP and WebSocket, checked against the behaviour of Node's engine.io.</summary>
+public abstract class EngineIOBehaviourTests(EngineIOServerFixture server)
 {
     private const string RS = "\u001e";
     private HttpClient Http => server.Http;

@@ -9,6 +9,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSocketIO()
     .AddHandlers<ChatHandlers>();
 builder.UseOrleans(silo => silo.AddSocketIOGrains());
+// Socket.IO WebSockets run on their Kestrel connections once their handshake requests have been through the
+// pipeline (authentication included): the requests' objects are released, so an open socket holds less memory.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint => endpoint.UseSocketIO()));
 
 // Authentication: JWT bearer tokens, configured from Authentication:Schemes:Bearer (appsettings.json; in development
 // `dotnet user-jwts create` adds a signing key there and prints a token). A client sends its token in the

@@ -1,0 +1,150 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+
+namespace OrleansSocket.Gateway.EngineIO.Takeover;
+
+/// <summary>
+/// Runs a WebSocket on its Kestrel connection once the handshake request has gone through the whole ASP.NET Core
+/// pipeline (authentication, CORS, routing, the Engine.IO checks) and ended. An upgraded request would keep its HTTP
+/// context and Kestrel's HTTP/1.1 objects for as long as the socket lives; here they are released when the request
+/// ends, and the socket's frames go straight to the connection's pipe. Installed per endpoint by
+/// <c>ListenOptions.UseSocketIO()</c> as connection middleware, found by the Engine.IO endpoint as a connection feature.
+/// </summary>
+internal sealed class WebSocketTakeover
+{
+    private static readonly byte[] WebSocketGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"u8.ToArray();
+
+    private readonly IDuplexPipe _connection;
+    private TakeoverGate? _gate; // dropped once the request has ended: the socket no longer needs it
+    private readonly HeartbeatGate? _heartbeat;
+    private readonly bool _tls; // TLS ended below this middleware, so its pipe carries plain bytes
+    private byte[]? _response;
+    private Func<WebSocket, CancellationToken, Task>? _run;
+
+    private WebSocketTakeover(IDuplexPipe connection, bool tls, IConnectionHeartbeatFeature? heartbeat)
+    {
+        _connection = connection;
+        _gate = new TakeoverGate(connection);
+        _tls = tls;
+        if (heartbeat is not null) _heartbeat = new HeartbeatGate(heartbeat);
+    }
+
+    /// <summary>The connection middleware: offers the takeover to the requests of the connection, then runs it.</summary>
+    public static ConnectionDelegate Middleware(ConnectionDelegate next) => async connection =>
+    {
+        var transport = connection.Transport;
+        var heartbeat = connection.Features.Get<IConnectionHeartbeatFeature>();
+        var takeover = new WebSocketTakeover(transport, connection.Features.Get<ITlsHandshakeFeature>() is not null, heartbeat);
+        connection.Features.Set(takeover);
+        if (takeover._heartbeat is not null) connection.Features.Set<IConnectionHeartbeatFeature>(takeover._heartbeat);
+        connection.Transport = takeover._gate!;
+        try
+        {
+            await next(connection);
+        }
+        finally
+        {
+            connection.Transport = transport;
+            connection.Features.Set<WebSocketTakeover>(null);
+            connection.Features.Set(heartbeat);
+            takeover._gate = null;
+        }
+        if (takeover._run is not null) await takeover.RunAsync(connection.ConnectionClosed);
+    };
+
+    /// <summary>
+    /// The takeover of the connection carrying <paramref name="context"/>, when it can carry its WebSocket: an
+    /// HTTP/1.1 WebSocket request on a connection set up with <c>UseSocketIO()</c>, whose bytes this middleware sees
+    /// in clear (it runs after TLS, or there is none), and not taken over already. Null: accept the WebSocket on
+    /// the request.
+    /// </summary>
+    public static WebSocketTakeover? Find(HttpContext context)
+    {
+        var takeover = context.Features.Get<WebSocketTakeover>();
+        if (takeover?._gate is null || takeover._run is not null || takeover._gate.IsCut) return null;
+        var request = context.Request;
+        if (!HttpProtocol.IsHttp11(request.Protocol) || request.IsHttps != takeover._tls) return null;
+        return takeover;
+    }
+
+    /// <summary>
+    /// Accepts the WebSocket of <paramref name="context"/> (a request <c>IsWebSocketRequest</c> found valid): once the
+    /// request has ended, the 101 answer (with the headers the pipeline set on the response) goes out and
+    /// <paramref name="run"/> gets the socket and the connection's closed token. The request should end right away.
+    /// </summary>
+    public void Accept(HttpContext context, Func<WebSocket, CancellationToken, Task> run)
+    {
+        _response = SwitchingProtocols(context.Request.Headers.SecWebSocketKey.ToString(), context.Response.Headers);
+        _run = run;
+        _gate!.Cut();
+        _heartbeat?.Cut();
+    }
+
+    private async Task RunAsync(CancellationToken closed)
+    {
+        Func<WebSocket, CancellationToken, Task>? run = _run!;
+        _run = null;
+        try
+        {
+            // A read the HTTP layer had pending at the cut was canceled: that cancellation must not reach the socket.
+            if (_connection.Input.TryRead(out var pending)) _connection.Input.AdvanceTo(pending.Buffer.Start);
+            var flush = await _connection.Output.WriteAsync(_response, closed);
+            _response = null;
+            if (flush.IsCanceled || flush.IsCompleted) return;
+            using var socket = WebSocket.CreateFromStream(new DuplexPipeStream(_connection),
+                new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
+            var running = run(socket, closed);
+            run = null; // what it captured is the session's now, not this connection's to keep
+            await running;
+        }
+        catch (Exception) when (closed.IsCancellationRequested)
+        {
+            // The client left before its 101.
+        }
+        finally
+        {
+            await _connection.Output.CompleteAsync();
+            await _connection.Input.CompleteAsync();
+        }
+    }
+
+    /// <summary>RFC 6455's 101 answer, with the response headers the pipeline set (CORS, cookies).</summary>
+    private static byte[] SwitchingProtocols(string key, IHeaderDictionary headers)
+    {
+        var text = new StringBuilder("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: ")
+            .Append(AcceptKey(key)).Append("\r\n");
+        foreach (var (name, values) in headers)
+        {
+            if (IsFramingHeader(name)) continue;
+            foreach (var value in values) text.Append(name).Append(": ").Append(value).Append("\r\n");
+        }
+        return Encoding.Latin1.GetBytes(text.Append("\r\n").ToString());
+    }
+
+    private static bool IsFramingHeader(string name) =>
+        name.Equals("Connection", StringComparison.OrdinalIgnoreCase) || name.Equals("Upgrade", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Sec-WebSocket-Accept", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>base64(SHA-1(key + the RFC 6455 GUID)).</summary>
+    internal static string AcceptKey(string key)
+    {
+        var length = Encoding.ASCII.GetByteCount(key);
+        var bytes = ArrayPool<byte>.Shared.Rent(length + WebSocketGuid.Length);
+        try
+        {
+            Encoding.ASCII.GetBytes(key, bytes);
+            WebSocketGuid.CopyTo(bytes, length);
+            return Convert.ToBase64String(SHA1.HashData(bytes.AsSpan(0, length + WebSocketGuid.Length)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+}
