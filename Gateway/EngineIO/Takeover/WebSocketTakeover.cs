@@ -67,8 +67,10 @@ internal sealed class WebSocketTakeover
     {
         var takeover = context.Features.Get<WebSocketTakeover>();
         if (takeover?._gate is null || takeover._run is not null || takeover._gate.IsCut) return null;
-        var request = context.Request;
-        if (!HttpProtocol.IsHttp11(request.Protocol) || request.IsHttps != takeover._tls) return null;
+        // TLS ended on this connection now but not where the middleware ran: it runs below TLS and sees encrypted
+        // bytes. The connection's TLS feature, not Request.IsHttps, which a proxy's X-Forwarded-Proto may set.
+        var tls = context.Features.Get<ITlsHandshakeFeature>() is not null;
+        if (!HttpProtocol.IsHttp11(context.Request.Protocol) || tls != takeover._tls) return null;
         return takeover;
     }
 

@@ -169,6 +169,19 @@ public sealed class WebSocketTakeoverTests
     }
 
     [Fact]
+    public async Task BehindAProxyThatTerminatesTls_TheSocketStillRunsOnTheConnection()
+    {
+        // As UseForwardedHeaders does with X-Forwarded-Proto: the request says https, the connection is plain.
+        await using var server = await Server.StartAsync(onConnection: true, onRequest: context => context.Request.Scheme = "https");
+        using var socket = await ConnectAsync(server.WebSocketUri("?EIO=4&transport=websocket"));
+        Assert.StartsWith("0{", await ReceiveTextAsync(socket));
+
+        await SendTextAsync(socket, "4hello");
+        Assert.Equal("4hello", await ReceiveTextAsync(socket));
+        Assert.Equal(0, server.RequestsInFlight);
+    }
+
+    [Fact]
     public async Task AFrameSentWithTheRequest_IsNotLost()
     {
         await using var server = await Server.StartAsync(onConnection: true);
@@ -281,12 +294,12 @@ public sealed class WebSocketTakeoverTests
 
         public Uri WebSocketUri(string query) => new($"ws://{Uri.Authority}{Path}{query}");
 
-        public static Task<Server> StartAsync(bool onConnection) => StartAsync(kestrel =>
+        public static Task<Server> StartAsync(bool onConnection, Action<HttpContext>? onRequest = null) => StartAsync(kestrel =>
         {
             if (onConnection) kestrel.ConfigureEndpointDefaults(endpoint => endpoint.UseSocketIO());
-        }, "http://127.0.0.1:0");
+        }, "http://127.0.0.1:0", onRequest);
 
-        public static async Task<Server> StartAsync(Action<KestrelServerOptions> configure, string? urls = null)
+        public static async Task<Server> StartAsync(Action<KestrelServerOptions> configure, string? urls = null, Action<HttpContext>? onRequest = null)
         {
             var builder = WebApplication.CreateBuilder();
             builder.Logging.ClearProviders();
@@ -298,6 +311,7 @@ public sealed class WebSocketTakeoverTests
             {
                 Interlocked.Increment(ref server._inFlight);
                 context.Response.Headers["X-Pipeline"] = "ran";
+                onRequest?.Invoke(context);
                 try
                 {
                     await next(context);
