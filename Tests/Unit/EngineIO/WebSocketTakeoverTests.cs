@@ -50,8 +50,7 @@ public sealed class WebSocketTakeoverTests
         await client.Output.WriteAsync("frame"u8.ToArray());
 
         var read = await gate.Input.ReadAsync();
-        Assert.True(read.IsCompleted);
-        Assert.True(read.Buffer.IsEmpty);
+        AssertTheEnd(read);
         gate.Input.AdvanceTo(read.Buffer.End);
         await gate.Output.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
         await gate.Output.CompleteAsync();
@@ -76,8 +75,7 @@ public sealed class WebSocketTakeoverTests
 
         gate.Cut();
         var read = await pending;
-        Assert.True(read.IsCompleted);
-        Assert.True(read.Buffer.IsEmpty);
+        AssertTheEnd(read);
 
         // The takeover clears the canceled read before it reads; the next bytes are the socket's.
         if (connection.Input.TryRead(out var cleared)) connection.Input.AdvanceTo(cleared.Buffer.Start);
@@ -135,10 +133,7 @@ public sealed class WebSocketTakeoverTests
     {
         await using var server = await Server.StartAsync(onConnection);
         using var socket = await ConnectAsync(server.WebSocketUri("?EIO=4&transport=websocket"));
-        Assert.StartsWith("0{", await ReceiveTextAsync(socket));
-
-        await SendTextAsync(socket, "4hello");
-        Assert.Equal("4hello", await ReceiveTextAsync(socket));
+        await AssertOpensAndEchoesAsync(socket);
         Assert.Equal(requestsInFlight, server.RequestsInFlight);
         // The pipeline ran for the request either way; its response headers are on the 101.
         Assert.Equal("ran", socket.HttpResponseHeaders!["X-Pipeline"].Single());
@@ -161,10 +156,7 @@ public sealed class WebSocketTakeoverTests
         socket.Options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
         using (var timeout = new CancellationTokenSource(Patience))
             await socket.ConnectAsync(new Uri($"wss://{server.Uri.Authority}{Server.Path}?EIO=4&transport=websocket"), timeout.Token);
-        Assert.StartsWith("0{", await ReceiveTextAsync(socket));
-
-        await SendTextAsync(socket, "4hello");
-        Assert.Equal("4hello", await ReceiveTextAsync(socket));
+        await AssertOpensAndEchoesAsync(socket);
         Assert.Equal(requestsInFlight, server.RequestsInFlight);
     }
 
@@ -174,10 +166,7 @@ public sealed class WebSocketTakeoverTests
         // As UseForwardedHeaders does with X-Forwarded-Proto: the request says https, the connection is plain.
         await using var server = await Server.StartAsync(onConnection: true, onRequest: context => context.Request.Scheme = "https");
         using var socket = await ConnectAsync(server.WebSocketUri("?EIO=4&transport=websocket"));
-        Assert.StartsWith("0{", await ReceiveTextAsync(socket));
-
-        await SendTextAsync(socket, "4hello");
-        Assert.Equal("4hello", await ReceiveTextAsync(socket));
+        await AssertOpensAndEchoesAsync(socket);
         Assert.Equal(0, server.RequestsInFlight);
     }
 
@@ -236,6 +225,21 @@ public sealed class WebSocketTakeoverTests
         using var ephemeral = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
         // Kestrel's TLS needs the key in a form SslStream can use on Linux: through PKCS #12.
         return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pfx), null);
+    }
+
+    /// <summary>What the HTTP layer reads after the cut: the end of the connection, and nothing in it.</summary>
+    private static void AssertTheEnd(ReadResult read)
+    {
+        Assert.True(read.IsCompleted);
+        Assert.True(read.Buffer.IsEmpty);
+    }
+
+    /// <summary>The session's open packet comes, and a message is echoed.</summary>
+    private static async Task AssertOpensAndEchoesAsync(WebSocket socket)
+    {
+        Assert.StartsWith("0{", await ReceiveTextAsync(socket));
+        await SendTextAsync(socket, "4hello");
+        Assert.Equal("4hello", await ReceiveTextAsync(socket));
     }
 
     private static byte[] MaskedText(string text)
