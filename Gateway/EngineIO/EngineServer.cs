@@ -161,13 +161,7 @@ internal sealed class EngineServer
     {
         var handshake = BuildHandshake(context, query);
         var supportsBinary = SupportsBinary(query);
-        if (WebSocketTakeover.Find(context) is { } takeover)
-        {
-            takeover.Accept(context, (socket, aborted) => RunWebSocketSessionAsync(socket, protocol, handshake, supportsBinary, aborted));
-            return;
-        }
-        var socket = await context.WebSockets.AcceptWebSocketAsync();
-        await RunWebSocketSessionAsync(socket, protocol, handshake, supportsBinary, context.RequestAborted);
+        await WebSocketTakeover.AcceptAsync(context, (socket, aborted) => RunWebSocketSessionAsync(socket, protocol, handshake, supportsBinary, aborted));
     }
 
     private async Task RunWebSocketSessionAsync(WebSocket socket, int protocol, EngineHandshake handshake, bool supportsBinary, CancellationToken aborted)
@@ -189,16 +183,8 @@ internal sealed class EngineServer
     }
 
     /// <summary>A WebSocket asking to take over a polling session (on the connection when allowed, as above).</summary>
-    private static async Task UpgradeAsync(HttpContext context, EngineSession session, bool supportsBinary)
-    {
-        if (WebSocketTakeover.Find(context) is { } takeover)
-        {
-            takeover.Accept(context, (socket, aborted) => RunUpgradeAsync(socket, session, supportsBinary, aborted));
-            return;
-        }
-        var socket = await context.WebSockets.AcceptWebSocketAsync();
-        await RunUpgradeAsync(socket, session, supportsBinary, context.RequestAborted);
-    }
+    private static Task UpgradeAsync(HttpContext context, EngineSession session, bool supportsBinary) =>
+        WebSocketTakeover.AcceptAsync(context, (socket, aborted) => RunUpgradeAsync(socket, session, supportsBinary, aborted));
 
     private static async Task RunUpgradeAsync(WebSocket socket, EngineSession session, bool supportsBinary, CancellationToken aborted)
     {

@@ -23,9 +23,6 @@ internal sealed class TakeoverGate : IDuplexPipe
 
     public PipeWriter Output => _writer;
 
-    /// <summary>Whether <see cref="Cut"/> was called.</summary>
-    public bool IsCut => _writer.IsCut;
-
     /// <summary>Hands the connection over: the HTTP layer's next read ends, its writes are dropped.</summary>
     public void Cut()
     {
@@ -142,8 +139,6 @@ internal sealed class TakeoverGate : IDuplexPipe
         // Where the HTTP layer's writes after the cut go: shared, as nobody reads them; not kept per connection.
         private static readonly byte[] DiscardBuffer = new byte[4096];
         private volatile bool _cut;
-
-        public bool IsCut => _cut;
 
         public void Cut() => _cut = true;
 

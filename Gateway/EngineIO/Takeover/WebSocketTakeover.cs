@@ -58,15 +58,31 @@ internal sealed class WebSocketTakeover
     };
 
     /// <summary>
+    /// Accepts the WebSocket of <paramref name="context"/> (a request <c>IsWebSocketRequest</c> found valid) and has
+    /// <paramref name="run"/> run it with the token of its end: on the connection once the request has ended when the
+    /// connection can carry it (<see cref="Find"/>; the returned task then completes at once, and the request should
+    /// end), else on the request, which then lasts as long as the socket.
+    /// </summary>
+    public static async Task AcceptAsync(HttpContext context, Func<WebSocket, CancellationToken, Task> run)
+    {
+        if (Find(context) is { } takeover)
+        {
+            takeover.Accept(context, run);
+            return;
+        }
+        await run(await context.WebSockets.AcceptWebSocketAsync(), context.RequestAborted);
+    }
+
+    /// <summary>
     /// The takeover of the connection carrying <paramref name="context"/>, when it can carry its WebSocket: an
     /// HTTP/1.1 WebSocket request on a connection set up with <c>UseSocketIO()</c>, whose bytes this middleware sees
     /// in clear (it runs after TLS, or there is none), and not taken over already. Null: accept the WebSocket on
     /// the request.
     /// </summary>
-    public static WebSocketTakeover? Find(HttpContext context)
+    private static WebSocketTakeover? Find(HttpContext context)
     {
         var takeover = context.Features.Get<WebSocketTakeover>();
-        if (takeover?._gate is null || takeover._run is not null || takeover._gate.IsCut) return null;
+        if (takeover?._gate is null || takeover._run is not null) return null;
         // TLS ended on this connection now but not where the middleware ran: it runs below TLS and sees encrypted
         // bytes. The connection's TLS feature, not Request.IsHttps, which a proxy's X-Forwarded-Proto may set.
         var tls = context.Features.Get<ITlsHandshakeFeature>() is not null;
@@ -75,11 +91,10 @@ internal sealed class WebSocketTakeover
     }
 
     /// <summary>
-    /// Accepts the WebSocket of <paramref name="context"/> (a request <c>IsWebSocketRequest</c> found valid): once the
-    /// request has ended, the 101 answer (with the headers the pipeline set on the response) goes out and
-    /// <paramref name="run"/> gets the socket and the connection's closed token. The request should end right away.
+    /// Takes the connection over: once the request has ended, the 101 answer (with the headers the pipeline set on the
+    /// response) goes out and <paramref name="run"/> gets the socket and the connection's closed token.
     /// </summary>
-    public void Accept(HttpContext context, Func<WebSocket, CancellationToken, Task> run)
+    private void Accept(HttpContext context, Func<WebSocket, CancellationToken, Task> run)
     {
         _response = SwitchingProtocols(context.Request.Headers.SecWebSocketKey.ToString(), context.Response.Headers);
         _run = run;
