@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Runtime.InteropServices;
+using OrleansSocket.Gateway.EngineIO.Takeover;
 
 namespace OrleansSocket.Gateway.EngineIO;
 
@@ -345,6 +346,12 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
     /// </summary>
     private async ValueTask SendPrefixedAsync(ReadOnlyMemory<byte> prefix, ReadOnlyMemory<byte> data, WebSocketMessageType type, CancellationToken token)
     {
+        if (_socket is PipeWebSocket framed)
+        {
+            // Framed on the connection's pipe: the prefix and the data are copied into its buffer, not joined first.
+            await framed.SendAsync(prefix, data, type, true, token).ConfigureAwait(false);
+            return;
+        }
         if (MemoryMarshal.TryGetArray(data, out var segment) && segment.Offset >= prefix.Length
             && segment.Array.AsSpan(segment.Offset - prefix.Length, prefix.Length).SequenceEqual(prefix.Span))
         {

@@ -14,6 +14,7 @@ using Microsoft.Extensions.Logging;
 using OrleansSocket.Gateway.EngineIO;
 using OrleansSocket.Gateway.EngineIO.Takeover;
 using static OrleansSocket.Tests.EngineIO.EngineClient;
+using static OrleansSocket.Tests.EngineIO.TestPipes;
 
 namespace OrleansSocket.Tests.EngineIO;
 
@@ -181,7 +182,7 @@ public sealed class WebSocketTakeoverTests
         var request = Encoding.ASCII.GetBytes(
             $"GET {Server.Path}?EIO=4&transport=websocket HTTP/1.1\r\nHost: {server.Uri.Authority}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" +
             "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
-        await stream.WriteAsync(request.Concat(MaskedText("4hello")).ToArray());
+        await stream.WriteAsync(request.Concat(ClientFrame(0x81, Encoding.UTF8.GetBytes("4hello"))).ToArray());
 
         var received = new StringBuilder();
         var buffer = new byte[4096];
@@ -242,25 +243,6 @@ public sealed class WebSocketTakeoverTests
         Assert.Equal("4hello", await ReceiveTextAsync(socket));
     }
 
-    private static byte[] MaskedText(string text)
-    {
-        var payload = Encoding.UTF8.GetBytes(text);
-        byte[] mask = [1, 2, 3, 4];
-        var frame = new byte[6 + payload.Length];
-        frame[0] = 0x81; // FIN, text
-        frame[1] = (byte)(0x80 | payload.Length);
-        mask.CopyTo(frame, 2);
-        for (var i = 0; i < payload.Length; i++) frame[6 + i] = (byte)(payload[i] ^ mask[i % 4]);
-        return frame;
-    }
-
-    private static (IDuplexPipe Connection, IDuplexPipe Client) Pipes()
-    {
-        var toServer = new Pipe();
-        var toClient = new Pipe();
-        return (new DuplexPipe(toServer.Reader, toClient.Writer), new DuplexPipe(toClient.Reader, toServer.Writer));
-    }
-
     private static async Task<string> ReadAllAsync(PipeReader reader)
     {
         var read = await reader.ReadAsync();
@@ -269,7 +251,6 @@ public sealed class WebSocketTakeoverTests
         return text;
     }
 
-    private sealed record DuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
 
     private sealed class RecordingHeartbeat : IConnectionHeartbeatFeature
     {
