@@ -17,13 +17,6 @@ namespace OrleansSocket.Gateway.EngineIO.Takeover;
 /// </summary>
 internal sealed class WebSocketTakeover
 {
-    /// <summary>
-    /// The AppContext switch that runs taken-over sockets on .NET's <c>ManagedWebSocket</c> over a stream of the pipe
-    /// rather than on <see cref="PipeWebSocket"/>: for comparing the two, and a way back should a client need it.
-    /// </summary>
-    internal const string ManagedWebSocketSwitch = "OrleansSocket.Gateway.UseManagedWebSocket";
-
-    private static readonly bool UseManagedWebSocket = AppContext.TryGetSwitch(ManagedWebSocketSwitch, out var on) && on;
     private static readonly byte[] WebSocketGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"u8.ToArray();
 
     private readonly IDuplexPipe _connection;
@@ -120,9 +113,7 @@ internal sealed class WebSocketTakeover
             var flush = await _connection.Output.WriteAsync(_response, closed);
             _response = null;
             if (flush.IsCanceled || flush.IsCompleted) return;
-            using var socket = UseManagedWebSocket
-                ? WebSocket.CreateFromStream(new DuplexPipeStream(_connection), new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero })
-                : new PipeWebSocket(_connection);
+            using var socket = new PipeWebSocket(_connection);
             var running = run(socket, closed);
             run = null; // what it captured is the session's now, not this connection's to keep
             await running;

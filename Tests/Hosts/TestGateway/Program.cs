@@ -41,9 +41,6 @@ if (builder.Configuration.GetValue("Bench:ReusePort", false))
 // `--Bench:UseSocketIO=false` keeps them on upgraded requests, for A/Bs.
 if (builder.Configuration.GetValue("Bench:UseSocketIO", true))
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint => endpoint.UseSocketIO()));
-// `--Bench:ManagedWebSocket=true`: those sockets run on .NET's ManagedWebSocket rather than our framing on the pipe.
-if (builder.Configuration.GetValue("Bench:ManagedWebSocket", false))
-    AppContext.SetSwitch("OrleansSocket.Gateway.UseManagedWebSocket", true);
 // The Socket.IO Admin UI when configured (SocketIO:AdminUI:*); in client mode the silos declare its namespace too.
 if (builder.Configuration.GetSection(AdminUIOptions.Section).Exists()) server.AddAdminUI();
 builder.Services.AddHealthChecks().AddSocketIOHealthChecks();
