@@ -341,8 +341,10 @@ internal sealed class WebSocketTransport : EngineTransport, IDisposable
     }
 
     /// <summary>
-    /// One message of prefix + data: as it is when the prefix already precedes the data in its array (the Socket.IO
-    /// encoder leaves it there); else copied into one frame when small, or two fragments (no copy of the payload).
+    /// One message of prefix + data. On <see cref="PipeWebSocket"/> both are copied into the connection's buffer as one
+    /// frame. On <c>ManagedWebSocket</c> (a socket on an upgraded request): as it is when the prefix already precedes
+    /// the data in its array (the Socket.IO encoder leaves it there); else copied into one frame when small, or two
+    /// fragments (no copy of the payload).
     /// </summary>
     private async ValueTask SendPrefixedAsync(ReadOnlyMemory<byte> prefix, ReadOnlyMemory<byte> data, WebSocketMessageType type, CancellationToken token)
     {
