@@ -1,6 +1,7 @@
 using OrleansSocket.Gateway.Diagnostics;
 using OrleansSocket.Gateway.Protocol;
 using OrleansSocket.Grains.Adapters;
+using OrleansSocket.Grains.Sockets;
 
 namespace OrleansSocket.Gateway.Sessions;
 
@@ -36,6 +37,8 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
     private readonly TimeSpan? _postedEventTimeout;
     // Set when the grain runs in this process: events then go one-way and the grain reports each done here.
     private volatile PostedEvents? _posted;
+    // The grain's activation, when it runs in this process and handed itself over: posts then go to its scheduler.
+    private volatile ILocalSocketGrain? _local;
 
     /// <param name="connection">The connection the socket is multiplexed on.</param>
     /// <param name="id">The socket id (its grain's key).</param>
@@ -150,6 +153,14 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
     {
         if (!IsOn(connectionId)) return false;
         _posted?.Done(sequence);
+        return true;
+    }
+
+    /// <summary>The grain's activation in this process: the socket's posted events go to it from now on, not through calls.</summary>
+    bool IAdapterSocket.AttachLocalGrain(string connectionId, ILocalSocketGrain grain)
+    {
+        if (!IsOn(connectionId)) return false;
+        _local = grain;
         return true;
     }
 
@@ -298,7 +309,7 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
             if (_posted is { } posted)
             {
                 var wait = posted.Post(out var receipt);
-                await _grain.PostEvents(events, receipt);
+                if (_local?.TryPost(events, receipt) != true) await _grain.PostEvents(events, receipt);
                 if (!await wait) PostTimedOut(posted);
                 return;
             }
@@ -345,7 +356,7 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
                     {
                         // The grain writes the answer itself and reports when it is done (ISocketGrain.PostEvent).
                         var wait = posted.Post(out var receipt);
-                        await _grain.PostEvent(e.Event, receipt);
+                        if (_local?.TryPost(e.Event, receipt) != true) await _grain.PostEvent(e.Event, receipt);
                         if (!await wait) PostTimedOut(posted);
                         break;
                     }
@@ -375,6 +386,7 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
     private void PostTimedOut(PostedEvents posted)
     {
         _posted = null;
+        _local = null;
         posted.Release();
         SessionLog.PostedEventTimedOut(_logger, Id, Namespace, posted.Timeout.TotalMilliseconds);
     }

@@ -51,6 +51,13 @@ internal interface IAdapterSocket : ILocalSocket
     /// </summary>
     bool PostedEventsDone(string connectionId, long sequence) => false;
 
+    /// <summary>
+    /// The socket's grain, whose activation runs in this process, hands the socket its activation for connection
+    /// <paramref name="connectionId"/>: the socket's next events go to it without a grain call. False when the socket
+    /// is not on that connection. The default: never here.
+    /// </summary>
+    bool AttachLocalGrain(string connectionId, Sockets.ILocalSocketGrain grain) => false;
+
     /// <summary>The socket as <see cref="SocketIOAdapter.FetchSocketsAsync"/> returns it, in <paramref name="rooms"/>
     /// (what its node's index lists); null when it is no longer connected.</summary>
     Task<RemoteSocket?> DescribeAsync(string[] rooms);

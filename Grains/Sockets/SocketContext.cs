@@ -80,6 +80,13 @@ internal sealed class SocketContext : ISocket
     internal SocketPayload? AckHereOrReturn(long? ackId, SocketPayload? answer) =>
         answer is not null && ackId is { } id && Here?.AckHere(ConnectionId, id, answer) == true ? null : answer;
 
+    /// <summary>Hands the gateway's socket in this process the grain's activation (<see cref="ILocalSocketGrain"/>), when it is on this
+    /// socket's connection.</summary>
+    internal void AttachHere(ILocalSocketGrain grain)
+    {
+        if (ConnectionId is { } connection) Here?.AttachLocalGrain(connection, grain);
+    }
+
     /// <summary>The socket's gateway runs in this process (its node is attached to this process's adapter).</summary>
     internal bool GatewayHere => _adapter.IsHere(GatewayId);
 

@@ -35,6 +35,8 @@ internal sealed class SocketGrain(
     private SocketContext? _parked;
     private DateTimeOffset _parkedUntil;
     private bool _leaving; // Disconnected is running: deactivation waits until it is done
+    // What the gateway's socket in this process posts events to, without grain calls; closed when this activation ends.
+    private LocalSocketGrain? _local;
 
     public async Task<ConnectResult> Connect(SocketConnectRequest request)
     {
@@ -50,7 +52,11 @@ internal sealed class SocketGrain(
         }
         await Joined(socket);
         socket.ReportConnected();
-        if (socket.GatewayHere) result = result with { GatewayHere = true };
+        if (socket.GatewayHere)
+        {
+            AttachHere(socket);
+            result = result with { GatewayHere = true };
+        }
         if (!Recovery.Enabled) return result;
         // The private id names this socket (so any gateway finds the grain) plus a secret only the client knows.
         _pid = RecoveryTokens.NewPid(socket.Id);
@@ -102,6 +108,7 @@ internal sealed class SocketGrain(
         await Joined(socket);
         socket.ReportConnected();
         SocketLog.Recovered(logger, socket.Id, missed.Length);
+        if (socket.GatewayHere) AttachHere(socket);
         return result with { Pid = _pid, Recovered = true, Missed = missed, GatewayHere = socket.GatewayHere };
     }
 
@@ -327,6 +334,19 @@ internal sealed class SocketGrain(
     public Task LeaveRooms(string[] rooms) => _socket?.LeaveAsync(rooms) ?? Task.CompletedTask;
 
     public Task Disconnect(bool closeConnection) => _socket?.DisconnectAsync(closeConnection) ?? Task.CompletedTask;
+
+    /// <summary>
+    /// Hands this activation to the gateway's socket in this process (<see cref="ILocalSocketGrain"/>), so that its
+    /// posted events come without a grain call (not when that socket is on another connection by now).
+    /// </summary>
+    private void AttachHere(SocketContext socket) => socket.AttachHere(_local ??= new LocalSocketGrain(this, GrainContext.Scheduler));
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Work items queued on a deactivated activation would reach a grain that no longer keeps the socket.
+        _local?.Close();
+        return Task.CompletedTask;
+    }
 
     /// <summary>An accepted socket: kept active, counted in its namespace, known to its user.</summary>
     private async Task Joined(SocketContext socket)

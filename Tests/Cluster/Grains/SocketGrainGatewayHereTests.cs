@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansSocket.Grains.Adapters;
+using OrleansSocket.Grains.Sockets;
 
 namespace OrleansSocket.Tests.Grains;
 
@@ -47,6 +48,16 @@ public sealed class SocketGrainGatewayHereTests(ClusterFixture fixture)
             if (connection != connectionId) return false;
             ReportedOnGrainScheduler = TaskScheduler.Current != TaskScheduler.Default;
             Written.Enqueue($"done {sequence}");
+            return true;
+        }
+
+        /// <summary>The grain's activation, once the grain handed it over for this socket's connection.</summary>
+        public ILocalSocketGrain? Local { get; private set; }
+
+        public bool AttachLocalGrain(string connection, ILocalSocketGrain grain)
+        {
+            if (connection != connectionId) return false;
+            Local = grain;
             return true;
         }
 
@@ -192,5 +203,50 @@ public sealed class SocketGrainGatewayHereTests(ClusterFixture fixture)
         Assert.Empty(socket.Written);
         var (to, welcome) = Assert.Single(_gateway.Sent);
         Assert.Equal((socket.Id, "welcome"), (to, welcome.Event));
+    }
+
+    [Fact]
+    public async Task The_grain_hands_its_activation_to_the_socket_here_whose_posts_run_as_the_one_way_calls_do()
+    {
+        var (_, socket, node) = await ConnectAsync(held: "c1");
+        await using var _ = node;
+        var add = Event("add", "[2,3]");
+        var twice = Event("echo twice", "[\"x\"]");
+        var local = Assert.IsAssignableFrom<ILocalSocketGrain>(socket.Local);
+
+        Assert.True(local.TryPost(add, Receipt(socket, 1)));
+        WaitUntilWritten(socket, "done 1");
+        Assert.True(socket.ReportedOnGrainScheduler);
+        Assert.True(local.TryPost([twice], Receipt(socket, 2)));
+        WaitUntilWritten(socket, "done 2");
+
+        Assert.Equal([$"welcome [\"{socket.Id}\"]", $"ack {add.AckId} [5]", "done 1", "echoed [\"x\"]", $"ack {twice.AckId} [\"x\"]", "done 2"],
+            socket.Written);
+        Assert.True(socket.ReportedOnGrainScheduler);
+        Assert.Empty(_gateway.LateAcks);
+    }
+
+    [Fact]
+    public async Task On_another_connection_the_grain_keeps_its_activation_to_itself()
+    {
+        var (_, socket, node) = await ConnectAsync(held: "c2");
+        await using var _ = node;
+
+        Assert.Null(socket.Local);
+    }
+
+    [Fact]
+    public async Task Once_the_activation_ended_its_socket_here_is_refused_posts()
+    {
+        var (grain, socket, node) = await ConnectAsync(held: "c1");
+        await using var _ = node;
+        var local = Assert.IsAssignableFrom<ILocalSocketGrain>(socket.Local);
+
+        await grain.Disconnected("client namespace disconnect", "c1"); // the socket left: the activation deactivates
+
+        // Until the deactivation ran, a post is taken (and finds no socket); after it, every post is refused.
+        var sequence = 0L;
+        Assert.True(SpinWait.SpinUntil(() => !local.TryPost(Event("add", "[1,1]"), Receipt(socket, ++sequence)), TimeSpan.FromSeconds(10)));
+        Assert.False(local.TryPost(Event("add", "[1,1]"), Receipt(socket, ++sequence)));
     }
 }

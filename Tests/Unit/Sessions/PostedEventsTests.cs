@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using OrleansSocket.Gateway.Hosting;
 using OrleansSocket.Gateway.Sessions;
 using OrleansSocket.Grains.Adapters;
+using OrleansSocket.Grains.Sockets;
 
 namespace OrleansSocket.Tests.Sessions;
 
@@ -161,6 +162,75 @@ public sealed class PostedEventsTests
 
         Assert.True(SpinWait.SpinUntil(() => h.Disconnects.Count == 1, TimeSpan.FromSeconds(5)));
         Assert.Equal("client namespace disconnect", Assert.Single(h.Disconnects));
+    }
+
+    /// <summary>A grain's activation as the socket holds it: records what is posted to it while <see cref="Active"/>.</summary>
+    private sealed class FakeActivation : ILocalSocketGrain
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<(ClientEvent[] Events, EventReceipt Receipt)> Posts { get; } = new();
+        public volatile bool Active = true;
+
+        public bool TryPost(ClientEvent clientEvent, EventReceipt receipt) => TryPost([clientEvent], receipt);
+
+        public bool TryPost(ClientEvent[] clientEvents, EventReceipt receipt)
+        {
+            if (!Active) return false;
+            Posts.Enqueue((clientEvents, receipt));
+            return true;
+        }
+    }
+
+    [Fact]
+    public async Task Once_the_grain_handed_over_its_activation_events_are_posted_to_it_and_to_the_grain_call_when_it_is_gone()
+    {
+        var (h, socket, _) = await ConnectedHereAsync();
+        IAdapterSocket here = socket;
+        var activation = new FakeActivation();
+        Assert.False(here.AttachLocalGrain("another connection", activation));
+        Assert.True(here.AttachLocalGrain(socket.ConnectionId, activation));
+
+        h.Receive("2[\"a\"]");
+        Assert.True(SpinWait.SpinUntil(() => activation.Posts.Count == 1, TimeSpan.FromSeconds(5)));
+        h.Receive("2[\"b\"]");
+        h.Receive("21[\"c\"]");
+        Assert.True(activation.Posts.TryDequeue(out var first));
+        Assert.Equal("a", Assert.Single(first.Events).Event);
+        Assert.Equal(new EventReceipt(h.Server.GatewayId, socket.ConnectionId, 1), first.Receipt);
+        Assert.Equal(3, h.Session.Inbound.Packets); // one post in flight, as with the grain call
+        here.PostedEventsDone(socket.ConnectionId, first.Receipt.Sequence);
+
+        Assert.True(SpinWait.SpinUntil(() => activation.Posts.Count == 1, TimeSpan.FromSeconds(5)));
+        Assert.True(activation.Posts.TryDequeue(out var rest)); // what queued up goes in one post, in order
+        Assert.Equal(["b", "c"], rest.Events.Select(e => e.Event));
+        Assert.Equal(first.Receipt.Sequence + 1, rest.Receipt.Sequence);
+        activation.Active = false; // deactivated meanwhile
+        here.PostedEventsDone(socket.ConnectionId, rest.Receipt.Sequence);
+
+        h.Receive("2[\"d\"]");
+        var called = await h.NextPostAsync(); // refused by the activation: the grain's one-way call
+        Assert.Equal("d", Assert.Single(called.Events).Event);
+        Assert.Equal(rest.Receipt.Sequence + 1, called.Receipt.Sequence);
+        Assert.Empty(activation.Posts);
+        Assert.Empty(h.Calls);
+        Assert.Empty(h.Logs.Entries);
+    }
+
+    [Fact]
+    public async Task After_a_post_timed_out_the_activation_handed_over_is_not_used_again()
+    {
+        var (h, socket, clock) = await ConnectedHereAsync();
+        var activation = new FakeActivation();
+        ((IAdapterSocket)socket).AttachLocalGrain(socket.ConnectionId, activation);
+
+        h.Receive("2[\"a\"]");
+        Assert.True(SpinWait.SpinUntil(() => activation.Posts.Count == 1, TimeSpan.FromSeconds(5)));
+        h.Receive("2[\"b\"]");
+        clock.Advance(Timeout);
+
+        var next = await h.NextCallAsync(); // b: an awaited call, as when the post went through the grain call
+        Assert.Equal("b", next.Event.Event);
+        next.Done.SetResult(null);
+        Assert.Single(activation.Posts);
     }
 
     [Fact]

@@ -1,0 +1,25 @@
+namespace OrleansSocket.Grains.Sockets;
+
+/// <summary>
+/// A socket grain's activation as the gateway's socket in the same process holds it (the embedded and co-hosted shapes):
+/// events handed to the activation's own scheduler, run as <see cref="ISocketGrain.PostEvent"/> and
+/// <see cref="ISocketGrain.PostEvents"/> run them, without the grain call's message.
+/// </summary>
+/// <remarks>
+/// Why: between two objects of one process, a one-way grain call still costs Orleans a request message, its routing
+/// through the message center and the activation's message queue, and the invokable; the turn on the activation's
+/// scheduler is the only part the socket needs (one thread at a time for the socket's state). The activation hands this
+/// to the gateway's socket when it connects (<see cref="Adapters.IAdapterSocket.AttachLocalGrain"/>).
+/// </remarks>
+internal interface ILocalSocketGrain
+{
+    /// <summary>
+    /// Queues <paramref name="clientEvent"/> on the activation's scheduler, to run and be reported with
+    /// <paramref name="receipt"/> as a posted event is. False when the activation is gone (deactivated): the caller then
+    /// makes the grain call, which finds or makes the grain's activation.
+    /// </summary>
+    bool TryPost(ClientEvent clientEvent, EventReceipt receipt);
+
+    /// <summary>As <see cref="TryPost(ClientEvent, EventReceipt)"/>, for consecutive events run in order and reported once.</summary>
+    bool TryPost(ClientEvent[] clientEvents, EventReceipt receipt);
+}
