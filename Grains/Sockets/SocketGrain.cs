@@ -52,11 +52,7 @@ internal sealed class SocketGrain(
         }
         await Joined(socket);
         socket.ReportConnected();
-        if (socket.GatewayHere)
-        {
-            AttachHere(socket);
-            result = result with { GatewayHere = true };
-        }
+        if (socket.GatewayHere) result = result with { GatewayHere = true };
         if (!Recovery.Enabled) return result;
         // The private id names this socket (so any gateway finds the grain) plus a secret only the client knows.
         _pid = RecoveryTokens.NewPid(socket.Id);
@@ -108,7 +104,6 @@ internal sealed class SocketGrain(
         await Joined(socket);
         socket.ReportConnected();
         SocketLog.Recovered(logger, socket.Id, missed.Length);
-        if (socket.GatewayHere) AttachHere(socket);
         return result with { Pid = _pid, Recovered = true, Missed = missed, GatewayHere = socket.GatewayHere };
     }
 
@@ -348,12 +343,14 @@ internal sealed class SocketGrain(
         return Task.CompletedTask;
     }
 
-    /// <summary>An accepted socket: kept active, counted in its namespace, known to its user.</summary>
+    /// <summary>An accepted socket: kept active, counted in its namespace, known to its user, and handed this activation
+    /// when its gateway runs in this process.</summary>
     private async Task Joined(SocketContext socket)
     {
         DelayDeactivation(TimeSpan.MaxValue);
         await socket.Adapter.AddSocketAsync(socket.Member);
         await SyncUser(socket);
+        if (socket.GatewayHere) AttachHere(socket);
     }
 
     /// <summary>A handler may set <see cref="ISocket.UserId"/>; the user grains follow.</summary>
