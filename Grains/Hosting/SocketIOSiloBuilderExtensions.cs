@@ -42,6 +42,7 @@ public static class SocketIOSiloBuilderExtensions
         // (the trace context travels in the RequestContext), and their filters cost every event's call.
         if (silo.Configuration.GetValue(OrleansClusterOptions.ActivityPropagationKey, false)) silo.AddActivityPropagation();
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton<OrleansSocket.Grains.Sockets.SocketGrainsHere>();
         silo.Services.AddDefaultLogFilters();
         silo.Services.AddSocketIOStreamOptions();
         // Memory streams need a pub-sub store. In one process memory storage is enough; a cluster configures a

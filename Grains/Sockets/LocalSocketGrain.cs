@@ -15,6 +15,7 @@ namespace OrleansSocket.Grains.Sockets;
 internal sealed class LocalSocketGrain(SocketGrain grain, IWorkItemScheduler scheduler) : ILocalSocketGrain
 {
     private static readonly Action<object> RunPosted = static s => ((Posted)s).Run();
+    private static readonly Action<object> RunHandled = static s => ((Handled)s).Run();
 
     private volatile bool _closed;
 
@@ -25,11 +26,62 @@ internal sealed class LocalSocketGrain(SocketGrain grain, IWorkItemScheduler sch
 
     public bool TryPost(ClientEvent[] clientEvents, EventReceipt receipt) => TryQueue(new Posted(grain, null, clientEvents, receipt));
 
+    /// <summary>
+    /// Queues <paramref name="clientEvent"/> on the activation's scheduler to run as <see cref="ISocketGrain.HandleEvent"/>
+    /// runs it, for a caller in this silo that awaits its outcome (the <see cref="SocketLinkGrain"/>); null when the
+    /// activation is gone, and the caller makes the grain call instead.
+    /// </summary>
+    public Task<SocketPayload?>? TryHandle(ClientEvent clientEvent)
+    {
+        if (_closed) return null;
+        var handled = new Handled(grain, clientEvent);
+        scheduler.QueueAction(RunHandled, handled);
+        return handled.Task;
+    }
+
     private bool TryQueue(Posted posted)
     {
         if (_closed) return false;
         scheduler.QueueAction(RunPosted, posted);
         return true;
+    }
+
+    /// <summary>One awaited event as the work item carries it; its task completes with what the grain call would return.</summary>
+    private sealed class Handled(SocketGrain grain, ClientEvent clientEvent) : TaskCompletionSource<SocketPayload?>
+    {
+        private readonly Activity? _parent = Activity.Current;
+
+        public void Run()
+        {
+            var previous = Activity.Current;
+            if (_parent is not null) Activity.Current = _parent;
+            try
+            {
+                var handling = grain.HandleEvent(clientEvent);
+                if (handling.IsCompletedSuccessfully) SetResult(handling.Result);
+                else _ = CompleteAsync(handling);
+            }
+            catch (Exception e)
+            {
+                SetException(e);
+            }
+            finally
+            {
+                if (_parent is not null) Activity.Current = previous;
+            }
+        }
+
+        private async Task CompleteAsync(Task<SocketPayload?> handling)
+        {
+            try
+            {
+                SetResult(await handling);
+            }
+            catch (Exception e)
+            {
+                SetException(e);
+            }
+        }
     }
 
     /// <summary>One post as the work item carries it.</summary>

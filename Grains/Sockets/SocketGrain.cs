@@ -37,6 +37,8 @@ internal sealed class SocketGrain(
     private bool _leaving; // Disconnected is running: deactivation waits until it is done
     // What the gateway's socket in this process posts events to, without grain calls; closed when this activation ends.
     private LocalSocketGrain? _local;
+    // Where this activation is listed for a thin gateway's link (null when its gateway is in this process).
+    private SocketGrainsHere? _here;
 
     public async Task<ConnectResult> Connect(SocketConnectRequest request)
     {
@@ -336,21 +338,34 @@ internal sealed class SocketGrain(
     /// </summary>
     private void AttachHere(SocketContext socket) => socket.AttachHere(_local ??= new LocalSocketGrain(this, GrainContext.Scheduler));
 
+    /// <summary>
+    /// Lists this activation for the thin gateway's link in this silo (<see cref="SocketGrainsHere"/>), so that the events
+    /// of its batches come without a grain call inside the silo.
+    /// </summary>
+    private void ListHere(SocketContext socket)
+    {
+        if (ServiceProvider.GetService(typeof(SocketGrainsHere)) is not SocketGrainsHere here) return;
+        _here = here;
+        here.Add(socket.Id, _local ??= new LocalSocketGrain(this, GrainContext.Scheduler));
+    }
+
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Work items queued on a deactivated activation would reach a grain that no longer keeps the socket.
         _local?.Close();
+        if (_local is not null) _here?.Remove(this.GetPrimaryKeyString(), _local);
         return Task.CompletedTask;
     }
 
     /// <summary>An accepted socket: kept active, counted in its namespace, known to its user, and handed this activation
-    /// when its gateway runs in this process.</summary>
+    /// when its gateway runs in this process (else listed for that gateway's link in this silo).</summary>
     private async Task Joined(SocketContext socket)
     {
         DelayDeactivation(TimeSpan.MaxValue);
         await socket.Adapter.AddSocketAsync(socket.Member);
         await SyncUser(socket);
         if (socket.GatewayHere) AttachHere(socket);
+        else ListHere(socket);
     }
 
     /// <summary>A handler may set <see cref="ISocket.UserId"/>; the user grains follow.</summary>

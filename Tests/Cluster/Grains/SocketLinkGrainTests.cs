@@ -1,4 +1,6 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansSocket.Grains.Sockets;
 
 namespace OrleansSocket.Tests.Grains;
 
@@ -43,6 +45,50 @@ public sealed class SocketLinkGrainTests(ClusterFixture fixture)
         Assert.Null(result.Acks[2]); // no ack asked for
         Assert.Null(result.Acks[3]); // no such socket: nothing ran, as with a direct call
         Assert.Equal([9], TestHandlers.Sequences[s3]);
+    }
+
+    private SocketGrainsHere Here => fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<SocketGrainsHere>();
+
+    [Fact]
+    public async Task A_thin_gateways_socket_is_listed_in_its_silo_and_runs_an_event_handed_to_its_activation()
+    {
+        var id = await ConnectAsync();
+        var local = Assert.IsType<LocalSocketGrain>(Here.Find(id));
+
+        // Straight to the activation's scheduler from this (test) thread: no grain call, the outcome as the call's.
+        var sum = local.TryHandle(Event("add", "[20,22]", 7));
+        var seq = local.TryHandle(Event("seq", "[4]", null));
+
+        Assert.NotNull(sum);
+        Assert.Equal("[42]", RecordingGateway.Json((await sum)!));
+        Assert.Null(await seq!);
+        Assert.Equal([4], TestHandlers.Sequences[id]);
+    }
+
+    [Fact]
+    public async Task The_link_makes_the_grain_call_for_a_socket_whose_listed_activation_refuses()
+    {
+        var id = await ConnectAsync();
+        var local = Assert.IsType<LocalSocketGrain>(Here.Find(id));
+        local.Close(); // as when the activation deactivates: it takes no more events handed to it
+        Assert.Null(local.TryHandle(Event("add", "[1,1]", 1)));
+
+        var result = await fixture.Client.GetGrain<ISocketLinkGrain>("gw-link").HandleEvents(new EventBatch([id], [Event("add", "[5,6]", 2)]));
+
+        Assert.Null(result.Errors);
+        Assert.Equal("[11]", RecordingGateway.Json(result.Acks[0]!));
+    }
+
+    [Fact]
+    public async Task A_socket_that_left_is_no_longer_listed_once_its_activation_ended()
+    {
+        var id = await ConnectAsync();
+        var local = Assert.IsType<LocalSocketGrain>(Here.Find(id));
+
+        await fixture.Client.GetGrain<ISocketGrain>(id).Disconnected("client namespace disconnect");
+
+        Assert.True(SpinWait.SpinUntil(() => Here.Find(id) is null, TimeSpan.FromSeconds(10)), "still listed");
+        Assert.Null(local.TryHandle(Event("add", "[1,1]", 1)));
     }
 
     [Fact]
