@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -16,11 +17,17 @@ namespace OrleansSocket.Gateway.EngineIO.Takeover;
 /// a breach fails the socket with its close code (1002, 1007), as ManagedWebSocket does.
 /// </summary>
 /// <remarks>
-/// One receive at a time, and sends one at a time (a lock, which pongs to a client's pings also take). The pipe is
+/// <para>One receive at a time, and sends one at a time (a lock, which pongs to a client's pings also take). The pipe is
 /// completed by the connection's owner, not here; <see cref="Abort"/> and <see cref="Dispose"/> wake a pending
-/// receive or send.
+/// receive or send.</para>
+/// <para>Given the connection's <see cref="Socket"/> (a plain TCP connection whose pipe is Kestrel's own), a frame is
+/// sent on it at once from the sending thread, without the pipe: Kestrel's send loop would otherwise wake up for every
+/// frame, as a work item of its own, to make the same <c>send</c>. The socket is non-blocking; the first frame the
+/// kernel does not take whole (a client that does not read, a full send buffer) goes, from its first unsent byte,
+/// into the pipe, and so does every frame after it, so the bytes keep their order and the pipe's back-pressure applies
+/// as before.</para>
 /// </remarks>
-internal sealed class PipeWebSocket(IDuplexPipe connection) : WebSocket
+internal sealed class PipeWebSocket(IDuplexPipe connection, Socket? socket = null) : WebSocket
 {
     /// <summary>Frames up to this size are written with their header into one span of the pipe's buffer.</summary>
     private const int OneSpanLimit = 2048;
@@ -28,6 +35,8 @@ internal sealed class PipeWebSocket(IDuplexPipe connection) : WebSocket
     private readonly PipeReader _input = connection.Input;
     private readonly PipeWriter _output = connection.Output;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    // Frames go straight to the socket while set; null for good once one had to go through the pipe.
+    private Socket? _direct = socket;
     private int _state = (int)WebSocketState.Open;
     private WebSocketCloseStatus? _closeStatus;
     private string? _closeDescription;
@@ -182,7 +191,11 @@ internal sealed class PipeWebSocket(IDuplexPipe connection) : WebSocket
         try
         {
             if (State is not (WebSocketState.Open or WebSocketState.CloseReceived)) throw InvalidState("send");
-            WriteData(prefix.Span, data.Span, messageType, endOfMessage);
+            if (!WriteData(prefix.Span, data.Span, messageType, endOfMessage))
+            {
+                _sendLock.Release();
+                return ValueTask.CompletedTask;
+            }
             flush = _output.FlushAsync(cancellationToken);
             if (flush.IsCompletedSuccessfully)
             {
@@ -205,8 +218,8 @@ internal sealed class PipeWebSocket(IDuplexPipe connection) : WebSocket
         try
         {
             if (State is not (WebSocketState.Open or WebSocketState.CloseReceived)) throw InvalidState("send");
-            WriteData(prefix.Span, data.Span, messageType, endOfMessage);
-            if (Flushed(await _output.FlushAsync(cancellationToken)) is { } failed) throw failed;
+            if (WriteData(prefix.Span, data.Span, messageType, endOfMessage) && Flushed(await _output.FlushAsync(cancellationToken)) is { } failed)
+                throw failed;
         }
         finally
         {
@@ -228,14 +241,47 @@ internal sealed class PipeWebSocket(IDuplexPipe connection) : WebSocket
         }
     }
 
-    private void WriteData(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> data, WebSocketMessageType messageType, bool endOfMessage)
+    /// <summary>Sends or writes a data frame; true when bytes of it are in the pipe, to be flushed.</summary>
+    private bool WriteData(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> data, WebSocketMessageType messageType, bool endOfMessage)
     {
         var opcode = _sendingFragments ? FrameOpcode.Continuation : messageType == WebSocketMessageType.Text ? FrameOpcode.Text : FrameOpcode.Binary;
         _sendingFragments = !endOfMessage;
-        WriteFrame(opcode, endOfMessage, prefix, data);
+        return WriteFrame(opcode, endOfMessage, prefix, data);
     }
 
-    private void WriteFrame(FrameOpcode opcode, bool fin, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> data)
+    /// <summary>Sends a frame on the socket, or writes it (or what the socket did not take of it) into the pipe; true
+    /// when bytes of it are in the pipe, to be flushed.</summary>
+    private bool WriteFrame(FrameOpcode opcode, bool fin, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> data)
+    {
+        if (_direct is null)
+        {
+            WriteFrameToPipe(opcode, fin, prefix, data);
+            return true;
+        }
+        var length = prefix.Length + data.Length;
+        var rented = length <= OneSpanLimit ? null : ArrayPool<byte>.Shared.Rent(FrameHeader.MaxSize + length);
+        try
+        {
+            Span<byte> frame = rented is null ? stackalloc byte[FrameHeader.MaxSize + OneSpanLimit] : rented;
+            var size = FrameHeader.Write(frame, fin, opcode, length);
+            prefix.CopyTo(frame[size..]);
+            data.CopyTo(frame[(size + prefix.Length)..]);
+            frame = frame[..(size + length)];
+            var sent = _direct.Send(frame, SocketFlags.None, out var error);
+            if (error == SocketError.Success && sent == frame.Length) return false;
+            // Not taken whole (WouldBlock), or failed: the rest goes through the pipe, and so does every frame after it.
+            // Kestrel's send loop then meets the same state of the socket (it waits for room, or ends the connection).
+            _direct = null;
+            _output.Write(frame[Math.Max(sent, 0)..]);
+            return true;
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private void WriteFrameToPipe(FrameOpcode opcode, bool fin, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> data)
     {
         var length = prefix.Length + data.Length;
         var span = _output.GetSpan(FrameHeader.MaxSize + (length <= OneSpanLimit ? length : 0));
@@ -266,8 +312,7 @@ internal sealed class PipeWebSocket(IDuplexPipe connection) : WebSocket
         {
             if (State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
             if (opcode == FrameOpcode.Close) Move(WebSocketState.CloseSent);
-            WriteFrame(opcode, true, payload, default);
-            if (Flushed(await _output.FlushAsync(cancellationToken)) is { } failed) throw failed;
+            if (WriteFrame(opcode, true, payload, default) && Flushed(await _output.FlushAsync(cancellationToken)) is { } failed) throw failed;
         }
         finally
         {

@@ -1,10 +1,12 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace OrleansSocket.Gateway.EngineIO.Takeover;
 
@@ -23,12 +25,14 @@ internal sealed class WebSocketTakeover
     private TakeoverGate? _gate; // dropped once the request has ended: the socket no longer needs it
     private readonly HeartbeatGate? _heartbeat;
     private readonly bool _tls; // TLS ended below this middleware, so its pipe carries plain bytes
+    private readonly Socket? _socket; // the socket whose bytes the pipe carries unchanged, for sends straight to it
     private byte[]? _response;
     private Func<WebSocket, CancellationToken, Task>? _run;
 
-    private WebSocketTakeover(IDuplexPipe connection, bool tls, IConnectionHeartbeatFeature? heartbeat)
+    private WebSocketTakeover(IDuplexPipe connection, bool tls, Socket? socket, IConnectionHeartbeatFeature? heartbeat)
     {
         _connection = connection;
+        _socket = socket;
         _gate = new TakeoverGate(connection);
         _tls = tls;
         if (heartbeat is not null) _heartbeat = new HeartbeatGate(heartbeat);
@@ -39,7 +43,8 @@ internal sealed class WebSocketTakeover
     {
         var transport = connection.Transport;
         var heartbeat = connection.Features.Get<IConnectionHeartbeatFeature>();
-        var takeover = new WebSocketTakeover(transport, connection.Features.Get<ITlsHandshakeFeature>() is not null, heartbeat);
+        var tls = connection.Features.Get<ITlsHandshakeFeature>() is not null;
+        var takeover = new WebSocketTakeover(transport, tls, tls ? null : PlainSocket(connection), heartbeat);
         connection.Features.Set(takeover);
         if (takeover._heartbeat is not null) connection.Features.Set<IConnectionHeartbeatFeature>(takeover._heartbeat);
         connection.Transport = takeover._gate!;
@@ -56,6 +61,20 @@ internal sealed class WebSocketTakeover
         }
         if (takeover._run is not null) await takeover.RunAsync(connection.ConnectionClosed);
     };
+
+    /// <summary>Whether the socket's frames go straight to the connection's <see cref="Socket"/> (<see cref="PipeWebSocket"/>).</summary>
+    internal bool SendsOnSocket => _socket is not null;
+
+    /// <summary>
+    /// The connection's socket when the pipe this middleware sees is the one Kestrel's socket transport made for it: no
+    /// TLS and no other connection middleware in between that could change the bytes, so a frame may be sent on the
+    /// socket itself. Else null, and every frame goes through the pipe.
+    /// </summary>
+    private static Socket? PlainSocket(ConnectionContext connection) =>
+        connection.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket
+        && connection.Transport.GetType().Assembly == typeof(SocketTransportOptions).Assembly
+            ? socket
+            : null;
 
     /// <summary>
     /// Accepts the WebSocket of <paramref name="context"/> (a request <c>IsWebSocketRequest</c> found valid) and has
@@ -110,10 +129,14 @@ internal sealed class WebSocketTakeover
         {
             // A read the HTTP layer had pending at the cut was canceled: that cancellation must not reach the socket.
             if (_connection.Input.TryRead(out var pending)) _connection.Input.AdvanceTo(pending.Buffer.Start);
-            var flush = await _connection.Output.WriteAsync(_response, closed);
+            var direct = SendResponseOnSocket();
+            if (!direct)
+            {
+                var flush = await _connection.Output.WriteAsync(_response, closed);
+                if (flush.IsCanceled || flush.IsCompleted) return;
+            }
             _response = null;
-            if (flush.IsCanceled || flush.IsCompleted) return;
-            using var socket = new PipeWebSocket(_connection);
+            using var socket = new PipeWebSocket(_connection, direct ? _socket : null);
             var running = run(socket, closed);
             run = null; // what it captured is the session's now, not this connection's to keep
             await running;
@@ -127,6 +150,30 @@ internal sealed class WebSocketTakeover
             await _connection.Output.CompleteAsync();
             await _connection.Input.CompleteAsync();
         }
+    }
+
+    /// <summary>
+    /// Sends the 101 on the socket itself when frames are to follow that way: a non-blocking send, which a fresh
+    /// connection's empty send buffer takes whole. False when there is no such socket or it did not take the answer
+    /// whole (nothing or part of it sent: the rest then goes through the pipe, and so do the frames).
+    /// </summary>
+    private bool SendResponseOnSocket()
+    {
+        if (_socket is null) return false;
+        try
+        {
+            // The socket's own receive and send loops are asynchronous and unaffected; this makes the frames' sends
+            // return at once with what the kernel took, instead of waiting for room.
+            _socket.Blocking = false;
+            var sent = _socket.Send(_response!, SocketFlags.None, out var error);
+            if (error == SocketError.Success && sent == _response!.Length) return true;
+            if (sent > 0) _response = _response![sent..];
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection ended: the pipe's write below finds it completed.
+        }
+        return false;
     }
 
     /// <summary>RFC 6455's 101 answer, with the response headers the pipeline set (CORS, cookies).</summary>

@@ -37,6 +37,10 @@ else
 // (bench/cohosted-server.sh: a co-hosted cluster behind one address, without a proxy whose CPU would be counted).
 if (builder.Configuration.GetValue("Bench:ReusePort", false))
     builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = SharedPort.Bind);
+// `--Bench:InlineScheduling=true`: Kestrel runs the connections' pipe continuations on the thread that completes them
+// (SocketTransportOptions.UnsafePreferInlineScheduling), for A/Bs.
+if (builder.Configuration.GetValue("Bench:InlineScheduling", false))
+    builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
 // Socket.IO WebSockets run on their connections once their handshake requests end (ListenOptions.UseSocketIO);
 // `--Bench:UseSocketIO=false` keeps them on upgraded requests, for A/Bs.
 if (builder.Configuration.GetValue("Bench:UseSocketIO", true))

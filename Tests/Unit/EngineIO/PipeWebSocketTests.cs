@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using OrleansSocket.Gateway.EngineIO.Takeover;
@@ -253,7 +255,92 @@ public sealed class PipeWebSocketTests
         Assert.Equal(102, sent.Buffer.Length); // the first frame only: 2 bytes of header and its payload
     }
 
+    // ---------------- on the connection's socket ----------------
+
+    [Fact]
+    public async Task OnItsSocket_AFrameGoesStraightToIt_NotThroughThePipe()
+    {
+        var (connection, client) = Pipes();
+        var (socket, peer) = await TcpPairAsync();
+        using (socket)
+        using (peer)
+        using (var server = new PipeWebSocket(connection, socket))
+        {
+            var sending = ((PipeWebSocket)server).SendAsync("4"u8.ToArray(), "hello"u8.ToArray(), WebSocketMessageType.Text, true, default);
+
+            Assert.True(sending.IsCompletedSuccessfully); // sent on the caller's thread, nothing to wait for
+            Assert.Equal("8106346865" + "6C6C6F", Convert.ToHexString(await ReadExactlyAsync(peer, 8)));
+            Assert.False(client.Input.TryRead(out _));
+        }
+    }
+
+    [Fact]
+    public async Task OnItsSocket_FromTheFirstFrameTheKernelDoesNotTakeWhole_EveryByteGoesThroughThePipe_InOrder()
+    {
+        var (connection, client) = Pipes(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19));
+        var (socket, peer) = await TcpPairAsync();
+        using (socket)
+        using (peer)
+        using (var server = new PipeWebSocket(connection, socket))
+        {
+            socket.SendBufferSize = 4096;
+            peer.ReceiveBufferSize = 4096;
+            // The peer reads nothing: frames go on the socket until its buffers are full, then into the pipe.
+            var frames = 0;
+            ReadResult inPipe;
+            while (!client.Input.TryRead(out inPipe))
+            {
+                Assert.True(frames < 100_000, "the socket never refused a frame");
+                await server.SendAsync(Payload(frames++), WebSocketMessageType.Binary, true, default);
+            }
+            client.Input.AdvanceTo(inPipe.Buffer.Start); // nothing taken: read again below, from the start
+            for (var i = 0; i < 3; i++) await server.SendAsync(Payload(frames++), WebSocketMessageType.Binary, true, default);
+
+            // What the socket took, then what the pipe holds (Kestrel's send loop sends it after): the frames in order.
+            peer.Blocking = false;
+            var bytes = new List<byte>();
+            var buffer = new byte[65536];
+            while (peer.Receive(buffer, SocketFlags.None, out var error) is var n && error == SocketError.Success && n > 0) bytes.AddRange(buffer.AsSpan(0, n));
+            Assert.True(bytes.Count > 0);
+            var piped = await client.Input.ReadAsync();
+            bytes.AddRange(piped.Buffer.ToArray());
+            var all = bytes.ToArray();
+            var offset = 0;
+            for (var i = 0; i < frames; i++)
+            {
+                Assert.Equal(0x82, all[offset]);
+                Assert.Equal(126, all[offset + 1]); // a 16-bit length: 1 000
+                Assert.Equal(Payload(i), all.AsSpan(offset + 4, 1000).ToArray());
+                offset += 4 + 1000;
+            }
+            Assert.Equal(all.Length, offset);
+        }
+
+        static byte[] Payload(int i) => Enumerable.Repeat((byte)(i % 251), 1000).ToArray();
+    }
+
     // ---------------- helpers ----------------
+
+    /// <summary>Both ends of a loopback TCP connection; the server's end non-blocking, as the takeover makes it.</summary>
+    private static async Task<(Socket Server, Socket Peer)> TcpPairAsync()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await peer.ConnectAsync(listener.LocalEndPoint!);
+        var server = await listener.AcceptAsync();
+        server.Blocking = false;
+        return (server, peer);
+    }
+
+    private static async Task<byte[]> ReadExactlyAsync(Socket socket, int count)
+    {
+        var bytes = new byte[count];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        for (var read = 0; read < count;) read += await socket.ReceiveAsync(bytes.AsMemory(read), SocketFlags.None, timeout.Token);
+        return bytes;
+    }
 
     /// <summary>Our server and .NET's client on the two ends of one connection.</summary>
     private static (WebSocket Server, WebSocket Client) Sockets()

@@ -200,6 +200,40 @@ public sealed class WebSocketTakeoverTests
     }
 
     [Fact]
+    public async Task OnAPlainConnection_TheSocketsFramesGoStraightToItsSocket()
+    {
+        bool? direct = null;
+        await using var server = await Server.StartAsync(onConnection: true, onRequest: context =>
+            direct = context.Features.Get<WebSocketTakeover>()?.SendsOnSocket);
+        using var socket = await ConnectAsync(server.WebSocketUri("?EIO=4&transport=websocket"));
+        await AssertOpensAndEchoesAsync(socket);
+        Assert.True(direct);
+    }
+
+    [Fact]
+    public async Task BehindAMiddlewareThatWrapsTheConnection_TheFramesGoThroughIt()
+    {
+        bool? direct = null;
+        var written = 0L;
+        await using var server = await Server.StartAsync(kestrel => kestrel.ConfigureEndpointDefaults(endpoint =>
+        {
+            // A connection middleware before UseSocketIO that sees every byte the server writes (as one that logs or
+            // changes them would): frames must reach it, so none may go to the socket past it.
+            endpoint.Use(next => connection =>
+            {
+                connection.Transport = new CountingPipe(connection.Transport, n => Interlocked.Add(ref written, n));
+                return next(connection);
+            });
+            endpoint.UseSocketIO();
+        }), "http://127.0.0.1:0", context => direct = context.Features.Get<WebSocketTakeover>()?.SendsOnSocket);
+        using var socket = await ConnectAsync(server.WebSocketUri("?EIO=4&transport=websocket"));
+        var before = Interlocked.Read(ref written);
+        await AssertOpensAndEchoesAsync(socket);
+        Assert.False(direct);
+        Assert.True(Interlocked.Read(ref written) > before);
+    }
+
+    [Fact]
     public async Task AnUpgradeFromPolling_RunsOnTheConnection()
     {
         await using var server = await Server.StartAsync(onConnection: true);
@@ -261,6 +295,29 @@ public sealed class WebSocketTakeoverTests
         public void Tick()
         {
             foreach (var (action, state) in _handlers) action(state);
+        }
+    }
+
+    /// <summary>A connection's pipe whose writes are counted as they are flushed.</summary>
+    private sealed class CountingPipe(IDuplexPipe inner, Action<long> count) : IDuplexPipe
+    {
+        public PipeReader Input => inner.Input;
+        public PipeWriter Output { get; } = new CountingWriter(inner.Output, count);
+
+        private sealed class CountingWriter(PipeWriter inner, Action<long> count) : PipeWriter
+        {
+            public override void Advance(int bytes)
+            {
+                count(bytes);
+                inner.Advance(bytes);
+            }
+
+            public override Memory<byte> GetMemory(int sizeHint = 0) => inner.GetMemory(sizeHint);
+            public override Span<byte> GetSpan(int sizeHint = 0) => inner.GetSpan(sizeHint);
+            public override void CancelPendingFlush() => inner.CancelPendingFlush();
+            public override void Complete(Exception? exception = null) => inner.Complete(exception);
+            public override ValueTask CompleteAsync(Exception? exception = null) => inner.CompleteAsync(exception);
+            public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) => inner.FlushAsync(cancellationToken);
         }
     }
 
