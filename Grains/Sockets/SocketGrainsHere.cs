@@ -17,9 +17,6 @@ internal sealed class SocketGrainsHere
 {
     private readonly ConcurrentDictionary<string, LocalSocketGrain> _sockets = new(StringComparer.Ordinal);
 
-    /// <summary>How many activations are listed.</summary>
-    public int Count => _sockets.Count;
-
     /// <summary>Lists <paramref name="grain"/> under <paramref name="socketId"/> (replacing an older activation's entry).</summary>
     public void Add(string socketId, LocalSocketGrain grain) => _sockets[socketId] = grain;
 
