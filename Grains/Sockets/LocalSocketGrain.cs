@@ -53,8 +53,7 @@ internal sealed class LocalSocketGrain(SocketGrain grain, IWorkItemScheduler sch
 
         public void Run()
         {
-            var previous = Activity.Current;
-            if (_parent is not null) Activity.Current = _parent;
+            using var span = new ParentSpan(_parent);
             try
             {
                 var handling = grain.HandleEvent(clientEvent);
@@ -64,10 +63,6 @@ internal sealed class LocalSocketGrain(SocketGrain grain, IWorkItemScheduler sch
             catch (Exception e)
             {
                 SetException(e);
-            }
-            finally
-            {
-                if (_parent is not null) Activity.Current = previous;
             }
         }
 
@@ -91,18 +86,31 @@ internal sealed class LocalSocketGrain(SocketGrain grain, IWorkItemScheduler sch
 
         public void Run()
         {
-            // Set for the handler's run (its continuations keep it), then restored for whatever this thread runs next.
-            var previous = Activity.Current;
-            if (_parent is not null) Activity.Current = _parent;
-            try
-            {
-                // What the grain's one-way call does; its failures are logged there, as a one-way call's are.
-                _ = one is not null ? grain.PostEvent(one, receipt) : grain.PostEvents(several!, receipt);
-            }
-            finally
-            {
-                if (_parent is not null) Activity.Current = previous;
-            }
+            using var span = new ParentSpan(_parent);
+            // What the grain's one-way call does; its failures are logged there, as a one-way call's are.
+            _ = one is not null ? grain.PostEvent(one, receipt) : grain.PostEvents(several!, receipt);
+        }
+    }
+
+    /// <summary>
+    /// The poster's span made current for a work item's run (the handler's continuations keep it), and the thread's
+    /// own restored after it for whatever the thread runs next.
+    /// </summary>
+    private readonly ref struct ParentSpan
+    {
+        private readonly Activity? _parent;
+        private readonly Activity? _previous;
+
+        public ParentSpan(Activity? parent)
+        {
+            _parent = parent;
+            _previous = Activity.Current;
+            if (parent is not null) Activity.Current = parent;
+        }
+
+        public void Dispose()
+        {
+            if (_parent is not null) Activity.Current = _previous;
         }
     }
 }

@@ -36,7 +36,7 @@ internal sealed class PipeWebSocket(IDuplexPipe connection, Socket? socket = nul
     private readonly PipeWriter _output = connection.Output;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     // Frames go straight to the socket while set; null for good once one had to go through the pipe.
-    private Socket? _direct = socket;
+    private Socket? _direct = NonBlocking(socket);
     private int _state = (int)WebSocketState.Open;
     private WebSocketCloseStatus? _closeStatus;
     private string? _closeDescription;
@@ -58,6 +58,17 @@ internal sealed class PipeWebSocket(IDuplexPipe connection, Socket? socket = nul
 
     /// <inheritdoc/>
     public override WebSocketCloseStatus? CloseStatus => _closeStatus;
+
+    /// <summary>
+    /// Sends the handshake's answer (the 101), ahead of every frame and the same way; false when the connection ended
+    /// before it went.
+    /// </summary>
+    internal async ValueTask<bool> OpenAsync(ReadOnlyMemory<byte> response, CancellationToken cancellationToken)
+    {
+        if (!SendOrWrite(response.Span)) return true;
+        var flush = await _output.FlushAsync(cancellationToken);
+        return !flush.IsCanceled && !flush.IsCompleted;
+    }
 
     /// <inheritdoc/>
     public override string? CloseStatusDescription => _closeDescription;
@@ -266,19 +277,59 @@ internal sealed class PipeWebSocket(IDuplexPipe connection, Socket? socket = nul
             var size = FrameHeader.Write(frame, fin, opcode, length);
             prefix.CopyTo(frame[size..]);
             data.CopyTo(frame[(size + prefix.Length)..]);
-            frame = frame[..(size + length)];
-            var sent = _direct.Send(frame, SocketFlags.None, out var error);
-            if (error == SocketError.Success && sent == frame.Length) return false;
-            // Not taken whole (WouldBlock), or failed: the rest goes through the pipe, and so does every frame after it.
-            // Kestrel's send loop then meets the same state of the socket (it waits for room, or ends the connection).
-            _direct = null;
-            _output.Write(frame[Math.Max(sent, 0)..]);
-            return true;
+            return SendOrWrite(frame[..(size + length)]);
         }
         finally
         {
             if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
         }
+    }
+
+    /// <summary>
+    /// The socket's own receive and send loops are asynchronous and unaffected; this makes the sends here return at once
+    /// with what the kernel took, instead of waiting for room. Null when the connection has ended already.
+    /// </summary>
+    private static Socket? NonBlocking(Socket? socket)
+    {
+        if (socket is null) return null;
+        try
+        {
+            socket.Blocking = false;
+            return socket;
+        }
+        catch (ObjectDisposedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Sends bytes on the socket while it takes them whole; from the first it does not (WouldBlock: a client that does
+    /// not read, a full send buffer; or a failure), the rest and everything after it go through the pipe, whose
+    /// send loop then meets the same state of the socket (it waits for room, or ends the connection). True when bytes
+    /// are in the pipe, to be flushed.
+    /// </summary>
+    private bool SendOrWrite(ReadOnlySpan<byte> bytes)
+    {
+        if (_direct is not null)
+        {
+            int sent;
+            SocketError error;
+            try
+            {
+                sent = _direct.Send(bytes, SocketFlags.None, out error);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The connection ended: the pipe's flush finds it completed.
+                (sent, error) = (0, SocketError.OperationAborted);
+            }
+            if (error == SocketError.Success && sent == bytes.Length) return false;
+            _direct = null;
+            bytes = bytes[Math.Max(sent, 0)..];
+        }
+        _output.Write(bytes);
+        return true;
     }
 
     private void WriteFrameToPipe(FrameOpcode opcode, bool fin, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> data)

@@ -129,14 +129,10 @@ internal sealed class WebSocketTakeover
         {
             // A read the HTTP layer had pending at the cut was canceled: that cancellation must not reach the socket.
             if (_connection.Input.TryRead(out var pending)) _connection.Input.AdvanceTo(pending.Buffer.Start);
-            var direct = SendResponseOnSocket();
-            if (!direct)
-            {
-                var flush = await _connection.Output.WriteAsync(_response, closed);
-                if (flush.IsCanceled || flush.IsCompleted) return;
-            }
+            using var socket = new PipeWebSocket(_connection, _socket);
+            var opened = await socket.OpenAsync(_response, closed);
             _response = null;
-            using var socket = new PipeWebSocket(_connection, direct ? _socket : null);
+            if (!opened) return;
             var running = run(socket, closed);
             run = null; // what it captured is the session's now, not this connection's to keep
             await running;
@@ -150,30 +146,6 @@ internal sealed class WebSocketTakeover
             await _connection.Output.CompleteAsync();
             await _connection.Input.CompleteAsync();
         }
-    }
-
-    /// <summary>
-    /// Sends the 101 on the socket itself when frames are to follow that way: a non-blocking send, which a fresh
-    /// connection's empty send buffer takes whole. False when there is no such socket or it did not take the answer
-    /// whole (nothing or part of it sent: the rest then goes through the pipe, and so do the frames).
-    /// </summary>
-    private bool SendResponseOnSocket()
-    {
-        if (_socket is null) return false;
-        try
-        {
-            // The socket's own receive and send loops are asynchronous and unaffected; this makes the frames' sends
-            // return at once with what the kernel took, instead of waiting for room.
-            _socket.Blocking = false;
-            var sent = _socket.Send(_response!, SocketFlags.None, out var error);
-            if (error == SocketError.Success && sent == _response!.Length) return true;
-            if (sent > 0) _response = _response![sent..];
-        }
-        catch (ObjectDisposedException)
-        {
-            // The connection ended: the pipe's write below finds it completed.
-        }
-        return false;
     }
 
     /// <summary>RFC 6455's 101 answer, with the response headers the pipeline set (CORS, cookies).</summary>
