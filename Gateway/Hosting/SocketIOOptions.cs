@@ -35,8 +35,8 @@ public sealed class SocketIOOptions
     /// those that queued up while its previous call was in flight go together in the next one (one call cannot be
     /// reordered), so a client with several events in flight costs one round trip per call rather than one per
     /// event. 1: one call per event. The events are already counted by <see cref="MaxInboundPackets"/> and
-    /// <see cref="MaxInboundBytes"/> while they wait, so this bounds the size of a call, not memory. Not used while
-    /// <see cref="EventBatching"/> is on.
+    /// <see cref="MaxInboundBytes"/> while they wait, so this bounds the size of a call, not memory. With
+    /// <see cref="EventBatching"/> on, this many go next to each other in one batch.
     /// </summary>
     public int MaxEventsPerSocketCall { get; set; } = 16;
 

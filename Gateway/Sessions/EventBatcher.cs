@@ -11,9 +11,11 @@ namespace OrleansSocket.Gateway.Sessions;
 /// batch goes, up to <see cref="EventBatchingOptions.MaxInFlight"/> in flight.
 /// </summary>
 /// <remarks>
-/// Order: each socket's work queue sends its next event only when this one's outcome is back, so a socket has at most one
-/// event in the batches in flight, and batches may arrive and return in any order. A failed batch call fails each of
-/// its events, as the event's own grain call would have failed.
+/// A socket gives its events that queued up together (its work queue's <see cref="SocketIOOptions.MaxEventsPerSocketCall"/>),
+/// and they travel next to each other in one batch, so a client with several events in flight costs a share of one
+/// round trip rather than one round trip per event. Order: each socket's work queue gives its next events only when
+/// these outcomes are back, so a socket has at most one group in the batches in flight, and batches may arrive and
+/// return in any order. A failed batch call fails each of its events, as the socket's own grain call would have failed.
 /// </remarks>
 internal sealed class EventBatcher
 {
@@ -23,6 +25,7 @@ internal sealed class EventBatcher
     private readonly int _maxInFlight;
     private readonly Lock _gate = new();
     private readonly Queue<Pending> _waiting = new();
+    private int _waitingEvents;
     private long _waitingBytes;
     private int _inFlight;
     private long _batchesSent;
@@ -41,7 +44,7 @@ internal sealed class EventBatcher
     }
 
     /// <summary>Events waiting for a batch (not yet sent).</summary>
-    public int Waiting { get { lock (_gate) return _waiting.Count; } }
+    public int Waiting { get { lock (_gate) return _waitingEvents; } }
 
     /// <summary>Batches sent so far.</summary>
     public long BatchesSent { get { lock (_gate) return _batchesSent; } }
@@ -50,19 +53,22 @@ internal sealed class EventBatcher
     public int InFlight { get { lock (_gate) return _inFlight; } }
 
     /// <summary>
-    /// Sends <paramref name="clientEvent"/> of socket <paramref name="socketId"/> in a batch; completes with what its
-    /// <see cref="ISocketGrain.HandleEvent"/> returned, or faults with what it threw (or with the batch call's failure).
+    /// Sends <paramref name="clientEvents"/> of socket <paramref name="socketId"/>, in their order, next to each other in a
+    /// batch; completes with each one's outcome as <see cref="ISocketGrain.HandleEvents"/> gives them, or faults with the
+    /// batch call's failure.
     /// </summary>
     /// <param name="socketId">The socket (grain key).</param>
-    /// <param name="clientEvent">The event.</param>
-    /// <param name="bytes">Its size as received, counted against <see cref="EventBatchingOptions.MaxBytes"/>.</param>
-    public Task<SocketPayload?> HandleEventAsync(string socketId, ClientEvent clientEvent, long bytes)
+    /// <param name="clientEvents">Its events (at least one), in the order they came.</param>
+    /// <param name="bytes">Their size as received, counted against <see cref="EventBatchingOptions.MaxBytes"/>.</param>
+    public Task<EventBatchResult> HandleEventsAsync(string socketId, ClientEvent[] clientEvents, long bytes)
     {
-        var pending = new Pending(socketId, clientEvent, Math.Max(bytes, 0));
+        ArgumentOutOfRangeException.ThrowIfZero(clientEvents.Length, nameof(clientEvents));
+        var pending = new Pending(socketId, clientEvents, Math.Max(bytes, 0));
         Pending[]? batch;
         lock (_gate)
         {
             _waiting.Enqueue(pending);
+            _waitingEvents += clientEvents.Length;
             _waitingBytes += pending.Bytes;
             batch = _inFlight == 0 || IsFullLocked() ? TakeLocked() : null;
         }
@@ -70,22 +76,28 @@ internal sealed class EventBatcher
         return pending.Task;
     }
 
-    private bool IsFullLocked() => _waiting.Count >= _maxEvents || _waitingBytes >= _maxBytes;
+    private bool IsFullLocked() => _waitingEvents >= _maxEvents || _waitingBytes >= _maxBytes;
 
-    /// <summary>The next batch from the waiting events, counted in flight; null when none may go now.</summary>
+    /// <summary>
+    /// The next batch from the waiting events, counted in flight; null when none may go now. A socket's group is not
+    /// split; the first one goes whatever its size.
+    /// </summary>
     private Pending[]? TakeLocked()
     {
         if (_waiting.Count == 0 || _inFlight >= _maxInFlight) return null;
         var count = 0;
+        var events = 0;
         long bytes = 0;
         foreach (var waiting in _waiting)
         {
-            if (count == _maxEvents || (count > 0 && bytes + waiting.Bytes > _maxBytes)) break;
+            if (count > 0 && (events + waiting.Events.Length > _maxEvents || bytes + waiting.Bytes > _maxBytes)) break;
             count++;
+            events += waiting.Events.Length;
             bytes += waiting.Bytes;
         }
         var batch = new Pending[count];
         for (var i = 0; i < count; i++) batch[i] = _waiting.Dequeue();
+        _waitingEvents -= events;
         _waitingBytes -= bytes;
         _inFlight++;
         _batchesSent++;
@@ -97,17 +109,23 @@ internal sealed class EventBatcher
         Pending[]? batch = sent;
         EventBatchResult? result = null;
         Exception? failure = null;
+        var count = 0;
+        foreach (var pending in sent) count += pending.Events.Length;
         try
         {
-            var ids = new string[sent.Length];
-            var events = new ClientEvent[sent.Length];
-            for (var i = 0; i < sent.Length; i++)
+            var ids = new string[count];
+            var events = new ClientEvent[count];
+            var at = 0;
+            foreach (var pending in sent)
             {
-                ids[i] = sent[i].SocketId;
-                events[i] = sent[i].Event;
+                foreach (var clientEvent in pending.Events)
+                {
+                    ids[at] = pending.SocketId;
+                    events[at++] = clientEvent;
+                }
             }
             result = await _send(new EventBatch(ids, events));
-            result.EnsureAnswers(sent.Length);
+            result.EnsureAnswers(count);
         }
         catch (Exception ex)
         {
@@ -115,11 +133,12 @@ internal sealed class EventBatcher
         }
         // The outcomes first, while this batch still counts in flight: the sockets' continuations (their acks, their next
         // events) run here, and the next events gather for the batch that goes below, rather than each going alone.
-        for (var i = 0; i < sent.Length; i++)
+        var start = 0;
+        foreach (var pending in sent)
         {
-            if (failure is not null) sent[i].TrySetException(failure);
-            else if (result!.Errors?[i] is { } error) sent[i].TrySetException(error);
-            else sent[i].TrySetResult(result.Acks[i]);
+            if (failure is not null) pending.TrySetException(failure);
+            else pending.TrySetResult(Slice(result!, start, pending.Events.Length));
+            start += pending.Events.Length;
         }
         while (true)
         {
@@ -139,12 +158,20 @@ internal sealed class EventBatcher
         }
     }
 
-    /// <summary>One event waiting for its outcome. Continuations run on the thread that completes it (the batch's
-    /// answer): each socket's ack goes out and its next event joins the next batch without a thread hop.</summary>
-    private sealed class Pending(string socketId, ClientEvent clientEvent, long bytes) : TaskCompletionSource<SocketPayload?>
+    /// <summary>The outcomes of one socket's group: <paramref name="count"/> of the batch's from <paramref name="start"/>.</summary>
+    private static EventBatchResult Slice(EventBatchResult result, int start, int count)
+    {
+        if (start == 0 && count == result.Acks.Length) return result;
+        var errors = result.Errors?[start..(start + count)];
+        return new EventBatchResult(result.Acks[start..(start + count)], errors is null || Array.TrueForAll(errors, e => e is null) ? null : errors);
+    }
+
+    /// <summary>One socket's events waiting for their outcomes. Continuations run on the thread that completes it (the
+    /// batch's answer): each socket's acks go out and its next events join the next batch without a thread hop.</summary>
+    private sealed class Pending(string socketId, ClientEvent[] clientEvents, long bytes) : TaskCompletionSource<EventBatchResult>
     {
         public string SocketId { get; } = socketId;
-        public ClientEvent Event { get; } = clientEvent;
+        public ClientEvent[] Events { get; } = clientEvents;
         public long Bytes { get; } = bytes;
     }
 }

@@ -47,7 +47,7 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
     /// <param name="logger">Where failures are logged.</param>
     /// <param name="time">The clock of server→client ack timeouts and the replay filter.</param>
     /// <param name="batcher">Where events go when they travel in batches (a thin gateway); null: one grain call each.</param>
-    /// <param name="eventsPerCall">Most queued events of this socket sent to its grain in one call (without <paramref name="batcher"/>).</param>
+    /// <param name="eventsPerCall">Most queued events of this socket sent in one call to its grain, or together in one batch.</param>
     /// <param name="postedEventTimeout">How long an event handed one-way to a grain in this process waits for its report
     /// (<see cref="ConnectResult.GatewayHere"/>); null: every event is an awaited call.</param>
     public NamespaceSocket(ISocketConnection connection, string id, string ns, ISocketGrain grain, ILogger logger, TimeProvider? time = null,
@@ -65,7 +65,7 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
         _acks = new ServerAcks(time);
         _replay = new ReplayFilter(time);
         // No connection only where the socket is a mere key (the room index's tests); nothing is queued there.
-        _work = new SocketWorkQueue<Work>(connection?.Inbound!, this, batcher is null ? eventsPerCall : 1);
+        _work = new SocketWorkQueue<Work>(connection?.Inbound!, this, eventsPerCall);
     }
 
     public string Id { get; }
@@ -313,7 +313,13 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
                 if (!await wait) PostTimedOut(posted);
                 return;
             }
-            result = await _grain.HandleEvents(events);
+            if (_batcher is { } batcher)
+            {
+                long bytes = 0;
+                foreach (var work in works) bytes += ((EventWork)work).Bytes;
+                result = await batcher.HandleEventsAsync(Id, events, bytes);
+            }
+            else result = await _grain.HandleEvents(events);
         }
         result.EnsureAnswers(events.Length);
         for (var i = 0; i < events.Length; i++)
@@ -360,7 +366,9 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
                         if (!await wait) PostTimedOut(posted);
                         break;
                     }
-                    ack = await (_batcher is { } batcher ? batcher.HandleEventAsync(Id, e.Event, e.Bytes) : _grain.HandleEvent(e.Event));
+                    ack = _batcher is { } batcher
+                        ? OnlyOutcome(await batcher.HandleEventsAsync(Id, [e.Event], e.Bytes))
+                        : await _grain.HandleEvent(e.Event);
                 }
                 if (e.AckId is { } id && ack is not null && IsConnected)
                     _connection.Writer.Ack(Namespace, id, ack);
@@ -377,6 +385,14 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
                     await _grain.Restore(new SocketRestoreRequest(request, r.Rooms, UserId));
                 break;
         }
+    }
+
+    /// <summary>The outcome of a batch's one event of this socket: its early ack, or what its handling threw.</summary>
+    private static SocketPayload? OnlyOutcome(EventBatchResult result)
+    {
+        result.EnsureAnswers(1);
+        if (result.Errors?[0] is { } error) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        return result.Acks[0];
     }
 
     /// <summary>

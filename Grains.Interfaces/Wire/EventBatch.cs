@@ -2,9 +2,10 @@ namespace OrleansSocket.Internal;
 
 /// <summary>
 /// Client events of many sockets of one gateway, sent to the silos in one call (<see cref="ISocketLinkGrain.HandleEvents"/>)
-/// instead of one grain call each. Element <c>i</c> of <see cref="Events"/> belongs to socket <c>SocketIds[i]</c>; a
-/// socket has at most one event in a batch and in flight (the gateway sends its next event once this one's outcome came
-/// back), so a socket's events keep their order whatever order batches arrive in.
+/// instead of one grain call each. Element <c>i</c> of <see cref="Events"/> belongs to socket <c>SocketIds[i]</c>. A
+/// socket's events in a batch are next to each other, in the order they came, and run in that order, as
+/// <see cref="ISocketGrain.HandleEvents"/> runs them; a socket has at most one such group in flight (the gateway sends its
+/// next events once these outcomes came back), so its events keep their order whatever order batches arrive in.
 /// </summary>
 /// <param name="SocketIds">The socket (grain key) of each event.</param>
 /// <param name="Events">The events, as <see cref="ISocketGrain.HandleEvent"/> takes them.</param>

@@ -15,7 +15,7 @@ namespace OrleansSocket.Grains.Sockets;
 internal sealed class LocalSocketGrain(SocketGrain grain, IWorkItemScheduler scheduler) : ILocalSocketGrain
 {
     private static readonly Action<object> RunPosted = static s => ((Posted)s).Run();
-    private static readonly Action<object> RunHandled = static s => ((Handled)s).Run();
+    private static readonly Action<object> RunHandled = static s => ((IHandled)s).Run();
 
     private volatile bool _closed;
 
@@ -31,10 +31,19 @@ internal sealed class LocalSocketGrain(SocketGrain grain, IWorkItemScheduler sch
     /// runs it, for a caller in this silo that awaits its outcome (the <see cref="SocketLinkGrain"/>); null when the
     /// activation is gone, and the caller makes the grain call instead.
     /// </summary>
-    public Task<SocketPayload?>? TryHandle(ClientEvent clientEvent)
+    public Task<SocketPayload?>? TryHandle(ClientEvent clientEvent) =>
+        TryRun(new Handled<ClientEvent, SocketPayload?>(grain, clientEvent, static (g, e) => g.HandleEvent(e)));
+
+    /// <summary>
+    /// Queues one socket's <paramref name="clientEvents"/> to run in order as <see cref="ISocketGrain.HandleEvents"/> runs
+    /// them, for a caller that awaits their outcomes; null when the activation is gone (the caller makes the grain call).
+    /// </summary>
+    public Task<EventBatchResult>? TryHandle(ClientEvent[] clientEvents) =>
+        TryRun(new Handled<ClientEvent[], EventBatchResult>(grain, clientEvents, static (g, e) => g.HandleEvents(e)));
+
+    private Task<TResult>? TryRun<TArgument, TResult>(Handled<TArgument, TResult> handled)
     {
         if (_closed) return null;
-        var handled = new Handled(grain, clientEvent);
         scheduler.QueueAction(RunHandled, handled);
         return handled.Task;
     }
@@ -46,8 +55,14 @@ internal sealed class LocalSocketGrain(SocketGrain grain, IWorkItemScheduler sch
         return true;
     }
 
-    /// <summary>One awaited event as the work item carries it; its task completes with what the grain call would return.</summary>
-    private sealed class Handled(SocketGrain grain, ClientEvent clientEvent) : TaskCompletionSource<SocketPayload?>
+    private interface IHandled
+    {
+        void Run();
+    }
+
+    /// <summary>Awaited events as the work item carries them; its task completes with what the grain call would return.</summary>
+    private sealed class Handled<TArgument, TResult>(SocketGrain grain, TArgument clientEvents, Func<SocketGrain, TArgument, Task<TResult>> handle)
+        : TaskCompletionSource<TResult>, IHandled
     {
         private readonly Activity? _parent = Activity.Current;
 
@@ -56,7 +71,7 @@ internal sealed class LocalSocketGrain(SocketGrain grain, IWorkItemScheduler sch
             using var span = new ParentSpan(_parent);
             try
             {
-                var handling = grain.HandleEvent(clientEvent);
+                var handling = handle(grain, clientEvents);
                 if (handling.IsCompletedSuccessfully) SetResult(handling.Result);
                 else _ = CompleteAsync(handling);
             }
@@ -66,7 +81,7 @@ internal sealed class LocalSocketGrain(SocketGrain grain, IWorkItemScheduler sch
             }
         }
 
-        private async Task CompleteAsync(Task<SocketPayload?> handling)
+        private async Task CompleteAsync(Task<TResult> handling)
         {
             try
             {

@@ -8,7 +8,8 @@ namespace OrleansSocket.Grains.Sockets;
 /// hold up the gateway's next batch.
 /// </summary>
 /// <remarks>
-/// An event whose socket grain is active in this silo goes straight to the activation's scheduler
+/// A socket's events are next to each other in a batch and run in their order in one go
+/// (<see cref="ISocketGrain.HandleEvents"/>). An event whose socket grain is active in this silo goes straight to the activation's scheduler
 /// (<see cref="SocketGrainsHere"/>), without a grain call inside the silo; the others (a socket grain on another silo, or
 /// not active) by grain call.
 /// </remarks>
@@ -20,26 +21,54 @@ internal sealed class SocketLinkGrain(SocketGrainsHere here) : Grain, ISocketLin
         var ids = batch.SocketIds;
         var events = batch.Events;
         if (ids.Length != events.Length) throw new ArgumentException("A batch has one socket id per event.", nameof(batch));
-        var calls = new Task<SocketPayload?>[ids.Length];
-        for (var i = 0; i < calls.Length; i++)
-            calls[i] = here.Find(ids[i])?.TryHandle(events[i]) ?? GrainFactory.GetGrain<ISocketGrain>(ids[i]).HandleEvent(events[i]);
+        // One task per socket: its events are next to each other, and a socket's several events run in order in one go.
+        var starts = new List<int>();
+        var calls = new List<Task>();
+        for (var start = 0; start < ids.Length;)
+        {
+            var end = start + 1;
+            while (end < ids.Length && ids[end] == ids[start]) end++;
+            starts.Add(start);
+            calls.Add(end - start == 1 ? Handle(ids[start], events[start]) : Handle(ids[start], events[start..end]));
+            start = end;
+        }
         try
         {
-            // One continuation on this activation for the whole batch, not one per event.
+            // One continuation on this activation for the whole batch, not one per socket.
             await Task.WhenAll(calls);
         }
         catch
         {
             // Each failed call's own exception is read below.
         }
-        var acks = new SocketPayload?[calls.Length];
+        var acks = new SocketPayload?[ids.Length];
         Exception?[]? errors = null;
-        for (var i = 0; i < calls.Length; i++)
+        for (var i = 0; i < calls.Count; i++)
         {
             var call = calls[i];
-            if (call.IsCompletedSuccessfully) acks[i] = call.GetAwaiter().GetResult();
-            else (errors ??= new Exception?[calls.Length])[i] = call.Exception?.InnerException ?? new TaskCanceledException(call);
+            var start = starts[i];
+            var count = (i + 1 < starts.Count ? starts[i + 1] : ids.Length) - start;
+            if (!call.IsCompletedSuccessfully)
+            {
+                var error = call.Exception?.InnerException ?? new TaskCanceledException(call);
+                errors ??= new Exception?[ids.Length];
+                for (var k = start; k < start + count; k++) errors[k] = error;
+            }
+            else if (call is Task<SocketPayload?> one) acks[start] = one.Result;
+            else
+            {
+                var result = ((Task<EventBatchResult>)call).Result;
+                result.EnsureAnswers(count);
+                result.Acks.CopyTo(acks, start);
+                if (result.Errors is { } failed) failed.CopyTo(errors ??= new Exception?[ids.Length], start);
+            }
         }
         return new EventBatchResult(acks, errors);
     }
+
+    private Task<SocketPayload?> Handle(string id, ClientEvent clientEvent) =>
+        here.Find(id)?.TryHandle(clientEvent) ?? GrainFactory.GetGrain<ISocketGrain>(id).HandleEvent(clientEvent);
+
+    private Task<EventBatchResult> Handle(string id, ClientEvent[] clientEvents) =>
+        here.Find(id)?.TryHandle(clientEvents) ?? GrainFactory.GetGrain<ISocketGrain>(id).HandleEvents(clientEvents);
 }

@@ -92,6 +92,41 @@ public sealed class SocketLinkGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_sockets_events_next_to_each_other_run_in_their_order_with_each_outcome_in_its_place()
+    {
+        var (s1, s2) = (await ConnectAsync(), await ConnectAsync());
+        Assert.NotNull(Here.Find(s1)); // handed to its activation, as a group
+
+        var result = await fixture.Client.GetGrain<ISocketLinkGrain>("gw-link").HandleEvents(new EventBatch([s1, s1, s1, s1, s2],
+        [
+            Event("seq", "[1]", null),
+            Event("add", "[1,2]", 1),
+            Event("seq", "[2]", null),
+            Event("seq", "[3]", null),
+            Event("add", "[3,4]", 2),
+        ]));
+
+        Assert.Null(result.Errors);
+        Assert.Equal([null, "[3]", null, null, "[7]"], result.Acks.Select(a => a is null ? null : RecordingGateway.Json(a)));
+        Assert.Equal([1, 2, 3], TestHandlers.Sequences[s1]);
+    }
+
+    [Fact]
+    public async Task A_sockets_group_goes_by_grain_call_when_its_listed_activation_refuses()
+    {
+        var id = await ConnectAsync();
+        Assert.IsType<LocalSocketGrain>(Here.Find(id)).Close();
+        Assert.Null(Here.Find(id)!.TryHandle([Event("seq", "[0]", null)]));
+
+        var result = await fixture.Client.GetGrain<ISocketLinkGrain>("gw-link").HandleEvents(new EventBatch([id, id],
+            [Event("seq", "[5]", null), Event("add", "[5,6]", 2)]));
+
+        Assert.Null(result.Errors);
+        Assert.Equal("[11]", RecordingGateway.Json(result.Acks[1]!));
+        Assert.Equal([5], TestHandlers.Sequences[id]);
+    }
+
+    [Fact]
     public async Task A_batch_with_one_id_too_few_is_refused()
     {
         var link = fixture.Client.GetGrain<ISocketLinkGrain>("gw-link");

@@ -33,11 +33,66 @@ public sealed class EventBatcherTests
 
     private static string Text(Task<SocketPayload?> outcome) => Encoding.UTF8.GetString(outcome.Result!.ArgsJson);
 
+    private static string? Text(SocketPayload? ack) => ack is null ? null : Encoding.UTF8.GetString(ack.ArgsJson);
+
+    /// <summary>One event of a socket, its outcome unwrapped as the gateway's socket does it.</summary>
+    private static async Task<SocketPayload?> One(EventBatcher batcher, string socketId, ClientEvent clientEvent, long bytes)
+    {
+        var result = await batcher.HandleEventsAsync(socketId, [clientEvent], bytes);
+        result.EnsureAnswers(1);
+        if (result.Errors?[0] is { } error) throw error;
+        return result.Acks[0];
+    }
+
+    [Fact]
+    public async Task A_sockets_queued_events_go_next_to_each_other_in_one_batch_and_come_back_as_its_outcomes()
+    {
+        var batcher = Batcher();
+        _ = One(batcher, "s0", Event("e0"), 1); // in flight: the rest waits
+        var s1 = batcher.HandleEventsAsync("s1", [Event("a"), Event("b"), Event("c")], 3);
+        var s2 = batcher.HandleEventsAsync("s2", [Event("d")], 1);
+        Assert.Equal(4, batcher.Waiting);
+
+        Answer(0);
+        Assert.Equal(["s1", "s1", "s1", "s2"], _sent[1].Batch.SocketIds);
+        Assert.Equal(["a", "b", "c", "d"], Names(_sent[1].Batch));
+        _sent[1].Answer.SetResult(new EventBatchResult([Ack("A"), null, Ack("C"), Ack("D")], [null, new InvalidOperationException("b failed"), null, null]));
+
+        Assert.True(s1.IsCompleted && s2.IsCompleted);
+        var (first, second) = (await s1, await s2);
+        Assert.Equal(["[\"A\"]", null, "[\"C\"]"], first.Acks.Select(Text));
+        Assert.Equal([null, "b failed", null], first.Errors!.Select(e => e?.Message));
+        Assert.Equal(["[\"D\"]"], second.Acks.Select(Text));
+        Assert.Null(second.Errors); // its one event did not fail
+    }
+
+    [Fact]
+    public void A_sockets_group_is_not_split_by_MaxEvents_but_waits_for_the_next_batch()
+    {
+        var batcher = Batcher(maxEvents: 3, maxInFlight: 1);
+        _ = One(batcher, "s0", Event("e0"), 1);
+        _ = batcher.HandleEventsAsync("s1", [Event("a"), Event("b")], 2);
+        _ = batcher.HandleEventsAsync("s2", [Event("c"), Event("d")], 2);
+        _ = batcher.HandleEventsAsync("s3", [Event("e"), Event("f"), Event("g"), Event("h")], 4);
+
+        Answer(0);
+        Assert.Equal(["a", "b"], Names(_sent[1].Batch)); // s2's two would pass the bound of 3
+        Answer(1);
+        Assert.Equal(["c", "d"], Names(_sent[2].Batch));
+        Answer(2);
+        Assert.Equal(["e", "f", "g", "h"], Names(_sent[3].Batch)); // a batch's first group goes whatever its size
+        Assert.Equal(0, batcher.Waiting);
+    }
+
+    [Fact]
+    public void No_events_is_refused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => { _ = Batcher().HandleEventsAsync("s1", [], 0); });
+
     [Fact]
     public void An_event_goes_at_once_when_no_batch_is_in_flight()
     {
         var batcher = Batcher();
-        var outcome = batcher.HandleEventAsync("s1", Event("e1"), 10);
+        var outcome = One(batcher, "s1", Event("e1"), 10);
 
         var sent = Assert.Single(_sent);
         Assert.Equal(["s1"], sent.Batch.SocketIds);
@@ -52,8 +107,8 @@ public sealed class EventBatcherTests
     public void Events_that_come_while_a_batch_is_in_flight_go_together_when_it_returns()
     {
         var batcher = Batcher();
-        var first = batcher.HandleEventAsync("s1", Event("e1"), 10);
-        var rest = new[] { ("s2", "e2"), ("s3", "e3"), ("s4", "e4") }.Select(x => batcher.HandleEventAsync(x.Item1, Event(x.Item2), 10)).ToArray();
+        var first = One(batcher, "s1", Event("e1"), 10);
+        var rest = new[] { ("s2", "e2"), ("s3", "e3"), ("s4", "e4") }.Select(x => One(batcher, x.Item1, Event(x.Item2), 10)).ToArray();
         Assert.Single(_sent);
         Assert.Equal(3, batcher.Waiting);
 
@@ -72,10 +127,10 @@ public sealed class EventBatcherTests
     {
         var batcher = Batcher();
         Task<SocketPayload?>? next = null;
-        var first = batcher.HandleEventAsync("s1", Event("e1"), 10);
+        var first = One(batcher, "s1", Event("e1"), 10);
         // The socket's work queue sends its next event from the first one's continuation.
-        first.ContinueWith(_ => next = batcher.HandleEventAsync("s1", Event("e1b"), 10), TaskContinuationOptions.ExecuteSynchronously);
-        batcher.HandleEventAsync("s2", Event("e2"), 10);
+        first.ContinueWith(_ => next = One(batcher, "s1", Event("e1b"), 10), TaskContinuationOptions.ExecuteSynchronously);
+        _ = One(batcher, "s2", Event("e2"), 10);
 
         Answer(0);
         Assert.Equal(2, _sent.Count);
@@ -87,15 +142,15 @@ public sealed class EventBatcherTests
     public void A_batch_holds_at_most_MaxEvents_and_at_that_bound_another_goes()
     {
         var batcher = Batcher(maxEvents: 3, maxInFlight: 2);
-        batcher.HandleEventAsync("s1", Event("e1"), 1); // goes at once
-        batcher.HandleEventAsync("s2", Event("e2"), 1);
-        batcher.HandleEventAsync("s3", Event("e3"), 1);
+        _ = One(batcher, "s1", Event("e1"), 1); // goes at once
+        _ = One(batcher, "s2", Event("e2"), 1);
+        _ = One(batcher, "s3", Event("e3"), 1);
         Assert.Single(_sent); // 2 waiting: under the bound
-        batcher.HandleEventAsync("s4", Event("e4"), 1); // 3 waiting: the bound
+        _ = One(batcher, "s4", Event("e4"), 1); // 3 waiting: the bound
         Assert.Equal(2, _sent.Count);
         Assert.Equal(["e2", "e3", "e4"], Names(_sent[1].Batch));
 
-        foreach (var i in Enumerable.Range(5, 4)) batcher.HandleEventAsync($"s{i}", Event($"e{i}"), 1);
+        foreach (var i in Enumerable.Range(5, 4)) _ = One(batcher, $"s{i}", Event($"e{i}"), 1);
         Assert.Equal(2, _sent.Count); // 2 in flight: MaxInFlight, however many wait
         Assert.Equal(4, batcher.Waiting);
         Answer(0);
@@ -111,10 +166,10 @@ public sealed class EventBatcherTests
     public void A_batch_holds_at_most_MaxBytes_and_a_larger_event_goes_alone()
     {
         var batcher = Batcher(maxBytes: 100, maxInFlight: 1);
-        batcher.HandleEventAsync("s1", Event("e1"), 10);
-        batcher.HandleEventAsync("s2", Event("e2"), 50);
-        batcher.HandleEventAsync("s3", Event("e3"), 50); // 100 waiting: exactly the bound
-        batcher.HandleEventAsync("s4", Event("e4"), 1);
+        _ = One(batcher, "s1", Event("e1"), 10);
+        _ = One(batcher, "s2", Event("e2"), 50);
+        _ = One(batcher, "s3", Event("e3"), 50); // 100 waiting: exactly the bound
+        _ = One(batcher, "s4", Event("e4"), 1);
         Assert.Single(_sent); // MaxInFlight 1
         Answer(0);
         Assert.Equal(["e2", "e3"], Names(_sent[1].Batch)); // 100 bytes; e4 would make 101
@@ -123,7 +178,7 @@ public sealed class EventBatcherTests
         Assert.Equal(["e4"], Names(_sent[2].Batch));
         Answer(2);
 
-        batcher.HandleEventAsync("s5", Event("big"), 500);
+        _ = One(batcher, "s5", Event("big"), 500);
         Assert.Equal(["big"], Names(_sent[3].Batch)); // larger than the bound: a batch of its own
     }
 
@@ -131,12 +186,12 @@ public sealed class EventBatcherTests
     public void The_bytes_bound_sends_another_batch_when_reached_while_one_is_in_flight()
     {
         var batcher = Batcher(maxBytes: 100, maxInFlight: 2);
-        batcher.HandleEventAsync("s1", Event("e1"), 10);
-        batcher.HandleEventAsync("s2", Event("e2"), 60);
+        _ = One(batcher, "s1", Event("e1"), 10);
+        _ = One(batcher, "s2", Event("e2"), 60);
         Assert.Single(_sent); // 60 waiting
-        batcher.HandleEventAsync("s3", Event("e3"), 39);
+        _ = One(batcher, "s3", Event("e3"), 39);
         Assert.Single(_sent); // 99 waiting: one byte under
-        batcher.HandleEventAsync("s4", Event("e4"), 1);
+        _ = One(batcher, "s4", Event("e4"), 1);
         Assert.Equal(2, _sent.Count); // 100: the bound
         Assert.Equal(["e2", "e3", "e4"], Names(_sent[1].Batch));
     }
@@ -145,10 +200,10 @@ public sealed class EventBatcherTests
     public async Task Each_event_gets_its_own_outcome_and_an_error_fails_only_its_event()
     {
         var batcher = Batcher();
-        _ = batcher.HandleEventAsync("s0", Event("e0"), 1);
-        var ok = batcher.HandleEventAsync("s1", Event("e1"), 1);
-        var failing = batcher.HandleEventAsync("s2", Event("e2"), 1);
-        var silent = batcher.HandleEventAsync("s3", Event("e3"), 1);
+        _ = One(batcher, "s0", Event("e0"), 1);
+        var ok = One(batcher, "s1", Event("e1"), 1);
+        var failing = One(batcher, "s2", Event("e2"), 1);
+        var silent = One(batcher, "s3", Event("e3"), 1);
         Answer(0);
         _sent[1].Answer.SetResult(new EventBatchResult([Ack("a1"), null, null], [null, new InvalidOperationException("handler failed"), null]));
 
@@ -162,8 +217,8 @@ public sealed class EventBatcherTests
     public async Task A_failed_batch_call_fails_each_of_its_events_and_the_next_batch_still_goes()
     {
         var batcher = Batcher();
-        var lost = batcher.HandleEventAsync("s1", Event("e1"), 1);
-        var waiting = batcher.HandleEventAsync("s2", Event("e2"), 1);
+        var lost = One(batcher, "s1", Event("e1"), 1);
+        var waiting = One(batcher, "s2", Event("e2"), 1);
         _sent[0].Answer.SetException(new TimeoutException("silo lost"));
 
         Assert.True(lost.IsFaulted);
@@ -177,7 +232,7 @@ public sealed class EventBatcherTests
     public async Task An_answer_with_the_wrong_number_of_outcomes_fails_the_batch()
     {
         var batcher = Batcher();
-        var outcome = batcher.HandleEventAsync("s1", Event("e1"), 1);
+        var outcome = One(batcher, "s1", Event("e1"), 1);
         _sent[0].Answer.SetResult(new EventBatchResult([], null));
         Assert.True(outcome.IsFaulted);
         await Assert.ThrowsAsync<InvalidOperationException>(() => outcome);
@@ -188,7 +243,7 @@ public sealed class EventBatcherTests
     public void Batches_answered_out_of_order_hand_each_event_its_own_outcome()
     {
         var batcher = Batcher(maxEvents: 1, maxInFlight: 3);
-        var outcomes = Enumerable.Range(1, 3).Select(i => batcher.HandleEventAsync($"s{i}", Event($"e{i}"), 1)).ToArray();
+        var outcomes = Enumerable.Range(1, 3).Select(i => One(batcher, $"s{i}", Event($"e{i}"), 1)).ToArray();
         Assert.Equal(3, _sent.Count);
         Answer(2);
         Answer(0);
