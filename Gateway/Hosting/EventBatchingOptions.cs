@@ -10,7 +10,7 @@ public enum EventBatchingMode
     /// <summary>Always batched.</summary>
     Enabled,
 
-    /// <summary>One grain call per event (the default: batches were measured to cost more, docs/performance.md).</summary>
+    /// <summary>One grain call per event (the default: batches were measured to cost no less, with a longer tail at high rates; docs/performance.md).</summary>
     Disabled,
 }
 
