@@ -319,6 +319,40 @@ public sealed class PipeWebSocketTests
         static byte[] Payload(int i) => Enumerable.Repeat((byte)(i % 251), 1000).ToArray();
     }
 
+    [Fact]
+    public async Task OnItsSocket_TheHandshakesAnswerGoesAheadOfTheFrames_OnTheSocket()
+    {
+        var (connection, client) = Pipes();
+        var (socket, peer) = await TcpPairAsync();
+        using (socket)
+        using (peer)
+        using (var server = new PipeWebSocket(connection, socket))
+        {
+            Assert.True(await server.OpenAsync("HTTP/1.1 101 \r\n\r\n"u8.ToArray(), default));
+            await server.SendAsync("hi"u8.ToArray(), WebSocketMessageType.Text, true, default);
+
+            Assert.Equal("HTTP/1.1 101 \r\n\r\n" + "\u0081\u0002hi", Encoding.Latin1.GetString(await ReadExactlyAsync(peer, 21)));
+            Assert.False(client.Input.TryRead(out _));
+        }
+    }
+
+    [Fact]
+    public async Task OnASocketDisposedUnderIt_EveryByteGoesThroughThePipe()
+    {
+        var (connection, client) = Pipes();
+        var (socket, peer) = await TcpPairAsync();
+        using (peer)
+        using (var server = new PipeWebSocket(connection, socket))
+        {
+            socket.Dispose(); // the connection ended between the takeover and the first send
+            Assert.True(await server.OpenAsync("HTTP/1.1 101 \r\n\r\n"u8.ToArray(), default));
+            await server.SendAsync("hi"u8.ToArray(), WebSocketMessageType.Text, true, default);
+
+            var piped = await client.Input.ReadAsync();
+            Assert.Equal("HTTP/1.1 101 \r\n\r\n" + "\u0081\u0002hi", Encoding.Latin1.GetString(piped.Buffer.ToArray()));
+        }
+    }
+
     // ---------------- helpers ----------------
 
     /// <summary>Both ends of a loopback TCP connection; the server's end non-blocking, as the takeover makes it.</summary>
