@@ -367,7 +367,7 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
                         break;
                     }
                     ack = _batcher is { } batcher
-                        ? OnlyOutcome(await batcher.HandleEventsAsync(Id, [e.Event], e.Bytes))
+                        ? (await batcher.HandleEventsAsync(Id, [e.Event], e.Bytes)).OnlyOutcome()
                         : await _grain.HandleEvent(e.Event);
                 }
                 if (e.AckId is { } id && ack is not null && IsConnected)
@@ -385,14 +385,6 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
                     await _grain.Restore(new SocketRestoreRequest(request, r.Rooms, UserId));
                 break;
         }
-    }
-
-    /// <summary>The outcome of a batch's one event of this socket: its early ack, or what its handling threw.</summary>
-    private static SocketPayload? OnlyOutcome(EventBatchResult result)
-    {
-        result.EnsureAnswers(1);
-        if (result.Errors?[0] is { } error) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
-        return result.Acks[0];
     }
 
     /// <summary>

@@ -32,4 +32,13 @@ internal sealed record EventBatchResult(
         if (Acks.Length != count || Errors is { } errors && errors.Length != count)
             throw new InvalidOperationException($"{count} events were answered with {Acks.Length} outcomes.");
     }
+
+    /// <summary>The outcome of a batch's only event: its early ack, or what its handling threw, rethrown.</summary>
+    /// <exception cref="InvalidOperationException">the grain answered another number of outcomes than one.</exception>
+    public SocketPayload? OnlyOutcome()
+    {
+        EnsureAnswers(1);
+        if (Errors?[0] is { } error) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        return Acks[0];
+    }
 }

@@ -36,13 +36,8 @@ public sealed class EventBatcherTests
     private static string? Text(SocketPayload? ack) => ack is null ? null : Encoding.UTF8.GetString(ack.ArgsJson);
 
     /// <summary>One event of a socket, its outcome unwrapped as the gateway's socket does it.</summary>
-    private static async Task<SocketPayload?> One(EventBatcher batcher, string socketId, ClientEvent clientEvent, long bytes)
-    {
-        var result = await batcher.HandleEventsAsync(socketId, [clientEvent], bytes);
-        result.EnsureAnswers(1);
-        if (result.Errors?[0] is { } error) throw error;
-        return result.Acks[0];
-    }
+    private static async Task<SocketPayload?> One(EventBatcher batcher, string socketId, ClientEvent clientEvent, long bytes) =>
+        (await batcher.HandleEventsAsync(socketId, [clientEvent], bytes)).OnlyOutcome();
 
     [Fact]
     public async Task A_sockets_queued_events_go_next_to_each_other_in_one_batch_and_come_back_as_its_outcomes()
