@@ -28,7 +28,10 @@ public sealed class EventBatchingOptions
     /// <summary>When batching is on (default <see cref="EventBatchingMode.Disabled"/>: one grain call per event).</summary>
     public EventBatchingMode Mode { get; set; } = EventBatchingMode.Disabled;
 
-    /// <summary>Most events in one batch.</summary>
+    /// <summary>
+    /// Most events in one batch. A socket's queued events (at most <see cref="SocketIOOptions.MaxEventsPerSocketCall"/>)
+    /// are not split: set below that, a batch whose first socket has more queued holds that socket's events alone.
+    /// </summary>
     public int MaxEvents { get; set; } = 256;
 
     /// <summary>Most payload bytes (as received) in one batch; a larger event goes in a batch of its own.</summary>
