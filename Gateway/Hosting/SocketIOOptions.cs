@@ -53,6 +53,9 @@ public sealed class SocketIOOptions
     /// <summary>Client events sent to the silos in batches, for thin gateways (see <see cref="EventBatchingOptions"/>).</summary>
     public EventBatchingOptions EventBatching { get; set; } = new();
 
+    /// <summary>A start-up warm-up of the connect and event paths (see <see cref="WarmUpOptions"/>; off by default).</summary>
+    public WarmUpOptions WarmUp { get; set; } = new();
+
     /// <summary>The Engine.IO transport: heartbeat, payload limits, CORS, transports.</summary>
     public EngineIOOptions Engine { get; set; } = new();
 

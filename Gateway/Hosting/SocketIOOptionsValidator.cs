@@ -55,6 +55,19 @@ internal sealed class SocketIOOptionsValidator : IValidateOptions<SocketIOOption
             failures.AtLeast($"{B}:MaxInFlight", batching.MaxInFlight, 1);
         }
 
+        var warmUp = options.WarmUp;
+        const string W = $"{S}:{nameof(SocketIOOptions.WarmUp)}";
+        if (warmUp is null) failures.Add($"{W} must not be null.");
+        else
+        {
+            failures.AtLeast($"{W}:Connections", warmUp.Connections, 1);
+            failures.AtLeast($"{W}:EventsPerConnection", warmUp.EventsPerConnection, 1);
+            failures.AtLeast($"{W}:SettledMethods", warmUp.SettledMethods, 0);
+            failures.Positive($"{W}:MaxDuration", warmUp.MaxDuration);
+            if (warmUp.Enabled && options.Engine is { Transports: { } transports } && !transports.Contains(EngineServer.WebSocketName))
+                failures.Add($"{W}:Enabled needs the \"websocket\" transport in {S}:Engine:Transports (the warm-up connects over it).");
+        }
+
         var parser = options.Parser;
         const string P = $"{S}:{nameof(SocketIOOptions.Parser)}";
         if (parser is null) failures.Add($"{P} must not be null.");

@@ -51,6 +51,8 @@ public static class SocketIOServiceCollectionExtensions
         services.AddHostedService<GatewayMembership>();
         // Read by the gateway's readiness check, when the application adds AddSocketIOHealthChecks().
         services.AddSingleton(sp => new GatewayReadiness(sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetService<IHostApplicationLifetime>()));
+        // After the membership: the warm-up's sockets need the gateway in the cluster.
+        services.AddHostedService<OrleansSocket.Gateway.WarmUp.GatewayWarmUp>();
         services.AddSingleton(new SocketIOHealthContribution(SocketIOHealthChecks.Gateway, sp => ActivatorUtilities.CreateInstance<GatewayHealthCheck>(sp)));
         // No sticky sessions: requests for another gateway's sessions are relayed to it (SocketIOOptions.ForwardSessions).
         services.AddSingleton(sp => new GatewaySessionRouter(sp.GetRequiredService<SocketIOServer>().GatewayId,

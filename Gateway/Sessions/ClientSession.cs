@@ -177,6 +177,13 @@ internal sealed class ClientSession : IEngineListener, ISocketConnection
 
     private void ConnectNamespace(string ns, ReadOnlyMemory<byte> authJson, long charge)
     {
+        if (ns == WarmUpNamespace.Name && !WarmUp.WarmUpAccess.Admits(_connection.Handshake))
+        {
+            // Only this process's warm-up joins it; to anyone else it does not exist.
+            SessionLog.ConnectRefused(_logger, _connection.Id, ns, "the warm-up namespace");
+            Writer.InvalidNamespace(ns, "Invalid namespace");
+            return;
+        }
         var request = _server.ConnectRequest(ns, HandshakeFactory.Create(_connection, authJson));
         // A v5 client that had a session sends its private id and last offset (connection state recovery). With
         // recovery off they are ordinary auth fields; with it on, only the shapes the server hands out are looked up.

@@ -113,10 +113,14 @@ internal sealed class SocketIOBuilder : ISocketIOBuilder, ISocketIOHandlerDeclar
     }
 
     /// <summary><c>"chat"</c> → <c>"/chat"</c>; <c>"*"</c> stays.</summary>
+    /// <exception cref="ArgumentException"><paramref name="ns"/> is the library's warm-up namespace.</exception>
     internal static string Normalize(string ns)
     {
         ArgumentException.ThrowIfNullOrEmpty(ns);
-        return ns == AnyNamespace || ns.StartsWith('/') ? ns : "/" + ns;
+        var normalized = ns == AnyNamespace || ns.StartsWith('/') ? ns : "/" + ns;
+        return normalized == WarmUpNamespace.Name
+            ? throw new ArgumentException($"Namespace '{WarmUpNamespace.Name}' is the server's own (its start-up warm-up).", nameof(ns))
+            : normalized;
     }
 
     private SocketIOBuilder Add(string ns, string eventName, HandlerInvoker invoker)

@@ -38,6 +38,7 @@ internal sealed class SocketIOHandlerRegistry
         var any = builder.Namespaces.GetValueOrDefault(SocketIOBuilder.AnyNamespace);
         Func<HandlerInvoker, HandlerInvoker> finish = isService is null ? static h => h : h => h.WithRegisteredServices(isService);
         _namespaces = builder.Namespaces.ToDictionary(kv => kv.Key, kv => kv.Value.Snapshot(any, finish), StringComparer.Ordinal);
+        _namespaces[WarmUpNamespace.Name] = WarmUpHandlers.Create(finish);
         _wildcard = _namespaces.GetValueOrDefault(SocketIOBuilder.AnyNamespace);
         // "*" middleware only applies to namespaces that exist for another reason; "*" handlers serve any namespace.
         _wildcardAcceptsAll = _wildcard is { } w && (w.Events.Count > 0 || w.CatchAll is not null || w.Connect is not null || w.Disconnect is not null);

@@ -1,12 +1,19 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.RegularExpressions;
 using Xunit.Abstractions;
 
 namespace OrleansSocket.Tests.Cluster;
 
-/// <summary>The multi-process cluster with the gateways sending client events in batches (<c>SocketIO:EventBatching:Mode=Auto</c>).</summary>
+/// <summary>
+/// The multi-process cluster with the gateways sending client events in batches (<c>SocketIO:EventBatching:Mode=Auto</c>)
+/// and warming up at start (<c>SocketIO:WarmUp:Enabled</c>), whose events go through those batches too.
+/// </summary>
 public sealed class BatchedEventsClusterFixture : MultiProcessClusterFixture
 {
-    protected override string[] GatewayArgs => ["--SocketIO:EventBatching:Mode=Auto"];
+    protected override string[] GatewayArgs => ["--SocketIO:EventBatching:Mode=Auto", "--SocketIO:WarmUp:Enabled=true"];
 }
 
 /// <summary>One batched cluster for the class, alone (not in parallel with other tests).</summary>
@@ -23,7 +30,7 @@ public sealed class BatchedEventsClusterCollection : ICollectionFixture<BatchedE
 /// </summary>
 [Collection(BatchedEventsClusterCollection.Name)]
 [Trait("Category", "MultiProcess")]
-public sealed class BatchedEventsClusterTests(BatchedEventsClusterFixture cluster, ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class BatchedEventsClusterTests(BatchedEventsClusterFixture cluster, ITestOutputHelper output) : IAsyncLifetime
 {
     private NodeDriver _node = null!;
 
@@ -93,6 +100,44 @@ public sealed class BatchedEventsClusterTests(BatchedEventsClusterFixture cluste
         foreach (var (report, _) in await Task.WhenAll(sockets.Select(s => _node.Sequence(s, 500))))
             Assert.Equal(0, (long)report!["errors"]!);
     });
+
+    [Fact]
+    public Task ThinGatewaysWarmUpThroughTheSilosAndAdmitNoClientToTheWarmUpNamespace() => Run(async () =>
+    {
+        foreach (var gateway in cluster.Gateways)
+        {
+            // The warm-up runs once the gateway is up; its last line says how it ended and whose compilers it followed:
+            // the gateway's and at least one silo's (the "compiled" handler answered from there).
+            var waited = Stopwatch.StartNew();
+            Match ended;
+            while (!(ended = WarmUpEnded().Match(gateway.Output)).Success)
+            {
+                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(90), $"{gateway.Name}: no warm-up line within 90 s\n{gateway.Output}");
+                await Task.Delay(200);
+            }
+            output.WriteLine($"{gateway.Name}: {ended.Value}");
+            Assert.Equal("Settled", ended.Groups["end"].Value);
+            Assert.True(int.Parse(ended.Groups["rounds"].Value, CultureInfo.InvariantCulture) >= 2);
+            Assert.True(int.Parse(ended.Groups["processes"].Value, CultureInfo.InvariantCulture) >= 2);
+        }
+
+        // A client (here on loopback too, without the process's key) is told the namespace does not exist.
+        using var ws = await OrleansSocket.Tests.EndToEnd.RawSocketIOClient.ConnectWebSocketAsync(cluster.GatewayUrls[0], 4);
+        Assert.StartsWith("0{", await ReceiveAsync(ws));
+        await ws.SendAsync("40/orleanssocket-warm-up,"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+        Assert.Equal("""44/orleanssocket-warm-up,{"message":"Invalid namespace"}""", await ReceiveAsync(ws));
+    });
+
+    private static async Task<string> ReceiveAsync(ClientWebSocket ws)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var buffer = new byte[4096];
+        var result = await ws.ReceiveAsync(buffer, timeout.Token);
+        return Encoding.UTF8.GetString(buffer, 0, result.Count);
+    }
+
+    [GeneratedRegex(@"Warm-up (?<end>\w+) after (?<rounds>\d+) rounds .* following (?<processes>\d+) processes")]
+    private static partial Regex WarmUpEnded();
 
     private Task Run(Func<Task> test) => cluster.RunWithLogsAsync(_node, output, test);
 }

@@ -32,6 +32,20 @@ public sealed class GatewayHealthCheckTests
     }
 
     [Fact]
+    public async Task NotReadyWhileTheWarmUpRuns()
+    {
+        var readiness = new GatewayReadiness(_time, _lifetime);
+        readiness.LeaseRenewed();
+        readiness.WarmingUp(true);
+        var warming = await RunAsync(Check(readiness));
+        Assert.Equal(HealthStatus.Unhealthy, warming.Status);
+        Assert.Equal("warming up", warming.Description);
+
+        readiness.WarmingUp(false);
+        Assert.Equal(HealthStatus.Healthy, (await RunAsync(Check(readiness))).Status);
+    }
+
+    [Fact]
     public async Task ReadyWhileTheLeaseIsRenewedAndNotAfterItLapsed()
     {
         var readiness = new GatewayReadiness(_time, _lifetime);

@@ -33,6 +33,10 @@ public sealed class OptionsValidationTests
     [InlineData("SocketIO:EventBatching:MaxEvents", "0")]
     [InlineData("SocketIO:EventBatching:MaxBytes", "0")]
     [InlineData("SocketIO:EventBatching:MaxInFlight", "0")]
+    [InlineData("SocketIO:WarmUp:Connections", "0")]
+    [InlineData("SocketIO:WarmUp:EventsPerConnection", "0")]
+    [InlineData("SocketIO:WarmUp:SettledMethods", "-1")]
+    [InlineData("SocketIO:WarmUp:MaxDuration", "00:00:00")]
     [InlineData("SocketIO:Path", "socket.io")]
     [InlineData("SocketIO:AdvertisedUrl", "not a url")]
     public async Task A_gateway_option_out_of_range_names_its_key(string key, string value)
@@ -48,6 +52,14 @@ public sealed class OptionsValidationTests
         var error = await StartFailure(b => b.Services.AddSocketIO(), ("SocketIO:Engine:Transports:0", "carrier-pigeon"));
         Assert.Contains("SocketIO:Engine:Transports", error.Message);
         Assert.Contains("carrier-pigeon", error.Message);
+    }
+
+    [Fact]
+    public async Task A_warm_up_needs_the_websocket_transport()
+    {
+        var error = await StartFailure(b => b.Services.AddSocketIO(), ("SocketIO:WarmUp:Enabled", "true"),
+            ("SocketIO:Engine:Transports:0", "polling"));
+        Assert.Contains("SocketIO:WarmUp:Enabled needs the \"websocket\" transport", error.Message);
     }
 
     [Fact]

@@ -1,0 +1,93 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+
+namespace OrleansSocket.Gateway.WarmUp;
+
+/// <summary>
+/// The warm-up's client: Engine.IO 4 / Socket.IO 5 over a WebSocket to this gateway, in <see cref="WarmUpNamespace"/>.
+/// Each connection opens, joins the namespace, sends its events one after the other, each acked (alternately through
+/// the JSON binding and the copy-through one), asks the process that handled them for its compiled-method count,
+/// leaves the namespace and closes.
+/// </summary>
+internal static class WarmUpClient
+{
+    private const string Ns = WarmUpNamespace.Name;
+
+    public static async Task<WarmUpRound> RunRoundAsync(Uri endpoint, int connections, int events, CancellationToken cancellationToken)
+    {
+        var runs = new Task<string>[connections];
+        for (var i = 0; i < connections; i++)
+            runs[i] = RunConnectionAsync(endpoint, events, cancellationToken);
+        var compiled = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var answer in await Task.WhenAll(runs))
+        {
+            // "ProcessKey count": the connections of a round may have reached several silos.
+            var space = answer.LastIndexOf(' ');
+            if (space <= 0 || !long.TryParse(answer.AsSpan(space + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+                throw new InvalidOperationException($"unexpected answer to '{WarmUpNamespace.Compiled}': '{answer}'");
+            var process = answer[..space];
+            compiled[process] = Math.Max(count, compiled.GetValueOrDefault(process));
+        }
+        return new WarmUpRound(connections * events, compiled);
+    }
+
+    private static async Task<string> RunConnectionAsync(Uri endpoint, int events, CancellationToken cancellationToken)
+    {
+        using var ws = new ClientWebSocket();
+        ws.Options.SetRequestHeader(WarmUpNamespace.KeyHeader, WarmUpNamespace.Key);
+        // A loopback connection to this very process: its certificate (https only) names the host, not 127.0.0.1.
+        if (endpoint.Scheme == "wss") ws.Options.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+        await ws.ConnectAsync(endpoint, cancellationToken);
+        var buffer = new ArrayBufferWriter<byte>(256);
+        var open = await ReceiveAsync(ws, buffer, cancellationToken);
+        if (!open.StartsWith('0')) throw Unexpected("an Engine.IO open packet", open);
+        await SendAsync(ws, $"40{Ns},", cancellationToken);
+        var connected = await ReceiveAsync(ws, buffer, cancellationToken);
+        if (!connected.StartsWith($"40{Ns},", StringComparison.Ordinal)) throw Unexpected("the namespace's CONNECT", connected);
+        for (var id = 0; id < events; id++)
+        {
+            var name = id % 2 == 0 ? WarmUpNamespace.Echo : WarmUpNamespace.EchoPayload;
+            await SendAsync(ws, $"42{Ns},{id}[\"{name}\",\"warm-up {id}\"]", cancellationToken);
+            var ack = await ReceiveAsync(ws, buffer, cancellationToken);
+            if (!ack.StartsWith($"43{Ns},{id}[", StringComparison.Ordinal)) throw Unexpected($"the ack of event {id}", ack);
+        }
+        await SendAsync(ws, $"42{Ns},{events}[\"{WarmUpNamespace.Compiled}\"]", cancellationToken);
+        var compiled = await ReceiveAsync(ws, buffer, cancellationToken);
+        var prefix = $"43{Ns},{events}";
+        if (!compiled.StartsWith(prefix, StringComparison.Ordinal)) throw Unexpected($"the answer to '{WarmUpNamespace.Compiled}'", compiled);
+        var answer = JsonSerializer.Deserialize<string[]>(compiled.AsSpan(prefix.Length)) is [var one] ? one
+            : throw Unexpected($"one string answering '{WarmUpNamespace.Compiled}'", compiled);
+        await SendAsync(ws, $"41{Ns},", cancellationToken);
+        await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, null, cancellationToken);
+        return answer;
+    }
+
+    private static Task SendAsync(ClientWebSocket ws, string text, CancellationToken cancellationToken) =>
+        ws.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+
+    /// <summary>The next Socket.IO packet; the server's pings are answered on the way.</summary>
+    private static async Task<string> ReceiveAsync(ClientWebSocket ws, ArrayBufferWriter<byte> buffer, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            buffer.ResetWrittenCount();
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                result = await ws.ReceiveAsync(buffer.GetMemory(256), cancellationToken);
+                if (result.MessageType == WebSocketMessageType.Close) throw new WebSocketException("the server closed the connection");
+                buffer.Advance(result.Count);
+            }
+            while (!result.EndOfMessage);
+            var text = Encoding.UTF8.GetString(buffer.WrittenSpan);
+            if (text != "2") return text;
+            await SendAsync(ws, "3", cancellationToken);
+        }
+    }
+
+    private static InvalidOperationException Unexpected(string expected, string got) =>
+        new($"expected {expected}, got '{(got.Length > 120 ? got[..120] + "…" : got)}'");
+}

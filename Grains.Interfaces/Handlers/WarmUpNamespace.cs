@@ -1,0 +1,33 @@
+namespace OrleansSocket;
+
+/// <summary>
+/// The namespace a gateway's start-up warm-up (<c>SocketIO:WarmUp</c>) runs its loopback connections in. Its handlers
+/// are the library's own (an echo, and the handling process's count of JIT-compiled methods), never the application's:
+/// the warm-up runs the connect and event paths with no side effect. Gateways admit only their own warm-up to it.
+/// </summary>
+internal static class WarmUpNamespace
+{
+    /// <summary>The namespace's name; applications cannot register handlers for it.</summary>
+    public const string Name = "/orleanssocket-warm-up";
+
+    /// <summary>Echoes its string argument through the JSON binding most handlers use.</summary>
+    public const string Echo = "echo";
+
+    /// <summary>Echoes its arguments as a payload (the copy-through binding).</summary>
+    public const string EchoPayload = "echo_payload";
+
+    /// <summary>Answers <c>"ProcessKey count"</c>: the handling process's JIT-compiled methods so far.</summary>
+    public const string Compiled = "compiled";
+
+    /// <summary>The header that carries <see cref="Key"/> on the warm-up's WebSocket requests.</summary>
+    public const string KeyHeader = "X-OrleansSocket-WarmUp";
+
+    /// <summary>Names this process among the gateway and the silos whose compiled methods the warm-up follows.</summary>
+    public static string ProcessKey { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";
+
+    /// <summary>A secret of this process: a connection that presents it was opened by this process's warm-up.</summary>
+    public static string Key { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>The handling process's answer to <see cref="Compiled"/>.</summary>
+    public static string CompiledAnswer() => $"{ProcessKey} {System.Runtime.JitInfo.GetCompiledMethodCount()}";
+}
