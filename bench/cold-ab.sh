@@ -3,7 +3,7 @@
 # environment variables (or another image, DIR_<label>), Node alongside, interleaved, REPS times. Per run: the time
 # from spawn to the first handshake (bench/lib/first-handshake.js), then, on fresh processes again, the harness's
 # connect (the first 1 000 connections) and echo at 5 000 msg/s for COLD_ECHO_S seconds, as bench/run-all.sh's cold
-# rows. Raw JSON lines in OUT (first handshakes in OUT with .handshake before .jsonl); medians with bench/lib/ab-table.js.
+# rows; for our shapes also the time until /health/ready answers 200 (ready_ms). Raw JSON lines in OUT (first handshakes in OUT with .handshake before .jsonl); medians with bench/lib/ab-table.js.
 #
 #   bench/cold-ab.sh PUBLISH_DIR LABEL=[VAR=value[,VAR=value...]] ...
 #   SHAPES="embedded cohosted" bench/cold-ab.sh .bench-work/publish base= t20k=DOTNET_TC_CallCountThreshold=20000
@@ -28,8 +28,9 @@ HANDSHAKES=${OUT%.jsonl}.handshake.jsonl
 SCEN="connect echo_latency:rate=5000,duration=$COLD_ECHO_S,warmup=0"
 one() { # $1 label, $2 kind, $3 server command (empty for node)
   if [[ $QUIET == 1 ]]; then node "$HARNESS/lib/quiet.js" --max-busy 20 --max-wait 90 >/dev/null || true; fi
+  local ready=(); [[ $2 == cmd ]] && ready=(--ready-path /health/ready)
   taskset -c 1 node "$BENCH/lib/first-handshake.js" --harness "$HARNESS" --label "$1" --kind "$2" --cmd "$3" \
-    --port "$PORT" --server-cpus 0 --timeout 120 >>"$HANDSHAKES" 2>/dev/null || echo "cold-ab: no first handshake for $1" >&2
+    --port "$PORT" --server-cpus 0 --timeout 120 "${ready[@]}" >>"$HANDSHAKES" 2>/dev/null || echo "cold-ab: no first handshake for $1" >&2
   # shellcheck disable=SC2086
   (cd "$HARNESS" && LABEL=$1 SERVER_CMD=$3 RESTART=1 REPEAT=1 WARM=0 ./run.sh "$2" $SCEN >/dev/null 2>&1) \
     || echo "cold-ab: run.sh failed for $1" >&2

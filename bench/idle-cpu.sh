@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Idle CPU of one server: start it as the harness's run.sh does (pinned to SERVER_CPUS, whole process tree),
-# wait until it answers an Engine.IO handshake, let it settle, then measure IDLE_SECONDS with no client.
+# wait until it answers an Engine.IO handshake (and, with READY_PATH, until that path answers 200: a server that warms
+# up after it answers, SocketIO:WarmUp, is idle only after that), let it settle, then measure IDLE_SECONDS with no client.
 #
 #   bench/idle-cpu.sh HARNESS_DIR LABEL TARGET        TARGET: node | flask | cmd (with SERVER_CMD, like run.sh)
 #
 # Env: PORT [3100], OUT (JSON line appended; also printed), LOGDIR, PIN [1], SERVER_CPUS [0], GEN_CPUS [1],
-#      IDLE_SECONDS [10], IDLE_SETTLE [3], QUIET [1] / QUIET_MAX_BUSY [20] / QUIET_MAX_S [90], READY_TIMEOUT [60].
+#      IDLE_SECONDS [10], IDLE_SETTLE [3], QUIET [1] / QUIET_MAX_BUSY [20] / QUIET_MAX_S [90], READY_TIMEOUT [60],
+#      READY_PATH [none; e.g. /health/ready].
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 HARNESS=$(cd "$1" && pwd); LABEL=$2; TARGET=$3
@@ -59,6 +61,12 @@ while :; do
   (( SECONDS - t0 <= READY_TIMEOUT )) || { echo "server not ready after ${READY_TIMEOUT}s" >&2; exit 1; }
   sleep 0.2
 done
+if [[ -n "${READY_PATH:-}" ]]; then
+  until [[ $(curl -s -m 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT$READY_PATH" || true) == 200 ]]; do
+    (( SECONDS - t0 <= READY_TIMEOUT )) || { echo "$READY_PATH not 200 after ${READY_TIMEOUT}s" >&2; exit 1; }
+    sleep 0.2
+  done
+fi
 sleep "$IDLE_SETTLE"
 line=$("${GTS[@]}" node "$HERE/lib/idle.js" --harness "$HARNESS" --pid "$SPID" --seconds "$IDLE_SECONDS" --label "$LABEL") || true
 [[ -n "$line" ]] || line="{\"scenario\":\"idle\",\"label\":\"$LABEL\",\"ok\":false,\"error\":\"idle.js failed\"}"

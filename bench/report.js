@@ -325,7 +325,7 @@ function report() {
   if (coldRows.length || handshakes.length) {
     p('## Cold: a fresh server process');
     p();
-    p(`Each block is a fresh server process, started as for the warm scenarios (pinned to CPU 0). Time to first handshake: from the spawn of the server until socket.io-client (websocket transport, retrying every ${((handshakes[0] || {}).params || {}).poll_ms || '?'} ms from the spawn on) has its CONNECT answered. First 1 000 connections and first echo seconds: the harness's \`run.sh\` with \`WARM=0\`, after its own readiness probe (one polling handshake) and 1 s of settling. Medians over the clean runs, ratio to Node in parentheses; "cold ÷ warm" compares with the same server's warm row of this run.`);
+    p(`Each block is a fresh server process, started as for the warm scenarios (pinned to CPU 0). Time to first handshake: from the spawn of the server until socket.io-client (websocket transport, retrying every ${((handshakes[0] || {}).params || {}).poll_ms || '?'} ms from the spawn on) has its CONNECT answered. First 1 000 connections and first echo seconds: the harness's \`run.sh\` with \`WARM=0\`, after its own readiness probe (one polling handshake), 1 s of settling and its wait for a quiet box, which comes after a start-up warm-up (\`SocketIO:WarmUp\`, on in the test hosts' \`bench\` profile; the row "spawn → /health/ready answers 200" says when it ended). Medians over the clean runs, ratio to Node in parentheses; "cold ÷ warm" compares with the same server's warm row of this run.`);
     p();
     const hsCols = targets.map((t) => t.label).filter((l) => hsUse(l).all.length || coldUse(l, 'connect').all.length || coldUse(l, 'echo_latency').all.length);
     const cell = (l, x, nodeV, noRatio) => fmt(x) + (l !== nodeLabel && !noRatio ? fmtRatio(ratio(x, nodeV)) : '');
@@ -342,6 +342,11 @@ function report() {
     row('server CPU s until then', (l) => hsMed(l, 'server_cpu_s'));
     row('server RSS MB then', (l) => hsMed(l, 'server_rss_mb'));
     row('attempts', (l) => hsMed(l, 'attempts'), true);
+    // Ours only (the gateway's /health/ready): with SocketIO:WarmUp on, it answers 200 once the warm-up ended.
+    if (handshakes.some((h) => h.metrics && h.metrics.ready_ms != null)) {
+      row('spawn → /health/ready answers 200, ms', (l) => hsMed(l, 'ready_ms'), true);
+      row('server CPU s until ready', (l) => hsMed(l, 'ready_cpu_s'), true);
+    }
     runs('runs', hsUse);
     // One block per cold run.sh scenario: its metrics, server CPU per operation, and cold ÷ warm of one figure.
     const coldBlock = (title, scen, metrics, cpuTitle, vsWarm) => {

@@ -227,7 +227,7 @@ for rep in $(seq 1 "$REPS"); do
     target "$t"
     if [[ $IDLE == 1 ]]; then
       say "rep $rep/$REPS $t: idle CPU (${IDLE_SECONDS}s, no clients)"
-      SERVER_CMD=$CMD OUT=$RUNDIR/idle.jsonl "$BENCH/idle-cpu.sh" "$HARNESS" "$LABEL" "$KIND" >/dev/null 2>>"$RUNDIR/run-all.log" \
+      SERVER_CMD=$CMD OUT=$RUNDIR/idle.jsonl READY_PATH=$([[ $KIND == cmd && $t != ceiling ]] && echo /health/ready) "$BENCH/idle-cpu.sh" "$HARNESS" "$LABEL" "$KIND" >/dev/null 2>>"$RUNDIR/run-all.log" \
         || { say "idle $t failed"; FAILED+=("idle:$t:$rep"); }
     fi
     say "rep $rep/$REPS $t: warm (WARM=$WARM): $SCEN $HI"
@@ -246,7 +246,7 @@ for rep in $(seq 1 "$REPS"); do
     say "rep $rep/$REPS $t: cold: first handshake, $COLD_S"
     if [[ ${QUIET:-1} == 1 ]]; then node "$HARNESS/lib/quiet.js" --max-busy "${QUIET_MAX_BUSY:-20}" --max-wait "${QUIET_MAX_S:-90}" >/dev/null; fi
     "${GEN_PIN[@]}" node "$BENCH/lib/first-handshake.js" --harness "$HARNESS" --label "$LABEL" --kind "$KIND" --cmd "$CMD" \
-      --port "$PORT" --pin "${PIN:-1}" --server-cpus "${SERVER_CPUS:-0}" --timeout "$READY_TIMEOUT" \
+      --port "$PORT" --pin "${PIN:-1}" --server-cpus "${SERVER_CPUS:-0}" --timeout "$READY_TIMEOUT" $([[ $KIND == cmd && $t != ceiling ]] && echo --ready-path /health/ready) \
       --log "$LOGDIR/$LABEL-first-handshake.log" >>"$RUNDIR/handshake.jsonl" 2>>"$RUNDIR/run-all.log" \
       || { say "rep $rep $t: no first handshake (see $LOGDIR/$LABEL-first-handshake.log)"; FAILED+=("first-handshake:$t:$rep"); }
     # shellcheck disable=SC2086

@@ -5,6 +5,7 @@
 //
 //   node bench/lib/first-handshake.js --harness DIR --label L --kind node|flask|cmd [--cmd 'SERVER_CMD']
 //        [--port 3100] [--server-cpus 0] [--pin 1] [--poll 10] [--timeout 120] [--attempt-timeout 10] [--log FILE]
+//        [--ready-path /health/ready]
 //
 // The server is started as the harness's run.sh starts it (same peer scripts, `bash -c "exec $SERVER_CMD"`
 // for cmd, PORT exported, pinned with taskset to --server-cpus), in its own process group, which is
@@ -12,6 +13,9 @@
 // CPU. Prints one JSON line: {"scenario":"first_handshake","label":L,"ok":true,"metrics":{...}} with
 // first_handshake_ms, attempts (stalled_attempts: CONNECTs not answered within --attempt-timeout s), server CPU seconds and RSS at that moment, and other_cpu_pct (CPU the
 // rest of the box used during the window, % of a core; the report's noise rule uses it).
+// With --ready-path, it then polls that path until it answers 200 five times in a row (a co-hosted cluster's processes
+// share the port, so one answer may come from either) and adds ready_ms (spawn to the first of those five) and
+// ready_cpu_s: a server that warms up after it answers (SocketIO:WarmUp) is ready for a load balancer only then.
 'use strict';
 const path = require('path');
 const fs = require('fs');
@@ -27,6 +31,7 @@ const pin = opt('pin', '1') === '1', cpus = opt('server-cpus', '0');
 const pollMs = Math.max(1, Number(opt('poll', 10))), timeoutS = Math.min(Math.max(Number(opt('timeout', 120)), 1), 600);
 const logFile = opt('log', '/dev/null');
 const attemptMs = Math.max(1000, Number(opt('attempt-timeout', 10)) * 1000);
+const readyPath = opt('ready-path', '');
 const url = `http://127.0.0.1:${port}`;
 
 const out = { scenario: 'first_handshake', label, ts: new Date().toISOString(), ok: true, warm_s: 0,
@@ -97,6 +102,19 @@ async function main() {
       server_rss_mb: Math.round(S.treeRssKb(child.pid) / 102.4) / 10,
       other_cpu_pct: Math.round(other.user / dt * 1000) / 10,
     };
+    if (readyPath) {
+      let streak = 0, first = 0;
+      while (!exited && S.nowMs() < deadline && streak < 5) {
+        const at = S.nowMs();
+        const status = await fetch(`${url}${readyPath}`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status, () => 0);
+        if (status === 200) { if (streak++ === 0) first = at; } else streak = 0;
+        if (streak < 5) await new Promise((r) => setTimeout(r, pollMs));
+      }
+      if (streak >= 5) {
+        out.metrics.ready_ms = Math.round((first - t0) * 10) / 10;
+        out.metrics.ready_cpu_s = Math.round(S.treeCpuSec(child.pid) * 100) / 100;
+      } else out.metrics.ready_error = exited ? 'server exited before ready' : `not ready within ${timeoutS}s`;
+    }
   } else {
     out.ok = false;
     out.error = exited ? `server exited (${exited.code ?? exited.sig}) before a handshake` : `no handshake within ${timeoutS}s`;
