@@ -46,6 +46,7 @@ internal sealed class GatewayWarmUp(IOptions<SocketIOOptions> options, IServer s
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            // The host stopped before it had started: nothing to warm.
         }
         finally
         {

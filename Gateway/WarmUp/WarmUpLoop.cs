@@ -69,10 +69,9 @@ internal sealed class WarmUpLoop(WarmUpOptions options, TimeProvider time, Func<
             {
                 round = await runRound(linked.Token);
             }
-            catch (Exception e) when (linked.IsCancellationRequested)
+            catch (Exception) when (linked.IsCancellationRequested)
             {
-                _ = e; // the host stopped or the time is up: the loop's head says which
-                continue;
+                continue; // the host stopped or the time is up: the loop's head says which
             }
             catch (Exception e)
             {

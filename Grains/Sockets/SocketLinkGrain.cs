@@ -41,29 +41,10 @@ internal sealed class SocketLinkGrain(SocketGrainsHere here) : Grain, ISocketLin
         {
             // Each failed call's own exception is read below.
         }
-        var acks = new SocketPayload?[ids.Length];
-        Exception?[]? errors = null;
+        var outcomes = new BatchOutcomes(ids.Length);
         for (var i = 0; i < calls.Count; i++)
-        {
-            var call = calls[i];
-            var start = starts[i];
-            var count = (i + 1 < starts.Count ? starts[i + 1] : ids.Length) - start;
-            if (!call.IsCompletedSuccessfully)
-            {
-                var error = call.Exception?.InnerException ?? new TaskCanceledException(call);
-                errors ??= new Exception?[ids.Length];
-                for (var k = start; k < start + count; k++) errors[k] = error;
-            }
-            else if (call is Task<SocketPayload?> one) acks[start] = one.Result;
-            else
-            {
-                var result = ((Task<EventBatchResult>)call).Result;
-                result.EnsureAnswers(count);
-                result.Acks.CopyTo(acks, start);
-                if (result.Errors is { } failed) failed.CopyTo(errors ??= new Exception?[ids.Length], start);
-            }
-        }
-        return new EventBatchResult(acks, errors);
+            outcomes.Add(starts[i], (i + 1 < starts.Count ? starts[i + 1] : ids.Length) - starts[i], calls[i]);
+        return outcomes.ToResult();
     }
 
     private Task<SocketPayload?> Handle(string id, ClientEvent clientEvent) =>
