@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idle CPU of one server: start it as the harness's run.sh does (pinned to SERVER_CPUS, whole process tree),
 # wait until it answers an Engine.IO handshake (and, with READY_PATH, until that path answers 200: a server that warms
-# up after it answers, SocketIO:WarmUp, is idle only after that), let it settle, then measure IDLE_SECONDS with no client.
+# up after it answers, SocketIO:WarmUp, is idle only after that; then until the box is quiet), let it settle, then
+# measure IDLE_SECONDS with no client.
 #
 #   bench/idle-cpu.sh HARNESS_DIR LABEL TARGET        TARGET: node | flask | cmd (with SERVER_CMD, like run.sh)
 #
@@ -66,6 +67,9 @@ if [[ -n "${READY_PATH:-}" ]]; then
     (( SECONDS - t0 <= READY_TIMEOUT )) || { echo "$READY_PATH not 200 after ${READY_TIMEOUT}s" >&2; exit 1; }
     sleep 0.2
   done
+  # A co-hosted pair answers READY_PATH from the first gateway while the second (started once the first is ready)
+  # may still be starting and warming up: wait for the box to be quiet again, as run.sh does before a scenario.
+  if [[ $QUIET == 1 ]]; then node "$HARNESS/lib/quiet.js" --max-busy "$QUIET_MAX_BUSY" --max-wait "$QUIET_MAX_S" >/dev/null; fi
 fi
 sleep "$IDLE_SETTLE"
 line=$("${GTS[@]}" node "$HERE/lib/idle.js" --harness "$HARNESS" --pid "$SPID" --seconds "$IDLE_SECONDS" --label "$LABEL") || true
