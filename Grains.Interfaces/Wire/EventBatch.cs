@@ -29,12 +29,14 @@ internal sealed record EventBatchResult(
     /// <exception cref="InvalidOperationException">the grain answered another number of outcomes.</exception>
     public void EnsureAnswers(int count)
     {
-        if (!Answers(count))
-            throw new InvalidOperationException($"{count} events were answered with {Acks.Length} outcomes.");
+        if (Mismatch(count) is { } mismatch) throw mismatch;
     }
 
-    /// <summary>Whether this answers exactly <paramref name="count"/> events (one outcome each).</summary>
-    public bool Answers(int count) => Acks.Length == count && (Errors is null || Errors.Length == count);
+    /// <summary>Null when this answers exactly <paramref name="count"/> events (one outcome each); else the error that says it does not.</summary>
+    public InvalidOperationException? Mismatch(int count) =>
+        Acks.Length == count && (Errors is null || Errors.Length == count)
+            ? null
+            : new InvalidOperationException($"{count} events were answered with {Acks.Length} outcomes.");
 
     /// <summary>The outcome of a batch's only event: its early ack, or what its handling threw, rethrown.</summary>
     /// <exception cref="InvalidOperationException">the grain answered another number of outcomes than one.</exception>

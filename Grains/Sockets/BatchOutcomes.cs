@@ -28,9 +28,9 @@ internal sealed class BatchOutcomes(int events)
             return;
         }
         var group = ((Task<EventBatchResult>)call).Result;
-        if (!group.Answers(count))
+        if (group.Mismatch(count) is { } mismatch)
         {
-            Fail(start, count, new InvalidOperationException($"{count} events were answered with {group.Acks.Length} outcomes."));
+            Fail(start, count, mismatch);
             return;
         }
         group.Acks.CopyTo(_acks, start);
