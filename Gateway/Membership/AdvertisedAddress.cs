@@ -17,15 +17,18 @@ internal static class AdvertisedAddress
             var configured = new Uri(options.AdvertisedUrl, UriKind.Absolute);
             return configured.GetLeftPart(UriPartial.Authority);
         }
-        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        foreach (var address in addresses)
+        foreach (var binding in TcpBindings(server))
         {
-            var binding = BindingAddress.Parse(address);
-            if (binding.IsUnixPipe || binding.IsNamedPipe) continue;
             var host = binding.Host is "*" or "+" or "0.0.0.0" or "[::]" or "::" ? Dns.GetHostName() : binding.Host;
             return new UriBuilder(binding.Scheme, host, binding.Port).Uri.GetLeftPart(UriPartial.Authority);
         }
         throw new InvalidOperationException(
-            $"No TCP address is bound ({string.Join(", ", addresses)}): set {SocketIOOptions.Section}:{nameof(SocketIOOptions.AdvertisedUrl)}.");
+            $"No TCP address is bound ({string.Join(", ", Addresses(server))}): set {SocketIOOptions.Section}:{nameof(SocketIOOptions.AdvertisedUrl)}.");
     }
+
+    /// <summary>The TCP addresses Kestrel bound, in its order (Unix sockets and named pipes left out).</summary>
+    public static IEnumerable<BindingAddress> TcpBindings(IServer server) =>
+        Addresses(server).Select(BindingAddress.Parse).Where(b => !b.IsUnixPipe && !b.IsNamedPipe);
+
+    private static ICollection<string> Addresses(IServer server) => server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using OrleansSocket.Gateway.Health;
 using OrleansSocket.Gateway.Hosting;
@@ -60,8 +59,7 @@ internal sealed class GatewayWarmUp(IOptions<SocketIOOptions> options, IServer s
     /// </summary>
     internal static Uri? Endpoint(IServer server, string path)
     {
-        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        var bindings = addresses.Select(BindingAddress.Parse).Where(b => !b.IsUnixPipe && !b.IsNamedPipe).ToList();
+        var bindings = Membership.AdvertisedAddress.TcpBindings(server).ToList();
         var binding = bindings.FirstOrDefault(b => b.Scheme == "http") ?? bindings.FirstOrDefault();
         if (binding is null) return null;
         var host = binding.Host is "[::1]" or "::1" ? "[::1]" : "127.0.0.1";
