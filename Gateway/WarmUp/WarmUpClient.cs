@@ -46,7 +46,7 @@ internal static class WarmUpClient
         for (var attempt = 1; ; attempt++)
         {
             using var ws = new ClientWebSocket();
-            ws.Options.SetRequestHeader(WarmUpNamespace.KeyHeader, WarmUpNamespace.Key);
+            ws.Options.SetRequestHeader(WarmUpAccess.KeyHeader, WarmUpAccess.Key);
             // A loopback connection to this very process: its certificate (https only) names the host, not 127.0.0.1.
             if (endpoint.Scheme == "wss") ws.Options.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
             await ws.ConnectAsync(endpoint, cancellationToken);

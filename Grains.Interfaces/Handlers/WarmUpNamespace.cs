@@ -19,14 +19,8 @@ internal static class WarmUpNamespace
     /// <summary>Answers <c>"ProcessKey count"</c>: the handling process's JIT-compiled methods so far.</summary>
     public const string Compiled = "compiled";
 
-    /// <summary>The header that carries <see cref="Key"/> on the warm-up's WebSocket requests.</summary>
-    public const string KeyHeader = "X-OrleansSocket-WarmUp";
-
     /// <summary>Names this process among the gateway and the silos whose compiled methods the warm-up follows.</summary>
     public static string ProcessKey { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";
-
-    /// <summary>A secret of this process: a connection that presents it was opened by this process's warm-up.</summary>
-    public static string Key { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
     /// <summary>The handling process's answer to <see cref="Compiled"/>.</summary>
     public static string CompiledAnswer() => $"{ProcessKey} {System.Runtime.JitInfo.GetCompiledMethodCount()}";

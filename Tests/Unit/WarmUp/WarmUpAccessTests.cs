@@ -9,7 +9,7 @@ public sealed class WarmUpAccessTests
     private static EngineHandshake Handshake(string? remote, string? key)
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (key is not null) headers[WarmUpNamespace.KeyHeader.ToLowerInvariant()] = key;
+        if (key is not null) headers[WarmUpAccess.KeyHeader.ToLowerInvariant()] = key;
         return new EngineHandshake(headers, new Dictionary<string, string>(), remote, "/socket.io/", false, DateTimeOffset.UnixEpoch);
     }
 
@@ -18,7 +18,7 @@ public sealed class WarmUpAccessTests
     [InlineData("::1")]
     [InlineData("::ffff:127.0.0.1")]
     public void The_warm_ups_key_over_loopback_is_admitted(string remote) =>
-        Assert.True(WarmUpAccess.Admits(Handshake(remote, WarmUpNamespace.Key)));
+        Assert.True(WarmUpAccess.Admits(Handshake(remote, WarmUpAccess.Key)));
 
     [Theory]
     [InlineData("127.0.0.1", null)]
@@ -27,5 +27,5 @@ public sealed class WarmUpAccessTests
     [InlineData("10.0.0.7", "KEY")]
     [InlineData(null, "KEY")]
     public void Anything_else_is_not(string? remote, string? key) =>
-        Assert.False(WarmUpAccess.Admits(Handshake(remote, key == "KEY" ? WarmUpNamespace.Key : key)));
+        Assert.False(WarmUpAccess.Admits(Handshake(remote, key == "KEY" ? WarmUpAccess.Key : key)));
 }
