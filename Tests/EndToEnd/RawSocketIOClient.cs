@@ -139,13 +139,16 @@ internal sealed partial class RawSocketIOClient : IAsyncDisposable
     }
 
     /// <summary>The next text message; null once the socket is closed.</summary>
-    private async Task<string?> ReceiveTextAsync(CancellationToken token = default)
+    private Task<string?> ReceiveTextAsync(CancellationToken token = default) => ReceiveTextAsync(_socket, token);
+
+    /// <summary>The next text message on <paramref name="socket"/> (a socket from <see cref="ConnectWebSocketAsync"/>); null once it is closed.</summary>
+    public static async Task<string?> ReceiveTextAsync(ClientWebSocket socket, CancellationToken token)
     {
         using var message = new MemoryStream();
         var buffer = new byte[16 * 1024];
         while (true)
         {
-            var result = await _socket.ReceiveAsync(buffer, token);
+            var result = await socket.ReceiveAsync(buffer, token);
             if (result.MessageType == WebSocketMessageType.Close) return null;
             message.Write(buffer, 0, result.Count);
             if (result.EndOfMessage) return Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.RegularExpressions;
 using Xunit.Abstractions;
 
@@ -128,12 +127,10 @@ public sealed partial class BatchedEventsClusterTests(BatchedEventsClusterFixtur
         Assert.Equal("""44/orleanssocket-warm-up,{"message":"Invalid namespace"}""", await ReceiveAsync(ws));
     });
 
-    private static async Task<string> ReceiveAsync(ClientWebSocket ws)
+    private static async Task<string?> ReceiveAsync(ClientWebSocket ws)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var buffer = new byte[4096];
-        var result = await ws.ReceiveAsync(buffer, timeout.Token);
-        return Encoding.UTF8.GetString(buffer, 0, result.Count);
+        return await OrleansSocket.Tests.EndToEnd.RawSocketIOClient.ReceiveTextAsync(ws, timeout.Token);
     }
 
     [GeneratedRegex(@"Warm-up (?<end>\w+) after (?<rounds>\d+) rounds .* following (?<processes>\d+) processes")]
