@@ -61,6 +61,7 @@ internal sealed class SocketIOOptionsValidator : IValidateOptions<SocketIOOption
         else
         {
             failures.AtLeast($"{W}:Connections", warmUp.Connections, 1);
+            failures.AtLeast($"{W}:ConnectionsPerRound", warmUp.ConnectionsPerRound, 1);
             failures.AtLeast($"{W}:EventsPerConnection", warmUp.EventsPerConnection, 1);
             failures.AtLeast($"{W}:SettledMethods", warmUp.SettledMethods, 0);
             failures.Positive($"{W}:MaxDuration", warmUp.MaxDuration);

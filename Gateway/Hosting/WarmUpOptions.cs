@@ -15,8 +15,14 @@ public sealed class WarmUpOptions
     /// <summary>Run the warm-up at start (default false).</summary>
     public bool Enabled { get; set; }
 
-    /// <summary>Connections a round opens, at once.</summary>
+    /// <summary>Connections a round keeps open at once.</summary>
     public int Connections { get; set; } = 8;
+
+    /// <summary>
+    /// Connections a round opens in all, <see cref="Connections"/> at a time: each one connects, runs its events and
+    /// disconnects, and the next takes its place.
+    /// </summary>
+    public int ConnectionsPerRound { get; set; } = 8;
 
     /// <summary>Acked events each connection of a round sends, one after the other.</summary>
     public int EventsPerConnection { get; set; } = 250;

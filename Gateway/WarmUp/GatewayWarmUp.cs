@@ -33,10 +33,10 @@ internal sealed class GatewayWarmUp(IOptions<SocketIOOptions> options, IServer s
                 WarmUpLog.Skipped(logger, "no TCP address is bound");
                 return;
             }
-            WarmUpLog.Started(logger, warmUp.Connections, warmUp.EventsPerConnection, endpoint.ToString());
+            WarmUpLog.Started(logger, warmUp.ConnectionsPerRound, warmUp.EventsPerConnection, warmUp.Connections, endpoint.ToString());
             var loop = new WarmUpLoop(warmUp, time, static () => System.Runtime.JitInfo.GetCompiledMethodCount());
             var result = await loop.RunAsync(
-                ct => WarmUpClient.RunRoundAsync(endpoint, warmUp.Connections, warmUp.EventsPerConnection, ct),
+                ct => WarmUpClient.RunRoundAsync(endpoint, warmUp.Connections, warmUp.ConnectionsPerRound, warmUp.EventsPerConnection, ct),
                 e => WarmUpLog.RoundFailed(logger, e.Message), stoppingToken);
             if (result.Rounds == 0 && result.LastFailure is { } failure)
                 WarmUpLog.NoRound(logger, result.Elapsed.TotalMilliseconds, failure);

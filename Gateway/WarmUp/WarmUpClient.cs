@@ -10,19 +10,32 @@ namespace OrleansSocket.Gateway.WarmUp;
 /// The warm-up's client: Engine.IO 4 / Socket.IO 5 over a WebSocket to this gateway, in <see cref="WarmUpNamespace"/>.
 /// Each connection opens, joins the namespace, sends its events one after the other, each acked (alternately through
 /// the JSON binding and the copy-through one), asks the process that handled them for its compiled-method count,
-/// leaves the namespace and closes.
+/// leaves the namespace and closes; a round runs a number of them, a few at a time.
 /// </summary>
 internal static class WarmUpClient
 {
     private const string Ns = WarmUpNamespace.Name;
 
-    public static async Task<WarmUpRound> RunRoundAsync(Uri endpoint, int connections, int events, CancellationToken cancellationToken)
+    /// <summary>
+    /// One round: <paramref name="connections"/> connections in all, <paramref name="concurrency"/> at a time, each
+    /// sending <paramref name="events"/> acked events and then asking for its handler's compiled-method count.
+    /// </summary>
+    public static async Task<WarmUpRound> RunRoundAsync(Uri endpoint, int concurrency, int connections, int events, CancellationToken cancellationToken)
     {
-        var runs = new Task<string>[connections];
-        for (var i = 0; i < connections; i++)
-            runs[i] = RunConnectionAsync(endpoint, events, cancellationToken);
+        var opened = 0;
+        async Task<List<string>> RunOneAfterAnotherAsync()
+        {
+            var answers = new List<string>();
+            while (Interlocked.Increment(ref opened) <= connections)
+                answers.Add(await RunConnectionAsync(endpoint, events, cancellationToken));
+            return answers;
+        }
+
+        var runs = new Task<List<string>>[Math.Min(concurrency, connections)];
+        for (var i = 0; i < runs.Length; i++)
+            runs[i] = RunOneAfterAnotherAsync();
         var compiled = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var answer in await Task.WhenAll(runs))
+        foreach (var answer in (await Task.WhenAll(runs)).SelectMany(a => a))
         {
             // "ProcessKey count": the connections of a round may have reached several silos.
             var space = answer.LastIndexOf(' ');
@@ -31,7 +44,7 @@ internal static class WarmUpClient
             var process = answer[..space];
             compiled[process] = Math.Max(count, compiled.GetValueOrDefault(process));
         }
-        return new WarmUpRound(connections * events, compiled);
+        return new WarmUpRound((long)connections * events, compiled);
     }
 
     /// <summary>
@@ -65,7 +78,7 @@ internal static class WarmUpClient
         }
     }
 
-    private static async Task<string> RunEventsAsync(ClientWebSocket ws, ArrayBufferWriter<byte> buffer, int events, CancellationToken cancellationToken)
+    private static async Task<string> RunEventsAsync(WebSocket ws, ArrayBufferWriter<byte> buffer, int events, CancellationToken cancellationToken)
     {
         for (var id = 0; id < events; id++)
         {
@@ -85,11 +98,18 @@ internal static class WarmUpClient
         return answer;
     }
 
-    private static Task SendAsync(ClientWebSocket ws, string text, CancellationToken cancellationToken) =>
+    private static Task SendAsync(WebSocket ws, string text, CancellationToken cancellationToken) =>
         ws.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
 
+    /// <summary>
+    /// The longest message the warm-up reads. Its answers are an open packet, a CONNECT, acks of its own short strings
+    /// and a process's compiled-method count, all well under this; a longer message fails the round instead of growing
+    /// the buffer.
+    /// </summary>
+    internal const int MaxMessageBytes = 4096;
+
     /// <summary>The next Socket.IO packet; the server's pings are answered on the way.</summary>
-    private static async Task<string> ReceiveAsync(ClientWebSocket ws, ArrayBufferWriter<byte> buffer, CancellationToken cancellationToken)
+    internal static async Task<string> ReceiveAsync(WebSocket ws, ArrayBufferWriter<byte> buffer, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -97,9 +117,14 @@ internal static class WarmUpClient
             ValueWebSocketReceiveResult result;
             do
             {
-                result = await ws.ReceiveAsync(buffer.GetMemory(256), cancellationToken);
+                // Room for one byte past the bound, so that a longer message is seen without reading the rest of it.
+                var room = MaxMessageBytes + 1 - buffer.WrittenCount;
+                var memory = buffer.GetMemory(Math.Min(256, room));
+                result = await ws.ReceiveAsync(memory[..Math.Min(memory.Length, room)], cancellationToken);
                 if (result.MessageType == WebSocketMessageType.Close) throw new WebSocketException("the server closed the connection");
                 buffer.Advance(result.Count);
+                if (buffer.WrittenCount > MaxMessageBytes)
+                    throw new InvalidOperationException($"expected a message of at most {MaxMessageBytes} bytes, got a longer one");
             }
             while (!result.EndOfMessage);
             var text = Encoding.UTF8.GetString(buffer.WrittenSpan);

@@ -3,8 +3,8 @@ namespace OrleansSocket.Gateway.WarmUp;
 /// <summary>What the start-up warm-up logs; event ids 1400–1499.</summary>
 internal static partial class WarmUpLog
 {
-    [LoggerMessage(1400, LogLevel.Information, "Warm-up: {Connections} connections × {Events} events a round to {Endpoint}")]
-    public static partial void Started(ILogger logger, int connections, int events, string endpoint);
+    [LoggerMessage(1400, LogLevel.Information, "Warm-up: {Connections} connections × {Events} events a round, {Concurrency} at a time, to {Endpoint}")]
+    public static partial void Started(ILogger logger, int connections, int events, int concurrency, string endpoint);
 
     [LoggerMessage(1401, LogLevel.Information, "Warm-up {End} after {Rounds} rounds ({Events} events) in {Milliseconds:0} ms, following {Processes} processes' compilers; this one compiled {Methods} methods meanwhile")]
     public static partial void Finished(ILogger logger, WarmUpEnd end, int rounds, long events, double milliseconds, int processes, long methods);

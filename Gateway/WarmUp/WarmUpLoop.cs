@@ -21,7 +21,7 @@ internal enum WarmUpEnd
 /// <summary>One round as its connections saw it.</summary>
 /// <param name="Events">The acked events it ran.</param>
 /// <param name="Compiled">The methods compiled so far by each process that handled its events (by <see cref="WarmUpNamespace.ProcessKey"/>).</param>
-internal sealed record WarmUpRound(int Events, IReadOnlyDictionary<string, long> Compiled);
+internal sealed record WarmUpRound(long Events, IReadOnlyDictionary<string, long> Compiled);
 
 /// <summary>What a warm-up did.</summary>
 /// <param name="End">How it ended.</param>

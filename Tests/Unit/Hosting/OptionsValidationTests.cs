@@ -34,6 +34,7 @@ public sealed class OptionsValidationTests
     [InlineData("SocketIO:EventBatching:MaxBytes", "0")]
     [InlineData("SocketIO:EventBatching:MaxInFlight", "0")]
     [InlineData("SocketIO:WarmUp:Connections", "0")]
+    [InlineData("SocketIO:WarmUp:ConnectionsPerRound", "0")]
     [InlineData("SocketIO:WarmUp:EventsPerConnection", "0")]
     [InlineData("SocketIO:WarmUp:SettledMethods", "-1")]
     [InlineData("SocketIO:WarmUp:MaxDuration", "00:00:00")]
