@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Net.WebSockets;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Json;
 
@@ -18,24 +19,48 @@ internal static class WarmUpClient
 
     /// <summary>
     /// One round: <paramref name="connections"/> connections in all, <paramref name="concurrency"/> at a time, each
-    /// sending <paramref name="events"/> acked events and then asking for its handler's compiled-method count.
+    /// sending <paramref name="events"/> acked events and then asking for its handler's compiled-method count. The
+    /// first connection that fails fails the round, with its own exception, and closes the others.
     /// </summary>
     public static async Task<WarmUpRound> RunRoundAsync(Uri endpoint, int concurrency, int connections, int events, CancellationToken cancellationToken)
     {
         var opened = 0;
+        Exception? failure = null;
+        // One failed connection fails the round: the others stop at once instead of running it to its end.
+        using var roundFailed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         async Task<List<string>> RunOneAfterAnotherAsync()
         {
             var answers = new List<string>();
-            while (Interlocked.Increment(ref opened) <= connections)
-                answers.Add(await RunConnectionAsync(endpoint, events, cancellationToken));
+            try
+            {
+                while (Interlocked.Increment(ref opened) <= connections)
+                    answers.Add(await RunConnectionAsync(endpoint, events, roundFailed.Token));
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Recorded before the others are cancelled, so the round reports this, not their cancellation.
+                Interlocked.CompareExchange(ref failure, e, null);
+                await roundFailed.CancelAsync();
+                throw;
+            }
             return answers;
         }
 
         var runs = new Task<List<string>>[Math.Min(concurrency, connections)];
         for (var i = 0; i < runs.Length; i++)
             runs[i] = RunOneAfterAnotherAsync();
+        List<string>[] answers;
+        try
+        {
+            answers = await Task.WhenAll(runs);
+        }
+        catch when (Volatile.Read(ref failure) is not null)
+        {
+            ExceptionDispatchInfo.Throw(failure!);
+            throw;
+        }
         var compiled = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var answer in (await Task.WhenAll(runs)).SelectMany(a => a))
+        foreach (var answer in answers.SelectMany(a => a))
         {
             // "ProcessKey count": the connections of a round may have reached several silos.
             var space = answer.LastIndexOf(' ');

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -13,8 +14,8 @@ namespace OrleansSocket.Tests.WarmUp;
 
 /// <summary>
 /// The warm-up's client against a scripted gateway: a connection that another process on a shared port refused is
-/// opened again, up to <see cref="WarmUpClient.MaxAttempts"/>; a message longer than
-/// <see cref="WarmUpClient.MaxMessageBytes"/> fails the round; pings are answered on the way.
+/// opened again, up to <see cref="WarmUpClient.MaxAttempts"/>; a failed connection stops the round's others; a message
+/// longer than <see cref="WarmUpClient.MaxMessageBytes"/> fails the round; pings are answered on the way.
 /// </summary>
 public sealed class WarmUpClientTests : IDisposable
 {
@@ -61,6 +62,25 @@ public sealed class WarmUpClientTests : IDisposable
 
         Assert.Contains("the namespace's CONNECT", error.Message, StringComparison.Ordinal);
         Assert.Equal(WarmUpClient.MaxAttempts, gateway.Connections);
+    }
+
+    [Fact]
+    public async Task A_failed_connection_stops_the_rounds_others()
+    {
+        // The first connection in the namespace gets a wrong ack; the gateway never answers the others' events.
+        await using var gateway = await ScriptedGateway.StartAsync(refuseFirst: 0, breakFirst: true);
+
+        using var caller = new CancellationTokenSource(Limit);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => WarmUpClient.RunRoundAsync(gateway.Endpoint, concurrency: 3, connections: 10, events: 4, caller.Token));
+
+        // Not the caller's cancellation ending the two that wait: before it, the round failed with the wrong ack.
+        Assert.False(caller.IsCancellationRequested, "the round ended only when its caller cancelled it");
+        Assert.Contains("the ack of event 0", error.Message, StringComparison.Ordinal);
+        // The two the gateway left waiting were closed by the client, not left open until the round's deadline.
+        await gateway.WaitForAbandonedAsync(2).WaitAsync(Timeout());
+        Assert.Equal(3, gateway.Connections);
     }
 
     [Fact]
@@ -135,7 +155,8 @@ public sealed class WarmUpClientTests : IDisposable
 
     /// <summary>
     /// Kestrel speaking just enough Engine.IO 4 / Socket.IO 5 for the warm-up: it refuses the namespace to its first
-    /// <c>refuseFirst</c> connections as a gateway that does not know the key does, then acks every event.
+    /// <c>refuseFirst</c> connections as a gateway that does not know the key does, then acks every event (or, with
+    /// <c>breakFirst</c>, answers the first admitted connection's first event wrongly and never the others').
     /// </summary>
     private sealed class ScriptedGateway : IAsyncDisposable
     {
@@ -144,13 +165,16 @@ public sealed class WarmUpClientTests : IDisposable
         private readonly WebApplication _app;
         private readonly int _refuseFirst;
         private readonly int _answerOnceAtOnce;
+        private readonly bool _breakFirst;
+        private readonly Channel<int> _abandoned = Channel.CreateUnbounded<int>();
+        private int _admitted;
         private readonly TaskCompletionSource _enoughAtOnce = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _connections;
         private int _inNamespace;
         private int _mostAtOnce;
 
-        private ScriptedGateway(WebApplication app, int refuseFirst, int answerOnceAtOnce) =>
-            (_app, _refuseFirst, _answerOnceAtOnce) = (app, refuseFirst, answerOnceAtOnce);
+        private ScriptedGateway(WebApplication app, int refuseFirst, int answerOnceAtOnce, bool breakFirst) =>
+            (_app, _refuseFirst, _answerOnceAtOnce, _breakFirst) = (app, refuseFirst, answerOnceAtOnce, breakFirst);
 
         public Uri Endpoint { get; private set; } = null!;
 
@@ -162,13 +186,14 @@ public sealed class WarmUpClientTests : IDisposable
         /// <summary>Starts on a free loopback port.</summary>
         /// <param name="refuseFirst">Connections refused the namespace before the first admitted one.</param>
         /// <param name="answerOnceAtOnce">Events are answered only once this many connections have been in the namespace at once.</param>
-        public static async Task<ScriptedGateway> StartAsync(int refuseFirst, int answerOnceAtOnce = 0)
+        /// <param name="breakFirst">Answer the first admitted connection's first event with a wrong ack and leave the others unanswered.</param>
+        public static async Task<ScriptedGateway> StartAsync(int refuseFirst, int answerOnceAtOnce = 0, bool breakFirst = false)
         {
             var builder = WebApplication.CreateBuilder();
             builder.Logging.ClearProviders();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             var app = builder.Build();
-            var gateway = new ScriptedGateway(app, refuseFirst, answerOnceAtOnce);
+            var gateway = new ScriptedGateway(app, refuseFirst, answerOnceAtOnce, breakFirst);
             app.UseWebSockets();
             app.Run(gateway.ServeAsync);
             await app.StartAsync();
@@ -193,6 +218,11 @@ public sealed class WarmUpClientTests : IDisposable
             lock (_enoughAtOnce) _mostAtOnce = Math.Max(_mostAtOnce, inNamespace);
             if (inNamespace >= _answerOnceAtOnce) _enoughAtOnce.TrySetResult();
             await SendAsync(socket, $$"""40{{Ns}},{"sid":"n"}""");
+            if (_breakFirst)
+            {
+                await BreakAsync(socket, first: Interlocked.Increment(ref _admitted) == 1);
+                return;
+            }
             await _enoughAtOnce.Task.WaitAsync(Limit);
             while (await ReceiveTextAsync(socket) is { } packet && packet.StartsWith($"42{Ns},", StringComparison.Ordinal))
             {
@@ -203,6 +233,31 @@ public sealed class WarmUpClientTests : IDisposable
             // Left at the client's DISCONNECT (the packet that ended the loop), before the close the client waits for.
             Interlocked.Decrement(ref _inNamespace);
             while (await ReceiveTextAsync(socket) is not null) { }
+        }
+
+        /// <summary>Connections the client closed or aborted while the gateway left them unanswered.</summary>
+        public async Task WaitForAbandonedAsync(int count)
+        {
+            for (var seen = 0; seen < count; seen++)
+                await _abandoned.Reader.ReadAsync();
+        }
+
+        private async Task BreakAsync(WebSocket socket, bool first)
+        {
+            if (first)
+            {
+                if (await ReceiveTextAsync(socket) is null) return;
+                await SendAsync(socket, $"43{Ns},99[\"not yours\"]");
+            }
+            try
+            {
+                while (await ReceiveTextAsync(socket) is not null) { }
+            }
+            catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException)
+            {
+                // The client aborted it: what a cancelled ClientWebSocket does.
+            }
+            if (!first) _abandoned.Writer.TryWrite(1);
         }
 
         private static Task SendAsync(WebSocket socket, string text) =>
