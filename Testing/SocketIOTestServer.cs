@@ -77,6 +77,7 @@ public sealed class SocketIOTestServer : IAsyncDisposable
             silo.AddSocketIOGrainsCore().AddHandlers(configure);
             silo.Services.Configure<StreamPullingAgentOptions>(GatewayStreams.Provider, o => o.GetQueueMsgsTimerPeriod = StreamPollPeriod);
             silo.Services.Configure<HashRingStreamQueueMapperOptions>(GatewayStreams.Provider, o => o.TotalQueueCount = StreamQueues);
+            if (options.EventLink) silo.Services.Configure<EventLinkOptions>(o => (o.Enabled, o.ListenAddress) = (true, "127.0.0.1"));
             services?.Invoke(silo.Services);
             options.ConfigureSilo?.Invoke(silo);
         });
@@ -99,7 +100,7 @@ public sealed class SocketIOTestServer : IAsyncDisposable
             var adapter = (orleans ? options.CreateAdapter?.Invoke(cluster.Client) : null) ?? host.GetRequiredService<SocketIOAdapter>();
             var gateways = new TestGateway[options.Gateways];
             for (var i = 0; i < gateways.Length; i++)
-                gateways[i] = await TestGateway.StartAsync(cluster.Client, adapter, cluster.Silos[0].ServiceProvider, options.BatchEvents);
+                gateways[i] = await TestGateway.StartAsync(cluster.Client, adapter, cluster.Silos[0].ServiceProvider, options.BatchEvents, options.EventLink);
             var server = new SocketIOTestServer(cluster, gateways, options, host.GetRequiredService<ISocketIO>());
             // With streams, the first delivery waits for the pulling agent to start: pay that here, not in the first test.
             await Task.WhenAll(gateways.Select(g => g.FlushAsync(StartTimeout)));

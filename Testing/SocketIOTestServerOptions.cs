@@ -26,6 +26,10 @@ public sealed class SocketIOTestServerOptions
     /// a thin gateway does; false: one grain call per event, as a gateway co-hosting a silo does.</summary>
     internal bool BatchEvents { get; set; }
 
+    /// <summary>With <see cref="BatchEvents"/>: the batches travel over the silo's event link (<c>SocketIO:EventLink</c>),
+    /// not by grain call.</summary>
+    internal bool EventLink { get; set; }
+
     /// <summary>With <see cref="OrleansAdapter"/>: the adapter the gateways attach to, made from the cluster's client;
     /// null: the client's own.</summary>
     internal Func<IClusterClient, SocketIOAdapter>? CreateAdapter { get; set; }

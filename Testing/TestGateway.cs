@@ -35,17 +35,25 @@ internal sealed class TestGateway
     /// <param name="silo">The silo's services: as in a gateway co-hosting its silo, what the silo reports socket
     /// activity to (the Admin UI's development mode) hears of the broadcasts this gateway writes too.</param>
     /// <param name="batchEvents">Send client events in batches (<see cref="EventBatchingMode.Enabled"/>), as a thin gateway can.</param>
-    public static async Task<TestGateway> StartAsync(IClusterClient client, SocketIOAdapter adapter, IServiceProvider silo, bool batchEvents = false)
+    /// <param name="eventLink">With <paramref name="batchEvents"/>: the batches go over the silo's event link
+    /// (<see cref="EventBatchTransport.EventLink"/>).</param>
+    public static async Task<TestGateway> StartAsync(IClusterClient client, SocketIOAdapter adapter, IServiceProvider silo, bool batchEvents = false,
+        bool eventLink = false)
     {
         var loggers = client.ServiceProvider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         // The gateway's instruments as a gateway host has them (the client's AddSocketIOEmitter() adds them).
         var options = new SocketIOOptions { EventBatching = { Mode = batchEvents ? EventBatchingMode.Enabled : EventBatchingMode.Disabled } };
+        if (eventLink) options.EventBatching.Transport = EventBatchTransport.EventLink;
         var server = new SocketIOServer(client, Options.Create(options), loggers, meters: client.ServiceProvider.GetService<SocketIOMeters>(),
-            activity: silo.GetService<Grains.Sockets.ISocketActivity>());
+            activity: silo.GetService<Grains.Sockets.ISocketActivity>(), serializer: client.ServiceProvider.GetService<Orleans.Serialization.Serializer>());
         return new TestGateway(server, await adapter.AttachNodeAsync(server.Index));
     }
 
-    public async Task StopAsync() => await _node.DisposeAsync();
+    public async Task StopAsync()
+    {
+        await _node.DisposeAsync();
+        if (Server.EventLink is { } link) await link.DisposeAsync();
+    }
 
     /// <summary>Completes once what the adapter sent this gateway before the call has been delivered.</summary>
     public Task FlushAsync(TimeSpan timeout) => _node.FlushAsync(timeout);

@@ -14,6 +14,19 @@ public enum EventBatchingMode
     Disabled,
 }
 
+/// <summary>How a gateway's batches reach the silos (<see cref="EventBatchingOptions.Transport"/>).</summary>
+public enum EventBatchTransport
+{
+    /// <summary>One Orleans grain call per batch (the default).</summary>
+    GrainCall,
+
+    /// <summary>
+    /// A silo's event link (<c>SocketIO:EventLink</c> on the silo): one TCP connection, a frame per batch and per answer,
+    /// no Orleans message. While no silo offers one, or it cannot be reached, batches go by grain call.
+    /// </summary>
+    EventLink,
+}
+
 /// <summary>
 /// Client events of many sockets travel to the silos in batches, one grain call per batch
 /// (<c>SocketIO:EventBatching</c>). A batch is sent at once when none is in flight, so a lone event waits for no
@@ -39,4 +52,16 @@ public sealed class EventBatchingOptions
 
     /// <summary>Most batches in flight at once; more events wait for one to return.</summary>
     public int MaxInFlight { get; set; } = 4;
+
+    /// <summary>How batches reach the silos (default <see cref="EventBatchTransport.GrainCall"/>).</summary>
+    public EventBatchTransport Transport { get; set; } = EventBatchTransport.GrainCall;
+
+    /// <summary>
+    /// The largest answer to a batch read from an event link, in bytes as serialized (the handlers' acks of the batch's
+    /// events); a larger one closes the link's connection and fails the batches in flight on it.
+    /// </summary>
+    public int MaxAnswerBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>How long batches go by grain call after no event link could be found or connected, before it is tried again.</summary>
+    public TimeSpan EventLinkRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -53,6 +53,9 @@ internal sealed class SocketIOOptionsValidator : IValidateOptions<SocketIOOption
             failures.AtLeast($"{B}:MaxEvents", batching.MaxEvents, 1);
             failures.AtLeast($"{B}:MaxBytes", batching.MaxBytes, 1);
             failures.AtLeast($"{B}:MaxInFlight", batching.MaxInFlight, 1);
+            if (!Enum.IsDefined(batching.Transport)) failures.Add($"{B}:Transport must be GrainCall or EventLink (was {batching.Transport}).");
+            failures.AtLeast($"{B}:MaxAnswerBytes", batching.MaxAnswerBytes, 1);
+            failures.Positive($"{B}:EventLinkRetryDelay", batching.EventLinkRetryDelay);
         }
 
         var warmUp = options.WarmUp;

@@ -23,7 +23,8 @@ internal sealed class SocketIOServer : IEngineApplication
 
     public SocketIOServer(IGrainFactory grains, IOptions<SocketIOOptions> options, ILoggerFactory loggers,
         IOptions<ConnectionStateRecoveryOptions>? recovery = null, IHostApplicationLifetime? lifetime = null, SocketIOMeters? meters = null,
-        TimeProvider? time = null, Grains.Sockets.ISocketActivity? activity = null, IServiceProviderIsService? services = null)
+        TimeProvider? time = null, Grains.Sockets.ISocketActivity? activity = null, IServiceProviderIsService? services = null,
+        Orleans.Serialization.Serializer? serializer = null)
     {
         _time = time ?? TimeProvider.System;
         _grains = grains;
@@ -37,7 +38,7 @@ internal sealed class SocketIOServer : IEngineApplication
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.MaxInboundPackets, 1, nameof(Options.MaxInboundPackets));
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.MaxInboundBytes, 1, nameof(Options.MaxInboundBytes));
         _observer = new GatewayObserver(this);
-        Batcher = UsesBatches(Options.EventBatching.Mode, services) ? NewBatcher() : null;
+        Batcher = UsesBatches(Options.EventBatching.Mode, services) ? NewBatcher(serializer) : null;
         Index = new AdapterNode(GatewayId, Find);
         // Created on first use: in the co-hosted shape the silo is not up while services are built.
         _observerReference = new Lazy<IGatewayObserver>(() => _grains.CreateObjectReference<IGatewayObserver>(_observer));
@@ -60,11 +61,19 @@ internal sealed class SocketIOServer : IEngineApplication
         _ => services is not null && !services.IsService(typeof(Orleans.Runtime.ILocalSiloDetails)),
     };
 
-    private EventBatcher NewBatcher()
+    private EventBatcher NewBatcher(Orleans.Serialization.Serializer? serializer)
     {
         var link = new Lazy<ISocketLinkGrain>(() => _grains.GetGrain<ISocketLinkGrain>(GatewayId));
-        return new EventBatcher(batch => link.Value.HandleEvents(batch), Options.EventBatching);
+        Func<EventBatch, Task<EventBatchResult>> byGrainCall = batch => link.Value.HandleEvents(batch);
+        if (Options.EventBatching.Transport != EventBatchTransport.EventLink) return new EventBatcher(byGrainCall, Options.EventBatching);
+        EventLink = new EventLinkClient(() => link.Value.GetEventLinkEndpoint(), byGrainCall,
+            serializer ?? throw new InvalidOperationException("The event link needs Orleans' serializer (an Orleans client or silo in the container)."),
+            Options.EventBatching, _time, _loggers.CreateLogger<EventLinkClient>());
+        return new EventBatcher(EventLink.SendAsync, Options.EventBatching);
     }
+
+    /// <summary>The gateway's end of a silo's event link, when batches travel over one (<see cref="EventBatchTransport.EventLink"/>).</summary>
+    public EventLinkClient? EventLink { get; private set; }
 
     /// <summary>The gateway's instruments (none in tests that build the server by hand).</summary>
     public SocketIOMeters? Meters { get; }

@@ -16,4 +16,11 @@ internal interface ISocketLinkGrain : IGrainWithStringKey
     /// </summary>
     [Alias("HandleEvents")]
     Task<EventBatchResult> HandleEvents(EventBatch batch);
+
+    /// <summary>
+    /// Where this silo's event link listens (<c>SocketIO:EventLink</c>, "address:port"), for a gateway to send its batches
+    /// there without a grain call each; null when the silo has no event link.
+    /// </summary>
+    [Alias("GetEventLinkEndpoint")]
+    Task<string?> GetEventLinkEndpoint();
 }

@@ -43,6 +43,7 @@ public static class SocketIOSiloBuilderExtensions
         if (silo.Configuration.GetValue(OrleansClusterOptions.ActivityPropagationKey, false)) silo.AddActivityPropagation();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton<OrleansSocket.Grains.Sockets.SocketGrainsHere>();
+        silo.Services.AddEventLink();
         silo.Services.AddDefaultLogFilters();
         silo.Services.AddSocketIOStreamOptions();
         // Memory streams need a pub-sub store. In one process memory storage is enough; a cluster configures a
@@ -69,5 +70,16 @@ public static class SocketIOSiloBuilderExtensions
             }));
         }
         return new SocketIOServerBuilder(silo.Services);
+    }
+
+    /// <summary>The silo's event link (<c>SocketIO:EventLink</c>): listens only when enabled; its endpoint is always there to ask.</summary>
+    private static void AddEventLink(this IServiceCollection services)
+    {
+        if (services.Any(s => s.ServiceType == typeof(OrleansSocket.Grains.Sockets.EventLinkListener))) return;
+        services.AddSingleton<OrleansSocket.Grains.Sockets.EventLinkEndpoint>();
+        services.AddOptions<EventLinkOptions>().BindConfiguration(EventLinkOptions.Section).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<EventLinkOptions>, EventLinkOptionsValidator>();
+        services.AddSingleton<OrleansSocket.Grains.Sockets.EventLinkListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<OrleansSocket.Grains.Sockets.EventLinkListener>());
     }
 }

@@ -3,53 +3,14 @@ using Orleans.Concurrency;
 namespace OrleansSocket.Grains.Sockets;
 
 /// <summary>
-/// Hands a gateway's batch of events to the socket grains (see <see cref="ISocketLinkGrain"/>). A stateless worker, so
-/// an activation is on the silo the gateway's call reached, and reentrant: a batch waiting on a slow handler does not
-/// hold up the gateway's next batch.
+/// Hands a gateway's batch of events to the socket grains (see <see cref="ISocketLinkGrain"/> and
+/// <see cref="SocketLink"/>). A stateless worker, so an activation is on the silo the gateway's call reached, and
+/// reentrant: a batch waiting on a slow handler does not hold up the gateway's next batch.
 /// </summary>
-/// <remarks>
-/// A socket's events are next to each other in a batch and run in their order in one go
-/// (<see cref="ISocketGrain.HandleEvents"/>). An event whose socket grain is active in this silo goes straight to the activation's scheduler
-/// (<see cref="SocketGrainsHere"/>), without a grain call inside the silo; the others (a socket grain on another silo, or
-/// not active) by grain call.
-/// </remarks>
 [StatelessWorker, Reentrant]
-internal sealed class SocketLinkGrain(SocketGrainsHere here) : Grain, ISocketLinkGrain
+internal sealed class SocketLinkGrain(SocketGrainsHere here, EventLinkEndpoint endpoint) : Grain, ISocketLinkGrain
 {
-    public async Task<EventBatchResult> HandleEvents(EventBatch batch)
-    {
-        var ids = batch.SocketIds;
-        var events = batch.Events;
-        if (ids.Length != events.Length) throw new ArgumentException("A batch has one socket id per event.", nameof(batch));
-        // One task per socket: its events are next to each other, and a socket's several events run in order in one go.
-        var starts = new List<int>();
-        var calls = new List<Task>();
-        for (var start = 0; start < ids.Length;)
-        {
-            var end = start + 1;
-            while (end < ids.Length && ids[end] == ids[start]) end++;
-            starts.Add(start);
-            calls.Add(end - start == 1 ? Handle(ids[start], events[start]) : Handle(ids[start], events[start..end]));
-            start = end;
-        }
-        try
-        {
-            // One continuation on this activation for the whole batch, not one per socket.
-            await Task.WhenAll(calls);
-        }
-        catch
-        {
-            // Each failed call's own exception is read below.
-        }
-        var outcomes = new BatchOutcomes(ids.Length);
-        for (var i = 0; i < calls.Count; i++)
-            outcomes.Add(starts[i], (i + 1 < starts.Count ? starts[i + 1] : ids.Length) - starts[i], calls[i]);
-        return outcomes.ToResult();
-    }
+    public Task<EventBatchResult> HandleEvents(EventBatch batch) => new SocketLink(here, GrainFactory).HandleEventsAsync(batch);
 
-    private Task<SocketPayload?> Handle(string id, ClientEvent clientEvent) =>
-        here.Find(id)?.TryHandle(clientEvent) ?? GrainFactory.GetGrain<ISocketGrain>(id).HandleEvent(clientEvent);
-
-    private Task<EventBatchResult> Handle(string id, ClientEvent[] clientEvents) =>
-        here.Find(id)?.TryHandle(clientEvents) ?? GrainFactory.GetGrain<ISocketGrain>(id).HandleEvents(clientEvents);
+    public Task<string?> GetEventLinkEndpoint() => Task.FromResult(endpoint.Address);
 }

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansSocket.Grains.Sockets;
 using OrleansSocket.Testing;
 
 namespace OrleansSocket.Tests.Testing;
@@ -10,6 +12,30 @@ namespace OrleansSocket.Tests.Testing;
 /// </summary>
 public sealed class HandlerInterleavingTests(InterleavingServerFixture fixture)
     : HandlerInterleavingSpecification(fixture), IClassFixture<InterleavingServerFixture>;
+
+/// <summary>
+/// The same, with the gateway's batches sent over the silo's event link (<c>SocketIO:EventLink</c>, a thin gateway's
+/// <c>SocketIO:EventBatching:Transport</c> <c>EventLink</c>): a TCP connection to the silo instead of a grain call per batch.
+/// </summary>
+public sealed class LinkedHandlerInterleavingTests(LinkedInterleavingServerFixture fixture)
+    : HandlerInterleavingSpecification(fixture), IClassFixture<LinkedInterleavingServerFixture>
+{
+    [Fact]
+    public async Task The_gateway_sent_the_events_over_the_silos_event_link_without_a_grain_call()
+    {
+        await using var client = await Server.ConnectAsync();
+        var link = Server.GatewayServers[0].EventLink;
+        Assert.NotNull(link);
+        var listener = Server.Services.GetRequiredService<EventLinkListener>().Server;
+        Assert.NotNull(listener);
+        var (sent, handled) = (link.SentOverLink, listener.BatchesHandled);
+
+        Assert.Equal(42, (await client.EmitWithAckAsync("compute", 20)).Arg<int>(0));
+        Assert.True(link.IsConnected);
+        Assert.True(link.SentOverLink > sent);
+        Assert.True(listener.BatchesHandled > handled);
+    }
+}
 
 /// <summary>
 /// The same, with the gateway's events sent to the silo in batches (a thin gateway's <c>SocketIO:EventBatching</c>):
@@ -171,6 +197,9 @@ public class InterleavingServerFixture : IAsyncLifetime
     /// <summary>Whether the test gateway sends events in batches.</summary>
     protected virtual bool BatchEvents => false;
 
+    /// <summary>Whether the batches go over the silo's event link.</summary>
+    protected virtual bool EventLink => false;
+
     private static readonly ConcurrentDictionary<string, TaskCompletionSource<string>> Gates = new();
 
     public SocketIOTestServer Server { get; private set; } = null!;
@@ -180,7 +209,7 @@ public class InterleavingServerFixture : IAsyncLifetime
         Gates.GetOrAdd(key, _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously));
 
     public async Task InitializeAsync() => Server = await SocketIOTestServer.StartAsync(Register,
-        options: new SocketIOTestServerOptions { Timeout = TimeSpan.FromSeconds(2), BatchEvents = BatchEvents });
+        options: new SocketIOTestServerOptions { Timeout = TimeSpan.FromSeconds(2), BatchEvents = BatchEvents, EventLink = EventLink });
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 
@@ -227,6 +256,14 @@ public class InterleavingServerFixture : IAsyncLifetime
             await ack.SendAsync("sent"); // nothing when the client did not ask
         });
     }
+}
+
+/// <summary>The interleaving server with its gateway's batches sent over the silo's event link.</summary>
+public sealed class LinkedInterleavingServerFixture : InterleavingServerFixture
+{
+    protected override bool BatchEvents => true;
+
+    protected override bool EventLink => true;
 }
 
 /// <summary>The interleaving server with its gateway's events sent in batches.</summary>

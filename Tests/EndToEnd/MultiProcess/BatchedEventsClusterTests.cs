@@ -23,15 +23,105 @@ public sealed class BatchedEventsClusterCollection : ICollectionFixture<BatchedE
 }
 
 /// <summary>
+/// The multi-process cluster whose thin gateways send their batches over the silos' event link
+/// (<c>SocketIO:EventLink:Enabled</c> on the silos, <c>SocketIO:EventBatching:Transport=EventLink</c> on the gateways).
+/// </summary>
+public sealed class LinkedEventsClusterFixture : MultiProcessClusterFixture
+{
+    protected override string[] SiloArgs => ["--SocketIO:EventLink:Enabled=true"];
+
+    protected override string[] GatewayArgs => ["--SocketIO:EventBatching:Mode=Auto", "--SocketIO:EventBatching:Transport=EventLink"];
+}
+
+/// <summary>One cluster with event links for the class, alone (not in parallel with other tests).</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class LinkedEventsClusterCollection : ICollectionFixture<LinkedEventsClusterFixture>
+{
+    public const string Name = "Multi-process cluster with event links (redis + 2 silos + 2 thin gateways)";
+}
+
+/// <summary>
 /// Thin gateways that send their sockets' events to the silos in batches (docs/performance.md, "Thin gateway: client
 /// events in batches"): each socket's events still run in order, and a silo lost while batches are in flight fails
 /// only those events; the sockets' next events work once the cluster has recovered.
 /// </summary>
 [Collection(BatchedEventsClusterCollection.Name)]
 [Trait("Category", "MultiProcess")]
-public sealed partial class BatchedEventsClusterTests(BatchedEventsClusterFixture cluster, ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class BatchedEventsClusterTests(BatchedEventsClusterFixture cluster, ITestOutputHelper output)
+    : BatchedEventsClusterSpecification(cluster, output)
+{
+    /// <summary>Activations of the link grain in the cluster: the events went through batches.</summary>
+    protected override async Task AssertBatchedAsync()
+    {
+        var statistics = await Cluster.Grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
+        var activations = statistics.Where(s => s.GrainType.Contains("SocketLinkGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+        Assert.True(activations > 0, "no link grain was activated: the events did not go in batches");
+    }
+
+    [Fact]
+    public Task ThinGatewaysWarmUpThroughTheSilosAndAdmitNoClientToTheWarmUpNamespace() => Run(async () =>
+    {
+        foreach (var gateway in Cluster.Gateways)
+        {
+            // The warm-up runs once the gateway is up; its last line says how it ended and whose compilers it followed:
+            // the gateway's and at least one silo's (the "compiled" handler answered from there).
+            var waited = Stopwatch.StartNew();
+            Match ended;
+            while (!(ended = WarmUpEnded().Match(gateway.Output)).Success)
+            {
+                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(90), $"{gateway.Name}: no warm-up line within 90 s\n{gateway.Output}");
+                await Task.Delay(200);
+            }
+            Output.WriteLine($"{gateway.Name}: {ended.Value}");
+            Assert.Equal("Settled", ended.Groups["end"].Value);
+            Assert.True(int.Parse(ended.Groups["rounds"].Value, CultureInfo.InvariantCulture) >= 2);
+            Assert.True(int.Parse(ended.Groups["processes"].Value, CultureInfo.InvariantCulture) >= 2);
+        }
+
+        // A client (here on loopback too, without the process's key) is told the namespace does not exist.
+        using var ws = await OrleansSocket.Tests.EndToEnd.RawSocketIOClient.ConnectWebSocketAsync(Cluster.GatewayUrls[0], 4);
+        Assert.StartsWith("0{", await ReceiveAsync(ws));
+        await ws.SendAsync("40/orleanssocket-warm-up,"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+        Assert.Equal("""44/orleanssocket-warm-up,{"message":"Invalid namespace"}""", await ReceiveAsync(ws));
+    });
+
+    private static async Task<string?> ReceiveAsync(ClientWebSocket ws)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        return await OrleansSocket.Tests.EndToEnd.RawSocketIOClient.ReceiveTextAsync(ws, timeout.Token);
+    }
+
+    [GeneratedRegex(@"Warm-up (?<end>\w+) after (?<rounds>\d+) rounds .* following (?<processes>\d+) processes")]
+    private static partial Regex WarmUpEnded();
+}
+
+/// <summary>
+/// The same over the silos' event link: a TCP connection from each gateway to a silo carries the batches and their
+/// answers, without an Orleans message each; a killed silo's link fails its batches in flight, and the gateway's next
+/// batches go by grain call until a live silo's link is found.
+/// </summary>
+[Collection(LinkedEventsClusterCollection.Name)]
+[Trait("Category", "MultiProcess")]
+public sealed class LinkedEventsClusterTests(LinkedEventsClusterFixture cluster, ITestOutputHelper output)
+    : BatchedEventsClusterSpecification(cluster, output)
+{
+    /// <summary>Each gateway used has logged its link to a silo as connected.</summary>
+    protected override Task AssertBatchedAsync()
+    {
+        foreach (var gateway in Cluster.Gateways)
+            Assert.Contains("Event link to silo", gateway.Output);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>What both kinds of batches keep: each socket's order, and events that work again after a silo is killed.</summary>
+public abstract class BatchedEventsClusterSpecification(MultiProcessClusterFixture cluster, ITestOutputHelper output) : IAsyncLifetime
 {
     private NodeDriver _node = null!;
+
+    protected MultiProcessClusterFixture Cluster => cluster;
+
+    protected ITestOutputHelper Output => output;
 
     public async Task InitializeAsync()
     {
@@ -42,12 +132,8 @@ public sealed partial class BatchedEventsClusterTests(BatchedEventsClusterFixtur
 
     public async Task DisposeAsync() => await _node.DisposeAsync();
 
-    /// <summary>Activations of the link grain in the cluster: the events went through batches.</summary>
-    private async Task<int> LinkActivationsAsync()
-    {
-        var statistics = await cluster.Grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
-        return statistics.Where(s => s.GrainType.Contains("SocketLinkGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
-    }
+    /// <summary>Fails unless the events went the way the fixture's gateways send them.</summary>
+    protected abstract Task AssertBatchedAsync();
 
     [Fact]
     public Task EventsOfManySocketsInBatchesKeepEachSocketsOrder() => Run(async () =>
@@ -62,7 +148,7 @@ public sealed partial class BatchedEventsClusterTests(BatchedEventsClusterFixtur
             Assert.Equal(2_000, (long)report!["count"]!);
             Assert.Equal(0, (long)report["errors"]!);
         }
-        Assert.True(await LinkActivationsAsync() > 0, "no link grain was activated: the events did not go in batches");
+        await AssertBatchedAsync();
         output.WriteLine($"6 sockets × 2 000 events in batches, in order: {string.Join(", ", reports.Select(r => r.Ms))} ms");
     });
 
@@ -100,41 +186,5 @@ public sealed partial class BatchedEventsClusterTests(BatchedEventsClusterFixtur
             Assert.Equal(0, (long)report!["errors"]!);
     });
 
-    [Fact]
-    public Task ThinGatewaysWarmUpThroughTheSilosAndAdmitNoClientToTheWarmUpNamespace() => Run(async () =>
-    {
-        foreach (var gateway in cluster.Gateways)
-        {
-            // The warm-up runs once the gateway is up; its last line says how it ended and whose compilers it followed:
-            // the gateway's and at least one silo's (the "compiled" handler answered from there).
-            var waited = Stopwatch.StartNew();
-            Match ended;
-            while (!(ended = WarmUpEnded().Match(gateway.Output)).Success)
-            {
-                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(90), $"{gateway.Name}: no warm-up line within 90 s\n{gateway.Output}");
-                await Task.Delay(200);
-            }
-            output.WriteLine($"{gateway.Name}: {ended.Value}");
-            Assert.Equal("Settled", ended.Groups["end"].Value);
-            Assert.True(int.Parse(ended.Groups["rounds"].Value, CultureInfo.InvariantCulture) >= 2);
-            Assert.True(int.Parse(ended.Groups["processes"].Value, CultureInfo.InvariantCulture) >= 2);
-        }
-
-        // A client (here on loopback too, without the process's key) is told the namespace does not exist.
-        using var ws = await OrleansSocket.Tests.EndToEnd.RawSocketIOClient.ConnectWebSocketAsync(cluster.GatewayUrls[0], 4);
-        Assert.StartsWith("0{", await ReceiveAsync(ws));
-        await ws.SendAsync("40/orleanssocket-warm-up,"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
-        Assert.Equal("""44/orleanssocket-warm-up,{"message":"Invalid namespace"}""", await ReceiveAsync(ws));
-    });
-
-    private static async Task<string?> ReceiveAsync(ClientWebSocket ws)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        return await OrleansSocket.Tests.EndToEnd.RawSocketIOClient.ReceiveTextAsync(ws, timeout.Token);
-    }
-
-    [GeneratedRegex(@"Warm-up (?<end>\w+) after (?<rounds>\d+) rounds .* following (?<processes>\d+) processes")]
-    private static partial Regex WarmUpEnded();
-
-    private Task Run(Func<Task> test) => cluster.RunWithLogsAsync(_node, output, test);
+    protected Task Run(Func<Task> test) => cluster.RunWithLogsAsync(_node, output, test);
 }

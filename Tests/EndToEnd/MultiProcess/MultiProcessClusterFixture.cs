@@ -26,6 +26,9 @@ public class MultiProcessClusterFixture : IAsyncLifetime
     /// <summary>More command-line settings for the gateway processes.</summary>
     protected virtual string[] GatewayArgs => [];
 
+    /// <summary>More command-line settings for the silo processes.</summary>
+    protected virtual string[] SiloArgs => [];
+
     /// <summary>The gateways' lease in the tests (the default is 10 s): the bound a dead gateway's sockets are dropped in.</summary>
     public static readonly TimeSpan GatewayLease = TimeSpan.FromSeconds(5);
 
@@ -71,7 +74,7 @@ public class MultiProcessClusterFixture : IAsyncLifetime
             {
                 var (siloPort, gatewayPort, healthPort) = (E2eEnvironment.FreePort(), E2eEnvironment.FreePort(), E2eEnvironment.FreePort());
                 return Track(new ClusterProcess($"silo{i}", "dotnet", E2eEnvironment.TestSiloDir,
-                    [SiloDll, "--profile", "cluster", .. ClusterArgs, $"--Cluster:SiloPort={siloPort}", $"--Cluster:GatewayPort={gatewayPort}",
+                    [SiloDll, "--profile", "cluster", .. ClusterArgs, $"--Cluster:SiloPort={siloPort}", $"--Cluster:GatewayPort={gatewayPort}", .. SiloArgs,
                      "--urls", $"http://127.0.0.1:{healthPort}"],
                     readyPort: gatewayPort) { SiloPort = siloPort, HealthUrl = $"http://127.0.0.1:{healthPort}" });
             })];

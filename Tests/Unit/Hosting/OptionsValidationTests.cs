@@ -33,6 +33,8 @@ public sealed class OptionsValidationTests
     [InlineData("SocketIO:EventBatching:MaxEvents", "0")]
     [InlineData("SocketIO:EventBatching:MaxBytes", "0")]
     [InlineData("SocketIO:EventBatching:MaxInFlight", "0")]
+    [InlineData("SocketIO:EventBatching:MaxAnswerBytes", "0")]
+    [InlineData("SocketIO:EventBatching:EventLinkRetryDelay", "00:00:00")]
     [InlineData("SocketIO:WarmUp:Connections", "0")]
     [InlineData("SocketIO:WarmUp:ConnectionsPerRound", "0")]
     [InlineData("SocketIO:WarmUp:EventsPerConnection", "0")]
@@ -102,6 +104,23 @@ public sealed class OptionsValidationTests
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection([new(key, value)]);
         var error = Assert.Throws<OptionsValidationException>(() => builder.UseOrleans(silo => silo.AddSocketIOGrains()));
+        Assert.Contains(key, error.Message);
+    }
+
+    [Theory]
+    [InlineData("SocketIO:EventLink:Port", "-1")]
+    [InlineData("SocketIO:EventLink:Port", "65536")]
+    [InlineData("SocketIO:EventLink:ListenAddress", "not an address")]
+    [InlineData("SocketIO:EventLink:MaxFrameBytes", "0")]
+    [InlineData("SocketIO:EventLink:MaxBatchesInFlight", "0")]
+    [InlineData("SocketIO:EventLink:MaxConnections", "0")]
+    public async Task A_silos_event_link_option_out_of_range_fails_its_start_naming_the_key(string key, string value)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection([new("SocketIO:EventLink:Enabled", "true"), new(key, value)]);
+        builder.UseOrleans(silo => silo.AddSocketIOGrains());
+        using var host = builder.Build();
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.Contains(key, error.Message);
     }
 
