@@ -34,6 +34,8 @@ internal sealed class EventLinkClient : IAsyncDisposable
     private Connection? _connection;
     private long _retryAt = long.MinValue;
     private long _sentOverLink;
+    // What the last failed attempt logged: the same failure again (every retry) is not logged again.
+    private string? _lastFailure;
     private bool _disposed;
 
     /// <param name="endpoint">Asks the cluster where a silo's event link listens ("address:port"), or null for none.</param>
@@ -84,7 +86,7 @@ internal sealed class EventLinkClient : IAsyncDisposable
                 address = await _endpoint();
                 if (address is null)
                 {
-                    EventLinkClientLog.NoLink(_logger, _retryDelay);
+                    if (FirstTime("no link")) EventLinkClientLog.NoLink(_logger, _retryDelay);
                     return Later();
                 }
                 var remote = IPEndPoint.Parse(address);
@@ -100,12 +102,13 @@ internal sealed class EventLinkClient : IAsyncDisposable
                 }
                 var connection = new Connection(this, socket, address);
                 Volatile.Write(ref _connection, connection);
+                _lastFailure = null;
                 EventLinkClientLog.Connected(_logger, address);
                 return connection;
             }
             catch (Exception ex)
             {
-                EventLinkClientLog.ConnectFailed(_logger, address ?? "(unknown)", _retryDelay, ex.Message);
+                if (FirstTime($"{address}: {ex.Message}")) EventLinkClientLog.ConnectFailed(_logger, address ?? "(unknown)", _retryDelay, ex.Message);
                 return Later();
             }
         }
@@ -113,6 +116,14 @@ internal sealed class EventLinkClient : IAsyncDisposable
         {
             _connecting.Release();
         }
+    }
+
+    /// <summary>Whether this failure differs from the last one logged (callers hold <see cref="_connecting"/>).</summary>
+    private bool FirstTime(string failure)
+    {
+        if (failure == _lastFailure) return false;
+        _lastFailure = failure;
+        return true;
     }
 
     private Connection? Later()

@@ -232,7 +232,7 @@ public sealed class EventLinkTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_link_that_cannot_be_connected_sends_by_grain_call_until_the_retry_delay_passes()
+    public async Task A_link_that_cannot_be_connected_sends_by_grain_call_and_logs_the_refusal_once()
     {
         var time = new FakeTimeProvider();
         using var closed = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -244,6 +244,10 @@ public sealed class EventLinkTests : IAsyncLifetime
         Assert.Equal(["[\"a\"]"], Acks(await client.SendAsync(Batch("a"))));
         await client.SendAsync(Batch("b"));
         Assert.Equal(2, byGrainCall);
+        time.Advance(TimeSpan.FromSeconds(5)); // tried again, refused again: not logged again
+        await client.SendAsync(Batch("c"));
+        Assert.Equal(3, byGrainCall);
+        Assert.False(client.IsConnected);
         Assert.Single(_logs.Entries, e => e.Message.Contains("not connected"));
     }
 
