@@ -11,6 +11,9 @@
 # set SILO_PORT / SILO_GATEWAY_PORT to fix them. The two processes use localhost clustering.
 # On TERM/INT/EXIT both children are stopped (TERM, then KILL after 4 s); if either exits, so does the other.
 # Extra arguments after PORT go to both processes (e.g. --Logging:LogLevel:Default=Information).
+# The gateway sends its sockets' events in batches over the silo's event link (SocketIO:EventLink), the thin shape's
+# measured best (docs/performance.md, "Thin gateway: batches over the silo's event link"); EVENT_LINK=0: one grain call
+# per event, the library's default.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PORT=${1:-${PORT:-3100}}
@@ -56,13 +59,19 @@ trap 'stop_children' EXIT
 # the gateway starts then. Started earlier, its Orleans client's first connection is refused and the silo's endpoint is
 # not tried again for Orleans' ConnectionRetryDelay, a second (docs/performance.md, "Cold start of the cluster shapes").
 # Waiting on the FIFO takes none of the core the two processes start on; polling the port with `ss` took 4 ms a poll.
+if [[ ${EVENT_LINK:-1} == 1 ]]; then
+  SILO_LINK=(--SocketIO:EventLink:Enabled=true --SocketIO:EventLink:ListenAddress=127.0.0.1)
+  GW_LINK=(--SocketIO:EventBatching:Mode=Auto --SocketIO:EventBatching:Transport=EventLink)
+else
+  SILO_LINK=() GW_LINK=()
+fi
 READY=$(mktemp -u "${TMPDIR:-/tmp}/distributed-server.XXXXXX")
 mkfifo -m 600 "$READY"
 exec 3<>"$READY" # read-write: neither this open nor the silo's blocks, and a read can time out
 
 "$SILO_DIR/OrleansSocket.TestSilo" --contentRoot "$SILO_DIR" --profile bench \
   --Cluster:Clustering=Localhost --Cluster:ClusterId="$CLUSTER_ID" \
-  --Cluster:SiloPort="$SILO_PORT" --Cluster:GatewayPort="$SILO_GATEWAY_PORT" --Bench:ReadyFile="$READY" "${QUIETLOG[@]}" "$@" &
+  --Cluster:SiloPort="$SILO_PORT" --Cluster:GatewayPort="$SILO_GATEWAY_PORT" --Bench:ReadyFile="$READY" "${SILO_LINK[@]}" "${QUIETLOG[@]}" "$@" &
 SILO_PID=$!
 
 t0=$SECONDS
@@ -75,7 +84,7 @@ rm -f "$READY"
 
 "$GW_DIR/OrleansSocket.TestGateway" --contentRoot "$GW_DIR" --profile bench \
   --Cluster:Mode=Client --Cluster:Clustering=Localhost --Cluster:ClusterId="$CLUSTER_ID" \
-  --Cluster:ClientGatewayPort="$SILO_GATEWAY_PORT" --urls "http://127.0.0.1:$PORT" "${QUIETLOG[@]}" "$@" &
+  --Cluster:ClientGatewayPort="$SILO_GATEWAY_PORT" --urls "http://127.0.0.1:$PORT" "${GW_LINK[@]}" "${QUIETLOG[@]}" "$@" &
 GW_PID=$!
 echo "distributed-server: silo pid $SILO_PID (silo port $SILO_PORT, gateway port $SILO_GATEWAY_PORT), gateway pid $GW_PID on 127.0.0.1:$PORT" >&2
 
