@@ -18,4 +18,7 @@ internal static partial class EventLinkLog
 
     [LoggerMessage(2603, LogLevel.Warning, "Event link peer {Peer} refused: SocketIO:EventLink:MaxConnections ({MaxConnections}) are open")]
     public static partial void TooManyConnections(ILogger logger, EndPoint? peer, int maxConnections);
+
+    [LoggerMessage(2604, LogLevel.Error, "Event link connection from {Peer} failed; it is closed")]
+    public static partial void ConnectionFailed(ILogger logger, Exception exception, EndPoint? peer);
 }

@@ -164,6 +164,10 @@ internal sealed class EventLinkServer : IAsyncDisposable
         {
             // The peer went, or the silo stops.
         }
+        catch (Exception ex)
+        {
+            EventLinkLog.ConnectionFailed(_logger, ex, remote); // a fault of ours: that connection ends, the others go on
+        }
         finally
         {
             answers.Close();
