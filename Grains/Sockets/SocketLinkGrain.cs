@@ -8,9 +8,11 @@ namespace OrleansSocket.Grains.Sockets;
 /// reentrant: a batch waiting on a slow handler does not hold up the gateway's next batch.
 /// </summary>
 [StatelessWorker, Reentrant]
-internal sealed class SocketLinkGrain(SocketGrainsHere here, EventLinkEndpoint endpoint) : Grain, ISocketLinkGrain
+internal sealed class SocketLinkGrain(SocketGrainsHere here, IGrainFactory grains, EventLinkEndpoint endpoint) : Grain, ISocketLinkGrain
 {
-    public Task<EventBatchResult> HandleEvents(EventBatch batch) => new SocketLink(here, GrainFactory).HandleEventsAsync(batch);
+    private readonly SocketLink _link = new(here, grains);
+
+    public Task<EventBatchResult> HandleEvents(EventBatch batch) => _link.HandleEventsAsync(batch);
 
     public Task<string?> GetEventLinkEndpoint() => Task.FromResult(endpoint.Address);
 }
