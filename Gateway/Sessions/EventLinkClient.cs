@@ -205,24 +205,8 @@ internal sealed class EventLinkClient : IAsyncDisposable
             Exception failure = new IOException($"The event link to {_address} was closed by the silo.");
             try
             {
-                while (true)
-                {
-                    var read = await reader.ReadAsync(_closed.Token);
-                    var buffer = read.Buffer;
-                    while (true)
-                    {
-                        var status = EventLinkFrames.TryRead(ref buffer, _owner._maxAnswerBytes, out var id, out var body);
-                        if (status == EventLinkRead.NeedMore) break;
-                        if (status == EventLinkRead.TooLarge)
-                            throw new InvalidDataException($"An answer over SocketIO:EventBatching:MaxAnswerBytes ({_owner._maxAnswerBytes}) on the event link to {_address}.");
-                        var result = _owner._serializer.Deserialize<EventBatchResult>(body)
-                            ?? throw new InvalidDataException($"A null answer on the event link to {_address}.");
-                        // The batch's continuations (acks, each socket's next events) run here: no thread hop per answer.
-                        if (_waiting.TryRemove(id, out var answer)) answer.TrySetResult(result);
-                    }
-                    if (read.IsCompleted) break;
-                    reader.AdvanceTo(buffer.Start, buffer.End);
-                }
+                if (!await EventLinkFrames.ReadAsync(reader, _owner._maxAnswerBytes, OnAnswer, _closed.Token))
+                    throw new InvalidDataException($"An answer over SocketIO:EventBatching:MaxAnswerBytes ({_owner._maxAnswerBytes}) on the event link to {_address}.");
             }
             catch (Exception ex)
             {
@@ -233,6 +217,15 @@ internal sealed class EventLinkClient : IAsyncDisposable
                 await reader.CompleteAsync();
             }
             await CloseAsync(failure);
+        }
+
+        private ValueTask OnAnswer(long id, ReadOnlySequence<byte> body)
+        {
+            var result = _owner._serializer.Deserialize<EventBatchResult>(body)
+                ?? throw new InvalidDataException($"A null answer on the event link to {_address}.");
+            // The batch's continuations (acks, each socket's next events) run here: no thread hop per answer.
+            if (_waiting.TryRemove(id, out var answer)) answer.TrySetResult(result);
+            return ValueTask.CompletedTask;
         }
 
         /// <summary>Closes the connection and fails every batch waiting on it (once).</summary>

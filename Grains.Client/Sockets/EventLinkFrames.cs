@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.IO.Pipelines;
 using System.Runtime.InteropServices;
 using Orleans.Serialization;
 
@@ -39,6 +40,30 @@ internal static class EventLinkFrames
         var header = MemoryMarshal.AsMemory(writer.WrittenMemory).Span.Slice(start, HeaderBytes);
         BinaryPrimitives.WriteInt32LittleEndian(header, writer.WrittenCount - start - HeaderBytes);
         BinaryPrimitives.WriteInt64LittleEndian(header[4..], id);
+    }
+
+    /// <summary>
+    /// Hands each frame <paramref name="reader"/> gives to <paramref name="onFrame"/>, in order, one at a time (the next is
+    /// not read while it runs), until the peer ends the stream (true) or a header announces more than
+    /// <paramref name="maxBodyBytes"/> (false). The body is valid only until <paramref name="onFrame"/> completes.
+    /// </summary>
+    public static async Task<bool> ReadAsync(PipeReader reader, int maxBodyBytes, Func<long, ReadOnlySequence<byte>, ValueTask> onFrame,
+        CancellationToken cancellation)
+    {
+        while (true)
+        {
+            var read = await reader.ReadAsync(cancellation);
+            var buffer = read.Buffer;
+            while (true)
+            {
+                var status = TryRead(ref buffer, maxBodyBytes, out var id, out var body);
+                if (status == EventLinkRead.NeedMore) break;
+                if (status == EventLinkRead.TooLarge) return false;
+                await onFrame(id, body);
+            }
+            if (read.IsCompleted) return true;
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
     }
 
     /// <summary>

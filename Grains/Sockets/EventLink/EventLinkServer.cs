@@ -118,51 +118,19 @@ internal sealed class EventLinkServer : IAsyncDisposable
         using var closing = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         var reader = PipeReader.Create(stream);
         var slots = new SemaphoreSlim(_options.MaxBatchesInFlight, _options.MaxBatchesInFlight);
-        var answers = new AnswerWriter(peer, slots);
+        var answers = new EventLinkAnswerWriter(peer, slots, closing);
         try
         {
-            while (true)
-            {
-                var read = await reader.ReadAsync(closing.Token);
-                var buffer = read.Buffer;
-                while (true)
-                {
-                    var status = EventLinkFrames.TryRead(ref buffer, _options.MaxFrameBytes, out var id, out var body);
-                    if (status == EventLinkRead.NeedMore) break;
-                    if (status == EventLinkRead.TooLarge)
-                    {
-                        EventLinkLog.FrameTooLarge(_logger, remote, _options.MaxFrameBytes);
-                        return;
-                    }
-                    EventBatch? batch;
-                    try
-                    {
-                        batch = _serializer.Deserialize<EventBatch>(body) ?? throw new InvalidDataException("a null batch");
-                    }
-                    catch (Exception ex)
-                    {
-                        EventLinkLog.BadFrame(_logger, remote, ex.Message);
-                        return;
-                    }
-                    // At the bound, the next frame waits here, unread: the peer's sends back up in the socket.
-                    Interlocked.Increment(ref _batchesWaiting);
-                    try
-                    {
-                        await slots.WaitAsync(closing.Token);
-                    }
-                    finally
-                    {
-                        Interlocked.Decrement(ref _batchesWaiting);
-                    }
-                    _ = RunBatchAsync(id, batch, answers);
-                }
-                if (read.IsCompleted) return;
-                reader.AdvanceTo(buffer.Start, buffer.End);
-            }
+            if (!await EventLinkFrames.ReadAsync(reader, _options.MaxFrameBytes, OnBatchAsync, closing.Token))
+                EventLinkLog.FrameTooLarge(_logger, remote, _options.MaxFrameBytes);
+        }
+        catch (InvalidDataException ex)
+        {
+            EventLinkLog.BadFrame(_logger, remote, ex.Message);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException)
         {
-            // The peer went, or the silo stops.
+            // The peer went, the silo stops, or an answer could not be sent.
         }
         catch (Exception ex)
         {
@@ -174,9 +142,33 @@ internal sealed class EventLinkServer : IAsyncDisposable
             await closing.CancelAsync();
             await reader.CompleteAsync();
         }
+
+        async ValueTask OnBatchAsync(long id, ReadOnlySequence<byte> body)
+        {
+            EventBatch batch;
+            try
+            {
+                batch = _serializer.Deserialize<EventBatch>(body) ?? throw new InvalidDataException("a null batch");
+            }
+            catch (Exception ex) when (ex is not InvalidDataException)
+            {
+                throw new InvalidDataException(ex.Message, ex);
+            }
+            // At the bound, the next frame waits here, unread: the peer's sends back up in the socket.
+            Interlocked.Increment(ref _batchesWaiting);
+            try
+            {
+                await slots.WaitAsync(closing.Token);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _batchesWaiting);
+            }
+            _ = RunBatchAsync(id, batch, answers);
+        }
     }
 
-    private async Task RunBatchAsync(long id, EventBatch batch, AnswerWriter answers)
+    private async Task RunBatchAsync(long id, EventBatch batch, EventLinkAnswerWriter answers)
     {
         EventBatchResult result;
         try
@@ -192,68 +184,6 @@ internal sealed class EventLinkServer : IAsyncDisposable
         EventLinkFrames.Write(frame, _serializer, id, result);
         Interlocked.Increment(ref _batchesHandled);
         answers.Write(frame.WrittenMemory);
-    }
-
-    /// <summary>
-    /// Writes a connection's answers on the thread that finished each batch when no other write is under way (no thread
-    /// hop per answer); answers that finish meanwhile wait and go together in the next send. Frees a slot per answer sent.
-    /// A send blocks only while the peer does not read (its socket buffers full), and at most
-    /// <see cref="EventLinkOptions.MaxBatchesInFlight"/> answers wait.
-    /// </summary>
-    private sealed class AnswerWriter(Socket socket, SemaphoreSlim slots)
-    {
-        private readonly Lock _gate = new();
-        private readonly Queue<ReadOnlyMemory<byte>> _waiting = new();
-        private bool _writing;
-        private bool _closed;
-
-        public void Write(ReadOnlyMemory<byte> answer)
-        {
-            lock (_gate)
-            {
-                if (_closed) return;
-                if (_writing)
-                {
-                    _waiting.Enqueue(answer);
-                    return;
-                }
-                _writing = true;
-            }
-            var count = 1;
-            while (true)
-            {
-                try
-                {
-                    for (var sent = 0; sent < answer.Length;) sent += socket.Send(answer.Span[sent..]);
-                }
-                catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-                {
-                    Close(); // the peer went: its reader ends the connection
-                    return;
-                }
-                slots.Release(count);
-                lock (_gate)
-                {
-                    if (_closed || _waiting.Count == 0)
-                    {
-                        _writing = false;
-                        return;
-                    }
-                    var together = new ArrayBufferWriter<byte>();
-                    for (count = 0; _waiting.TryDequeue(out var next); count++) together.Write(next.Span);
-                    answer = together.WrittenMemory;
-                }
-            }
-        }
-
-        public void Close()
-        {
-            lock (_gate)
-            {
-                _closed = true;
-                _waiting.Clear();
-            }
-        }
     }
 
     /// <summary>Stops listening and closes every connection; batches running finish, their answers go nowhere.</summary>

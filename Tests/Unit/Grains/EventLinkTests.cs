@@ -284,4 +284,26 @@ public sealed class EventLinkTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<IOException>(() => under.SendAsync(Batch("a")));
         Assert.Contains("MaxAnswerBytes", error.Message);
     }
+
+    [Fact]
+    public async Task An_answer_that_cannot_be_sent_ends_its_connection_whatever_its_reader_waits_for()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await peer.ConnectAsync(listener.LocalEndPoint!);
+        var accepted = await listener.AcceptAsync();
+        var slots = new SemaphoreSlim(0, 1); // the reader waits for this slot
+        using var closing = new CancellationTokenSource();
+        var writer = new EventLinkAnswerWriter(accepted, slots, closing);
+        var waiting = slots.WaitAsync(closing.Token);
+
+        accepted.Dispose(); // the send fails
+        writer.Write(Frame(1, Batch("a")).ToArray());
+
+        Assert.True(closing.IsCancellationRequested);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        Assert.Equal(0, slots.CurrentCount); // no slot freed for an answer not sent
+    }
 }
