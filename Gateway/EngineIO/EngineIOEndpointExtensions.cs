@@ -12,9 +12,10 @@ internal static class EngineIOEndpointExtensions
     /// WebSocket support is included (no need for <c>app.UseWebSockets()</c>); its keep-alive pings are off, the
     /// Engine.IO heartbeat does that job. Sessions are closed when the host stops.
     /// With a <paramref name="router"/>, a request for a session another gateway holds is relayed to it (no sticky sessions).
+    /// The clock is <paramref name="time"/>, else the host's <see cref="TimeProvider"/>, else the system's.
     /// </summary>
     public static IEndpointConventionBuilder MapEngineIO(this IEndpointRouteBuilder endpoints, string path, IEngineApplication application, EngineIOOptions options,
-        IEngineSessionRouter? router = null)
+        IEngineSessionRouter? router = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -24,7 +25,7 @@ internal static class EngineIOEndpointExtensions
             application,
             options,
             new EngineLog(loggerFactory.CreateLogger("OrleansSocket.Gateway.EngineIO")),
-            services.GetService<TimeProvider>() ?? TimeProvider.System,
+            time ?? services.GetService<TimeProvider>() ?? TimeProvider.System,
             router);
         var lifetime = services.GetService<IHostApplicationLifetime>();
         lifetime?.ApplicationStopping.Register(server.CloseAll);

@@ -292,7 +292,7 @@ internal sealed class EngineServer
     }
 
     /// <summary>Node's upgrade check interval: how long a poll during an answered probe may be held.</summary>
-    private static readonly TimeSpan UpgradeCheckInterval = TimeSpan.FromMilliseconds(100);
+    internal static readonly TimeSpan UpgradeCheckInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Holds a poll that arrived during an answered probe until the upgrade settles, or Node's check interval passed.</summary>
     internal static async Task WaitForUpgradeAsync(Task settling, TimeProvider time, CancellationToken aborted)

@@ -19,14 +19,17 @@ internal sealed partial class EngineSession
     {
         if (status == DecodeStatus.Packet && packet.Type == EnginePacketType.Ping && packet.Data.Span.SequenceEqual("probe"u8))
         {
-            await transport.SendProbeAnswerAsync();
             lock (_gate)
             {
-                if (_upgrade.Probe != transport) return true;
-                // From now on polls get a noop when nothing is queued (a new one after up to 100 ms: EngineServer), so the client can pause polling.
+                if (_upgrade.Probe != transport) return true; // given up meanwhile: the socket is closing
+                // From now on polls get a noop when nothing is queued (a new one after up to 100 ms: EngineServer), so
+                // the client can pause polling. Marked before "3probe" goes out (Node marks it in the same tick): a
+                // poll the client sends once it has read "3probe" must find the probe answered and wait for the
+                // upgrade, not park as an ordinary poll that the upgrade then releases with a noop.
                 _upgrade.MarkAnswered();
                 Polling?.Wake();
             }
+            await transport.SendProbeAnswerAsync();
             return true;
         }
         if (status == DecodeStatus.Packet && packet.Type == EnginePacketType.Upgrade)

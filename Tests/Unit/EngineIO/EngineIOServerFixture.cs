@@ -28,6 +28,9 @@ public class EngineIOServerFixture : IAsyncLifetime
     public const string Recorded = "/rec/";
     /// <summary>Recording application with a fast heartbeat: pingInterval 300, pingTimeout 2000 (see the field's setup).</summary>
     public const string RecordedFast = "/rec-fast/";
+    /// <summary>Echo on <see cref="StoppedClock"/>, a clock that never moves: no timer fires, so a poll held during an
+    /// answered probe waits for the upgrade however late it comes.</summary>
+    public const string Stopped = "/stopped/";
 
     public const string AllowedOrigin = "https://allowed.example";
 
@@ -42,6 +45,9 @@ public class EngineIOServerFixture : IAsyncLifetime
 
     /// <summary>The sessions of the echo endpoints, by sid (to wait for their server-side state).</summary>
     internal TrackingApplication Echoes { get; } = new(new EchoEngineApplication());
+
+    /// <summary>The clock of <see cref="Stopped"/>.</summary>
+    internal StoppedClock StoppedClock { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -75,6 +81,7 @@ public class EngineIOServerFixture : IAsyncLifetime
         // Not the suite's 200 ms timeout: on a loaded machine a test's ping, or the server's ping timer, came more than
         // 200 ms late and the session closed before the test's first step (the deadlines: SessionClockTests).
         app.MapEngineIO(RecordedFast, Recorder, new EngineIOOptions { PingInterval = 300, PingTimeout = 2000 });
+        app.MapEngineIO(Stopped, echo, Quiet_(), time: StoppedClock);
 
         await app.StartAsync();
         _app = app;
@@ -102,6 +109,36 @@ public class EngineIOServerFixture : IAsyncLifetime
 public sealed class ConnectionWebSocketServerFixture : EngineIOServerFixture
 {
     protected override bool WebSocketsOnConnections => true;
+}
+
+/// <summary>
+/// A clock that never moves: its timers never fire. It counts the timers made for each due time, so a test sees a wait
+/// on the clock begin.
+/// </summary>
+internal sealed class StoppedClock : TimeProvider
+{
+    private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
+    private readonly ConcurrentDictionary<TimeSpan, int> _timers = new();
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public override long GetTimestamp() => 0;
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        _timers.AddOrUpdate(dueTime, 1, static (_, n) => n + 1);
+        return new NeverFires();
+    }
+
+    /// <summary>How many timers were made due after <paramref name="dueTime"/>.</summary>
+    public int TimersMadeFor(TimeSpan dueTime) => _timers.GetValueOrDefault(dueTime);
+
+    private sealed class NeverFires : ITimer
+    {
+        public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+        public void Dispose() { }
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 }
 
 /// <summary>An application that records what happens, and lets a test drive the server side of a session.</summary>

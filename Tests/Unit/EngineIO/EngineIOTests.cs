@@ -490,11 +490,12 @@ public abstract class EngineIOBehaviourTests(EngineIOServerFixture server)
     [Fact]
     public async Task Upgrade_PollRacingTheUpgradePacket_IsRefusedAsAfterTheUpgrade()
     {
-        // The client sends "5" and polls at once: whichever the server reads first, the poll is the upgraded
-        // session's and gets 400 (CI once saw the poll overtake the "5" and get a noop).
-        var sid = await OpenPollingAsync(Quiet);
-        using var socket = await ProbeAsync(Quiet, sid);
-        var poll = Http.GetAsync(Poll(Quiet, sid));
+        // The client sends "5" and polls at once, after it read "3probe". Whichever the server reads first, the poll is
+        // the upgraded session's and gets 400: read first, it waits for the upgrade. On a clock that stands still, so
+        // the 100-ms check interval (which answers a noop; SessionClockTests) cannot end that wait on a slow machine.
+        var sid = await OpenPollingAsync(Stopped);
+        using var socket = await ProbeAsync(Stopped, sid);
+        var poll = Http.GetAsync(Poll(Stopped, sid));
         await SendTextAsync(socket, "5");
         using (var response = await poll)
         {
@@ -503,6 +504,23 @@ public abstract class EngineIOBehaviourTests(EngineIOServerFixture server)
         }
         await SendTextAsync(socket, "4hello");
         Assert.Equal("4hello", await ReceiveTextAsync(socket));
+    }
+
+    [Fact]
+    public async Task Upgrade_PollSentBeforeTheUpgradePacket_WaitsForItAndIsRefused()
+    {
+        // The other order, made certain: the poll reaches the server and is held before "5" is sent.
+        var sid = await OpenPollingAsync(Stopped);
+        using var socket = await ProbeAsync(Stopped, sid);
+        var session = server.Echoes[sid];
+        var held = server.StoppedClock.TimersMadeFor(EngineServer.UpgradeCheckInterval);
+        var poll = Http.GetAsync(Poll(Stopped, sid));
+        await WaitUntilAsync(() => server.StoppedClock.TimersMadeFor(EngineServer.UpgradeCheckInterval) == held + 1, "the poll was never held for the upgrade");
+        Assert.False(poll.IsCompleted);
+        await SendTextAsync(socket, "5");
+        using (var response = await poll)
+            await AssertErrorAsync(response, 3);
+        Assert.Equal("websocket", session.Transport);
     }
 
     [Fact]
