@@ -41,6 +41,10 @@ if (builder.Configuration.GetValue("Bench:ReusePort", false))
 // (SocketTransportOptions.UnsafePreferInlineScheduling), for A/Bs.
 if (builder.Configuration.GetValue("Bench:InlineScheduling", false))
     builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+// `--Bench:WaitForData=false`: Kestrel reads a connection into a buffer without first waiting for data with a
+// zero-byte receive (SocketTransportOptions.WaitForDataBeforeAllocatingBuffer), for A/Bs of the receives per event.
+if (!builder.Configuration.GetValue("Bench:WaitForData", true))
+    builder.WebHost.UseSockets(sockets => sockets.WaitForDataBeforeAllocatingBuffer = false);
 // Socket.IO WebSockets run on their connections once their handshake requests end (ListenOptions.UseSocketIO);
 // `--Bench:UseSocketIO=false` keeps them on upgraded requests, for A/Bs.
 if (builder.Configuration.GetValue("Bench:UseSocketIO", true))
