@@ -43,7 +43,14 @@ internal sealed class EventLinkAnswerWriter(Socket socket, SemaphoreSlim slots, 
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
                 Close();
-                closing.Cancel(); // the peer went: the connection ends, whatever its reader waits for
+                try
+                {
+                    closing.Cancel(); // the peer went: the connection ends, whatever its reader waits for
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The connection had already ended (its end disposes the source) while this send was under way.
+                }
                 return;
             }
             slots.Release(count);

@@ -306,4 +306,25 @@ public sealed class EventLinkTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
         Assert.Equal(0, slots.CurrentCount); // no slot freed for an answer not sent
     }
+
+    [Fact]
+    public async Task An_answer_whose_send_fails_after_its_connection_ended_is_dropped_quietly()
+    {
+        // The connection's end disposes its cancellation source; a batch that finishes meanwhile still writes.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await peer.ConnectAsync(listener.LocalEndPoint!);
+        var accepted = await listener.AcceptAsync();
+        var slots = new SemaphoreSlim(0, 1);
+        var closing = new CancellationTokenSource();
+        var writer = new EventLinkAnswerWriter(accepted, slots, closing);
+        closing.Dispose();
+        accepted.Dispose();
+
+        writer.Write(Frame(1, Batch("a")).ToArray()); // must not throw
+
+        Assert.Equal(0, slots.CurrentCount);
+    }
 }
