@@ -22,13 +22,14 @@ DURATION=${DURATION:-10}
 [[ -f $HARNESS/load.js && -d $HARNESS/node_modules ]] || { echo "wakeups: no harness with node_modules in $HARNESS (run bench/run-all.sh once)" >&2; exit 2; }
 command -v perf >/dev/null || { echo "wakeups: perf not found" >&2; exit 2; }
 
+# shellcheck source=lib/shapes.sh
+source "$BENCH/lib/shapes.sh"
 case $TARGET in
-  node) taskset -c 0 node "$HARNESS/peers/node-server.js" "$PORT" >/dev/null 2>&1 & ;;
-  embedded) taskset -c 0 "$PUBLISH/gateway/OrleansSocket.TestGateway" --contentRoot "$PUBLISH/gateway" --profile bench \
-              --urls "http://127.0.0.1:$PORT" >/dev/null 2>&1 & ;;
-  distributed) GW_DIR=$PUBLISH/gateway SILO_DIR=$PUBLISH/silo taskset -c 0 "$BENCH/distributed-server.sh" "$PORT" >/dev/null 2>&1 & ;;
+  node) CMD="node $HARNESS/peers/node-server.js \$PORT" ;;
+  embedded|distributed) CMD=$(shape_cmd "$TARGET" "$PUBLISH") ;;
   *) echo "wakeups: unknown target $TARGET" >&2; exit 2 ;;
 esac
+PORT=$PORT taskset -c 0 bash -c "exec $CMD" >/dev/null 2>&1 &
 SERVER=$!
 trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true' EXIT
 ready=/socket.io/?EIO=4\&transport=polling
