@@ -13,7 +13,8 @@
 # Extra arguments after PORT go to both processes (e.g. --Logging:LogLevel:Default=Information).
 # The gateway sends its sockets' events in batches over the silo's event link (SocketIO:EventLink), the thin shape's
 # measured best (docs/performance.md, "Thin gateway: batches over the silo's event link"); EVENT_LINK=0: one grain call
-# per event, the library's default.
+# per event, the library's default. SILO_ENV / GW_ENV: VAR=value ... set for that process only (A/Bs of runtime
+# settings on one side).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PORT=${1:-${PORT:-3100}}
@@ -69,7 +70,7 @@ READY=$(mktemp -u "${TMPDIR:-/tmp}/distributed-server.XXXXXX")
 mkfifo -m 600 "$READY"
 exec 3<>"$READY" # read-write: neither this open nor the silo's blocks, and a read can time out
 
-"$SILO_DIR/OrleansSocket.TestSilo" --contentRoot "$SILO_DIR" --profile bench \
+env ${SILO_ENV:-} "$SILO_DIR/OrleansSocket.TestSilo" --contentRoot "$SILO_DIR" --profile bench \
   --Cluster:Clustering=Localhost --Cluster:ClusterId="$CLUSTER_ID" \
   --Cluster:SiloPort="$SILO_PORT" --Cluster:GatewayPort="$SILO_GATEWAY_PORT" --Bench:ReadyFile="$READY" "${SILO_LINK[@]}" "${QUIETLOG[@]}" "$@" &
 SILO_PID=$!
@@ -82,7 +83,7 @@ done
 exec 3<&-
 rm -f "$READY"
 
-"$GW_DIR/OrleansSocket.TestGateway" --contentRoot "$GW_DIR" --profile bench \
+env ${GW_ENV:-} "$GW_DIR/OrleansSocket.TestGateway" --contentRoot "$GW_DIR" --profile bench \
   --Cluster:Mode=Client --Cluster:Clustering=Localhost --Cluster:ClusterId="$CLUSTER_ID" \
   --Cluster:ClientGatewayPort="$SILO_GATEWAY_PORT" --urls "http://127.0.0.1:$PORT" "${GW_LINK[@]}" "${QUIETLOG[@]}" "$@" &
 GW_PID=$!
