@@ -6,6 +6,9 @@ using OrleansSocket.DemoApp;
 // it co-hosts a silo (no external service); `--Cluster:Mode=Client` joins the silos of Silo/ instead. The test and
 // bench profiles are Tests/Hosts/TestGateway.
 var builder = WebApplication.CreateBuilder(args);
+// Connections' I/O and the gateway's work on one socket engine thread per core (before anything opens a socket);
+// DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 in the environment turns it off.
+builder.WebHost.UseSocketIOInlineIO();
 if (builder.Configuration["profile"] is { Length: > 0 } profile)
     throw new ArgumentException($"Gateway/Host runs the demo only; the test profile '{profile}' is Tests/Hosts/TestGateway's.");
 // Where the grains run: a silo in this process (default), or the separate silos of Silo/ with

@@ -37,10 +37,9 @@ else
 // (bench/cohosted-server.sh: a co-hosted cluster behind one address, without a proxy whose CPU would be counted).
 if (builder.Configuration.GetValue("Bench:ReusePort", false))
     builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = SharedPort.Bind);
-// `--Bench:InlineScheduling=true`: Kestrel runs the connections' pipe continuations on the thread that completes them
-// (SocketTransportOptions.UnsafePreferInlineScheduling), for A/Bs.
-if (builder.Configuration.GetValue("Bench:InlineScheduling", false))
-    builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+// Connections' I/O and the gateway's work on one socket engine thread per core, as Gateway/Host runs them;
+// DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 in the environment turns it off, for A/Bs.
+builder.WebHost.UseSocketIOInlineIO();
 // `--Bench:WaitForData=false`: Kestrel reads a connection into a buffer without first waiting for data with a
 // zero-byte receive (SocketTransportOptions.WaitForDataBeforeAllocatingBuffer), for A/Bs of the receives per event.
 if (!builder.Configuration.GetValue("Bench:WaitForData", true))

@@ -6,6 +6,10 @@ using OpenTelemetry.Trace;
 // An Orleans client of the silos, which run the handlers; the Cluster section of appsettings.json
 // says where they are (the silos' own Cluster section must match it).
 var builder = WebApplication.CreateBuilder(args);
+// Connections' I/O and the gateway's work on one socket engine thread per core, without a thread-pool hand-off per
+// packet (first, before anything opens a socket). Nothing in this app's HTTP pipeline may block: it runs there too.
+// DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 in the environment turns it off.
+builder.WebHost.UseSocketIOInlineIO();
 builder.Services.AddSocketIO();
 builder.UseOrleansClient(client => client.AddSocketIOClient());
 // Socket.IO WebSockets run on their Kestrel connections once their handshake requests have been through the
