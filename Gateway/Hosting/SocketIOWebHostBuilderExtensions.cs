@@ -39,8 +39,9 @@ public static class SocketIOWebHostBuilderExtensions
     internal static IWebHostBuilder UseSocketIOInlineIO(IWebHostBuilder builder, Func<string, string?> read, Action<string> setVariable)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (read(InlineCompletionsVariable) is null) setVariable("1");
-        if (read(InlineCompletionsVariable) == "1")
+        var value = read(InlineCompletionsVariable);
+        if (value is null) setVariable(value = "1");
+        if (value == "1")
             builder.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         return builder;
     }
