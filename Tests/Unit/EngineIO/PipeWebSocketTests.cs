@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
-using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
@@ -358,12 +357,7 @@ public sealed class PipeWebSocketTests
     /// <summary>Both ends of a loopback TCP connection; the server's end non-blocking, as the takeover makes it.</summary>
     private static async Task<(Socket Server, Socket Peer)> TcpPairAsync()
     {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await peer.ConnectAsync(listener.LocalEndPoint!);
-        var server = await listener.AcceptAsync();
+        var (server, peer) = await LoopbackTcp.PairAsync();
         server.Blocking = false;
         return (server, peer);
     }

@@ -34,17 +34,6 @@ public sealed class EventLinkTests : IAsyncLifetime
 
     private static ClientEvent Event(string name) => new(name, SocketPayload.Empty, WantsAck: true) { AckId = 1 };
 
-    /// <summary>A loopback TCP connection: its connecting end and its accepted end (the socket an answer writer sends on).</summary>
-    private static async Task<(Socket Peer, Socket Accepted)> ConnectedPairAsync()
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await peer.ConnectAsync(listener.LocalEndPoint!);
-        return (peer, await listener.AcceptAsync());
-    }
-
     private static EventBatch Batch(params string[] names) => new([.. names.Select((_, i) => $"s{i}")], [.. names.Select(Event)]);
 
     /// <summary>Each event's ack is its own name.</summary>
@@ -299,7 +288,7 @@ public sealed class EventLinkTests : IAsyncLifetime
     [Fact]
     public async Task An_answer_that_cannot_be_sent_ends_its_connection_whatever_its_reader_waits_for()
     {
-        var (peer, accepted) = await ConnectedPairAsync();
+        var (accepted, peer) = await LoopbackTcp.PairAsync();
         using var connecting = peer;
         var slots = new SemaphoreSlim(0, 1); // the reader waits for this slot
         using var closing = new CancellationTokenSource();
@@ -318,7 +307,7 @@ public sealed class EventLinkTests : IAsyncLifetime
     public async Task An_answer_whose_send_fails_after_its_connection_ended_is_dropped_quietly()
     {
         // The connection's end disposes its cancellation source; a batch that finishes meanwhile still writes.
-        var (peer, accepted) = await ConnectedPairAsync();
+        var (accepted, peer) = await LoopbackTcp.PairAsync();
         using var connecting = peer;
         var slots = new SemaphoreSlim(0, 1);
         var closing = new CancellationTokenSource();
