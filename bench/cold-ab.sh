@@ -8,6 +8,7 @@
 #   bench/cold-ab.sh PUBLISH_DIR LABEL=[VAR=value[,VAR=value...]] ...
 #   SHAPES="embedded cohosted" bench/cold-ab.sh .bench-work/publish base= t20k=DOTNET_TC_CallCountThreshold=20000
 #   DIR_delay=/tmp/pub-delay bench/cold-ab.sh .bench-work/publish base= delay=   # another image for one variant
+#   HANDSHAKE_ONLY=1 bench/cold-ab.sh ...   # the first handshake (and ready_ms) only, no connect or echo run
 #
 # Whether the environment overrides a property the image's runtimeconfig.json sets depends on the setting (see
 # bench/env-ab.sh): to be sure, DIR_<label> names a copy (`cp -al`) whose gateway/ and silo/ runtimeconfig.json were replaced.
@@ -23,6 +24,7 @@ REPS=${REPS:-3}
 SHAPES=${SHAPES:-"embedded cohosted distributed"}
 COLD_ECHO_S=${COLD_ECHO_S:-10}
 NODE=${NODE:-1}
+HANDSHAKE_ONLY=${HANDSHAKE_ONLY:-0}
 export PORT=${PORT:-3100} OUT=${OUT:-/tmp/cold-ab.jsonl} QUIET=${QUIET:-1}
 HANDSHAKES=${OUT%.jsonl}.handshake.jsonl
 SCEN="connect echo_latency:rate=5000,duration=$COLD_ECHO_S,warmup=0"
@@ -31,6 +33,7 @@ one() { # $1 label, $2 kind, $3 server command (empty for node)
   local ready=(); [[ $2 == cmd ]] && ready=(--ready-path /health/ready)
   taskset -c 1 node "$BENCH/lib/first-handshake.js" --harness "$HARNESS" --label "$1" --kind "$2" --cmd "$3" \
     --port "$PORT" --server-cpus 0 --timeout 120 "${ready[@]}" >>"$HANDSHAKES" 2>/dev/null || echo "cold-ab: no first handshake for $1" >&2
+  [[ $HANDSHAKE_ONLY == 1 ]] && return 0
   # shellcheck disable=SC2086
   (cd "$HARNESS" && LABEL=$1 SERVER_CMD=$3 RESTART=1 REPEAT=1 WARM=0 ./run.sh "$2" $SCEN >/dev/null 2>&1) \
     || echo "cold-ab: run.sh failed for $1" >&2
