@@ -50,6 +50,16 @@ public sealed class SocketIOOptions
     /// </summary>
     public TimeSpan PostedEventTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Where a socket's grain runs in the gateway's own process (embedded, co-hosted), an event whose handler needs nothing
+    /// of its socket (no <c>ISocket</c>, <c>IAck</c>, service or provider parameter, no <c>[Authorize]</c>, no
+    /// <c>SocketIOHandler</c> class, no packet middleware in its namespace) runs on the thread that read it, without a
+    /// turn of the socket's grain, as Node runs handlers on its event loop; its events still run in order. True by
+    /// default. Such a handler should not block: with inline I/O its thread serves other connections too. False runs
+    /// every handler on its grain's turn.
+    /// </summary>
+    public bool InlineStatelessHandlers { get; set; } = true;
+
     /// <summary>Client events sent to the silos in batches, for thin gateways (see <see cref="EventBatchingOptions"/>).</summary>
     public EventBatchingOptions EventBatching { get; set; } = new();
 

@@ -39,6 +39,7 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
     private volatile PostedEvents? _posted;
     // The grain's activation, when it runs in this process and handed itself over: posts then go to its scheduler.
     private volatile ILocalSocketGrain? _local;
+    private readonly bool _inlineStatelessHandlers;
 
     /// <param name="connection">The connection the socket is multiplexed on.</param>
     /// <param name="id">The socket id (its grain's key).</param>
@@ -50,9 +51,12 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
     /// <param name="eventsPerCall">Most queued events of this socket sent in one call to its grain, or together in one batch.</param>
     /// <param name="postedEventTimeout">How long an event handed one-way to a grain in this process waits for its report
     /// (<see cref="ConnectResult.GatewayHere"/>); null: every event is an awaited call.</param>
+    /// <param name="inlineStatelessHandlers">Where the grain runs in this process, an event whose handler needs nothing of the
+    /// socket runs here, on the thread that read it (<see cref="ILocalSocketGrain.TryRunDetached"/>), not on the grain's turn.</param>
     public NamespaceSocket(ISocketConnection connection, string id, string ns, ISocketGrain grain, ILogger logger, TimeProvider? time = null,
-        EventBatcher? batcher = null, int eventsPerCall = 1, TimeSpan? postedEventTimeout = null)
+        EventBatcher? batcher = null, int eventsPerCall = 1, TimeSpan? postedEventTimeout = null, bool inlineStatelessHandlers = false)
     {
+        _inlineStatelessHandlers = inlineStatelessHandlers;
         _postedEventTimeout = batcher is null ? postedEventTimeout : null;
         _batcher = batcher;
         _connection = connection;
@@ -360,13 +364,27 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
                 {
                     if (_posted is { } posted)
                     {
-                        // The grain writes the answer itself and reports when it is done (ISocketGrain.PostEvent).
-                        var wait = posted.Post(out var receipt);
-                        if (_local?.TryPost(e.Event, receipt) != true) await _grain.PostEvent(e.Event, receipt);
-                        if (!await wait) PostTimedOut(posted);
-                        break;
+                        if (_inlineStatelessHandlers && _local?.TryRunDetached(e.Event) is { } detached)
+                        {
+                            // The handler needs nothing of the socket: it ran here, with no hand-off to the grain's turn.
+                            if (!detached.IsCompletedSuccessfully)
+                            {
+                                // It waits on something (I/O, a timer): the socket's next event goes on meanwhile, as the grain lets it.
+                                _ = AckWhenDoneAsync(e.AckId, detached);
+                                break;
+                            }
+                            ack = detached.Result;
+                        }
+                        else
+                        {
+                            // The grain writes the answer itself and reports when it is done (ISocketGrain.PostEvent).
+                            var wait = posted.Post(out var receipt);
+                            if (_local?.TryPost(e.Event, receipt) != true) await _grain.PostEvent(e.Event, receipt);
+                            if (!await wait) PostTimedOut(posted);
+                            break;
+                        }
                     }
-                    ack = _batcher is { } batcher
+                    else ack = _batcher is { } batcher
                         ? (await batcher.HandleEventsAsync(Id, [e.Event], e.Bytes)).OnlyOutcome()
                         : await _grain.HandleEvent(e.Event);
                 }
@@ -384,6 +402,20 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
                 if (IsConnected && _connectRequest is { } request)
                     await _grain.Restore(new SocketRestoreRequest(request, r.Rooms, UserId));
                 break;
+        }
+    }
+
+    /// <summary>The answer of a handler that ran here (<see cref="ILocalSocketGrain.TryRunDetached"/>) and finished later.</summary>
+    private async Task AckWhenDoneAsync(long? ackId, Task<SocketPayload?> handler)
+    {
+        try
+        {
+            if (await handler is { } ack && ackId is { } id) SendAck(id, ack);
+        }
+        catch (Exception ex)
+        {
+            // The dispatch reports a handler's own failure and returns null; anything here is the gateway's.
+            SessionLog.WorkFailed(_logger, ex, Id, Namespace, nameof(EventWork));
         }
     }
 

@@ -110,7 +110,7 @@ internal sealed class SocketIOServer : IEngineApplication
     public NamespaceSocket? CreateSocket(ClientSession session, string ns, string id)
     {
         var socket = new NamespaceSocket(session, id, ns, _grains.GetGrain<ISocketGrain>(id), _logger, _time, Batcher, Options.MaxEventsPerSocketCall,
-            Options.PostedEventTimeout);
+            Options.PostedEventTimeout, Options.InlineStatelessHandlers);
         if (!_sockets.TryAdd(id, socket)) return null;
         Meters?.SocketAdded(ns);
         return socket;
@@ -125,7 +125,7 @@ internal sealed class SocketIOServer : IEngineApplication
             var id = compatible ?? SocketIds.New();
             compatible = null; // taken (the same namespace again on this connection, before the old socket left): a fresh id
             var socket = new NamespaceSocket(session, id, ns, _grains.GetGrain<ISocketGrain>(id), _logger, _time, Batcher, Options.MaxEventsPerSocketCall,
-            Options.PostedEventTimeout);
+            Options.PostedEventTimeout, Options.InlineStatelessHandlers);
             if (!_sockets.TryAdd(id, socket)) continue;
             Meters?.SocketAdded(ns);
             return socket;

@@ -22,4 +22,12 @@ internal interface ILocalSocketGrain
 
     /// <summary>As <see cref="TryPost(ClientEvent, EventReceipt)"/>, for consecutive events run in order and reported once.</summary>
     bool TryPost(ClientEvent[] clientEvents, EventReceipt receipt);
+
+    /// <summary>
+    /// Runs <paramref name="clientEvent"/>'s handler on the calling thread, off the activation's turn, when it needs nothing
+    /// of its socket (no <c>ISocket</c>, <c>IAck</c>, services or <c>[Authorize]</c>, no middleware before it), and returns
+    /// its answer: null in the task when the client asked for none or the handler failed. Null when the event must be
+    /// posted (another kind of handler, or the activation is gone).
+    /// </summary>
+    Task<SocketPayload?>? TryRunDetached(ClientEvent clientEvent);
 }

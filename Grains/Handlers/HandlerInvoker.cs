@@ -59,6 +59,8 @@ internal sealed class HandlerInvoker
         // Decided here, once: a handler that reads nothing from DI runs with no scope (nothing created per event).
         NeedsScope = _authorization is not null || _parameters.Any(p => p.UsesServices)
             || (instanceType is not null && HasConstructorDependencies(instanceType));
+        NeedsNoSocket = !NeedsScope && !_parameters.Any(p => p.Source is ParameterSource.Socket or ParameterSource.Ack)
+            && (instanceType is null || !typeof(SocketIOHandler).IsAssignableFrom(instanceType));
     }
 
     private static ParameterBinder[] Plan(ParameterInfo[] parameterInfos)
@@ -100,6 +102,13 @@ internal sealed class HandlerInvoker
     /// may be scoped). Other handlers run with no scope at all.
     /// </summary>
     public bool NeedsScope { get; }
+
+    /// <summary>
+    /// The handler reads nothing of its socket and nothing from DI: no <see cref="ISocket"/>, <see cref="IAck"/>,
+    /// service or provider parameter, no <c>[Authorize]</c>, no <see cref="SocketIOHandler"/> class. It then touches
+    /// no state of the socket's grain, so it may run off the grain's turn (<see cref="SocketIOHandlerRegistry.DetachedHandler"/>).
+    /// </summary>
+    public bool NeedsNoSocket { get; }
 
     /// <summary>No parameter takes the rest of the arguments: <see cref="InvokeFromJson"/> can bind them one by one.
     /// An [Authorize] handler takes <see cref="Invoke"/>, which checks the user before binding.</summary>

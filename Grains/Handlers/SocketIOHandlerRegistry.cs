@@ -169,34 +169,15 @@ internal sealed class SocketIOHandlerRegistry
             var own = _namespaces.GetValueOrDefault(socket.Namespace);
             var packetMiddleware = (own ?? _wildcard)?.PacketMiddleware;
             object? result = NotHandled;
-            var attachments = ev.Payload.Attachments;
             if (packetMiddleware is not { Count: > 0 } && own is not null && own.Events.TryGetValue(ev.Event, out var direct))
             {
                 // The namespace's own handler and nothing in between: called straight away.
-                var isArray = IsJsonArray(ev.Payload.ArgsJson);
-                if (direct.TakesWholePayload && isArray)
-                {
-                    // Copy-through: the handler takes the arguments as a SocketPayload and nothing else reads them, so
-                    // they are not parsed (the gateway's decoder has validated them) nor re-serialised.
-                    result = await direct.InvokeWithPayload(socket, ev.Payload, services, cancellationToken, ack);
-                }
-                else if (isArray && attachments is not { Length: > 0 } && direct.BindsFromJson)
-                {
-                    // No binary and nothing else reads the arguments: bound from the JSON as it came, with no document.
-                    result = await direct.InvokeFromJson(socket, ev.Payload.ArgsJson, services, cancellationToken, ack);
-                }
-                else
-                {
-                    var directArgs = PayloadSerializer.ToJsonArgs(ev.Payload);
-                    // JsonElement arguments the handler emits again keep their binary (on this async flow only).
-                    if (attachments is { Length: > 0 }) ReceivedBinary.Enter(attachments, directArgs);
-                    result = await direct.Invoke(socket, directArgs, attachments, services, cancellationToken, ack: ack);
-                }
+                result = await InvokeDirect(direct, socket, ev, services, ack, cancellationToken);
             }
             else
             {
                 var args = PayloadSerializer.ToJsonArgs(ev.Payload);
-                if (attachments is { Length: > 0 }) ReceivedBinary.Enter(attachments, args);
+                if (ev.Payload.Attachments is { Length: > 0 } attachments) ReceivedBinary.Enter(attachments, args);
                 result = packetMiddleware is not { Count: > 0 }
                     ? await InvokeEvent(socket, ev, args, services, ack, cancellationToken)
                     : await InvokeThroughMiddleware(packetMiddleware, socket, ev, args, services, ack, cancellationToken);
@@ -211,6 +192,61 @@ internal sealed class SocketIOHandlerRegistry
             await ReportError(socket, e, ev.Event);
             return null;
         }
+    }
+
+    /// <summary>
+    /// The handler <paramref name="eventName"/> reaches in <paramref name="ns"/> when it may run off its socket grain's turn:
+    /// the namespace's own handler, with no packet middleware before it, that needs nothing of the socket
+    /// (<see cref="HandlerInvoker.NeedsNoSocket"/>). Null when the event must run on the turn (catch-all, middleware,
+    /// <c>"*"</c> handler, a handler that reads the socket or DI, no handler).
+    /// </summary>
+    internal HandlerInvoker? DetachedHandler(string ns, string eventName) =>
+        _namespaces.GetValueOrDefault(ns) is { PacketMiddleware.Count: 0 } own && own.Events.TryGetValue(eventName, out var direct) &&
+        direct.NeedsNoSocket ? direct : null;
+
+    /// <summary>
+    /// Runs <paramref name="handler"/> (from <see cref="DetachedHandler"/>) for <paramref name="ev"/> on the calling thread, as
+    /// <see cref="Dispatch(ISocket, ClientEvent, IServiceProvider, AckCallback?, CancellationToken)"/> would run it, and returns the
+    /// answer (null when the client asked for none or the handler failed). A failure is handed to
+    /// <paramref name="reportError"/> (socket, error, event name), which runs the error handlers where the socket's state may
+    /// be read: its grain's turn (<see cref="ReportErrorAsync"/> there).
+    /// </summary>
+    internal async Task<SocketPayload?> DispatchDetached(HandlerInvoker handler, ISocket socket, ClientEvent ev, IServiceProvider services,
+        Action<ISocket, Exception, string> reportError)
+    {
+        try
+        {
+            var result = await InvokeDirect(handler, socket, ev, services, ack: null, CancellationToken.None);
+            return ev.WantsAck ? ToAck(result) : null;
+        }
+        catch (Exception e)
+        {
+            reportError(socket, e, ev.Event);
+            return null;
+        }
+    }
+
+    /// <summary>Reports a handler's failure as <see cref="Dispatch(ISocket, ClientEvent, IServiceProvider, AckCallback?, CancellationToken)"/>
+    /// does: to the namespace's error handler, else the default one, else the log.</summary>
+    internal Task ReportErrorAsync(ISocket socket, Exception error, string eventName) => ReportError(socket, error, eventName);
+
+    /// <summary>The namespace's own handler, called with the arguments bound the cheapest way the payload allows.</summary>
+    private static Task<object?> InvokeDirect(HandlerInvoker direct, ISocket socket, ClientEvent ev, IServiceProvider services,
+        AckCallback? ack, CancellationToken cancellationToken)
+    {
+        var attachments = ev.Payload.Attachments;
+        var isArray = IsJsonArray(ev.Payload.ArgsJson);
+        // Copy-through: the handler takes the arguments as a SocketPayload and nothing else reads them, so they are not
+        // parsed (the gateway's decoder has validated them) nor re-serialised.
+        if (direct.TakesWholePayload && isArray)
+            return direct.InvokeWithPayload(socket, ev.Payload, services, cancellationToken, ack);
+        // No binary and nothing else reads the arguments: bound from the JSON as it came, with no document.
+        if (isArray && attachments is not { Length: > 0 } && direct.BindsFromJson)
+            return direct.InvokeFromJson(socket, ev.Payload.ArgsJson, services, cancellationToken, ack);
+        var directArgs = PayloadSerializer.ToJsonArgs(ev.Payload);
+        // JsonElement arguments the handler emits again keep their binary (on the caller's async flow only).
+        if (attachments is { Length: > 0 }) ReceivedBinary.Enter(attachments, directArgs);
+        return direct.Invoke(socket, directArgs, attachments, services, cancellationToken, ack: ack);
     }
 
     /// <summary>The packet middleware, then the event's handler: <see cref="NotHandled"/> when a middleware did not go on.</summary>

@@ -26,6 +26,8 @@ internal sealed class LocalSocketGrain(SocketGrain grain, IWorkItemScheduler sch
 
     public bool TryPost(ClientEvent[] clientEvents, EventReceipt receipt) => TryQueue(new Posted(grain, null, clientEvents, receipt));
 
+    public Task<SocketPayload?>? TryRunDetached(ClientEvent clientEvent) => _closed ? null : grain.TryRunDetached(clientEvent);
+
     /// <summary>
     /// Queues <paramref name="clientEvent"/> on the activation's scheduler to run as <see cref="ISocketGrain.HandleEvent"/>
     /// runs it, for a caller in this silo that awaits its outcome (the <see cref="SocketLinkGrain"/>); null when the

@@ -39,6 +39,8 @@ internal sealed class SocketGrain(
     private LocalSocketGrain? _local;
     // Where this activation is listed for a thin gateway's link (null when its gateway is in this process).
     private SocketGrainsHere? _here;
+    // Made once: a detached handler's failure goes to the error handlers on the turn (TryRunDetached).
+    private Action<ISocket, Exception, string>? _reportOnTurn;
 
     public async Task<ConnectResult> Connect(SocketConnectRequest request)
     {
@@ -147,6 +149,36 @@ internal sealed class SocketGrain(
         if (socket.UserId != _registeredUser) await SyncUser(socket);
         return socket.AckHereOrReturn(clientEvent.AckId, answer ?? early);
     }
+
+    /// <summary>
+    /// Runs <paramref name="clientEvent"/>'s handler on the calling thread, off this activation's turn, when it needs nothing
+    /// of the socket (<see cref="SocketIOHandlerRegistry.DetachedHandler"/>): what <see cref="HandleEvent"/> would do for it,
+    /// the answer returned rather than written. Null when the event must run on the turn: another kind of handler, the
+    /// admin UI watching (it records each event on the turn), or no socket connected here.
+    /// </summary>
+    /// <remarks>
+    /// Such a handler reads and writes nothing the turn guards, so the work item (a thread-pool hand-off per event) buys it
+    /// nothing. <c>_socket</c> is read off the turn: a reference the turn writes, of which only what never changes is read
+    /// (id, namespace, whether the admin UI watches). A failure's error handlers run on the turn, as they may use the socket.
+    /// </remarks>
+    internal Task<SocketPayload?>? TryRunDetached(ClientEvent clientEvent)
+    {
+        if (Volatile.Read(ref _socket) is not { Activity: null } socket ||
+            registry.DetachedHandler(socket.Namespace, clientEvent.Event) is not { } handler)
+            return null;
+        return HandlerTelemetry.Run(Meters, "event", socket.Namespace, socket.Id, clientEvent.Event,
+            (Registry: registry, Handler: handler, Socket: socket, Event: clientEvent, Services: ServiceProvider,
+                Report: _reportOnTurn ??= ReportOnTurn),
+            static s => s.Registry.DispatchDetached(s.Handler, s.Socket, s.Event, s.Services, s.Report));
+    }
+
+    /// <summary>A detached handler's failure, reported to the error handlers on this activation's turn.</summary>
+    private void ReportOnTurn(ISocket socket, Exception error, string eventName) =>
+        GrainContext.Scheduler.QueueAction(static s =>
+        {
+            var (registry, socket, error, eventName) = ((SocketIOHandlerRegistry, ISocket, Exception, string))s;
+            _ = registry.ReportErrorAsync(socket, error, eventName);
+        }, (registry, socket, error, eventName));
 
     public async Task<EventBatchResult> HandleEvents(ClientEvent[] clientEvents)
     {

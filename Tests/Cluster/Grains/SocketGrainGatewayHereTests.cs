@@ -83,7 +83,7 @@ public sealed class SocketGrainGatewayHereTests(ClusterFixture fixture)
     }
 
     private async Task<(ISocketGrain Grain, HereSocket Socket, IAsyncDisposable Node, ConnectResult Result)> ConnectWithResultAsync(
-        string held, bool attach = true)
+        string held, bool attach = true, string ns = "/")
     {
         var adapter = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<SocketIOAdapter>();
         var id = Guid.NewGuid().ToString("N");
@@ -100,7 +100,7 @@ public sealed class SocketGrainGatewayHereTests(ClusterFixture fixture)
             EngineIOVersion = 4,
             Transport = "websocket",
         };
-        var result = await grain.Connect(new SocketConnectRequest("/", node.Id, observer, handshake) { ConnectionId = "c1" });
+        var result = await grain.Connect(new SocketConnectRequest(ns, node.Id, observer, handshake) { ConnectionId = "c1" });
         Assert.True(result.Accepted);
         return (grain, socket, handle, result);
     }
@@ -248,5 +248,49 @@ public sealed class SocketGrainGatewayHereTests(ClusterFixture fixture)
         var sequence = 0L;
         Assert.True(SpinWait.SpinUntil(() => !local.TryPost(Event("add", "[1,1]"), Receipt(socket, ++sequence)), TimeSpan.FromSeconds(10)));
         Assert.False(local.TryPost(Event("add", "[1,1]"), Receipt(socket, ++sequence)));
+    }
+    [Fact]
+    public async Task A_handler_that_needs_no_socket_runs_detached_on_the_callers_thread_and_one_that_reads_the_socket_does_not()
+    {
+        var (_, socket, node) = await ConnectAsync(held: "c1");
+        await using var _ = node;
+        var local = Assert.IsAssignableFrom<ILocalSocketGrain>(socket.Local);
+        var add = Event("add", "[2,3]");
+
+        var run = local.TryRunDetached(add);
+
+        Assert.NotNull(run);
+        Assert.True(run.IsCompletedSuccessfully); // ran on this thread, not queued on the activation
+        Assert.Equal("[5]", RecordingGateway.Json((await run)!));
+        Assert.Equal([$"welcome [\"{socket.Id}\"]"], socket.Written); // the answer is returned, not written by the grain
+        Assert.Null(local.TryRunDetached(Event("echo twice", "[\"x\"]"))); // takes its ISocket: posted, on the turn
+        Assert.Null(local.TryRunDetached(Event("no such event", "[]")));
+    }
+
+    [Fact]
+    public async Task A_detached_handlers_failure_reaches_its_error_handler_on_the_grains_turn_with_no_answer()
+    {
+        var (_, socket, node, _) = await ConnectWithResultAsync(held: "c1", ns: "/detached");
+        await using var _ = node;
+        var local = Assert.IsAssignableFrom<ILocalSocketGrain>(socket.Local);
+
+        Assert.Equal("[2]", RecordingGateway.Json((await local.TryRunDetached(Event("half", "[4]"))!)!));
+        Assert.Null(await local.TryRunDetached(Event("half", "[3]"))!);
+
+        Assert.True(SpinWait.SpinUntil(() => TestHandlers.DetachedErrors.ContainsKey(socket.Id), TimeSpan.FromSeconds(10)));
+        Assert.Equal(("half", true), TestHandlers.DetachedErrors[socket.Id]);
+    }
+
+    [Fact]
+    public async Task Once_the_activation_ended_nothing_runs_detached()
+    {
+        var (grain, socket, node) = await ConnectAsync(held: "c1");
+        await using var _ = node;
+        var local = Assert.IsAssignableFrom<ILocalSocketGrain>(socket.Local);
+
+        await grain.Disconnected("client namespace disconnect", "c1");
+
+        // The socket left: from then on no event runs off the turn (the posts that follow find no socket, as before).
+        Assert.Null(local.TryRunDetached(Event("add", "[1,1]")));
     }
 }

@@ -9,6 +9,9 @@ public static class TestHandlers
     public static readonly ConcurrentDictionary<string, ConcurrentQueue<int>> Sequences = new();
     public static readonly ConcurrentDictionary<string, string> DisconnectReasons = new();
 
+    /// <summary>The failures the error handler of <c>/detached</c> saw, by socket id: the event, and whether it ran on the grain's turn.</summary>
+    public static readonly ConcurrentDictionary<string, (string Event, bool OnTurn)> DetachedErrors = new();
+
     public static void Register(ISocketIOBuilder io)
     {
         io.OnConnect((ISocket socket) => socket.EmitAsync("welcome", socket.Id));
@@ -30,6 +33,14 @@ public static class TestHandlers
         io.On("remember", (ISocket socket, string value) => { socket.Session["value"] = value; });
         io.On("recall", (ISocket socket) => socket.Session.TryGetValue("value", out var v) ? v as string : null);
         io.OnDisconnect((ISocket socket, string reason) => { DisconnectReasons[socket.Id] = reason; });
+
+        // A handler that needs nothing of its socket, which fails; its namespace's error handler reads the socket.
+        io.On("half", (int n) => n % 2 == 0 ? n / 2 : throw new ArgumentException("odd"), "/detached");
+        io.OnError((socket, error, eventName) =>
+        {
+            DetachedErrors[socket.Id] = (eventName, TaskScheduler.Current != TaskScheduler.Default);
+            return Task.CompletedTask;
+        }, "/detached");
 
         io.OnConnect((JsonElement auth) =>
         {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using OrleansSocket.Gateway.Hosting;
@@ -167,10 +168,22 @@ public sealed class PostedEventsTests
     /// <summary>A grain's activation as the socket holds it: records what is posted to it while <see cref="Active"/>.</summary>
     private sealed class FakeActivation : ILocalSocketGrain
     {
-        public System.Collections.Concurrent.ConcurrentQueue<(ClientEvent[] Events, EventReceipt Receipt)> Posts { get; } = new();
+        public ConcurrentQueue<(ClientEvent[] Events, EventReceipt Receipt)> Posts { get; } = new();
         public volatile bool Active = true;
 
+        /// <summary>What <see cref="TryRunDetached"/> answers: by default no event's handler runs detached.</summary>
+        public Func<ClientEvent, Task<SocketPayload?>?> Detached { get; set; } = _ => null;
+
+        public ConcurrentQueue<string> RanDetached { get; } = new();
+
         public bool TryPost(ClientEvent clientEvent, EventReceipt receipt) => TryPost([clientEvent], receipt);
+
+        public Task<SocketPayload?>? TryRunDetached(ClientEvent clientEvent)
+        {
+            if (!Active || Detached(clientEvent) is not { } run) return null;
+            RanDetached.Enqueue(clientEvent.Event);
+            return run;
+        }
 
         public bool TryPost(ClientEvent[] clientEvents, EventReceipt receipt)
         {
@@ -242,5 +255,92 @@ public sealed class PostedEventsTests
 
         (await h.NextCallAsync()).Done.SetResult(null);
         Assert.Empty(h.Posts);
+    }
+    private static SocketPayload Answer(string json) => new(System.Text.Encoding.UTF8.GetBytes(json), null);
+
+    private static async Task<(SessionHarness Harness, NamespaceSocket Socket, FakeActivation Activation)> AttachedAsync(bool inline = true)
+    {
+        var clock = new FakeTimeProvider();
+        var h = new SessionHarness(new SocketIOOptions { PostedEventTimeout = Timeout, InlineStatelessHandlers = inline }, time: clock)
+        {
+            ConnectAnswer = _ => ConnectResult.Ok with { GatewayHere = true },
+        };
+        h.Receive("0");
+        Assert.True(SpinWait.SpinUntil(() => h.Session.Find("/") is { IsConnected: true }, TimeSpan.FromSeconds(5)));
+        var socket = h.Session.Find("/")!;
+        var activation = new FakeActivation { Detached = e => e.Event == "pure" ? Task.FromResult<SocketPayload?>(Answer("[\"ok\"]")) : null };
+        Assert.True(((IAdapterSocket)socket).AttachLocalGrain(socket.ConnectionId, activation));
+        while (h.Sent.TryDequeue(out _)) { } // the CONNECT answer
+        return (h, socket, activation);
+    }
+
+    [Fact]
+    public async Task A_handler_that_needs_no_socket_runs_where_the_event_was_read_and_answers_with_no_post()
+    {
+        var (h, _, activation) = await AttachedAsync();
+
+        h.Receive("23[\"pure\",1]");
+
+        // Run on the receiving thread: done by the time Receive returned, the packet's charge released.
+        Assert.Equal("pure", Assert.Single(activation.RanDetached));
+        Assert.Equal("33[\"ok\"]", Assert.Single(h.Sent));
+        Assert.Equal(0, h.Session.Inbound.Packets);
+        Assert.Empty(activation.Posts);
+        Assert.Empty(h.Posts);
+        Assert.Empty(h.Calls);
+    }
+
+    [Fact]
+    public async Task A_detached_event_waits_behind_the_post_in_flight_of_the_event_before_it()
+    {
+        var (h, socket, activation) = await AttachedAsync();
+
+        h.Receive("2[\"a\"]");
+        Assert.True(SpinWait.SpinUntil(() => activation.Posts.Count == 1, TimeSpan.FromSeconds(5)));
+        h.Receive("24[\"pure\"]");
+        Assert.Empty(activation.RanDetached); // a is still running on the grain's turn
+        Assert.Empty(h.Sent);
+
+        Assert.True(activation.Posts.TryDequeue(out var first));
+        ((IAdapterSocket)socket).PostedEventsDone(socket.ConnectionId, first.Receipt.Sequence);
+
+        Assert.True(SpinWait.SpinUntil(() => h.Sent.Count == 1, TimeSpan.FromSeconds(5)));
+        Assert.Equal("pure", Assert.Single(activation.RanDetached));
+        Assert.Equal("34[\"ok\"]", Assert.Single(h.Sent));
+        Assert.True(SpinWait.SpinUntil(() => h.Session.Inbound.Packets == 0, TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task A_detached_handler_that_waits_lets_the_next_event_go_on_and_answers_when_done()
+    {
+        var (h, _, activation) = await AttachedAsync();
+        var slow = new TaskCompletionSource<SocketPayload?>();
+        activation.Detached = e => e.Event switch
+        {
+            "slow" => slow.Task,
+            "pure" => Task.FromResult<SocketPayload?>(Answer("[2]")),
+            _ => null,
+        };
+
+        h.Receive("21[\"slow\"]");
+        h.Receive("22[\"pure\"]");
+
+        Assert.Equal(["slow", "pure"], activation.RanDetached);
+        Assert.Equal(["32[2]"], h.Sent);
+        Assert.Equal(0, h.Session.Inbound.Packets);
+        slow.SetResult(Answer("[1]"));
+        Assert.Equal(["32[2]", "31[1]"], h.Sent);
+    }
+
+    [Fact]
+    public async Task With_inline_stateless_handlers_off_every_event_is_posted_to_the_grain()
+    {
+        var (h, _, activation) = await AttachedAsync(inline: false);
+
+        h.Receive("23[\"pure\"]");
+
+        Assert.True(SpinWait.SpinUntil(() => activation.Posts.Count == 1, TimeSpan.FromSeconds(5)));
+        Assert.Empty(activation.RanDetached);
+        Assert.Empty(h.Sent);
     }
 }
