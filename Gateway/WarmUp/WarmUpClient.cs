@@ -107,7 +107,13 @@ internal static class WarmUpClient
     {
         for (var id = 0; id < events; id++)
         {
-            var name = id % 2 == 0 ? WarmUpNamespace.Echo : WarmUpNamespace.EchoPayload;
+            // Each way an event is bound and run: typed or copied through, off the grain's turn or on it.
+            var name = (id % 3) switch
+            {
+                0 => WarmUpNamespace.Echo,
+                1 => WarmUpNamespace.EchoPayload,
+                _ => WarmUpNamespace.EchoOnTurn,
+            };
             await SendAsync(ws, $"42{Ns},{id}[\"{name}\",\"warm-up {id}\"]", cancellationToken);
             var ack = await ReceiveAsync(ws, buffer, cancellationToken);
             if (!ack.StartsWith($"43{Ns},{id}[", StringComparison.Ordinal)) throw Unexpected($"the ack of event {id}", ack);

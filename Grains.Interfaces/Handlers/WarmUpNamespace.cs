@@ -16,6 +16,10 @@ internal static class WarmUpNamespace
     /// <summary>Echoes its arguments as a payload (the copy-through binding).</summary>
     public const string EchoPayload = "echo_payload";
 
+    /// <summary>Echoes its string argument from a handler that takes its socket: run on the socket grain's turn, where the
+    /// other two run off it (a handler that needs nothing of its socket runs where the event arrived).</summary>
+    public const string EchoOnTurn = "echo_on_turn";
+
     /// <summary>Answers <c>"ProcessKey count"</c>: the handling process's JIT-compiled methods so far.</summary>
     public const string Compiled = "compiled";
 

@@ -18,6 +18,7 @@ internal static class WarmUpHandlers
         };
         handlers.Events[WarmUpNamespace.Echo] = HandlerInvoker.ForDelegate(static (string text) => text);
         handlers.Events[WarmUpNamespace.EchoPayload] = HandlerInvoker.ForDelegate(static (SocketPayload payload) => payload);
+        handlers.Events[WarmUpNamespace.EchoOnTurn] = HandlerInvoker.ForDelegate(static (ISocket socket, string text) => text);
         handlers.Events[WarmUpNamespace.Compiled] = HandlerInvoker.ForDelegate(static () => WarmUpNamespace.CompiledAnswer());
         return handlers.Snapshot(wildcard: null, finish);
     }

@@ -24,10 +24,21 @@ public sealed class WarmUpNamespaceTests
         Assert.True((await host.Registry.Connect(socket, host.Services)).Accepted);
         Assert.Equal("""["warm-up 0"]""", TestHost.Json(await host.DispatchRaw(socket, WarmUpNamespace.Echo, """["warm-up 0"]""")));
         Assert.Equal("""["warm-up 1"]""", TestHost.Json(await host.DispatchRaw(socket, WarmUpNamespace.EchoPayload, """["warm-up 1"]""")));
+        Assert.Equal("""["warm-up 2"]""", TestHost.Json(await host.DispatchRaw(socket, WarmUpNamespace.EchoOnTurn, """["warm-up 2"]""")));
         await host.Registry.Disconnect(socket, "client namespace disconnect", host.Services);
 
         Assert.Empty(app);
         Assert.Empty(host.Errors);
+    }
+
+    [Fact]
+    public void Its_events_run_both_off_the_grains_turn_and_on_it()
+    {
+        var host = TestHost.Create(io => io.On("e", () => 1));
+
+        Assert.NotNull(host.Registry.DetachedHandler(WarmUpNamespace.Name, WarmUpNamespace.Echo));
+        Assert.NotNull(host.Registry.DetachedHandler(WarmUpNamespace.Name, WarmUpNamespace.EchoPayload));
+        Assert.Null(host.Registry.DetachedHandler(WarmUpNamespace.Name, WarmUpNamespace.EchoOnTurn));
     }
 
     [Fact]
