@@ -88,10 +88,10 @@ public sealed class PostedEventsTests
         Assert.True(await later);
     }
 
-    private static async Task<(SessionHarness Harness, NamespaceSocket Socket, FakeTimeProvider Clock)> ConnectedHereAsync()
+    private static async Task<(SessionHarness Harness, NamespaceSocket Socket, FakeTimeProvider Clock)> ConnectedHereAsync(bool inline = true)
     {
         var clock = new FakeTimeProvider();
-        var h = new SessionHarness(new SocketIOOptions { PostedEventTimeout = Timeout }, time: clock)
+        var h = new SessionHarness(new SocketIOOptions { PostedEventTimeout = Timeout, InlineStatelessHandlers = inline }, time: clock)
         {
             ConnectAnswer = _ => ConnectResult.Ok with { GatewayHere = true },
         };
@@ -260,14 +260,7 @@ public sealed class PostedEventsTests
 
     private static async Task<(SessionHarness Harness, NamespaceSocket Socket, FakeActivation Activation)> AttachedAsync(bool inline = true)
     {
-        var clock = new FakeTimeProvider();
-        var h = new SessionHarness(new SocketIOOptions { PostedEventTimeout = Timeout, InlineStatelessHandlers = inline }, time: clock)
-        {
-            ConnectAnswer = _ => ConnectResult.Ok with { GatewayHere = true },
-        };
-        h.Receive("0");
-        Assert.True(SpinWait.SpinUntil(() => h.Session.Find("/") is { IsConnected: true }, TimeSpan.FromSeconds(5)));
-        var socket = h.Session.Find("/")!;
+        var (h, socket, _) = await ConnectedHereAsync(inline);
         var activation = new FakeActivation { Detached = e => e.Event == "pure" ? Task.FromResult<SocketPayload?>(Answer("[\"ok\"]")) : null };
         Assert.True(((IAdapterSocket)socket).AttachLocalGrain(socket.ConnectionId, activation));
         while (h.Sent.TryDequeue(out _)) { } // the CONNECT answer
