@@ -70,9 +70,13 @@ internal sealed class LocalRoomIndex<TSocket> where TSocket : class, ILocalSocke
     /// <summary>The local sockets a broadcast reaches: members of <paramref name="rooms"/> (all of the namespace when empty) minus members of <paramref name="except"/>.</summary>
     public List<TSocket> Resolve(string ns, IReadOnlyCollection<string> rooms, IReadOnlyCollection<string> except, Func<string, TSocket?> findById)
     {
-        var targets = new HashSet<TSocket>();
+        HashSet<TSocket> targets;
         lock (_gate)
         {
+            // The usual broadcast (one room or the whole namespace, nothing excluded) is its set as it stands: copied
+            // into the list, with no set built per broadcast to merge members that cannot repeat.
+            if (except.Count == 0 && rooms.Count <= 1) return Members(ns, rooms.Count == 0 ? null : rooms.First(), findById);
+            targets = [];
             if (rooms.Count == 0)
             {
                 if (_namespaces.TryGetValue(ns, out var all)) targets.UnionWith(all);
@@ -89,6 +93,18 @@ internal sealed class LocalRoomIndex<TSocket> where TSocket : class, ILocalSocke
             }
         }
         return [.. targets];
+    }
+
+    /// <summary>Every socket of <paramref name="ns"/> (<paramref name="room"/> null), or the members of one room and the
+    /// socket whose id it is.</summary>
+    private List<TSocket> Members(string ns, string? room, Func<string, TSocket?> findById)
+    {
+        if (room is null) return _namespaces.TryGetValue(ns, out var all) ? [.. all] : [];
+        var targets = _rooms.TryGetValue((ns, room), out var members) ? new List<TSocket>(members.Count + 1) : [];
+        if (members is not null) targets.AddRange(members);
+        if (findById(room) is { } socket && socket.Namespace == ns && _roomsOf.ContainsKey(socket) && members?.Contains(socket) != true)
+            targets.Add(socket);
+        return targets;
     }
 
     private void AddMembers(HashSet<TSocket> into, string ns, string room, Func<string, TSocket?> findById)

@@ -57,6 +57,30 @@ public sealed class LocalRoomIndexTests
     }
 
     [Fact]
+    public void A_room_named_as_a_socket_id_reaches_its_members_and_that_socket_once()
+    {
+        var a = Socket("a"); var b = Socket("b"); Socket("c");
+        _index.Join(a, ["b"]);
+        Assert.Equal(["a", "b"], Resolve("/", ["b"]));
+        _index.Join(b, ["b"]);
+        Assert.Equal(["a", "b"], Resolve("/", ["b"]));
+        Assert.Equal(["a", "b"], Resolve("/", ["b", "a"]));
+    }
+
+    [Fact]
+    public void A_resolved_list_is_the_callers_own()
+    {
+        var a = Socket("a"); var b = Socket("b");
+        _index.Join(a, ["room"]);
+        var room = _index.Resolve("/", ["room"], [], id => _byId.GetValueOrDefault(id));
+        var all = _index.Resolve("/", [], [], id => _byId.GetValueOrDefault(id));
+        room.Add(b);
+        all.Clear();
+        Assert.Equal(["a"], Resolve("/", ["room"]));
+        Assert.Equal(["a", "b"], Resolve("/", []));
+    }
+
+    [Fact]
     public void Leave_and_remove_end_membership()
     {
         var a = Socket("a"); var b = Socket("b");
