@@ -151,10 +151,16 @@ internal sealed class EventLinkClient : IAsyncDisposable
     /// <summary>One connection to a silo's link: its writes, its reader and the batches waiting for their answers.</summary>
     private sealed class Connection
     {
+        private const int InitialFrameBytes = 4096;
+        private const int RetainedFrameBytes = 64 * 1024;
+
         private readonly EventLinkClient _owner;
         private readonly NetworkStream _stream;
         private readonly string _address;
         private readonly SemaphoreSlim _writing = new(1, 1);
+        // The frame being written, reused from batch to batch under _writing (no buffer allocated per batch); one that
+        // grew past RetainedFrameBytes for a large batch is dropped after it, so an idle link holds a small buffer.
+        private ArrayBufferWriter<byte> _frame = new(InitialFrameBytes);
         private readonly ConcurrentDictionary<long, TaskCompletionSource<EventBatchResult>> _waiting = new();
         private readonly CancellationTokenSource _closed = new();
         private long _nextId;
@@ -177,23 +183,40 @@ internal sealed class EventLinkClient : IAsyncDisposable
             _waiting[id] = answer;
             // Closed between the check and the registration: nothing would complete it.
             if (Volatile.Read(ref _failure) is { } failed && _waiting.TryRemove(id, out _)) throw Closed(failed);
-            var frame = new ArrayBufferWriter<byte>();
-            EventLinkFrames.Write(frame, _owner._serializer, id, batch);
             try
             {
                 await _writing.WaitAsync(_closed.Token);
-                try
-                {
-                    await _stream.WriteAsync(frame.WrittenMemory, _closed.Token);
-                }
-                finally
-                {
-                    _writing.Release();
-                }
             }
             catch (Exception ex)
             {
                 await CloseAsync(ex);
+                return await answer.Task;
+            }
+            try
+            {
+                _frame.ResetWrittenCount();
+                try
+                {
+                    EventLinkFrames.Write(_frame, _owner._serializer, id, batch);
+                }
+                catch
+                {
+                    _waiting.TryRemove(id, out _); // this batch fails alone; the link goes on
+                    throw;
+                }
+                try
+                {
+                    await _stream.WriteAsync(_frame.WrittenMemory, _closed.Token);
+                }
+                catch (Exception ex)
+                {
+                    await CloseAsync(ex);
+                }
+            }
+            finally
+            {
+                if (_frame.Capacity > RetainedFrameBytes) _frame = new ArrayBufferWriter<byte>(InitialFrameBytes);
+                _writing.Release();
             }
             return await answer.Task;
         }

@@ -128,6 +128,24 @@ public sealed class EventLinkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Batches_of_every_size_sent_at_once_each_go_whole_and_get_their_own_answer()
+    {
+        // The gateway reuses one frame buffer per connection, and drops it after a batch larger than it keeps: frames
+        // written one after another through it, small, large and small again, must each go whole.
+        var (server, endpoint) = Listen(batch => Task.FromResult(Echo(batch)));
+        var client = Client(() => Task.FromResult<string?>(endpoint.ToString()));
+        var sizes = Enumerable.Range(0, 40).Select(i => i % 13 == 5 ? 70_000 + i : 1 + i * 37).ToArray();
+
+        var sent = sizes.Select(size => client.SendAsync(Batch(new string('e', size), $"{size}"))).ToArray();
+        var answers = await Task.WhenAll(sent);
+
+        for (var i = 0; i < sizes.Length; i++)
+            Assert.Equal([$"[\"{new string('e', sizes[i])}\"]", $"[\"{sizes[i]}\"]"], Acks(answers[i]));
+        Assert.Equal(sizes.Length, server.BatchesHandled);
+        Assert.Equal(["[\"after\"]"], Acks(await client.SendAsync(Batch("after"))));
+    }
+
+    [Fact]
     public async Task A_handler_that_throws_fails_each_event_of_its_batch_and_the_link_goes_on()
     {
         var (_, endpoint) = Listen(batch => batch.Events[0].Event == "bad" ? throw new InvalidOperationException("boom") : Task.FromResult(Echo(batch)));
