@@ -18,14 +18,9 @@ HARNESS=${HARNESS:-$ROOT/.bench-work/harness}
 PORT=${PORT:-3190}
 [[ -f $HARNESS/load.js && -d $HARNESS/node_modules ]] || { echo "distributed-cpu-split: no harness with node_modules in $HARNESS (run bench/run-all.sh once, or set HARNESS)" >&2; exit 2; }
 
-taskset -c 0 "$BENCH/distributed-server.sh" "$PORT" "$@" >/dev/null 2>&1 &
-SERVER=$!
-trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true' EXIT
-for _ in $(seq 1 300); do
-  curl -fs "http://127.0.0.1:$PORT/socket.io/?EIO=4&transport=polling" >/dev/null 2>&1 && break
-  kill -0 "$SERVER" 2>/dev/null || { echo "distributed-cpu-split: the server exited" >&2; exit 1; }
-  sleep 0.2
-done
+# shellcheck source=lib/shapes.sh
+source "$BENCH/lib/shapes.sh"
+start_pinned_server "$BENCH/distributed-server.sh \$PORT $*" "/socket.io/?EIO=4&transport=polling" distributed-cpu-split
 child() { for k in $(pgrep -P "$SERVER"); do grep -q "$1" "/proc/$k/cmdline" 2>/dev/null && { echo "$k"; return; }; done; }
 SILO=$(child TestSilo) GW=$(child TestGateway)
 [[ -n $SILO && -n $GW ]] || { echo "distributed-cpu-split: silo or gateway process not found" >&2; exit 1; }

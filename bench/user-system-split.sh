@@ -31,14 +31,7 @@ case $TARGET in
   embedded) CMD=$(shape_cmd embedded "$PUBLISH"); READY=/health/ready ;;
   *) echo "user-system-split: unknown target $TARGET (node or embedded: one process)" >&2; exit 2 ;;
 esac
-PORT=$PORT taskset -c 0 bash -c "exec $CMD" >/dev/null 2>&1 &
-SERVER=$!
-trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true' EXIT
-for _ in $(seq 1 600); do
-  curl -fs "http://127.0.0.1:$PORT$READY" >/dev/null 2>&1 && break
-  kill -0 "$SERVER" 2>/dev/null || { echo "user-system-split: the server exited" >&2; exit 1; }
-  sleep 0.1
-done
+start_pinned_server "$CMD" "$READY" user-system-split
 
 OUT=$(mktemp)
 (cd "$HARNESS" && taskset -c 1 node load.js "$SCENARIO" --url "http://127.0.0.1:$PORT" --warmup 5 --duration "$DURATION" "$@" >"$OUT" 2>/dev/null) &

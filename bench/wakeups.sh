@@ -29,16 +29,9 @@ case $TARGET in
   embedded|distributed) CMD=$(shape_cmd "$TARGET" "$PUBLISH") ;;
   *) echo "wakeups: unknown target $TARGET" >&2; exit 2 ;;
 esac
-PORT=$PORT taskset -c 0 bash -c "exec $CMD" >/dev/null 2>&1 &
-SERVER=$!
-trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true' EXIT
-ready=/socket.io/?EIO=4\&transport=polling
+ready="/socket.io/?EIO=4&transport=polling"
 [[ $TARGET == node ]] || ready=/health/ready
-for _ in $(seq 1 600); do
-  curl -fs "http://127.0.0.1:$PORT$ready" >/dev/null 2>&1 && break
-  kill -0 "$SERVER" 2>/dev/null || { echo "wakeups: the server exited" >&2; exit 1; }
-  sleep 0.1
-done
+start_pinned_server "$CMD" "$ready" wakeups
 case $TARGET in
   distributed) PIDS=$(pgrep -P "$SERVER" | while read -r k; do grep -qE "TestSilo|TestGateway" "/proc/$k/cmdline" && echo "$k"; done) ;;
   *) PIDS=$SERVER ;;
