@@ -65,11 +65,11 @@ internal sealed class SocketIOServer : IEngineApplication
     {
         var link = new Lazy<ISocketLinkGrain>(() => _grains.GetGrain<ISocketLinkGrain>(GatewayId));
         Func<EventBatch, Task<EventBatchResult>> byGrainCall = batch => link.Value.HandleEvents(batch);
-        if (Options.EventBatching.Transport != EventBatchTransport.EventLink) return new EventBatcher(byGrainCall, Options.EventBatching);
+        if (Options.EventBatching.Transport != EventBatchTransport.EventLink) return new EventBatcher(byGrainCall, Options.EventBatching, Meters, _time);
         EventLink = new EventLinkClient(() => link.Value.GetEventLinkEndpoint(), byGrainCall,
             serializer ?? throw new InvalidOperationException("The event link needs Orleans' serializer (an Orleans client or silo in the container)."),
             Options.EventBatching, _time, _loggers.CreateLogger<EventLinkClient>());
-        return new EventBatcher(EventLink.SendAsync, Options.EventBatching);
+        return new EventBatcher(EventLink.SendAsync, Options.EventBatching, Meters, _time);
     }
 
     /// <summary>The gateway's end of a silo's event link, when batches travel over one (<see cref="EventBatchTransport.EventLink"/>).</summary>

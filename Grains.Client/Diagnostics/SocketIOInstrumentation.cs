@@ -40,6 +40,9 @@ public static class SocketIOInstrumentation
     /// <summary>Histogram <c>s</c>: how long a handler ran (connect, event, disconnect), by <see cref="NamespaceTag"/>,
     /// <see cref="HandlerKindTag"/> and, when it threw, <c>error.type</c>.</summary>
     public const string HandlerDuration = "socketio.server.handler.duration";
+    /// <summary>Histogram <c>s</c>: how long a thin gateway's batch of client events took from its send to the silos'
+    /// answer, by grain call or over the event link (<c>SocketIO:EventBatching</c>), by <c>error.type</c> when it failed.</summary>
+    public const string EventBatchDuration = "socketio.server.event_batch.duration";
     /// <summary>Counter <c>{message}</c>: broadcast messages sent to gateways (one per gateway per broadcast): published to a
     /// gateway's stream, or handed to a gateway of the same process directly.</summary>
     public const string BroadcastStreamMessages = "socketio.server.broadcast.stream_messages";

@@ -14,6 +14,7 @@ internal sealed class SocketIOMeters
     private readonly UpDownCounter<long> _sockets;
     private readonly Counter<long> _eventsReceived;
     private readonly Histogram<double> _handlerDuration;
+    private readonly Histogram<double> _eventBatchDuration;
     private readonly Counter<long> _eventsSent;
     private readonly Counter<long> _acksReceived;
     private readonly Counter<long> _ackTimeouts;
@@ -40,6 +41,9 @@ internal sealed class SocketIOMeters
         _handlerDuration = meter.CreateHistogram(SocketIOInstrumentation.HandlerDuration, "s",
             "How long a connect, event or disconnect handler ran.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        _eventBatchDuration = meter.CreateHistogram(SocketIOInstrumentation.EventBatchDuration, "s",
+            "How long a batch of client events took from its send to the silos' answer.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         _eventsSent = meter.CreateCounter<long>(SocketIOInstrumentation.EventsSent, "{event}", "Events written to clients' sockets.");
         _acksReceived = meter.CreateCounter<long>(SocketIOInstrumentation.AcksReceived, "{ack}", "ACKs clients sent for the server's emits.");
         _ackTimeouts = meter.CreateCounter<long>(SocketIOInstrumentation.AckTimeouts, "{ack}", "Server emits whose client did not ACK in time.");
@@ -100,6 +104,13 @@ internal sealed class SocketIOMeters
         };
         if (error is not null) tags.Add("error.type", error.GetType().FullName);
         _handlerDuration.Record(elapsed.TotalSeconds, tags);
+    }
+
+    /// <summary>A batch of client events was answered after <paramref name="elapsed"/>; <paramref name="error"/> when it failed.</summary>
+    public void EventBatchAnswered(TimeSpan elapsed, Exception? error)
+    {
+        if (error is null) _eventBatchDuration.Record(elapsed.TotalSeconds);
+        else _eventBatchDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("error.type", error.GetType().FullName));
     }
 
     /// <summary>Counts <paramref name="count"/> broadcast messages sent to gateways (their streams, or one of this process).</summary>

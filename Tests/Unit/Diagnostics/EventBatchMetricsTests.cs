@@ -1,0 +1,89 @@
+using System.Diagnostics.Metrics;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using OrleansSocket.Gateway.Hosting;
+using OrleansSocket.Gateway.Sessions;
+
+namespace OrleansSocket.Tests.Diagnostics;
+
+/// <summary>
+/// What a thin gateway's batcher records: each batch's time from its send to the silos' answer, on the batcher's clock
+/// (a fake one here), with the failure's type when the batch failed.
+/// </summary>
+public sealed class EventBatchMetricsTests : IDisposable
+{
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().AddSingleton<SocketIOMeters>().BuildServiceProvider();
+    private readonly MeterListener _listener = new();
+    private readonly List<(double Seconds, object? Error)> _measured = [];
+    private readonly FakeTimeProvider _time = new();
+    private readonly List<TaskCompletionSource<EventBatchResult>> _answers = [];
+
+    public EventBatchMetricsTests()
+    {
+        var factory = _services.GetRequiredService<IMeterFactory>();
+        // Only this test's meter (made by its own factory): other tests' measurements do not count.
+        _listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == factory && instrument.Name == SocketIOInstrumentation.EventBatchDuration) l.EnableMeasurementEvents(instrument);
+        };
+        _listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+        {
+            object? error = null;
+            foreach (var tag in tags)
+                if (tag.Key == "error.type") error = tag.Value;
+            lock (_measured) _measured.Add((value, error));
+        });
+        _listener.Start();
+    }
+
+    public void Dispose()
+    {
+        _listener.Dispose();
+        _services.Dispose();
+    }
+
+    private EventBatcher Batcher() => new(_ =>
+    {
+        var answer = new TaskCompletionSource<EventBatchResult>();
+        _answers.Add(answer);
+        return answer.Task;
+    }, new EventBatchingOptions(), _services.GetRequiredService<SocketIOMeters>(), _time);
+
+    private static ClientEvent Event(string name) => new(name, SocketPayload.Empty, WantsAck: true);
+
+    private static EventBatchResult Acks(int count) =>
+        new([.. Enumerable.Range(0, count).Select(_ => (SocketPayload?)new SocketPayload(Encoding.UTF8.GetBytes("[1]")))], null);
+
+    [Fact]
+    public async Task Each_batch_records_the_time_from_its_send_to_its_answer()
+    {
+        var batcher = Batcher();
+        var first = batcher.HandleEventsAsync("s0", [Event("a")], 1);
+        _time.Advance(TimeSpan.FromMilliseconds(3));
+        var second = batcher.HandleEventsAsync("s1", [Event("b"), Event("c")], 2); // waits behind the first
+        _time.Advance(TimeSpan.FromMilliseconds(2));
+        Assert.Empty(_measured);
+
+        _answers[0].SetResult(Acks(1)); // the second batch goes now
+        _time.Advance(TimeSpan.FromMilliseconds(7));
+        _answers[1].SetResult(Acks(2));
+        await Task.WhenAll(first, second);
+
+        Assert.Equal([(0.005, null), (0.007, null)], _measured.Select(m => (Math.Round(m.Seconds, 6), m.Error)));
+    }
+
+    [Fact]
+    public async Task A_failed_batch_records_its_time_with_the_failures_type()
+    {
+        var batcher = Batcher();
+        var outcome = batcher.HandleEventsAsync("s0", [Event("a")], 1);
+        _time.Advance(TimeSpan.FromMilliseconds(4));
+        _answers[0].SetException(new IOException("the link closed"));
+
+        await Assert.ThrowsAsync<IOException>(() => outcome);
+        var (seconds, error) = Assert.Single(_measured);
+        Assert.Equal(0.004, seconds, 6);
+        Assert.Equal(typeof(IOException).FullName, error);
+    }
+}
