@@ -1,6 +1,4 @@
-using System.Diagnostics.Metrics;
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OrleansSocket.Gateway.Hosting;
 using OrleansSocket.Gateway.Sessions;
@@ -13,42 +11,21 @@ namespace OrleansSocket.Tests.Diagnostics;
 /// </summary>
 public sealed class EventBatchMetricsTests : IDisposable
 {
-    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().AddSingleton<SocketIOMeters>().BuildServiceProvider();
-    private readonly MeterListener _listener = new();
-    private readonly List<(double Seconds, object? Error)> _measured = [];
+    private readonly MeasurementCapture _capture = new();
     private readonly FakeTimeProvider _time = new();
     private readonly List<TaskCompletionSource<EventBatchResult>> _answers = [];
 
-    public EventBatchMetricsTests()
-    {
-        var factory = _services.GetRequiredService<IMeterFactory>();
-        // Only this test's meter (made by its own factory): other tests' measurements do not count.
-        _listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Scope == factory && instrument.Name == SocketIOInstrumentation.EventBatchDuration) l.EnableMeasurementEvents(instrument);
-        };
-        _listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
-        {
-            object? error = null;
-            foreach (var tag in tags)
-                if (tag.Key == "error.type") error = tag.Value;
-            lock (_measured) _measured.Add((value, error));
-        });
-        _listener.Start();
-    }
+    public void Dispose() => _capture.Dispose();
 
-    public void Dispose()
-    {
-        _listener.Dispose();
-        _services.Dispose();
-    }
+    private (double Seconds, object? Error)[] Measured() =>
+        [.. _capture.Of(SocketIOInstrumentation.EventBatchDuration).Select(m => (Math.Round(m.Value, 6), m.Tags.GetValueOrDefault("error.type")))];
 
     private EventBatcher Batcher() => new(_ =>
     {
         var answer = new TaskCompletionSource<EventBatchResult>();
         _answers.Add(answer);
         return answer.Task;
-    }, new EventBatchingOptions(), _services.GetRequiredService<SocketIOMeters>(), _time);
+    }, new EventBatchingOptions(), _capture.Meters, _time);
 
     private static ClientEvent Event(string name) => new(name, SocketPayload.Empty, WantsAck: true);
 
@@ -63,14 +40,14 @@ public sealed class EventBatchMetricsTests : IDisposable
         _time.Advance(TimeSpan.FromMilliseconds(3));
         var second = batcher.HandleEventsAsync("s1", [Event("b"), Event("c")], 2); // waits behind the first
         _time.Advance(TimeSpan.FromMilliseconds(2));
-        Assert.Empty(_measured);
+        Assert.Empty(Measured());
 
         _answers[0].SetResult(Acks(1)); // the second batch goes now
         _time.Advance(TimeSpan.FromMilliseconds(7));
         _answers[1].SetResult(Acks(2));
         await Task.WhenAll(first, second);
 
-        Assert.Equal([(0.005, null), (0.007, null)], _measured.Select(m => (Math.Round(m.Seconds, 6), m.Error)));
+        Assert.Equal([(0.005, null), (0.007, null)], Measured());
     }
 
     [Fact]
@@ -82,8 +59,8 @@ public sealed class EventBatchMetricsTests : IDisposable
         _answers[0].SetException(new IOException("the link closed"));
 
         await Assert.ThrowsAsync<IOException>(() => outcome);
-        var (seconds, error) = Assert.Single(_measured);
-        Assert.Equal(0.004, seconds, 6);
+        var (seconds, error) = Assert.Single(Measured());
+        Assert.Equal(0.004, seconds);
         Assert.Equal(typeof(IOException).FullName, error);
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
 using OrleansSocket.Gateway.EngineIO;
 using OrleansSocket.Gateway.Protocol;
 using OrleansSocket.Gateway.Sessions;
@@ -12,44 +10,18 @@ namespace OrleansSocket.Tests.Diagnostics;
 /// </summary>
 public sealed class PacketWriterMetricsTests : IDisposable
 {
-    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().AddSingleton<SocketIOMeters>().BuildServiceProvider();
-    private readonly MeterListener _listener = new();
-    private readonly List<(string Instrument, long Value, Dictionary<string, object?> Tags)> _measured = [];
-    private readonly IMeterFactory _factory;
+    private readonly MeasurementCapture _capture = new();
 
-    public PacketWriterMetricsTests()
-    {
-        _factory = _services.GetRequiredService<IMeterFactory>();
-        // Only this test's meter (made by its own factory): other tests' measurements do not count.
-        _listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Scope == _factory) l.EnableMeasurementEvents(instrument);
-        };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-        {
-            var map = new Dictionary<string, object?>();
-            foreach (var tag in tags) map[tag.Key] = tag.Value;
-            lock (_measured) _measured.Add((instrument.Name, value, map));
-        });
-        _listener.Start();
-    }
+    public void Dispose() => _capture.Dispose();
 
-    public void Dispose()
-    {
-        _listener.Dispose();
-        _services.Dispose();
-    }
-
-    private long Sum(string instrument, string tag, string value)
-    {
-        lock (_measured) return _measured.Where(m => m.Instrument == instrument && Equals(m.Tags.GetValueOrDefault(tag), value)).Sum(m => m.Value);
-    }
+    private long Sum(string instrument, string tag, string value) =>
+        (long)_capture.Of(instrument).Where(m => Equals(m.Tags.GetValueOrDefault(tag), value)).Sum(m => m.Value);
 
     [Fact]
     public void WrittenBytesAndDroppedPacketsAreCounted()
     {
         var connection = new Connection();
-        var writer = new PacketWriter(connection, 5, _services.GetRequiredService<SocketIOMeters>());
+        var writer = new PacketWriter(connection, 5, _capture.Meters);
         var packet = SocketIOEncoder.EncodeEvent("/", "file", "[\"x\"]"u8.ToArray(), [new byte[10]]);
         var text = packet.Text.Length;
 
@@ -68,7 +40,7 @@ public sealed class PacketWriterMetricsTests : IDisposable
     [Fact]
     public void EachFrameIsOneMeasurementAndAcksCountToo()
     {
-        var writer = new PacketWriter(new Connection(), 5, _services.GetRequiredService<SocketIOMeters>());
+        var writer = new PacketWriter(new Connection(), 5, _capture.Meters);
         var packet = SocketIOEncoder.EncodeEvent("/", "file", "[\"x\"]"u8.ToArray(), [new byte[10], new byte[3]]);
 
         Assert.True(writer.Write(packet));
@@ -79,10 +51,8 @@ public sealed class PacketWriterMetricsTests : IDisposable
         Assert.Equal([packet.Text.Length, 10L, 3L, ack.Text.Length], Measurements("transmit"));
     }
 
-    private long[] Measurements(string direction)
-    {
-        lock (_measured) return [.. _measured.Where(m => m.Instrument == SocketIOInstrumentation.Io && Equals(m.Tags.GetValueOrDefault("network.io.direction"), direction)).Select(m => m.Value)];
-    }
+    private long[] Measurements(string direction) =>
+        [.. _capture.Of(SocketIOInstrumentation.Io).Where(m => Equals(m.Tags.GetValueOrDefault("network.io.direction"), direction)).Select(m => (long)m.Value)];
 
     private sealed class Connection : IEngineConnection
     {
