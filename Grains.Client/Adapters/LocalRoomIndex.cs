@@ -100,18 +100,21 @@ internal sealed class LocalRoomIndex<TSocket> where TSocket : class, ILocalSocke
     private List<TSocket> Members(string ns, string? room, Func<string, TSocket?> findById)
     {
         if (room is null) return _namespaces.TryGetValue(ns, out var all) ? [.. all] : [];
-        var targets = _rooms.TryGetValue((ns, room), out var members) ? new List<TSocket>(members.Count + 1) : [];
-        if (members is not null) targets.AddRange(members);
-        if (findById(room) is { } socket && socket.Namespace == ns && _roomsOf.ContainsKey(socket) && members?.Contains(socket) != true)
-            targets.Add(socket);
+        List<TSocket> targets = _rooms.TryGetValue((ns, room), out var members) ? [.. members] : [];
+        if (SocketNamed(ns, room, findById) is { } socket && members?.Contains(socket) != true) targets.Add(socket);
         return targets;
     }
 
     private void AddMembers(HashSet<TSocket> into, string ns, string room, Func<string, TSocket?> findById)
     {
         if (_rooms.TryGetValue((ns, room), out var members)) into.UnionWith(members);
-        if (findById(room) is { } socket && socket.Namespace == ns && _roomsOf.ContainsKey(socket)) into.Add(socket);
+        if (SocketNamed(ns, room, findById) is { } socket) into.Add(socket);
     }
+
+    /// <summary>The indexed socket of <paramref name="ns"/> whose id is <paramref name="room"/> (every socket is in the
+    /// room of its own id), or null.</summary>
+    private TSocket? SocketNamed(string ns, string room, Func<string, TSocket?> findById) =>
+        findById(room) is { } socket && socket.Namespace == ns && _roomsOf.ContainsKey(socket) ? socket : null;
 
     private static HashSet<TSocket> Set<TKey>(Dictionary<TKey, HashSet<TSocket>> map, TKey key) where TKey : notnull
     {
