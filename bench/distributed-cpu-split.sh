@@ -20,7 +20,7 @@ PORT=${PORT:-3190}
 
 # shellcheck source=lib/shapes.sh
 source "$BENCH/lib/shapes.sh"
-start_pinned_server "$BENCH/distributed-server.sh \$PORT $*" "/socket.io/?EIO=4&transport=polling" distributed-cpu-split
+start_pinned_server "$BENCH/distributed-server.sh \$PORT $(printf "%q " "$@")" "/socket.io/?EIO=4&transport=polling" distributed-cpu-split
 child() { for k in $(pgrep -P "$SERVER"); do grep -q "$1" "/proc/$k/cmdline" 2>/dev/null && { echo "$k"; return; }; done; }
 SILO=$(child TestSilo) GW=$(child TestGateway)
 [[ -n $SILO && -n $GW ]] || { echo "distributed-cpu-split: silo or gateway process not found" >&2; exit 1; }
