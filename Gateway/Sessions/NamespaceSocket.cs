@@ -17,7 +17,9 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
     private abstract record Work;
     private sealed record ConnectWork(SocketConnectRequest Request) : Work;
     private sealed record RecoverWork(SocketConnectRequest Request) : Work;
-    private sealed record EventWork(ClientEvent Event, long? AckId, long Bytes) : Work;
+    /// <summary>A client event; <c>ReadAt</c> is the timestamp (<see cref="TimeProvider.GetTimestamp"/>) of its read for
+    /// <see cref="SocketIOInstrumentation.EventDuration"/>, 0 when nobody listens.</summary>
+    private sealed record EventWork(ClientEvent Event, long? AckId, long Bytes, long ReadAt) : Work;
     private sealed record DisconnectedWork(DisconnectReason Reason) : Work;
     private sealed record RestoreWork(string[] Rooms, TaskCompletionSource Done) : Work;
     private sealed record TransportWork(string Transport) : Work;
@@ -113,7 +115,11 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
     public void EnqueueRecover(SocketConnectRequest request, long charge) => _work.Enqueue(new RecoverWork(request), charge);
 
     /// <summary>An event from the client; <paramref name="charge"/> is its size, held against the connection's inbound bound until handled.</summary>
-    public void EnqueueEvent(ClientEvent clientEvent, long? ackId, long charge) => _work.Enqueue(new EventWork(clientEvent, ackId, charge), charge);
+    public void EnqueueEvent(ClientEvent clientEvent, long? ackId, long charge)
+    {
+        var readAt = _connection.Writer.Meters?.TimesEvents == true ? _time.GetTimestamp() : 0;
+        _work.Enqueue(new EventWork(clientEvent, ackId, charge, readAt), charge);
+    }
 
     /// <summary>The connection upgraded (e.g. to "websocket"): the grain's <see cref="ISocket.Transport"/> follows.</summary>
     public void EnqueueTransport(string transport) => _work.Enqueue(new TransportWork(transport));
@@ -290,6 +296,9 @@ internal sealed class NamespaceSocket : IAdapterSocket, SocketWorkQueue<Namespac
                 break;
             case RestoreWork r:
                 r.Done.TrySetResult();
+                break;
+            case EventWork { ReadAt: not 0 } e:
+                _connection.Writer.Meters?.EventHandled(Namespace, _time.GetElapsedTime(e.ReadAt));
                 break;
         }
     }

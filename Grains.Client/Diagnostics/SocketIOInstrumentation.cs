@@ -43,6 +43,12 @@ public static class SocketIOInstrumentation
     /// <summary>Histogram <c>s</c>: how long a thin gateway's batch of client events took from its send to the silos'
     /// answer, by grain call or over the event link (<c>SocketIO:EventBatching</c>), by <c>error.type</c> when it failed.</summary>
     public const string EventBatchDuration = "socketio.server.event_batch.duration";
+    /// <summary>Histogram <c>s</c>: how long a gateway held a client event, by <see cref="NamespaceTag"/>: from its read off
+    /// the connection until its socket moved on to its next event, which is when its ack, if any, was written. It holds the
+    /// wait behind the socket's earlier events, the call to the grain (or the batch) and the ack's write: the server's share
+    /// of what a client measures from its emit to its ack. A handler that started in the gateway's process and then awaits
+    /// lets its socket move on before it answers; its event is timed until then.</summary>
+    public const string EventDuration = "socketio.server.event.duration";
     /// <summary>Counter <c>{message}</c>: broadcast messages sent to gateways (one per gateway per broadcast): published to a
     /// gateway's stream, or handed to a gateway of the same process directly.</summary>
     public const string BroadcastStreamMessages = "socketio.server.broadcast.stream_messages";

@@ -15,6 +15,7 @@ internal sealed class SocketIOMeters
     private readonly Counter<long> _eventsReceived;
     private readonly Histogram<double> _handlerDuration;
     private readonly Histogram<double> _eventBatchDuration;
+    private readonly Histogram<double> _eventDuration;
     private readonly Counter<long> _eventsSent;
     private readonly Counter<long> _acksReceived;
     private readonly Counter<long> _ackTimeouts;
@@ -43,6 +44,9 @@ internal sealed class SocketIOMeters
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         _eventBatchDuration = meter.CreateHistogram(SocketIOInstrumentation.EventBatchDuration, "s",
             "How long a batch of client events took from its send to the silos' answer.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        _eventDuration = meter.CreateHistogram(SocketIOInstrumentation.EventDuration, "s",
+            "How long the gateway held a client event, from its read until its socket moved on to the next one (its ack written).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         _eventsSent = meter.CreateCounter<long>(SocketIOInstrumentation.EventsSent, "{event}", "Events written to clients' sockets.");
         _acksReceived = meter.CreateCounter<long>(SocketIOInstrumentation.AcksReceived, "{ack}", "ACKs clients sent for the server's emits.");
@@ -105,6 +109,14 @@ internal sealed class SocketIOMeters
         if (error is not null) tags.Add("error.type", error.GetType().FullName);
         _handlerDuration.Record(elapsed.TotalSeconds, tags);
     }
+
+    /// <summary>Whether anyone listens to <see cref="SocketIOInstrumentation.EventDuration"/>: the gateway reads the clock
+    /// for it only then.</summary>
+    public bool TimesEvents => _eventDuration.Enabled;
+
+    /// <summary>A client event of namespace <paramref name="ns"/> was done with <paramref name="elapsed"/> after it was read.</summary>
+    public void EventHandled(string ns, TimeSpan elapsed) =>
+        _eventDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>(SocketIOInstrumentation.NamespaceTag, ns));
 
     /// <summary>A batch of client events was answered after <paramref name="elapsed"/>; <paramref name="error"/> when it failed.</summary>
     public void EventBatchAnswered(TimeSpan elapsed, Exception? error)
