@@ -17,8 +17,7 @@ public sealed class EventBatchMetricsTests : IDisposable
 
     public void Dispose() => _capture.Dispose();
 
-    private (double Seconds, object? Error)[] Measured() =>
-        [.. _capture.Of(SocketIOInstrumentation.EventBatchDuration).Select(m => (Math.Round(m.Value, 6), m.Tags.GetValueOrDefault("error.type")))];
+    private (double Seconds, object? Error)[] Measured() => _capture.Durations(SocketIOInstrumentation.EventBatchDuration, "error.type");
 
     private EventBatcher Batcher() => new(_ =>
     {

@@ -16,8 +16,7 @@ public sealed class EventDurationMetricsTests : IDisposable
 
     public void Dispose() => _capture.Dispose();
 
-    private (double Seconds, object? Namespace)[] Measured() =>
-        [.. _capture.Of(SocketIOInstrumentation.EventDuration).Select(m => (Math.Round(m.Value, 6), m.Tags.GetValueOrDefault("socketio.namespace")))];
+    private (double Seconds, object? Namespace)[] Measured() => _capture.Durations(SocketIOInstrumentation.EventDuration, SocketIOInstrumentation.NamespaceTag);
 
     private SessionHarness Connected(int eventsPerCall)
     {

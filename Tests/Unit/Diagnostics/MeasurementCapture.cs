@@ -34,6 +34,11 @@ internal sealed class MeasurementCapture : IDisposable
         lock (_measured) return [.. _measured.Where(m => m.Instrument == instrument).Select(m => (m.Value, m.Tags))];
     }
 
+    /// <summary>The durations recorded to <paramref name="instrument"/> so far, in seconds rounded to the microsecond, each with
+    /// its <paramref name="tag"/> (null when it has none).</summary>
+    public (double Seconds, object? Tag)[] Durations(string instrument, string tag) =>
+        [.. Of(instrument).Select(m => (Math.Round(m.Value, 6), m.Tags.GetValueOrDefault(tag)))];
+
     private void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         var map = new Dictionary<string, object?>();
