@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.Time.Testing;
 using OrleansSocket.Gateway.Hosting;
 using OrleansSocket.Gateway.Sessions;
 
@@ -9,22 +8,18 @@ namespace OrleansSocket.Tests.Diagnostics;
 /// What a thin gateway's batcher records: each batch's time from its send to the silos' answer, on the batcher's clock
 /// (a fake one here), with the failure's type when the batch failed.
 /// </summary>
-public sealed class EventBatchMetricsTests : IDisposable
+public sealed class EventBatchMetricsTests : MetricsOnFakeClock
 {
-    private readonly MeasurementCapture _capture = new();
-    private readonly FakeTimeProvider _time = new();
     private readonly List<TaskCompletionSource<EventBatchResult>> _answers = [];
 
-    public void Dispose() => _capture.Dispose();
-
-    private (double Seconds, object? Error)[] Measured() => _capture.Durations(SocketIOInstrumentation.EventBatchDuration, "error.type");
+    private (double Seconds, object? Error)[] Measured() => Capture.Durations(SocketIOInstrumentation.EventBatchDuration, "error.type");
 
     private EventBatcher Batcher() => new(_ =>
     {
         var answer = new TaskCompletionSource<EventBatchResult>();
         _answers.Add(answer);
         return answer.Task;
-    }, new EventBatchingOptions(), _capture.Meters, _time);
+    }, new EventBatchingOptions(), Capture.Meters, Time);
 
     private static ClientEvent Event(string name) => new(name, SocketPayload.Empty, WantsAck: true);
 
@@ -36,13 +31,13 @@ public sealed class EventBatchMetricsTests : IDisposable
     {
         var batcher = Batcher();
         var first = batcher.HandleEventsAsync("s0", [Event("a")], 1);
-        _time.Advance(TimeSpan.FromMilliseconds(3));
+        Time.Advance(TimeSpan.FromMilliseconds(3));
         var second = batcher.HandleEventsAsync("s1", [Event("b"), Event("c")], 2); // waits behind the first
-        _time.Advance(TimeSpan.FromMilliseconds(2));
+        Time.Advance(TimeSpan.FromMilliseconds(2));
         Assert.Empty(Measured());
 
         _answers[0].SetResult(Acks(1)); // the second batch goes now
-        _time.Advance(TimeSpan.FromMilliseconds(7));
+        Time.Advance(TimeSpan.FromMilliseconds(7));
         _answers[1].SetResult(Acks(2));
         await Task.WhenAll(first, second);
 
@@ -54,7 +49,7 @@ public sealed class EventBatchMetricsTests : IDisposable
     {
         var batcher = Batcher();
         var outcome = batcher.HandleEventsAsync("s0", [Event("a")], 1);
-        _time.Advance(TimeSpan.FromMilliseconds(4));
+        Time.Advance(TimeSpan.FromMilliseconds(4));
         _answers[0].SetException(new IOException("the link closed"));
 
         await Assert.ThrowsAsync<IOException>(() => outcome);

@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.Time.Testing;
 using OrleansSocket.Gateway.Hosting;
 using OrleansSocket.Tests.Sessions;
 
@@ -9,18 +8,14 @@ namespace OrleansSocket.Tests.Diagnostics;
 /// What the gateway records per client event (<see cref="SocketIOInstrumentation.EventDuration"/>): the time from its read
 /// to its ack written, on the gateway's clock (a fake one here), waiting behind the socket's earlier events included.
 /// </summary>
-public sealed class EventDurationMetricsTests : IDisposable
+public sealed class EventDurationMetricsTests : MetricsOnFakeClock
 {
-    private readonly MeasurementCapture _capture = new();
-    private readonly FakeTimeProvider _time = new();
 
-    public void Dispose() => _capture.Dispose();
-
-    private (double Seconds, object? Namespace)[] Measured() => _capture.Durations(SocketIOInstrumentation.EventDuration, SocketIOInstrumentation.NamespaceTag);
+    private (double Seconds, object? Namespace)[] Measured() => Capture.Durations(SocketIOInstrumentation.EventDuration, SocketIOInstrumentation.NamespaceTag);
 
     private SessionHarness Connected(int eventsPerCall)
     {
-        var h = new SessionHarness(new SocketIOOptions { MaxEventsPerSocketCall = eventsPerCall }, meters: _capture.Meters, time: _time);
+        var h = new SessionHarness(new SocketIOOptions { MaxEventsPerSocketCall = eventsPerCall }, meters: Capture.Meters, time: Time);
         h.Receive("0/chat,");
         Assert.True(SpinWait.SpinUntil(() => h.Session.Find("/chat") is { IsConnected: true }, TimeSpan.FromSeconds(5)));
         return h;
@@ -38,16 +33,16 @@ public sealed class EventDurationMetricsTests : IDisposable
 
         h.Receive("2/chat,1[\"a\"]");
         var a = await h.NextCallAsync();
-        _time.Advance(TimeSpan.FromMilliseconds(3));
+        Time.Advance(TimeSpan.FromMilliseconds(3));
         h.Receive("2/chat,2[\"b\"]"); // waits behind a
-        _time.Advance(TimeSpan.FromMilliseconds(2));
+        Time.Advance(TimeSpan.FromMilliseconds(2));
         Assert.Empty(Measured());
 
         a.Done.SetResult(Answer("[\"A\"]"));
         WaitForMeasurements(1);
         Assert.Contains("3/chat,1[\"A\"]", h.Sent); // written before it was timed
         var b = await h.NextCallAsync();
-        _time.Advance(TimeSpan.FromMilliseconds(4));
+        Time.Advance(TimeSpan.FromMilliseconds(4));
         b.Done.SetResult(Answer("[\"B\"]"));
         WaitForMeasurements(2);
 
@@ -61,9 +56,9 @@ public sealed class EventDurationMetricsTests : IDisposable
 
         h.Receive("2/chat,1[\"a\"]");
         var a = await h.NextCallAsync();
-        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Time.Advance(TimeSpan.FromMilliseconds(1));
         h.Receive("2/chat,2[\"b\"]");
-        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Time.Advance(TimeSpan.FromMilliseconds(1));
         h.Receive("2/chat,3[\"c\"]");
         a.Done.SetResult(Answer("[1]"));
         WaitForMeasurements(1);
@@ -71,7 +66,7 @@ public sealed class EventDurationMetricsTests : IDisposable
         var b = await h.NextCallAsync(); // b and c in one call
         var c = await h.NextCallAsync();
         Assert.Equal(("b", "c"), (b.Event.Event, c.Event.Event));
-        _time.Advance(TimeSpan.FromMilliseconds(3));
+        Time.Advance(TimeSpan.FromMilliseconds(3));
         b.Done.SetResult(Answer("[2]"));
         c.Done.SetResult(Answer("[3]"));
         WaitForMeasurements(3);
