@@ -34,7 +34,8 @@ internal sealed class EventBatcher
 
     /// <param name="send">One call to the silos for a batch.</param>
     /// <param name="options">The bounds.</param>
-    /// <param name="meters">Where each batch's time to its answer is recorded (<see cref="SocketIOInstrumentation.EventBatchDuration"/>); null: nowhere.</param>
+    /// <param name="meters">Where each batch's time to its answer is recorded (<see cref="SocketIOInstrumentation.EventBatchDuration"/>),
+    /// while anyone listens; null: nowhere.</param>
     /// <param name="time">The clock of those times.</param>
     public EventBatcher(Func<EventBatch, Task<EventBatchResult>> send, EventBatchingOptions options, SocketIOMeters? meters = null, TimeProvider? time = null)
     {
@@ -117,7 +118,7 @@ internal sealed class EventBatcher
         Exception? failure = null;
         var count = 0;
         foreach (var pending in sent) count += pending.Events.Length;
-        var started = _meters is null ? 0 : _time.GetTimestamp();
+        var started = _meters?.TimesBatches == true ? _time.GetTimestamp() : 0;
         try
         {
             var ids = new string[count];
@@ -138,7 +139,7 @@ internal sealed class EventBatcher
         {
             failure = ex;
         }
-        _meters?.EventBatchAnswered(_time.GetElapsedTime(started), failure);
+        if (started != 0) _meters!.EventBatchAnswered(_time.GetElapsedTime(started), failure);
         // The outcomes first, while this batch still counts in flight: the sockets' continuations (their acks, their next
         // events) run here, and the next events gather for the batch that goes below, rather than each going alone.
         var start = 0;

@@ -118,6 +118,10 @@ internal sealed class SocketIOMeters
     public void EventHandled(string ns, TimeSpan elapsed) =>
         _eventDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>(SocketIOInstrumentation.NamespaceTag, ns));
 
+    /// <summary>Whether anyone listens to <see cref="SocketIOInstrumentation.EventBatchDuration"/>: the batcher reads the clock
+    /// for it only then.</summary>
+    public bool TimesBatches => _eventBatchDuration.Enabled;
+
     /// <summary>A batch of client events was answered after <paramref name="elapsed"/>; <paramref name="error"/> when it failed.</summary>
     public void EventBatchAnswered(TimeSpan elapsed, Exception? error)
     {
