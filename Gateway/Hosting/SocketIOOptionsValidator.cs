@@ -68,6 +68,7 @@ internal sealed class SocketIOOptionsValidator : IValidateOptions<SocketIOOption
             failures.AtLeast($"{W}:EventsPerConnection", warmUp.EventsPerConnection, 1);
             failures.AtLeast($"{W}:SettledMethods", warmUp.SettledMethods, 0);
             failures.Positive($"{W}:MaxDuration", warmUp.MaxDuration);
+            if (warmUp.CompilerQuietPeriod < TimeSpan.Zero) failures.Add($"{W}:CompilerQuietPeriod must not be negative (was {warmUp.CompilerQuietPeriod}).");
             if (warmUp.Enabled && options.Engine is { Transports: { } transports } && !transports.Contains(EngineServer.WebSocketName))
                 failures.Add($"{W}:Enabled needs the \"websocket\" transport in {S}:Engine:Transports (the warm-up connects over it).");
         }

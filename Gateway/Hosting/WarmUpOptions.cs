@@ -33,6 +33,13 @@ public sealed class WarmUpOptions
     /// </summary>
     public int SettledMethods { get; set; } = 50;
 
+    /// <summary>
+    /// After each round the warm-up waits until the gateway's JIT compiler has compiled nothing for this long (within
+    /// <see cref="MaxDuration"/>), so that the methods the round made hot are re-compiled before the next round and
+    /// before the gateway reports ready, not under its first clients. <see cref="TimeSpan.Zero"/> does not wait.
+    /// </summary>
+    public TimeSpan CompilerQuietPeriod { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>The warm-up ends after this long whatever the compilers do; a failed round is retried until then.</summary>
     public TimeSpan MaxDuration { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -36,8 +36,10 @@ internal sealed record WarmUpResult(WarmUpEnd End, int Rounds, long Events, long
 /// <summary>
 /// Runs warm-up rounds until one leaves the JIT compilers of this process and of the silos that answered it with at
 /// most <see cref="WarmUpOptions.SettledMethods"/> methods compiled during the round (the tier-up of what the
-/// previous rounds made hot is done), or until <see cref="WarmUpOptions.MaxDuration"/>. A failed round (the silos not
-/// reachable yet) is retried after <see cref="RetryDelay"/>.
+/// previous rounds made hot is done), or until <see cref="WarmUpOptions.MaxDuration"/>. After each round it waits for
+/// this process's compiler to go quiet (<see cref="WarmUpOptions.CompilerQuietPeriod"/>), so that the next round, and
+/// the end, do not leave the round's tier-up behind. A failed round (the silos not reachable yet) is retried after
+/// <see cref="RetryDelay"/>.
 /// </summary>
 /// <param name="options">The rounds' bounds.</param>
 /// <param name="time">The clock of <see cref="WarmUpOptions.MaxDuration"/> and <see cref="RetryDelay"/>.</param>
@@ -90,10 +92,38 @@ internal sealed class WarmUpLoop(WarmUpOptions options, TimeProvider time, Func<
             failure = null;
             rounds++;
             events += round.Events;
+            if (!await CompilerQuietAsync(linked.Token))
+                continue; // the host stopped or the time is up during the wait: the loop's head says which
             var counts = new Dictionary<string, long>(round.Compiled, StringComparer.Ordinal) { [WarmUpNamespace.ProcessKey] = localCompiled() };
             var settled = previous is not null && Growth(previous, counts) <= options.SettledMethods;
             previous = counts;
             if (settled) return End(WarmUpEnd.Settled);
+        }
+    }
+
+    /// <summary>
+    /// Waits until this process's compiler has compiled nothing for <see cref="WarmUpOptions.CompilerQuietPeriod"/>:
+    /// the tier-up a round triggers runs on a background thread that the round's own work keeps from the core, and
+    /// what it has not compiled when the warm-up ends would be compiled under the first clients' load. False when
+    /// <paramref name="cancellationToken"/> ended the wait.
+    /// </summary>
+    private async Task<bool> CompilerQuietAsync(CancellationToken cancellationToken)
+    {
+        if (options.CompilerQuietPeriod <= TimeSpan.Zero) return true;
+        var last = localCompiled();
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(options.CompilerQuietPeriod, time, cancellationToken);
+                var now = localCompiled();
+                if (now == last) return true;
+                last = now;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

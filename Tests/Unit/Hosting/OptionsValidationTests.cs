@@ -40,6 +40,7 @@ public sealed class OptionsValidationTests
     [InlineData("SocketIO:WarmUp:EventsPerConnection", "0")]
     [InlineData("SocketIO:WarmUp:SettledMethods", "-1")]
     [InlineData("SocketIO:WarmUp:MaxDuration", "00:00:00")]
+    [InlineData("SocketIO:WarmUp:CompilerQuietPeriod", "-00:00:00.001")]
     [InlineData("SocketIO:Path", "socket.io")]
     [InlineData("SocketIO:AdvertisedUrl", "not a url")]
     public async Task A_gateway_option_out_of_range_names_its_key(string key, string value)

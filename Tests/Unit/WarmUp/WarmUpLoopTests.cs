@@ -7,13 +7,15 @@ namespace OrleansSocket.Tests.WarmUp;
 /// <summary>
 /// When the start-up warm-up stops: after the first round in which the processes that answered it (and this one)
 /// compiled at most <see cref="WarmUpOptions.SettledMethods"/> methods, or at <see cref="WarmUpOptions.MaxDuration"/>;
-/// a failed round is retried after <see cref="WarmUpLoop.RetryDelay"/>. Rounds here are scripted, the clock is fake.
+/// a failed round is retried after <see cref="WarmUpLoop.RetryDelay"/>; after each round it waits for this process's
+/// compiler to go quiet (<see cref="WarmUpOptions.CompilerQuietPeriod"/>). Rounds here are scripted, the clock is fake.
 /// </summary>
 public sealed class WarmUpLoopTests
 {
     private const string Silo = "silo-host/42";
     private readonly FakeTimeProvider _time = new();
-    private readonly WarmUpOptions _options = new() { SettledMethods = 50, MaxDuration = TimeSpan.FromSeconds(30) };
+    // No wait for a quiet compiler here but in the tests of that wait: the scripted rounds are the compilers.
+    private readonly WarmUpOptions _options = new() { SettledMethods = 50, MaxDuration = TimeSpan.FromSeconds(30), CompilerQuietPeriod = TimeSpan.Zero };
     private long _local = 1_000;
     private readonly List<string> _failures = [];
 
@@ -145,6 +147,55 @@ public sealed class WarmUpLoopTests
         var result = await loop;
 
         Assert.Equal(WarmUpEnd.Stopped, result.End);
+        Assert.Empty(_failures);
+    }
+
+    [Fact]
+    public async Task After_a_round_it_waits_until_the_compiler_has_compiled_nothing_for_the_quiet_period()
+    {
+        _options.CompilerQuietPeriod = TimeSpan.FromMilliseconds(100);
+        var calls = 0;
+        var rounds = Rounds((500, 3_000), (0, 3_000));
+        var loop = Loop().RunAsync(ct => { calls++; return rounds(ct); }, Failed, CancellationToken.None);
+        Assert.Equal(1, calls);
+
+        // The round's tier-up goes on in the background: 300 methods in the first 100 ms, 40 in the next.
+        _local += 300;
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        _local += 40;
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(1, calls);
+        _time.Advance(TimeSpan.FromMilliseconds(100) - TimeSpan.FromTicks(1));
+        Assert.Equal(1, calls); // not yet 100 ms without a compilation
+        _time.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal(2, calls);
+
+        // Round 2 compiled nothing, and the compiler stays quiet: one more period, and it has settled.
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        var result = await loop;
+        Assert.Equal(WarmUpEnd.Settled, result.End);
+        Assert.Equal(2, result.Rounds);
+        Assert.Equal(840, result.LocalMethods);
+        Assert.Equal(TimeSpan.FromMilliseconds(800), result.Elapsed); // 200 + 300 of waiting + 200 + 100
+    }
+
+    [Fact]
+    public async Task A_compiler_that_never_goes_quiet_ends_the_wait_at_the_deadline()
+    {
+        _options.CompilerQuietPeriod = TimeSpan.FromMilliseconds(100);
+        var loop = Loop().RunAsync(Rounds((500, 3_000)), Failed, CancellationToken.None);
+
+        for (var waited = TimeSpan.FromMilliseconds(200); waited < _options.MaxDuration; waited += TimeSpan.FromMilliseconds(100))
+        {
+            Assert.False(loop.IsCompleted);
+            _local += 1;
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+        var result = await loop;
+
+        Assert.Equal(WarmUpEnd.TimedOut, result.End);
+        Assert.Equal(1, result.Rounds);
+        Assert.Equal(TimeSpan.FromSeconds(30), result.Elapsed);
         Assert.Empty(_failures);
     }
 }
