@@ -60,10 +60,20 @@ trap 'stop_children' EXIT
 
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --loglevel warning >&2 &
 PIDS+=($!)
+# PING over bash's /dev/tcp every 5 ms: a `redis-cli` per poll is a process start on the server's core, and its
+# 50-ms poll came late (docs/performance.md, "Cold start of the cluster shapes").
+pong() {
+  { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
+  printf 'PING\r\n' >&3
+  local reply=""
+  IFS= read -r -t 2 reply <&3 || true
+  exec 3<&- 3>&-
+  [[ $reply == "+PONG"* ]]
+}
 t0=$SECONDS
-until redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; do
+until pong "$REDIS_PORT"; do
   (( SECONDS - t0 < 20 )) || { echo "cohosted-server: redis-server not answering on $REDIS_PORT" >&2; exit 1; }
-  sleep 0.05
+  sleep 0.005
 done
 
 # Each gateway also listens on a port of its own, which it advertises: the relay of a session's requests to the
