@@ -7,7 +7,11 @@ using OrleansSocket.DemoApp;
 // `Cluster` section: `--Cluster:Clustering=Redis --Cluster:RedisConnectionString=127.0.0.1:6379 --Cluster:SiloPort=11111`.
 // It serves HTTP for its health probes (/health/live, /health/ready) and the dashboard when enabled, on `--urls` or ASPNETCORE_HTTP_PORTS (8080 in
 // the container image); with neither, on a free port of 127.0.0.1 (logged), so that it takes no gateway's port.
-var builder = WebApplication.CreateBuilder(args);
+// The slim builder: what this program does not use (hosting startup assemblies, IIS, static web assets, the Debug
+// and EventSource log providers, regex route constraints) is not loaded at start (docs/performance.md, "Cold
+// start"); HTTPS endpoints from configuration (Kestrel:Endpoints) are added back.
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.WebHost.UseKestrelHttpsConfiguration();
 if (builder.Configuration["profile"] is { Length: > 0 } profile)
     throw new ArgumentException($"Silo runs the demo only; the test profile '{profile}' is Tests/Hosts/TestSilo's.");
 if (builder.Configuration["urls"] is null && builder.Configuration["http_ports"] is null && builder.Configuration["https_ports"] is null)

@@ -5,7 +5,11 @@ using OrleansSocket.DemoApp;
 // The runnable gateway of this repository, serving the demo (samples/DemoApp and wwwroot/index.html). By default
 // it co-hosts a silo (no external service); `--Cluster:Mode=Client` joins the silos of Silo/ instead. The test and
 // bench profiles are Tests/Hosts/TestGateway.
-var builder = WebApplication.CreateBuilder(args);
+// The slim builder: what this program does not use (hosting startup assemblies, IIS, static web assets, the Debug
+// and EventSource log providers, regex route constraints) is not loaded at start (docs/performance.md, "Cold
+// start"); HTTPS endpoints from configuration (Kestrel:Endpoints) are added back.
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.WebHost.UseKestrelHttpsConfiguration();
 // Connections' I/O and the gateway's work on one socket engine thread per core (before anything opens a socket);
 // DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 in the environment turns it off.
 builder.WebHost.UseSocketIOInlineIO();

@@ -7,7 +7,8 @@ using OrleansSocket.TestHosts;
 // The gateway of the end-to-end tests and the benchmark: `--profile P` (protocol, api, bench or cluster) selects
 // the handlers and appsettings.P.json. By default it co-hosts a silo; `--Cluster:Mode=Client` joins the silos of
 // Tests/Hosts/TestSilo instead.
-var builder = WebApplication.CreateBuilder(args);
+// The slim builder, as Gateway/Host and Silo start: less to load at start (docs/performance.md, "Cold start").
+var builder = WebApplication.CreateSlimBuilder(args);
 var profile = Profiles.Require(builder.Configuration["profile"]);
 
 // From the content root (the working directory) when it has the file, else from beside the binary, so that
