@@ -58,18 +58,22 @@ trap 'stop_children; exit 143' TERM
 trap 'stop_children; exit 130' INT
 trap 'stop_children' EXIT
 
+# Sends $2 (backslash escapes expanded) to 127.0.0.1:$1 and sets `reply` to the first line answered, over bash's
+# /dev/tcp: no process started per poll on the server's core. False when nothing listens there.
+reply=""
+ask() {
+  reply=""
+  { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
+  printf '%b' "$2" >&3
+  IFS= read -r -t 5 reply <&3 || true
+  exec 3<&- 3>&-
+}
+
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --loglevel warning >&2 &
 PIDS+=($!)
-# PING over bash's /dev/tcp every 5 ms: a `redis-cli` per poll is a process start on the server's core, and its
+# Redis answers PING; polled every 5 ms: a `redis-cli` per poll is a process start on the server's core, and its
 # 50-ms poll came late (docs/performance.md, "Cold start of the cluster shapes").
-pong() {
-  { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
-  printf 'PING\r\n' >&3
-  local reply=""
-  IFS= read -r -t 2 reply <&3 || true
-  exec 3<&- 3>&-
-  [[ $reply == "+PONG"* ]]
-}
+pong() { ask "$1" 'PING\r\n' && [[ $reply == "+PONG"* ]]; }
 t0=$SECONDS
 until pong "$REDIS_PORT"; do
   (( SECONDS - t0 < 20 )) || { echo "cohosted-server: redis-server not answering on $REDIS_PORT" >&2; exit 1; }
@@ -81,15 +85,8 @@ done
 # The second gateway starts once the first reports ready (GET /health/ready on its own port: silo active, lease
 # taken, Redis answering), as a rolling deployment starts the next node; started together on the one core, each
 # started at half speed and the first handshake waited for the slower (docs/performance.md, "Cold start of the
-# cluster shapes"). Polled with bash's /dev/tcp: no process started per poll on the server's core.
-ready() {
-  { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
-  printf 'GET /health/ready HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
-  local status=""
-  IFS= read -r -t 5 status <&3 || true
-  exec 3<&- 3>&-
-  [[ $status == "HTTP/1."?" 200"* ]]
-}
+# cluster shapes"). Polled with `ask`.
+ready() { ask "$1" 'GET /health/ready HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' && [[ $reply == "HTTP/1."?" 200"* ]]; }
 for n in 1 2; do
   OWN_PORT=${FREE[3*n-2]} SILO_PORT=${FREE[3*n-1]} SILO_GATEWAY_PORT=${FREE[3*n]}
   if (( n == 2 )); then
