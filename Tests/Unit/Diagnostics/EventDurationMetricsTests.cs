@@ -10,7 +10,6 @@ namespace OrleansSocket.Tests.Diagnostics;
 /// </summary>
 public sealed class EventDurationMetricsTests : MetricsOnFakeClock
 {
-
     private (double Seconds, object? Namespace)[] Measured() => Capture.Durations(SocketIOInstrumentation.EventDuration, SocketIOInstrumentation.NamespaceTag);
 
     private SessionHarness Connected(int eventsPerCall)
