@@ -24,6 +24,7 @@ internal static class WarmUpClient
     /// </summary>
     public static async Task<WarmUpRound> RunRoundAsync(Uri endpoint, int concurrency, int connections, int events, CancellationToken cancellationToken)
     {
+        var target = WarmUpWebSocket.Target.From(endpoint);
         var opened = 0;
         Exception? failure = null;
         // One failed connection fails the round: the others stop at once instead of running it to its end.
@@ -34,7 +35,7 @@ internal static class WarmUpClient
             try
             {
                 while (Interlocked.Increment(ref opened) <= connections)
-                    answers.Add(await RunConnectionAsync(endpoint, events, roundFailed.Token));
+                    answers.Add(await RunConnectionAsync(target, events, roundFailed.Token));
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
@@ -79,15 +80,11 @@ internal static class WarmUpClient
     /// </summary>
     internal const int MaxAttempts = 16;
 
-    private static async Task<string> RunConnectionAsync(Uri endpoint, int events, CancellationToken cancellationToken)
+    private static async Task<string> RunConnectionAsync(WarmUpWebSocket.Target target, int events, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            using var ws = new ClientWebSocket();
-            ws.Options.SetRequestHeader(WarmUpAccess.KeyHeader, WarmUpAccess.Key);
-            // A loopback connection to this very process: its certificate (https only) names the host, not 127.0.0.1.
-            if (endpoint.Scheme == "wss") ws.Options.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-            await ws.ConnectAsync(endpoint, cancellationToken);
+            using var ws = await WarmUpWebSocket.ConnectAsync(target, cancellationToken);
             var buffer = new ArrayBufferWriter<byte>(256);
             var open = await ReceiveAsync(ws, buffer, cancellationToken);
             if (!open.StartsWith('0')) throw Unexpected("an Engine.IO open packet", open);

@@ -255,7 +255,7 @@ public sealed class WarmUpClientTests : IDisposable
             }
             catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException)
             {
-                // The client aborted it: what a cancelled ClientWebSocket does.
+                // The client aborted it: what a cancelled client WebSocket does.
             }
             if (!first) _abandoned.Writer.TryWrite(1);
         }

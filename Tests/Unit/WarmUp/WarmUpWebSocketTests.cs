@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using OrleansSocket.Gateway.WarmUp;
+
+namespace OrleansSocket.Tests.WarmUp;
+
+/// <summary>
+/// The warm-up's own WebSocket handshake against a scripted TCP server: the request it writes, a first frame that
+/// arrives in the same segment as the 101, and the answers it refuses (another status, a wrong accept, an endless head).
+/// </summary>
+public sealed class WarmUpWebSocketTests : IDisposable
+{
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(20));
+
+    public void Dispose() => _timeout.Dispose();
+
+    /// <summary>A bound on a test that hangs, not a timed assertion.</summary>
+    private CancellationToken Timeout() => _timeout.Token;
+
+    [Fact]
+    public async Task The_upgrade_carries_the_key_and_a_frame_sent_with_the_101_is_read_first()
+    {
+        using var listener = Listen();
+        var serving = ServeOnceAsync(listener, request => Encoding.ASCII.GetBytes(SwitchingProtocols(request)).Concat(TextFrame("0{\"sid\":\"s\"}")).ToArray());
+
+        using var ws = await WarmUpWebSocket.ConnectAsync(Target(listener), Timeout());
+        var request = await serving;
+
+        Assert.StartsWith("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n", request, StringComparison.Ordinal);
+        Assert.Contains($"\r\n{WarmUpAccess.KeyHeader}: {WarmUpAccess.Key}\r\n", request, StringComparison.Ordinal);
+        Assert.Contains("\r\nSec-WebSocket-Version: 13\r\n", request, StringComparison.Ordinal);
+        var buffer = new byte[64];
+        var result = await ws.ReceiveAsync(buffer.AsMemory(), Timeout());
+        Assert.True(result.EndOfMessage);
+        Assert.Equal("0{\"sid\":\"s\"}", Encoding.UTF8.GetString(buffer, 0, result.Count));
+    }
+
+    [Fact]
+    public async Task An_answer_other_than_101_fails_with_its_status_line()
+    {
+        using var listener = Listen();
+        _ = ServeOnceAsync(listener, _ => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => WarmUpWebSocket.ConnectAsync(Target(listener), Timeout()));
+
+        Assert.Contains("got 'HTTP/1.1 404 Not Found'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_101_that_does_not_answer_the_key_fails()
+    {
+        using var listener = Listen();
+        _ = ServeOnceAsync(listener, _ => "HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Accept: bm90IHRoZSBhbnN3ZXI=\r\n\r\n"u8.ToArray());
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => WarmUpWebSocket.ConnectAsync(Target(listener), Timeout()));
+
+        Assert.Contains("Sec-WebSocket-Accept", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_head_longer_than_the_bound_fails_without_reading_on()
+    {
+        using var listener = Listen();
+        var header = "X-Padding: " + new string('x', WarmUpWebSocket.MaxResponseHeadBytes) + "\r\n";
+        _ = ServeOnceAsync(listener, _ => Encoding.ASCII.GetBytes("HTTP/1.1 101 Switching Protocols\r\n" + header + "\r\n"));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => WarmUpWebSocket.ConnectAsync(Target(listener), Timeout()));
+
+        Assert.Contains($"at most {WarmUpWebSocket.MaxResponseHeadBytes} bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_accept_header_is_found_whatever_its_case()
+    {
+        const string key = "dGhlIHNhbXBsZSBub25jZQ==";
+
+        // RFC 6455's own example: this key is answered by "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=".
+        WarmUpWebSocket.CheckSwitched("HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nsec-websocket-accept:  s3pPLMBiTxaQ9kYGzzhZRbK+xOo= ", key);
+        Assert.Throws<InvalidOperationException>(() => WarmUpWebSocket.CheckSwitched("HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket", key));
+    }
+
+    [Fact]
+    public async Task The_prefix_is_read_before_the_stream_in_pieces_the_reader_asks_for()
+    {
+        await using var stream = new PrefixedStream([1, 2, 3, 4, 5], new MemoryStream([6, 7]));
+        var buffer = new byte[3];
+
+        Assert.Equal(3, await stream.ReadAsync(buffer.AsMemory(), Timeout()));
+        Assert.Equal(new byte[] { 1, 2, 3 }, buffer);
+        Assert.Equal(2, await stream.ReadAsync(buffer.AsMemory(), Timeout()));
+        Assert.Equal(new byte[] { 4, 5 }, buffer[..2]);
+        Assert.Equal(2, stream.Read(buffer));
+        Assert.Equal(new byte[] { 6, 7 }, buffer[..2]);
+        Assert.Equal(0, await stream.ReadAsync(buffer.AsMemory(), Timeout()));
+    }
+
+    private static TcpListener Listen()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return listener;
+    }
+
+    private static WarmUpWebSocket.Target Target(TcpListener listener) =>
+        WarmUpWebSocket.Target.From(new Uri($"ws://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/socket.io/?EIO=4&transport=websocket"));
+
+    /// <summary>Accepts one connection, reads its request head, writes what <paramref name="answer"/> makes of it in one write, and gives the head.</summary>
+    private async Task<string> ServeOnceAsync(TcpListener listener, Func<string, byte[]> answer)
+    {
+        var client = await listener.AcceptTcpClientAsync(Timeout());
+        var stream = client.GetStream();
+        var head = new List<byte>();
+        var one = new byte[1];
+        while (!head.TakeLast(4).SequenceEqual("\r\n\r\n"u8.ToArray()) && await stream.ReadAsync(one, Timeout()) == 1)
+            head.Add(one[0]);
+        var request = Encoding.ASCII.GetString(head.ToArray());
+        await stream.WriteAsync(answer(request), Timeout());
+        // Left open: the client under test closes it (its WebSocket is disposed by the test).
+        return request;
+    }
+
+    private static string SwitchingProtocols(string request)
+    {
+        const string name = "Sec-WebSocket-Key: ";
+        var start = request.IndexOf(name, StringComparison.Ordinal) + name.Length;
+        var key = request[start..request.IndexOf("\r\n", start, StringComparison.Ordinal)];
+        var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+        return $"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {accept}\r\n\r\n";
+    }
+
+    /// <summary>A server's (unmasked) text frame of a short message.</summary>
+    private static byte[] TextFrame(string text)
+    {
+        var payload = Encoding.UTF8.GetBytes(text);
+        return [0x81, (byte)payload.Length, .. payload];
+    }
+}
