@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using OrleansSocket.Gateway.WarmUp;
 
@@ -35,6 +37,22 @@ public sealed class WarmUpWebSocketTests : IDisposable
         var result = await ws.ReceiveAsync(buffer.AsMemory(), Timeout());
         Assert.True(result.EndOfMessage);
         Assert.Equal("0{\"sid\":\"s\"}", Encoding.UTF8.GetString(buffer, 0, result.Count));
+    }
+
+    [Fact]
+    public async Task Over_tls_it_connects_whatever_host_the_certificate_names()
+    {
+        // The warm-up connects to the loopback address; the gateway's certificate names its public host.
+        using var certificate = SelfSignedCertificate("CN=gateway.example");
+        using var listener = Listen();
+        var serving = ServeOnceAsync(listener, request => Encoding.ASCII.GetBytes(SwitchingProtocols(request)).Concat(TextFrame("0{}")).ToArray(), certificate);
+
+        using var ws = await WarmUpWebSocket.ConnectAsync(Target(listener, "wss"), Timeout());
+        await serving;
+
+        var buffer = new byte[16];
+        var result = await ws.ReceiveAsync(buffer.AsMemory(), Timeout());
+        Assert.Equal("0{}", Encoding.UTF8.GetString(buffer, 0, result.Count));
     }
 
     [Fact]
@@ -103,14 +121,23 @@ public sealed class WarmUpWebSocketTests : IDisposable
         return listener;
     }
 
-    private static WarmUpWebSocket.Target Target(TcpListener listener) =>
-        WarmUpWebSocket.Target.From(new Uri($"ws://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/socket.io/?EIO=4&transport=websocket"));
+    private static WarmUpWebSocket.Target Target(TcpListener listener, string scheme = "ws") =>
+        WarmUpWebSocket.Target.From(new Uri($"{scheme}://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/socket.io/?EIO=4&transport=websocket"));
 
-    /// <summary>Accepts one connection, reads its request head, writes what <paramref name="answer"/> makes of it in one write, and gives the head.</summary>
-    private async Task<string> ServeOnceAsync(TcpListener listener, Func<string, byte[]> answer)
+    /// <summary>
+    /// Accepts one connection (over TLS with <paramref name="certificate"/>), reads its request head, writes what
+    /// <paramref name="answer"/> makes of it in one write, and gives the head.
+    /// </summary>
+    private async Task<string> ServeOnceAsync(TcpListener listener, Func<string, byte[]> answer, X509Certificate2? certificate = null)
     {
         var client = await listener.AcceptTcpClientAsync(Timeout());
-        var stream = client.GetStream();
+        Stream stream = client.GetStream();
+        if (certificate is not null)
+        {
+            var tls = new SslStream(stream);
+            await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, Timeout());
+            stream = tls;
+        }
         var head = new List<byte>();
         var one = new byte[1];
         while (!head.TakeLast(4).SequenceEqual("\r\n\r\n"u8.ToArray()) && await stream.ReadAsync(one, Timeout()) == 1)
@@ -119,6 +146,15 @@ public sealed class WarmUpWebSocketTests : IDisposable
         await stream.WriteAsync(answer(request), Timeout());
         // Left open: the client under test closes it (its WebSocket is disposed by the test).
         return request;
+    }
+
+    private static X509Certificate2 SelfSignedCertificate(string subject)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var ephemeral = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        // SslStream on Linux needs the key through PKCS #12.
+        return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pfx), null);
     }
 
     private static string SwitchingProtocols(string request)
