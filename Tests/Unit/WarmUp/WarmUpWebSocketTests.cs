@@ -89,6 +89,20 @@ public sealed class WarmUpWebSocketTests : IDisposable
         Assert.Contains($"at most {WarmUpWebSocket.MaxResponseHeadBytes} bytes", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ws://127.0.0.1:3100/socket.io/?EIO=4&transport=websocket", "127.0.0.1", "127.0.0.1:3100", false)]
+    [InlineData("wss://[::1]:8443/io/?EIO=4&transport=websocket", "::1", "[::1]:8443", true)]
+    public void The_target_is_the_endpoints_loopback_address_with_its_authority_as_host(string endpoint, string address, string host, bool tls)
+    {
+        var target = WarmUpWebSocket.Target.From(new Uri(endpoint));
+
+        Assert.Equal(IPAddress.Parse(address), target.EndPoint.Address);
+        Assert.Equal(new Uri(endpoint).Port, target.EndPoint.Port);
+        Assert.Equal(host, target.Host);
+        Assert.Equal(new Uri(endpoint).PathAndQuery, target.PathAndQuery);
+        Assert.Equal(tls, target.Tls);
+    }
+
     [Fact]
     public void The_accept_header_is_found_whatever_its_case()
     {
