@@ -36,7 +36,9 @@ public sealed class OrleansAdapterLeaseTests(LeaseClusterFixture fixture)
         Assert.Equal(GatewayLeaseStatus.Renewed, (await adapter.RenewLeaseAsync(new GatewayHeartbeat(node, Lease, ["/"])))!.Status);
         fixture.Clock.Advance(Lease + TimeSpan.FromSeconds(1));
 
-        await LeaseClusterFixture.UntilAsync(async () => await adapter.CountAsync(inRoom) == 0, "the dead node's socket was not dropped");
+        // As in socket.io, the socket leaves its rooms before its disconnect handler runs: wait for both.
+        await LeaseClusterFixture.UntilAsync(async () => await adapter.CountAsync(inRoom) == 0 && TestHandlers.DisconnectReasons.ContainsKey(id),
+            "the dead node's socket was not dropped, or its disconnect handler did not run");
         Assert.Equal("transport close", TestHandlers.DisconnectReasons[id]);
         Assert.Null(await grain.Describe());
         Assert.Equal(0, await adapter.CountAsync(new BroadcastOptions("/") { Rooms = [id] }));
