@@ -55,12 +55,6 @@ internal sealed class PrefixedStream(byte[] prefix, Stream inner) : Stream
         base.Dispose(disposing);
     }
 
-    public override async ValueTask DisposeAsync()
-    {
-        await inner.DisposeAsync();
-        await base.DisposeAsync();
-    }
-
     /// <summary>Copies what is left of the prefix into <paramref name="buffer"/>; 0 once it is all read.</summary>
     private int TakePrefix(Span<byte> buffer)
     {

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
+using OrleansSocket.Gateway.EngineIO.Takeover;
 
 namespace OrleansSocket.Gateway.WarmUp;
 
@@ -19,11 +20,9 @@ internal static class WarmUpWebSocket
     /// <summary>The longest response head the handshake reads: Kestrel's 101 is about 150 bytes.</summary>
     internal const int MaxResponseHeadBytes = 4096;
 
-    private const string AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-
     /// <summary>Where and how a round connects, worked out once from the endpoint's URI.</summary>
     /// <param name="EndPoint">The gateway's loopback address and port.</param>
-    /// <param name="Host">The request's <c>Host</c> header, and the name TLS checks nothing against.</param>
+    /// <param name="Host">The request's <c>Host</c> header (the endpoint's authority).</param>
     /// <param name="PathAndQuery">The request target (path and Engine.IO query).</param>
     /// <param name="Tls">Whether the endpoint is <c>wss</c>.</param>
     internal sealed record Target(IPEndPoint EndPoint, string Host, string PathAndQuery, bool Tls)
@@ -100,7 +99,7 @@ internal static class WarmUpWebSocket
         var lines = head.Split("\r\n");
         if (!lines[0].StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
             throw new InvalidOperationException($"expected the WebSocket upgrade (101), got '{(lines[0].Length > 120 ? lines[0][..120] + "…" : lines[0])}'");
-        var expected = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + AcceptGuid)));
+        var expected = WebSocketTakeover.AcceptKey(key);
         foreach (var line in lines.AsSpan(1))
         {
             var colon = line.IndexOf(':', StringComparison.Ordinal);

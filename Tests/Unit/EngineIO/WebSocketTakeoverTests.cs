@@ -2,8 +2,6 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections.Features;
@@ -145,7 +143,7 @@ public sealed class WebSocketTakeoverTests
     [InlineData(false, 1)] // UseSocketIO below TLS: it sees encrypted bytes, so the request is upgraded as without it
     public async Task OverTls_TheSocketRunsOnTheConnectionOnlyInsideTls(bool afterUseHttps, int requestsInFlight)
     {
-        using var certificate = SelfSignedCertificate();
+        using var certificate = TestCertificates.SelfSigned("CN=127.0.0.1", IPAddress.Loopback);
         await using var server = await Server.StartAsync(kestrel => kestrel.Listen(IPAddress.Loopback, 0, endpoint =>
         {
             if (afterUseHttps) endpoint.UseHttps(certificate).UseSocketIO();
@@ -248,18 +246,6 @@ public sealed class WebSocketTakeoverTests
         await SendTextAsync(socket, "4after");
         Assert.Equal("4after", await ReceiveTextAsync(socket));
         Assert.Equal(0, server.RequestsInFlight);
-    }
-
-    private static X509Certificate2 SelfSignedCertificate()
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        using var ephemeral = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        // Kestrel's TLS needs the key in a form SslStream can use on Linux: through PKCS #12.
-        return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pfx), null);
     }
 
     /// <summary>What the HTTP layer reads after the cut: the end of the connection, and nothing in it.</summary>

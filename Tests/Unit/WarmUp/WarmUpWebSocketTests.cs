@@ -1,10 +1,11 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using OrleansSocket.Gateway.EngineIO.Takeover;
 using OrleansSocket.Gateway.WarmUp;
+using OrleansSocket.Tests.EngineIO;
 
 namespace OrleansSocket.Tests.WarmUp;
 
@@ -43,7 +44,7 @@ public sealed class WarmUpWebSocketTests : IDisposable
     public async Task Over_tls_it_connects_whatever_host_the_certificate_names()
     {
         // The warm-up connects to the loopback address; the gateway's certificate names its public host.
-        using var certificate = SelfSignedCertificate("CN=gateway.example");
+        using var certificate = TestCertificates.SelfSigned("CN=gateway.example");
         using var listener = Listen();
         var serving = ServeOnceAsync(listener, request => Encoding.ASCII.GetBytes(SwitchingProtocols(request)).Concat(TextFrame("0{}")).ToArray(), certificate);
 
@@ -58,10 +59,7 @@ public sealed class WarmUpWebSocketTests : IDisposable
     [Fact]
     public async Task An_answer_other_than_101_fails_with_its_status_line()
     {
-        using var listener = Listen();
-        _ = ServeOnceAsync(listener, _ => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
-
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => WarmUpWebSocket.ConnectAsync(Target(listener), Timeout()));
+        var error = await RefusedAsync("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
 
         Assert.Contains("got 'HTTP/1.1 404 Not Found'", error.Message, StringComparison.Ordinal);
     }
@@ -69,10 +67,7 @@ public sealed class WarmUpWebSocketTests : IDisposable
     [Fact]
     public async Task A_101_that_does_not_answer_the_key_fails()
     {
-        using var listener = Listen();
-        _ = ServeOnceAsync(listener, _ => "HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Accept: bm90IHRoZSBhbnN3ZXI=\r\n\r\n"u8.ToArray());
-
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => WarmUpWebSocket.ConnectAsync(Target(listener), Timeout()));
+        var error = await RefusedAsync("HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Accept: bm90IHRoZSBhbnN3ZXI=\r\n\r\n"u8.ToArray());
 
         Assert.Contains("Sec-WebSocket-Accept", error.Message, StringComparison.Ordinal);
     }
@@ -80,11 +75,9 @@ public sealed class WarmUpWebSocketTests : IDisposable
     [Fact]
     public async Task A_head_longer_than_the_bound_fails_without_reading_on()
     {
-        using var listener = Listen();
         var header = "X-Padding: " + new string('x', WarmUpWebSocket.MaxResponseHeadBytes) + "\r\n";
-        _ = ServeOnceAsync(listener, _ => Encoding.ASCII.GetBytes("HTTP/1.1 101 Switching Protocols\r\n" + header + "\r\n"));
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => WarmUpWebSocket.ConnectAsync(Target(listener), Timeout()));
+        var error = await RefusedAsync(Encoding.ASCII.GetBytes("HTTP/1.1 101 Switching Protocols\r\n" + header + "\r\n"));
 
         Assert.Contains($"at most {WarmUpWebSocket.MaxResponseHeadBytes} bytes", error.Message, StringComparison.Ordinal);
     }
@@ -128,6 +121,14 @@ public sealed class WarmUpWebSocketTests : IDisposable
         Assert.Equal(0, await stream.ReadAsync(buffer.AsMemory(), Timeout()));
     }
 
+    /// <summary>How the handshake fails against a server that answers the upgrade with <paramref name="answer"/>.</summary>
+    private async Task<InvalidOperationException> RefusedAsync(byte[] answer)
+    {
+        using var listener = Listen();
+        _ = ServeOnceAsync(listener, _ => answer);
+        return await Assert.ThrowsAsync<InvalidOperationException>(() => WarmUpWebSocket.ConnectAsync(Target(listener), Timeout()));
+    }
+
     private static TcpListener Listen()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -162,22 +163,12 @@ public sealed class WarmUpWebSocketTests : IDisposable
         return request;
     }
 
-    private static X509Certificate2 SelfSignedCertificate(string subject)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var ephemeral = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        // SslStream on Linux needs the key through PKCS #12.
-        return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pfx), null);
-    }
-
     private static string SwitchingProtocols(string request)
     {
         const string name = "Sec-WebSocket-Key: ";
         var start = request.IndexOf(name, StringComparison.Ordinal) + name.Length;
         var key = request[start..request.IndexOf("\r\n", start, StringComparison.Ordinal)];
-        var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
-        return $"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {accept}\r\n\r\n";
+        return $"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {WebSocketTakeover.AcceptKey(key)}\r\n\r\n";
     }
 
     /// <summary>A server's (unmasked) text frame of a short message.</summary>
