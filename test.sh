@@ -95,6 +95,15 @@ for name in "${selected[@]}"; do
 done
 set -e
 
+# The failed tests again, each with the first lines of its error message (not its output, which can be every
+# process's log), so that the end of the output says what failed even when only the end is kept.
+awk '
+  /^[[:space:]]+Failed [^ ]/ && !/Failed: / { name = $0; sub(/^[[:space:]]+Failed /, "", name); n = 0; inmsg = 0; next }
+  name != "" && /^[[:space:]]+Error Message:/ { printf "failed: %s\n", name; inmsg = 1; next }
+  inmsg && /^[[:space:]]+(Stack Trace|Standard Output Messages):/ { inmsg = 0; name = ""; next }
+  inmsg && n < 12 { printf "    %s\n", $0; n++ }
+' "$log"
+
 # one closing line with the totals over all test projects: "tests: N passed, N failed, N skipped"
 # (VSTest prints per run "Total tests: N" then "Passed: N", "Failed: N", "Skipped: N" lines, or
 # with minimal verbosity "Passed! - Failed: N, Passed: N, Skipped: N, ...")
