@@ -21,6 +21,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PORT=${1:-${PORT:-3100}}
 shift || true
 CONFIG=${CONFIG:-Release}
+READY_POLL_S=${READY_POLL_S:-0.25}
 GW_DIR=${GW_DIR:-$ROOT/Tests/Hosts/TestGateway/bin/$CONFIG/net10.0}
 [[ -x $GW_DIR/OrleansSocket.TestGateway ]] || { echo "cohosted-server: $GW_DIR/OrleansSocket.TestGateway missing; run: dotnet build $ROOT/OrleansSocket.sln -c $CONFIG (or set GW_DIR)" >&2; exit 2; }
 command -v redis-server >/dev/null || { echo "cohosted-server: redis-server not found (Debian package redis-server)" >&2; exit 2; }
@@ -94,7 +95,7 @@ for n in 1 2; do
     until ready "$FIRST_OWN_PORT"; do
       kill -0 "${PIDS[1]}" 2>/dev/null || { echo "cohosted-server: the first gateway exited during start" >&2; exit 1; }
       (( SECONDS - t0 < 60 )) || { echo "cohosted-server: the first gateway not ready on $FIRST_OWN_PORT after 60 s" >&2; exit 1; }
-      sleep 0.02
+      sleep "$READY_POLL_S"
     done
   fi
   FIRST_OWN_PORT=${FIRST_OWN_PORT:-$OWN_PORT}
