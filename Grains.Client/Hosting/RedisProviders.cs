@@ -15,21 +15,25 @@ internal static class RedisProviders
     internal const string ClusteringPackage = "Microsoft.Orleans.Clustering.Redis";
     internal const string PersistencePackage = "Microsoft.Orleans.Persistence.Redis";
 
-    /// <summary>Redis membership for a silo, and the streams' pub-sub store (<paramref name="pubSubStore"/>) in Redis.</summary>
+    /// <summary>Redis membership for a silo, and the streams' pub-sub store (<paramref name="pubSubStore"/>) in Redis,
+    /// serialized as <see cref="PubSubStoreSerializer"/> says.</summary>
     internal static void UseRedisProviders(this ISiloBuilder silo, string connectionString, string pubSubStore)
     {
-        var section = Section(connectionString);
-        Find<ISiloBuilder>("Silo", "Clustering", "Orleans.Clustering.Redis", ClusteringPackage).Configure(silo, null, section);
-        Find<ISiloBuilder>("Silo", "GrainStorage", "Orleans.Persistence.Redis", PersistencePackage).Configure(silo, pubSubStore, section);
+        Find<ISiloBuilder>("Silo", "Clustering", "Orleans.Clustering.Redis", ClusteringPackage).Configure(silo, null, Section(connectionString));
+        silo.Services.AddPubSubStoreSerializer();
+        Find<ISiloBuilder>("Silo", "GrainStorage", "Orleans.Persistence.Redis", PersistencePackage)
+            .Configure(silo, pubSubStore, Section(connectionString, PubSubStoreSerializer.ServiceKey));
     }
 
     /// <summary>Redis membership for an Orleans client (the gateway list).</summary>
     internal static void UseRedisProviders(this IClientBuilder client, string connectionString) =>
         Find<IClientBuilder>("Client", "Clustering", "Orleans.Clustering.Redis", ClusteringPackage).Configure(client, null, Section(connectionString));
 
-    /// <summary>The provider section Orleans' Redis providers read (<c>ConnectionString</c>).</summary>
-    private static IConfigurationSection Section(string connectionString) =>
-        new ConfigurationBuilder().AddInMemoryCollection([new("Redis:ConnectionString", connectionString)]).Build().GetSection("Redis");
+    /// <summary>The provider section Orleans' Redis providers read (<c>ConnectionString</c>, and the grain storage's
+    /// <c>SerializerKey</c>: a keyed <see cref="Orleans.Storage.IGrainStorageSerializer"/>).</summary>
+    private static IConfigurationSection Section(string connectionString, string? serializerKey = null) =>
+        new ConfigurationBuilder().AddInMemoryCollection([new("Redis:ConnectionString", connectionString), new("Redis:SerializerKey", serializerKey)])
+            .Build().GetSection("Redis");
 
     internal static IProviderBuilder<TBuilder> Find<TBuilder>(string target, string kind, string assemblyName, string package)
     {

@@ -2,8 +2,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Providers;
+using Orleans.Storage;
 using OrleansSocket;
 using OrleansSocket.Grains.Streaming;
 
@@ -50,7 +52,11 @@ public static class SocketIOSiloBuilderExtensions
         // durable one first (Redis, in UseSocketIOClustering, or Orleans:GrainStorage:PubSubStore), which this leaves in place.
         if (!silo.Services.Any(s => s.IsKeyedService && s.ServiceType == typeof(Orleans.Storage.IGrainStorage) && Equals(s.ServiceKey, PubSubStore))
             && string.IsNullOrEmpty(silo.Configuration[$"Orleans:GrainStorage:{PubSubStore}:ProviderType"]))
-            silo.AddMemoryGrainStorage(PubSubStore);
+        {
+            silo.Services.AddPubSubStoreSerializer();
+            silo.AddMemoryGrainStorage(PubSubStore, (OptionsBuilder<MemoryGrainStorageOptions> options) => options.Configure<IServiceProvider>(
+                (o, services) => o.GrainStorageSerializer = services.GetRequiredKeyedService<IGrainStorageSerializer>(PubSubStoreSerializer.ServiceKey)));
+        }
         // Orleans:Streaming:SocketIO configures the broadcast stream provider the Orleans way instead.
         if (string.IsNullOrEmpty(silo.Configuration[$"Orleans:Streaming:{GatewayStreams.Provider}:ProviderType"]))
         {
