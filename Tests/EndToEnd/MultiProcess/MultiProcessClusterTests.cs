@@ -224,7 +224,7 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
         await _node.WaitUntil(() => Got("doomed", "room-msg", "after failover") == 1, Wait, "a room message on the failed-over socket");
 
         var (acked, failed, pumpMs) = await pump;
-        await _node.WaitUntil(() => NumberedRoomMessages("survivor").Count >= pumped, Wait, "every pumped broadcast on the survivor");
+        await _node.WaitUntil(() => NumberedRoomMessages("survivor").Count >= pumped, Wait, () => MissingPumped("survivor", pumped, killedAt));
         var arrivals = NumberedRoomMessages("survivor");
         Assert.Empty(failed);
         Assert.Equal(pumped, acked.Length);
@@ -433,6 +433,20 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
         Assert.Empty(lost);
         Assert.True(ackedAfterDrain > 0, "no message was acknowledged after the failover");
     });
+
+    /// <summary>Which pumped broadcasts <paramref name="id"/> has not received, and when the ones around them arrived
+    /// (ms from <paramref name="killedAt"/>): a failure's message then says whether they went missing at the kill.</summary>
+    private string MissingPumped(string id, int pumped, long killedAt)
+    {
+        var arrivals = NumberedRoomMessages(id);
+        var seen = arrivals.Select(a => a.N).ToHashSet();
+        var missing = Enumerable.Range(0, pumped).Where(n => !seen.Contains(n)).ToArray();
+        var at = arrivals.GroupBy(a => a.N).ToDictionary(g => g.Key, g => g.First().Time - killedAt);
+        string Around(long n) => at.TryGetValue(n, out var t) ? $"{n}@{t}ms" : $"{n}@-";
+        var shown = missing.Take(20).Select(n => $"{n} (after {Around(n - 1)}, before {Around(n + 1)})");
+        return $"every pumped broadcast on {id}: {arrivals.Count} of {pumped} arrived; missing {missing.Length}: {string.Join(", ", shown)}" +
+            $"; duplicates {arrivals.Count - seen.Count}";
+    }
 
     /// <summary>The room messages whose argument is a pump's number n, in arrival order, with the arrival time.</summary>
     private List<(long N, long Time)> NumberedRoomMessages(string id) =>

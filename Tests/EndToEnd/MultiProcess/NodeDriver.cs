@@ -125,7 +125,11 @@ internal sealed class NodeDriver : IAsyncDisposable
         [.. Messages(id).Where(m => (string?)m["ev"] is "connect" or "disconnect")];
 
     /// <summary>Waits until <paramref name="condition"/> holds (checked on every message), or fails after <paramref name="timeout"/>.</summary>
-    public async Task WaitUntil(Func<bool> condition, TimeSpan timeout, string what)
+    public Task WaitUntil(Func<bool> condition, TimeSpan timeout, string what) => WaitUntil(condition, timeout, () => what);
+
+    /// <summary>As <see cref="WaitUntil(Func{bool}, TimeSpan, string)"/>, the failure described by <paramref name="what"/>
+    /// when it happens (what had arrived by then).</summary>
+    public async Task WaitUntil(Func<bool> condition, TimeSpan timeout, Func<string> what)
     {
         var signal = new SemaphoreSlim(0);
         void OnReceived() => signal.Release();
@@ -136,7 +140,7 @@ internal sealed class NodeDriver : IAsyncDisposable
             while (!condition())
             {
                 var left = timeout - deadline.Elapsed;
-                if (left <= TimeSpan.Zero) Assert.Fail($"timed out after {timeout.TotalSeconds:F0} s waiting for {what}\nnode stderr: {Stderr}");
+                if (left <= TimeSpan.Zero) Assert.Fail($"timed out after {timeout.TotalSeconds:F0} s waiting for {what()}\nnode stderr: {Stderr}");
                 await signal.WaitAsync(left < TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200));
             }
         }
