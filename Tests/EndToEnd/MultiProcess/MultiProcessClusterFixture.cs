@@ -180,6 +180,17 @@ public class MultiProcessClusterFixture : IAsyncLifetime
 
     public string DescribeAll() => string.Join("\n", _all.Select(p => p.Describe()));
 
+    /// <summary>Writes every process's whole output and the node driver's stderr to a new folder under the temp
+    /// folder (the test output keeps only their ends); returns the folder.</summary>
+    private string SaveLogs(NodeDriver node)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "orleanssocket-e2e-logs", $"{DateTime.UtcNow:yyyyMMddTHHmmss.fff}");
+        Directory.CreateDirectory(folder);
+        foreach (var process in _all) File.WriteAllText(Path.Combine(folder, process.Name + ".log"), process.Output);
+        File.WriteAllText(Path.Combine(folder, "node-driver.stderr.log"), node.Stderr);
+        return folder;
+    }
+
     /// <summary>Runs a test; on failure writes every process's output and the node driver's to the test output.</summary>
     internal async Task RunWithLogsAsync(NodeDriver node, Xunit.Abstractions.ITestOutputHelper output, Func<Task> test)
     {
@@ -191,6 +202,7 @@ public class MultiProcessClusterFixture : IAsyncLifetime
         {
             output.WriteLine(DescribeAll());
             output.WriteLine("node driver stderr: " + node.Stderr);
+            output.WriteLine("whole logs: " + SaveLogs(node));
             throw new Xunit.Sdk.XunitException($"{e.GetType().Name}: {e.Message}\n(see the test output for the processes' logs)\n{e.StackTrace}");
         }
     }
@@ -319,7 +331,9 @@ public sealed class ClusterProcess(string name, string fileName, string workingD
         };
         foreach (var argument in arguments) startInfo.ArgumentList.Add(argument);
         startInfo.Environment["DOTNET_NOLOGO"] = "1";
-        startInfo.Environment["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff "; // to line up the processes' logs
+        // To line up the processes' logs (the simple formatter's key: the console logger's own TimestampFormat is
+        // obsolete and was not applied).
+        startInfo.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
         _output.Append($"--- start: {fileName} {string.Join(' ', arguments)}");
         var process = new Process { StartInfo = startInfo };
         process.OutputDataReceived += (_, e) => _output.Append(e.Data);

@@ -224,7 +224,7 @@ public sealed class MultiProcessClusterTests(MultiProcessClusterFixture cluster,
         await _node.WaitUntil(() => Got("doomed", "room-msg", "after failover") == 1, Wait, "a room message on the failed-over socket");
 
         var (acked, failed, pumpMs) = await pump;
-        await _node.WaitUntil(() => NumberedRoomMessages("survivor").Count >= pumped, Wait, () => MissingPumped("survivor", pumped, killedAt));
+        await _node.WaitUntil(() => NumberedRoomMessages("survivor").Count >= pumped, Wait, () => $"{MissingPumped("survivor", pumped, killedAt)}; emits acknowledged {acked.Length}, failed {failed.Length}");
         var arrivals = NumberedRoomMessages("survivor");
         Assert.Empty(failed);
         Assert.Equal(pumped, acked.Length);
