@@ -348,6 +348,15 @@ function report() {
       row('server CPU s until ready', (l) => hsMed(l, 'ready_cpu_s'), true);
     }
     runs('runs', hsUse);
+    // The thin shape's gateway alone (bench/lib/gateway-join.sh): a fresh gateway joining a silo already running.
+    if (handshakes.some((h) => h.label.endsWith('-join'))) {
+      const nodeV = nodeLabel ? hsMed(nodeLabel, 'first_handshake_ms') : null;
+      const joinCell = (l) => {
+        const x = hsMed(`${l}-join`, 'first_handshake_ms');
+        return x === null ? '' : `${fmt(x)}${fmtRatio(ratio(x, nodeV))}; ${fmt(hsMed(`${l}-join`, 'server_cpu_s'))} s; ${hsUse(`${l}-join`).clean}/${hsUse(`${l}-join`).all.length} runs`;
+      };
+      p(`| a fresh gateway joining a running silo: spawn → first handshake, ms; its CPU; runs | ${hsCols.map(joinCell).join(' | ')} |`);
+    }
     // One block per cold run.sh scenario: its metrics, server CPU per operation, and cold ÷ warm of one figure.
     const coldBlock = (title, scen, metrics, cpuTitle, vsWarm) => {
       p(`| **${title}** | ${hsCols.map(() => '').join(' | ')} |`);

@@ -11,7 +11,8 @@
 #   cold                 fresh server processes: (a) the time from the server's spawn to the first
 #                        successful Socket.IO handshake (bench/lib/first-handshake.js, socket.io-client
 #                        retrying every 10 ms), (b) the first 1 000 connections (connect, WARM=0),
-#                        (c) the first 10 s of echo_ack at 5 000 msg/s (echo_latency, WARM=0, no warm-up).
+#                        (c) the first 10 s of echo_ack at 5 000 msg/s (echo_latency, WARM=0, no warm-up); for the
+#                        thin shape also (a) for a fresh gateway joining a silo already running (bench/lib/gateway-join.sh).
 #   memory               RSS per idle connection at 10 000 connections, on its own fresh server process: MEM_WARM_S
 #                        of echo_ack at 5 000 msg/s (JIT, pools, caches warm; its clients then disconnect), then
 #                        connect 10 000 with WARM=0 on the same process and hold them idle:
@@ -249,6 +250,12 @@ for rep in $(seq 1 "$REPS"); do
       --port "$PORT" --pin "${PIN:-1}" --server-cpus "${SERVER_CPUS:-0}" --timeout "$READY_TIMEOUT" $([[ $KIND == cmd && $t != ceiling ]] && echo --ready-path /health/ready) \
       --log "$LOGDIR/$LABEL-first-handshake.log" >>"$RUNDIR/handshake.jsonl" 2>>"$RUNDIR/run-all.log" \
       || { say "rep $rep $t: no first handshake (see $LOGDIR/$LABEL-first-handshake.log)"; FAILED+=("first-handshake:$t:$rep"); }
+    if [[ $t == orleans-distributed ]]; then
+      say "rep $rep/$REPS $t: cold: a fresh gateway joining a running silo"
+      GW_DIR=$GW_DIR SILO_DIR=$SILO_DIR HARNESS=$HARNESS SERVER_CPUS=${SERVER_CPUS:-0} GEN_CPUS=${GEN_CPUS:-1} LOG=$LOGDIR/$LABEL-join-silo.log \
+        "$BENCH/lib/gateway-join.sh" "$LABEL-join" 1 >>"$RUNDIR/handshake.jsonl" 2>>"$RUNDIR/run-all.log" \
+        || { say "rep $rep $t: no joining gateway's handshake (see $RUNDIR/run-all.log)"; FAILED+=("gateway-join:$t:$rep"); }
+    fi
     # shellcheck disable=SC2086
     (cd "$HARNESS" && SERVER_CMD=$CMD LABEL=$LABEL RESTART=1 REPEAT=1 WARM=0 OUT=$RUNDIR/cold.jsonl \
       ./run.sh "$KIND" $COLD_S >/dev/null 2>>"$RUNDIR/run-all.log") \
