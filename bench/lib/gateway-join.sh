@@ -27,9 +27,10 @@ taskset -c "$SERVER_CPUS" "$SILO_DIR/OrleansSocket.TestSilo" --contentRoot "$SIL
   >>"${LOG:-/dev/null}" 2>&1 &
 SILO=$!
 trap 'kill -TERM "$SILO" 2>/dev/null; wait "$SILO" 2>/dev/null || true' EXIT
-for _ in $(seq 1 $((READY_TIMEOUT * 10))); do
-  curl -fs "http://127.0.0.1:$SILO_HTTP_PORT/health/ready" >/dev/null 2>&1 && break
+t0=$SECONDS
+until curl -fs "http://127.0.0.1:$SILO_HTTP_PORT/health/ready" >/dev/null 2>&1; do
   kill -0 "$SILO" 2>/dev/null || { echo "gateway-join: the silo exited during start" >&2; exit 1; }
+  (( SECONDS - t0 < READY_TIMEOUT )) || { echo "gateway-join: the silo not ready after $READY_TIMEOUT s" >&2; exit 1; }
   sleep 0.1
 done
 
