@@ -33,7 +33,8 @@ read -r -a FREE < <(free_ports 7)
 (( ${#FREE[@]} == 7 )) || { echo "cohosted-server: no 7 free ports found" >&2; exit 2; }
 REDIS_PORT=${REDIS_PORT:-${FREE[0]}}
 CLUSTER_ID=bench-$PORT-$$
-QUIETLOG=(--Logging:LogLevel:Default=Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning --Logging:LogLevel:Orleans=Warning)
+# shellcheck source=lib/server-args.sh
+source "$ROOT/bench/lib/server-args.sh"
 
 PIDS=()
 # The gateways first, Redis once they are gone: a gateway that stops gives its lease back and leaves the cluster

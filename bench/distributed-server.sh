@@ -35,7 +35,8 @@ SILO_GATEWAY_PORT=${SILO_GATEWAY_PORT:-$FREE2}
 [[ $SILO_GATEWAY_PORT != "$SILO_PORT" ]] || { echo "distributed-server: SILO_PORT and SILO_GATEWAY_PORT are both $SILO_PORT" >&2; exit 2; }
 # Same cluster id on both sides, unique per instance so that nothing else on the box can join it.
 CLUSTER_ID=bench-$PORT-$$
-QUIETLOG=(--Logging:LogLevel:Default=Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning --Logging:LogLevel:Orleans=Warning)
+# shellcheck source=lib/server-args.sh
+source "$ROOT/bench/lib/server-args.sh"
 
 SILO_PID="" GW_PID=""
 stop_children() {
@@ -60,19 +61,13 @@ trap 'stop_children' EXIT
 # the gateway starts then. Started earlier, its Orleans client's first connection is refused and the silo's endpoint is
 # not tried again for Orleans' ConnectionRetryDelay, a second (docs/performance.md, "Cold start of the cluster shapes").
 # Waiting on the FIFO takes none of the core the two processes start on; polling the port with `ss` took 4 ms a poll.
-if [[ ${EVENT_LINK:-1} == 1 ]]; then
-  SILO_LINK=(--SocketIO:EventLink:Enabled=true --SocketIO:EventLink:ListenAddress=127.0.0.1)
-  GW_LINK=(--SocketIO:EventBatching:Mode=Auto --SocketIO:EventBatching:Transport=EventLink)
-else
-  SILO_LINK=() GW_LINK=()
-fi
+thin_silo_args "$CLUSTER_ID" "$SILO_PORT" "$SILO_GATEWAY_PORT"
+thin_gateway_args "$CLUSTER_ID" "$SILO_GATEWAY_PORT" "$PORT"
 READY=$(mktemp -u "${TMPDIR:-/tmp}/distributed-server.XXXXXX")
 mkfifo -m 600 "$READY"
 exec 3<>"$READY" # read-write: neither this open nor the silo's blocks, and a read can time out
 
-env ${SILO_ENV:-} "$SILO_DIR/OrleansSocket.TestSilo" --contentRoot "$SILO_DIR" --profile bench \
-  --Cluster:Clustering=Localhost --Cluster:ClusterId="$CLUSTER_ID" \
-  --Cluster:SiloPort="$SILO_PORT" --Cluster:GatewayPort="$SILO_GATEWAY_PORT" --Bench:ReadyFile="$READY" "${SILO_LINK[@]}" "${QUIETLOG[@]}" "$@" &
+env ${SILO_ENV:-} "$SILO_DIR/OrleansSocket.TestSilo" --contentRoot "$SILO_DIR" "${SILO_ARGS[@]}" --Bench:ReadyFile="$READY" "$@" &
 SILO_PID=$!
 
 t0=$SECONDS
@@ -83,9 +78,7 @@ done
 exec 3<&-
 rm -f "$READY"
 
-env ${GW_ENV:-} "$GW_DIR/OrleansSocket.TestGateway" --contentRoot "$GW_DIR" --profile bench \
-  --Cluster:Mode=Client --Cluster:Clustering=Localhost --Cluster:ClusterId="$CLUSTER_ID" \
-  --Cluster:ClientGatewayPort="$SILO_GATEWAY_PORT" --urls "http://127.0.0.1:$PORT" "${GW_LINK[@]}" "${QUIETLOG[@]}" "$@" &
+env ${GW_ENV:-} "$GW_DIR/OrleansSocket.TestGateway" --contentRoot "$GW_DIR" "${GW_ARGS[@]}" "$@" &
 GW_PID=$!
 echo "distributed-server: silo pid $SILO_PID (silo port $SILO_PORT, gateway port $SILO_GATEWAY_PORT), gateway pid $GW_PID on 127.0.0.1:$PORT" >&2
 

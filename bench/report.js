@@ -352,8 +352,8 @@ function report() {
     if (handshakes.some((h) => h.label.endsWith('-join'))) {
       const nodeV = nodeLabel ? hsMed(nodeLabel, 'first_handshake_ms') : null;
       const joinCell = (l) => {
-        const x = hsMed(`${l}-join`, 'first_handshake_ms');
-        return x === null ? '' : `${fmt(x)}${fmtRatio(ratio(x, nodeV))}; ${fmt(hsMed(`${l}-join`, 'server_cpu_s'))} s; ${hsUse(`${l}-join`).clean}/${hsUse(`${l}-join`).all.length} runs`;
+        const u = hsUse(`${l}-join`), x = medOf(u, 'first_handshake_ms');
+        return x === null ? '' : `${fmt(x)}${fmtRatio(ratio(x, nodeV))}; ${fmt(medOf(u, 'server_cpu_s'))} s; ${u.clean}/${u.all.length} runs`;
       };
       p(`| a fresh gateway joining a running silo: spawn → first handshake, ms; its CPU; runs | ${hsCols.map(joinCell).join(' | ')} |`);
     }

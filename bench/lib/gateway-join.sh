@@ -19,11 +19,12 @@ source "$BENCH/lib/free-ports.sh"
 read -r SILO_PORT SILO_GATEWAY_PORT SILO_HTTP_PORT < <(free_ports 3)
 [[ -n ${SILO_HTTP_PORT:-} ]] || { echo "gateway-join: no 3 free ports found" >&2; exit 2; }
 CLUSTER_ID=join-$PORT-$$
-QUIETLOG=(--Logging:LogLevel:Default=Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning --Logging:LogLevel:Orleans=Warning)
+# shellcheck source=server-args.sh
+source "$BENCH/lib/server-args.sh"
 
-taskset -c "$SERVER_CPUS" "$SILO_DIR/OrleansSocket.TestSilo" --contentRoot "$SILO_DIR" --profile bench \
-  --Cluster:Clustering=Localhost --Cluster:ClusterId="$CLUSTER_ID" --Cluster:SiloPort="$SILO_PORT" --Cluster:GatewayPort="$SILO_GATEWAY_PORT" \
-  --urls "http://127.0.0.1:$SILO_HTTP_PORT" --SocketIO:EventLink:Enabled=true --SocketIO:EventLink:ListenAddress=127.0.0.1 "${QUIETLOG[@]}" \
+# The silo and its gateways as bench/distributed-server.sh starts them; the silo's health probes on a port of its own.
+thin_silo_args "$CLUSTER_ID" "$SILO_PORT" "$SILO_GATEWAY_PORT"
+taskset -c "$SERVER_CPUS" "$SILO_DIR/OrleansSocket.TestSilo" --contentRoot "$SILO_DIR" "${SILO_ARGS[@]}" --urls "http://127.0.0.1:$SILO_HTTP_PORT" \
   >>"${LOG:-/dev/null}" 2>&1 &
 SILO=$!
 trap 'kill -TERM "$SILO" 2>/dev/null; wait "$SILO" 2>/dev/null || true' EXIT
@@ -34,10 +35,9 @@ until curl -fs "http://127.0.0.1:$SILO_HTTP_PORT/health/ready" >/dev/null 2>&1; 
   sleep 0.1
 done
 
-# The gateway as bench/distributed-server.sh starts it.
-GW="$GW_DIR/OrleansSocket.TestGateway --contentRoot $GW_DIR --profile bench --Cluster:Mode=Client --Cluster:Clustering=Localhost \
---Cluster:ClusterId=$CLUSTER_ID --Cluster:ClientGatewayPort=$SILO_GATEWAY_PORT --urls http://127.0.0.1:\$PORT \
---SocketIO:EventBatching:Mode=Auto --SocketIO:EventBatching:Transport=EventLink ${QUIETLOG[*]}"
+# A command line for first-handshake.js, which sets PORT for each gateway it starts (no argument holds a space).
+thin_gateway_args "$CLUSTER_ID" "$SILO_GATEWAY_PORT" '$PORT'
+GW="$GW_DIR/OrleansSocket.TestGateway --contentRoot $GW_DIR ${GW_ARGS[*]}"
 hs() { taskset -c "$GEN_CPUS" node "$BENCH/lib/first-handshake.js" --harness "$HARNESS" --port "$PORT" --server-cpus "$SERVER_CPUS" \
   --timeout "$READY_TIMEOUT" --kind cmd --cmd "$GW" "$@"; }
 hs --label "$LABEL-first" --ready-path /health/ready >/dev/null   # the silo's first gateway, to readiness: not reported
